@@ -1,0 +1,31 @@
+/**
+ * Errors that end the whole dataflow, not just one branch of it.
+ *
+ * An ordinary error thrown by a thing (a sensor that fails to read, a map
+ * function that throws) is delivered downstream as `onError` and stays in its
+ * branch. A `FatalError` is different: it says the program itself is wrong or
+ * the platform is broken, so it passes through every filter and stops the
+ * scheduler.
+ */
+export class FatalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A connection names a port the output thing does not have, or an input thing lacks the port's methods. */
+export class InvalidPortError extends FatalError {}
+
+/** An event was dispatched to a port the output thing never declared. */
+export class UnknownPortError extends FatalError {}
+
+/** An event was dispatched to a port after `onCompleted` or `onError` closed it. */
+export class PortAlreadyClosed extends FatalError {}
+
+/** An input thing threw while receiving `onCompleted` or `onError`, where nothing downstream can take the error. */
+export class ExcInDispatch extends FatalError {}
+
+export function isFatal(e: unknown): e is FatalError {
+  return e instanceof FatalError;
+}

@@ -1,0 +1,67 @@
+import type { InputThing } from './input-thing';
+import { OutputThing } from './output-thing';
+
+/**
+ * A thing with one default input and (by default) one default output port:
+ * the building block of every transformation. It connects itself to
+ * `previous` when constructed. The base implementation passes everything
+ * through; subclasses override `onNext`, and `onCompleted`/`onError` when they
+ * hold state that must be flushed first.
+ *
+ * A filter whose `onNext` throws is cut off from upstream and receives the
+ * error as `onError`, which it passes downstream (see `OutputThing`).
+ */
+export class Filter<I, O = I> extends OutputThing<O> implements InputThing<I> {
+  /** Undoes the connection to the upstream thing. */
+  readonly disconnectFromUpstream: () => void;
+
+  constructor(previous: OutputThing<I>, ports?: readonly string[]) {
+    super(ports);
+    this.disconnectFromUpstream = previous.connect(this);
+  }
+
+  onNext(x: I): void {
+    this.dispatchNext(x as unknown as O);
+  }
+
+  onCompleted(): void {
+    this.dispatchCompleted();
+  }
+
+  onError(e: unknown): void {
+    this.dispatchError(e);
+  }
+}
+
+/**
+ * A filter step that has not been attached yet: ThingFlow's "thunk". The
+ * standalone form of every filter (`map(f)`, `runningAvg(5)`) returns one, so
+ * steps can be composed before there is a source: `compose(map(f), take(3))(src)`.
+ */
+export type Thunk<I, O> = (source: OutputThing<I>) => OutputThing<O>;
+
+/** Something a chain can be continued with: a thunk, an input thing, or a plain callback. */
+export type ChainStep<T> = Thunk<T, any> | InputThing<T> | ((x: T) => void);
+
+/** A thunk is a function of arity 1 flagged by `thunk()`; a plain callback is a sink. */
+const THUNK = Symbol('thingflow.thunk');
+
+/** Mark `fn` as a thunk so `connectStep` attaches it instead of treating it as a callback sink. */
+export function thunk<I, O>(fn: Thunk<I, O>): Thunk<I, O> {
+  (fn as any)[THUNK] = true;
+  return fn;
+}
+
+export function isThunk(step: unknown): step is Thunk<any, any> {
+  return typeof step === 'function' && (step as any)[THUNK] === true;
+}
+
+/**
+ * Continue a chain from `prev` with `step`. Returns the new end of the chain,
+ * or `undefined` when the step was a terminal input thing or callback.
+ */
+export function connectStep<T>(prev: OutputThing<T>, step: ChainStep<T>): OutputThing<any> | undefined {
+  if (isThunk(step)) return step(prev);
+  prev.connect(step as InputThing<T>);
+  return step instanceof OutputThing ? step : undefined;
+}

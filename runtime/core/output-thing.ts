@@ -1,0 +1,219 @@
+/**
+ * The heart of the model, after ThingFlow's `base.py`.
+ *
+ * A *thing* is a unit of computation in a dataflow graph. An `OutputThing`
+ * emits events on one or more named output ports (`'default'` unless told
+ * otherwise); an `InputThing` receives them through `onNext`, `onCompleted`
+ * and `onError`; a `Filter` is both. Things are wired with `connect`, which
+ * returns a function that undoes the connection.
+ *
+ * Rules every thing follows:
+ * - `onCompleted` and `onError` are terminal: after either, the port is
+ *   closed and dispatching on it again is a `PortAlreadyClosed` fatal error.
+ * - An error stays in its branch: if an input thing throws from `onNext`,
+ *   that one connection is removed and its input thing gets `onError` with
+ *   what was thrown; its siblings on the same port carry on.
+ * - A `FatalError` is never caught here: it unwinds to the scheduler, which stops.
+ * - When every port of an output thing has closed, the thing is `closed`
+ *   and the scheduler deschedules it.
+ *
+ * The per-event path (`dispatchNext`) is an indexed loop over an array that is
+ * replaced, never mutated, when connections change: it allocates nothing, and
+ * a thing may disconnect itself while an event is being dispatched.
+ */
+import {
+  InvalidPortError, PortAlreadyClosed, UnknownPortError, ExcInDispatch, isFatal,
+} from './errors';
+import { DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
+import { reportError } from './report-error';
+
+/** One input thing on one output port, with its method names resolved once at connect time. */
+class Connection {
+  /** True when the input port is `default`: the per-event call is then a plain `onNext`. */
+  readonly direct: boolean;
+  constructor(
+    readonly target: any,
+    readonly inPort: string,
+    readonly nextName: string,
+    readonly completedName: string,
+    readonly errorName: string,
+  ) {
+    this.direct = inPort === DEFAULT_PORT;
+  }
+}
+
+type ConnectionList = readonly Connection[];
+const NO_CONNECTIONS: ConnectionList = Object.freeze([]);
+/** Marks a port that has seen `onCompleted` or `onError`. */
+const CLOSED_PORT: ConnectionList = Object.freeze([]);
+
+/** Wraps a plain function as an input thing's default port. */
+class CallbackInputThing<T> implements InputThing<T> {
+  constructor(readonly onNext: (x: T) => void) {}
+  onCompleted(): void {}
+  onError(e: unknown): void {
+    if (isFatal(e)) throw e;
+    reportError('thingflow: unhandled onError reached a callback sink:', e);
+  }
+}
+
+export interface ConnectOptions {
+  /** `[outputPort, inputPort]`; both default to `'default'`. */
+  portMapping?: [string, string];
+}
+
+export class OutputThing<T> {
+  /** Connections per declared port; a closed port holds `CLOSED_PORT`. */
+  private readonly portTable: { [port: string]: ConnectionList } = Object.create(null);
+  /** The default port's list, kept apart so the common case needs no lookup. */
+  private defaultConnections: ConnectionList | undefined;
+  private openPorts = 0;
+
+  /** @param ports the output ports this thing emits on; `['default']` when omitted. */
+  constructor(ports?: readonly string[]) {
+    const names = ports ?? [DEFAULT_PORT];
+    for (let i = 0; i < names.length; i++) {
+      if (this.portTable[names[i]] === undefined) {
+        this.portTable[names[i]] = NO_CONNECTIONS;
+        this.openPorts++;
+      }
+    }
+    this.defaultConnections = this.portTable[DEFAULT_PORT];
+  }
+
+  /** True once every output port has closed (completed or errored). */
+  get closed(): boolean {
+    return this.openPorts === 0;
+  }
+
+  /** The output ports that are still open. */
+  get ports(): string[] {
+    return Object.keys(this.portTable).filter((p) => this.portTable[p] !== CLOSED_PORT);
+  }
+
+  /**
+   * Connect an input thing (or a plain function, which receives `onNext` only)
+   * to an output port. Returns a function that removes this connection.
+   *
+   * ```ts
+   * const stop = sensor.connect((e) => console.log(e.val));
+   * sensor.connect(joiner, { portMapping: ['default', 'left'] }); // joiner.onLeftNext
+   * ```
+   */
+  connect(input: InputThing<T> | ((x: T) => void), opts?: ConnectOptions): () => void {
+    const [outPort, inPort] = opts?.portMapping ?? [DEFAULT_PORT, DEFAULT_PORT];
+    const current = this.portTable[outPort];
+    if (current === undefined) {
+      throw new InvalidPortError(`invalid output port '${outPort}'; this thing has ports: ${Object.keys(this.portTable).join(', ')}`);
+    }
+    if (current === CLOSED_PORT) {
+      throw new InvalidPortError(`output port '${outPort}' is already closed (it completed or errored)`);
+    }
+    const target: any = typeof input === 'function' && inPort === DEFAULT_PORT && typeof (input as any).onNext !== 'function'
+      ? new CallbackInputThing(input as (x: T) => void)
+      : input;
+    const names = [onNextName(inPort), onCompletedName(inPort), onErrorName(inPort)] as const;
+    for (const name of names) {
+      if (typeof target?.[name] !== 'function') {
+        throw new InvalidPortError(`input thing has no method '${name}' for input port '${inPort}'`);
+      }
+    }
+    const connection = new Connection(target, inPort, names[0], names[1], names[2]);
+    this.setConnections(outPort, [...current, connection]);
+    return () => this.removeConnection(outPort, connection);
+  }
+
+  /** Send `x` to every input thing connected to `port`. */
+  dispatchNext(x: T, port?: string): void {
+    const list = port === undefined || port === DEFAULT_PORT ? this.defaultConnections : this.portTable[port];
+    if (list === undefined || list === CLOSED_PORT) this.throwBadPort(port ?? DEFAULT_PORT);
+    for (let i = 0; i < list!.length; i++) {
+      const c = list![i];
+      try {
+        if (c.direct) c.target.onNext(x);
+        else c.target[c.nextName](x);
+      } catch (e) {
+        this.failConnection(port ?? DEFAULT_PORT, c, e);
+      }
+    }
+  }
+
+  /** Tell every input thing on `port` that the stream is over, then close the port. */
+  dispatchCompleted(port: string = DEFAULT_PORT): void {
+    const list = this.openList(port);
+    this.closePort(port);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      this.deliverTerminal(c, c.completedName, undefined, port);
+    }
+  }
+
+  /** Tell every input thing on `port` that the stream failed with `e`, then close the port. */
+  dispatchError(e: unknown, port: string = DEFAULT_PORT): void {
+    const list = this.openList(port);
+    this.closePort(port);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      this.deliverTerminal(c, c.errorName, e, port);
+    }
+  }
+
+  /**
+   * Called by the scheduler when it is this thing's turn to produce an event.
+   * @param timestampSec the scheduler's time in seconds, for events that carry one.
+   */
+  observe(timestampSec: number): void {
+    void timestampSec;
+    throw new InvalidPortError(`${this.constructor.name} cannot be scheduled: it has no observe()`);
+  }
+
+  /** Called once when the last open port closes; subclasses release resources here. */
+  protected onClose(): void {}
+
+  private openList(port: string): ConnectionList {
+    const list = this.portTable[port];
+    if (list === undefined || list === CLOSED_PORT) this.throwBadPort(port);
+    return list!;
+  }
+
+  private throwBadPort(port: string): never {
+    if (this.portTable[port] === CLOSED_PORT) {
+      throw new PortAlreadyClosed(`port '${port}' of ${this.constructor.name} already had onCompleted or onError`);
+    }
+    throw new UnknownPortError(`unknown port '${port}' of ${this.constructor.name}`);
+  }
+
+  private setConnections(port: string, list: ConnectionList): void {
+    this.portTable[port] = list;
+    if (port === DEFAULT_PORT) this.defaultConnections = list;
+  }
+
+  private removeConnection(port: string, connection: Connection): void {
+    const list = this.portTable[port];
+    if (list === undefined || list === CLOSED_PORT) return;
+    const i = list.indexOf(connection);
+    if (i < 0) return;
+    this.setConnections(port, list.slice(0, i).concat(list.slice(i + 1)));
+  }
+
+  private closePort(port: string): void {
+    this.setConnections(port, CLOSED_PORT);
+    if (--this.openPorts === 0) this.onClose();
+  }
+
+  /** An input thing threw from onNext: cut it off and give it the error, keeping its siblings. */
+  private failConnection(port: string, c: Connection, e: unknown): void {
+    if (isFatal(e)) throw e;
+    this.removeConnection(port, c);
+    this.deliverTerminal(c, c.errorName, e, port);
+  }
+
+  private deliverTerminal(c: Connection, method: string, e: unknown, port: string): void {
+    try {
+      c.target[method](e);
+    } catch (inner) {
+      if (isFatal(inner)) throw inner;
+      throw new ExcInDispatch(`${method} of an input thing on port '${port}' threw: ${String(inner)}`);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// Importing a filter's module installs its fluent method on OutputThing.prototype.
+export {};

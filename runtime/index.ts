@@ -1,0 +1,7 @@
+/**
+ * thingflow-xs runtime: portable ECMA-262, no Node or Moddable imports.
+ * This is also what dist/thingflow.xs.js exposes as `globalThis.thingflow`.
+ */
+export * from './core/index';
+export * from './scheduler/index';
+export * from './filters/index';

@@ -1,0 +1,51 @@
+/**
+ * What the scheduler needs from a host: a millisecond tick count and one
+ * alarm. On a board `wake` is a timer (and the chance to sleep until it
+ * fires); in tests and the simulator it is a `VirtualClock`.
+ */
+export interface Clock {
+  /** Milliseconds, monotonic; wraps modulo `period` when `period` is given. */
+  now(): number;
+  /** Tick counters on small chips wrap (MicroPython's ticks_ms wraps at 2^30). */
+  readonly period?: number;
+  /** Wall-clock milliseconds since 1970 at tick 0, for event timestamps; 0 when unknown. */
+  readonly epochMs?: number;
+  /** Call `fn` once after `ms`; a new call replaces the pending one. */
+  wake(ms: number, fn: () => void): void;
+  /** Drop the pending wake, if any. */
+  cancel?(): void;
+}
+
+/**
+ * `a - b` in ticks, safe across wrap-around: the answer is taken in
+ * `[-period/2, period/2)`, like MicroPython's `ticks_diff`.
+ */
+export function ticksDiff(a: number, b: number, period: number | undefined): number {
+  if (period === undefined) return a - b;
+  const half = period / 2;
+  let d = (a - b) % period;
+  if (d >= half) d -= period;
+  else if (d < -half) d += period;
+  return d;
+}
+
+/** `t + ms` in ticks, wrapped into `[0, period)` when the clock wraps. */
+export function ticksAdd(t: number, ms: number, period: number | undefined): number {
+  if (period === undefined) return t + ms;
+  const r = (t + ms) % period;
+  return r < 0 ? r + period : r;
+}
+
+let hostClockFactory: (() => Clock) | undefined;
+
+/** Hosts register the clock a `new Scheduler()` uses when given none. */
+export function setDefaultClock(factory: () => Clock): void {
+  hostClockFactory = factory;
+}
+
+export function defaultClock(): Clock {
+  if (!hostClockFactory) {
+    throw new Error('thingflow: no default clock; pass a Clock to new Scheduler(clock) or load a host binding');
+  }
+  return hostClockFactory();
+}

@@ -1,0 +1,76 @@
+import type { Clock } from './clock';
+
+export interface VirtualClockOptions {
+  /** Tick value at creation (to test wrap-around, start just below `period`). */
+  start?: number;
+  /** Wrap `now()` modulo this many ticks. */
+  period?: number;
+  /** Wall-clock milliseconds at tick 0, for event timestamps. */
+  epochMs?: number;
+}
+
+/**
+ * A clock that moves only when told to: tests and the simulator run a day of
+ * sensor readings in milliseconds, deterministically. It counts the wakes it
+ * delivers, which is how many times a board would have left sleep.
+ */
+export class VirtualClock implements Clock {
+  readonly period: number | undefined;
+  readonly epochMs: number;
+  /** Wakes delivered so far. */
+  wakes = 0;
+  private time: number;
+  private pendingAt = -1;
+  private pendingFn: (() => void) | undefined;
+
+  constructor(opts: VirtualClockOptions = {}) {
+    this.time = opts.start ?? 0;
+    this.period = opts.period;
+    this.epochMs = opts.epochMs ?? 0;
+  }
+
+  now(): number {
+    return this.period === undefined ? this.time : this.time % this.period;
+  }
+
+  /** Unwrapped milliseconds since the clock's start value. */
+  get elapsed(): number {
+    return this.time;
+  }
+
+  /** Milliseconds until the pending wake, or `undefined` when none is pending. */
+  get nextWakeIn(): number | undefined {
+    return this.pendingFn ? this.pendingAt - this.time : undefined;
+  }
+
+  wake(ms: number, fn: () => void): void {
+    this.pendingAt = this.time + Math.max(0, ms);
+    this.pendingFn = fn;
+  }
+
+  cancel(): void {
+    this.pendingFn = undefined;
+  }
+
+  /** Move time forward by `ms`, delivering every wake that falls due on the way. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    while (this.pendingFn && this.pendingAt <= target) this.fire();
+    this.time = target;
+  }
+
+  /** Deliver wakes until none is pending, or until `maxMs` of virtual time have passed. */
+  runUntilIdle(maxMs = Infinity): void {
+    const limit = this.time + maxMs;
+    while (this.pendingFn && this.pendingAt <= limit) this.fire();
+    if (this.pendingFn && Number.isFinite(limit)) this.time = limit;
+  }
+
+  private fire(): void {
+    const fn = this.pendingFn!;
+    this.time = Math.max(this.time, this.pendingAt);
+    this.pendingFn = undefined;
+    this.wakes++;
+    fn();
+  }
+}
