@@ -68,6 +68,9 @@ export class OutputThing<T> {
   /** The default port's list, kept apart so the common case needs no lookup. */
   private defaultConnections: ConnectionList | undefined;
   private openPorts = 0;
+  /** Connections on open ports, and whether there ever was one: a source nobody listens to any more need not be sampled. */
+  private connectionCount = 0;
+  private everConnected = false;
 
   /** @param ports the output ports this thing emits on; `['default']` when omitted. */
   constructor(ports?: readonly string[]) {
@@ -84,6 +87,15 @@ export class OutputThing<T> {
   /** True once every output port has closed (completed or errored). */
   get closed(): boolean {
     return this.openPorts === 0;
+  }
+
+  /**
+   * True once every connection this thing had has gone (disconnected, or cut
+   * off by an error) while it was never connected again: the scheduler
+   * deschedules such a source, as sampling it would waste power.
+   */
+  get abandoned(): boolean {
+    return this.everConnected && this.connectionCount === 0;
   }
 
   /** The output ports that are still open. */
@@ -120,6 +132,8 @@ export class OutputThing<T> {
     }
     const connection = new Connection(target, inPort, names[0], names[1], names[2]);
     this.setConnections(outPort, [...current, connection]);
+    this.connectionCount++;
+    this.everConnected = true;
     return () => this.removeConnection(outPort, connection);
   }
 
@@ -194,9 +208,11 @@ export class OutputThing<T> {
     const i = list.indexOf(connection);
     if (i < 0) return;
     this.setConnections(port, list.slice(0, i).concat(list.slice(i + 1)));
+    this.connectionCount--;
   }
 
   private closePort(port: string): void {
+    this.connectionCount -= this.portTable[port].length;
     this.setConnections(port, CLOSED_PORT);
     if (--this.openPorts === 0) this.onClose();
   }

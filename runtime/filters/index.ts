@@ -1,2 +1,25 @@
-// Importing a filter's module installs its fluent method on OutputThing.prototype.
-export {};
+// Importing a filter's module installs its fluent method on OutputThing.prototype;
+// an app that wants only some filters imports those modules alone.
+export { MapFilter, map, select } from './map';
+export { WhereFilter, where, filter } from './where';
+export { ScanFilter, ReduceFilter, scan, reduce } from './scan';
+export { TakeFilter, take, first } from './take';
+export { SkipFilter, skip } from './skip';
+export { TakeLastFilter, LastFilter, takeLast, last } from './take-last';
+export { SomeFilter, some } from './some';
+export { RunningAverage, runningAvg } from './running-avg';
+export { BufferWithCount, bufferWithCount } from './buffer-with-count';
+export { BufferWithTimeOrCount, bufferWithTime, bufferWithTimeOrCount } from './buffer-with-time';
+export { TimeoutFilter, TimeoutError, SupplyEventWhenTimeout, timeout, supplyEventWhenTimeout, type EventWatcher } from './timeout';
+export { Transduce, transduce, type Transducer } from './transduce';
+export { SlidingMean, PeriodicMedian } from './transducers';
+export { Dispatcher, dispatch, type DispatchRule } from './dispatch';
+export { compose, parallel, passthrough } from './combinators';
+export { Output, OutputCount, output, outputCount, type Printer } from './output';
+export { Never, never } from './never';
+export { ToJson, FromJson, toJson, fromJson } from './json';
+export { KalmanFilter, kalman, type KalmanOptions } from './kalman';
+export { DistinctUntilChanged, distinctUntilChanged } from './distinct-until-changed';
+export { Deadband, deadband } from './deadband';
+export { Hysteresis, hysteresis, type HysteresisOptions } from './hysteresis';
+export { ThrottleFilter, throttle } from './throttle';

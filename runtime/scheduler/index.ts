@@ -1,3 +1,3 @@
-export { Scheduler, type SchedulerOptions } from './scheduler';
+export { Scheduler, SchedulerTimer, type SchedulerOptions } from './scheduler';
 export { VirtualClock, type VirtualClockOptions } from './virtual-clock';
 export { ticksDiff, ticksAdd, setDefaultClock, defaultClock, type Clock } from './clock';

@@ -9,8 +9,9 @@
  * - intervals that divide one another share wakes: a task added while running
  *   starts at the next deadline of a related interval, not at a time of its own;
  * - tick arithmetic is wrap-safe for clocks with a `period`;
- * - a thing that closes (completes or errors on every port) is descheduled, and
- *   the scheduler stops when nothing is left.
+ * - a thing that closes (completes or errors on every port), or that lost
+ *   every connection it had, is descheduled; the scheduler stops when nothing
+ *   is left.
  */
 import { connectStep, type ChainStep } from '../core/filter';
 import { isFatal } from '../core/errors';
@@ -20,10 +21,33 @@ import { reportError } from '../core/report-error';
 import { SensorAsOutputThing, type Sensor, type SensorOptions } from '../core/sensor';
 import { defaultClock, ticksAdd, ticksDiff, type Clock } from './clock';
 
+/**
+ * A one-shot alarm owned by a filter (timeouts, time-based buffers). It is
+ * allocated once and re-armed per event without allocating; the scheduler
+ * folds armed timers into its single pending wake.
+ */
+export class SchedulerTimer {
+  /** Tick at which it fires, when armed. */
+  due = 0;
+  armed = false;
+  /** Armed before `run()`: `due` holds a delay that counts from the start. */
+  startsAtRun = false;
+  constructor(private readonly scheduler: Scheduler, readonly fire: () => void) {}
+
+  /** Fire once, `sec` seconds from now (re-arming replaces the previous deadline). */
+  start(sec: number): void {
+    this.scheduler.armTimer(this, Math.round(sec * 1000));
+  }
+
+  clear(): void {
+    this.armed = false;
+  }
+}
+
 /** Tasks that share one interval and therefore one deadline. */
 class IntervalGroup {
   /** Replaced, never mutated, so a task may be removed while the group is sampled. */
-  tasks: readonly OutputThing<unknown>[] = [];
+  tasks: readonly OutputThing<any>[] = [];
   constructor(readonly intervalMs: number, public nextDue: number) {}
 }
 
@@ -38,6 +62,13 @@ export class Scheduler {
   readonly clock: Clock;
   /** Groups in ascending interval order; a new related interval joins the rhythm of the smallest related one. */
   private groups: IntervalGroup[] = [];
+  /** Timers ever created; few and long-lived, so a flat list scanned per wake. */
+  private timers: SchedulerTimer[] = [];
+  /** True while tasks are being sampled: wake scheduling waits until the end. */
+  private sampling = false;
+  /** Tick of the pending wake, valid while `wakePending`. */
+  private wakeAt = 0;
+  private wakePending = false;
   private running = false;
   private lastNow = 0;
   /** Milliseconds since `run()`, unwrapped. */
@@ -55,6 +86,34 @@ export class Scheduler {
   constructor(clock?: Clock, options: SchedulerOptions = {}) {
     this.clock = clock ?? defaultClock();
     this.options = options;
+  }
+
+  /** A one-shot timer for a filter; create once, `start(sec)` as often as needed. */
+  createTimer(fire: () => void): SchedulerTimer {
+    const timer = new SchedulerTimer(this, fire);
+    this.timers = this.timers.concat(timer);
+    return timer;
+  }
+
+  /** Forget a timer for good (its filter has closed). */
+  disposeTimer(timer: SchedulerTimer): void {
+    timer.armed = false;
+    this.timers = this.timers.filter((t) => t !== timer);
+  }
+
+  /** @internal used by `SchedulerTimer.start`. */
+  armTimer(timer: SchedulerTimer, ms: number): void {
+    timer.armed = true;
+    timer.startsAtRun = !this.running;
+    if (!this.running) {
+      timer.due = ms;
+      return;
+    }
+    timer.due = ticksAdd(this.updateTime(), ms, this.clock.period);
+    // Between wakes an earlier deadline must bring the wake forward; during sampling the wake is set at the end.
+    if (this.running && !this.sampling && (!this.wakePending || ticksDiff(timer.due, this.wakeAt, this.clock.period) < 0)) {
+      this.scheduleNextWake();
+    }
   }
 
   /** Tasks still scheduled. */
@@ -77,7 +136,7 @@ export class Scheduler {
    * Observe `thing` every `intervalSec` seconds (fractions allowed, millisecond
    * resolution). Returns a function that deschedules it.
    */
-  schedulePeriodic(thing: OutputThing<unknown>, intervalSec: number): () => void {
+  schedulePeriodic(thing: OutputThing<any>, intervalSec: number): () => void {
     const intervalMs = Math.round(intervalSec * 1000);
     if (!(intervalMs > 0)) throw new RangeError(`interval must be at least 1 ms, got ${intervalSec} s`);
     if (this.clock.period !== undefined && intervalMs >= this.clock.period / 2) {
@@ -118,6 +177,11 @@ export class Scheduler {
     this.startMs = now;
     this.elapsedMs = 0;
     for (let i = 0; i < this.groups.length; i++) this.groups[i].nextDue = now;
+    for (let i = 0; i < this.timers.length; i++) {
+      const timer = this.timers[i];
+      if (timer.startsAtRun) timer.due = ticksAdd(now, timer.due, this.clock.period);
+      timer.startsAtRun = false;
+    }
     this.runDueTasks();
   }
 
@@ -125,10 +189,12 @@ export class Scheduler {
   stop(): void {
     if (!this.running) return;
     this.running = false;
+    this.wakePending = false;
     this.clock.cancel?.();
   }
 
   private onWake(): void {
+    this.wakePending = false;
     if (!this.running) return;
     this.wakeCount++;
     this.runDueTasks();
@@ -138,6 +204,7 @@ export class Scheduler {
     const period = this.clock.period;
     const now = this.updateTime();
     const timestampSec = ((this.clock.epochMs ?? 0) + this.startMs + this.elapsedMs) / 1000;
+    this.sampling = true;
     try {
       // The group list is replaced, never mutated, when tasks come and go: walk this wake's snapshot.
       const groups = this.groups;
@@ -148,15 +215,18 @@ export class Scheduler {
         for (let t = 0; t < tasks.length; t++) this.observe(tasks[t], timestampSec);
         this.advanceDeadline(group, now);
       }
+      this.fireDueTimers(now);
     } catch (e) {
+      this.sampling = false;
       this.fail(e);
       return;
     }
+    this.sampling = false;
     this.options.onWake?.(this.elapsedMs);
     this.scheduleNextWake();
   }
 
-  private observe(thing: OutputThing<unknown>, timestampSec: number): void {
+  private observe(thing: OutputThing<any>, timestampSec: number): void {
     try {
       thing.observe(timestampSec);
     } catch (e) {
@@ -166,7 +236,7 @@ export class Scheduler {
       this.removeTask(thing);
       return;
     }
-    if (thing.closed) this.removeTask(thing);
+    if (thing.closed || thing.abandoned) this.removeTask(thing);
   }
 
   /** Next deadline is the previous one plus the interval, skipping any that already passed. */
@@ -181,12 +251,19 @@ export class Scheduler {
     }
   }
 
+  private fireDueTimers(now: number): void {
+    const timers = this.timers;
+    for (let i = 0; i < timers.length; i++) {
+      const timer = timers[i];
+      if (timer.armed && ticksDiff(timer.due, now, this.clock.period) <= 0) {
+        timer.armed = false;
+        timer.fire();
+      }
+    }
+  }
+
   private scheduleNextWake(): void {
     if (!this.running) return;
-    if (this.groups.length === 0) {
-      this.stop();
-      return;
-    }
     const period = this.clock.period;
     const now = this.updateTime();
     let sleep = Infinity;
@@ -194,7 +271,21 @@ export class Scheduler {
       const d = ticksDiff(this.groups[i].nextDue, now, period);
       if (d < sleep) sleep = d;
     }
-    this.clock.wake(sleep > 0 ? sleep : 0, this.wakeHandler);
+    for (let i = 0; i < this.timers.length; i++) {
+      const timer = this.timers[i];
+      if (!timer.armed) continue;
+      const d = ticksDiff(timer.due, now, period);
+      if (d < sleep) sleep = d;
+    }
+    if (sleep === Infinity) {
+      // Nothing scheduled and no timer armed: the dataflow is finished.
+      this.stop();
+      return;
+    }
+    if (sleep < 0) sleep = 0;
+    this.wakeAt = ticksAdd(now, sleep, period);
+    this.wakePending = true;
+    this.clock.wake(sleep, this.wakeHandler);
   }
 
   /** Read the clock and advance the unwrapped elapsed time; returns the raw tick. */
@@ -205,7 +296,7 @@ export class Scheduler {
     return now;
   }
 
-  private addTask(thing: OutputThing<unknown>, intervalMs: number): void {
+  private addTask(thing: OutputThing<any>, intervalMs: number): void {
     for (let i = 0; i < this.groups.length; i++) {
       if (this.groups[i].tasks.includes(thing)) throw new Error(`${String(thing)} is already scheduled`);
     }
@@ -216,19 +307,20 @@ export class Scheduler {
       const now = this.running ? this.updateTime() : 0;
       group = new IntervalGroup(intervalMs, related ? related.nextDue : now);
       this.groups = this.groups.concat(group).sort((a, b) => a.intervalMs - b.intervalMs);
-      if (this.running && !related) this.scheduleNextWake();
+      if (this.running && !related && !this.sampling) this.scheduleNextWake();
     }
     group.tasks = group.tasks.concat(thing);
   }
 
-  private removeTask(thing: OutputThing<unknown>): void {
+  private removeTask(thing: OutputThing<any>): void {
     for (let i = 0; i < this.groups.length; i++) {
       const group = this.groups[i];
       const at = group.tasks.indexOf(thing);
       if (at < 0) continue;
       group.tasks = group.tasks.filter((t) => t !== thing);
       if (group.tasks.length === 0) this.groups = this.groups.filter((g) => g !== group);
-      if (this.groups.length === 0) this.stop();
+      // With no tasks left the scheduler stops once no timer is armed (checked when the wake is set).
+      if (this.groups.length === 0 && this.running && !this.sampling) this.scheduleNextWake();
       return;
     }
   }

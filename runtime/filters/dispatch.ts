@@ -1,0 +1,61 @@
+import { OutputThing } from '../core/output-thing';
+import { DEFAULT_PORT, type InputThing } from '../core/input-thing';
+import { thunk, type Thunk } from '../core/filter';
+import { addFluentMethod } from '../core/fluent';
+
+/** `[predicate, port]`: events for which `predicate` holds go to `port`. */
+export type DispatchRule<T> = readonly [(x: T) => boolean, string];
+
+/**
+ * Route each event to the port of the first rule whose predicate holds, or to
+ * `default` when none does. Completion and errors go to every port.
+ *
+ * ```ts
+ * const d = temps.dispatch([[(e) => e.val > 30, 'hot'], [(e) => e.val < 5, 'cold']]);
+ * d.connect(alarm, { portMapping: ['hot', 'default'] });
+ * d.connect(log); // everything else
+ * ```
+ */
+export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
+  readonly disconnectFromUpstream: () => void;
+  private readonly rules: readonly DispatchRule<T>[];
+
+  constructor(previous: OutputThing<T>, rules: readonly DispatchRule<T>[]) {
+    super(rules.map((r) => r[1]).concat(DEFAULT_PORT));
+    this.rules = rules.slice();
+    this.disconnectFromUpstream = previous.connect(this);
+  }
+
+  onNext(x: T): void {
+    const rules = this.rules;
+    for (let i = 0; i < rules.length; i++) {
+      if (rules[i][0](x)) {
+        this.dispatchNext(x, rules[i][1]);
+        return;
+      }
+    }
+    this.dispatchNext(x);
+  }
+
+  onCompleted(): void {
+    for (const port of this.ports) this.dispatchCompleted(port);
+  }
+
+  onError(e: unknown): void {
+    for (const port of this.ports) this.dispatchError(e, port);
+  }
+}
+
+export function dispatch<T>(rules: readonly DispatchRule<T>[]): Thunk<T, T> {
+  return thunk((source: OutputThing<T>) => new Dispatcher(source, rules));
+}
+
+declare module '../core/output-thing' {
+  interface OutputThing<T> {
+    /** Route each event to the port of the first matching rule, else `default`. */
+    dispatch(rules: readonly DispatchRule<T>[]): Dispatcher<T>;
+  }
+}
+addFluentMethod('dispatch', function (this: OutputThing<unknown>, rules: readonly DispatchRule<unknown>[]) {
+  return new Dispatcher(this, rules);
+});

@@ -1,0 +1,50 @@
+import { Filter, thunk, type Thunk } from '../core/filter';
+import { addFluentMethod } from '../core/fluent';
+import type { OutputThing } from '../core/output-thing';
+
+/**
+ * The mean of the last `n` numbers (fewer while the window fills), emitted for
+ * every input. A running sum makes each step O(1); it is recomputed from the
+ * window each time the ring wraps so rounding error cannot accumulate over
+ * months of samples.
+ */
+export class RunningAverage extends Filter<number, number> {
+  private readonly window: Float64Array;
+  private next = 0;
+  private count = 0;
+  private sum = 0;
+
+  constructor(previous: OutputThing<number>, private readonly n: number) {
+    super(previous);
+    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`runningAvg(${n}): window must be a positive integer`);
+    this.window = new Float64Array(n);
+  }
+
+  override onNext(x: number): void {
+    const w = this.window;
+    this.sum += x - w[this.next];
+    w[this.next] = x;
+    if (++this.next === this.n) {
+      this.next = 0;
+      let s = 0;
+      for (let i = 0; i < this.n; i++) s += w[i];
+      this.sum = s;
+    }
+    if (this.count < this.n) this.count++;
+    this.dispatchNext(this.sum / this.count);
+  }
+}
+
+export function runningAvg(n: number): Thunk<number, number> {
+  return thunk((source: OutputThing<number>) => new RunningAverage(source, n));
+}
+
+declare module '../core/output-thing' {
+  interface OutputThing<T> {
+    /** The mean of the last `n` numbers, for each input number. */
+    runningAvg(this: OutputThing<number>, n: number): Filter<number, number>;
+  }
+}
+addFluentMethod('runningAvg', function (this: OutputThing<number>, n: number) {
+  return new RunningAverage(this, n);
+});

@@ -1,0 +1,32 @@
+import { Filter, thunk, type Thunk } from '../core/filter';
+import { addFluentMethod } from '../core/fluent';
+import type { OutputThing } from '../core/output-thing';
+
+/** Drop the first `count` events, pass the rest. */
+export class SkipFilter<T> extends Filter<T, T> {
+  private skipped = 0;
+
+  constructor(previous: OutputThing<T>, private readonly count: number) {
+    super(previous);
+    if (!(count >= 0)) throw new RangeError(`skip(${count}): count must be >= 0`);
+  }
+
+  override onNext(x: T): void {
+    if (this.skipped < this.count) this.skipped++;
+    else this.dispatchNext(x);
+  }
+}
+
+export function skip<T>(count: number): Thunk<T, T> {
+  return thunk((source: OutputThing<T>) => new SkipFilter(source, count));
+}
+
+declare module '../core/output-thing' {
+  interface OutputThing<T> {
+    /** Drop the first `count` events. */
+    skip(count: number): Filter<T, T>;
+  }
+}
+addFluentMethod('skip', function (this: OutputThing<unknown>, count: number) {
+  return new SkipFilter(this, count);
+});

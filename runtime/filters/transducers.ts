@@ -1,0 +1,94 @@
+import type { SensorEvent } from '../core/input-thing';
+import type { Transducer } from './transduce';
+
+type Sample = number | SensorEvent<number>;
+
+function valueOf(x: Sample): number {
+  return typeof x === 'number' ? x : x.val;
+}
+
+/** The same kind of sample as `like`, carrying `val`. */
+function withValue<T extends Sample>(like: T, val: number): T {
+  if (typeof like === 'number') return val as T;
+  return { sensorId: like.sensorId, ts: like.ts, val } as T;
+}
+
+/**
+ * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`). Takes
+ * numbers or `SensorEvent`s; a `SensorEvent` in gives a new `SensorEvent` out
+ * with the same id and timestamp (that event is the only allocation).
+ */
+export class SlidingMean<T extends Sample = SensorEvent<number>> implements Transducer<T, T> {
+  private readonly window: Float64Array;
+  private next = 0;
+  private count = 0;
+  private sum = 0;
+
+  constructor(readonly n: number) {
+    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`SlidingMean(${n}): window must be a positive integer`);
+    this.window = new Float64Array(n);
+  }
+
+  step(x: T): T {
+    const v = valueOf(x);
+    this.sum += v - this.window[this.next];
+    this.window[this.next] = v;
+    if (++this.next === this.n) {
+      this.next = 0;
+      let s = 0;
+      for (let i = 0; i < this.n; i++) s += this.window[i];
+      this.sum = s; // re-sum once per lap so rounding error cannot build up
+    }
+    if (this.count < this.n) this.count++;
+    return withValue(x, this.sum / this.count);
+  }
+}
+
+/**
+ * Once every `period` samples, the median of those samples (ThingFlow's
+ * `PeriodicMedianTransducer`); a partial period is summarised on completion.
+ */
+export class PeriodicMedian<T extends Sample = SensorEvent<number>> implements Transducer<T, T> {
+  private readonly samples: Float64Array;
+  private readonly scratch: Float64Array;
+  private seen = 0;
+  private lastEvent: T | undefined;
+
+  constructor(readonly period = 5) {
+    if (!(period >= 1) || !Number.isInteger(period)) throw new RangeError(`PeriodicMedian(${period}): period must be a positive integer`);
+    this.samples = new Float64Array(period);
+    this.scratch = new Float64Array(period);
+  }
+
+  step(x: T): T | undefined {
+    this.samples[this.seen++] = valueOf(x);
+    this.lastEvent = x;
+    if (this.seen < this.period) return undefined;
+    const m = this.median(this.seen);
+    this.seen = 0;
+    return withValue(x, m);
+  }
+
+  complete(): T | undefined {
+    if (this.seen === 0 || this.lastEvent === undefined) return undefined;
+    const m = this.median(this.seen);
+    this.seen = 0;
+    return withValue(this.lastEvent, m);
+  }
+
+  /** Median of the first `n` samples: insertion sort into a preallocated scratch array. */
+  private median(n: number): number {
+    const s = this.scratch;
+    for (let i = 0; i < n; i++) {
+      const v = this.samples[i];
+      let j = i - 1;
+      while (j >= 0 && s[j] > v) {
+        s[j + 1] = s[j];
+        j--;
+      }
+      s[j + 1] = v;
+    }
+    const mid = n >> 1;
+    return n % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  }
+}
