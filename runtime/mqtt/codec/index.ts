@@ -1,0 +1,4 @@
+export * from './packet';
+export { encode } from './encode';
+export { PacketDecoder, type PacketHandler, type DecoderOptions } from './decode';
+export { utf8Length, utf8Bytes, readUtf8 } from './utf8';

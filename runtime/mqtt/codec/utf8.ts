@@ -1,0 +1,101 @@
+/**
+ * UTF-8 for MQTT strings without TextEncoder (XS has none by default).
+ * Encoding matches Node's Buffer (a lone surrogate becomes U+FFFD), so our
+ * bytes equal mqtt-packet's. Decoding is strict, as MQTT 3.1.1 §1.5.3 asks:
+ * ill-formed UTF-8, surrogates and U+0000 are errors, not replacement characters.
+ */
+
+/** Bytes `s` takes in UTF-8. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: 2 code units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+/** Write `s` as UTF-8 at `pos`; returns the position after it. The caller sized `out` with `utf8Length`. */
+export function writeUtf8(out: Uint8Array, pos: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[pos++] = c;
+    } else if (c < 0x800) {
+      out[pos++] = 0xc0 | (c >> 6);
+      out[pos++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && (next & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        out[pos++] = 0xf0 | (c >> 18);
+        out[pos++] = 0x80 | ((c >> 12) & 0x3f);
+        out[pos++] = 0x80 | ((c >> 6) & 0x3f);
+        out[pos++] = 0x80 | (c & 0x3f);
+      } else {
+        out[pos++] = 0xef; // lone surrogate: U+FFFD, as Buffer does
+        out[pos++] = 0xbf;
+        out[pos++] = 0xbd;
+      }
+    } else {
+      out[pos++] = 0xe0 | (c >> 12);
+      out[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      out[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
+
+/** `s` as a new UTF-8 byte array. */
+export function utf8Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(s));
+  writeUtf8(out, 0, s);
+  return out;
+}
+
+/**
+ * Decode `bytes[start, end)`; returns `undefined` when the bytes are not
+ * well-formed UTF-8 or contain U+0000 (MQTT-1.5.3-1, MQTT-1.5.3-2).
+ */
+export function readUtf8(bytes: Uint8Array, start: number, end: number): string | undefined {
+  let s = '';
+  let i = start;
+  // ASCII runs are the common case for topics: one fromCharCode per byte, no array.
+  while (i < end) {
+    const b = bytes[i];
+    if (b === 0) return undefined;
+    if (b < 0x80) {
+      s += String.fromCharCode(b);
+      i++;
+      continue;
+    }
+    let cp: number;
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) { cp = b & 0x1f; need = 1; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { cp = b & 0x0f; need = 2; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { cp = b & 0x07; need = 3; min = 0x10000; }
+    else return undefined;
+    if (i + need >= end) return undefined; // truncated sequence
+    for (let k = 1; k <= need; k++) {
+      const cb = bytes[i + k];
+      if ((cb & 0xc0) !== 0x80) return undefined;
+      cp = (cp << 6) | (cb & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else {
+      s += String.fromCharCode(cp);
+    }
+    i += need + 1;
+  }
+  return s;
+}

@@ -1,0 +1,23 @@
+/** Malformed bytes from the peer: the connection that carried them must be closed (MQTT 3.1.1 §4.8). */
+export class MqttProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MqttProtocolError';
+  }
+}
+
+/** A packet object that cannot be encoded (a caller's mistake, caught before anything is sent). */
+export class MqttEncodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MqttEncodeError';
+  }
+}
+
+/** The broker refused the CONNECT; `returnCode` is the CONNACK code (4: bad user name or password, 5: not authorized). */
+export class MqttConnectionRefused extends Error {
+  constructor(message: string, readonly returnCode: number) {
+    super(message);
+    this.name = 'MqttConnectionRefused';
+  }
+}
