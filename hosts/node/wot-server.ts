@@ -1,0 +1,271 @@
+/**
+ * WebThingServer for Node: the portable WotRequestHandler (runtime/wot) on
+ * node:http, WebSocket on `ws`, discovery with multicast-dns. Mirrors
+ * webthing-python's `WebThingServer(things, port, hostname, …)` plus
+ * ThingTalk's `additionalRoutes`, `middlewares`, `onStartup`, `onShutdown`.
+ *
+ * ```ts
+ * const server = new WebThingServer(new SingleThing(thing), { port: 8888 });
+ * await server.start();   // listening, advertised over mDNS
+ * await server.stop();
+ * ```
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { networkInterfaces, hostname as osHostname } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket } from 'ws';
+import { setActionQueue } from '../../runtime/wot/action-queue';
+import type { ThingContainer } from '../../runtime/wot/containers';
+import { STATUS_TEXT } from '../../runtime/wot/http-status';
+import {
+  WotRequestHandler, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
+} from '../../runtime/wot/request-handler';
+import type { HistoryLimits } from '../../runtime/wot/thing';
+import { WotMdnsAdvertiser } from './wot-mdns';
+
+// Actions start on the next turn of Node's event loop, after the response that created them is written.
+setActionQueue((run) => { setImmediate(run); });
+
+export interface WebThingServerOptions {
+  /** Default 80, as webthing-python; 0 picks a free port (see `server.port`). */
+  port?: number;
+  /** The public host name (e.g. `mything.com`), accepted in the Host header. */
+  hostname?: string;
+  /** The address to listen on; default all interfaces. */
+  listenAddress?: string;
+  basePath?: string;
+  additionalRoutes?: WotRoute[];
+  middlewares?: WotMiddleware[];
+  onStartup?: (() => void | Promise<void>) | (() => void | Promise<void>)[];
+  onShutdown?: (() => void | Promise<void>) | (() => void | Promise<void>)[];
+  /** Accept any Host header (webthing-python's `disable_host_validation`: beware DNS rebinding). */
+  disableHostValidation?: boolean;
+  /** Optional bearer token, for writes (default) or everything. */
+  auth?: WotAuthOptions;
+  historyLimits?: Partial<HistoryLimits>;
+  /** Largest request body and WebSocket message, in bytes; default 16 KiB. */
+  maxBodyBytes?: number;
+  htmlPage?: boolean;
+  /** mDNS advertisement; `false` to switch it off. */
+  mdns?: false | { interface?: string; mdnsPort?: number; host?: string };
+}
+
+function asList<T>(x: T | T[] | undefined): T[] {
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+}
+
+/** Every non-link-local address of this machine, IPv6 in brackets (webthing-python's get_addresses). */
+function localAddresses(): { all: string[]; ipv4: string[] } {
+  const all = new Set<string>();
+  const ipv4: string[] = [];
+  const ifaces = networkInterfaces();
+  for (const name of Object.keys(ifaces)) {
+    for (const a of ifaces[name] ?? []) {
+      if (a.family === 'IPv4') {
+        if (a.address.startsWith('169.254.')) continue;
+        all.add(a.address);
+        ipv4.push(a.address);
+      } else {
+        const ip = a.address.split('%')[0].toLowerCase();
+        if (ip.startsWith('fe80:')) continue;
+        all.add(`[${ip}]`);
+      }
+    }
+  }
+  return { all: [...all].sort(), ipv4 };
+}
+
+export class WebThingServer {
+  readonly things: ThingContainer;
+  readonly handler: WotRequestHandler;
+  private readonly opts: WebThingServerOptions;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private mdns: WotMdnsAdvertiser | undefined;
+  private listeningPort = 0;
+  private started = false;
+
+  constructor(things: ThingContainer, opts?: WebThingServerOptions) {
+    this.things = things;
+    this.opts = opts ?? {};
+    this.handler = new WotRequestHandler(things, {
+      basePath: this.opts.basePath,
+      auth: this.opts.auth,
+      historyLimits: this.opts.historyLimits,
+      additionalRoutes: this.opts.additionalRoutes,
+      middlewares: this.opts.middlewares,
+      maxBodyBytes: this.opts.maxBodyBytes,
+      htmlPage: this.opts.htmlPage,
+      hosts: this.opts.disableHostValidation ? undefined : [],
+    });
+    this.http = createServer((req, res) => this.onRequest(req, res));
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.http.on('clientError', (_e, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.handler.maxBodyBytes });
+    this.wss.on('error', () => {});
+  }
+
+  /** The port the server listens on (useful with `port: 0`). */
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  /** The Host header values accepted (lower case), as webthing-python builds them. */
+  allowedHosts(): string[] {
+    const port = this.listeningPort;
+    const system = osHostname().toLowerCase();
+    const hosts = ['localhost', `localhost:${port}`, `${system}.local`, `${system}.local:${port}`];
+    for (const a of localAddresses().all) hosts.push(a, `${a}:${port}`);
+    if (this.opts.hostname !== undefined) {
+      const h = this.opts.hostname.toLowerCase();
+      hosts.push(h, `${h}:${port}`);
+    }
+    return hosts;
+  }
+
+  /** Run the onStartup handlers, listen, and advertise over mDNS. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const fn of asList(this.opts.onStartup)) await fn();
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 80, this.opts.listenAddress, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.http.address();
+    this.listeningPort = typeof address === 'object' && address !== null ? address.port : (this.opts.port ?? 80);
+    if (!this.opts.disableHostValidation) this.handler.setAllowedHosts(this.allowedHosts());
+    if (this.opts.mdns !== false) {
+      const m = this.opts.mdns ?? {};
+      const iface = m.interface;
+      this.mdns = new WotMdnsAdvertiser({
+        name: this.things.getName(),
+        port: this.listeningPort,
+        path: this.handler.basePath === '' ? '/' : this.handler.basePath,
+        tdPath: '/.well-known/wot',
+        wotType: this.things.multiple ? 'Directory' : 'Thing',
+        host: m.host,
+        addresses: iface !== undefined ? [iface] : localAddresses().ipv4,
+        interface: iface,
+        mdnsPort: m.mdnsPort,
+      });
+      this.mdns.announce();
+    }
+  }
+
+  /** Stop advertising, close every connection, then run the onShutdown handlers. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.mdns !== undefined) await this.mdns.close();
+    this.mdns = undefined;
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+    for (const fn of asList(this.opts.onShutdown)) await fn();
+  }
+
+  private toWotRequest(req: IncomingMessage, body: string | undefined): WotRequest {
+    return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, secure: false };
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const max = this.handler.maxBodyBytes;
+    const length = req.headers['content-length'];
+    if (length === undefined && req.headers['transfer-encoding'] === undefined) {
+      this.send(res, this.handler.handle(this.toWotRequest(req, undefined)));
+      return;
+    }
+    if (length !== undefined && Number(length) > max) {
+      this.refuseOversize(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > max) {
+        refused = true;
+        this.refuseOversize(req, res);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      this.send(res, this.handler.handle(this.toWotRequest(req, body)));
+    });
+    req.on('error', () => res.destroy());
+  }
+
+  /** 413, then close: the rest of the body is read and dropped, never buffered. */
+  private refuseOversize(req: IncomingMessage, res: ServerResponse): void {
+    const r = this.handler.tooLarge();
+    res.shouldKeepAlive = false;
+    this.send(res, { ...r, headers: { ...r.headers, Connection: 'close' } });
+    req.resume();
+  }
+
+  private send(res: ServerResponse, r: WotResponse): void {
+    if (res.destroyed || res.writableEnded) return;
+    if (r.later !== undefined) {
+      r.later((final) => this.send(res, final));
+      return;
+    }
+    if (r.stream !== undefined) {
+      res.writeHead(r.status, r.headers);
+      res.write(': stream open\n\n');
+      const cancel = r.stream((data) => {
+        if (!res.destroyed) res.write(`data: ${data}\n\n`);
+      });
+      res.on('close', cancel);
+      return;
+    }
+    const body = r.body ?? '';
+    const headers: { [k: string]: string | number } = { ...r.headers };
+    if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = Buffer.byteLength(body);
+    res.writeHead(r.status, headers);
+    res.end(r.status === 204 ? undefined : body);
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    let client: WebSocket | undefined;
+    const opened = this.handler.openSocket(this.toWotRequest(req, undefined), (text) => {
+      if (client !== undefined && client.readyState === WebSocket.OPEN) client.send(text);
+    });
+    if ('response' in opened) {
+      const r = opened.response;
+      const body = r.body ?? '';
+      let head = `HTTP/1.1 ${r.status} ${STATUS_TEXT[r.status] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+      for (const k of Object.keys(r.headers)) head += `${k}: ${r.headers[k]}\r\n`;
+      socket.end(`${head}\r\n${body}`);
+      return;
+    }
+    const session = opened.session;
+    socket.once('close', () => session.close());
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      client = ws;
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          ws.send(JSON.stringify({ messageType: 'error', data: { status: '400 Bad Request', message: 'binary frames are not accepted; send JSON text' } }));
+          return;
+        }
+        session.receive(data.toString());
+      });
+      ws.on('close', () => session.close());
+      ws.on('error', () => { /* oversize or malformed frame: ws closes this socket; the server goes on */ });
+    });
+  }
+}
