@@ -5,3 +5,4 @@
 export * from './core/index';
 export * from './scheduler/index';
 export * from './filters/index';
+export * from './wot/index';

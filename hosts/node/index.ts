@@ -9,3 +9,4 @@ setDefaultClock(() => new NodeClock());
 
 export * from '../../runtime/index';
 export { NodeClock } from './clock';
+export { WebThingServer, type WebThingServerOptions } from './wot-server';
