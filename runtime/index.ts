@@ -6,3 +6,4 @@ export * from './core/index';
 export * from './scheduler/index';
 export * from './filters/index';
 export * from './wot/index';
+export * from './sensors/index';

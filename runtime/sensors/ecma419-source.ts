@@ -1,0 +1,21 @@
+import { SensorAsOutputThing, fromEcma419, type Ecma419Sensor, type SensorOptions } from '../core/sensor';
+
+export interface Ecma419SourceOptions extends SensorOptions {
+  /** The events' `sensorId` (default: the field name). */
+  id?: string | number;
+}
+
+/**
+ * Make one field of an ECMA-419 sensor driver a ThingFlow output thing to
+ * schedule. A read that throws (a NACK, a hung bus) or returns no value
+ * becomes `onError` on this stream only, or, with `readErrors: 'skip'`, a
+ * skipped sample counted in `skippedReads` and passed to `onReadError`.
+ *
+ * ```ts
+ * const temp = ecma419Source(new TMP102({ sensor }), 'temperature', { id: 'temp', readErrors: 'skip' });
+ * scheduler.schedulePeriodic(temp, 60);
+ * ```
+ */
+export function ecma419Source<T = number>(driver: Ecma419Sensor, field: string, opts: Ecma419SourceOptions = {}): SensorAsOutputThing<T> {
+  return new SensorAsOutputThing<T>(fromEcma419<T>(driver, field, opts.id ?? field), opts);
+}

@@ -1,0 +1,32 @@
+/** Parse `24h`, `90m`, `30s`, `1500ms`, `1d`, `1h30m` (a bare number is seconds) into milliseconds. */
+export function parseDuration(text: string): number {
+  const s = text.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/gy;
+  let total = 0;
+  let end = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const n = Number(m[1]);
+    total += n * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000);
+    end = re.lastIndex;
+  }
+  if (end === 0 || end !== s.length) throw new RangeError(`bad duration '${text}' (use e.g. 24h, 90m, 30s, 1500ms, 1h30m)`);
+  return total;
+}
+
+/** `3725000` → `1h02m05s`, for progress lines. */
+export function formatDuration(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}h${pad(m)}m${pad(s)}s` : m > 0 ? `${m}m${pad(s)}s` : `${s}s`;
+}
+
+/** Milliseconds since the start of the simulated day → `HH:MM`. */
+export function formatClock(ms: number): string {
+  const minutes = Math.floor(ms / 60_000) % 1440;
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

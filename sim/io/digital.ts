@@ -1,0 +1,108 @@
+import type { PinListener } from '../pins';
+import { checkFormat, closedError, pinOption, type IoBoard } from './io-board';
+
+export interface DigitalOptions {
+  pin: number;
+  mode: number;
+  edge?: number;
+  onReadable?: (this: SimDigital) => void;
+  format?: 'number';
+  target?: unknown;
+  [other: string]: unknown;
+}
+
+/**
+ * ECMA-419 Digital IO on a simulated pin (`embedded:io/digital`). Inputs read
+ * the level driven from outside (`board.pins.drive`) or their pull resistor;
+ * outputs record each level they write, which is how LEDs are observed. With
+ * `edge` and `onReadable`, a matching level change calls `onReadable` with
+ * `this` the instance. Any call after `close()` throws; `close()` twice does not.
+ *
+ * Use the class bound to a board: `new device.io.Digital({ pin, mode })`.
+ */
+export class SimDigital implements PinListener {
+  static readonly Input = 0;
+  static readonly InputPullUp = 1;
+  static readonly InputPullDown = 2;
+  static readonly InputPullUpDown = 3;
+  static readonly Output = 8;
+  static readonly OutputOpenDrain = 9;
+  static readonly Rising = 1;
+  static readonly Falling = 2;
+  /** Set on the class a board binds; a bare SimDigital has no board. */
+  static board: IoBoard | undefined;
+
+  target: unknown;
+  #board: IoBoard | undefined;
+  readonly #pin: number;
+  readonly #mode: number;
+  readonly #edge: number;
+  readonly #onReadable: ((this: SimDigital) => void) | undefined;
+
+  constructor(options: DigitalOptions) {
+    const board = (new.target as typeof SimDigital).board;
+    if (!board) throw new Error('Digital: use the class bound to a board (device.io.Digital)');
+    const pin = pinOption(options, 'pin', 'Digital');
+    const mode = options.mode;
+    const isInput = mode === SimDigital.Input || mode === SimDigital.InputPullUp || mode === SimDigital.InputPullDown || mode === SimDigital.InputPullUpDown;
+    const isOutput = mode === SimDigital.Output || mode === SimDigital.OutputOpenDrain;
+    if (!isInput && !isOutput) throw new RangeError(`Digital: invalid mode ${String(mode)}`);
+    const edge = options.edge ?? 0;
+    if (edge !== 0 && (!isInput || (edge & ~3) !== 0)) throw new RangeError(`Digital: invalid edge ${String(edge)}${isInput ? '' : ' (edges are for inputs)'}`);
+    if (options.onReadable !== undefined && typeof options.onReadable !== 'function') throw new TypeError('Digital: onReadable must be a function');
+    if (options.onReadable && !edge) throw new RangeError('Digital: onReadable requires edge');
+    if (options.format !== undefined) checkFormat(options.format, 'number', 'Digital');
+    board.pins.claim(pin, this);
+    this.#board = board;
+    this.#pin = pin;
+    this.#mode = mode;
+    this.#edge = edge;
+    this.#onReadable = options.onReadable;
+    this.target = options.target;
+    if (isInput) {
+      const pull = mode === SimDigital.InputPullUp ? 1 : mode === SimDigital.InputPullDown ? 0 : undefined;
+      board.pins.configureInput(pin, pull, this);
+    }
+  }
+
+  read(): 0 | 1 {
+    const board = this.#open();
+    return board.pins.level(this.#pin);
+  }
+
+  write(value: number): void {
+    const board = this.#open();
+    if (this.#mode !== SimDigital.Output && this.#mode !== SimDigital.OutputOpenDrain) {
+      throw new Error(`Digital: pin ${this.#pin} is an input; write needs an output mode`);
+    }
+    board.pins.setOutput(this.#pin, value ? 1 : 0);
+  }
+
+  close(): void {
+    if (!this.#board) return;
+    this.#board.pins.release(this.#pin, this);
+    this.#board = undefined;
+  }
+
+  get format(): 'number' {
+    this.#open();
+    return 'number';
+  }
+
+  set format(value: 'number') {
+    this.#open();
+    checkFormat(value, 'number', 'Digital');
+  }
+
+  /** @internal called by the pin bank on a level change */
+  levelChanged(level: 0 | 1, previous: 0 | 1): void {
+    if (!this.#board || !this.#onReadable) return;
+    const rising = previous === 0 && level === 1;
+    if ((rising && this.#edge & SimDigital.Rising) || (!rising && this.#edge & SimDigital.Falling)) this.#onReadable.call(this);
+  }
+
+  #open(): IoBoard {
+    if (!this.#board) throw closedError('Digital');
+    return this.#board;
+  }
+}
