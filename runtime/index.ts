@@ -7,3 +7,4 @@ export * from './scheduler/index';
 export * from './filters/index';
 export * from './wot/index';
 export * from './sensors/index';
+export * from './mqtt/index';

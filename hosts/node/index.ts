@@ -4,9 +4,14 @@
  */
 import { setDefaultClock } from '../../runtime/scheduler/clock';
 import { NodeClock } from './clock';
+import { setDefaultMqttNetwork } from '../../runtime/mqtt/client/network';
+import { nodeMqttNetwork } from './mqtt-tcp';
 
 setDefaultClock(() => new NodeClock());
+setDefaultMqttNetwork(nodeMqttNetwork);
 
 export * from '../../runtime/index';
 export { NodeClock } from './clock';
 export { WebThingServer, type WebThingServerOptions } from './wot-server';
+export { nodeMqttNetwork } from './mqtt-tcp';
+export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mqtt-broker';

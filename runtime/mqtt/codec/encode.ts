@@ -96,18 +96,26 @@ function writeField(out: Uint8Array, pos: number, value: BinaryLike, len: number
 }
 
 function encodePublish(p: PublishPacket): Uint8Array {
-  const topic = checkString(p.topic, 'publish: topic');
-  const qos = p.qos ?? 0;
+  return encodePublishFields(p.topic, p.payload ?? EMPTY, p.qos ?? 0, p.retain === true, p.dup === true, p.messageId);
+}
+
+/**
+ * A PUBLISH from its fields, without a packet object: the client's per-message
+ * path. `messageId` is required when qos > 0 and ignored otherwise.
+ */
+export function encodePublishFields(
+  topic: string, payload: BinaryLike, qos: number, retain: boolean, dup: boolean, messageId: number | undefined,
+): Uint8Array {
+  checkString(topic, 'publish: topic');
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new MqttEncodeError(`publish: qos must be 0, 1 or 2, got ${String(qos)}`);
-  const payload = p.payload ?? EMPTY;
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new MqttEncodeError('publish: payload must be a string or a Uint8Array');
   }
   const topicLen = utf8Length(topic);
   const payloadLen = binaryLength(payload);
-  const id = qos > 0 ? checkMessageId(p.messageId, 'publish') : 0;
+  const id = qos > 0 ? checkMessageId(messageId, 'publish') : 0;
   const length = 2 + topicLen + (qos > 0 ? 2 : 0) + payloadLen;
-  const out = allocate(0x30 | (p.dup ? 0x08 : 0) | (qos << 1) | (p.retain ? 1 : 0), length);
+  const out = allocate(0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0), length);
   let pos = writeField(out, out.length - length, topic, topicLen, 'publish: topic');
   if (qos > 0) pos = writeU16(out, pos, id);
   if (typeof payload === 'string') writeUtf8(out, pos, payload);

@@ -1,0 +1,511 @@
+/**
+ * A slim MQTT 3.1.1 client for boards and for Node, over a host-provided
+ * transport (`MqttNetwork`).
+ *
+ * ```ts
+ * const client = new MqttClient({ host: '127.0.0.1', keepalive: 30, queueLimit: 200 });
+ * client.on('connect', () => client.subscribe('cmd/#', { qos: 1 }));
+ * client.on('message', (topic, payload) => ...);
+ * client.connect();
+ * client.publish('dev/1/temp', '21.5', { qos: 1 }); // queued until connected
+ * ```
+ *
+ * What it promises:
+ * - QoS 0 and 1 both ways (QoS 2 messages from the broker are acknowledged
+ *   and delivered, possibly twice). QoS 1 messages stay in flight until
+ *   PUBACK and are resent with DUP, in their order, after a reconnect.
+ * - Reconnects with exponential back-off and jitter; resubscribes when the
+ *   broker kept no session. While offline (or while the in-flight window is
+ *   full) publishes wait in a bounded queue; what the drop policy pushes out
+ *   is counted and reported as a 'dropped' event.
+ * - A broker that goes silent is noticed within 1.5 × keep-alive.
+ * - Malformed bytes from the broker close the connection with a
+ *   `MqttProtocolError` ('error' event) and the client reconnects; nothing
+ *   throws out of the host's data callback.
+ * - A refusal (bad user name or password, not authorized, bad client id,
+ *   bad protocol) is an `MqttConnectionRefused` 'error' and stops the client:
+ *   retrying cannot fix it.
+ *
+ * Events: 'connect' (connack), 'close' (error?), 'reconnect' (attempt, delayMs),
+ * 'message' (topic, payload: Uint8Array, packet), 'error' (error),
+ * 'dropped' (message, reason: 'queue-full' | 'ended').
+ */
+import { encode, encodePublishFields } from '../codec/encode';
+import { PacketDecoder, type PacketHandler } from '../codec/decode';
+import { CONNACK_MESSAGES, type ConnackPacket, type Packet, type PublishPacket, type Subscription } from '../codec/packet';
+import { utf8Bytes } from '../codec/utf8';
+import { MqttConnectionRefused, MqttProtocolError } from '../errors';
+import { topicFilterProblem, topicNameProblem } from '../topic-filter';
+import { EventListeners } from './event-listeners';
+import { KEEPALIVE_DEAD, KEEPALIVE_PING, KeepAliveMonitor } from './keep-alive';
+import { defaultMqttNetwork, type MqttNetwork, type TimerHandle, type Transport, type TransportHandler } from './network';
+import { OutgoingQueue, type DropPolicy, type OutgoingMessage } from './outgoing-queue';
+
+export interface MqttWill {
+  topic: string;
+  payload: string | Uint8Array;
+  qos?: 0 | 1;
+  retain?: boolean;
+}
+
+export interface MqttClientOptions {
+  host: string;
+  /** Default 1883. */
+  port?: number;
+  /** Default: `thingflow-` and 8 random hex digits. */
+  clientId?: string;
+  /** Seconds; 0 turns keep-alive off. Default 60. */
+  keepalive?: number;
+  /** Start a clean session. Default true. */
+  clean?: boolean;
+  username?: string;
+  password?: string | Uint8Array;
+  will?: MqttWill;
+  /** Back-off between attempts: doubles from `minMs` (default 500) up to `maxMs` (default 30000), with jitter. `false`: no reconnect. */
+  reconnect?: { minMs?: number; maxMs?: number } | false;
+  /** Messages kept while offline. Default 100. */
+  queueLimit?: number;
+  /** Who is dropped when the queue is full: 'oldest' (default) or 'newest'. */
+  dropPolicy?: DropPolicy;
+  /** QoS 1 messages awaiting PUBACK at once. Default 32. */
+  maxInflight?: number;
+  /** Give up on a connection attempt without CONNACK after this long. Default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** Largest packet accepted from the broker, bytes. Default 1 MiB. */
+  maxPacketSize?: number;
+  /** The host binding; default: the one the host registered (`net` on Node). */
+  network?: MqttNetwork;
+  /** A source of [0, 1) numbers for jitter and client ids. Default Math.random. */
+  random?: () => number;
+}
+
+export type MqttClientEvent = 'connect' | 'close' | 'reconnect' | 'message' | 'error' | 'dropped';
+
+export type MqttClientState = 'idle' | 'opening' | 'handshake' | 'connected' | 'waiting' | 'ended';
+
+/** Counters for tests, benchmarks and device dashboards. */
+export interface MqttClientStats {
+  published: number;
+  received: number;
+  dropped: number;
+  resent: number;
+  connects: number;
+}
+
+/** Refusals that no retry can fix (CONNACK codes 1, 2, 4, 5). */
+function isPermanentRefusal(code: number): boolean {
+  return code === 1 || code === 2 || code === 4 || code === 5;
+}
+
+/** One attempt's callbacks; stale ones (from a connection already given up) are ignored. */
+class Connection implements TransportHandler, PacketHandler {
+  transport: Transport | undefined;
+  live = true;
+  constructor(private readonly client: MqttClient) {}
+  onOpen(): void {
+    if (this.live) this.client.handleOpen();
+  }
+  onData(chunk: Uint8Array): void {
+    if (this.live) this.client.handleData(chunk);
+  }
+  onClose(error?: unknown): void {
+    if (this.live) this.client.connectionLost(error ?? undefined, false);
+  }
+  onPacket(packet: Packet): void {
+    if (this.live) this.client.handlePacket(packet);
+  }
+  onProtocolError(error: MqttProtocolError): void {
+    if (this.live) this.client.handleProtocolError(error);
+  }
+}
+
+export class MqttClient {
+  readonly host: string;
+  readonly port: number;
+  readonly clientId: string;
+  readonly keepalive: number;
+  readonly stats: MqttClientStats = { published: 0, received: 0, dropped: 0, resent: 0, connects: 0 };
+  private readonly opts: MqttClientOptions;
+  private readonly network: MqttNetwork;
+  private readonly random: () => number;
+  private readonly listeners = new EventListeners<MqttClientEvent>();
+  private readonly queue: OutgoingQueue;
+  private readonly maxInflight: number;
+  /** QoS 1 messages awaiting PUBACK, encoded, in the order they were first sent. */
+  private readonly inflight = new Map<number, Uint8Array>();
+  private readonly subscriptions = new Map<string, 0 | 1>();
+  /** SUBSCRIBE message ids awaiting SUBACK, with their filters, to report refusals. */
+  private readonly pendingSubacks = new Map<number, string[]>();
+  private readonly monitor: KeepAliveMonitor | undefined;
+  private decoder: PacketDecoder | undefined;
+  private connection: Connection | undefined;
+  private stateValue: MqttClientState = 'idle';
+  private timer: TimerHandle | undefined;
+  private attempt = 0;
+  private nextMessageId = 1;
+
+  constructor(opts: MqttClientOptions) {
+    if (!opts || typeof opts.host !== 'string' || opts.host === '') throw new TypeError('MqttClient: opts.host must be a host name or address');
+    this.opts = opts;
+    this.network = opts.network ?? defaultMqttNetwork();
+    this.random = opts.random ?? Math.random;
+    this.host = opts.host;
+    this.port = opts.port ?? 1883;
+    this.keepalive = opts.keepalive ?? 60;
+    this.clientId = opts.clientId ?? `thingflow-${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
+    this.queue = new OutgoingQueue(opts.queueLimit ?? 100, opts.dropPolicy ?? 'oldest');
+    this.maxInflight = opts.maxInflight ?? 32;
+    if (this.keepalive > 0) this.monitor = new KeepAliveMonitor(this.keepalive * 1000);
+    if (opts.will) {
+      const problem = topicNameProblem(opts.will.topic);
+      if (problem) throw new TypeError(`MqttClient: will: ${problem}`);
+    }
+  }
+
+  get state(): MqttClientState {
+    return this.stateValue;
+  }
+
+  get connected(): boolean {
+    return this.stateValue === 'connected';
+  }
+
+  /** Messages waiting in the offline queue. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** QoS 1 messages sent and not yet acknowledged. */
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  on(ev: MqttClientEvent, fn: (...args: any[]) => void): void {
+    this.listeners.on(ev, fn);
+  }
+
+  off(ev: MqttClientEvent, fn: (...args: any[]) => void): void {
+    this.listeners.off(ev, fn);
+  }
+
+  /** Start connecting; returns at once. Also restarts a client after `end()`. */
+  connect(): void {
+    if (this.stateValue !== 'idle' && this.stateValue !== 'ended') return;
+    this.attempt = 0;
+    this.open();
+  }
+
+  /**
+   * Send (or queue) a message. Throws a TypeError for an invalid topic or
+   * QoS: that is the caller's bug, and nothing is sent.
+   */
+  publish(topic: string, payload: string | Uint8Array, opts?: { qos?: 0 | 1; retain?: boolean }): void {
+    const problem = topicNameProblem(topic);
+    if (problem) throw new TypeError(`MqttClient.publish: ${problem}`);
+    const qos = opts?.qos ?? 0;
+    if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.publish: qos must be 0 or 1, got ${String(qos)}`);
+    if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+      throw new TypeError('MqttClient.publish: payload must be a string or a Uint8Array');
+    }
+    const m: OutgoingMessage = {
+      topic, payload: typeof payload === 'string' ? utf8Bytes(payload) : payload, qos, retain: opts?.retain === true,
+    };
+    if (this.stateValue === 'ended') {
+      this.drop(m, 'ended');
+      return;
+    }
+    if (this.stateValue === 'connected' && this.queue.length === 0 && (qos === 0 || this.inflight.size < this.maxInflight)) {
+      this.send(m);
+      return;
+    }
+    const dropped = this.queue.push(m);
+    if (dropped) this.drop(dropped, 'queue-full');
+  }
+
+  /** Subscribe now or at the next connect; kept across reconnects. */
+  subscribe(filter: string, opts?: { qos?: 0 | 1 }): void {
+    const problem = topicFilterProblem(filter);
+    if (problem) throw new TypeError(`MqttClient.subscribe: ${problem}`);
+    const qos = opts?.qos ?? 0;
+    if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.subscribe: qos must be 0 or 1, got ${String(qos)}`);
+    this.subscriptions.set(filter, qos);
+    if (this.stateValue === 'connected') this.sendSubscribe([{ topic: filter, qos }]);
+  }
+
+  unsubscribe(filter: string): void {
+    if (!this.subscriptions.delete(filter)) return;
+    if (this.stateValue === 'connected') {
+      this.write(encode({ cmd: 'unsubscribe', messageId: this.allocateMessageId(), unsubscriptions: [filter] }));
+    }
+  }
+
+  /**
+   * Disconnect cleanly: whatever is queued is sent first when connected
+   * (ignoring the in-flight window), then DISCONNECT. When not connected the
+   * queue is dropped and reported. No reconnect follows.
+   */
+  end(): void {
+    if (this.stateValue === 'ended') return;
+    const wasConnected = this.stateValue === 'connected';
+    this.stateValue = 'ended';
+    this.clearTimer();
+    if (wasConnected) {
+      for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) this.send(m);
+      this.write(encode({ cmd: 'disconnect' }));
+    } else {
+      for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) this.drop(m, 'ended');
+    }
+    const c = this.connection;
+    if (c) {
+      this.connection = undefined;
+      c.live = false;
+      c.transport?.close();
+      this.listeners.emit('close', undefined);
+    }
+  }
+
+  // ---- connection lifecycle (called by Connection) ----
+
+  private open(): void {
+    this.stateValue = 'opening';
+    const c = new Connection(this);
+    this.connection = c;
+    this.decoder = new PacketDecoder(c, { maxPacketSize: this.opts.maxPacketSize ?? 1_048_576 });
+    try {
+      c.transport = this.network.open(this.host, this.port, c);
+    } catch (e) {
+      this.connectionLost(e, false);
+    }
+  }
+
+  /** @internal */
+  handleOpen(): void {
+    this.stateValue = 'handshake';
+    const o = this.opts;
+    this.write(encode({
+      cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: this.clientId, clean: o.clean ?? true,
+      keepalive: this.keepalive, username: o.username, password: o.password,
+      will: o.will ? { topic: o.will.topic, payload: o.will.payload, qos: o.will.qos ?? 0, retain: o.will.retain === true } : undefined,
+    }));
+    const timeout = o.connectTimeoutMs ?? 10_000;
+    this.setTimer(timeout, () => this.abort(new Error(`no CONNACK from ${this.host}:${this.port} within ${timeout} ms`)));
+  }
+
+  /** @internal */
+  handleData(chunk: Uint8Array): void {
+    try {
+      this.decoder!.push(chunk);
+    } catch (e) {
+      // A bug of ours or an 'internal' listener: never let it out into the host's socket callback.
+      this.listeners.emit('error', e);
+      this.abort(e);
+    }
+  }
+
+  /** @internal */
+  handleProtocolError(error: MqttProtocolError): void {
+    this.listeners.emit('error', error);
+    this.abort(error);
+  }
+
+  /** @internal */
+  handlePacket(p: Packet): void {
+    if (this.monitor) this.monitor.received(this.network.now());
+    switch (p.cmd) {
+      case 'publish': return this.handlePublish(p);
+      case 'puback':
+        if (this.inflight.delete(p.messageId)) this.pump();
+        return;
+      case 'connack': return this.handleConnack(p);
+      case 'suback': {
+        const filters = this.pendingSubacks.get(p.messageId);
+        this.pendingSubacks.delete(p.messageId);
+        for (let i = 0; i < p.granted.length; i++) {
+          if (p.granted[i] === 0x80) {
+            this.listeners.emit('error', new Error(`the broker refused the subscription to '${filters?.[i] ?? '?'}'`));
+          }
+        }
+        return;
+      }
+      case 'pubrel':
+        this.write(encode({ cmd: 'pubcomp', messageId: p.messageId }));
+        return;
+      case 'pingresp': case 'unsuback': case 'pubrec': case 'pubcomp':
+        return;
+      default:
+        this.handleProtocolError(new MqttProtocolError(`a broker must not send ${p.cmd}`));
+    }
+  }
+
+  private handleConnack(p: ConnackPacket): void {
+    if (this.stateValue !== 'handshake') {
+      this.handleProtocolError(new MqttProtocolError('CONNACK outside the handshake'));
+      return;
+    }
+    this.clearTimer();
+    if (p.returnCode !== 0) {
+      const text = CONNACK_MESSAGES[p.returnCode] ?? `connection refused: code ${p.returnCode}`;
+      const error = new MqttConnectionRefused(`${this.host}:${this.port}: ${text} (${p.returnCode})`, p.returnCode);
+      this.listeners.emit('error', error);
+      if (isPermanentRefusal(p.returnCode)) {
+        this.stateValue = 'ended'; // retrying cannot fix a refusal
+        this.abort(error);
+        for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) this.drop(m, 'ended');
+      } else {
+        this.abort(error);
+      }
+      return;
+    }
+    this.stateValue = 'connected';
+    this.attempt = 0;
+    this.stats.connects++;
+    const now = this.network.now();
+    if (this.monitor) {
+      this.monitor.start(now);
+      this.armKeepAlive();
+    }
+    if (!p.sessionPresent && this.subscriptions.size > 0) {
+      const subs: Subscription[] = [];
+      this.subscriptions.forEach((qos, topic) => subs.push({ topic, qos }));
+      this.sendSubscribe(subs);
+    }
+    // Unacknowledged QoS 1 messages first, in their order, flagged DUP (MQTT-4.4.0-1).
+    this.inflight.forEach((bytes) => {
+      bytes[0] |= 0x08;
+      this.stats.resent++;
+      this.write(bytes);
+    });
+    this.listeners.emit('connect', p);
+    this.pump();
+  }
+
+  private handlePublish(p: PublishPacket): void {
+    this.stats.received++;
+    if (p.qos === 1) this.write(encode({ cmd: 'puback', messageId: p.messageId! }));
+    else if (p.qos === 2) this.write(encode({ cmd: 'pubrec', messageId: p.messageId! }));
+    this.listeners.emit('message', p.topic, p.payload, p);
+  }
+
+  /** Give up on the current connection (it stays given up even if the transport never reports closing). */
+  private abort(error: unknown): void {
+    const c = this.connection;
+    if (!c) return;
+    c.transport?.close();
+    this.connectionLost(error, true);
+  }
+
+  /** @internal The current connection is gone: report, then back off and retry unless ended. */
+  connectionLost(error: unknown, _asked: boolean): void {
+    const c = this.connection;
+    if (!c) return;
+    c.live = false;
+    this.connection = undefined;
+    this.clearTimer();
+    this.pendingSubacks.clear();
+    if (this.stateValue !== 'ended') this.stateValue = 'waiting';
+    this.listeners.emit('close', error);
+    if (this.stateValue === 'ended') return;
+    const r = this.opts.reconnect;
+    if (r === false) {
+      this.stateValue = 'idle';
+      return;
+    }
+    const minMs = r?.minMs ?? 500;
+    const maxMs = r?.maxMs ?? 30_000;
+    let base = minMs * Math.pow(2, this.attempt);
+    if (base > maxMs) base = maxMs;
+    // "Equal jitter": between half and all of the back-off, so clients restarted together spread out.
+    const delay = Math.round(base / 2 + this.random() * (base / 2));
+    this.attempt++;
+    this.listeners.emit('reconnect', this.attempt, delay);
+    this.setTimer(delay, () => {
+      if (this.stateValue === 'waiting') this.open();
+    });
+  }
+
+  // ---- sending ----
+
+  private write(bytes: Uint8Array): void {
+    const c = this.connection;
+    if (!c || !c.transport) return;
+    c.transport.write(bytes);
+    if (this.monitor) this.monitor.sent(this.network.now());
+  }
+
+  private send(m: OutgoingMessage): void {
+    this.stats.published++;
+    if (m.qos === 0) {
+      this.write(encodePublishFields(m.topic, m.payload, 0, m.retain, false, undefined));
+      return;
+    }
+    const id = this.allocateMessageId();
+    const bytes = encodePublishFields(m.topic, m.payload, 1, m.retain, false, id);
+    this.inflight.set(id, bytes);
+    this.write(bytes);
+  }
+
+  /** Move queued messages out while connected and the in-flight window has room. */
+  private pump(): void {
+    while (this.stateValue === 'connected') {
+      const m = this.queue.peek();
+      if (m === undefined || (m.qos === 1 && this.inflight.size >= this.maxInflight)) return;
+      this.queue.shift();
+      this.send(m);
+    }
+  }
+
+  private sendSubscribe(subs: Subscription[]): void {
+    const messageId = this.allocateMessageId();
+    const filters: string[] = [];
+    for (let i = 0; i < subs.length; i++) filters.push(subs[i].topic);
+    this.pendingSubacks.set(messageId, filters);
+    this.write(encode({ cmd: 'subscribe', messageId, subscriptions: subs }));
+  }
+
+  private allocateMessageId(): number {
+    for (;;) {
+      const id = this.nextMessageId;
+      this.nextMessageId = id === 65535 ? 1 : id + 1;
+      if (!this.inflight.has(id) && !this.pendingSubacks.has(id)) return id;
+    }
+  }
+
+  private drop(m: OutgoingMessage, reason: 'queue-full' | 'ended'): void {
+    this.stats.dropped++;
+    this.listeners.emit('dropped', m, reason);
+  }
+
+  // ---- the one timer: CONNACK timeout, keep-alive, or back-off ----
+
+  private setTimer(ms: number, fn: () => void): void {
+    this.clearTimer();
+    this.timer = this.network.setTimer(ms < 0 ? 0 : ms, () => {
+      this.timer = undefined;
+      fn();
+    });
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      this.network.clearTimer(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private armKeepAlive(): void {
+    const m = this.monitor!;
+    this.setTimer(m.nextCheckAt - this.network.now(), () => this.keepAliveCheck());
+  }
+
+  private keepAliveCheck(): void {
+    if (this.stateValue !== 'connected') return;
+    const m = this.monitor!;
+    const action = m.check(this.network.now());
+    if (action === KEEPALIVE_DEAD) {
+      this.abort(new Error(`keepalive timeout: nothing heard from ${this.host}:${this.port} for 1.5 x ${this.keepalive} s`));
+      return;
+    }
+    if (action === KEEPALIVE_PING) this.write(encode({ cmd: 'pingreq' }));
+    this.armKeepAlive();
+  }
+}

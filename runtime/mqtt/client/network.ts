@@ -1,0 +1,49 @@
+/**
+ * What the MQTT client needs from a host: a byte stream to the broker and
+ * timers. Node binds it to `net` and `setTimeout` (hosts/node/mqtt-tcp.ts);
+ * Moddable to `embedded:io/socket/tcp` and `Timer`. Tests may bind it to anything
+ * that moves bytes.
+ */
+
+/** Callbacks a transport makes; each is called on the host's event loop, never re-entrantly from `write`. */
+export interface TransportHandler {
+  /** The stream is open: the client sends CONNECT now. */
+  onOpen(): void;
+  /** Bytes from the broker, in whatever chunks the network produced. */
+  onData(chunk: Uint8Array): void;
+  /** The stream closed (or failed to open); `error` says why when it was not asked for. Called once. */
+  onClose(error?: unknown): void;
+}
+
+/** One connection to a broker. */
+export interface Transport {
+  write(bytes: Uint8Array): void;
+  /** Close now; `onClose` follows (possibly synchronously). */
+  close(): void;
+}
+
+export type TimerHandle = unknown;
+
+export interface MqttNetwork {
+  /** Open a stream to `host:port`; events go to `handler`. */
+  open(host: string, port: number, handler: TransportHandler): Transport;
+  /** Call `fn` once after `ms`. */
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+  /** Monotonic milliseconds. */
+  now(): number;
+}
+
+let defaultNetwork: MqttNetwork | undefined;
+
+/** Hosts register the network a `new MqttClient()` uses when given none (as `setDefaultClock`). */
+export function setDefaultMqttNetwork(network: MqttNetwork | undefined): void {
+  defaultNetwork = network;
+}
+
+export function defaultMqttNetwork(): MqttNetwork {
+  if (!defaultNetwork) {
+    throw new Error('thingflow: no MQTT network binding; pass opts.network to new MqttClient() or load a host binding (the package root on Node does)');
+  }
+  return defaultNetwork;
+}

@@ -1,0 +1,59 @@
+/**
+ * `MqttReader`: an output thing that emits the messages arriving on a topic
+ * filter (ThingFlow-Python's `MQTTReader`, over a shared client). The
+ * subscription is made at construction and survives reconnects.
+ *
+ * ```ts
+ * new MqttReader(client, 'home/+/lux').map((e) => e.val).connect(display);
+ * ```
+ * Payloads are decoded from ThingFlow's JSON event form unless `decode` is
+ * given. A payload that fails to decode is reported and counted
+ * (`decodeErrors`) and the stream goes on: one bad message must not end it.
+ * `close()` unsubscribes and completes the stream.
+ */
+import { OutputThing } from '../core/output-thing';
+import { reportError } from '../core/report-error';
+import type { MqttClient } from './client/mqtt-client';
+import { decodeEventJson } from './event-json';
+import { topicMatches } from './topic-filter';
+
+export interface MqttReaderOptions<T> {
+  qos?: 0 | 1;
+  decode?: (payload: Uint8Array, topic: string) => T;
+}
+
+export class MqttReader<T> extends OutputThing<T> {
+  decodeErrors = 0;
+  private readonly decode: (payload: Uint8Array, topic: string) => T;
+  private readonly onMessage = (topic: string, payload: Uint8Array): void => {
+    if (!topicMatches(this.topicFilter, topic)) return;
+    let value: T;
+    try {
+      value = this.decode(payload, topic);
+    } catch (e) {
+      this.decodeErrors++;
+      reportError(`thingflow: MqttReader(${this.topicFilter}) could not decode a message on '${topic}':`, e);
+      return;
+    }
+    this.dispatchNext(value);
+  };
+
+  constructor(readonly client: MqttClient, readonly topicFilter: string, opts?: MqttReaderOptions<T>) {
+    super();
+    this.decode = opts?.decode ?? (decodeEventJson as (payload: Uint8Array) => T);
+    client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
+    client.on('message', this.onMessage);
+  }
+
+  /** Stop listening, unsubscribe, and complete the stream. */
+  close(): void {
+    if (this.closed) return;
+    this.client.off('message', this.onMessage);
+    this.client.unsubscribe(this.topicFilter);
+    this.dispatchCompleted();
+  }
+
+  override toString(): string {
+    return `MqttReader(${this.topicFilter})`;
+  }
+}
