@@ -1,0 +1,210 @@
+import { reportError } from '../runtime/core/report-error';
+import { Scheduler } from '../runtime/scheduler/scheduler';
+import { VirtualClock } from '../runtime/scheduler/virtual-clock';
+import type { SimBoard } from './board';
+import { createSimDevice, type SimDevice } from './device';
+import type { EnvironmentOptions } from './environment';
+import { parseFault, type FaultCounts } from './faults';
+import type { I2cBusStats } from './i2c-bus';
+import { renderPlot, type PlotPanel } from './plot';
+import { PlotRecorder } from './plot-recorder';
+
+/** What an app receives: the same `device` shape as on a board, plus the simulation's extras. */
+export interface SimAppContext {
+  device: SimDevice;
+  scheduler: Scheduler;
+  clock: VirtualClock;
+  board: SimBoard;
+  /** Streams to draw in the plot. */
+  plot: PlotRecorder;
+  /** Extra command-line options (`--mqtt`, `--wot-port`, ...), as given. */
+  options: Record<string, string | boolean>;
+  durationMs: number;
+  log(message: string): void;
+}
+
+/**
+ * A simulated app: a module's default export. It wires things and schedules
+ * them; the runner calls `scheduler.run()` and drives the clock. It may return
+ * (or resolve to) a function called after the run, to close connections.
+ */
+export type SimApp = (ctx: SimAppContext) => void | (() => void | Promise<void>) | Promise<void | (() => void | Promise<void>)>;
+
+export interface SimRunOptions {
+  /** Simulated time to run (default a day). */
+  durationMs?: number;
+  /** Simulated ms per real ms; `Infinity` (default) runs as fast as possible, 1 is real time. */
+  speed?: number;
+  seed?: number;
+  /** Hour of day the run starts at (default 0). */
+  startHour?: number;
+  env?: EnvironmentOptions;
+  /** Fault specs, e.g. `tmp102:nack@6h-7h` (see `parseFault`). */
+  faults?: string[];
+  /** Put the standard parts on the bus (default true). */
+  standardParts?: boolean;
+  options?: Record<string, string | boolean>;
+  /** Called about every `progressEveryMs` of real time, and once at the end. */
+  onProgress?: (p: SimProgress) => void;
+  progressEveryMs?: number;
+  log?: (message: string) => void;
+  /** The plot's title. */
+  title?: string;
+  /** Real milliseconds now (default `Date.now`); for pacing. */
+  realNow?: () => number;
+  /** Let the host run (timers, sockets) for `ms` real milliseconds. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SimProgress {
+  simulatedMs: number;
+  durationMs: number;
+  wakes: number;
+  events: number;
+  ledSwitchings: number;
+}
+
+export interface SimRunResult {
+  durationMs: number;
+  /** Wakes the clock delivered: how often a board would have left sleep. */
+  wakes: number;
+  /** Events recorded on tracked streams. */
+  events: number;
+  series: { name: string; events: number; errors: number }[];
+  leds: { pin: number; switchings: number; onMs: number; state: number }[];
+  i2c: I2cBusStats;
+  faults: { device: string; address: number; counts: FaultCounts }[];
+  busHangs: number;
+  missedDeadlines: number;
+  realMs: number;
+  /** The finished chart. */
+  svg: string;
+  plot: PlotRecorder;
+  device: SimDevice;
+  fatalError: unknown;
+}
+
+const DAY = 86_400_000;
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => (globalThis as any).setTimeout(resolve, ms));
+}
+
+/**
+ * Run an app on a fresh simulated board for `durationMs` of virtual time.
+ * At `speed: Infinity` the clock jumps from wake to wake (a day of one-minute
+ * samples takes well under a second); at a finite speed it is paced against
+ * real time, giving the host a turn between steps so servers stay responsive.
+ */
+export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Promise<SimRunResult> {
+  const durationMs = opts.durationMs ?? DAY;
+  const speed = opts.speed ?? Infinity;
+  if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
+  const startHour = opts.startHour ?? 0;
+  const realNow = opts.realNow ?? (() => Date.now());
+  const sleep = opts.sleep ?? defaultSleep;
+  const log = opts.log ?? (() => {});
+  const clock = new VirtualClock({ epochMs: Date.UTC(2026, 5, 21) + startHour * 3_600_000 });
+  const device = createSimDevice({ clock, seed: opts.seed, env: { startHour, ...opts.env }, parts: opts.standardParts === false ? 'none' : 'standard' });
+  const board = device.board;
+  for (const f of opts.faults ?? []) {
+    const { target, spec } = parseFault(f);
+    board.fault(target, spec);
+  }
+  let fatal: unknown;
+  const scheduler = new Scheduler(clock, { onFatalError: (e) => { fatal = e; reportError('thingflow: the scheduler stopped on a fatal error', e); } });
+  const plot = new PlotRecorder(() => board.now());
+  const teardown = await app({ device, scheduler, clock, board, plot, options: opts.options ?? {}, durationMs, log });
+
+  const progress = (): SimProgress => ({
+    simulatedMs: Math.min(board.now(), durationMs),
+    durationMs,
+    wakes: clock.wakes,
+    events: plot.counts().reduce((a, c) => a + c.events, 0),
+    ledSwitchings: board.pins.usedOutputs().reduce((a, h) => a + h.switchings, 0),
+  });
+
+  const realStart = realNow();
+  scheduler.run();
+  const every = opts.progressEveryMs ?? 100;
+  let lastReport = realStart;
+  while (board.now() < durationMs && scheduler.isRunning) {
+    let target: number;
+    if (speed === Infinity) {
+      target = Math.min(durationMs, board.now() + 3_600_000);
+    } else {
+      target = Math.min(durationMs, Math.max(board.now(), (realNow() - realStart) * speed));
+    }
+    clock.advance(target - board.now());
+    const r = realNow();
+    if (opts.onProgress && r - lastReport >= every) {
+      lastReport = r;
+      opts.onProgress(progress());
+    }
+    if (board.now() >= durationMs) break;
+    if (speed === Infinity) await sleep(0);
+    else {
+      // Sleep until the next wake is due in real time, at most `every` ms so progress keeps flowing.
+      const next = clock.nextWakeIn ?? every * speed;
+      await sleep(Math.max(1, Math.min(every, next / speed)));
+    }
+  }
+  if (board.now() < durationMs) clock.advance(durationMs - board.now()); // the scheduler stopped early: time still passes
+  scheduler.stop();
+  opts.onProgress?.(progress());
+  if (typeof teardown === 'function') await teardown();
+
+  const leds = board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(durationMs), state: h.state }));
+  const svg = renderPlot({
+    title: opts.title ?? 'thingflow-xs simulation',
+    subtitle: `${(durationMs / 3_600_000).toFixed(durationMs % 3_600_000 ? 2 : 0)} h simulated, seed ${opts.seed ?? 1}, ${clock.wakes} wakes` +
+      (opts.faults?.length ? `, faults: ${opts.faults.join(' ')}` : ''),
+    durationMs,
+    startHour,
+    night: nightSpans(board, durationMs),
+    panels: [...plot.panels(), ...ledPanels(board)],
+  });
+  const series = plot.counts();
+  return {
+    durationMs,
+    wakes: clock.wakes,
+    events: series.reduce((a, c) => a + c.events, 0),
+    series,
+    leds,
+    i2c: { ...board.i2c.stats },
+    faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
+    busHangs: board.i2c.faults.counts.hang,
+    missedDeadlines: scheduler.missedDeadlines,
+    realMs: realNow() - realStart,
+    svg,
+    plot,
+    device,
+    fatalError: fatal,
+  };
+}
+
+function ledPanels(board: SimBoard): PlotPanel[] {
+  return board.pins.usedOutputs().map((h) => ({
+    title: `LED on pin ${h.pin}`,
+    binary: ['off', 'on'] as [string, string],
+    series: [{ name: `${h.switchings} switchings`, color: '#e6a700', style: 'step' as const, times: h.times.length ? h.times : [0], values: h.values.length ? h.values : [0] }],
+    height: 90,
+  }));
+}
+
+/** Spans where the sun is down, sampled every minute. */
+function nightSpans(board: SimBoard, durationMs: number): { from: number; to: number }[] {
+  const spans: { from: number; to: number }[] = [];
+  let start = -1;
+  for (let t = 0; t <= durationMs; t += 60_000) {
+    const h = board.env.hourOfDay(t);
+    const dark = h < board.env.sunriseHour || h >= board.env.sunsetHour;
+    if (dark && start < 0) start = t;
+    if (!dark && start >= 0) {
+      spans.push({ from: start, to: t });
+      start = -1;
+    }
+  }
+  if (start >= 0) spans.push({ from: start, to: durationMs });
+  return spans;
+}
