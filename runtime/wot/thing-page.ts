@@ -31,7 +31,7 @@ var tb=document.getElementById('rows');
 function num(p){return p.type==='number'||p.type==='integer';}
 function spark(name){var s=rows[name].svg,h=hist[name];if(!s||h.length<2)return;
 var lo=Math.min.apply(null,h),hi=Math.max.apply(null,h),r=(hi-lo)||1,pts=[];
-for(var i=0;i<h.length;i++)pts.push((i*120/(N-1)).toFixed(1)+','+(22-(h[i]-lo)/r*20).toFixed(1));
+for(var i=0;i<h.length;i++)pts.push((i*118/(h.length-1)+1).toFixed(1)+','+(22-(h[i]-lo)/r*20).toFixed(1));
 s.firstChild.setAttribute('points',pts.join(' '));}
 function show(name,v){var r=rows[name];if(!r)return;var p=td.properties[name];
 if(r.input){if(r.input.type==='checkbox')r.input.checked=!!v;else if(document.activeElement!==r.input)r.input.value=v;}
