@@ -21,6 +21,10 @@ export interface TestBroker {
   readonly port: number;
   /** Abrupt failure: every connection is cut, the port refuses connections for `ms`, then it serves again. */
   outage(ms: number): Promise<void>;
+  /** SIGSTOP the broker process: its sockets stay open but nothing answers (a hung broker). */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -74,9 +78,10 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 }
 
 export async function startAedes(opts: TestBrokerOptions = {}): Promise<TestBroker> {
-  const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-  const child = spawn(tsx, [join(__dirname, 'aedes-process.ts'), JSON.stringify({ port: 0, credentials: opts.credentials })], {
+  // node itself (not the tsx wrapper, which forks) so that signals reach the broker.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'aedes-process.ts'), JSON.stringify({ port: 0, credentials: opts.credentials })], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: join(__dirname, '../..'),
   });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
@@ -99,8 +104,11 @@ export async function startAedes(opts: TestBrokerOptions = {}): Promise<TestBrok
       await sleep(ms);
       await command('resume');
     },
+    freeze: () => { child.kill('SIGSTOP'); },
+    thaw: () => { child.kill('SIGCONT'); },
     async stop() {
       if (child.exitCode !== null) return;
+      child.kill('SIGCONT');
       const exited = new Promise((r) => child.once('exit', r));
       child.stdin!.write('close\n');
       await exited;
@@ -154,7 +162,10 @@ export async function startMosquitto(opts: TestBrokerOptions = {}): Promise<Test
       await sleep(ms);
       await launch();
     },
+    freeze: () => { child.kill('SIGSTOP'); },
+    thaw: () => { child.kill('SIGCONT'); },
     async stop() {
+      child.kill('SIGCONT');
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },
