@@ -1,0 +1,182 @@
+/**
+ * WoT endpoint benchmark (npm run bench:wot). Prints tables; the numbers go in docs/wot.md.
+ *
+ * HTTP: requests/s for GET and PUT of the lamp's `brightness`, with `wrk`
+ * (1 thread, 32 connections) against three servers measured in the same run,
+ * each in its own process: thingflow-xs's WebThingServer, node-wot serving the
+ * same lamp, and a bare node:http handler returning the same JSON (the floor).
+ *
+ * WebSocket: property updates/s delivered to N subscribers: the server changes
+ * `brightness` M times in a row; the clock stops when every client has all of
+ * them. Peer: a bare `ws` server broadcasting the same messages.
+ *
+ * Env: WOT_BENCH_SECONDS (default 5) per wrk run, WOT_BENCH_UPDATES (default 2000).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const ROOT = process.cwd();
+const SECONDS = Number(process.env.WOT_BENCH_SECONDS ?? 5);
+const UPDATES = Number(process.env.WOT_BENCH_UPDATES ?? 2000);
+const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function startPeer(kind: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [TSX, join(ROOT, 'bench/wot-peers.ts'), kind, String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+function stopPeer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface WrkResult { rps: number; non2xx: number; latencyMs: number; errors: number }
+
+function wrk(url: string, seconds: number, script?: string): WrkResult {
+  const args = ['-t1', '-c32', `-d${seconds}s`, '--latency'];
+  if (script) args.push('-s', script);
+  args.push(url);
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = errs ? Number(errs[1]) + Number(errs[2]) + Number(errs[3]) + Number(errs[4]) : 0;
+  const lat = /Latency\s+([\d.]+)(us|ms|s)/.exec(out);
+  const latencyMs = lat ? Number(lat[1]) * (lat[2] === 'us' ? 0.001 : lat[2] === 's' ? 1000 : 1) : NaN;
+  return { rps, non2xx, latencyMs, errors };
+}
+
+function putScript(dir: string, name: string, body: string): string {
+  const file = join(dir, `${name}.lua`);
+  writeFileSync(file, `wrk.method = "PUT"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
+  return file;
+}
+
+async function httpBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wot-bench-'));
+  const peers: [string, string, string][] = [
+    ['thingflow', 'thingflow-xs WebThingServer', '{"brightness":42}'],
+    ['nodewot', 'node-wot 0.9 (binding-http)', '42'],
+    ['bare', 'bare node:http (floor)', '{"brightness":42}'],
+  ];
+  const rows: { name: string; get: WrkResult; put: WrkResult }[] = [];
+  for (const [kind, name, putBody] of peers) {
+    const { child, url } = await startPeer(kind);
+    try {
+      // Sanity: the GET answers what the lamp holds.
+      const first = await (await fetch(url)).text();
+      if (!first.includes('50')) throw new Error(`${kind} GET ${url} answered ${first}`);
+      wrk(url, 1); // warm-up (JIT)
+      const get = wrk(url, SECONDS);
+      const put = wrk(url, SECONDS, putScript(dir, kind, putBody));
+      const after = await (await fetch(url)).text();
+      if (!after.includes('42')) throw new Error(`${kind} PUT did not take: ${after}`);
+      rows.push({ name, get, put });
+    } finally {
+      await stopPeer(child);
+    }
+  }
+  const floor = rows[rows.length - 1];
+  console.log(`\nHTTP property GET/PUT, wrk -t1 -c32 -d${SECONDS}s, each server in its own process (${new Date().toISOString()})`);
+  console.log('| server | GET req/s | GET vs floor | GET avg latency | PUT req/s | PUT vs floor | non-2xx / socket errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.get.rps.toFixed(0)} | ${(floor.get.rps / r.get.rps).toFixed(2)}× slower | ${r.get.latencyMs.toFixed(2)} ms | ${r.put.rps.toFixed(0)} | ${(floor.put.rps / r.put.rps).toFixed(2)}× slower | ${r.get.non2xx + r.put.non2xx} / ${r.get.errors + r.put.errors} |`);
+  }
+  const tf = rows[0];
+  const nw = rows[1];
+  console.log(`\nthingflow-xs vs node-wot: GET ${(tf.get.rps / nw.get.rps).toFixed(2)}×, PUT ${(tf.put.rps / nw.put.rps).toFixed(2)}× the requests/s`);
+}
+
+async function wsRun(url: string, subscribers: number, updates: number): Promise<number> {
+  const wsUrl = url.replace(/^http/, 'ws').replace(/\/properties\/brightness$/, '/');
+  const clients: WebSocket[] = [];
+  let remaining = subscribers;
+  let resolveDone: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  const expected = updates + 1;
+  for (let i = 0; i < subscribers; i++) {
+    const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+    let count = 0;
+    ws.on('message', () => {
+      if (++count === expected && --remaining === 0) resolveDone();
+    });
+    await new Promise((r) => ws.once('open', r));
+    clients.push(ws);
+  }
+  const burst = url.replace(/\/properties\/brightness$/, `/burst?n=${updates}`);
+  const t0 = process.hrtime.bigint();
+  await fetch(burst, { method: 'POST' });
+  await done;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const c of clients) c.terminate();
+  return expected / seconds;
+}
+
+async function wsBench(): Promise<void> {
+  const counts = [1, 10, 100];
+  const kinds: [string, string][] = [['thingflow', 'thingflow-xs WebThingServer'], ['ws-bare', 'bare ws broadcast (floor)']];
+  const results: { [kind: string]: number[] } = {};
+  for (const [kind] of kinds) {
+    const { child, url } = await startPeer(kind);
+    try {
+      await wsRun(url, 10, 200); // warm-up
+      results[kind] = [];
+      for (const n of counts) results[kind].push(await wsRun(url, n, UPDATES));
+    } finally {
+      await stopPeer(child);
+    }
+  }
+  console.log(`\nWebSocket propertyStatus updates/s delivered to every one of N subscribers (${UPDATES + 1} updates per run; messages/s = updates/s × N)`);
+  console.log(`| server | ${counts.map((n) => `N=${n}`).join(' | ')} |`);
+  console.log(`|---|${counts.map(() => '---:').join('|')}|`);
+  for (const [kind, name] of kinds) console.log(`| ${name} | ${results[kind].map((x) => x.toFixed(0)).join(' | ')} |`);
+  const tf = results.thingflow;
+  const floor = results['ws-bare'];
+  console.log(`| thingflow-xs / floor | ${tf.map((x, i) => (x / floor[i]).toFixed(2)).join(' | ')} |`);
+}
+
+async function main(): Promise<void> {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') {
+      console.error('wrk is not installed (apt-get install -y wrk)');
+      process.exit(1);
+    }
+  }
+  await httpBench();
+  await wsBench();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
