@@ -12,7 +12,8 @@ export interface SMBusIo {
 }
 
 /** The SMBus class itself, constructed by the driver with its defaults under the caller's options. */
-export type SMBusClass = new (options: Record<string, unknown>) => SMBusIo;
+// `any`: each platform types its own options; the driver passes pins, address and hz through.
+export type SMBusClass = new (options: any) => SMBusIo;
 
 /**
  * Options of the ECMA-419 sensor class pattern: `sensor` is the bus (its class

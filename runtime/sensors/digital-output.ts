@@ -10,7 +10,7 @@ export interface DigitalIo {
 
 /** The Digital class (`device.io.Digital`), with its `Output` mode constant. */
 export interface DigitalClass {
-  new (options: Record<string, unknown>): DigitalIo;
+  new (options: any): DigitalIo;
   readonly Output: unknown;
 }
 

@@ -94,8 +94,9 @@ export class TSL2591 {
     const ch1 = data[2] | (data[3] << 8);
     const max = this.#timeIndex === 0 ? 37888 : 65535;
     if (ch0 >= max || ch1 >= max) {
+      const at = this.gain;
       if (this.#autoGain && this.#gainIndex > 0) this.#setGain(io, this.#gainIndex - 1);
-      this.#onError?.(`saturated at gain ${this.gain}`);
+      this.#onError?.(`saturated at gain ${at}`);
       return undefined;
     }
     const cpl = (this.integrationTime * GAINS[this.#gainIndex]) / LUX_DF;

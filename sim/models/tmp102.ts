@@ -19,7 +19,7 @@ const CONFIG_WRITABLE = 0x1fd0 | OS;
  * TI TMP102 digital temperature sensor at register level: a pointer register
  * chooses one of four 16-bit big-endian registers; reads return it MSB first
  * and repeat. 12-bit (or 13-bit extended-mode) two's complement, 0.0625 °C/LSB,
- * continuous conversion unless shut down, where a write of OS=1 starts one
+ * continuous conversion at the configured rate unless shut down, where a write of OS=1 starts one
  * conversion. The alert bit follows the comparator/interrupt comparator rules of 7.4.5.
  */
 export class Tmp102Model implements I2cDeviceModel {
@@ -31,6 +31,7 @@ export class Tmp102Model implements I2cDeviceModel {
   private pointer = 0;
   private readonly regs = new Uint16Array(4);
   private alertActive = false;
+  private lastConversionAt = -1;
   /** Conversions done so far (a one-shot in shutdown counts as one). */
   conversions = 0;
 
@@ -50,6 +51,16 @@ export class Tmp102Model implements I2cDeviceModel {
     this.regs[Pointer.T_HIGH] = 0x5000;
     this.regs[Pointer.TEMPERATURE] = 0;
     this.alertActive = false;
+    this.lastConversionAt = -1;
+  }
+
+  /** Milliseconds between conversions: CR1..0 select 0.25, 1, 4 or 8 Hz (7.5.3.7). */
+  conversionPeriodMs(): number {
+    return [4000, 1000, 250, 125][(this.regs[Pointer.CONFIG] >> 6) & 3];
+  }
+
+  private now(): number {
+    return this.ctx ? this.ctx.now() : 0;
   }
 
   /** The configuration register as the device holds it. */
@@ -77,7 +88,8 @@ export class Tmp102Model implements I2cDeviceModel {
   }
 
   read(into: Uint8Array): void {
-    if (!this.shutdown && this.pointer === Pointer.TEMPERATURE) this.convert();
+    // Continuous mode converts on its own at the configured rate; a read sees the latest conversion.
+    if (!this.shutdown && (this.lastConversionAt < 0 || this.now() - this.lastConversionAt >= this.conversionPeriodMs())) this.convert();
     let value = this.regs[this.pointer];
     if (this.pointer === Pointer.CONFIG) {
       // AL reads as POL when the alert is active, as its inverse otherwise (7.5.3.5).
@@ -101,7 +113,8 @@ export class Tmp102Model implements I2cDeviceModel {
 
   private convert(): void {
     const ctx = this.ctx;
-    const now = ctx ? ctx.now() : 0;
+    const now = this.now();
+    this.lastConversionAt = now;
     let t = this.environment().temperature(now) + (ctx ? ctx.random.gaussian(this.noise) : 0);
     if (ctx) t = ctx.faults.reading(now, 0, t, 40);
     this.regs[Pointer.TEMPERATURE] = this.encode(t);
