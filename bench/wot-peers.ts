@@ -74,7 +74,7 @@ async function nodewot(): Promise<void> {
   thing.setPropertyWriteHandler('brightness', async (v) => { brightness = (await v.value()) as number; });
   await thing.expose();
   const td = thing.getThingDescription() as any;
-  const href: string = td.properties.brightness.forms.find((f: any) => !f.subprotocol && (f.op === undefined || [].concat(f.op).includes('readproperty'))).href;
+  const href: string = td.properties.brightness.forms.find((f: any) => !f.subprotocol && (f.op === undefined || ([] as string[]).concat(f.op).includes('readproperty'))).href;
   // node-wot writes the machine's address into its forms; it listens on loopback only.
   const u = new URL(href);
   u.hostname = '127.0.0.1';

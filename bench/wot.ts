@@ -12,9 +12,9 @@
  *
  * Env: WOT_BENCH_SECONDS (default 5) per wrk run, WOT_BENCH_UPDATES (default 2000).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -174,6 +174,12 @@ async function main(): Promise<void> {
   }
   await httpBench();
   await wsBench();
+  // Deterministic counts on the real XS engine, in a process of their own (SES lockdown).
+  if (existsSync(join(ROOT, 'dist/thingflow.xs.js'))) {
+    spawnSync(process.execPath, [join(ROOT, 'bench/wot-xs.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  } else {
+    console.log('\n(XS counts skipped: dist/thingflow.xs.js is missing; run npm run build)');
+  }
 }
 
 main().catch((e) => {

@@ -19,7 +19,7 @@ describe('Value', () => {
   test('set calls the forwarder, then emits update; unchanged and null values emit nothing', () => {
     const forwarded: number[] = [];
     const updates: number[] = [];
-    const v = new Value(1, (x: number) => forwarded.push(x));
+    const v = new Value<number>(1, (x: number) => forwarded.push(x));
     v.on('update', (x) => updates.push(x));
     v.set(2);
     v.set(2);
@@ -33,7 +33,7 @@ describe('Value', () => {
   test("set with withAction false skips the forwarder and emits 'sync', not 'update'", () => {
     const forwarded: number[] = [];
     const seen: string[] = [];
-    const v = new Value(1, (x: number) => forwarded.push(x));
+    const v = new Value<number>(1, (x: number) => forwarded.push(x));
     v.on('update', (x) => seen.push(`update ${x}`));
     v.on('sync', (x) => seen.push(`sync ${x}`));
     v.set(5, { withAction: false });
@@ -45,7 +45,7 @@ describe('Value', () => {
   test('off removes a listener; an unknown event name is an error', () => {
     const seen: number[] = [];
     const fn = (x: number) => seen.push(x);
-    const v = new Value(0);
+    const v = new Value<number>(0);
     v.on('update', fn).off('update', fn);
     v.notifyOfExternalUpdate(1);
     expect(seen).toEqual([]);

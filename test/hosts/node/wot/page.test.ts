@@ -9,6 +9,9 @@ import { WebThingServer } from '../../../../hosts/node/wot-server';
 import { FakeGpioHumiditySensor, makeLamp } from '../../../../examples/lamp-things';
 import { request } from './http-client';
 
+// The page functions run in the browser, where `document` exists; this file is type-checked without the DOM lib.
+declare const document: any;
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
