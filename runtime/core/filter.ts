@@ -31,6 +31,10 @@ export class Filter<I, O = I> extends OutputThing<O> implements InputThing<I> {
   onError(e: unknown): void {
     this.dispatchError(e);
   }
+
+  protected override onAbandoned(): void {
+    this.disconnectFromUpstream();
+  }
 }
 
 /**

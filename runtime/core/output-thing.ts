@@ -184,6 +184,13 @@ export class OutputThing<T> {
   /** Called once when the last open port closes; subclasses release resources here. */
   protected onClose(): void {}
 
+  /**
+   * Called when the last connection is removed (disconnected or cut off by an
+   * error). A filter then lets go of its upstream, so a chain whose end has
+   * gone releases its source and the scheduler stops sampling it.
+   */
+  protected onAbandoned(): void {}
+
   private openList(port: string): ConnectionList {
     const list = this.portTable[port];
     if (list === undefined || list === CLOSED_PORT) this.throwBadPort(port);
@@ -208,7 +215,7 @@ export class OutputThing<T> {
     const i = list.indexOf(connection);
     if (i < 0) return;
     this.setConnections(port, list.slice(0, i).concat(list.slice(i + 1)));
-    this.connectionCount--;
+    if (--this.connectionCount === 0) this.onAbandoned();
   }
 
   private closePort(port: string): void {

@@ -44,6 +44,10 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
   onError(e: unknown): void {
     for (const port of this.ports) this.dispatchError(e, port);
   }
+
+  protected override onAbandoned(): void {
+    this.disconnectFromUpstream();
+  }
 }
 
 export function dispatch<T>(rules: readonly DispatchRule<T>[]): Thunk<T, T> {

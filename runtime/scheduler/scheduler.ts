@@ -206,6 +206,8 @@ export class Scheduler {
     const timestampSec = ((this.clock.epochMs ?? 0) + this.startMs + this.elapsedMs) / 1000;
     this.sampling = true;
     try {
+      // Timers first: a window that closes at this instant closes before this instant's samples arrive.
+      this.fireDueTimers(now);
       // The group list is replaced, never mutated, when tasks come and go: walk this wake's snapshot.
       const groups = this.groups;
       for (let g = 0; g < groups.length; g++) {
@@ -215,7 +217,6 @@ export class Scheduler {
         for (let t = 0; t < tasks.length; t++) this.observe(tasks[t], timestampSec);
         this.advanceDeadline(group, now);
       }
-      this.fireDueTimers(now);
     } catch (e) {
       this.sampling = false;
       this.fail(e);
