@@ -94,24 +94,24 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
   return { app, ...out };
 }
 
-/** Import the app module; a .ts app outside tsx is loaded through tsx's register API. */
+/**
+ * Import the app module. A TypeScript app needs a loader: under `tsx sim/cli.ts`
+ * (npm start) tsx is already there; from the built `dist/cli.js` the CLI
+ * registers tsx's ESM hooks (tsx/esm/api) before importing, when tsx is installed.
+ */
 async function loadApp(path: string): Promise<SimApp> {
   const url = pathToFileURL(resolve(path)).href;
-  let mod: { default?: unknown };
-  try {
-    mod = await import(url);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (!/\.[cm]?ts$/.test(path) || (code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING')) throw e;
-    let register: () => unknown;
+  const selfIsTypeScript = /\.ts$/.test(typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname);
+  if (/\.[cm]?tsx?$/.test(path) && !selfIsTypeScript) {
+    let api: { register: () => unknown };
     try {
-      ({ register } = (await import('tsx/esm/api')) as { register: () => unknown });
+      api = (await import('tsx/esm/api')) as { register: () => unknown };
     } catch {
-      throw new UsageError(`${path} is TypeScript: install tsx (npm i -D tsx) or compile it to .js first`);
+      throw new UsageError(`${path} is TypeScript: install tsx (npm i -D tsx) or compile the app to .js first`);
     }
-    register();
-    mod = await import(url);
+    api.register();
   }
+  const mod = (await import(url)) as { default?: unknown };
   if (typeof mod.default !== 'function') throw new UsageError(`${path} has no default export function (ctx) => ...`);
   return mod.default as SimApp;
 }
@@ -130,7 +130,7 @@ export function formatSummary(r: SimRunResult, seed: number): string {
   const per = r.series.map((s) => `${s.name} ${s.events}${s.errors ? `, ${s.errors} errors` : ''}`).join('; ');
   lines.push(`  events:        ${r.events}${per ? ` (${per})` : ''}`);
   for (const led of r.leds) {
-    lines.push(`  LED pin ${led.pin}:     ${led.switchings} switchings, on for ${formatDuration(led.onMs)}, now ${led.state ? 'on' : 'off'}`);
+    lines.push(`  LED pin ${led.pin}:     ${led.switchings} switching${led.switchings === 1 ? '' : 's'}, on for ${formatDuration(led.onMs)}, now ${led.state ? 'on' : 'off'}`);
   }
   if (r.leds.length === 0) lines.push('  LEDs:          none written');
   lines.push(`  wakes:         ${r.wakes} (times a board would leave sleep)${r.missedDeadlines ? `, ${r.missedDeadlines} missed deadlines` : ''}`);

@@ -187,7 +187,7 @@ function ledPanels(board: SimBoard): PlotPanel[] {
   return board.pins.usedOutputs().map((h) => ({
     title: `LED on pin ${h.pin}`,
     binary: ['off', 'on'] as [string, string],
-    series: [{ name: `${h.switchings} switchings`, color: '#e6a700', style: 'step' as const, times: h.times.length ? h.times : [0], values: h.values.length ? h.values : [0] }],
+    series: [{ name: `${h.switchings} switching${h.switchings === 1 ? '' : 's'}`, color: '#e6a700', style: 'step' as const, times: h.times.length ? h.times : [0], values: h.values.length ? h.values : [0] }],
     height: 90,
   }));
 }

@@ -83,7 +83,7 @@ describe('the SVG plot', () => {
     expect(byName['TSL2591 lux'].circles).toBe(run.plot.values('TSL2591 lux')!.values.length);
     expect(byName['running avg (5)'].paths).toBe(1);
     expect(byName['TMP102'].paths).toBe(1);
-    expect(byName[`${run.leds[0].switchings} switchings`].paths).toBe(2); // fill and outline
+    expect(byName[`${run.leds[0].switchings} switching${run.leds[0].switchings === 1 ? '' : 's'}`].paths).toBe(2); // fill and outline
     expect(p.xs.length).toBeGreaterThan(3000);
     expect(Math.min(...p.xs)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...p.xs)).toBeLessThanOrEqual(p.width);
