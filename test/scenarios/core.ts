@@ -28,6 +28,12 @@ function expectThrow(out: Out, label: string, fn: () => void): void {
 }
 
 export const scenarios: ScenarioTable = {
+  'the runtime exports the same names on both engines': (tf, out) => {
+    const names = Object.keys(tf).filter((k) => k !== 'default' && k !== '__esModule').sort();
+    out(`${names.length} exports`);
+    for (const name of names) out(`${name}: ${typeof (tf as any)[name]}`);
+  },
+
   'dispatch reaches every connection in order': (tf: ThingflowRuntime, out: Out) => {
     const src = new tf.OutputThing<number>();
     src.connect(recorder('a', out));

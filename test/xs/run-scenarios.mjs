@@ -26,6 +26,9 @@ async function runOne(job, bundleText, name) {
     await xs.evaluate(`globalThis.__encoder = new TextEncoder();`);
     if (job.bare) {
       await xs.evaluate(XSNAP_HOST_GLOBALS.map((g) => `delete globalThis.${g};`).join('\n'));
+      const check = await xs.worker.evaluate(`globalThis.__encoder.encode(JSON.stringify(${JSON.stringify(XSNAP_HOST_GLOBALS)}.filter((g) => g in globalThis))).buffer`);
+      const left = new TextDecoder().decode(check.reply);
+      if (left !== '[]') throw new Error(`could not remove xsnap host globals: ${left}`);
     }
     await xs.evaluate(bundleText);
     await xs.evaluate(job.script);
@@ -51,11 +54,18 @@ async function runOne(job, bundleText, name) {
 const job = JSON.parse(readStdin());
 const bundleText = readFileSync(job.bundle, 'utf8');
 const results = {};
-for (const name of job.names) {
-  try {
-    results[name] = await runOne(job, bundleText, name);
-  } catch (e) {
-    results[name] = [`XS FAILED: ${e && e.message}`];
+// A few XS machines at a time: each scenario still gets its own.
+const PARALLEL = 4;
+let next = 0;
+async function lane() {
+  while (next < job.names.length) {
+    const name = job.names[next++];
+    try {
+      results[name] = await runOne(job, bundleText, name);
+    } catch (e) {
+      results[name] = [`XS FAILED: ${e && e.message}`];
+    }
   }
 }
+await Promise.all(Array.from({ length: PARALLEL }, lane));
 process.stdout.write(JSON.stringify({ results }));
