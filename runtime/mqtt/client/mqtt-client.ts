@@ -134,6 +134,7 @@ export class MqttClient {
   /** QoS 1 messages awaiting PUBACK, encoded, in the order they were first sent. */
   private readonly inflight = new Map<number, Uint8Array>();
   private readonly subscriptions = new Map<string, 0 | 1>();
+  private readonly topicCache = new Map<string, Uint8Array>();
   /** SUBSCRIBE message ids awaiting SUBACK, with their filters, to report refusals. */
   private readonly pendingSubacks = new Map<number, string[]>();
   private readonly monitor: KeepAliveMonitor | undefined;
@@ -200,15 +201,21 @@ export class MqttClient {
    * QoS: that is the caller's bug, and nothing is sent.
    */
   publish(topic: string, payload: string | Uint8Array, opts?: { qos?: 0 | 1; retain?: boolean }): void {
-    const problem = topicNameProblem(topic);
-    if (problem) throw new TypeError(`MqttClient.publish: ${problem}`);
+    const topicBytes = this.topicBytes(topic);
     const qos = opts?.qos ?? 0;
     if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.publish: qos must be 0 or 1, got ${String(qos)}`);
     if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
       throw new TypeError('MqttClient.publish: payload must be a string or a Uint8Array');
     }
+    const retain = opts?.retain === true;
+    // The common case on a board: connected, nothing waiting, QoS 0: straight to the wire, no message object.
+    if (qos === 0 && this.stateValue === 'connected' && this.queue.length === 0) {
+      this.stats.published++;
+      this.write(encodePublishFields(topicBytes, payload, 0, retain, false, undefined));
+      return;
+    }
     const m: OutgoingMessage = {
-      topic, payload: typeof payload === 'string' ? utf8Bytes(payload) : payload, qos, retain: opts?.retain === true,
+      topic, topicBytes, payload: typeof payload === 'string' ? utf8Bytes(payload) : payload, qos, retain,
     };
     if (this.stateValue === 'ended') {
       this.drop(m, 'ended');
@@ -220,6 +227,19 @@ export class MqttClient {
     }
     const dropped = this.queue.push(m);
     if (dropped) this.drop(dropped, 'queue-full');
+  }
+
+  /** A topic's UTF-8 bytes, validated once and cached: devices publish to a handful of topics. */
+  private topicBytes(topic: string): Uint8Array {
+    let bytes = this.topicCache.get(topic);
+    if (bytes === undefined) {
+      const problem = topicNameProblem(topic);
+      if (problem) throw new TypeError(`MqttClient.publish: ${problem}`);
+      bytes = utf8Bytes(topic);
+      if (this.topicCache.size >= 64) this.topicCache.clear();
+      this.topicCache.set(topic, bytes);
+    }
+    return bytes;
   }
 
   /** Subscribe now or at the next connect; kept across reconnects. */
@@ -435,11 +455,11 @@ export class MqttClient {
   private send(m: OutgoingMessage): void {
     this.stats.published++;
     if (m.qos === 0) {
-      this.write(encodePublishFields(m.topic, m.payload, 0, m.retain, false, undefined));
+      this.write(encodePublishFields(m.topicBytes, m.payload, 0, m.retain, false, undefined));
       return;
     }
     const id = this.allocateMessageId();
-    const bytes = encodePublishFields(m.topic, m.payload, 1, m.retain, false, id);
+    const bytes = encodePublishFields(m.topicBytes, m.payload, 1, m.retain, false, id);
     this.inflight.set(id, bytes);
     this.write(bytes);
   }

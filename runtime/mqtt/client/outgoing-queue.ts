@@ -11,6 +11,8 @@ export type DropPolicy = 'oldest' | 'newest';
 /** A message as the client keeps it: payload already UTF-8 encoded. */
 export interface OutgoingMessage {
   topic: string;
+  /** `topic` in UTF-8, shared by every message to that topic. */
+  topicBytes: Uint8Array;
   payload: Uint8Array;
   qos: 0 | 1;
   retain: boolean;

@@ -8,7 +8,7 @@ import {
   MAX_REMAINING_LENGTH, type BinaryLike, type ConfirmationPacket, type ConnackPacket, type ConnectPacket,
   type Packet, type PublishPacket, type SubackPacket, type SubscribePacket, type UnsubscribePacket,
 } from './packet';
-import { utf8Length, writeUtf8 } from './utf8';
+import { prefersNativeUtf8, utf8Bytes, utf8Length, writeUtf8 } from './utf8';
 
 const EMPTY = new Uint8Array(0);
 
@@ -104,14 +104,18 @@ function encodePublish(p: PublishPacket): Uint8Array {
  * path. `messageId` is required when qos > 0 and ignored otherwise.
  */
 export function encodePublishFields(
-  topic: string, payload: BinaryLike, qos: number, retain: boolean, dup: boolean, messageId: number | undefined,
+  topic: string | Uint8Array, payload: BinaryLike, qos: number, retain: boolean, dup: boolean, messageId: number | undefined,
 ): Uint8Array {
-  checkString(topic, 'publish: topic');
+  if (typeof topic !== 'string' && !(topic instanceof Uint8Array)) throw new MqttEncodeError('publish: topic must be a string (or its UTF-8 bytes)');
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new MqttEncodeError(`publish: qos must be 0, 1 or 2, got ${String(qos)}`);
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new MqttEncodeError('publish: payload must be a string or a Uint8Array');
   }
-  const topicLen = utf8Length(topic);
+  if (prefersNativeUtf8) {
+    if (typeof topic === 'string') topic = utf8Bytes(topic);
+    if (typeof payload === 'string') payload = utf8Bytes(payload);
+  }
+  const topicLen = binaryLength(topic);
   const payloadLen = binaryLength(payload);
   const id = qos > 0 ? checkMessageId(messageId, 'publish') : 0;
   const length = 2 + topicLen + (qos > 0 ? 2 : 0) + payloadLen;

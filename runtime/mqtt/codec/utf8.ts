@@ -3,7 +3,30 @@
  * Encoding matches Node's Buffer (a lone surrogate becomes U+FFFD), so our
  * bytes equal mqtt-packet's. Decoding is strict, as MQTT 3.1.1 §1.5.3 asks:
  * ill-formed UTF-8, surrogates and U+0000 are errors, not replacement characters.
+ *
+ * Where the engine has TextEncoder/TextDecoder and is not Node, they are used:
+ * in XS every `s.charCodeAt(i)` (even `s.length`) allocates a wrapper object,
+ * while the native coders allocate only their result. On Node the JS loops
+ * win for short strings (TextEncoder.encode costs ~380 ns per call there).
  */
+
+interface NativeEncoder { encode(s: string): Uint8Array }
+interface NativeDecoder { decode(b: Uint8Array): string }
+
+const host = globalThis as { TextEncoder?: new () => NativeEncoder; TextDecoder?: new (label: string, opts: object) => NativeDecoder; process?: unknown };
+const preferNative = host.process === undefined;
+const nativeEncoder: NativeEncoder | undefined = preferNative && typeof host.TextEncoder === 'function' ? new host.TextEncoder() : undefined;
+/** True where strings are best converted by the engine's TextEncoder (see above). */
+export const prefersNativeUtf8 = nativeEncoder !== undefined;
+/** fatal: ill-formed input throws; ignoreBOM: a leading U+FEFF is kept, as MQTT-1.5.3-3 asks. */
+const nativeDecoder: NativeDecoder | undefined = (() => {
+  if (!preferNative || typeof host.TextDecoder !== 'function') return undefined;
+  try {
+    return new host.TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  } catch {
+    return undefined;
+  }
+})();
 
 /** Bytes `s` takes in UTF-8. */
 export function utf8Length(s: string): number {
@@ -54,6 +77,7 @@ export function writeUtf8(out: Uint8Array, pos: number, s: string): number {
 
 /** `s` as a new UTF-8 byte array. */
 export function utf8Bytes(s: string): Uint8Array {
+  if (nativeEncoder) return nativeEncoder.encode(s);
   const out = new Uint8Array(utf8Length(s));
   writeUtf8(out, 0, s);
   return out;
@@ -64,6 +88,14 @@ export function utf8Bytes(s: string): Uint8Array {
  * well-formed UTF-8 or contain U+0000 (MQTT-1.5.3-1, MQTT-1.5.3-2).
  */
 export function readUtf8(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (nativeDecoder) {
+    for (let i = start; i < end; i++) if (bytes[i] === 0) return undefined;
+    try {
+      return nativeDecoder.decode(bytes.subarray(start, end));
+    } catch {
+      return undefined;
+    }
+  }
   let s = '';
   let i = start;
   // ASCII runs are the common case for topics: one fromCharCode per byte, no array.

@@ -1,6 +1,6 @@
 import { OutgoingQueue, type OutgoingMessage } from '../../../runtime/mqtt/client/outgoing-queue';
 
-const msg = (n: number): OutgoingMessage => ({ topic: 't', payload: Uint8Array.of(n), qos: 1, retain: false });
+const msg = (n: number): OutgoingMessage => ({ topic: 't', topicBytes: Uint8Array.of(0x74), payload: Uint8Array.of(n), qos: 1, retain: false });
 const drain = (q: OutgoingQueue) => {
   const out: number[] = [];
   for (let m = q.shift(); m; m = q.shift()) out.push(m.payload[0]);
