@@ -116,7 +116,7 @@ export const scenarios: ScenarioTable = {
   'compose, parallel and passthrough': (tf, out) => {
     const src = tf.fromIterable(NUMS);
     const chain = tf.compose(tf.where((x: number) => x > 2), tf.map((x: number) => x * 2), tf.take(4));
-    tf.parallel(tf.compose(chain, recorder('composed', out)), tf.compose(tf.skip(8), recorder('skipped', out)))(src);
+    tf.parallel<number>(tf.compose(chain, recorder('composed', out)), tf.compose(tf.skip(8), recorder('skipped', out)))(src);
     src.passthrough(recorder('spur', out)).last().connect(recorder('last', out));
     drain(src);
   },
