@@ -10,14 +10,33 @@
  * `brightness` M times in a row; the clock stops when every client has all of
  * them. Peer: a bare `ws` server broadcasting the same messages.
  *
- * Env: WOT_BENCH_SECONDS (default 5) per wrk run, WOT_BENCH_UPDATES (default 2000).
+ * Env: WOT_BENCH_SECONDS (default 5) per wrk run, WOT_BENCH_ROUNDS (default 3), WOT_BENCH_UPDATES (default 2000).
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { get as httpGet, request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
+
+/** GET a URL on a fresh connection (a reused keep-alive socket may have been closed by the server meanwhile). */
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+function post(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { method: 'POST', agent: false }, (res) => { res.resume(); res.on('end', () => resolve()); }).on('error', reject).end();
+  });
+}
 
 const ROOT = process.cwd();
 const SECONDS = Number(process.env.WOT_BENCH_SECONDS ?? 5);
@@ -79,6 +98,18 @@ function putScript(dir: string, name: string, body: string): string {
   return file;
 }
 
+const ROUNDS = Number(process.env.WOT_BENCH_ROUNDS ?? 3);
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * All three servers stay up; each round measures them one after the other, so
+ * a burst of noise on this (shared) machine hits one round, not one server.
+ * The tables report medians over the rounds.
+ */
 async function httpBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wot-bench-'));
   const peers: [string, string, string][] = [
@@ -86,33 +117,44 @@ async function httpBench(): Promise<void> {
     ['nodewot', 'node-wot 0.9 (binding-http)', '42'],
     ['bare', 'bare node:http (floor)', '{"brightness":42}'],
   ];
-  const rows: { name: string; get: WrkResult; put: WrkResult }[] = [];
-  for (const [kind, name, putBody] of peers) {
-    const { child, url } = await startPeer(kind);
-    try {
-      // Sanity: the GET answers what the lamp holds.
-      const first = await (await fetch(url)).text();
-      if (!first.includes('50')) throw new Error(`${kind} GET ${url} answered ${first}`);
-      wrk(url, 1); // warm-up (JIT)
-      const get = wrk(url, SECONDS);
-      const put = wrk(url, SECONDS, putScript(dir, kind, putBody));
-      const after = await (await fetch(url)).text();
-      if (!after.includes('42')) throw new Error(`${kind} PUT did not take: ${after}`);
-      rows.push({ name, get, put });
-    } finally {
-      await stopPeer(child);
+  const running: { child: ChildProcess; url: string }[] = [];
+  try {
+    for (const [kind] of peers) running.push(await startPeer(kind));
+    for (let i = 0; i < peers.length; i++) {
+      // Sanity: the GET answers what the lamp holds; then a warm-up run for the JIT.
+      const first = await getText(running[i].url);
+      if (!first.includes('50')) throw new Error(`${peers[i][0]} GET ${running[i].url} answered ${first}`);
+      wrk(running[i].url, 1);
     }
+    const get: WrkResult[][] = peers.map(() => []);
+    const put: WrkResult[][] = peers.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < peers.length; i++) {
+        get[i].push(wrk(running[i].url, SECONDS));
+        put[i].push(wrk(running[i].url, SECONDS, putScript(dir, peers[i][0], peers[i][2])));
+      }
+    }
+    for (let i = 0; i < peers.length; i++) {
+      const after = await getText(running[i].url);
+      if (!after.includes('42')) throw new Error(`${peers[i][0]} PUT did not take: ${after}`);
+    }
+    const med = (rs: WrkResult[]) => median(rs.map((r) => r.rps));
+    const floorGet = med(get[2]);
+    const floorPut = med(put[2]);
+    console.log(`\nHTTP property GET/PUT: wrk -t1 -c32 -d${SECONDS}s, median of ${ROUNDS} rounds, each server in its own process (${new Date().toISOString()})`);
+    console.log('| server | GET req/s | floor/GET | GET avg latency | PUT req/s | floor/PUT | GET rounds | non-2xx / socket errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---|---:|');
+    for (let i = 0; i < peers.length; i++) {
+      const g = med(get[i]);
+      const p = med(put[i]);
+      const bad = [...get[i], ...put[i]].reduce((a, r) => a + r.non2xx, 0);
+      const errs = [...get[i], ...put[i]].reduce((a, r) => a + r.errors, 0);
+      console.log(`| ${peers[i][1]} | ${g.toFixed(0)} | ${(floorGet / g).toFixed(2)}× | ${median(get[i].map((r) => r.latencyMs)).toFixed(2)} ms | ${p.toFixed(0)} | ${(floorPut / p).toFixed(2)}× | ${get[i].map((r) => r.rps.toFixed(0)).join(', ')} | ${bad} / ${errs} |`);
+    }
+    console.log(`\nthingflow-xs vs node-wot: GET ${(med(get[0]) / med(get[1])).toFixed(2)}×, PUT ${(med(put[0]) / med(put[1])).toFixed(2)}× the requests/s`);
+  } finally {
+    for (const r of running) await stopPeer(r.child);
   }
-  const floor = rows[rows.length - 1];
-  console.log(`\nHTTP property GET/PUT, wrk -t1 -c32 -d${SECONDS}s, each server in its own process (${new Date().toISOString()})`);
-  console.log('| server | GET req/s | GET vs floor | GET avg latency | PUT req/s | PUT vs floor | non-2xx / socket errors |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(`| ${r.name} | ${r.get.rps.toFixed(0)} | ${(floor.get.rps / r.get.rps).toFixed(2)}× slower | ${r.get.latencyMs.toFixed(2)} ms | ${r.put.rps.toFixed(0)} | ${(floor.put.rps / r.put.rps).toFixed(2)}× slower | ${r.get.non2xx + r.put.non2xx} / ${r.get.errors + r.put.errors} |`);
-  }
-  const tf = rows[0];
-  const nw = rows[1];
-  console.log(`\nthingflow-xs vs node-wot: GET ${(tf.get.rps / nw.get.rps).toFixed(2)}×, PUT ${(tf.put.rps / nw.put.rps).toFixed(2)}× the requests/s`);
 }
 
 async function wsRun(url: string, subscribers: number, updates: number): Promise<number> {
@@ -133,7 +175,7 @@ async function wsRun(url: string, subscribers: number, updates: number): Promise
   }
   const burst = url.replace(/\/properties\/brightness$/, `/burst?n=${updates}`);
   const t0 = process.hrtime.bigint();
-  await fetch(burst, { method: 'POST' });
+  await post(burst);
   await done;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   for (const c of clients) c.terminate();
@@ -143,24 +185,25 @@ async function wsRun(url: string, subscribers: number, updates: number): Promise
 async function wsBench(): Promise<void> {
   const counts = [1, 10, 100];
   const kinds: [string, string][] = [['thingflow', 'thingflow-xs WebThingServer'], ['ws-bare', 'bare ws broadcast (floor)']];
-  const results: { [kind: string]: number[] } = {};
-  for (const [kind] of kinds) {
-    const { child, url } = await startPeer(kind);
-    try {
-      await wsRun(url, 10, 200); // warm-up
-      results[kind] = [];
-      for (const n of counts) results[kind].push(await wsRun(url, n, UPDATES));
-    } finally {
-      await stopPeer(child);
+  const running: { child: ChildProcess; url: string }[] = [];
+  const results: number[][][] = kinds.map(() => counts.map(() => []));
+  try {
+    for (const [kind] of kinds) running.push(await startPeer(kind));
+    for (const r of running) await wsRun(r.url, 10, 200); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < kinds.length; k++) {
+        for (let c = 0; c < counts.length; c++) results[k][c].push(await wsRun(running[k].url, counts[c], UPDATES));
+      }
     }
+  } finally {
+    for (const r of running) await stopPeer(r.child);
   }
-  console.log(`\nWebSocket propertyStatus updates/s delivered to every one of N subscribers (${UPDATES + 1} updates per run; messages/s = updates/s × N)`);
+  const med = results.map((perCount) => perCount.map(median));
+  console.log(`\nWebSocket propertyStatus updates/s delivered to every one of N subscribers (${UPDATES + 1} updates per run, median of ${ROUNDS}; messages/s = updates/s × N)`);
   console.log(`| server | ${counts.map((n) => `N=${n}`).join(' | ')} |`);
   console.log(`|---|${counts.map(() => '---:').join('|')}|`);
-  for (const [kind, name] of kinds) console.log(`| ${name} | ${results[kind].map((x) => x.toFixed(0)).join(' | ')} |`);
-  const tf = results.thingflow;
-  const floor = results['ws-bare'];
-  console.log(`| thingflow-xs / floor | ${tf.map((x, i) => (x / floor[i]).toFixed(2)).join(' | ')} |`);
+  for (let k = 0; k < kinds.length; k++) console.log(`| ${kinds[k][1]} | ${med[k].map((x) => x.toFixed(0)).join(' | ')} |`);
+  console.log(`| thingflow-xs / floor | ${med[0].map((x, i) => (x / med[1][i]).toFixed(2)).join(' | ')} |`);
 }
 
 async function main(): Promise<void> {
