@@ -1,3 +1,4 @@
+import { isFatal } from './errors';
 import type { InputThing } from './input-thing';
 import { OutputThing } from './output-thing';
 
@@ -21,11 +22,22 @@ export class Filter<I, O = I> extends OutputThing<O> implements InputThing<I> {
   }
 
   onNext(x: I): void {
-    this.dispatchNext(x as unknown as O);
+    this.out.onNext(x as unknown as O);
   }
 
   onCompleted(): void {
     this.dispatchCompleted();
+  }
+
+  /**
+   * This filter's own code failed on an event (a user function threw): cut it
+   * off from upstream and end its stream with the error, so the failure stays
+   * in this branch. Fatal errors keep unwinding.
+   */
+  protected failed(e: unknown): void {
+    if (isFatal(e)) throw e;
+    this.disconnectFromUpstream();
+    this.dispatchError(e);
   }
 
   onError(e: unknown): void {

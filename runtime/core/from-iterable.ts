@@ -39,7 +39,7 @@ export class IterableAsOutputThing<T> extends OutputThing<T> {
       this.dispatchError(e);
       return;
     }
-    this.dispatchNext(value);
+    this.out.onNext(value);
   }
 }
 

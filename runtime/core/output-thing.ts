@@ -17,9 +17,13 @@
  * - When every port of an output thing has closed, the thing is `closed`
  *   and the scheduler deschedules it.
  *
- * The per-event path (`dispatchNext`) is an indexed loop over an array that is
- * replaced, never mutated, when connections change: it allocates nothing, and
- * a thing may disconnect itself while an event is being dispatched.
+ * The per-event path allocates nothing. Connections live in arrays that are
+ * replaced, never mutated, so a thing may disconnect itself while an event is
+ * being dispatched. Filters emit on their default port through `this.out`:
+ * the sole downstream thing itself when there is exactly one that isolates
+ * its own errors (every built-in filter does), or else a fan-out that loops
+ * over the connections with per-connection error isolation. The direct call
+ * keeps each stage to one method call, on XS and V8 alike.
  */
 import {
   InvalidPortError, PortAlreadyClosed, UnknownPortError, ExcInDispatch, isFatal,
@@ -47,13 +51,50 @@ const NO_CONNECTIONS: ConnectionList = Object.freeze([]);
 /** Marks a port that has seen `onCompleted` or `onError`. */
 const CLOSED_PORT: ConnectionList = Object.freeze([]);
 
-/** Wraps a plain function as an input thing's default port. */
+/**
+ * Marks input things whose `onNext` never throws an ordinary error out (they
+ * catch failures of their own code and turn them into `onError` downstream):
+ * an output thing may then call them directly instead of through a guard.
+ */
+export function isolatesErrors(cls: { prototype: object }): void {
+  Object.defineProperty(cls.prototype, 'isolatesErrors', { value: true });
+}
+
+/** Wraps a plain function as an input thing's default port; a throwing function is cut off and reported. */
 class CallbackInputThing<T> implements InputThing<T> {
-  constructor(readonly onNext: (x: T) => void) {}
+  disconnect: (() => void) | undefined;
+  constructor(private readonly fn: (x: T) => void) {}
+  onNext(x: T): void {
+    try {
+      this.fn(x);
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      this.disconnect?.();
+      reportError('thingflow: a callback sink threw and was disconnected:', e);
+    }
+  }
   onCompleted(): void {}
   onError(e: unknown): void {
     if (isFatal(e)) throw e;
     reportError('thingflow: unhandled onError reached a callback sink:', e);
+  }
+}
+isolatesErrors(CallbackInputThing);
+
+/** Where `out` points while nothing is connected. */
+const NOBODY: InputThing<unknown> = { onNext() {}, onCompleted() {}, onError() {} };
+
+/** Where `out` points when events must go through `dispatchNext` (several connections, a guard, a closed port). */
+class FanOut<T> implements InputThing<T> {
+  constructor(private readonly owner: OutputThing<T>) {}
+  onNext(x: T): void {
+    this.owner.dispatchNext(x);
+  }
+  onCompleted(): void {
+    this.owner.dispatchCompleted();
+  }
+  onError(e: unknown): void {
+    this.owner.dispatchError(e);
   }
 }
 
@@ -63,6 +104,12 @@ export interface ConnectOptions {
 }
 
 export class OutputThing<T> {
+  /**
+   * The default port's receiver, for emitting from a filter's hot path:
+   * `this.out.onNext(y)` is `this.dispatchNext(y)` without the loop.
+   */
+  protected out: InputThing<T> = NOBODY as InputThing<T>;
+  private fanOut: FanOut<T> | undefined;
   /** Connections per declared port; a closed port holds `CLOSED_PORT`. */
   private readonly portTable: { [port: string]: ConnectionList } = Object.create(null);
   /** The default port's list, kept apart so the common case needs no lookup. */
@@ -134,7 +181,9 @@ export class OutputThing<T> {
     this.setConnections(outPort, [...current, connection]);
     this.connectionCount++;
     this.everConnected = true;
-    return () => this.removeConnection(outPort, connection);
+    const disconnect = () => this.removeConnection(outPort, connection);
+    if (target instanceof CallbackInputThing) target.disconnect = disconnect;
+    return disconnect;
   }
 
   /** Send `x` to every input thing connected to `port`. */
@@ -206,7 +255,15 @@ export class OutputThing<T> {
 
   private setConnections(port: string, list: ConnectionList): void {
     this.portTable[port] = list;
-    if (port === DEFAULT_PORT) this.defaultConnections = list;
+    if (port !== DEFAULT_PORT) return;
+    this.defaultConnections = list;
+    if (list === NO_CONNECTIONS || (list.length === 0 && list !== CLOSED_PORT)) {
+      this.out = NOBODY as InputThing<T>;
+    } else if (list.length === 1 && list[0].direct && list[0].target.isolatesErrors === true) {
+      this.out = list[0].target;
+    } else {
+      this.out = this.fanOut ??= new FanOut(this);
+    }
   }
 
   private removeConnection(port: string, connection: Connection): void {

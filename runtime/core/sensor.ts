@@ -59,7 +59,7 @@ export class SensorAsOutputThing<T = number> extends OutputThing<SensorEvent<T>>
       this.sampleFailed(e);
       return;
     }
-    this.dispatchNext({ sensorId: this.sensor.sensorId, ts: timestampSec, val });
+    this.out.onNext({ sensorId: this.sensor.sensorId, ts: timestampSec, val });
   }
 
   private sampleFailed(e: unknown): void {

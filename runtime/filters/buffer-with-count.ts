@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -37,6 +38,7 @@ export class BufferWithCount<T> extends Filter<T, T[]> {
     this.dispatchNext(full);
   }
 }
+isolatesErrors(BufferWithCount);
 
 export function bufferWithCount<T>(count: number): Thunk<T, T[]> {
   return thunk((source: OutputThing<T>) => new BufferWithCount(source, count));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
 
@@ -58,6 +59,7 @@ export class BufferWithTimeOrCount<T> extends Filter<T, T[]> {
     this.dispatchNext(full);
   }
 }
+isolatesErrors(BufferWithTimeOrCount);
 
 export function bufferWithTime<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T[]> {
   return thunk((source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, Infinity, scheduler));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -18,9 +19,10 @@ export class Deadband extends Filter<number, number> {
   override onNext(x: number): void {
     if (this.reported === this.reported && Math.abs(x - this.reported) <= this.band) return; // NaN until the first report
     this.reported = x;
-    this.dispatchNext(x);
+    this.out.onNext(x);
   }
 }
+isolatesErrors(Deadband);
 
 export function deadband(band: number): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new Deadband(source, band));

@@ -1,4 +1,5 @@
-import { OutputThing } from '../core/output-thing';
+import { OutputThing, isolatesErrors } from '../core/output-thing';
+import { isFatal } from '../core/errors';
 import { DEFAULT_PORT, type InputThing } from '../core/input-thing';
 import { thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
@@ -28,13 +29,23 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
 
   onNext(x: T): void {
     const rules = this.rules;
-    for (let i = 0; i < rules.length; i++) {
-      if (rules[i][0](x)) {
-        this.dispatchNext(x, rules[i][1]);
-        return;
+    let port: string | undefined;
+    try {
+      for (let i = 0; i < rules.length; i++) {
+        if (rules[i][0](x)) {
+          port = rules[i][1];
+          break;
+        }
       }
+    } catch (e) {
+      // A predicate failed: this dispatcher can no longer route, so every port ends with the error.
+      if (isFatal(e)) throw e;
+      this.disconnectFromUpstream();
+      this.onError(e);
+      return;
     }
-    this.dispatchNext(x);
+    if (port === undefined) this.out.onNext(x);
+    else this.dispatchNext(x, port);
   }
 
   onCompleted(): void {
@@ -49,6 +60,7 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
     this.disconnectFromUpstream();
   }
 }
+isolatesErrors(Dispatcher);
 
 export function dispatch<T>(rules: readonly DispatchRule<T>[]): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new Dispatcher(source, rules));

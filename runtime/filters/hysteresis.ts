@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export interface HysteresisOptions {
@@ -39,9 +40,10 @@ export class Hysteresis extends Filter<number, boolean> {
     else if (x <= this.low) this.state = false;
     else if (this.state === undefined) this.state = x >= (this.low + this.high) / 2;
     if (this.onlyChanges && before === this.state) return;
-    this.dispatchNext(this.state);
+    this.out.onNext(this.state);
   }
 }
+isolatesErrors(Hysteresis);
 
 export function hysteresis(opts: HysteresisOptions): Thunk<number, boolean> {
   return thunk((source: OutputThing<number>) => new Hysteresis(source, opts));

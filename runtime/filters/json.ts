@@ -1,13 +1,22 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Serialise each event with `JSON.stringify`. */
 export class ToJson<T> extends Filter<T, string> {
   override onNext(x: T): void {
-    this.dispatchNext(JSON.stringify(x));
+    let text: string;
+    try {
+      text = JSON.stringify(x); // throws on cycles and BigInt
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    this.out.onNext(text);
   }
 }
+isolatesErrors(ToJson);
 
 /**
  * Parse each JSON string; a string that is not JSON fails the stream with the
@@ -20,10 +29,18 @@ export class FromJson<T> extends Filter<string, T> {
   }
 
   override onNext(x: string): void {
-    const parsed = JSON.parse(x);
-    this.dispatchNext(this.construct && Array.isArray(parsed) ? this.construct(...parsed) : parsed);
+    let value: T;
+    try {
+      const parsed = JSON.parse(x);
+      value = this.construct && Array.isArray(parsed) ? this.construct(...parsed) : parsed;
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    this.out.onNext(value);
   }
 }
+isolatesErrors(FromJson);
 
 export function toJson<T>(): Thunk<T, string> {
   return thunk((source: OutputThing<T>) => new ToJson<T>(source));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export interface KalmanOptions {
@@ -47,9 +48,10 @@ export class KalmanFilter extends Filter<number, number> {
       this.estimate += gain * (z - this.estimate);
       this.errorCov = (1 - gain) * p;
     }
-    this.dispatchNext(this.estimate);
+    this.out.onNext(this.estimate);
   }
 }
+isolatesErrors(KalmanFilter);
 
 export function kalman(opts: KalmanOptions): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new KalmanFilter(source, opts));

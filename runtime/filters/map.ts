@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Transform each event; an `undefined` or `null` result is dropped (ThingFlow's `map`/`select`). */
@@ -9,10 +10,17 @@ export class MapFilter<I, O> extends Filter<I, O> {
   }
 
   override onNext(x: I): void {
-    const y = this.fn(x);
-    if (y !== undefined && y !== null) this.dispatchNext(y);
+    let y: O | null | undefined;
+    try {
+      y = this.fn(x);
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    if (y !== undefined && y !== null) this.out.onNext(y);
   }
 }
+isolatesErrors(MapFilter);
 
 export function map<I, O>(fn: (x: I) => O | null | undefined): Thunk<I, O> {
   return thunk((source: OutputThing<I>) => new MapFilter(source, fn));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export type Printer = (line: string) => void;
@@ -28,8 +29,13 @@ export class Output<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    this.print(show(x));
-    this.dispatchNext(x);
+    try {
+      this.print(show(x));
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    this.out.onNext(x);
   }
 
   override onCompleted(): void {
@@ -42,6 +48,7 @@ export class Output<T> extends Filter<T, T> {
     this.dispatchError(e);
   }
 }
+isolatesErrors(Output);
 
 /** Count events, pass them on, and print the count when the stream ends. */
 export class OutputCount<T> extends Filter<T, T> {
@@ -53,7 +60,7 @@ export class OutputCount<T> extends Filter<T, T> {
 
   override onNext(x: T): void {
     this.count++;
-    this.dispatchNext(x);
+    this.out.onNext(x);
   }
 
   override onCompleted(): void {
@@ -66,6 +73,7 @@ export class OutputCount<T> extends Filter<T, T> {
     this.dispatchError(e);
   }
 }
+isolatesErrors(OutputCount);
 
 export function output<T>(print?: Printer): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new Output(source, print));

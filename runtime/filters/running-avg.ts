@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -31,9 +32,10 @@ export class RunningAverage extends Filter<number, number> {
       this.sum = s;
     }
     if (this.count < this.n) this.count++;
-    this.dispatchNext(this.sum / this.count);
+    this.out.onNext(this.sum / this.count);
   }
 }
+isolatesErrors(RunningAverage);
 
 export function runningAvg(n: number): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new RunningAverage(source, n));

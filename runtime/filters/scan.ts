@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 const NO_SEED = Symbol('no seed');
@@ -17,10 +18,16 @@ export class ScanFilter<T, A> extends Filter<T, A> {
   }
 
   override onNext(x: T): void {
-    this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
-    this.dispatchNext(this.acc);
+    try {
+      this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    this.out.onNext(this.acc);
   }
 }
+isolatesErrors(ScanFilter);
 
 /**
  * Emit only the final accumulation, when the stream completes (nothing when
@@ -35,7 +42,11 @@ export class ReduceFilter<T, A> extends Filter<T, A> {
   }
 
   override onNext(x: T): void {
-    this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
+    try {
+      this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
+    } catch (e) {
+      this.failed(e);
+    }
   }
 
   override onCompleted(): void {
@@ -43,6 +54,7 @@ export class ReduceFilter<T, A> extends Filter<T, A> {
     this.dispatchCompleted();
   }
 }
+isolatesErrors(ReduceFilter);
 
 export function scan<T, A>(fn: (acc: A, x: T) => A, ...seed: [A?]): Thunk<T, A> {
   return thunk((source: OutputThing<T>) => new ScanFilter<T, A>(source, fn, ...(seed as [A])));

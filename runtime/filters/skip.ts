@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Drop the first `count` events, pass the rest. */
@@ -13,9 +14,10 @@ export class SkipFilter<T> extends Filter<T, T> {
 
   override onNext(x: T): void {
     if (this.skipped < this.count) this.skipped++;
-    else this.dispatchNext(x);
+    else this.out.onNext(x);
   }
 }
+isolatesErrors(SkipFilter);
 
 export function skip<T>(count: number): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new SkipFilter(source, count));

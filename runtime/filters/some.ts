@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -13,7 +14,12 @@ export class SomeFilter<T> extends Filter<T, boolean> {
   }
 
   override onNext(x: T): void {
-    if (this.predicate && !this.predicate(x)) return;
+    try {
+      if (this.predicate && !this.predicate(x)) return;
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
     this.answer(true);
   }
 
@@ -31,6 +37,7 @@ export class SomeFilter<T> extends Filter<T, boolean> {
     this.dispatchCompleted();
   }
 }
+isolatesErrors(SomeFilter);
 
 export function some<T>(predicate?: (x: T) => boolean): Thunk<T, boolean> {
   return thunk((source: OutputThing<T>) => new SomeFilter(source, predicate));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Keep the last `count` events in a ring and emit them, oldest first, when the stream completes. */
@@ -27,6 +28,7 @@ export class TakeLastFilter<T> extends Filter<T, T> {
     this.dispatchCompleted();
   }
 }
+isolatesErrors(TakeLastFilter);
 
 /** Emit the last event (or `defaultValue`, if given, for an empty stream) on completion. */
 export class LastFilter<T> extends Filter<T, T> {
@@ -49,6 +51,7 @@ export class LastFilter<T> extends Filter<T, T> {
     this.dispatchCompleted();
   }
 }
+isolatesErrors(LastFilter);
 
 export function takeLast<T>(count: number): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new TakeLastFilter(source, count));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -17,7 +18,7 @@ export class TakeFilter<T> extends Filter<T, T> {
   override onNext(x: T): void {
     if (this.taken < this.count) {
       this.taken++;
-      this.dispatchNext(x);
+      this.out.onNext(x);
     }
     if (this.taken >= this.count) {
       this.disconnectFromUpstream();
@@ -25,6 +26,7 @@ export class TakeFilter<T> extends Filter<T, T> {
     }
   }
 }
+isolatesErrors(TakeFilter);
 
 export function take<T>(count: number): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new TakeFilter(source, count));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import { ticksDiff } from '../scheduler/clock';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -29,9 +30,10 @@ export class ThrottleFilter<T> extends Filter<T, T> {
     }
     this.passedAny = true;
     this.lastPassed = now;
-    this.dispatchNext(x);
+    this.out.onNext(x);
   }
 }
+isolatesErrors(ThrottleFilter);
 
 export function throttle<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new ThrottleFilter(source, intervalSec, scheduler));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
 
@@ -27,7 +28,7 @@ export class TimeoutFilter<T> extends Filter<T, T> {
 
   override onNext(x: T): void {
     this.timer.start(this.intervalSec);
-    this.dispatchNext(x);
+    this.out.onNext(x);
   }
 
   override onCompleted(): void {
@@ -46,6 +47,7 @@ export class TimeoutFilter<T> extends Filter<T, T> {
     this.dispatchError(new TimeoutError(this.intervalSec));
   }
 }
+isolatesErrors(TimeoutFilter);
 
 /**
  * ThingFlow's `EventWatcher`: sees every event and makes the event that
@@ -77,9 +79,15 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    this.watcher.onNext(x);
+    try {
+      this.watcher.onNext(x);
+    } catch (e) {
+      this.close();
+      this.failed(e);
+      return;
+    }
     this.timer.start(this.intervalSec);
-    this.dispatchNext(x);
+    this.out.onNext(x);
   }
 
   override onCompleted(): void {
@@ -98,10 +106,19 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
   }
 
   private onTimeout(): void {
+    let standIn: T;
+    try {
+      standIn = this.watcher.produceEventForTimeout();
+    } catch (e) {
+      this.close();
+      this.failed(e);
+      return;
+    }
     this.timer.start(this.intervalSec);
-    this.dispatchNext(this.watcher.produceEventForTimeout());
+    this.out.onNext(standIn);
   }
 }
+isolatesErrors(SupplyEventWhenTimeout);
 
 export function timeout<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new TimeoutFilter(source, intervalSec, scheduler));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -19,25 +20,38 @@ export class Transduce<I, O> extends Filter<I, O> {
   }
 
   override onNext(x: I): void {
-    const y = this.transducer.step(x);
-    if (y !== undefined && y !== null) this.dispatchNext(y);
+    let y: O | undefined | null;
+    try {
+      y = this.transducer.step(x);
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    if (y !== undefined && y !== null) this.out.onNext(y);
   }
 
   override onCompleted(): void {
-    this.flush();
-    this.dispatchCompleted();
+    if (this.flush()) this.dispatchCompleted();
   }
 
   override onError(e: unknown): void {
-    this.flush();
-    this.dispatchError(e);
+    if (this.flush()) this.dispatchError(e);
   }
 
-  private flush(): void {
-    const y = this.transducer.complete?.();
-    if (y !== undefined && y !== null) this.dispatchNext(y);
+  /** Emit the transducer's final output; false when `complete` itself failed (the stream then ended with that error). */
+  private flush(): boolean {
+    let y: O | undefined | null;
+    try {
+      y = this.transducer.complete?.();
+    } catch (e) {
+      this.failed(e);
+      return false;
+    }
+    if (y !== undefined && y !== null) this.out.onNext(y);
+    return true;
   }
 }
+isolatesErrors(Transduce);
 
 export function transduce<I, O>(transducer: Transducer<I, O>): Thunk<I, O> {
   return thunk((source: OutputThing<I>) => new Transduce(source, transducer));

@@ -1,5 +1,6 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
+import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Pass only the events for which `predicate` is true. */
@@ -9,9 +10,17 @@ export class WhereFilter<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    if (this.predicate(x)) this.dispatchNext(x);
+    let pass: boolean;
+    try {
+      pass = this.predicate(x);
+    } catch (e) {
+      this.failed(e);
+      return;
+    }
+    if (pass) this.out.onNext(x);
   }
 }
+isolatesErrors(WhereFilter);
 
 export function where<T>(predicate: (x: T) => boolean): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new WhereFilter(source, predicate));
