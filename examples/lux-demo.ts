@@ -5,9 +5,16 @@
  *   TMP102 temperature sensor, sampled alongside
  *
  * The LED comes on when it gets dark (the averaged light falls to LUX_DARK)
- * and goes off when it is bright again (LUX_BRIGHT). The code below is what
- * runs on a real board too: only `device` differs.
+ * and goes off when it is bright again (LUX_BRIGHT). The flow is what runs on
+ * a real board too: only `device` differs.
+ *
+ * Options (after `npm start --`):
+ *   --mqtt embedded | mqtt://host:port   publish lux, temperature and LED state (ThingFlow JSON events)
+ *   --wot-port <n>                       serve the board as a Web Thing on http://127.0.0.1:<n>/
+ * With either, the simulator paces the day (600x unless --speed/--realtime is given).
  */
+import type { SensorEvent } from '../runtime/core/input-thing';
+import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
 import type { SimAppContext } from '../sim/run';
 
@@ -16,7 +23,15 @@ export const LUX_BRIGHT = 200;
 export const LIGHT_INTERVAL_SEC = 60;
 export const TEMPERATURE_INTERVAL_SEC = 300;
 
-export default function luxDemo({ device, scheduler, plot, log }: SimAppContext) {
+/** The streams of the demo a network binding may publish. */
+interface DemoStreams {
+  light: OutputThing<SensorEvent<number>>;
+  average: OutputThing<number>;
+  temperature: OutputThing<SensorEvent<number>>;
+  dark: OutputThing<boolean>;
+}
+
+export default async function luxDemo({ device, scheduler, plot, options, log }: SimAppContext) {
   const bus = { ...device.I2C.default, io: device.io.SMBus };
 
   // Light: a failed or saturated read is skipped (and counted), never the end of the stream.
@@ -37,7 +52,69 @@ export default function luxDemo({ device, scheduler, plot, log }: SimAppContext)
   plot.track(temperature, { name: 'TMP102', panel: 'Temperature', unit: '°C', color: '#d62728' });
 
   log(`lux demo: light every ${LIGHT_INTERVAL_SEC} s → runningAvg(5) → hysteresis(${LUX_DARK}..${LUX_BRIGHT} lux) → LED on pin ${device.pin.led}; temperature every ${TEMPERATURE_INTERVAL_SEC} s`);
-  return () => {
+
+  const streams: DemoStreams = { light, average, temperature, dark };
+  const closers: (() => Promise<void>)[] = [];
+  if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log));
+  if (options['wot-port'] !== undefined) closers.push(await serveWebThing(Number(options['wot-port']), streams, log));
+
+  return async () => {
     log(`skipped reads: light ${light.skippedReads}, temperature ${temperature.skippedReads}`);
+    for (const close of closers) await close();
   };
+}
+
+/** Publish the streams to an MQTT broker (an embedded one, or a URL). Returns what closes it. */
+async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) => void): Promise<() => Promise<void>> {
+  // Node bindings are loaded only when asked for: the flow above stays portable.
+  const { MqttClient, MqttWriter, startEmbeddedBroker } = await import('../hosts/node/index');
+  let host = '127.0.0.1';
+  let port = 1883;
+  let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
+  if (target === 'embedded') {
+    broker = await startEmbeddedBroker({ port: 0 });
+    port = broker.port;
+  } else {
+    const url = new URL(target.includes('://') ? target : `mqtt://${target}`);
+    host = url.hostname;
+    port = url.port ? Number(url.port) : 1883;
+  }
+  const client = new MqttClient({ host, port, clientId: 'thingflow-xs-sim' });
+  const connected = new Promise<boolean>((resolve) => {
+    client.on('connect', () => resolve(true));
+    setTimeout(() => resolve(false), 3000);
+  });
+  client.connect();
+  if (!(await connected)) log(`mqtt: no connection to ${host}:${port} yet; publishing as it comes (queued meanwhile)`);
+  s.light.connect(new MqttWriter(client, 'thingflow/sim/lux'));
+  s.average.connect(new MqttWriter<number>(client, 'thingflow/sim/lux-average', { encode: (v) => v.toFixed(2) }));
+  s.temperature.connect(new MqttWriter(client, 'thingflow/sim/temperature'));
+  // The LED topic carries changes only.
+  s.dark.distinctUntilChanged().connect(new MqttWriter<boolean>(client, 'thingflow/sim/led', { encode: (on) => (on ? 'on' : 'off') }));
+  log(`mqtt: publishing to ${broker ? 'the embedded broker at ' : ''}mqtt://${host}:${port}/ topics thingflow/sim/{lux,lux-average,temperature,led}`);
+  return async () => {
+    log(`mqtt: ${client.stats.published} messages published`);
+    client.end();
+    await broker?.close();
+  };
+}
+
+/** Serve the board as a Web Thing whose properties follow the streams. Returns what stops it. */
+async function serveWebThing(port: number, s: DemoStreams, log: (m: string) => void): Promise<() => Promise<void>> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--wot-port must be a port number, got ${port}`);
+  const { Property, SingleThing, Thing, Value, WebThingServer } = await import('../hosts/node/index');
+  const thing = new Thing('urn:dev:thingflow-xs:sim-lux-demo', 'Simulated lux demo board', ['MultiLevelSensor'], 'TSL2591 + TMP102 on the simulated board, LED on when dark');
+  const number = (title: string, unit: string) => ({ type: 'number', title, unit, readOnly: true });
+  thing.addProperty(new Property(thing, 'illuminance', new Value(0), { ...number('Illuminance', 'lux'), '@type': 'LevelProperty' }));
+  thing.addProperty(new Property(thing, 'averageIlluminance', new Value(0), number('Running average (5)', 'lux')));
+  thing.addProperty(new Property(thing, 'temperature', new Value(0), { ...number('Temperature', 'degree celsius'), '@type': 'TemperatureProperty' }));
+  thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED', readOnly: true, '@type': 'OnOffProperty' }));
+  s.light.connect(thing.propertyInput('illuminance'));
+  s.average.connect(thing.propertyInput('averageIlluminance'));
+  s.temperature.connect(thing.propertyInput('temperature'));
+  s.dark.connect(thing.propertyInput('led'));
+  const server = new WebThingServer(new SingleThing(thing), { port, listenAddress: '127.0.0.1', mdns: false });
+  await server.start();
+  log(`wot: the board is a Web Thing at http://127.0.0.1:${server.port}/ (properties: illuminance, averageIlluminance, temperature, led)`);
+  return () => server.stop();
 }

@@ -19,7 +19,8 @@ receives { device, scheduler, clock, board, plot, options, log }.
 
 Options:
   --duration <time>   simulated time to run, e.g. 24h, 90m, 1h30m (default 24h)
-  --speed <n|max>     simulated seconds per real second (default max: as fast as possible)
+  --speed <n|max>     simulated seconds per real second (default max: as fast as possible;
+                      600 when --mqtt or --wot-port is given)
   --realtime          same as --speed 1
   --start <HH:MM>     time of day the run starts (default 00:00)
   --seed <n>          seed for clouds and sensor noise (default 1)
@@ -48,11 +49,15 @@ interface CliArgs {
 
 class UsageError extends Error {}
 
+/** Default speed when the app talks to the network (--mqtt, --wot-port): a day in 2.4 minutes. */
+const NETWORKED_SPEED = 600;
+
 export function parseArgs(argv: string[]): CliArgs | 'help' {
   const args = [...argv];
   if (args[0] === 'sim') args.shift();
   if (args.length === 0 || args.includes('-h') || args.includes('--help') || args[0] === 'help') return 'help';
   let app: string | undefined;
+  let speedGiven = false;
   const out: Omit<CliArgs, 'app'> = { durationMs: 86_400_000, speed: Infinity, startHour: 0, seed: 1, faults: [], plot: '', quiet: false, options: {} };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -64,12 +69,13 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
     switch (a) {
       case '--duration': out.durationMs = parseDuration(value()); break;
       case '--speed': {
+        speedGiven = true;
         const v = value();
         out.speed = v === 'max' ? Infinity : Number(v);
         if (!(out.speed > 0)) throw new UsageError(`--speed must be a positive number or max, got ${v}`);
         break;
       }
-      case '--realtime': out.speed = 1; break;
+      case '--realtime': speedGiven = true; out.speed = 1; break;
       case '--start': {
         const m = /^(\d{1,2}):(\d{2})$/.exec(value());
         if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new UsageError('--start takes HH:MM');
@@ -90,6 +96,8 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
     }
   }
   if (!app) throw new UsageError('no app given');
+  // With servers or brokers attached, a day in a fraction of a second leaves nothing to watch: pace it.
+  if (!speedGiven && (out.options.mqtt !== undefined || out.options['wot-port'] !== undefined)) out.speed = NETWORKED_SPEED;
   if (out.plot === '') out.plot = `out/${basename(app, extname(app))}.svg`;
   return { app, ...out };
 }

@@ -43,6 +43,16 @@ describe('thingflow-xs sim (the CLI)', () => {
     expect(r.out).not.toMatch(/Plot written/);
   });
 
+  test('--mqtt embedded starts a broker in the process and publishes to it; --wot-port serves the Thing', () => {
+    const r = run(TSX, ['sim/cli.ts', 'sim', 'examples/lux-demo.ts', '--duration', '1h', '--speed', 'max', '--quiet', '--no-plot', '--mqtt', 'embedded', '--wot-port', '0']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/mqtt: publishing to the embedded broker at mqtt:\/\/127\.0\.0\.1:\d+\//);
+    expect(r.out).toMatch(/wot: the board is a Web Thing at http:\/\/127\.0\.0\.1:\d+\//);
+    // 60 light events, 60 averages, 13 temperatures and the LED's first change.
+    expect(r.out).toMatch(/mqtt: 134 messages published/);
+  });
+
   test('bad arguments are explained with exit code 2', () => {
     const fault = run(TSX, ['sim/cli.ts', 'sim', 'examples/lux-demo.ts', '--fault', 'tmp102:melt']);
     expect(fault.code).toBe(2);
