@@ -71,7 +71,7 @@ describe('the lux demo on the network', () => {
       },
       // Between simulated hours, read the Thing over HTTP, as a dashboard would.
       sleep: async () => {
-        const props = await (await fetch(`http://127.0.0.1:${port}/properties`)).json();
+        const props = (await (await fetch(`http://127.0.0.1:${port}/properties`)).json()) as { temperature: number; illuminance: number; led: boolean };
         seen.push({ ...props, simulated: simulatedNow() });
       },
     });
