@@ -118,13 +118,13 @@ async function startupHeap(bundlePath, buildFlow) {
 
 const LUX_FLOW_WITH_RUNTIME = `(function () {
   const tf = globalThis.thingflow;
-  const sensor = { sensorId: 'lux', level: 0, sample() { this.level = (this.level + 37) % 1000; return this.level; } };
+  const sensor = { sensorId: 'lux', level: 0, sample() { this.level = (this.level + 37) % 600; return this.level; } };
   const lux = new tf.SensorAsOutputThing(sensor);
   lux.map((e) => e.val).runningAvg(5).map((v) => v > 400).connect((on) => { globalThis.__led = on; });
   globalThis.__lux = lux;
 })();`;
 const LUX_FLOW_WITH_APP = `(function () {
-  const sensor = { sensorId: 'lux', level: 0, sample() { this.level = (this.level + 37) % 1000; return this.level; } };
+  const sensor = { sensorId: 'lux', level: 0, sample() { this.level = (this.level + 37) % 600; return this.level; } };
   globalThis.__lux = globalThis.app.buildLuxFlow(sensor, (on) => { globalThis.__led = on; });
 })();`;
 
