@@ -79,7 +79,7 @@ function handWrittenRunner(): Runner {
       this.next.onNext(this.sum / this.count);
     },
   };
-  const val = { next: avg, onNext(e: { val: number }) { this.next.onNext(e.val); } };
+  const val = { next: avg, onNext(e: { sensorId: string; ts: number; val: number }) { this.next.onNext(e.val); } };
   let i = 0;
   return (events) => {
     trues = 0;

@@ -63,7 +63,7 @@ export type ChainStep<T> = Thunk<T, any> | InputThing<T> | ((x: T) => void);
 const THUNK = Symbol('thingflow.thunk');
 
 /** Mark `fn` as a thunk so `connectStep` attaches it instead of treating it as a callback sink. */
-export function thunk<I, O>(fn: Thunk<I, O>): Thunk<I, O> {
+export function thunk<F extends (source: OutputThing<any>) => OutputThing<any>>(fn: F): F {
   (fn as any)[THUNK] = true;
   return fn;
 }

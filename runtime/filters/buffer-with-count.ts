@@ -40,8 +40,8 @@ export class BufferWithCount<T> extends Filter<T, T[]> {
 }
 isolatesErrors(BufferWithCount);
 
-export function bufferWithCount<T>(count: number): Thunk<T, T[]> {
-  return thunk((source: OutputThing<T>) => new BufferWithCount(source, count));
+export function bufferWithCount(count: number) {
+  return thunk(<T>(source: OutputThing<T>) => new BufferWithCount(source, count));
 }
 
 declare module '../core/output-thing' {

@@ -61,11 +61,11 @@ export class BufferWithTimeOrCount<T> extends Filter<T, T[]> {
 }
 isolatesErrors(BufferWithTimeOrCount);
 
-export function bufferWithTime<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T[]> {
-  return thunk((source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, Infinity, scheduler));
+export function bufferWithTime(intervalSec: number, scheduler: Scheduler) {
+  return thunk(<T>(source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, Infinity, scheduler));
 }
-export function bufferWithTimeOrCount<T>(intervalSec: number, count: number, scheduler: Scheduler): Thunk<T, T[]> {
-  return thunk((source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, count, scheduler));
+export function bufferWithTimeOrCount(intervalSec: number, count: number, scheduler: Scheduler) {
+  return thunk(<T>(source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, count, scheduler));
 }
 
 declare module '../core/output-thing' {

@@ -6,7 +6,7 @@ import type { OutputThing } from '../core/output-thing';
  * Chain steps into one thunk: `compose(map(f), runningAvg(5))(source)` is
  * `source.map(f).runningAvg(5)`. A terminal step (a sink) may only come last.
  */
-export function compose<I, O = any>(...steps: ChainStep<any>[]): Thunk<I, O> {
+export function compose<I = any, O = any>(...steps: ChainStep<any>[]): Thunk<I, O> {
   return thunk((source: OutputThing<I>) => {
     let prev: OutputThing<any> | undefined = source;
     for (const step of steps) {

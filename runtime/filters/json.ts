@@ -42,8 +42,8 @@ export class FromJson<T> extends Filter<string, T> {
 }
 isolatesErrors(FromJson);
 
-export function toJson<T>(): Thunk<T, string> {
-  return thunk((source: OutputThing<T>) => new ToJson<T>(source));
+export function toJson() {
+  return thunk(<T>(source: OutputThing<T>) => new ToJson<T>(source));
 }
 export function fromJson<T>(construct?: (...fields: any[]) => T): Thunk<string, T> {
   return thunk((source: OutputThing<string>) => new FromJson<T>(source, construct));

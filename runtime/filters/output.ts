@@ -75,11 +75,11 @@ export class OutputCount<T> extends Filter<T, T> {
 }
 isolatesErrors(OutputCount);
 
-export function output<T>(print?: Printer): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new Output(source, print));
+export function output(print?: Printer) {
+  return thunk(<T>(source: OutputThing<T>) => new Output(source, print));
 }
-export function outputCount<T>(print?: Printer): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new OutputCount(source, print));
+export function outputCount(print?: Printer) {
+  return thunk(<T>(source: OutputThing<T>) => new OutputCount(source, print));
 }
 
 declare module '../core/output-thing' {

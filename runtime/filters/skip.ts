@@ -19,8 +19,8 @@ export class SkipFilter<T> extends Filter<T, T> {
 }
 isolatesErrors(SkipFilter);
 
-export function skip<T>(count: number): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new SkipFilter(source, count));
+export function skip(count: number) {
+  return thunk(<T>(source: OutputThing<T>) => new SkipFilter(source, count));
 }
 
 declare module '../core/output-thing' {

@@ -39,8 +39,8 @@ export class SomeFilter<T> extends Filter<T, boolean> {
 }
 isolatesErrors(SomeFilter);
 
-export function some<T>(predicate?: (x: T) => boolean): Thunk<T, boolean> {
-  return thunk((source: OutputThing<T>) => new SomeFilter(source, predicate));
+export function some<T = unknown>(predicate?: (x: T) => boolean) {
+  return thunk(<U extends T>(source: OutputThing<U>) => new SomeFilter<U>(source, predicate));
 }
 
 declare module '../core/output-thing' {

@@ -53,11 +53,11 @@ export class LastFilter<T> extends Filter<T, T> {
 }
 isolatesErrors(LastFilter);
 
-export function takeLast<T>(count: number): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new TakeLastFilter(source, count));
+export function takeLast(count: number) {
+  return thunk(<T>(source: OutputThing<T>) => new TakeLastFilter(source, count));
 }
-export function last<T>(...defaultValue: [T?]): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new LastFilter(source, ...defaultValue));
+export function last<D = never>(...defaultValue: [D?]) {
+  return thunk(<T>(source: OutputThing<T | D>) => new LastFilter<T | D>(source, ...defaultValue));
 }
 
 declare module '../core/output-thing' {

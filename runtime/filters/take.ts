@@ -28,13 +28,13 @@ export class TakeFilter<T> extends Filter<T, T> {
 }
 isolatesErrors(TakeFilter);
 
-export function take<T>(count: number): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new TakeFilter(source, count));
+export function take(count: number) {
+  return thunk(<T>(source: OutputThing<T>) => new TakeFilter(source, count));
 }
 
 /** The first event only: `take(1)`. */
-export function first<T>(): Thunk<T, T> {
-  return take<T>(1);
+export function first() {
+  return take(1);
 }
 
 declare module '../core/output-thing' {

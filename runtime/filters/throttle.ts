@@ -35,8 +35,8 @@ export class ThrottleFilter<T> extends Filter<T, T> {
 }
 isolatesErrors(ThrottleFilter);
 
-export function throttle<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new ThrottleFilter(source, intervalSec, scheduler));
+export function throttle(intervalSec: number, scheduler: Scheduler) {
+  return thunk(<T>(source: OutputThing<T>) => new ThrottleFilter(source, intervalSec, scheduler));
 }
 
 declare module '../core/output-thing' {

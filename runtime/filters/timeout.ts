@@ -120,8 +120,8 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
 }
 isolatesErrors(SupplyEventWhenTimeout);
 
-export function timeout<T>(intervalSec: number, scheduler: Scheduler): Thunk<T, T> {
-  return thunk((source: OutputThing<T>) => new TimeoutFilter(source, intervalSec, scheduler));
+export function timeout(intervalSec: number, scheduler: Scheduler) {
+  return thunk(<T>(source: OutputThing<T>) => new TimeoutFilter(source, intervalSec, scheduler));
 }
 export function supplyEventWhenTimeout<T>(watcher: EventWatcher<T>, scheduler: Scheduler, intervalSec: number): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new SupplyEventWhenTimeout(source, watcher, scheduler, intervalSec));

@@ -32,11 +32,12 @@ export class Recorder<T = unknown> implements InputThing<T> {
  * Push `values` through `build(source)` on a virtual clock (one value per
  * second) and return what reached the end of the chain.
  */
-export function runThrough<I, O>(values: I[], build: (source: OutputThing<I>) => OutputThing<O>): Recorder<O> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- OutputThing is invariant in T; tests compare values, not types
+export function runThrough<I>(values: I[], build: (source: OutputThing<I>) => OutputThing<any>): Recorder<any> {
   const clock = new VirtualClock();
   const scheduler = new Scheduler(clock);
   const source = fromIterable(values);
-  const rec = new Recorder<O>();
+  const rec = new Recorder<any>();
   build(source).connect(rec);
   scheduler.schedulePeriodic(source, 1);
   scheduler.run();

@@ -7,7 +7,7 @@ describe('runningAvg', () => {
     expect(runThrough([5, 7], (s) => runningAvg(1)(s)).values).toEqual([5, 7]);
   });
   test('stays exact over a long run (the sum is re-added each lap)', () => {
-    const values = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? 0.1 : 1e6));
+    const values: number[] = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? 0.1 : 1e6));
     const out = runThrough(values, (s) => s.runningAvg(4));
     expect(out.values[out.values.length - 1]).toBe((1e6 + 0.1 + 1e6 + 0.1) / 4);
   });

@@ -16,7 +16,7 @@ describe('transduce', () => {
     const out = runThrough([5, 1, 9, 4, 2, 8, 7], (s) => s.transduce(new PeriodicMedian<number>(3)));
     expect(out.log).toEqual(['next 5', 'next 4', 'next 7', 'completed']);
     expect(runThrough([4, 1, 3, 2], (s) => s.transduce(new PeriodicMedian<number>(4))).values).toEqual([2.5]); // even count: mean of the middle two
-    const events = runThrough([ev(3, 0), ev(1, 1), ev(2, 2)], (s) => transduce(new PeriodicMedian(3))(s));
+    const events = runThrough([ev(3, 0), ev(1, 1), ev(2, 2)], (s) => transduce(new PeriodicMedian<ReturnType<typeof ev>>(3))(s));
     expect(events.values).toEqual([ev(2, 2)]);
   });
   test('a custom transducer: step may drop, complete may emit once more', () => {

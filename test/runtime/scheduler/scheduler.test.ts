@@ -177,7 +177,7 @@ describe('Scheduler: wakes and rhythm', () => {
     const s = new Scheduler(clock);
     const src = fromIterable([1, 2, 3, 4, 5, 6]);
     const rec = new Recorder<number>();
-    take<number>(2)(src).connect(rec);
+    take(2)(src).connect(rec);
     s.schedulePeriodic(src, 1);
     s.run();
     clock.runUntilIdle();

@@ -118,7 +118,7 @@ export const scenarios: ScenarioTable = {
     out(`brightness forms ${JSON.stringify(td.properties.brightness.forms)}`);
     out(`fade ${JSON.stringify(td.actions.fade.forms)} synchronous ${td.actions.fade.synchronous}`);
     out(`overheated ${JSON.stringify(td.events.overheated)}`);
-    const cases: [unknown, object][] = [[5, { type: 'integer', multipleOf: 5 }], [0.3, { type: 'number', multipleOf: 0.1 }], [7, { type: 'integer', multipleOf: 5 }],
+    const cases: [unknown, Parameters<ThingflowRuntime['checkValue']>[1]][] = [[5, { type: 'integer', multipleOf: 5 }], [0.3, { type: 'number', multipleOf: 0.1 }], [7, { type: 'integer', multipleOf: 5 }],
       ['b', { enum: ['a', 'b'] }], [{ x: [1, 'y'] }, { properties: { x: { items: { type: 'number' } } } }]];
     for (const [v, s] of cases) out(`check ${JSON.stringify(v)} ${JSON.stringify(s)} → ${tf.checkValue(v, s)}`);
   },
