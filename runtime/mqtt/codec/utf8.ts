@@ -77,7 +77,16 @@ export function writeUtf8(out: Uint8Array, pos: number, s: string): number {
 
 /** `s` as a new UTF-8 byte array. */
 export function utf8Bytes(s: string): Uint8Array {
-  if (nativeEncoder) return nativeEncoder.encode(s);
+  if (nativeEncoder) {
+    const b = nativeEncoder.encode(s);
+    // XS's TextEncoder writes a lone surrogate as ED A0..BF xx (not UTF-8); Node writes U+FFFD. Redo those in JS.
+    for (let i = 0; i < b.length; i++) if (b[i] === 0xed && b[i + 1] >= 0xa0) return jsUtf8Bytes(s);
+    return b;
+  }
+  return jsUtf8Bytes(s);
+}
+
+function jsUtf8Bytes(s: string): Uint8Array {
   const out = new Uint8Array(utf8Length(s));
   writeUtf8(out, 0, s);
   return out;
