@@ -11,6 +11,7 @@
  * ```
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { networkInterfaces, hostname as osHostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
@@ -46,6 +47,8 @@ export interface WebThingServerOptions {
   /** Largest request body and WebSocket message, in bytes; default 16 KiB. */
   maxBodyBytes?: number;
   htmlPage?: boolean;
+  /** Serve HTTPS/WSS (webthing-python's `ssl_options`): links then say `https`/`wss`, mDNS TXT `tls=1`. */
+  tls?: { key: string | Buffer; cert: string | Buffer; [option: string]: unknown };
   /** mDNS advertisement; `false` to switch it off. */
   mdns?: false | { interface?: string; mdnsPort?: number; host?: string };
 }
@@ -98,7 +101,8 @@ export class WebThingServer {
       htmlPage: this.opts.htmlPage,
       hosts: this.opts.disableHostValidation ? undefined : [],
     });
-    this.http = createServer((req, res) => this.onRequest(req, res));
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+    this.http = this.opts.tls !== undefined ? createTlsServer(this.opts.tls, onRequest) : createServer(onRequest);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (_e, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -154,6 +158,7 @@ export class WebThingServer {
         addresses: iface !== undefined ? [iface] : localAddresses().ipv4,
         interface: iface,
         mdnsPort: m.mdnsPort,
+        tls: this.opts.tls !== undefined,
       });
       this.mdns.announce();
     }
@@ -174,7 +179,7 @@ export class WebThingServer {
   }
 
   private toWotRequest(req: IncomingMessage, body: string | undefined): WotRequest {
-    return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, secure: false };
+    return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, secure: this.opts.tls !== undefined };
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
