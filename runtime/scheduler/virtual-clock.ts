@@ -56,14 +56,15 @@ export class VirtualClock implements Clock {
   advance(ms: number): void {
     const target = this.time + ms;
     while (this.pendingFn && this.pendingAt <= target) this.fire();
-    this.time = target;
+    // A wake may itself move time on (a driver's blocking delay in the simulator): never go back.
+    if (target > this.time) this.time = target;
   }
 
   /** Deliver wakes until none is pending, or until `maxMs` of virtual time have passed. */
   runUntilIdle(maxMs = Infinity): void {
     const limit = this.time + maxMs;
     while (this.pendingFn && this.pendingAt <= limit) this.fire();
-    if (this.pendingFn && Number.isFinite(limit)) this.time = limit;
+    if (this.pendingFn && Number.isFinite(limit) && limit > this.time) this.time = limit;
   }
 
   private fire(): void {

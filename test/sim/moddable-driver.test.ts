@@ -1,4 +1,6 @@
+import { Scheduler } from '../../runtime/scheduler/scheduler';
 import { createSimDevice } from '../../sim/device';
+import Timer from '../../sim/moddable-timer';
 import { Tmp102Model } from '../../sim/models/tmp102';
 import TMP102 from './fixtures/moddable-style-tmp102';
 
@@ -33,6 +35,24 @@ describe('a Moddable-style TMP102 driver runs unchanged against the simulated de
     // Writing only the MSB (0x00) clears SD: the part is converting continuously again, as on real hardware.
     expect(model.shutdown).toBe(false);
     expect(Math.abs(temperature - device.board.env.temperature(device.board.now()))).toBeLessThan(0.2);
+  });
+
+  test('a Timer.delay inside a scheduled wake moves time on, never back, while the clock is being advanced', () => {
+    const device = createSimDevice();
+    const clock = device.board.clock;
+    const scheduler = new Scheduler(clock);
+    const times: number[] = [];
+    // A driver that blocks 35 ms per sample, as Moddable's TMP102 does in shutdown mode.
+    const slow = { sensorId: 'slow', sample: () => { Timer.delay(35); return device.board.now(); } };
+    scheduler.scheduleSensor(slow, 60, (e: { val: number }) => times.push(e.val));
+    scheduler.run();
+    expect(device.board.now()).toBe(35);
+    clock.advance(59_965); // up to exactly 60 s: the wake there is this advance's last moment
+    expect(device.board.now()).toBe(60_035);
+    clock.advance(59_965);
+    expect(device.board.now()).toBe(120_035);
+    expect(times).toEqual([35, 60_035, 120_035]);
+    expect(device.board.delayedMs).toBe(105);
   });
 
   test('its alert monitor (InputPullUp, falling edge, spread options) gets edges from the alert pin', () => {
