@@ -20,16 +20,13 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startXsWorker } from '../test/xs/xsnap-worker.mjs';
+import { BATCH as N, LONG_RUN, loadedWorker, measurePipeline } from '../test/xs/pipeline-meter.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const XS_BUNDLE = process.env.THINGFLOW_XS_BUNDLE ?? join(ROOT, 'dist/thingflow.xs.js');
 const BENCH_DIR = join(ROOT, 'dist/bench-xs');
 const PIPELINES = join(ROOT, 'bench/xs/pipelines.js');
 
-/** Batch size: a multiple of every window and count in the pipelines (2, 3, 5), so each batch does the same work. */
-const N = 1200;
-const FIRST_MARK = 1000;
-const LONG_RUN = 100_000;
 /** Budgets from issue 4. */
 const BUDGET = { vsHand: 1.5, vsRx: 2.3, sourceEventSlots: 4 };
 
@@ -40,63 +37,8 @@ function buildBenchBundles() {
 
 const read = (p) => readFileSync(p, 'utf8');
 
-/** Fresh XS machine with the runtime bundle, RxJS and the pipelines loaded. */
-async function loadedWorker(name) {
-  const xs = await startXsWorker({ name });
-  await xs.evaluate(read(XS_BUNDLE));
-  await xs.evaluate(read(join(BENCH_DIR, 'rxjs.js')));
-  await xs.evaluate(read(PIPELINES));
-  return xs;
-}
-
-/**
- * Measure one pipeline in its own XS machine.
- * @returns {Promise<{computrons: number, slots: number, linear: boolean, heldGrowth: number, heapAt1k: number, heapAt100k: number, events: number}>}
- */
-async function measure(name) {
-  const xs = await loadedWorker(`bench-${name.replace(/[^A-Za-z0-9_.-]/g, '-')}`);
-  try {
-    await xs.evaluate(`globalThis.runBatch = benchPipelines[${JSON.stringify(name)}](globalThis.thingflow, globalThis.rx);
-      globalThis.sinkCheck = 0;`);
-    let events = 0;
-    const run = async (n, collect) => {
-      events += n;
-      return xs.evaluate(`runBatch(${n});${collect ? ' gc();' : ''}`);
-    };
-    // The heap marks first: live slots after 1,000 events, then after 100,000, each right after a gc.
-    const at1k = await run(FIRST_MARK, true);
-    const at100k = await run(LONG_RUN - FIRST_MARK, true);
-    // xsnap itself keeps about one slot per evaluation (every pipeline, hand-written ones included, shows it):
-    // one more evaluation with no events measures that, and it is taken out of the growth.
-    const control = await run(0, true);
-    const perEvaluation = control.heapCount - at100k.heapCount;
-    const computronsFor = async (n) => (await run(n, false)).computrons;
-    const c0 = await computronsFor(0);
-    const c1 = await computronsFor(N);
-    const c2 = await computronsFor(2 * N);
-    const riseFor = async (n) => {
-      const before = await xs.evaluate('gc();');
-      const after = await run(n, false);
-      return after.heapCount - before.heapCount;
-    };
-    const r0 = await riseFor(0);
-    const r1 = await riseFor(N);
-    const r2 = await riseFor(2 * N);
-    return {
-      computrons: (c1 - c0) / N,
-      slots: (r1 - r0) / N,
-      // Linear in N means no gc and no one-off cost hid inside the batch.
-      linear: c2 - c1 === c1 - c0 && r2 - r1 === r1 - r0,
-      heldGrowth: at100k.heapCount - at1k.heapCount - perEvaluation,
-      perEvaluation,
-      heapAt1k: at1k.heapCount,
-      heapAt100k: at100k.heapCount,
-      events,
-    };
-  } finally {
-    await xs.close();
-  }
-}
+const SCRIPTS = [XS_BUNDLE, join(BENCH_DIR, 'rxjs.js'), PIPELINES];
+const measure = (name) => measurePipeline(name, SCRIPTS);
 
 /** Live XS heap (after gc) of a bare machine, after evaluating a bundle, and after building the lux flow. */
 async function startupHeap(bundlePath, buildFlow) {
@@ -148,7 +90,7 @@ async function main() {
   const say = (s = '') => { out.push(s); console.log(s); };
 
   const names = await (async () => {
-    const xs = await loadedWorker('bench-names');
+    const xs = await loadedWorker('bench-names', SCRIPTS);
     try {
       return JSON.parse(await xs.evaluateText('JSON.stringify({ all: Object.keys(benchPipelines), filters: benchFilterNames })'));
     } finally {
@@ -171,6 +113,7 @@ async function main() {
     row('hand-written minimal push chain (floor)', hand, hand),
     row('**thingflow-xs**', lux, hand),
     row('RxJS 7 (es2015 build)', rx, hand),
+    row('thingflow-xs, LED as a plain callback (`connect(fn)`)', r('thingflow: lux pipeline into a callback sink'), hand),
     row('thingflow-xs, sampled by the Scheduler (VirtualClock, one wake per event)', r('thingflow: lux pipeline, scheduled (VirtualClock wake per event)'), hand),
   ]));
   say();
@@ -272,9 +215,11 @@ async function main() {
   check(lux.computrons <= BUDGET.vsHand * hand.computrons, `lux pipeline ≤ ${BUDGET.vsHand}× the hand-written chain: ${fmt(lux.computrons)} vs ${fmt(hand.computrons)} (${(lux.computrons / hand.computrons).toFixed(2)}×, limit ${fmt(BUDGET.vsHand * hand.computrons)})`);
   check(rx.computrons >= BUDGET.vsRx * lux.computrons, `≥ ${BUDGET.vsRx}× fewer computrons than RxJS: ${(rx.computrons / lux.computrons).toFixed(2)}× (${fmt(rx.computrons)} vs ${fmt(lux.computrons)})`);
   const leaks = names.all.filter((n) => results[n].heldGrowth !== 0);
-  check(lux.heldGrowth === 0, `heap after ${LONG_RUN.toLocaleString('en')} events == heap after 1,000 (lux pipeline: ${lux.heapAt100k} vs ${lux.heapAt1k} slots)`);
+  check(lux.heldGrowth === 0, `heap after ${LONG_RUN.toLocaleString('en')} events == heap after 1,000 (lux pipeline: ${lux.heapAtLong} vs ${lux.heapAtFirst} slots)`);
   say(`  - pipelines whose live heap changed between 1,000 and ${LONG_RUN.toLocaleString('en')} events: ${leaks.length ? leaks.map((n) => `${n} (${results[n].heldGrowth})`).join(', ') : 'none'}`);
   say(`  - all batches linear in N (no hidden gc): ${names.all.every((n) => results[n].linear) ? 'yes' : `NO: ${names.all.filter((n) => !results[n].linear).join(', ')}`}`);
+  const perEval = [...new Set(names.all.map((n) => results[n].perEvaluation))];
+  say(`  - xsnap's own retention per evaluation, taken out of the growth: ${perEval.join(' or ')} slot(s), the same in every pipeline (hand-written ones included)`);
   say();
   say(`(${names.all.length} pipelines measured in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

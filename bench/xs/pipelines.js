@@ -63,14 +63,16 @@
     return new Counter();
   }
 
-  function luxStages(tf, stages) {
+  function luxStages(tf, stages, callbackSink) {
     const sink = makeSink();
     const lux = new tf.SensorAsOutputThing(makeSensor());
     let end = lux;
     if (stages >= 1) end = end.map((e) => e.val);
     if (stages >= 2) end = end.runningAvg(5);
     if (stages >= 3) end = end.map((v) => v > THRESHOLD);
-    end.connect(sink);
+    // A plain function as the LED (thingflow wraps it) or an input-thing object, as in the other contenders.
+    if (callbackSink) end.connect((x) => sink.onNext(x));
+    else end.connect(sink);
     return { lux, sink };
   }
 
@@ -217,6 +219,7 @@
     'thingflow: + map(e => e.val)': (tf) => observeLoop(luxStages(tf, 1).lux),
     'thingflow: + runningAvg(5)': (tf) => observeLoop(luxStages(tf, 2).lux),
     'thingflow: lux pipeline, scheduled (VirtualClock wake per event)': (tf) => scheduledLux(tf),
+    'thingflow: lux pipeline into a callback sink': (tf) => observeLoop(luxStages(tf, 3, true).lux),
     'hand-written: lux chain': () => observeLoop(handStages(3)),
     'hand-written: source -> sink': () => observeLoop(handStages(0)),
     'hand-written: + map': () => observeLoop(handStages(1)),
