@@ -32,10 +32,11 @@ beforeAll(() => {
     input: JSON.stringify({ bundle: xsBundlePath(), names: PIPELINES, longRun: 20_000 }),
     encoding: 'utf8',
     maxBuffer: 16 << 20,
+    timeout: 290_000,
   });
   if (child.status !== 0) throw new Error(`metering failed: ${child.stderr}`);
   meters = JSON.parse(child.stdout);
-}, 120_000);
+}, 300_000);
 
 test('every batch was exactly linear in its size (no gc inside a measured batch)', () => {
   for (const name of PIPELINES) expect({ name, linear: meters[name].linear }).toEqual({ name, linear: true });

@@ -29,7 +29,7 @@ test('in a bare XS machine the bundle evaluates, defines globalThis.thingflow an
   expect(luxOnXs).toContain('LED stream completed');
   const dayOnXs = runOnXs(join(__dirname, '../scenarios/scheduler.ts'), [DAY], { bare: true })[DAY];
   expect(dayOnXs).toEqual(runOnNode(scheduler, DAY));
-});
+}, 120_000);
 
 test('globalThis.thingflow on XS has exactly the exports of runtime/index on Node', () => {
   const onXs = runOnXs(join(__dirname, '../scenarios/core.ts'), [EXPORTS], { bare: true })[EXPORTS];
@@ -38,4 +38,4 @@ test('globalThis.thingflow on XS has exactly the exports of runtime/index on Nod
   expect(onXs).toContain('OutputThing: function');
   expect(onXs).toContain('Scheduler: function');
   expect(onXs).toContain('runningAvg: function');
-});
+}, 120_000);

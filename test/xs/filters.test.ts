@@ -10,9 +10,10 @@ const FILE = join(__dirname, '../scenarios/filters.ts');
 const names = Object.keys(scenarios);
 let xs: ScenarioOutput;
 
+// One child process runs every scenario in fresh XS machines; generous time for a loaded CI box.
 beforeAll(() => {
   xs = runOnXs(FILE, names);
-});
+}, 180_000);
 
 describe('filter scenarios: XS prints exactly what Node prints', () => {
   test.each(names)('%s', (name) => {

@@ -10,9 +10,10 @@ const FILE = join(__dirname, '../scenarios/scheduler.ts');
 const names = Object.keys(scenarios);
 let xs: ScenarioOutput;
 
+// One child process runs every scenario in fresh XS machines; generous time for a loaded CI box.
 beforeAll(() => {
   xs = runOnXs(FILE, names);
-});
+}, 180_000);
 
 describe('scheduler scenarios: XS wake traces equal Node\'s', () => {
   test.each(names)('%s', (name) => {
