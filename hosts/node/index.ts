@@ -14,4 +14,4 @@ export * from '../../runtime/index';
 export { NodeClock } from './clock';
 export { WebThingServer, type WebThingServerOptions } from './wot-server';
 export { nodeMqttNetwork } from './mqtt-tcp';
-export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mqtt-broker';
+export { startEmbeddedBroker, openMqttUplink, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mqtt-broker';

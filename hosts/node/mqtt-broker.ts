@@ -11,6 +11,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { MqttClient } from '../../runtime/mqtt/client/mqtt-client';
+import { nodeMqttNetwork } from './mqtt-tcp';
 
 export interface EmbeddedBrokerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -86,5 +88,51 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
       if (server.listening) server.close(closeAedes);
       else closeAedes();
     }),
+  };
+}
+
+/**
+ * What `--mqtt <spec>` means for the simulator and examples: `embedded`
+ * starts an aedes broker in this process (on `port`, default 1883, 0 for any
+ * free one) and connects to it; `mqtt://host[:port]` connects to that broker.
+ * The client is connecting when this resolves (events tell the rest); messages
+ * published before the connection is up wait in its queue.
+ *
+ * ```ts
+ * const uplink = await openMqttUplink(argv.mqtt);        // 'embedded' or 'mqtt://127.0.0.1:1883'
+ * flow.connect(new MqttWriter(uplink.client, 'thingflow/lux'));
+ * ...
+ * await uplink.close();
+ * ```
+ */
+export async function openMqttUplink(
+  spec: string,
+  opts: { port?: number; clientId?: string; keepalive?: number; queueLimit?: number } = {},
+): Promise<{ client: MqttClient; broker: EmbeddedBroker | undefined; url: string; close(): Promise<void> }> {
+  let broker: EmbeddedBroker | undefined;
+  let host: string;
+  let port: number;
+  if (spec === 'embedded') {
+    broker = await startEmbeddedBroker({ port: opts.port ?? 1883 });
+    host = broker.host;
+    port = broker.port;
+  } else {
+    const m = /^mqtt:\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(spec);
+    if (!m) throw new TypeError(`--mqtt must be 'embedded' or mqtt://host[:port], got '${spec}'`);
+    host = m[1].replace(/^\[|\]$/g, '');
+    port = m[2] ? Number(m[2]) : 1883;
+  }
+  const client = new MqttClient({
+    host, port, network: nodeMqttNetwork, clientId: opts.clientId, keepalive: opts.keepalive ?? 30, queueLimit: opts.queueLimit ?? 1000,
+  });
+  client.connect();
+  return {
+    client,
+    broker,
+    url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    async close() {
+      client.end();
+      if (broker) await broker.close();
+    },
   };
 }
