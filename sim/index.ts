@@ -22,3 +22,6 @@ export { Adxl345Model } from './models/adxl345';
 export { default as Timer } from './moddable-timer';
 export { SeededRandom } from './seeded-random';
 export { parseDuration, formatDuration } from './duration';
+export { runSimulation, type SimApp, type SimAppContext, type SimRunOptions, type SimRunResult, type SimProgress } from './run';
+export { PlotRecorder, type TrackOptions } from './plot-recorder';
+export { renderPlot, type PlotSpec, type PlotPanel, type PlotSeries } from './plot';
