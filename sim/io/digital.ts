@@ -47,10 +47,12 @@ export class SimDigital implements PinListener {
     const isInput = mode === SimDigital.Input || mode === SimDigital.InputPullUp || mode === SimDigital.InputPullDown || mode === SimDigital.InputPullUpDown;
     const isOutput = mode === SimDigital.Output || mode === SimDigital.OutputOpenDrain;
     if (!isInput && !isOutput) throw new RangeError(`Digital: invalid mode ${String(mode)}`);
-    const edge = options.edge ?? 0;
-    if (edge !== 0 && (!isInput || (edge & ~3) !== 0)) throw new RangeError(`Digital: invalid edge ${String(edge)}${isInput ? '' : ' (edges are for inputs)'}`);
+    // `edge` matters only with `onReadable` (and is ignored otherwise), which only inputs can have.
+    const edge = options.onReadable ? options.edge ?? 0 : 0;
     if (options.onReadable !== undefined && typeof options.onReadable !== 'function') throw new TypeError('Digital: onReadable must be a function');
+    if (options.onReadable && !isInput) throw new RangeError('Digital: onReadable needs an input mode');
     if (options.onReadable && !edge) throw new RangeError('Digital: onReadable requires edge');
+    if ((edge & ~3) !== 0) throw new RangeError(`Digital: invalid edge ${String(edge)}`);
     if (options.format !== undefined) checkFormat(options.format, 'number', 'Digital');
     board.pins.claim(pin, this);
     this.#board = board;

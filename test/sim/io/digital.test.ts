@@ -74,8 +74,10 @@ describe('Digital (ECMA-419 embedded:io/digital) on the simulated board', () => 
     const { Digital } = device.io;
     expect(() => new Digital({ mode: Digital.Output } as never)).toThrow(/pin required/);
     expect(() => new Digital({ pin: 3, mode: 77 })).toThrow(/invalid mode/);
-    expect(() => new Digital({ pin: 3, mode: Digital.Output, edge: Digital.Rising })).toThrow(/edge/);
+    expect(() => new Digital({ pin: 3, mode: Digital.Output, edge: Digital.Rising, onReadable() {} })).toThrow(/needs an input mode/);
     expect(() => new Digital({ pin: 3, mode: Digital.Input, onReadable() {} })).toThrow(/requires edge/);
+    expect(() => new Digital({ pin: 3, mode: Digital.Input, edge: 4, onReadable() {} })).toThrow(/invalid edge/);
+    new Digital({ pin: 3, mode: Digital.Output, edge: Digital.Rising }).close(); // edge without onReadable is ignored
     expect(() => new Digital({ pin: 3, mode: Digital.Input, format: 'buffer' as never })).toThrow(/format/);
     const input = new Digital({ pin: 3, mode: Digital.Input });
     expect(() => input.write(1)).toThrow(/input/);
