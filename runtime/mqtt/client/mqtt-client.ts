@@ -109,7 +109,7 @@ class Connection implements TransportHandler, PacketHandler {
     if (this.live) this.client.handleData(chunk);
   }
   onClose(error?: unknown): void {
-    if (this.live) this.client.connectionLost(error ?? undefined, false);
+    if (this.live) this.client.connectionLost(error ?? undefined);
   }
   onPacket(packet: Packet): void {
     if (this.live) this.client.handlePacket(packet);
@@ -294,7 +294,7 @@ export class MqttClient {
     try {
       c.transport = this.network.open(this.host, this.port, c);
     } catch (e) {
-      this.connectionLost(e, false);
+      this.connectionLost(e);
     }
   }
 
@@ -411,11 +411,11 @@ export class MqttClient {
     const c = this.connection;
     if (!c) return;
     c.transport?.close();
-    this.connectionLost(error, true);
+    this.connectionLost(error);
   }
 
   /** @internal The current connection is gone: report, then back off and retry unless ended. */
-  connectionLost(error: unknown, _asked: boolean): void {
+  connectionLost(error: unknown): void {
     const c = this.connection;
     if (!c) return;
     c.live = false;

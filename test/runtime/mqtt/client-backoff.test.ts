@@ -1,0 +1,102 @@
+/**
+ * Reconnect back-off in virtual time: a network whose connections are all
+ * refused at once, and timers the test runs itself. Deterministic: jitter
+ * comes from the `random` option.
+ */
+import { MqttClient } from '../../../runtime/mqtt/client/mqtt-client';
+import type { MqttNetwork } from '../../../runtime/mqtt/client/network';
+
+function refusingNetwork() {
+  let now = 0;
+  const timers: { at: number; fn: () => void; id: number }[] = [];
+  let next = 1;
+  const opens: number[] = [];
+  const network: MqttNetwork = {
+    open(_h, _p, handler) {
+      opens.push(now);
+      const t = { write() {}, close() {} };
+      timers.push({ at: now, fn: () => handler.onClose(new Error('ECONNREFUSED')), id: next++ });
+      return t;
+    },
+    setTimer(ms, fn) {
+      const id = next++;
+      timers.push({ at: now + ms, fn, id });
+      return id;
+    },
+    clearTimer(id) {
+      const i = timers.findIndex((t) => t.id === id);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    now: () => now,
+  };
+  const advance = (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const t = timers[0];
+      if (!t || t.at > until) break;
+      timers.shift();
+      now = t.at;
+      t.fn();
+    }
+    now = until;
+  };
+  return { network, advance, opens };
+}
+
+test.each([
+  ['no jitter drawn (random 0): half the back-off', () => 0, [50, 100, 200, 400, 500, 500, 500]],
+  ['full jitter drawn (random ~1): the whole back-off', () => 0.999999, [100, 200, 400, 800, 1000, 1000, 1000]],
+  ['random 0.5: three quarters', () => 0.5, [75, 150, 300, 600, 750, 750, 750]],
+])('back-off doubles from minMs to maxMs: %s', (_name, random, expected) => {
+  const { network, advance, opens } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, random, reconnect: { minMs: 100, maxMs: 1000 } });
+  const delays: number[] = [];
+  const closes: string[] = [];
+  c.on('reconnect', (_attempt: number, delay: number) => delays.push(delay));
+  c.on('close', (e: Error) => closes.push(e.message));
+  c.connect();
+  advance(10_000);
+  expect(delays.slice(0, 7)).toEqual(expected);
+  // Each attempt opens exactly when its back-off ends.
+  for (let i = 1; i < 7; i++) expect(opens[i] - opens[i - 1]).toBe(expected[i - 1]);
+  expect(closes.every((m) => m === 'ECONNREFUSED')).toBe(true);
+  c.end();
+  const attempts = opens.length;
+  advance(10_000);
+  expect(opens.length).toBe(attempts); // end() stops the retries
+  expect(c.state).toBe('ended');
+});
+
+test('reconnect: false gives up after the first failure', () => {
+  const { network, advance, opens } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, reconnect: false });
+  c.connect();
+  advance(60_000);
+  expect(opens).toHaveLength(1);
+  expect(c.state).toBe('idle');
+});
+
+test('publishing while offline queues; end() while offline reports the queue as dropped', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, queueLimit: 3, dropPolicy: 'newest' });
+  const dropped: [string, string][] = [];
+  c.on('dropped', (m: { payload: Uint8Array }, reason: string) => dropped.push([String.fromCharCode(...m.payload), reason]));
+  for (const s of ['a', 'b', 'c', 'd']) c.publish('t', s, { qos: 1 });
+  expect(dropped).toEqual([['d', 'queue-full']]);
+  c.end();
+  expect(dropped).toEqual([['d', 'queue-full'], ['a', 'ended'], ['b', 'ended'], ['c', 'ended']]);
+  c.publish('t', 'e');
+  expect(dropped[4]).toEqual(['e', 'ended']);
+  expect(c.stats.dropped).toBe(5);
+});
+
+test('bad arguments are refused with clear errors and nothing is queued', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network });
+  expect(() => c.publish('a/+', 'x')).toThrow('MqttClient.publish: a topic name must not contain wildcards: \'a/+\'');
+  expect(() => c.publish('a', 'x', { qos: 2 as any })).toThrow('MqttClient.publish: qos must be 0 or 1, got 2');
+  expect(() => c.subscribe('a/#/b')).toThrow(/'#' must be the last character/);
+  expect(() => new MqttClient({ host: '' })).toThrow(/opts.host/);
+  expect(c.queued).toBe(0);
+});
