@@ -13,7 +13,7 @@ import { runSimulation, type SimApp, type SimProgress, type SimRunResult } from 
 const HELP = `Usage: thingflow-xs sim <app> [options]
 
 Runs <app> on a simulated board (TSL2591 0x29, TMP102 0x48, MCP9808 0x18,
-ADXL345 0x53 on I2C; LED on pin 2) with a virtual clock, then prints a summary
+ADXL345 0x53, BH1750 0x23 on I2C; LED on pin 2) with a virtual clock, then prints a summary
 and writes an SVG plot. <app> is a module (.js, or .ts) whose default export
 receives { device, scheduler, clock, board, plot, options, log }.
 
@@ -25,7 +25,7 @@ Options:
   --start <HH:MM>     time of day the run starts (default 00:00)
   --seed <n>          seed for clouds and sensor noise (default 1)
   --fault <spec>      inject a fault; repeatable. <device>:<kind>[@<from>[-<to>|+<length>]][,p=<chance>][,x=<size>]
-                      device: tmp102 | mcp9808 | tsl2591 | adxl345 | 0x48 | bus
+                      device: tmp102 | mcp9808 | tsl2591 | adxl345 | bh1750 | 0x48 | bus
                       kind:   nack | dropout | stuck | spike | hang
                       e.g.  --fault tmp102:nack@6h-7h  --fault tsl2591:spike,p=0.02  --fault bus:hang@15h+10m
   --plot <file.svg>   where to write the plot (default out/<app>.svg)

@@ -7,6 +7,7 @@ import { SimI2C } from './io/i2c';
 import { SimPWM } from './io/pwm';
 import { SimSMBus } from './io/smbus';
 import { Adxl345Model } from './models/adxl345';
+import { Bh1750Model } from './models/bh1750';
 import { Mcp9808Model } from './models/mcp9808';
 import { Tmp102Model } from './models/tmp102';
 import { Tsl2591Model } from './models/tsl2591';
@@ -16,7 +17,7 @@ export interface SimDeviceOptions {
   clock?: VirtualClock;
   seed?: number;
   env?: EnvironmentOptions;
-  /** `'standard'` puts a TSL2591 (0x29), TMP102 (0x48), MCP9808 (0x18) and ADXL345 (0x53) on the bus; default: none. */
+  /** `'standard'` puts a TSL2591 (0x29), TMP102 (0x48), MCP9808 (0x18), ADXL345 (0x53) and BH1750 (0x23) on the bus; default: none. */
   parts?: 'standard' | 'none';
 }
 
@@ -57,6 +58,7 @@ export function createSimDevice(opts: SimDeviceOptions = {}): SimDevice {
     board.attach(new Tmp102Model(board.env));
     board.attach(new Mcp9808Model(board.env));
     board.attach(new Adxl345Model(board.env));
+    board.attach(new Bh1750Model(board.env));
   }
   setTimerBoard(board);
   return {

@@ -19,6 +19,7 @@ export { Tmp102Model } from './models/tmp102';
 export { Mcp9808Model } from './models/mcp9808';
 export { Tsl2591Model } from './models/tsl2591';
 export { Adxl345Model } from './models/adxl345';
+export { Bh1750Model } from './models/bh1750';
 export { default as Timer } from './moddable-timer';
 export { SeededRandom } from './seeded-random';
 export { parseDuration, formatDuration } from './duration';

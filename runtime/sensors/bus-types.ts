@@ -23,3 +23,18 @@ export interface SensorDriverOptions {
   sensor: { io: SMBusClass; address?: number; hz?: number; [option: string]: unknown };
   onError?: (message: string) => void;
 }
+
+/** The slice of ECMA-419's `embedded:io/i2c` a register-less part needs. */
+export interface I2CIo {
+  read(buffer: Uint8Array): unknown;
+  write(buffer: Uint8Array): unknown;
+  close(): void;
+}
+
+export type I2CClass = new (options: any) => I2CIo;
+
+/** Sensor class options for a part driven over plain I2C. */
+export interface I2CSensorDriverOptions {
+  sensor: { io: I2CClass; address?: number; hz?: number; [option: string]: unknown };
+  onError?: (message: string) => void;
+}

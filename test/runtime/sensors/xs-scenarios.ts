@@ -116,6 +116,24 @@ export const scenarios: ScenarioTable = {
     a.close();
   },
 
+  'BH1750: instructions over plain I2C, counts to lux in each mode': (tf, out) => {
+    let result = [0x4e, 0x20]; // 20000 counts
+    class I2C {
+      constructor(o: { address: number; hz: number }) { out(`open 0x${o.address.toString(16)} at ${o.hz} Hz`); }
+      write(b: Uint8Array) { out(`instruction 0x${b[0].toString(16)}`); }
+      read(b: Uint8Array) { b[0] = result[0]; b[1] = result[1]; return b; }
+      close() { out('close'); }
+    }
+    const l = new tf.BH1750({ sensor: { io: I2C, data: 21, clock: 22 } });
+    out(`high ${show(l.sample())}`);
+    l.configure({ mode: 'high2', measurementTime: 138 });
+    out(`high2 at MTreg 138 ${show(l.sample())}`);
+    result = [0xff, 0xff];
+    l.configure({ mode: 'low', measurementTime: 69 });
+    out(`low saturated ${show(l.sample())}`);
+    l.close();
+  },
+
   'DigitalOutput drives a Digital from a flow and leaves it off at the end': (tf, out) => {
     class Digital {
       static readonly Output = 8;

@@ -49,6 +49,17 @@ describe('what the drivers compute, on XS', () => {
     expect(adxl).toContain('sample {"x":0,"y":-4.9033,"z":9.8067}');
   });
 
+  test('BH1750 sends the datasheet instructions and scales counts by mode and MTreg', () => {
+    const lines = xs['BH1750: instructions over plain I2C, counts to lux in each mode'];
+    expect(lines.slice(0, 4)).toEqual(['open 0x23 at 400000 Hz', 'instruction 0x1', 'instruction 0x7', 'instruction 0x10']);
+    expect(lines).toContain('high {"illuminance":16666.6667}'); // 20000 / 1.2
+    expect(lines).toContain('instruction 0x44'); // MTreg 138 = 0b100_01010: high bits 100
+    expect(lines).toContain('instruction 0x6a'); // low bits 01010
+    expect(lines).toContain('high2 at MTreg 138 {"illuminance":4166.6667}'); // 20000 / 1.2 * 69/138 / 2
+    expect(lines).toContain('low saturated {"illuminance":54612.5}');
+    expect(lines).toContain('instruction 0x0'); // power down on close
+  });
+
   test('a NACK is skipped in skip mode and ends only the strict stream', () => {
     const lines = xs['ecma419Source on the virtual clock: events, skipped NACKs, then an error that ends only its stream'];
     expect(lines).toContain('read error NACK 0x48');
