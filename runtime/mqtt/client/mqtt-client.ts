@@ -92,6 +92,13 @@ export interface MqttClientStats {
   connects: number;
 }
 
+// What the one timer is armed for.
+const TIMER_NONE = 0;
+const TIMER_CONNACK = 1;
+const TIMER_KEEPALIVE = 2;
+const TIMER_BACKOFF = 3;
+type TimerAction = typeof TIMER_NONE | typeof TIMER_CONNACK | typeof TIMER_KEEPALIVE | typeof TIMER_BACKOFF;
+
 /** Refusals that no retry can fix (CONNACK codes 1, 2, 4, 5). */
 function isPermanentRefusal(code: number): boolean {
   return code === 1 || code === 2 || code === 4 || code === 5;
@@ -142,6 +149,7 @@ export class MqttClient {
   private connection: Connection | undefined;
   private stateValue: MqttClientState = 'idle';
   private timer: TimerHandle | undefined;
+  private timerAction: TimerAction = TIMER_NONE;
   private attempt = 0;
   private nextMessageId = 1;
 
@@ -307,8 +315,7 @@ export class MqttClient {
       keepalive: this.keepalive, username: o.username, password: o.password,
       will: o.will ? { topic: o.will.topic, payload: o.will.payload, qos: o.will.qos ?? 0, retain: o.will.retain === true } : undefined,
     }));
-    const timeout = o.connectTimeoutMs ?? 10_000;
-    this.setTimer(timeout, () => this.abort(new Error(`no CONNACK from ${this.host}:${this.port} within ${timeout} ms`)));
+    this.setTimer(o.connectTimeoutMs ?? 10_000, TIMER_CONNACK);
   }
 
   /** @internal */
@@ -438,9 +445,7 @@ export class MqttClient {
     const delay = Math.round(base / 2 + this.random() * (base / 2));
     this.attempt++;
     this.listeners.emit('reconnect', this.attempt, delay);
-    this.setTimer(delay, () => {
-      if (this.stateValue === 'waiting') this.open();
-    });
+    this.setTimer(delay, TIMER_BACKOFF);
   }
 
   // ---- sending ----
@@ -497,24 +502,34 @@ export class MqttClient {
 
   // ---- the one timer: CONNACK timeout, keep-alive, or back-off ----
 
-  private setTimer(ms: number, fn: () => void): void {
+  /** Arm the one timer for `action`; one bound callback serves every arming (no closure per arm). */
+  private setTimer(ms: number, action: TimerAction): void {
     this.clearTimer();
-    this.timer = this.network.setTimer(ms < 0 ? 0 : ms, () => {
-      this.timer = undefined;
-      fn();
-    });
+    this.timerAction = action;
+    this.timer = this.network.setTimer(ms < 0 ? 0 : ms, this.onTimer);
   }
+
+  private readonly onTimer = (): void => {
+    const action = this.timerAction;
+    this.timer = undefined;
+    this.timerAction = TIMER_NONE;
+    if (action === TIMER_KEEPALIVE) this.keepAliveCheck();
+    else if (action === TIMER_CONNACK) {
+      this.abort(new Error(`no CONNACK from ${this.host}:${this.port} within ${this.opts.connectTimeoutMs ?? 10_000} ms`));
+    } else if (action === TIMER_BACKOFF && this.stateValue === 'waiting') this.open();
+  };
 
   private clearTimer(): void {
     if (this.timer !== undefined) {
       this.network.clearTimer(this.timer);
       this.timer = undefined;
     }
+    this.timerAction = TIMER_NONE;
   }
 
   private armKeepAlive(): void {
     const m = this.monitor!;
-    this.setTimer(m.nextCheckAt - this.network.now(), () => this.keepAliveCheck());
+    this.setTimer(m.nextCheckAt - this.network.now(), TIMER_KEEPALIVE);
   }
 
   private keepAliveCheck(): void {
