@@ -37,6 +37,8 @@ export interface PlotSpec {
   startHour?: number;
   /** Shade these spans (ms) as night. */
   night?: { from: number; to: number }[];
+  /** Mark these spans (ms) as injected faults, labelled in the first panel. */
+  faults?: { from: number; to: number; label: string }[];
   panels: PlotPanel[];
 }
 
@@ -141,6 +143,12 @@ export function renderPlot(spec: PlotSpec): string {
     for (let t = 0; t <= duration; t += tStep) {
       parts.push(`<line x1="${x(t).toFixed(1)}" y1="${top}" x2="${x(t).toFixed(1)}" y2="${bottom}" stroke="#e2e2e2"/>`);
     }
+    (spec.faults ?? []).forEach((f, fi) => {
+      const a = x(f.from);
+      const b = Math.max(x(f.to), a + 2);
+      parts.push(`<rect class="fault" x="${a.toFixed(1)}" y="${top}" width="${(b - a).toFixed(1)}" height="${h}" fill="#d62728" fill-opacity="0.10"/>`);
+      if (pi === 0) parts.push(`<text x="${(a + 3).toFixed(1)}" y="${top + 14 + (fi % 3) * 13}" fill="#b22222" font-size="10">${esc(f.label)}</text>`);
+    });
     for (const v of ticks) {
       const yy = yOf(v).toFixed(1);
       const label = panel.binary ? panel.binary[v] : panel.log ? (v >= 1000 ? `${fmt(v / 1000)}k` : fmt(v)) : fmt(v);
@@ -209,9 +217,23 @@ function seriesSvg(s: PlotSeries, x: (t: number) => number, y: (v: number) => nu
     return `<g class="series" data-name="${esc(name)}"><path d="${fill}" fill="${s.color}" fill-opacity="0.18" stroke="none"/>` +
       `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/></g>`;
   }
+  // A gap much longer than the usual sampling step (lost readings) breaks the line instead of bridging it.
+  const gap = 2.5 * typicalStep(s.times);
+  let prev = -Infinity;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(s.values[i])) continue;
-    d += `${d ? ' L' : 'M'}${x(s.times[i]).toFixed(1)},${y(s.values[i]).toFixed(1)}`;
+    const jump = !d || s.times[i] - prev > gap;
+    d += `${d ? ' ' : ''}${jump ? 'M' : 'L'}${x(s.times[i]).toFixed(1)},${y(s.values[i]).toFixed(1)}`;
+    prev = s.times[i];
   }
   return `<g class="series" data-name="${esc(name)}"><path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"/></g>`;
+}
+
+/** The median interval between samples (Infinity for fewer than two). */
+function typicalStep(times: readonly number[]): number {
+  if (times.length < 2) return Infinity;
+  const diffs: number[] = [];
+  for (let i = 1; i < times.length; i++) diffs.push(times[i] - times[i - 1]);
+  diffs.sort((a, b) => a - b);
+  return diffs[diffs.length >> 1] || Infinity;
 }

@@ -162,6 +162,7 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
     durationMs,
     startHour,
     night: nightSpans(board, durationMs),
+    faults: faultSpans(opts.faults ?? [], durationMs),
     panels: [...plot.panels(), ...ledPanels(board)],
   });
   const series = plot.counts();
@@ -190,6 +191,17 @@ function ledPanels(board: SimBoard): PlotPanel[] {
     series: [{ name: `${h.switchings} switching${h.switchings === 1 ? '' : 's'}`, color: '#e6a700', style: 'step' as const, times: h.times.length ? h.times : [0], values: h.values.length ? h.values : [0] }],
     height: 90,
   }));
+}
+
+/** Fault windows given with a start time, for shading in the plot. */
+function faultSpans(faults: string[], durationMs: number): { from: number; to: number; label: string }[] {
+  const spans: { from: number; to: number; label: string }[] = [];
+  for (const f of faults) {
+    const { target, spec } = parseFault(f);
+    if (spec.fromMs === undefined) continue; // all-run faults are named in the subtitle
+    spans.push({ from: spec.fromMs, to: Math.min(spec.toMs ?? durationMs, durationMs), label: `${target} ${spec.kind}` });
+  }
+  return spans;
 }
 
 /** Spans where the sun is down, sampled every minute. */
