@@ -55,7 +55,7 @@ export class SimBoard implements IoBoard {
     this.random = new SeededRandom(seed);
     this.env = new Environment({ seed, ...opts.env });
     this.pins = new PinBank(this.nowFn);
-    this.i2c = new I2cBus(BOARD_PINS.sda, BOARD_PINS.scl, this.nowFn, this.env, this.random);
+    this.i2c = new I2cBus(BOARD_PINS.sda, BOARD_PINS.scl, this.nowFn, this.env, this.random, (pin, level) => this.pins.drive(pin, level));
   }
 
   /** Simulated milliseconds since the board was made. */

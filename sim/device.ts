@@ -55,7 +55,9 @@ export function createSimDevice(opts: SimDeviceOptions = {}): SimDevice {
   };
   if (opts.parts === 'standard') {
     board.attach(new Tsl2591Model(board.env));
-    board.attach(new Tmp102Model(board.env));
+    const tmp102 = new Tmp102Model(board.env);
+    tmp102.alertPin = BOARD_PINS.alert;
+    board.attach(tmp102);
     board.attach(new Mcp9808Model(board.env));
     board.attach(new Adxl345Model(board.env));
     board.attach(new Bh1750Model(board.env));

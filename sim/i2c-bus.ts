@@ -9,6 +9,8 @@ export interface DeviceContext {
   readonly env: Environment;
   readonly faults: DeviceFaults;
   readonly random: SeededRandom;
+  /** Drive a board pin from the part (an open-drain ALERT line): 0 pulls low, undefined releases it. */
+  drivePin(pin: number, level: 0 | 1 | undefined): void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class I2cBus {
     private readonly now: () => number,
     private readonly env: Environment,
     private readonly random: SeededRandom,
+    private readonly drivePin: (pin: number, level: 0 | 1 | undefined) => void = () => {},
   ) {
     this.faults = new DeviceFaults(random);
   }
@@ -78,7 +81,7 @@ export class I2cBus {
       throw new RangeError(`address 0x${address.toString(16)} is already taken by ${this.devices.get(address)!.model.name}`);
     }
     const faults = new DeviceFaults(this.random);
-    model.bind({ now: this.now, env: this.env, faults, random: this.random });
+    model.bind({ now: this.now, env: this.env, faults, random: this.random, drivePin: this.drivePin });
     this.devices.set(address, { model, faults });
     return faults;
   }

@@ -34,6 +34,12 @@ export class Tmp102Model implements I2cDeviceModel {
   private lastConversionAt = -1;
   /** Conversions done so far (a one-shot in shutdown counts as one). */
   conversions = 0;
+  /**
+   * Board pin the open-drain ALERT output is wired to, if any: pulled low while
+   * the alert is active (POL=0), released otherwise. It changes at conversions,
+   * which the model makes when the part is read (see conversionPeriodMs).
+   */
+  alertPin: number | undefined;
 
   constructor(readonly env?: Environment) {
     this.reset();
@@ -145,5 +151,10 @@ export class Tmp102Model implements I2cDeviceModel {
     const low = this.decode(this.regs[Pointer.T_LOW]);
     if (t >= high) this.alertActive = true;
     else if (t < low) this.alertActive = false;
+    if (this.alertPin !== undefined && this.ctx) {
+      // ALERT is asserted at the POL level; open drain can only pull low, so "high" means released.
+      const pol = (this.regs[Pointer.CONFIG] & POL) !== 0;
+      this.ctx.drivePin(this.alertPin, this.alertActive === pol ? undefined : 0);
+    }
   }
 }

@@ -72,6 +72,32 @@ describe('a Moddable-style TMP102 driver runs unchanged against the simulated de
     expect(device.board.pins.isFree(device.pin.alert)).toBe(true);
   });
 
+  test('with the ALERT line wired, its onAlert fires when the temperature crosses T_HIGH', () => {
+    const device = createSimDevice({ env: { meanTemperature: 20, temperatureSwing: 0, cloudiness: 0 } });
+    const model = new Tmp102Model(device.board.env);
+    model.alertPin = device.pin.alert;
+    device.board.attach(model);
+    let alerts = 0;
+    const sensor = new TMP102({
+      sensor: { ...device.I2C.default, io: device.io.SMBus },
+      alert: { io: device.io.Digital, pin: device.pin.alert },
+      onAlert: () => alerts++,
+    });
+    expect(sensor.sample().temperature).toBeLessThan(22);
+    expect(alerts).toBe(0);
+    expect(device.board.pins.level(device.pin.alert)).toBe(1); // released: the pull-up holds it high
+    sensor.configure({ highTemperature: 18, lowTemperature: 16 });
+    device.board.clock.advance(250);
+    sensor.sample(); // the next conversion sees 20 °C ≥ 18 °C
+    expect(alerts).toBe(1);
+    expect(device.board.pins.level(device.pin.alert)).toBe(0);
+    sensor.configure({ highTemperature: 30, lowTemperature: 25 });
+    device.board.clock.advance(250);
+    sensor.sample();
+    expect(device.board.pins.level(device.pin.alert)).toBe(1);
+    expect(alerts).toBe(1); // a falling edge only
+  });
+
   test('a missing part surfaces as the bus error on the board would: a NACK from the constructor', () => {
     const device = createSimDevice();
     expect(() => new TMP102({ sensor: { ...device.I2C.default, io: device.io.SMBus } })).toThrow(/NACK/);
