@@ -19,6 +19,8 @@ import { createInterface } from 'node:readline';
 export interface TestBroker {
   readonly name: 'aedes' | 'mosquitto';
   readonly port: number;
+  /** With `logTopic` (aedes): payloads accepted on that topic, in order, duplicates included. */
+  readonly accepted: string[];
   /** Abrupt failure: every connection is cut, the port refuses connections for `ms`, then it serves again. */
   outage(ms: number): Promise<void>;
   /** SIGSTOP the broker process: its sockets stay open but nothing answers (a hung broker). */
@@ -30,6 +32,8 @@ export interface TestBroker {
 
 export interface TestBrokerOptions {
   credentials?: { username: string; password: string };
+  /** aedes only: record the payloads clients publish on this topic, in the order the broker accepts them. */
+  logTopic?: string;
 }
 
 const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto', '/usr/local/bin/mosquitto'];
@@ -79,13 +83,17 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 
 export async function startAedes(opts: TestBrokerOptions = {}): Promise<TestBroker> {
   // node itself (not the tsx wrapper, which forks) so that signals reach the broker.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'aedes-process.ts'), JSON.stringify({ port: 0, credentials: opts.credentials })], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'aedes-process.ts'), JSON.stringify({ port: 0, credentials: opts.credentials, logTopic: opts.logTopic })], {
     stdio: ['pipe', 'pipe', 'inherit'],
     cwd: join(__dirname, '../..'),
   });
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
+  const accepted: string[] = [];
+  lines.on('line', (line) => {
+    if (line.startsWith('pub ')) accepted.push(line.slice(4));
+    else waiting.shift()?.(line);
+  });
   const nextLine = () => new Promise<string>((resolve, reject) => {
     waiting.push(resolve);
     child.once('exit', (code) => reject(new Error(`aedes process exited (${code})`)));
@@ -99,6 +107,7 @@ export async function startAedes(opts: TestBrokerOptions = {}): Promise<TestBrok
   return {
     name: 'aedes',
     port,
+    accepted,
     async outage(ms: number) {
       await command('suspend');
       await sleep(ms);
@@ -157,6 +166,7 @@ export async function startMosquitto(opts: TestBrokerOptions = {}): Promise<Test
   return {
     name: 'mosquitto',
     port,
+    accepted: [],
     async outage(ms: number) {
       await kill();
       await sleep(ms);
