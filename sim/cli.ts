@@ -208,8 +208,10 @@ if (invoked && (invoked === self || /(?:^|[\\/])(cli\.[cm]?[jt]s|thingflow-xs)$/
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => {
-      process.stderr.write(`thingflow-xs: ${e instanceof UsageError ? e.message : (e as Error).stack ?? String(e)}\n`);
-      process.exitCode = e instanceof UsageError ? 2 : 1;
+      // Bad input (an unknown device in --fault, a bad option value) is a message; anything else gets its stack.
+      const usage = e instanceof UsageError || e instanceof RangeError;
+      process.stderr.write(`thingflow-xs: ${usage ? e.message : (e as Error).stack ?? String(e)}\n`);
+      process.exitCode = usage ? 2 : 1;
     },
   );
 }

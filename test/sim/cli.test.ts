@@ -60,6 +60,9 @@ describe('thingflow-xs sim (the CLI)', () => {
     const dur = run(TSX, ['sim/cli.ts', 'sim', 'examples/lux-demo.ts', '--duration', 'soon']);
     expect(dur.code).toBe(2);
     expect(dur.err).toMatch(/bad duration 'soon'/);
+    const device = run(TSX, ['sim/cli.ts', 'sim', 'examples/lux-demo.ts', '--fault', 'sht31:nack']);
+    expect(device.code).toBe(2);
+    expect(device.err).toMatch(/no device 'sht31' on the bus.*attached: .*tmp102 \(0x48\)/);
     const noApp = run(TSX, ['sim/cli.ts', 'sim', '--speed', '10']);
     expect(noApp.code).toBe(2);
     expect(noApp.err).toMatch(/no app given/);
