@@ -46,6 +46,9 @@ export class PacketDecoder {
   private end = 0;
   private copyPayload = false;
   private reason = '';
+  private pushing = false;
+  /** Chunks pushed re-entrantly from a handler, decoded once the current chunk is done. */
+  private backlog: Uint8Array[] | undefined;
 
   constructor(private readonly handler: PacketHandler, opts?: DecoderOptions) {
     this.maxPacketSize = opts?.maxPacketSize ?? NO_LIMIT;
@@ -60,11 +63,31 @@ export class PacketDecoder {
   reset(): void {
     this.failed = false;
     this.pendingLen = 0;
+    this.backlog = undefined;
     this.generation++;
   }
 
-  /** Feed the next chunk of bytes; complete packets go to the handler before this returns. */
+  /**
+   * Feed the next chunk of bytes; complete packets go to the handler before
+   * this returns. A chunk pushed from inside the handler (a transport that
+   * answers synchronously) is decoded after the current one, in order.
+   */
   push(chunk: Uint8Array): void {
+    if (this.pushing) {
+      (this.backlog ??= []).push(chunk.slice());
+      return;
+    }
+    this.pushing = true;
+    try {
+      this.pushChunk(chunk);
+      while (this.backlog !== undefined && this.backlog.length > 0) this.pushChunk(this.backlog.shift()!);
+    } finally {
+      this.pushing = false;
+      this.backlog = undefined;
+    }
+  }
+
+  private pushChunk(chunk: Uint8Array): void {
     if (this.failed || chunk.length === 0) return;
     let buf: Uint8Array;
     let end: number;

@@ -303,3 +303,19 @@ describe('fuzz: random bytes', () => {
     }), { numRuns: 3000 });
   });
 });
+
+test('a chunk pushed from inside onPacket is decoded after the current chunk, in order', () => {
+  const seen: string[] = [];
+  const d: PacketDecoder = new PacketDecoder({
+    onPacket: (p) => {
+      seen.push(p.cmd === 'puback' ? `puback ${p.messageId}` : p.cmd);
+      // A synchronous peer answering the first packet while the rest of the chunk waits.
+      if (p.cmd === 'pingresp' && seen.length === 1) d.push(encode({ cmd: 'puback', messageId: 9 }));
+    },
+    onProtocolError: (e) => { throw e; },
+  });
+  // The re-entrant chunk is the stream's next bytes: it comes after the rest of this chunk.
+  d.push(Buffer.concat([encode({ cmd: 'pingresp' }), encode({ cmd: 'puback', messageId: 1 })]));
+  d.push(encode({ cmd: 'puback', messageId: 2 }));
+  expect(seen).toEqual(['pingresp', 'puback 1', 'puback 9', 'puback 2']);
+});
