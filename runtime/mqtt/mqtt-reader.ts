@@ -9,13 +9,17 @@
  * Payloads are decoded from ThingFlow's JSON event form unless `decode` is
  * given. A payload that fails to decode is reported and counted
  * (`decodeErrors`) and the stream goes on: one bad message must not end it.
- * `close()` unsubscribes and completes the stream.
+ * `close()` completes the stream and unsubscribes once no other reader on
+ * the same client uses the filter.
  */
 import { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import type { MqttClient } from './client/mqtt-client';
 import { decodeEventJson } from './event-json';
 import { topicMatches } from './topic-filter';
+
+/** Readers per client and filter, so closing one reader does not unsubscribe another on the same filter. */
+const readersOnFilter = new WeakMap<MqttClient, Map<string, number>>();
 
 export interface MqttReaderOptions<T> {
   qos?: 0 | 1;
@@ -42,6 +46,9 @@ export class MqttReader<T> extends OutputThing<T> {
     super();
     this.decode = opts?.decode ?? (decodeEventJson as (payload: Uint8Array) => T);
     client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
+    let counts = readersOnFilter.get(client);
+    if (!counts) readersOnFilter.set(client, (counts = new Map()));
+    counts.set(topicFilter, (counts.get(topicFilter) ?? 0) + 1);
     client.on('message', this.onMessage);
   }
 
@@ -49,7 +56,13 @@ export class MqttReader<T> extends OutputThing<T> {
   close(): void {
     if (this.closed) return;
     this.client.off('message', this.onMessage);
-    this.client.unsubscribe(this.topicFilter);
+    const counts = readersOnFilter.get(this.client)!;
+    const left = counts.get(this.topicFilter)! - 1;
+    if (left > 0) counts.set(this.topicFilter, left);
+    else {
+      counts.delete(this.topicFilter);
+      this.client.unsubscribe(this.topicFilter);
+    }
     this.dispatchCompleted();
   }
 

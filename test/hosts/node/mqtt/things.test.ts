@@ -99,3 +99,18 @@ test('writer and reader round trip through the broker with custom encode/decode'
   await waitFor('3 values', () => got.length === 3);
   expect(got).toEqual([1, 300, 65535]);
 });
+
+test('closing one of two readers on the same filter keeps the subscription for the other', async () => {
+  const a = new MqttReader<unknown>(client, 'things/shared', { qos: 1 });
+  const b = new MqttReader<unknown>(client, 'things/shared', { qos: 1 });
+  const gotB: unknown[] = [];
+  b.connect((x) => gotB.push(x));
+  await waitFor('connected', () => client.connected);
+  await sleep(100);
+  a.close();
+  await sleep(100);
+  await peer.publishAsync('things/shared', '{"n": 1}', { qos: 1 });
+  await waitFor('b gets the message', () => gotB.length === 1);
+  expect(gotB).toEqual([{ n: 1 }]);
+  b.close();
+});
