@@ -82,17 +82,19 @@ describe('npm run lamp', () => {
 
       const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
       const messages: any[] = [];
+      // Collect until the fade action reports completed: the whole conversation, in order.
       const gotEvent = new Promise<void>((resolve) => ws.on('message', (d) => {
         const m = JSON.parse(d.toString());
         messages.push(m);
-        if (m.messageType === 'event') resolve();
+        if (m.messageType === 'actionStatus' && m.data.fade?.status === 'completed') resolve();
       }));
       await new Promise((r) => ws.once('open', r));
       ws.send(JSON.stringify({ messageType: 'addEventSubscription', data: { overheated: {} } }));
       ws.send(JSON.stringify({ messageType: 'requestAction', data: { fade: { input: { brightness: 25, duration: 50 } } } }));
       await gotEvent;
       ws.close();
-      expect(messages.map((m) => m.messageType)).toEqual(['actionStatus', 'actionStatus', 'propertyStatus', 'event']);
+      expect(messages.map((m) => m.messageType)).toEqual(['actionStatus', 'actionStatus', 'propertyStatus', 'event', 'actionStatus']);
+      expect(messages.filter((m) => m.messageType === 'actionStatus').map((m) => m.data.fade.status)).toEqual(['created', 'pending', 'completed']);
       expect(messages[3].data.overheated.data).toBe(102);
       expect((await request(port, 'GET', '/properties/brightness')).json).toEqual({ brightness: 25 });
     } finally {
