@@ -213,6 +213,24 @@ export const scenarios: ScenarioTable = {
     out(`dropped ${(throttled as any).dropped}`);
   },
 
+  'a throwing user function ends its own branch only; a lone chain releases its source': (tf, out) => {
+    const boom = (x: number) => {
+      if (x === 2) throw new RangeError('cannot take 2');
+      return x;
+    };
+    const src = tf.fromIterable([1, 2, 3, 4]);
+    src.map((x: number) => boom(x) * 10).connect(recorder('map', out));
+    src.where((x: number) => boom(x) > 0).connect(recorder('where', out));
+    src.scan((a: number, x: number) => a + boom(x), 0).connect(recorder('scan', out));
+    src.connect(recorder('raw', out));
+    drain(src);
+    out(`fan-out source abandoned ${src.abandoned} closed ${src.closed}`);
+    const lone = tf.fromIterable([1, 2, 3]);
+    lone.map((x: number) => x + 1).where((x: number) => boom(x) > 0).map((x: number) => -x).connect(recorder('lone', out));
+    drain(lone);
+    out(`lone source abandoned ${lone.abandoned}`);
+  },
+
   'the lux example: sensor → map → runningAvg(5) → map(threshold) → LED': (tf, out) => {
     const clock = new tf.VirtualClock();
     const sched = new tf.Scheduler(clock);

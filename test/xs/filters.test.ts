@@ -47,6 +47,13 @@ describe('filter behaviour on XS', () => {
     expect(lines[lines.length - 2]).toBe('LED stream completed');
   });
 
+  test('a user function that throws ends only its branch; siblings at the fan-out carry on', () => {
+    const lines = xs['a throwing user function ends its own branch only; a lone chain releases its source'];
+    for (const f of ['map', 'where', 'scan']) expect(lines.filter((l) => l.startsWith(`${f} error`))).toEqual([`${f} error RangeError: cannot take 2`]);
+    expect(lines.filter((l) => l.startsWith('raw'))).toEqual(['raw 1', 'raw 2', 'raw 3', 'raw 4', 'raw completed']);
+    expect(lines).toContain('lone source abandoned true');
+  });
+
   test('timeout ends the stream with a TimeoutError after the last event', () => {
     const lines = xs['timeout errors when nothing arrives in time'];
     expect(lines).toContain('timeout error TimeoutError: no event within 2.5 s');
