@@ -14,6 +14,7 @@
  * With either, the simulator paces the day (600x unless --speed/--realtime is given).
  */
 import type { SensorEvent } from '../runtime/core/input-thing';
+import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
 import type { SimAppContext } from '../sim/run';
@@ -39,7 +40,6 @@ export default async function luxDemo({ device, scheduler, plot, options, log }:
   const average = light.map((e) => e.val).runningAvg(5);
   const dark = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
   const led = new DigitalOutput({ io: device.io.Digital, pin: device.pin.led });
-  dark.connect(led);
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
   const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip' });
@@ -56,7 +56,12 @@ export default async function luxDemo({ device, scheduler, plot, options, log }:
   const streams: DemoStreams = { light, average, temperature, dark };
   const closers: (() => Promise<void>)[] = [];
   if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log));
-  if (options['wot-port'] !== undefined) closers.push(await serveWebThing(Number(options['wot-port']), streams, log));
+  if (options['wot-port'] !== undefined) {
+    // As a Web Thing the LED is a writable property: the flow and clients both set it, the last write wins.
+    closers.push(await serveWebThing(Number(options['wot-port']), streams, led, log));
+  } else {
+    dark.connect(led);
+  }
 
   return async () => {
     log(`skipped reads: light ${light.skippedReads}, temperature ${temperature.skippedReads}`);
@@ -100,7 +105,7 @@ async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) 
 }
 
 /** Serve the board as a Web Thing whose properties follow the streams. Returns what stops it. */
-async function serveWebThing(port: number, s: DemoStreams, log: (m: string) => void): Promise<() => Promise<void>> {
+async function serveWebThing(port: number, s: DemoStreams, led: InputThing<boolean>, log: (m: string) => void): Promise<() => Promise<void>> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--wot-port must be a port number, got ${port}`);
   const { Property, SingleThing, Thing, Value, WebThingServer } = await import('../hosts/node/index');
   const thing = new Thing('urn:dev:thingflow-xs:sim-lux-demo', 'Simulated lux demo board', ['MultiLevelSensor'], 'TSL2591 + TMP102 on the simulated board, LED on when dark');
@@ -108,11 +113,13 @@ async function serveWebThing(port: number, s: DemoStreams, log: (m: string) => v
   thing.addProperty(new Property(thing, 'illuminance', new Value(0), { ...number('Illuminance', 'lux'), '@type': 'LevelProperty' }));
   thing.addProperty(new Property(thing, 'averageIlluminance', new Value(0), number('Running average (5)', 'lux')));
   thing.addProperty(new Property(thing, 'temperature', new Value(0), { ...number('Temperature', 'degree celsius'), '@type': 'TemperatureProperty' }));
-  thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED', readOnly: true, '@type': 'OnOffProperty' }));
+  thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED', '@type': 'OnOffProperty' }));
   s.light.connect(thing.propertyInput('illuminance'));
   s.average.connect(thing.propertyInput('averageIlluminance'));
   s.temperature.connect(thing.propertyInput('temperature'));
-  s.dark.connect(thing.propertyInput('led'));
+  // The flow sets the property only when its decision changes, so a client's write holds until the next switching.
+  s.dark.distinctUntilChanged().connect(thing.propertyInput('led'));
+  thing.propertyChanges<boolean>('led').connect(led);
   const server = new WebThingServer(new SingleThing(thing), { port, listenAddress: '127.0.0.1', mdns: false });
   await server.start();
   log(`wot: the board is a Web Thing at http://127.0.0.1:${server.port}/ (properties: illuminance, averageIlluminance, temperature, led)`);

@@ -73,6 +73,10 @@ describe('the lux demo on the network', () => {
       sleep: async () => {
         const props = (await (await fetch(`http://127.0.0.1:${port}/properties`)).json()) as { temperature: number; illuminance: number; led: boolean };
         seen.push({ ...props, simulated: simulatedNow() });
+        if (seen.length === 12) {
+          const put = await fetch(`http://127.0.0.1:${port}/properties/led`, { method: 'PUT', body: JSON.stringify({ led: true }), headers: { 'content-type': 'application/json' } });
+          expect(put.status).toBe(200);
+        }
       },
     });
     expect(port).toBeGreaterThan(0);
@@ -87,6 +91,12 @@ describe('the lux demo on the network', () => {
     }
     expect(seen[2].led).toBe(true); // 03:00, dark
     expect(seen[11].led).toBe(false); // 12:00, bright
+    // 12:00 a client switched the LED on (below); it stays on until the flow's next decision, at dusk.
+    expect(seen[12].led).toBe(true);
+    const pin = r.device.board.led(r.device.pin.led);
+    const onAt = pin.times[pin.values.lastIndexOf(1)];
+    expect(onAt).toBeGreaterThanOrEqual(12 * HOUR);
+    expect(onAt).toBeLessThan(13 * HOUR);
     await expect(fetch(`http://127.0.0.1:${port}/properties`)).rejects.toThrow(); // stopped after the run
   });
 });
