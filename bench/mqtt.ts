@@ -108,6 +108,7 @@ function xsBench(): string {
   return table(['on XS (xsnap), one ' + m.packetBytes + '-byte QoS 0 PUBLISH', 'computrons/op', 'heap slots allocated/op', 'linear in N'], [
     row('encode(packet) (string topic)', 'encode'),
     row("encodePublishFields (the client's path: cached topic bytes)", 'encodeFields'),
+    row("encodePublishFields with the payload as JSON text (MqttWriter's path)", 'encodeText'),
     row('PacketDecoder.push (one packet per chunk)', 'decode'),
   ]);
 }

@@ -31,6 +31,9 @@ try {
     // The client's path: topic bytes cached once per topic, payload already bytes.
     globalThis.topicBytes = mqttCodec.utf8Bytes(topic);
     globalThis.encodeFieldsBatch = function (n) { let last; for (let i = 0; i < n; i++) last = mqttCodec.encodePublishFields(topicBytes, payload, 0, false, false, undefined); return last; };
+    // MqttWriter's path: the event's JSON text as the payload.
+    globalThis.payloadText = '["lux-1", 1478552600.25, 101.5]';
+    globalThis.encodeTextBatch = function (n) { let last; for (let i = 0; i < n; i++) last = mqttCodec.encodePublishFields(topicBytes, payloadText, 0, false, false, undefined); return last; };
     const one = mqttCodec.encode(packet);
     globalThis.chunk = one; // one packet per chunk, as a small socket read would give
     globalThis.decoded = 0;
@@ -55,6 +58,7 @@ try {
   const result = {
     encode: await measure('encodeBatch'),
     encodeFields: await measure('encodeFieldsBatch'),
+    encodeText: await measure('encodeTextBatch'),
     decode: await measure('decodeBatch'),
     packetBytes: Number((await xs.evaluateText('String(packetBytes)'))),
     decodedCheck: Number(await xs.evaluateText('String(decoded)')),

@@ -243,18 +243,12 @@ export class PacketDecoder {
   }
 
   private decodePublish(retain: boolean, qos: QoS, dup: boolean, length: number): Packet | undefined {
-    // Checked on the bytes: cheaper than on the string (in XS each charCodeAt allocates).
     const b = this.buf;
-    if (this.end - this.pos >= 2) {
-      const from = this.pos + 2;
-      const to = from + ((b[this.pos] << 8) | b[this.pos + 1]);
-      if (to === from) return this.bad('empty topic name (MQTT-4.7.3-1)');
-      for (let i = from; i < to && i < this.end; i++) {
-        if (b[i] === 0x23 || b[i] === 0x2b) return this.bad('wildcard in topic name (MQTT-3.3.2-2)');
-      }
-    }
+    if (this.end - this.pos >= 2 && b[this.pos] === 0 && b[this.pos + 1] === 0) return this.bad('empty topic name (MQTT-4.7.3-1)');
     const topic = this.string('topic');
     if (topic === undefined) return undefined;
+    // One native search each: a byte loop costs ~20 computrons per byte in XS.
+    if (topic.indexOf('#') !== -1 || topic.indexOf('+') !== -1) return this.bad(`wildcard in topic name '${topic}' (MQTT-3.3.2-2)`);
     if (qos > 0) {
       if (this.end - this.pos < 2) return this.bad('truncated messageId');
       const messageId = this.u16();

@@ -80,7 +80,8 @@ export function utf8Bytes(s: string): Uint8Array {
   if (nativeEncoder) {
     const b = nativeEncoder.encode(s);
     // XS's TextEncoder writes a lone surrogate as ED A0..BF xx (not UTF-8); Node writes U+FFFD. Redo those in JS.
-    for (let i = 0; i < b.length; i++) if (b[i] === 0xed && b[i + 1] >= 0xa0) return jsUtf8Bytes(s);
+    // Searched natively (indexOf): a byte loop costs ~20 computrons per byte in XS.
+    for (let i = b.indexOf(0xed); i !== -1; i = b.indexOf(0xed, i + 1)) if (b[i + 1] >= 0xa0) return jsUtf8Bytes(s);
     return b;
   }
   return jsUtf8Bytes(s);
@@ -98,12 +99,14 @@ function jsUtf8Bytes(s: string): Uint8Array {
  */
 export function readUtf8(bytes: Uint8Array, start: number, end: number): string | undefined {
   if (nativeDecoder) {
-    for (let i = start; i < end; i++) if (bytes[i] === 0) return undefined;
+    let s: string;
     try {
-      return nativeDecoder.decode(bytes.subarray(start, end));
+      s = nativeDecoder.decode(bytes.subarray(start, end));
     } catch {
       return undefined;
     }
+    // A native search: a byte loop costs ~20 computrons per byte in XS.
+    return s.indexOf('\u0000') === -1 ? s : undefined;
   }
   let s = '';
   let i = start;
