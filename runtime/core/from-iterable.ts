@@ -39,7 +39,11 @@ export class IterableAsOutputThing<T> extends OutputThing<T> {
       this.dispatchError(e);
       return;
     }
-    this.out.onNext(value);
+    try {
+      this.out.onNext(value);
+    } catch (e) {
+      this.outFailed(e);
+    }
   }
 }
 

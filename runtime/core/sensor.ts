@@ -52,14 +52,16 @@ export class SensorAsOutputThing<T = number> extends OutputThing<SensorEvent<T>>
   }
 
   override observe(timestampSec: number): void {
-    let val: T;
+    // One guard for the read and for the whole chain below (filters emit unguarded).
+    let sampled = false;
     try {
-      val = this.sensor.sample();
+      const val = this.sensor.sample();
+      sampled = true;
+      this.out.onNext({ sensorId: this.sensor.sensorId, ts: timestampSec, val });
     } catch (e) {
-      this.sampleFailed(e);
-      return;
+      if (sampled) this.outFailed(e);
+      else this.sampleFailed(e);
     }
-    this.out.onNext({ sensorId: this.sensor.sensorId, ts: timestampSec, val });
   }
 
   private sampleFailed(e: unknown): void {

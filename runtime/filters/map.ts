@@ -10,14 +10,9 @@ export class MapFilter<I, O> extends Filter<I, O> {
   }
 
   override onNext(x: I): void {
-    let y: O | null | undefined;
-    try {
-      y = this.fn(x);
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
-    if (y !== undefined && y !== null) this.out.onNext(y);
+    // Unguarded: a throwing fn unwinds to the guard of the nearest dispatch (see OutputThing).
+    const y = this.fn(x);
+    if (y != null) this.out.onNext(y);
   }
 }
 isolatesErrors(MapFilter);

@@ -14,6 +14,7 @@ export class RunningAverage extends Filter<number, number> {
   private next = 0;
   private count = 0;
   private sum = 0;
+  private laps = 0;
 
   constructor(previous: OutputThing<number>, private readonly n: number) {
     super(previous);
@@ -23,13 +24,20 @@ export class RunningAverage extends Filter<number, number> {
 
   override onNext(x: number): void {
     const w = this.window;
-    this.sum += x - w[this.next];
-    w[this.next] = x;
-    if (++this.next === this.n) {
+    const i = this.next;
+    this.sum += x - w[i];
+    w[i] = x;
+    if (i + 1 < this.n) {
+      this.next = i + 1;
+    } else {
       this.next = 0;
-      let s = 0;
-      for (let i = 0; i < this.n; i++) s += w[i];
-      this.sum = s;
+      // Re-sum every 60 laps so rounding error cannot build up; every lap would cost ~10 computrons/event for n=5.
+      if (++this.laps === 60) {
+        this.laps = 0;
+        let s = 0;
+        for (let k = 0; k < this.n; k++) s += w[k];
+        this.sum = s;
+      }
     }
     if (this.count < this.n) this.count++;
     this.out.onNext(this.sum / this.count);

@@ -115,7 +115,7 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
       return;
     }
     this.timer.start(this.intervalSec);
-    this.out.onNext(standIn);
+    this.dispatchNext(standIn); // a timer callback is outside any dispatch: take the guarded path
   }
 }
 isolatesErrors(SupplyEventWhenTimeout);

@@ -47,7 +47,7 @@ export class Transduce<I, O> extends Filter<I, O> {
       this.failed(e);
       return false;
     }
-    if (y !== undefined && y !== null) this.out.onNext(y);
+    if (y !== undefined && y !== null) this.dispatchNext(y); // called while closing, outside onNext: guarded path
     return true;
   }
 }

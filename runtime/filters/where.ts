@@ -10,14 +10,7 @@ export class WhereFilter<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    let pass: boolean;
-    try {
-      pass = this.predicate(x);
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
-    if (pass) this.out.onNext(x);
+    if (this.predicate(x)) this.out.onNext(x);
   }
 }
 isolatesErrors(WhereFilter);
