@@ -1,0 +1,62 @@
+/**
+ * The scheduler's clock on a Moddable board: `Time.ticks` for time and one
+ * reusable `Timer` for the alarm.
+ *
+ * `Time.ticks` is a signed 32-bit millisecond counter on most
+ * microcontrollers (a growing float on the desktop simulator), so `now()`
+ * folds it into `[0, 2^32)` and declares `period` 2^32: the scheduler then
+ * compares ticks with `ticksDiff`, which is right across the wrap.
+ */
+import Time from 'time';
+import Timer from 'timer';
+import type { Clock } from '../../runtime/scheduler/clock';
+
+/** 2^32: `Time.ticks >>> 0` wraps here. */
+export const MODDABLE_TICKS_PERIOD = 4294967296;
+
+/** Wall-clock time before this (2001-09-09) means the board has not set its clock (no SNTP yet). */
+const PLAUSIBLE_EPOCH_MS = 1e12;
+
+export class ModdableClock implements Clock {
+  readonly period = MODDABLE_TICKS_PERIOD;
+  readonly epochMs: number;
+  private timer: Timer | undefined;
+  private pending: (() => void) | undefined;
+  /** Bound once: re-arming allocates nothing. */
+  private readonly fire: () => void;
+
+  constructor() {
+    const wall = Date.now();
+    this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
+    this.fire = () => {
+      // A one-shot timer whose callback returns with repeat 0 is freed; unscheduling it keeps it for the next wake.
+      if (this.timer !== undefined) Timer.schedule(this.timer);
+      const fn = this.pending;
+      this.pending = undefined;
+      if (fn !== undefined) fn();
+    };
+  }
+
+  now(): number {
+    return Time.ticks >>> 0;
+  }
+
+  wake(ms: number, fn: () => void): void {
+    const delay = ms > 0 ? Math.ceil(ms) : 0;
+    this.pending = fn;
+    if (this.timer === undefined) this.timer = Timer.set(this.fire, delay);
+    else Timer.schedule(this.timer, delay);
+  }
+
+  cancel(): void {
+    this.pending = undefined;
+    if (this.timer !== undefined) Timer.schedule(this.timer);
+  }
+
+  /** Free the timer (a clock that is no longer used). */
+  close(): void {
+    this.pending = undefined;
+    if (this.timer !== undefined) Timer.clear(this.timer);
+    this.timer = undefined;
+  }
+}

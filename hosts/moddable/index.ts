@@ -1,0 +1,81 @@
+/**
+ * The Moddable host: binds the runtime's host interfaces on a board and runs
+ * an app written for the simulator.
+ *
+ * Importing this module registers `ModdableClock` as the scheduler's default
+ * clock, the ECMA-419 TCP transport as the MQTT client's default network,
+ * and `Timer.set(fn, 0)` as the queue that starts WoT actions.
+ *
+ * ```ts
+ * import { runOnBoard } from 'thingflow/hosts/moddable/index';
+ * import luxDemo from 'thingflow/examples/lux-demo';
+ * runOnBoard(luxDemo);
+ * ```
+ */
+import config from 'mc/config';
+import Timer from 'timer';
+import { setDefaultClock } from '../../runtime/scheduler/clock';
+import { Scheduler } from '../../runtime/scheduler/scheduler';
+import { setDefaultMqttNetwork } from '../../runtime/mqtt/client/network';
+import { setActionQueue } from '../../runtime/wot/action-queue';
+import { boardDevice, type BoardConfig, type BoardDevice } from './board-device';
+import { ModdableClock } from './clock';
+import { moddableMqttNetwork } from './mqtt-transport';
+
+setDefaultClock(() => new ModdableClock());
+setDefaultMqttNetwork(moddableMqttNetwork);
+setActionQueue((run) => { Timer.set(run, 0); });
+
+/** The plot the simulator draws; a board has no screen for it, so tracking is accepted and ignored. */
+const noPlot = {
+  track(): void {},
+  threshold(): void {},
+};
+
+/** What an app receives on a board: the simulator's `SimAppContext` minus the simulated board itself. */
+export interface BoardAppContext {
+  device: BoardDevice;
+  scheduler: Scheduler;
+  clock: ModdableClock;
+  plot: typeof noPlot;
+  options: Record<string, string | boolean>;
+  durationMs: number;
+  log(message: string): void;
+}
+
+/** An app module's default export, as for the simulator (sim/run.ts `SimApp`). */
+// `any`: the app is typed against SimAppContext; the board passes the same names with board types.
+export type BoardApp = (ctx: any) => unknown;
+
+/**
+ * Wire `app` to the board's `device` (completed from the manifest's config),
+ * a scheduler on the board's clock, and `trace` for logging; then run the
+ * scheduler. Returns the scheduler.
+ */
+export function runOnBoard(app: BoardApp, options: Record<string, string | boolean> = {}): Scheduler {
+  const provider = (globalThis as { device?: Parameters<typeof boardDevice>[0] }).device;
+  const device = boardDevice(provider, config as BoardConfig);
+  const clock = new ModdableClock();
+  const scheduler = new Scheduler(clock);
+  const ctx: BoardAppContext = {
+    device,
+    scheduler,
+    clock,
+    plot: noPlot,
+    options,
+    durationMs: Infinity,
+    log: (message: string) => trace(`${message}\n`),
+  };
+  const started = app(ctx);
+  const done = (e: unknown) => trace(`thingflow: the app failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (started !== null && typeof started === 'object' && typeof (started as Promise<unknown>).then === 'function') {
+    (started as Promise<unknown>).then(() => scheduler.run(), done);
+  } else {
+    scheduler.run();
+  }
+  return scheduler;
+}
+
+export { ModdableClock, MODDABLE_TICKS_PERIOD } from './clock';
+export { moddableMqttNetwork } from './mqtt-transport';
+export { boardDevice, type BoardConfig, type BoardDevice } from './board-device';
