@@ -44,8 +44,9 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
       this.onError(e);
       return;
     }
-    if (port === undefined) this.out.onNext(x);
-    else this.dispatchNext(x, port);
+    // Guarded on every port, the default one included: a dispatcher is a branching point, so an
+    // error thrown down one port's branch must stop here and not end the other ports' branches.
+    this.dispatchNext(x, port);
   }
 
   onCompleted(): void {

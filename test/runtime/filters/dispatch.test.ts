@@ -30,4 +30,19 @@ describe('dispatch', () => {
     const out = runThrough([1, 2], (s) => s.map((x) => { if (x === 2) throw new Error('bad'); return x; }).dispatch([[() => false, 'never']]));
     expect(out.log).toEqual(['next 1', 'error bad']);
   });
+  test('a failure down one port\'s branch ends only that branch; the other ports keep receiving', () => {
+    const clock = new VirtualClock();
+    const scheduler = new Scheduler(clock);
+    const src = fromIterable([1, 50, 2, 60]);
+    const d = src.dispatch([[(x: number) => x > 10, 'big']]);
+    const big = new Recorder<number>();
+    const small = new Recorder<number>();
+    d.connect(big, { portMapping: ['big', 'default'] });
+    d.map((x: number) => { if (x === 2) throw new Error('small branch broke'); return x; }).connect(small);
+    scheduler.schedulePeriodic(src, 1);
+    scheduler.run();
+    clock.runUntilIdle();
+    expect(small.log).toEqual(['next 1', 'error small branch broke']);
+    expect(big.log).toEqual(['next 50', 'next 60', 'completed']);
+  });
 });
