@@ -23,6 +23,8 @@ export interface TestBroker {
   readonly accepted: string[];
   /** Abrupt failure: every connection is cut, the port refuses connections for `ms`, then it serves again. */
   outage(ms: number): Promise<void>;
+  /** Resolves once the broker has saved its sessions to disk (mosquitto); at once for aedes. */
+  persisted(): Promise<void>;
   /** SIGSTOP the broker process: its sockets stay open but nothing answers (a hung broker). */
   freeze(): void;
   /** SIGCONT after `freeze`. */
@@ -108,6 +110,7 @@ export async function startAedes(opts: TestBrokerOptions = {}): Promise<TestBrok
     name: 'aedes',
     port,
     accepted,
+    persisted: async () => {},
     async outage(ms: number) {
       await command('suspend');
       await sleep(ms);
@@ -167,6 +170,14 @@ export async function startMosquitto(opts: TestBrokerOptions = {}): Promise<Test
     name: 'mosquitto',
     port,
     accepted: [],
+    async persisted() {
+      const db = join(dir, 'mosquitto.db');
+      const until = Date.now() + 10_000;
+      while (!existsSync(db)) {
+        if (Date.now() > until) throw new Error(`mosquitto wrote no ${db} within 10 s`);
+        await sleep(20);
+      }
+    },
     async outage(ms: number) {
       await kill();
       await sleep(ms);

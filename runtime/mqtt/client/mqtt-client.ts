@@ -184,6 +184,11 @@ export class MqttClient {
     return this.queue.length;
   }
 
+  /** SUBSCRIBE packets sent and not yet acknowledged (SUBACK). */
+  get awaitingSuback(): number {
+    return this.pendingSubacks.size;
+  }
+
   /** QoS 1 messages sent and not yet acknowledged. */
   get inflightCount(): number {
     return this.inflight.size;

@@ -90,7 +90,7 @@ describe.each(availableBrokers())('MqttClient against %s', (name) => {
       ours.subscribe('q1/from-peer', { qos: 1 });
       ours.connect();
       await connected(ours);
-      await sleep(100); // SUBACK
+      await waitFor('SUBACK', () => ours.awaitingSuback === 0);
       for (let i = 0; i < 20; i++) ours.publish('q1/to-peer', `m${i}`, { qos: 1 });
       await waitFor('20 messages at MQTT.js', () => toPeer.length === 20);
       expect(toPeer.map((m) => m.payload)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));

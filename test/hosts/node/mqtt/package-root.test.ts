@@ -14,7 +14,7 @@ test('MqttClient from the package root connects over TCP by default', async () =
   c.subscribe('root/t', { qos: 1 });
   c.connect();
   await new Promise<void>((r) => c.on('connect', () => r()));
-  await new Promise((r) => setTimeout(r, 100));
+  while (c.awaitingSuback > 0) await new Promise((r) => setTimeout(r, 10));
   c.publish('root/t', 'via net', { qos: 1 });
   const until = Date.now() + 5000;
   while (got.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));

@@ -38,7 +38,7 @@ withPython('ThingFlow-Python peer (paho-mqtt)', () => {
     const got: SensorEvent<unknown>[] = [];
     reader.connect((e) => got.push(e));
     await new Promise<void>((r) => client.on('connect', () => r()));
-    await new Promise((r) => setTimeout(r, 100));
+    while (client.awaitingSuback > 0) await new Promise((r) => setTimeout(r, 10));
     const r = spawnSync(python!, [PEER, String(broker.port), 'publish', 'py/out'], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stderr).toBe('');
     const until = Date.now() + 5000;

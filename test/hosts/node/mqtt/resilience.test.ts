@@ -51,7 +51,7 @@ describe.each(availableBrokers())('broker %s killed and restarted mid-stream', (
     const probe = setInterval(() => sub.publish('seq/probe', 'p'), 50);
     await waitFor('subscription', () => probeSeen);
     clearInterval(probe);
-    await sleep(300); // let mosquitto's autosave write the session to disk
+    await broker.persisted(); // mosquitto's autosave has the subscriber's session on disk before the kill -9
 
     const pub = client(broker.port, { clientId: `tf-seq-pub-${name}-${process.pid}`, queueLimit: N, maxInflight: 16 });
     const closes: unknown[] = [];

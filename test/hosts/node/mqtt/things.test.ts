@@ -68,8 +68,7 @@ test("MqttReader turns ThingFlow-Python's messages into SensorEvents; a bad one 
   const got: SensorEvent[] = [];
   let completed = false;
   reader.connect({ onNext: (e) => got.push(e), onCompleted: () => { completed = true; }, onError: () => {} });
-  await waitFor('connected', () => client.connected);
-  await sleep(100); // SUBACK
+  await waitFor('SUBACK', () => client.connected && client.awaitingSuback === 0);
   await peer.publishAsync('things/in/a', '["lux-1", 1478552600.25, 101.5]', { qos: 1 });
   await peer.publishAsync('things/in/b', '{not json', { qos: 1 });
   await peer.publishAsync('things/other', '["x", 1, 2]', { qos: 1 }); // outside the filter
@@ -93,8 +92,7 @@ test('writer and reader round trip through the broker with custom encode/decode'
   const got: number[] = [];
   reader.connect((n) => got.push(n));
   const writer = new MqttWriter<number>(client, 'things/raw', { qos: 1, encode: (n) => Uint8Array.of(n >> 8, n & 0xff) });
-  await waitFor('connected', () => client.connected);
-  await sleep(100);
+  await waitFor('SUBACK', () => client.connected && client.awaitingSuback === 0);
   for (const n of [1, 300, 65535]) writer.onNext(n);
   await waitFor('3 values', () => got.length === 3);
   expect(got).toEqual([1, 300, 65535]);
@@ -105,10 +103,9 @@ test('closing one of two readers on the same filter keeps the subscription for t
   const b = new MqttReader<unknown>(client, 'things/shared', { qos: 1 });
   const gotB: unknown[] = [];
   b.connect((x) => gotB.push(x));
-  await waitFor('connected', () => client.connected);
-  await sleep(100);
+  await waitFor('SUBACK', () => client.connected && client.awaitingSuback === 0);
   a.close();
-  await sleep(100);
+  await sleep(100); // room for an UNSUBSCRIBE to take effect, were one (wrongly) sent
   await peer.publishAsync('things/shared', '{"n": 1}', { qos: 1 });
   await waitFor('b gets the message', () => gotB.length === 1);
   expect(gotB).toEqual([{ n: 1 }]);
