@@ -57,18 +57,8 @@ const NO_CONNECTIONS: ConnectionList = Object.freeze([]);
 /** Marks a port that has seen `onCompleted` or `onError`. */
 const CLOSED_PORT: ConnectionList = Object.freeze([]);
 
-/**
- * Marks input things whose `onNext` never throws an ordinary error out (they
- * catch failures of their own code and turn them into `onError` downstream):
- * an output thing may then call them directly instead of through a guard.
- */
-export function isolatesErrors(cls: { prototype: object }): void {
-  Object.defineProperty(cls.prototype, 'isolatesErrors', { value: true });
-}
-
 /** Wraps a plain function as an input thing's default port; a throwing function is cut off and reported. */
 class CallbackInputThing<T> implements InputThing<T> {
-  disconnect: (() => void) | undefined;
   constructor(private readonly fn: (x: T) => void) {}
   onNext(x: T): void {
     this.fn(x); // unguarded: the nearest dispatch's guard cuts it off and reports (onError below)
@@ -79,7 +69,6 @@ class CallbackInputThing<T> implements InputThing<T> {
     reportError('thingflow: unhandled onError reached a callback sink:', e);
   }
 }
-isolatesErrors(CallbackInputThing);
 
 /** Where `out` points while nothing is connected. */
 const NOBODY: InputThing<unknown> = { onNext() {}, onCompleted() {}, onError() {} };
@@ -183,9 +172,7 @@ export class OutputThing<T> {
     this.setConnections(outPort, [...current, connection]);
     this.connectionCount++;
     this.everConnected = true;
-    const disconnect = () => this.removeConnection(outPort, connection);
-    if (target instanceof CallbackInputThing) target.disconnect = disconnect;
-    return disconnect;
+    return () => this.removeConnection(outPort, connection);
   }
 
   /** Send `x` to every input thing connected to `port`. */

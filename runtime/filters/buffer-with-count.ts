@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -38,7 +37,6 @@ export class BufferWithCount<T> extends Filter<T, T[]> {
     this.dispatchNext(full);
   }
 }
-isolatesErrors(BufferWithCount);
 
 export function bufferWithCount(count: number) {
   return thunk(<T>(source: OutputThing<T>) => new BufferWithCount(source, count));

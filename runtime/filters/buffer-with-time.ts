@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
 
@@ -59,7 +58,6 @@ export class BufferWithTimeOrCount<T> extends Filter<T, T[]> {
     this.dispatchNext(full);
   }
 }
-isolatesErrors(BufferWithTimeOrCount);
 
 export function bufferWithTime(intervalSec: number, scheduler: Scheduler) {
   return thunk(<T>(source: OutputThing<T>) => new BufferWithTimeOrCount(source, intervalSec, Infinity, scheduler));

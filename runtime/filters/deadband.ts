@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -22,7 +21,6 @@ export class Deadband extends Filter<number, number> {
     this.out.onNext(x);
   }
 }
-isolatesErrors(Deadband);
 
 export function deadband(band: number): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new Deadband(source, band));

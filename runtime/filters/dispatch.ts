@@ -1,5 +1,4 @@
-import { OutputThing, isolatesErrors } from '../core/output-thing';
-import { isFatal } from '../core/errors';
+import { OutputThing } from '../core/output-thing';
 import { DEFAULT_PORT, type InputThing } from '../core/input-thing';
 import { thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
@@ -28,21 +27,14 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
   }
 
   onNext(x: T): void {
+    // A predicate that throws unwinds to the guard upstream, which ends every port with the error.
     const rules = this.rules;
     let port: string | undefined;
-    try {
-      for (let i = 0; i < rules.length; i++) {
-        if (rules[i][0](x)) {
-          port = rules[i][1];
-          break;
-        }
+    for (let i = 0; i < rules.length; i++) {
+      if (rules[i][0](x)) {
+        port = rules[i][1];
+        break;
       }
-    } catch (e) {
-      // A predicate failed: this dispatcher can no longer route, so every port ends with the error.
-      if (isFatal(e)) throw e;
-      this.disconnectFromUpstream();
-      this.onError(e);
-      return;
     }
     // Guarded on every port, the default one included: a dispatcher is a branching point, so an
     // error thrown down one port's branch must stop here and not end the other ports' branches.
@@ -61,7 +53,6 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
     this.disconnectFromUpstream();
   }
 }
-isolatesErrors(Dispatcher);
 
 export function dispatch<T>(rules: readonly DispatchRule<T>[]): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new Dispatcher(source, rules));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Pass an event only when it differs from the previous one (`===`, or `equals`). */
@@ -14,21 +13,13 @@ export class DistinctUntilChanged<T> extends Filter<T, T> {
 
   override onNext(x: T): void {
     if (this.hasPrevious) {
-      let same: boolean;
-      try {
-        same = this.equals ? this.equals(this.previous as T, x) : this.previous === x;
-      } catch (e) {
-        this.failed(e);
-        return;
-      }
-      if (same) return;
+      if (this.equals ? this.equals(this.previous as T, x) : this.previous === x) return;
     }
     this.hasPrevious = true;
     this.previous = x;
     this.out.onNext(x);
   }
 }
-isolatesErrors(DistinctUntilChanged);
 
 export function distinctUntilChanged<T>(equals?: (a: T, b: T) => boolean): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new DistinctUntilChanged(source, equals));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export interface HysteresisOptions {
@@ -43,7 +42,6 @@ export class Hysteresis extends Filter<number, boolean> {
     this.out.onNext(this.state);
   }
 }
-isolatesErrors(Hysteresis);
 
 export function hysteresis(opts: HysteresisOptions): Thunk<number, boolean> {
   return thunk((source: OutputThing<number>) => new Hysteresis(source, opts));

@@ -1,22 +1,13 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Serialise each event with `JSON.stringify`. */
 export class ToJson<T> extends Filter<T, string> {
   override onNext(x: T): void {
-    let text: string;
-    try {
-      text = JSON.stringify(x); // throws on cycles and BigInt
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
-    this.out.onNext(text);
+    this.out.onNext(JSON.stringify(x)); // throws on cycles and BigInt: the chain's guard ends this branch
   }
 }
-isolatesErrors(ToJson);
 
 /**
  * Parse each JSON string; a string that is not JSON fails the stream with the
@@ -29,18 +20,10 @@ export class FromJson<T> extends Filter<string, T> {
   }
 
   override onNext(x: string): void {
-    let value: T;
-    try {
-      const parsed = JSON.parse(x);
-      value = this.construct && Array.isArray(parsed) ? this.construct(...parsed) : parsed;
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
-    this.out.onNext(value);
+    const parsed = JSON.parse(x);
+    this.out.onNext(this.construct && Array.isArray(parsed) ? this.construct(...parsed) : parsed);
   }
 }
-isolatesErrors(FromJson);
 
 export function toJson() {
   return thunk(<T>(source: OutputThing<T>) => new ToJson<T>(source));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export interface KalmanOptions {
@@ -51,7 +50,6 @@ export class KalmanFilter extends Filter<number, number> {
     this.out.onNext(this.estimate);
   }
 }
-isolatesErrors(KalmanFilter);
 
 export function kalman(opts: KalmanOptions): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new KalmanFilter(source, opts));

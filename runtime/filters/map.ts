@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Transform each event; an `undefined` or `null` result is dropped (ThingFlow's `map`/`select`). */
@@ -15,7 +14,6 @@ export class MapFilter<I, O> extends Filter<I, O> {
     if (y != null) this.out.onNext(y);
   }
 }
-isolatesErrors(MapFilter);
 
 export function map<I, O>(fn: (x: I) => O | null | undefined): Thunk<I, O> {
   return thunk((source: OutputThing<I>) => new MapFilter(source, fn));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 export type Printer = (line: string) => void;
@@ -29,12 +28,7 @@ export class Output<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    try {
-      this.print(show(x));
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
+    this.print(show(x));
     this.out.onNext(x);
   }
 
@@ -48,7 +42,6 @@ export class Output<T> extends Filter<T, T> {
     this.dispatchError(e);
   }
 }
-isolatesErrors(Output);
 
 /** Count events, pass them on, and print the count when the stream ends. */
 export class OutputCount<T> extends Filter<T, T> {
@@ -73,7 +66,6 @@ export class OutputCount<T> extends Filter<T, T> {
     this.dispatchError(e);
   }
 }
-isolatesErrors(OutputCount);
 
 export function output(print?: Printer) {
   return thunk(<T>(source: OutputThing<T>) => new Output(source, print));

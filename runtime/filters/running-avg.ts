@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -43,7 +42,6 @@ export class RunningAverage extends Filter<number, number> {
     this.out.onNext(this.sum / this.count);
   }
 }
-isolatesErrors(RunningAverage);
 
 export function runningAvg(n: number): Thunk<number, number> {
   return thunk((source: OutputThing<number>) => new RunningAverage(source, n));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 const NO_SEED = Symbol('no seed');
@@ -18,16 +17,10 @@ export class ScanFilter<T, A> extends Filter<T, A> {
   }
 
   override onNext(x: T): void {
-    try {
-      this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
+    this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
     this.out.onNext(this.acc);
   }
 }
-isolatesErrors(ScanFilter);
 
 /**
  * Emit only the final accumulation, when the stream completes (nothing when
@@ -42,11 +35,7 @@ export class ReduceFilter<T, A> extends Filter<T, A> {
   }
 
   override onNext(x: T): void {
-    try {
-      this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
-    } catch (e) {
-      this.failed(e);
-    }
+    this.acc = this.acc === NO_SEED ? (x as unknown as A) : this.fn(this.acc, x);
   }
 
   override onCompleted(): void {
@@ -54,7 +43,6 @@ export class ReduceFilter<T, A> extends Filter<T, A> {
     this.dispatchCompleted();
   }
 }
-isolatesErrors(ReduceFilter);
 
 export function scan<T, A>(fn: (acc: A, x: T) => A, ...seed: [A?]): Thunk<T, A> {
   return thunk((source: OutputThing<T>) => new ScanFilter<T, A>(source, fn, ...(seed as [A])));

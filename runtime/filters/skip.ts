@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Drop the first `count` events, pass the rest. */
@@ -17,7 +16,6 @@ export class SkipFilter<T> extends Filter<T, T> {
     else this.out.onNext(x);
   }
 }
-isolatesErrors(SkipFilter);
 
 export function skip(count: number) {
   return thunk(<T>(source: OutputThing<T>) => new SkipFilter(source, count));

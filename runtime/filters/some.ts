@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -14,12 +13,7 @@ export class SomeFilter<T> extends Filter<T, boolean> {
   }
 
   override onNext(x: T): void {
-    try {
-      if (this.predicate && !this.predicate(x)) return;
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
+    if (this.predicate && !this.predicate(x)) return;
     this.answer(true);
   }
 
@@ -37,7 +31,6 @@ export class SomeFilter<T> extends Filter<T, boolean> {
     this.dispatchCompleted();
   }
 }
-isolatesErrors(SomeFilter);
 
 export function some<T = unknown>(predicate?: (x: T) => boolean) {
   return thunk(<U extends T>(source: OutputThing<U>) => new SomeFilter<U>(source, predicate));

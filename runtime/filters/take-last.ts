@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Keep the last `count` events in a ring and emit them, oldest first, when the stream completes. */
@@ -28,7 +27,6 @@ export class TakeLastFilter<T> extends Filter<T, T> {
     this.dispatchCompleted();
   }
 }
-isolatesErrors(TakeLastFilter);
 
 /** Emit the last event (or `defaultValue`, if given, for an empty stream) on completion. */
 export class LastFilter<T> extends Filter<T, T> {
@@ -51,7 +49,6 @@ export class LastFilter<T> extends Filter<T, T> {
     this.dispatchCompleted();
   }
 }
-isolatesErrors(LastFilter);
 
 export function takeLast(count: number) {
   return thunk(<T>(source: OutputThing<T>) => new TakeLastFilter(source, count));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -26,7 +25,6 @@ export class TakeFilter<T> extends Filter<T, T> {
     }
   }
 }
-isolatesErrors(TakeFilter);
 
 export function take(count: number) {
   return thunk(<T>(source: OutputThing<T>) => new TakeFilter(source, count));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import { ticksDiff } from '../scheduler/clock';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -33,7 +32,6 @@ export class ThrottleFilter<T> extends Filter<T, T> {
     this.out.onNext(x);
   }
 }
-isolatesErrors(ThrottleFilter);
 
 export function throttle(intervalSec: number, scheduler: Scheduler) {
   return thunk(<T>(source: OutputThing<T>) => new ThrottleFilter(source, intervalSec, scheduler));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
 
@@ -47,7 +46,6 @@ export class TimeoutFilter<T> extends Filter<T, T> {
     this.dispatchError(new TimeoutError(this.intervalSec));
   }
 }
-isolatesErrors(TimeoutFilter);
 
 /**
  * ThingFlow's `EventWatcher`: sees every event and makes the event that
@@ -79,13 +77,7 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
   }
 
   override onNext(x: T): void {
-    try {
-      this.watcher.onNext(x);
-    } catch (e) {
-      this.close();
-      this.failed(e);
-      return;
-    }
+    this.watcher.onNext(x); // a throw unwinds to the chain's guard, whose onError reaches close()
     this.timer.start(this.intervalSec);
     this.out.onNext(x);
   }
@@ -118,7 +110,6 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
     this.dispatchNext(standIn); // a timer callback is outside any dispatch: take the guarded path
   }
 }
-isolatesErrors(SupplyEventWhenTimeout);
 
 export function timeout(intervalSec: number, scheduler: Scheduler) {
   return thunk(<T>(source: OutputThing<T>) => new TimeoutFilter(source, intervalSec, scheduler));

@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /**
@@ -20,14 +19,8 @@ export class Transduce<I, O> extends Filter<I, O> {
   }
 
   override onNext(x: I): void {
-    let y: O | undefined | null;
-    try {
-      y = this.transducer.step(x);
-    } catch (e) {
-      this.failed(e);
-      return;
-    }
-    if (y !== undefined && y !== null) this.out.onNext(y);
+    const y = this.transducer.step(x);
+    if (y != null) this.out.onNext(y);
   }
 
   override onCompleted(): void {
@@ -51,7 +44,6 @@ export class Transduce<I, O> extends Filter<I, O> {
     return true;
   }
 }
-isolatesErrors(Transduce);
 
 export function transduce<I, O>(transducer: Transducer<I, O>): Thunk<I, O> {
   return thunk((source: OutputThing<I>) => new Transduce(source, transducer));

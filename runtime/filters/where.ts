@@ -1,6 +1,5 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
-import { isolatesErrors } from '../core/output-thing';
 import type { OutputThing } from '../core/output-thing';
 
 /** Pass only the events for which `predicate` is true. */
@@ -13,7 +12,6 @@ export class WhereFilter<T> extends Filter<T, T> {
     if (this.predicate(x)) this.out.onNext(x);
   }
 }
-isolatesErrors(WhereFilter);
 
 export function where<T>(predicate: (x: T) => boolean): Thunk<T, T> {
   return thunk((source: OutputThing<T>) => new WhereFilter(source, predicate));
