@@ -18,15 +18,17 @@ export class TimeoutError extends Error {
  */
 export class TimeoutFilter<T> extends Filter<T, T> {
   private readonly timer: SchedulerTimer;
+  private readonly intervalMs: number;
 
   constructor(previous: OutputThing<T>, private readonly intervalSec: number, private readonly scheduler: Scheduler) {
     super(previous);
+    this.intervalMs = Math.round(intervalSec * 1000);
     this.timer = scheduler.createTimer(() => this.onTimeout());
-    this.timer.start(intervalSec);
+    this.timer.startMs(this.intervalMs);
   }
 
   override onNext(x: T): void {
-    this.timer.start(this.intervalSec);
+    this.timer.startMs(this.intervalMs);
     this.out.onNext(x);
   }
 
@@ -64,21 +66,23 @@ export interface EventWatcher<T> {
  */
 export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
   private readonly timer: SchedulerTimer;
+  private readonly intervalMs: number;
 
   constructor(
     previous: OutputThing<T>,
     private readonly watcher: EventWatcher<T>,
     private readonly scheduler: Scheduler,
-    private readonly intervalSec: number,
+    intervalSec: number,
   ) {
     super(previous);
+    this.intervalMs = Math.round(intervalSec * 1000);
     this.timer = scheduler.createTimer(() => this.onTimeout());
-    this.timer.start(intervalSec);
+    this.timer.startMs(this.intervalMs);
   }
 
   override onNext(x: T): void {
     this.watcher.onNext(x); // a throw unwinds to the chain's guard, whose onError reaches close()
-    this.timer.start(this.intervalSec);
+    this.timer.startMs(this.intervalMs);
     this.out.onNext(x);
   }
 
@@ -106,7 +110,7 @@ export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
       this.failed(e);
       return;
     }
-    this.timer.start(this.intervalSec);
+    this.timer.startMs(this.intervalMs);
     this.dispatchNext(standIn); // a timer callback is outside any dispatch: take the guarded path
   }
 }

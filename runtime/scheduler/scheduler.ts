@@ -39,6 +39,11 @@ export class SchedulerTimer {
     this.scheduler.armTimer(this, Math.round(sec * 1000));
   }
 
+  /** `start` in milliseconds: for filters that re-arm on every event and keep the interval in ms. */
+  startMs(ms: number): void {
+    this.scheduler.armTimer(this, ms);
+  }
+
   clear(): void {
     this.armed = false;
   }
@@ -66,6 +71,8 @@ export class Scheduler {
   private timers: SchedulerTimer[] = [];
   /** True while tasks are being sampled: wake scheduling waits until the end. */
   private sampling = false;
+  /** The tick of the wake being handled, while `sampling`: timers armed then count from it. */
+  private sampleNow = 0;
   /** Tick of the pending wake, valid while `wakePending`. */
   private wakeAt = 0;
   private wakePending = false;
@@ -109,7 +116,13 @@ export class Scheduler {
       timer.due = ms;
       return;
     }
-    timer.due = ticksAdd(this.updateTime(), ms, this.clock.period);
+    const period = this.clock.period;
+    if (this.sampling) {
+      // The common case (a filter re-arming for an event of this wake): no clock read, no wake change.
+      timer.due = period === undefined ? this.sampleNow + ms : ticksAdd(this.sampleNow, ms, period);
+      return;
+    }
+    timer.due = ticksAdd(this.updateTime(), ms, period);
     // Between wakes an earlier deadline must bring the wake forward; during sampling the wake is set at the end.
     if (this.running && !this.sampling && (!this.wakePending || ticksDiff(timer.due, this.wakeAt, this.clock.period) < 0)) {
       this.scheduleNextWake();
@@ -204,6 +217,7 @@ export class Scheduler {
     const period = this.clock.period;
     const now = this.updateTime();
     const timestampSec = ((this.clock.epochMs ?? 0) + this.startMs + this.elapsedMs) / 1000;
+    this.sampleNow = now;
     this.sampling = true;
     try {
       // Timers first: a window that closes at this instant closes before this instant's samples arrive.
@@ -212,7 +226,7 @@ export class Scheduler {
       const groups = this.groups;
       for (let g = 0; g < groups.length; g++) {
         const group = groups[g];
-        if (ticksDiff(group.nextDue, now, period) > 0) continue;
+        if ((period === undefined ? group.nextDue - now : ticksDiff(group.nextDue, now, period)) > 0) continue;
         const tasks = group.tasks;
         for (let t = 0; t < tasks.length; t++) this.observe(tasks[t], timestampSec);
         this.advanceDeadline(group, now);
@@ -243,8 +257,8 @@ export class Scheduler {
   /** Next deadline is the previous one plus the interval, skipping any that already passed. */
   private advanceDeadline(group: IntervalGroup, now: number): void {
     const period = this.clock.period;
-    group.nextDue = ticksAdd(group.nextDue, group.intervalMs, period);
-    const late = ticksDiff(now, group.nextDue, period);
+    group.nextDue = period === undefined ? group.nextDue + group.intervalMs : ticksAdd(group.nextDue, group.intervalMs, period);
+    const late = period === undefined ? now - group.nextDue : ticksDiff(now, group.nextDue, period);
     if (late >= 0) {
       const skipped = Math.floor(late / group.intervalMs) + 1;
       this.missedDeadlines += skipped;
@@ -254,9 +268,10 @@ export class Scheduler {
 
   private fireDueTimers(now: number): void {
     const timers = this.timers;
+    const period = this.clock.period;
     for (let i = 0; i < timers.length; i++) {
       const timer = timers[i];
-      if (timer.armed && ticksDiff(timer.due, now, this.clock.period) <= 0) {
+      if (timer.armed && (period === undefined ? timer.due - now : ticksDiff(timer.due, now, period)) <= 0) {
         timer.armed = false;
         timer.fire();
       }
@@ -268,14 +283,17 @@ export class Scheduler {
     const period = this.clock.period;
     const now = this.updateTime();
     let sleep = Infinity;
-    for (let i = 0; i < this.groups.length; i++) {
-      const d = ticksDiff(this.groups[i].nextDue, now, period);
+    const groups = this.groups;
+    for (let i = 0; i < groups.length; i++) {
+      const due = groups[i].nextDue;
+      const d = period === undefined ? due - now : ticksDiff(due, now, period);
       if (d < sleep) sleep = d;
     }
-    for (let i = 0; i < this.timers.length; i++) {
-      const timer = this.timers[i];
+    const timers = this.timers;
+    for (let i = 0; i < timers.length; i++) {
+      const timer = timers[i];
       if (!timer.armed) continue;
-      const d = ticksDiff(timer.due, now, period);
+      const d = period === undefined ? timer.due - now : ticksDiff(timer.due, now, period);
       if (d < sleep) sleep = d;
     }
     if (sleep === Infinity) {
@@ -284,7 +302,7 @@ export class Scheduler {
       return;
     }
     if (sleep < 0) sleep = 0;
-    this.wakeAt = ticksAdd(now, sleep, period);
+    this.wakeAt = period === undefined ? now + sleep : ticksAdd(now, sleep, period);
     this.wakePending = true;
     this.clock.wake(sleep, this.wakeHandler);
   }
@@ -292,7 +310,8 @@ export class Scheduler {
   /** Read the clock and advance the unwrapped elapsed time; returns the raw tick. */
   private updateTime(): number {
     const now = this.clock.now();
-    this.elapsedMs += ticksDiff(now, this.lastNow, this.clock.period);
+    const period = this.clock.period;
+    this.elapsedMs += period === undefined ? now - this.lastNow : ticksDiff(now, this.lastNow, period);
     this.lastNow = now;
     return now;
   }
