@@ -95,12 +95,17 @@ class Ecma419TcpTransport implements Transport {
   }
 }
 
-/** Monotonic milliseconds from `Time.ticks`, which wraps: summed deltas (MQTT keep-alive calls it far more often than every 24 days). */
-let lastTicks = Time.ticks;
+/**
+ * Monotonic milliseconds from `Time.ticks`, which wraps: summed deltas (MQTT
+ * keep-alive calls it far more often than every 24 days). Started on first
+ * use, not in the module body: the body runs at preload on the build machine,
+ * where native getters such as `Time.ticks` cannot be called.
+ */
+let lastTicks: number | undefined;
 let elapsed = 0;
 function monotonicNow(): number {
   const t = Time.ticks;
-  elapsed += Time.delta(lastTicks, t);
+  if (lastTicks !== undefined) elapsed += Time.delta(lastTicks, t);
   lastTicks = t;
   return elapsed;
 }
