@@ -1,3 +1,5 @@
+import { sameJsonValue } from './same-json-value';
+
 /**
  * An observable, settable value: the link between a Thing's property and the
  * real device (webthing-python's `Value`, with ThingTalk's `sync`).
@@ -8,7 +10,8 @@
  *   broker): the forwarder is NOT called, and `'sync'` is emitted instead.
  * - `notifyOfExternalUpdate(v)` is the device reporting a new reading.
  *
- * As in webthing-python, `null`/`undefined` and unchanged values emit nothing.
+ * As in webthing-python, `null`/`undefined` and unchanged values (compared by
+ * content, as Python's `==` does) emit nothing.
  *
  * ```ts
  * const on = new Value(true, (v) => led.write(v ? 1 : 0));
@@ -48,7 +51,7 @@ export class Value<T = unknown> {
 
   /** The device has a new value: record it and tell the observers. */
   notifyOfExternalUpdate(value: T, withAction = true): void {
-    if (value === null || value === undefined || value === this.lastValue) return;
+    if (value === null || value === undefined || sameJsonValue(value, this.lastValue)) return;
     this.lastValue = value;
     const list = withAction ? this.updateListeners : this.syncListeners;
     for (let i = 0; i < list.length; i++) list[i](value);

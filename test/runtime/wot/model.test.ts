@@ -16,6 +16,18 @@ class Recorder implements ThingSubscriber {
 }
 
 describe('Value', () => {
+  test('an object or array equal by content to the last value is no change (Python ==)', () => {
+    const updates: unknown[] = [];
+    const v = new Value<unknown>({ r: 1, g: [2, 3] });
+    v.on('update', (x) => updates.push(x));
+    v.set({ g: [2, 3], r: 1 });
+    v.set([1, 2]);
+    v.set([1, 2]);
+    v.set({ r: 1, g: [2, 4] });
+    v.set({ r: 1, g: [2, 4], b: 0 });
+    expect(updates).toEqual([[1, 2], { r: 1, g: [2, 4] }, { r: 1, g: [2, 4], b: 0 }]);
+  });
+
   test('set calls the forwarder, then emits update; unchanged and null values emit nothing', () => {
     const forwarded: number[] = [];
     const updates: number[] = [];
