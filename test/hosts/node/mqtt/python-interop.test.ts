@@ -16,6 +16,7 @@ import { startBroker, type TestBroker } from '../../../support/brokers';
 
 const PEER = join(__dirname, 'python-peer.py');
 const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import paho.mqtt.client'], { stdio: 'ignore' }).status === 0);
+if (!python && process.env.CI) throw new Error('python3 with paho-mqtt is missing but CI is set: .ci/run must install python3-paho-mqtt');
 if (!python) {
   // eslint-disable-next-line no-console
   console.warn('python3 with paho-mqtt not found (apt-get install python3-paho-mqtt): ThingFlow-Python interop test skipped');
