@@ -14,6 +14,15 @@ import type { Clock } from '../../runtime/scheduler/clock';
 /** 2^32: `Time.ticks >>> 0` wraps here. */
 export const MODDABLE_TICKS_PERIOD = 4294967296;
 
+/**
+ * The repeat interval the timer is armed with. Moddable frees a timer whose
+ * repeat interval is 0 when its callback returns, even if the callback
+ * re-armed it with `Timer.schedule(timer, ms)` (repeat defaults to 0), so
+ * the clock arms with a nonzero repeat it never reaches: every firing first
+ * unschedules the timer, then the scheduler re-arms it or not.
+ */
+const KEEP_ALIVE_REPEAT = 0x3fffffff;
+
 /** Wall-clock time before this (2001-09-09) means the board has not set its clock (no SNTP yet). */
 const PLAUSIBLE_EPOCH_MS = 1e12;
 
@@ -29,7 +38,7 @@ export class ModdableClock implements Clock {
     const wall = Date.now();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
     this.fire = () => {
-      // A one-shot timer whose callback returns with repeat 0 is freed; unscheduling it keeps it for the next wake.
+      // Unscheduled, the timer waits for the next wake instead of repeating.
       if (this.timer !== undefined) Timer.schedule(this.timer);
       const fn = this.pending;
       this.pending = undefined;
@@ -44,8 +53,8 @@ export class ModdableClock implements Clock {
   wake(ms: number, fn: () => void): void {
     const delay = ms > 0 ? Math.ceil(ms) : 0;
     this.pending = fn;
-    if (this.timer === undefined) this.timer = Timer.set(this.fire, delay);
-    else Timer.schedule(this.timer, delay);
+    if (this.timer === undefined) this.timer = Timer.set(this.fire, delay, KEEP_ALIVE_REPEAT);
+    else Timer.schedule(this.timer, delay, KEEP_ALIVE_REPEAT);
   }
 
   cancel(): void {

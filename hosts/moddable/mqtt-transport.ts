@@ -4,11 +4,30 @@
  *
  * ECMA-419 sockets accept only as many bytes as `onWritable` last announced,
  * so writes beyond that wait in a queue and go out as space is reported.
+ * Moddable's ECMA-419 TCP (lwip and lin) takes an IPv4 `address` only, so a
+ * host name is first resolved with `Net.resolve` (module `net`).
  */
 import TCP from 'embedded:io/socket/tcp';
+import Net from 'net';
 import Time from 'time';
 import Timer from 'timer';
 import type { MqttNetwork, TimerHandle, Transport, TransportHandler } from '../../runtime/mqtt/client/network';
+
+/** A dotted-quad IPv4 literal (no RegExp: a preloaded one would sit in ROM for one use). */
+function isIpv4(host: string): boolean {
+  const parts = host.split('.');
+  if (parts.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i];
+    if (p.length === 0 || p.length > 3) return false;
+    for (let j = 0; j < p.length; j++) {
+      const c = p.charCodeAt(j);
+      if (c < 48 || c > 57) return false;
+    }
+    if (Number(p) > 255) return false;
+  }
+  return true;
+}
 
 class Ecma419TcpTransport implements Transport {
   private socket: TCP | undefined;
@@ -20,10 +39,23 @@ class Ecma419TcpTransport implements Transport {
   private readonly queue: Uint8Array[] = [];
   private queuedOffset = 0;
 
-  constructor(host: string, port: number, private readonly handler: TransportHandler) {
+  constructor(private readonly host: string, private readonly port: number, private readonly handler: TransportHandler) {
+    if (isIpv4(host)) {
+      this.connect(host);
+      return;
+    }
+    Net.resolve(host, (_name: string, address?: string) => {
+      if (this.closed) return;
+      if (address === undefined) this.finish(new Error(`mqtt: cannot resolve ${host}`));
+      else this.connect(address);
+    });
+  }
+
+  private connect(address: string): void {
     const self = this;
+    const { host, port } = this;
     this.socket = new TCP({
-      host,
+      address,
       port,
       nodelay: true,
       format: 'buffer',

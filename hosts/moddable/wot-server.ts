@@ -1,0 +1,483 @@
+/**
+ * WebThingServer on a Moddable board: the portable WotRequestHandler
+ * (runtime/wot) on TCP connections from Moddable's `socket` Listener, the
+ * WebSocket protocol from Moddable's `websocket` Server, discovery with
+ * Moddable's `mdns` (`_webthing._tcp` with TXT `path`, `_wot._tcp` with TXT
+ * `td`, `type`, `scheme`), as hosts/node/wot-server.ts does on Node.
+ *
+ * Why not Moddable's `http` Server: it decides the response synchronously
+ * (`prepareResponse`), so it cannot wait for an action to finish
+ * (`WotResponse.later`) nor hold a server-sent event stream open; and it can
+ * hand a connection to the WebSocket server only after the request line,
+ * before the headers the handler needs (Host, Authorization) are read. The
+ * ECMA-419 `embedded:network/http/server` is only an example in SDK 8.2
+ * (examples/io/listener/httpserver), not a module. So this file reads the
+ * request itself (HTTP/1.1, one request per connection, `Connection: close`,
+ * as Moddable's `http` Server does) and gives upgrade requests to
+ * `websocket`'s Server through `attach`, replaying the header lines it read.
+ *
+ * ```ts
+ * const server = new WebThingServer(new SingleThing(thing), { port: 80, mdns: { hostName: 'lamp' } });
+ * server.start();
+ * ```
+ */
+import MDNS from 'mdns';
+import { Listener, Socket } from 'socket';
+import { Server as WebSocketServer } from 'websocket';
+import type { ThingContainer } from '../../runtime/wot/containers';
+import { STATUS_TEXT } from '../../runtime/wot/http-status';
+import {
+  WotRequestHandler, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
+  type WotSocketSession,
+} from '../../runtime/wot/request-handler';
+import type { HistoryLimits } from '../../runtime/wot/thing';
+
+export interface ModdableWebThingServerOptions {
+  /** Default 80. */
+  port?: number;
+  basePath?: string;
+  additionalRoutes?: WotRoute[];
+  middlewares?: WotMiddleware[];
+  auth?: WotAuthOptions;
+  historyLimits?: Partial<HistoryLimits>;
+  /** Largest request body, in bytes; default 16 KiB (a board may want less). */
+  maxBodyBytes?: number;
+  htmlPage?: boolean;
+  /**
+   * Accepted `Host` header values (`name`, `name:port`); default: any. A
+   * board's address comes from DHCP, so there is no fixed list to build as
+   * Node does; give one to guard against DNS rebinding.
+   */
+  allowedHosts?: string[];
+  /** mDNS: the host name to claim (`<hostName>.local`); `false` (default) for none. */
+  mdns?: false | { hostName: string };
+}
+
+/** The parts of Moddable's `socket` Socket this server uses (the typings omit listener sockets and typed reads). */
+interface RawSocket {
+  read(): number;
+  read(type: typeof String, until?: string | number): string | undefined;
+  read(type: typeof ArrayBuffer, count: number): ArrayBuffer;
+  read(type: null, count: number): void;
+  write(...data: (string | ArrayBuffer | number)[]): number;
+  write(): number;
+  close(): void;
+  callback: ((message: number, value?: number) => void) | undefined;
+}
+
+/** The parts of `websocket`'s per-connection object this server uses. */
+interface WsConnection {
+  socket?: RawSocket;
+  link?: WsLink;
+  write(message: string): void;
+  close(): void;
+}
+
+/** A WebSocket session and the connection it writes to, once the handshake is done. */
+interface WsLink {
+  session: WotSocketSession | undefined;
+  connection: WsConnection | undefined;
+  ready: boolean;
+}
+
+type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
+
+const SOCKET_DATA = 2;
+const SOCKET_WRITABLE = 3;
+
+/**
+ * A socket whose first reads return header lines already consumed from it:
+ * `websocket`'s Server parses the handshake itself, so it is given the lines
+ * again, then reads the real socket.
+ */
+class ReplaySocket implements RawSocket {
+  callback: ((message: number, value?: number) => void) | undefined;
+  private next = 0;
+
+  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink) {
+    real.callback = (message: number, value?: number) => {
+      if (this.callback !== undefined) this.callback(message, value);
+    };
+  }
+
+  read(type?: unknown, arg?: unknown): any {
+    if (this.next < this.lines.length) {
+      if (type === undefined) return this.lines[this.next].length;
+      if (type === String && arg === '\n') return this.lines[this.next++];
+    }
+    if (type === undefined) return this.real.read();
+    return (this.real.read as (...a: unknown[]) => unknown)(type, arg);
+  }
+
+  write(...data: (string | ArrayBuffer | number)[]): number {
+    return (this.real.write as (...a: unknown[]) => number)(...data);
+  }
+
+  close(): void {
+    this.real.close();
+  }
+}
+
+const enum State { RequestLine, Headers, Body, Responding, Done }
+
+/** One HTTP request on one accepted connection. */
+class HttpConnection {
+  private state = State.RequestLine;
+  private partial = '';
+  private method = '';
+  private url = '';
+  private readonly headers: { [name: string]: string } = {};
+  /** Raw header lines, kept for a WebSocket hand-off. */
+  private readonly headerLines: string[] = [];
+  private remaining = 0;
+  private readonly body: ArrayBuffer[] = [];
+  /** Response bytes not yet accepted by the socket. */
+  private out: ArrayBuffer | undefined;
+  private outOffset = 0;
+  private closeWhenSent = false;
+  private cancelStream: (() => void) | undefined;
+
+  constructor(private readonly server: WebThingServer, private socket: RawSocket | undefined) {
+    socket!.callback = (message: number, value?: number) => this.onSocket(message, value ?? 0);
+  }
+
+  private onSocket(message: number, value: number): void {
+    try {
+      if (message === SOCKET_DATA) this.onData(value);
+      else if (message === SOCKET_WRITABLE) this.flush();
+      else if (message < 0) this.finish();
+    } catch (e) {
+      // A malformed request or a socket error ends this connection only.
+      this.finish();
+    }
+  }
+
+  private onData(available: number): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    while (this.state === State.RequestLine || this.state === State.Headers) {
+      const chunk = socket.read(String, '\n');
+      if (chunk === undefined || chunk.length === 0) return;
+      const line = this.partial + chunk;
+      if (line.charCodeAt(line.length - 1) !== 10) {
+        this.partial = line;
+        if (line.length > 8192) this.respondNow(431, 'request header line too long');
+        return;
+      }
+      this.partial = '';
+      if (this.state === State.RequestLine) {
+        const parts = line.trim().split(' ');
+        if (parts.length !== 3 || !parts[2].startsWith('HTTP/1.')) {
+          this.respondNow(400, 'malformed request line');
+          return;
+        }
+        this.method = parts[0];
+        this.url = parts[1];
+        this.state = State.Headers;
+      } else if (line === '\r\n' || line === '\n') {
+        this.headersDone();
+      } else {
+        const colon = line.indexOf(':');
+        if (colon <= 0) {
+          this.respondNow(400, 'malformed header line');
+          return;
+        }
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        this.headers[name] = this.headers[name] === undefined ? value : `${this.headers[name]}, ${value}`;
+        this.headerLines.push(line);
+        if (this.headerLines.length > 100) this.respondNow(431, 'too many header lines');
+      }
+    }
+    if (this.state === State.Body) {
+      let n = socket.read();
+      while (n > 0 && this.remaining > 0) {
+        const take = n < this.remaining ? n : this.remaining;
+        this.body.push(socket.read(ArrayBuffer, take));
+        this.remaining -= take;
+        n -= take;
+      }
+      if (this.remaining === 0) this.respond(this.server.handler.handle(this.request(this.joinBody())));
+    }
+    void available;
+  }
+
+  private headersDone(): void {
+    const upgrade = this.headers.upgrade;
+    if (upgrade !== undefined && upgrade.toLowerCase() === 'websocket') {
+      this.upgrade();
+      return;
+    }
+    if (this.headers['transfer-encoding'] !== undefined) {
+      this.respondNow(411, 'chunked request bodies are not accepted; send Content-Length');
+      return;
+    }
+    const length = this.headers['content-length'] === undefined ? 0 : Number(this.headers['content-length']);
+    if (!(length >= 0) || Math.floor(length) !== length) {
+      this.respondNow(400, 'malformed Content-Length');
+      return;
+    }
+    if (length > this.server.handler.maxBodyBytes) {
+      // Answer and close without reading the body.
+      this.respond(this.server.handler.tooLarge());
+      return;
+    }
+    if (length === 0) {
+      this.respond(this.server.handler.handle(this.request(undefined)));
+      return;
+    }
+    this.remaining = length;
+    this.state = State.Body;
+  }
+
+  private request(body: string | undefined): WotRequest {
+    return { method: this.method, url: this.url, headers: this.headers, body };
+  }
+
+  private joinBody(): string {
+    if (this.body.length === 1) return String.fromArrayBuffer(this.body[0]);
+    let size = 0;
+    for (let i = 0; i < this.body.length; i++) size += this.body[i].byteLength;
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (let i = 0; i < this.body.length; i++) {
+      all.set(new Uint8Array(this.body[i]), at);
+      at += this.body[i].byteLength;
+    }
+    return String.fromArrayBuffer(all.buffer);
+  }
+
+  private upgrade(): void {
+    const socket = this.socket!;
+    const link: WsLink = { session: undefined, connection: undefined, ready: false };
+    const opened = this.server.handler.openSocket(this.request(undefined), (text) => {
+      if (link.ready && link.connection !== undefined && link.connection.socket !== undefined) link.connection.write(text);
+    });
+    if ('response' in opened) {
+      this.respond(opened.response);
+      return;
+    }
+    link.session = opened.session;
+    // From here the socket belongs to the WebSocket server.
+    this.socket = undefined;
+    this.state = State.Done;
+    this.server.forget(this);
+    this.server.attachWebSocket(new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link));
+  }
+
+  private respondNow(status: number, message: string): void {
+    this.respond({ status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: `${status} ${STATUS_TEXT[status] ?? ''}`.trimEnd(), message }) });
+  }
+
+  private respond(r: WotResponse): void {
+    this.state = State.Responding;
+    if (r.later !== undefined) {
+      r.later((final) => {
+        if (this.socket !== undefined) this.respond(final);
+      });
+      return;
+    }
+    let head = `HTTP/1.1 ${r.status} ${STATUS_TEXT[r.status] ?? ''}\r\nConnection: close\r\n`;
+    const names = Object.keys(r.headers);
+    for (let i = 0; i < names.length; i++) head += `${names[i]}: ${r.headers[names[i]]}\r\n`;
+    if (r.stream !== undefined) {
+      this.send(ArrayBuffer.fromString(`${head}\r\n: stream open\n\n`), false);
+      this.cancelStream = r.stream((data) => {
+        if (this.socket !== undefined) this.send(ArrayBuffer.fromString(`data: ${data}\n\n`), false);
+      });
+      return;
+    }
+    const body = r.status === 204 || r.status === 304 || r.body === undefined ? undefined : ArrayBuffer.fromString(r.body);
+    if (r.status !== 204 && r.status !== 304) head += `Content-Length: ${body === undefined ? 0 : body.byteLength}\r\n`;
+    head += '\r\n';
+    const headBytes = ArrayBuffer.fromString(head);
+    if (body === undefined || this.method.toUpperCase() === 'HEAD') {
+      this.send(headBytes, true);
+      return;
+    }
+    const all = new Uint8Array(headBytes.byteLength + body.byteLength);
+    all.set(new Uint8Array(headBytes), 0);
+    all.set(new Uint8Array(body), headBytes.byteLength);
+    this.send(all.buffer, true);
+  }
+
+  /** Queue bytes; the socket takes what fits now and the rest as it reports space. */
+  private send(bytes: ArrayBuffer, last: boolean): void {
+    if (this.out === undefined) {
+      this.out = bytes;
+      this.outOffset = 0;
+    } else {
+      const rest = this.out.byteLength - this.outOffset;
+      const joined = new Uint8Array(rest + bytes.byteLength);
+      joined.set(new Uint8Array(this.out, this.outOffset), 0);
+      joined.set(new Uint8Array(bytes), rest);
+      this.out = joined.buffer;
+      this.outOffset = 0;
+    }
+    if (last) this.closeWhenSent = true;
+    this.flush();
+  }
+
+  private flush(): void {
+    const socket = this.socket;
+    if (socket === undefined || this.out === undefined) return;
+    const room = socket.write();
+    const left = this.out.byteLength - this.outOffset;
+    const n = left < room ? left : room;
+    if (n > 0) {
+      socket.write(this.out.slice(this.outOffset, this.outOffset + n));
+      this.outOffset += n;
+    }
+    if (this.outOffset === this.out.byteLength) {
+      this.out = undefined;
+      if (this.closeWhenSent) this.finish();
+    }
+  }
+
+  finish(): void {
+    this.state = State.Done;
+    const cancel = this.cancelStream;
+    this.cancelStream = undefined;
+    if (cancel !== undefined) cancel();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.server.forget(this);
+    if (socket !== undefined) {
+      try {
+        socket.close();
+      } catch {
+        // already closed by the peer
+      }
+    }
+  }
+}
+
+/** Serves things over HTTP, WebSocket and (optionally) mDNS on a Moddable board. */
+export class WebThingServer {
+  readonly things: ThingContainer;
+  readonly handler: WotRequestHandler;
+  private readonly opts: ModdableWebThingServerOptions;
+  private listener: Listener | undefined;
+  private readonly ws: WsServer;
+  private readonly connections: HttpConnection[] = [];
+  private readonly sockets: WsConnection[] = [];
+  private mdns: MDNS | undefined;
+
+  constructor(things: ThingContainer, opts?: ModdableWebThingServerOptions) {
+    this.things = things;
+    this.opts = opts ?? {};
+    this.handler = new WotRequestHandler(things, {
+      basePath: this.opts.basePath,
+      auth: this.opts.auth,
+      historyLimits: this.opts.historyLimits,
+      additionalRoutes: this.opts.additionalRoutes,
+      middlewares: this.opts.middlewares,
+      maxBodyBytes: this.opts.maxBodyBytes,
+      htmlPage: this.opts.htmlPage,
+      hosts: this.opts.allowedHosts,
+    });
+    // No listener of its own (port null): connections come from `attachWebSocket`.
+    this.ws = new WebSocketServer({ port: null } as unknown as { port: number }) as WsServer;
+    const server = this;
+    this.ws.callback = function (this: WsConnection, message: number, value?: unknown) {
+      server.onWebSocket(this, message, value);
+    };
+  }
+
+  get port(): number {
+    return this.opts.port ?? 80;
+  }
+
+  /** Listen, and claim the mDNS name and advertise the services when asked to. */
+  start(): void {
+    if (this.listener !== undefined) return;
+    const listener = new Listener({ port: this.port });
+    this.listener = listener;
+    listener.callback = () => {
+      const socket = new Socket({ listener } as never) as unknown as RawSocket;
+      this.connections.push(new HttpConnection(this, socket));
+    };
+    const m = this.opts.mdns;
+    if (m !== undefined && m !== false) {
+      const port = this.port;
+      const path = this.handler.basePath === '' ? '/' : this.handler.basePath;
+      const type = this.things.multiple ? 'Directory' : 'Thing';
+      const mdns = new MDNS({ hostName: m.hostName }, (message: number, value?: string) => {
+        // 1: the host name is claimed (value is the name); services can be added now.
+        if (message === 1 && value !== undefined && value !== '') {
+          mdns.add({ name: 'webthing', protocol: 'tcp', port, txt: { path } });
+          mdns.add({ name: 'wot', protocol: 'tcp', port, txt: { td: '/.well-known/wot', type, scheme: 'http' } });
+        }
+      });
+      this.mdns = mdns;
+    }
+  }
+
+  /** Stop listening and advertising; close every connection. */
+  stop(): void {
+    if (this.mdns !== undefined) {
+      try {
+        this.mdns.remove('_webthing._tcp');
+        this.mdns.remove('_wot._tcp');
+      } catch {
+        // not yet claimed
+      }
+      this.mdns = undefined;
+    }
+    const listener = this.listener as (Listener & { close?(): void }) | undefined;
+    this.listener = undefined;
+    if (listener?.close !== undefined) listener.close();
+    while (this.connections.length > 0) this.connections[this.connections.length - 1].finish();
+    while (this.sockets.length > 0) {
+      const c = this.sockets.pop()!;
+      c.link?.session?.close();
+      c.close();
+    }
+  }
+
+  /** @internal hand an upgraded connection to the WebSocket server. */
+  attachWebSocket(socket: ReplaySocket): void {
+    this.ws.attach(socket);
+  }
+
+  /** @internal a connection closed or was handed over. */
+  forget(c: HttpConnection): void {
+    const i = this.connections.indexOf(c);
+    if (i >= 0) this.connections.splice(i, 1);
+  }
+
+  private onWebSocket(c: WsConnection, message: number, value: unknown): void {
+    if (message === WebSocketServer.connect) {
+      const link = (c.socket as ReplaySocket | undefined)?.link;
+      if (link === undefined || link.session === undefined) {
+        c.close();
+        return;
+      }
+      c.link = link;
+      link.connection = c;
+      this.sockets.push(c);
+    } else if (message === WebSocketServer.handshake) {
+      if (c.link !== undefined) c.link.ready = true;
+    } else if (message === WebSocketServer.receive) {
+      if (typeof value !== 'string') {
+        c.write(JSON.stringify({ messageType: 'error', data: { status: '400 Bad Request', message: 'binary frames are not accepted; send JSON text' } }));
+        return;
+      }
+      if (value.length > this.handler.maxBodyBytes) {
+        c.write(JSON.stringify({ messageType: 'error', data: { status: '413 Payload Too Large', message: `messages are limited to ${this.handler.maxBodyBytes} bytes` } }));
+        return;
+      }
+      c.link?.session?.receive(value);
+    } else if (message === WebSocketServer.disconnect) {
+      const link = c.link;
+      c.link = undefined;
+      if (link !== undefined) {
+        link.ready = false;
+        link.connection = undefined;
+        link.session?.close();
+      }
+      const i = this.sockets.indexOf(c);
+      if (i >= 0) this.sockets.splice(i, 1);
+    }
+  }
+}
