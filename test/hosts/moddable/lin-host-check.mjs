@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * Runs manifests/host-check on Moddable's lin simulator and talks to it over
+ * loopback: HTTP (GET/PUT a property, the Thing Description, 404, 413),
+ * WebSocket (setProperty, propertyStatus), MQTT both ways (an aedes broker
+ * here), and the scheduler's sample times on ModdableClock.
+ *
+ * Needs a Moddable SDK with the lin tools built (MODDABLE set, mcconfig,
+ * xvfb-run, and `npm install` in $MODDABLE/tools/xsbug-log). Not part of
+ * jest: CI has no SDK (no network to fetch it). Exit code 0 when every
+ * check passes, 1 otherwise, 2 when the SDK is missing.
+ *
+ *   MODDABLE=/tmp/moddable node test/hosts/moddable/lin-host-check.mjs [--no-build]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const MODDABLE = process.env.MODDABLE;
+if (!MODDABLE || !existsSync(join(MODDABLE, 'build/bin/lin/release/mcconfig'))) {
+  console.error('lin-host-check: set MODDABLE to a Moddable SDK with the lin tools built');
+  process.exit(2);
+}
+const manifest = JSON.parse(readFileSync(join(ROOT, 'manifests/host-check/manifest.json'), 'utf8'));
+const { mqtt: mqttCfg, wotPort, samples, intervalSec } = manifest.config;
+const env = { ...process.env, PATH: `${MODDABLE}/build/bin/lin/release:${ROOT}/node_modules/.bin:${process.env.PATH}` };
+
+if (!process.argv.includes('--no-build')) {
+  const b = spawnSync('mcconfig', ['-d', '-m', '-p', 'lin', 'manifests/host-check/manifest.json'], { cwd: ROOT, env, encoding: 'utf8' });
+  if (b.status !== 0) {
+    console.error(b.stdout.split('\n').filter((l) => !l.startsWith('# ')).join('\n'), b.stderr);
+    console.error('lin-host-check: mcconfig failed');
+    process.exit(1);
+  }
+}
+
+const { Aedes } = await import('aedes');
+const mqtt = (await import('mqtt')).default;
+const { WebSocket } = await import('ws');
+
+const aedes = await Aedes.createBroker();
+const broker = createServer(aedes.handle);
+await new Promise((r) => broker.listen(mqttCfg.port, mqttCfg.host, r));
+
+const traces = [];
+const waiters = [];
+function onTrace(line) {
+  traces.push(line);
+  for (const w of waiters.slice()) if (w.re.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+}
+function waitTrace(re, ms = 10000) {
+  const hit = traces.find((l) => re.test(l));
+  if (hit) return Promise.resolve(hit);
+  return new Promise((resolve, reject) => {
+    const w = { re, resolve };
+    waiters.push(w);
+    setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no trace ${re} within ${ms} ms`)); } }, ms);
+  });
+}
+
+const sim = spawn('xvfb-run', ['-a', 'node', 'xsbug-log', `${MODDABLE}/build/bin/lin/release/mcsim`, `${MODDABLE}/build/simulators`,
+  `${MODDABLE}/build/bin/lin/mc/debug/host-check/mc.so`], { cwd: join(MODDABLE, 'tools/xsbug-log'), env, detached: true });
+let buffer = '';
+sim.stdout.on('data', (d) => {
+  buffer += d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  let i;
+  while ((i = buffer.indexOf('\n')) >= 0) {
+    const line = buffer.slice(0, i).replace(/^(\(xsdb\) )+/, '').trim();
+    buffer = buffer.slice(i + 1);
+    if (line.includes('host-check:') || line.includes('Exception') || line.includes('abort')) onTrace(line);
+  }
+});
+
+const results = [];
+async function check(name, fn) {
+  try {
+    const detail = await fn();
+    results.push([name, 'PASS', detail ?? '']);
+  } catch (e) {
+    results.push([name, 'FAIL', e instanceof Error ? e.message : String(e)]);
+  }
+}
+function expect(cond, message) { if (!cond) throw new Error(message); }
+
+const base = `http://127.0.0.1:${wotPort}`;
+const fromBoard = [];
+const listener = mqtt.connect(`mqtt://${mqttCfg.host}:${mqttCfg.port}`);
+listener.on('message', (topic, payload) => fromBoard.push([topic, payload.toString()]));
+await new Promise((r) => listener.on('connect', r));
+listener.subscribe('thingflow/lin/#');
+
+try {
+  await waitTrace(/wot listening/, 20000);
+  await check('HTTP GET /properties/count', async () => {
+    const r = await fetch(`${base}/properties/count`);
+    const body = await r.json();
+    expect(r.status === 200 && typeof body.count === 'number', `status ${r.status}, body ${JSON.stringify(body)}`);
+    return `200 ${JSON.stringify(body)}`;
+  });
+  await check('HTTP GET / (Thing Description, WebSocket link)', async () => {
+    const r = await fetch(`${base}/`);
+    const td = await r.json();
+    expect(r.status === 200 && td.title === 'Host check', `status ${r.status} title ${td.title}`);
+    const ws = (td.links ?? []).find((l) => l.rel === 'alternate' && String(l.href).startsWith('ws'));
+    expect(ws !== undefined, 'no ws link');
+    return `200, ${JSON.stringify(r.headers.get('content-length'))} bytes, ws link ${ws.href}`;
+  });
+  await check('HTTP PUT /properties/led drives the flow', async () => {
+    const r = await fetch(`${base}/properties/led`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ led: true }) });
+    const body = await r.json();
+    expect(r.status === 200 && body.led === true, `status ${r.status} ${JSON.stringify(body)}`);
+    await waitTrace(/led on/);
+    return '200 {"led":true}; board traced "led on"';
+  });
+  await check('HTTP 404 and 413 with JSON bodies', async () => {
+    const a = await fetch(`${base}/properties/nope`);
+    const big = await fetch(`${base}/properties/led`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(17 * 1024) }).catch((e) => ({ status: `error ${e.message}` }));
+    expect(a.status === 404 && (await a.json()).status === '404 Not Found', `404 got ${a.status}`);
+    expect(big.status === 413, `413 got ${big.status}`);
+    return '404, 413';
+  });
+  await check('WebSocket: setProperty and propertyStatus', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
+    const got = [];
+    ws.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error('no open')), 5000); });
+    ws.send(JSON.stringify({ messageType: 'setProperty', data: { led: false } }));
+    await waitTrace(/led off/);
+    await new Promise((r) => setTimeout(r, 800));
+    ws.close();
+    const counts = got.filter((m) => m.messageType === 'propertyStatus' && 'count' in m.data).length;
+    const led = got.find((m) => m.messageType === 'propertyStatus' && m.data.led === false);
+    expect(counts > 0, `no count propertyStatus in ${JSON.stringify(got).slice(0, 200)}`);
+    expect(led !== undefined, 'no led propertyStatus');
+    return `board traced "led off"; ${counts} count updates, led=false status pushed`;
+  });
+  await check('MQTT: board publishes, board receives', async () => {
+    listener.publish('thingflow/lin/in', 'hello from node');
+    await waitTrace(/mqtt received thingflow\/lin\/in "hello from node"/);
+    const counts = fromBoard.filter(([t]) => t === 'thingflow/lin/count');
+    expect(counts.length > 0, 'no count messages from the board');
+    const ev = JSON.parse(counts[counts.length - 1][1]);
+    expect(Array.isArray(ev) && ev[0] === 'counter', `payload ${counts[counts.length - 1][1]}`);
+    return `${counts.length} count events received (last ${counts[counts.length - 1][1]}); board got "hello from node"`;
+  });
+  await check(`ModdableClock: ${samples} samples every ${intervalSec * 1000} ms`, async () => {
+    await waitTrace(new RegExp(`${samples} samples done`), samples * intervalSec * 1000 + 10000);
+    const times = traces.map((l) => /sample (\d+) at \+(\d+) ms/.exec(l)).filter(Boolean).map((m) => Number(m[2])).slice(0, samples);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    const drift = times[times.length - 1] - times[0] - (samples - 1) * intervalSec * 1000;
+    return `gaps min ${Math.min(...gaps)} / max ${Math.max(...gaps)} ms; sample ${samples} at +${times[times.length - 1]} ms (drift ${drift} ms over ${samples - 1} periods)`;
+  });
+  await check('no exception traced', async () => {
+    const bad = traces.filter((l) => /Exception|abort/.test(l));
+    expect(bad.length === 0, bad.join(' | '));
+  });
+} finally {
+  listener.end(true);
+  try { process.kill(-sim.pid, 'SIGTERM'); } catch { /* gone */ }
+  broker.close();
+  aedes.close();
+}
+
+const w = Math.max(...results.map((r) => r[0].length));
+for (const [name, status, detail] of results) console.log(`${status}  ${name.padEnd(w)}  ${detail}`);
+process.exit(results.every((r) => r[1] === 'PASS') ? 0 : 1);
