@@ -52,6 +52,15 @@ function moduleTable(path: string, table: Map<string, string> = new Map()): Map<
   return table;
 }
 
+/** Moddable SDK modules our sources import, and the SDK manifest that provides each ('' : every app has it). */
+const SDK_MODULES: { [name: string]: string } = {
+  'mc/config': '',
+  time: '$(MODDABLE)/examples/manifest_base.json',
+  timer: '$(MODDABLE)/examples/manifest_base.json',
+  net: '$(MODDABLE)/examples/manifest_net.json',
+  'embedded:io/socket/tcp': '$(MODDABLE)/modules/io/manifest.json',
+};
+
 function sourceOf(noExt: string): string | undefined {
   for (const ext of ['.ts', '.js']) if (existsSync(noExt + ext)) return noExt + ext;
   return undefined;
@@ -102,6 +111,7 @@ describe('Moddable manifests', () => {
     const table = moduleTable('manifests/lux-demo/manifest.json');
     const byPath = new Map<string, string>();
     for (const [name, abs] of table) byPath.set(abs, name);
+    const includes = new Set([...asList(load('manifests/thingflow.json').include), ...asList(load('manifests/lux-demo/manifest.json').include)]);
     const seen = new Set<string>();
     const unresolved: string[] = [];
     const queue = [table.get('main')!];
@@ -123,8 +133,10 @@ describe('Moddable manifests', () => {
           const target = table.get(spec);
           if (target === undefined) unresolved.push(`${relative(ROOT, file)} imports ${spec}`);
           else queue.push(target);
-        } else if (!['time', 'timer', 'mc/config', 'embedded:io/socket/tcp'].includes(spec)) {
+        } else if (SDK_MODULES[spec] === undefined) {
           unresolved.push(`${relative(ROOT, file)} imports ${spec}, which no Moddable manifest we include provides`);
+        } else if (SDK_MODULES[spec] !== '' && !includes.has(SDK_MODULES[spec])) {
+          unresolved.push(`${relative(ROOT, file)} imports ${spec}: include ${SDK_MODULES[spec]}`);
         }
       }
     }
