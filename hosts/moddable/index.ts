@@ -50,11 +50,11 @@ export type BoardApp = (ctx: any) => unknown;
 /**
  * Wire `app` to the board's `device` (completed from the manifest's config),
  * a scheduler on the board's clock, and `trace` for logging; then run the
- * scheduler. Returns the scheduler.
+ * scheduler. Returns the scheduler. `provider` replaces the global `device`
+ * (the lin simulator has none: its manifest gives the simulated board's).
  */
-export function runOnBoard(app: BoardApp, options: Record<string, string | boolean> = {}): Scheduler {
-  const provider = (globalThis as { device?: Parameters<typeof boardDevice>[0] }).device;
-  const device = boardDevice(provider, config as BoardConfig);
+export function runOnBoard(app: BoardApp, options: Record<string, string | boolean> = {}, provider?: Parameters<typeof boardDevice>[0]): Scheduler {
+  const device = boardDevice(provider ?? (globalThis as { device?: Parameters<typeof boardDevice>[0] }).device, config as BoardConfig);
   const clock = new ModdableClock();
   const scheduler = new Scheduler(clock);
   const ctx: BoardAppContext = {

@@ -29,23 +29,31 @@ function asList(x: string | string[] | undefined): string[] {
   return x === undefined ? [] : Array.isArray(x) ? x : [x];
 }
 
-/** name → absolute source path without extension, for all our manifests (includes followed). */
-function moduleTable(path: string, table: Map<string, string> = new Map()): Map<string, string> {
+/**
+ * name → absolute source path without extension, for our manifests (includes
+ * followed), with the `platform` section's modules when one is given. As in
+ * mcconfig, `"*": "./main"` names a file after its base name, and
+ * `"a/*": "../dir/*"` every source file in the directory.
+ */
+function moduleTable(path: string, platform?: string, table: Map<string, string> = new Map()): Map<string, string> {
   const m = load(path);
   const base = dirname(join(ROOT, path));
   for (const inc of asList(m.include)) {
-    if (!inc.startsWith('$(')) moduleTable(relative(ROOT, resolve(base, inc)), table);
+    if (!inc.startsWith('$(')) moduleTable(relative(ROOT, resolve(base, inc)), platform, table);
   }
-  for (const [name, target] of Object.entries(m.modules ?? {})) {
+  const modules = { ...(m.modules ?? {}), ...(platform !== undefined ? m.platforms?.[platform]?.modules ?? {} : {}) };
+  for (const [name, target] of Object.entries(modules)) {
     for (const t of asList(target)) {
       if (t.startsWith('$(')) continue;
       const abs = resolve(base, t);
-      if (name.endsWith('*')) {
+      if (name === '*') {
+        table.set(abs.slice(abs.lastIndexOf('/') + 1), abs);
+      } else if (name.endsWith('*')) {
         for (const f of readdirSync(dirname(abs))) {
           if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) table.set(name.slice(0, -1) + f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
         }
       } else {
-        table.set(name === '*' ? 'main' : name, abs);
+        table.set(name, abs);
       }
     }
   }
@@ -96,10 +104,10 @@ describe('Moddable manifests', () => {
   });
 
   test('module names mirror the repository tree under thingflow/', () => {
-    const table = moduleTable('manifests/lux-demo/manifest.json');
+    const table = moduleTable('manifests/lux-demo/manifest.json', 'lin');
     const wrong: string[] = [];
     for (const [name, abs] of table) {
-      if (name === 'main') continue;
+      if (!name.startsWith('thingflow/')) continue;
       const expected = `thingflow/${relative(ROOT, abs)}`;
       if (name !== expected) wrong.push(`${name} is ${expected}`);
     }
@@ -107,8 +115,8 @@ describe('Moddable manifests', () => {
     expect(wrong).toEqual([]);
   });
 
-  test('every module the lux demo imports, transitively, is in the manifest', () => {
-    const table = moduleTable('manifests/lux-demo/manifest.json');
+  test.each(['esp32', 'pico', 'lin'])('%s: every module the lux demo imports, transitively, is in the manifest', (platform) => {
+    const table = moduleTable('manifests/lux-demo/manifest.json', platform);
     const byPath = new Map<string, string>();
     for (const [name, abs] of table) byPath.set(abs, name);
     const includes = new Set([...asList(load('manifests/thingflow.json').include), ...asList(load('manifests/lux-demo/manifest.json').include)]);
@@ -129,7 +137,7 @@ describe('Moddable manifests', () => {
           const target = resolve(dirname(file), spec);
           if (!byPath.has(target)) unresolved.push(`${relative(ROOT, file)} imports ${spec}`);
           else queue.push(target);
-        } else if (spec.startsWith('thingflow/')) {
+        } else if (table.has(spec)) {
           const target = table.get(spec);
           if (target === undefined) unresolved.push(`${relative(ROOT, file)} imports ${spec}`);
           else queue.push(target);
