@@ -7,15 +7,29 @@
  * test/hosts/moddable/lin-host-check.mjs reads.
  */
 import config from 'mc/config';
+import Timer from 'timer';
 import { ModdableClock } from 'thingflow/hosts/moddable/index';
 import { WebThingServer } from 'thingflow/hosts/moddable/wot-server';
-import { MqttClient, MqttWriter, Property, Scheduler, SensorAsOutputThing, SingleThing, Thing, Value } from 'thingflow/runtime/index';
+import { Action, MqttClient, MqttWriter, newActionId, Property, Scheduler, SensorAsOutputThing, SingleThing, Thing, Value } from 'thingflow/runtime/index';
 
 interface HostCheckConfig {
   samples: number;
   intervalSec: number;
   mqtt: { host: string; port: number };
   wotPort: number;
+}
+
+/** Completes `input.ms` later, on a Moddable Timer: a POST answers only then (`WotResponse.later`). */
+class WaitAction extends Action<{ ms: number }> {
+  constructor(thing: Thing, input: { ms: number }) {
+    super(newActionId(), thing, 'wait', input);
+  }
+  override performAction(done: () => void): void {
+    Timer.set(() => {
+      trace(`host-check: wait ${this.input.ms} ms done\n`);
+      done();
+    }, this.input.ms);
+  }
 }
 
 class Counter {
@@ -35,6 +49,7 @@ export default function main(): void {
   const thing = new Thing('urn:dev:thingflow-xs:host-check', 'Host check', ['MultiLevelSensor'], 'counter on the Moddable host');
   thing.addProperty(new Property(thing, 'count', new Value(0), { type: 'number', title: 'Count', readOnly: true }));
   thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED' }));
+  thing.addAvailableAction('wait', { title: 'Wait', input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0 } }, required: ['ms'] } }, WaitAction);
   const server = new WebThingServer(new SingleThing(thing), { port: cfg.wotPort });
   server.start();
   trace(`host-check: wot listening on ${cfg.wotPort}\n`);

@@ -122,6 +122,32 @@ try {
     expect(big.status === 413, `413 got ${big.status}`);
     return '404, 413';
   });
+  await check('HTTP POST /wot/actions/wait answers when the action completes', async () => {
+    const t0 = Date.now();
+    const r = await fetch(`${base}/wot/actions/wait`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ms: 700 }) });
+    const ms = Date.now() - t0;
+    expect(r.status === 204, `status ${r.status}`);
+    expect(ms >= 650, `answered after ${ms} ms, before the 700 ms action finished`);
+    await waitTrace(/wait 700 ms done/);
+    return `204 after ${ms} ms (action: 700 ms on a Moddable Timer)`;
+  });
+  await check('HTTP GET /wot/properties/count/observe streams server-sent events', async () => {
+    const ac = new AbortController();
+    const r = await fetch(`${base}/wot/properties/count/observe`, { signal: ac.signal });
+    expect(r.status === 200 && r.headers.get('content-type') === 'text/event-stream', `status ${r.status} ${r.headers.get('content-type')}`);
+    const reader = r.body.getReader();
+    let text = '';
+    const until = Date.now() + 3000;
+    while ((text.match(/^data: /gm) ?? []).length < 3 && Date.now() < until) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ac.abort();
+    const events = (text.match(/^data: .*$/gm) ?? []);
+    expect(events.length >= 3, `got ${JSON.stringify(text)}`);
+    return `${events.length} events, e.g. ${events[0]}`;
+  });
   await check('WebSocket: setProperty and propertyStatus', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
     const got = [];
