@@ -18,9 +18,6 @@ import type { MqttClient } from './client/mqtt-client';
 import { decodeEventJson } from './event-json';
 import { topicMatches } from './topic-filter';
 
-/** Readers per client and filter, so closing one reader does not unsubscribe another on the same filter. */
-const readersOnFilter = new WeakMap<MqttClient, Map<string, number>>();
-
 export interface MqttReaderOptions<T> {
   qos?: 0 | 1;
   decode?: (payload: Uint8Array, topic: string) => T;
@@ -46,9 +43,7 @@ export class MqttReader<T> extends OutputThing<T> {
     super();
     this.decode = opts?.decode ?? (decodeEventJson as (payload: Uint8Array) => T);
     client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
-    let counts = readersOnFilter.get(client);
-    if (!counts) readersOnFilter.set(client, (counts = new Map()));
-    counts.set(topicFilter, (counts.get(topicFilter) ?? 0) + 1);
+    client.addFilterUser(topicFilter);
     client.on('message', this.onMessage);
   }
 
@@ -56,13 +51,7 @@ export class MqttReader<T> extends OutputThing<T> {
   close(): void {
     if (this.closed) return;
     this.client.off('message', this.onMessage);
-    const counts = readersOnFilter.get(this.client)!;
-    const left = counts.get(this.topicFilter)! - 1;
-    if (left > 0) counts.set(this.topicFilter, left);
-    else {
-      counts.delete(this.topicFilter);
-      this.client.unsubscribe(this.topicFilter);
-    }
+    if (this.client.removeFilterUser(this.topicFilter)) this.client.unsubscribe(this.topicFilter);
     this.dispatchCompleted();
   }
 

@@ -136,6 +136,7 @@ export class MqttClient {
   private readonly network: MqttNetwork;
   private readonly random: () => number;
   private readonly listeners = new EventListeners<MqttClientEvent>();
+  private filterUsers: Map<string, number> | undefined;
   private readonly queue: OutgoingQueue;
   private readonly maxInflight: number;
   /** QoS 1 messages awaiting PUBACK, encoded, in the order they were first sent. */
@@ -263,6 +264,25 @@ export class MqttClient {
     if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.subscribe: qos must be 0 or 1, got ${String(qos)}`);
     this.subscriptions.set(filter, qos);
     if (this.stateValue === 'connected') this.sendSubscribe([{ topic: filter, qos }]);
+  }
+
+  /**
+   * Count one more user of `filter` (an `MqttReader`), so that closing one
+   * reader does not unsubscribe another on the same filter. The counts live on
+   * the client, not in a module-level table: a module preloaded into flash on a
+   * board cannot change a table it created.
+   */
+  addFilterUser(filter: string): void {
+    const users = (this.filterUsers ??= new Map());
+    users.set(filter, (users.get(filter) ?? 0) + 1);
+  }
+
+  /** One user of `filter` is done; true when it was the last one. */
+  removeFilterUser(filter: string): boolean {
+    const left = (this.filterUsers?.get(filter) ?? 1) - 1;
+    if (left > 0) this.filterUsers!.set(filter, left);
+    else this.filterUsers?.delete(filter);
+    return left <= 0;
   }
 
   unsubscribe(filter: string): void {
