@@ -3,7 +3,7 @@
  * example/multiple-things.py), with the same ids, titles, properties, the
  * fade action and its overheated event. examples/lamp.ts serves them.
  */
-import { Action, Event, Property, Thing, Value, newActionId } from '../runtime/index';
+import { Action, Event, FINISH_LATER, Property, Thing, Value, newActionId } from '../runtime/index';
 
 export class OverheatedEvent extends Event<number> {
   constructor(thing: Thing, data: number) {
@@ -21,12 +21,13 @@ export class FadeAction extends Action<FadeInput> {
     super(newActionId(), thing, 'fade', input);
   }
 
-  override performAction(done: () => void): void {
+  override performAction(done: () => void): typeof FINISH_LATER {
     this.timer = setTimeout(() => {
       this.thing.setProperty('brightness', this.input.brightness);
       this.thing.addEvent(new OverheatedEvent(this.thing, 102));
       done();
     }, this.input.duration);
+    return FINISH_LATER;
   }
 
   override cancel(): void {

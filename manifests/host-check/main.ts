@@ -10,7 +10,7 @@ import config from 'mc/config';
 import Timer from 'timer';
 import { ModdableClock } from 'thingflow/hosts/moddable/index';
 import { WebThingServer } from 'thingflow/hosts/moddable/wot-server';
-import { Action, MqttClient, MqttWriter, newActionId, Property, Scheduler, SensorAsOutputThing, SingleThing, Thing, Value } from 'thingflow/runtime/index';
+import { Action, FINISH_LATER, MqttClient, MqttWriter, newActionId, Property, Scheduler, SensorAsOutputThing, SingleThing, Thing, Value } from 'thingflow/runtime/index';
 
 interface HostCheckConfig {
   samples: number;
@@ -24,11 +24,12 @@ class WaitAction extends Action<{ ms: number }> {
   constructor(thing: Thing, input: { ms: number }) {
     super(newActionId(), thing, 'wait', input);
   }
-  override performAction(done: () => void): void {
+  override performAction(done: () => void): typeof FINISH_LATER {
     Timer.set(() => {
       trace(`host-check: wait ${this.input.ms} ms done\n`);
       done();
     }, this.input.ms);
+    return FINISH_LATER;
   }
 }
 

@@ -4,6 +4,14 @@ import type { Thing } from './thing';
 
 export type ActionStatus = 'created' | 'pending' | 'completed' | 'failed';
 
+/**
+ * Returned by `performAction(done)` to say "I finish when I call done()".
+ * Declaring the `done` parameter says the same where functions keep their
+ * `length`; a Moddable build that strips function metadata does not, so
+ * return this there.
+ */
+export const FINISH_LATER: unique symbol = Symbol('thingflow.wot.finishLater');
+
 export interface ActionDescription {
   href: string;
   timeRequested: string;
@@ -23,9 +31,10 @@ export interface ActionDescription {
  *   constructor(thing: Thing, input: { brightness: number; duration: number }) {
  *     super(newActionId(), thing, 'fade', input);
  *   }
- *   // Declaring `done` makes the action asynchronous: it completes when done() is called.
- *   override performAction(done: () => void): void {
+ *   // It completes when done() is called: FINISH_LATER (or, unstripped, just declaring `done`) says so.
+ *   override performAction(done: () => void) {
  *     setTimeout(() => { this.thing.setProperty('brightness', this.input.brightness); done(); }, this.input.duration);
+ *     return FINISH_LATER;
  *   }
  * }
  * ```
@@ -84,15 +93,14 @@ export class Action<I = any> {
     if (this.cancelled || this.status !== 'created') return;
     this.status = 'pending';
     this.thing.actionNotify(this);
-    const takesDone = this.performAction.length >= 1;
     let result: unknown;
     try {
-      result = takesDone ? this.performAction(() => this.finish()) : this.performAction(undefined as never);
+      result = this.performAction(() => this.finish());
     } catch (e) {
       this.fail(e);
       return;
     }
-    if (takesDone) return;
+    if (result === FINISH_LATER || this.performAction.length >= 1) return;
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       (result as PromiseLike<unknown>).then(() => this.finish(), (e: unknown) => this.fail(e));
     } else {
@@ -101,8 +109,9 @@ export class Action<I = any> {
   }
 
   /**
-   * Override with what the action does. Declare the `done` parameter to finish
-   * later; leave it out to finish on return.
+   * Override with what the action does. To finish later, call `done()` then
+   * and return `FINISH_LATER` (declaring the `done` parameter is enough where
+   * functions keep their `length`); otherwise it finishes on return.
    */
   performAction(done: () => void): unknown {
     void done;

@@ -2,7 +2,7 @@
 export { Value, type ValueListener, type ValueEventName, type SetOptions } from './value';
 export { Property, type PropertyMetadata } from './property';
 export { PropertyError } from './property-error';
-export { Action, type ActionStatus, type ActionDescription } from './action';
+export { Action, FINISH_LATER, type ActionStatus, type ActionDescription } from './action';
 export { newActionId } from './action-id';
 export { setActionQueue, queueAction, type ActionQueue } from './action-queue';
 export { Event } from './event';

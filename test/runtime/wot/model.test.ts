@@ -1,4 +1,4 @@
-import { Thing, Property, Value, Event, Action, PropertyError, newActionId, setActionQueue, type ThingSubscriber } from '../../../runtime/wot/index';
+import { Thing, Property, Value, Event, Action, PropertyError, newActionId, setActionQueue, type ThingSubscriber, FINISH_LATER } from '../../../runtime/wot/index';
 
 function lampThing(forward?: (v: number) => void): Thing {
   const thing = new Thing('urn:dev:ops:t', 'T', 'Light', 'a test lamp');
@@ -181,6 +181,23 @@ describe('Action and Event', () => {
     expect(a.status).toBe('completed');
     expect(finished).toEqual(['completed']);
     expect(typeof a.timeCompleted).toBe('string');
+  });
+
+  test('FINISH_LATER keeps an action pending where functions have lost their length (a stripped Moddable build)', () => {
+    const calls: (() => void)[] = [];
+    class Stripped extends Action {
+      constructor(thing: Thing, input: unknown) { super(newActionId(), thing, 'stripped', input); }
+      // `...args` has length 0, as every function has on a build that strips function metadata.
+      override performAction(...args: [() => void]): typeof FINISH_LATER { calls.push(args[0]); return FINISH_LATER; }
+    }
+    expect(Stripped.prototype.performAction.length).toBe(0);
+    const thing = lampThing();
+    thing.addAvailableAction('stripped', {}, Stripped);
+    const a = thing.performAction('stripped')!;
+    a.start();
+    expect(a.status).toBe('pending');
+    calls[0]();
+    expect(a.status).toBe('completed');
   });
 
   test('an action that throws is failed, with the reason, and does not throw out of start', () => {
