@@ -61,7 +61,10 @@ export class SimI2C {
     this.target = options.target;
   }
 
-  /** Read `length` bytes into a new ArrayBuffer, or fill `buffer` and return it. */
+  /**
+   * Read `length` bytes into a new ArrayBuffer, or fill `buffer` and return the
+   * number of bytes read (ECMA-419 §9 `read`, Annex A IO Class Pattern read: "Return n").
+   */
   read(lengthOrBuffer: number | ArrayBufferLike | ArrayBufferView, stop = true): any {
     const bus = this.open();
     if (typeof lengthOrBuffer === 'number') {
@@ -70,8 +73,9 @@ export class SimI2C {
       bus.read(this.address, new Uint8Array(result), stop);
       return result;
     }
-    bus.read(this.address, bytesOf(lengthOrBuffer, this.#name), stop);
-    return lengthOrBuffer;
+    const bytes = bytesOf(lengthOrBuffer, this.#name);
+    bus.read(this.address, bytes, stop);
+    return bytes.length;
   }
 
   /** Write `buffer`. Returns 1 when a zero-length write (a probe) was not acknowledged, else undefined. */
@@ -85,7 +89,10 @@ export class SimI2C {
   writeRead(buffer: ArrayBufferLike | ArrayBufferView, lengthOrBuffer: number | ArrayBufferLike | ArrayBufferView): any {
     const bus = this.open();
     bus.write(this.address, bytesOf(buffer, this.#name), false);
-    return this.read(lengthOrBuffer, true);
+    // Annex A I2C writeRead returns the buffer it read into (unlike read(buffer), which returns a count).
+    if (typeof lengthOrBuffer === 'number') return this.read(lengthOrBuffer, true);
+    this.read(lengthOrBuffer, true);
+    return lengthOrBuffer;
   }
 
   close(): void {

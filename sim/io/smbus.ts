@@ -41,7 +41,7 @@ export class SimSMBus extends SimI2C {
     return bigEndian ? (w[0] << 8) | w[1] : (w[1] << 8) | w[0];
   }
 
-  /** Read `length` bytes from `register` into a new ArrayBuffer, or fill `buffer` and return it. */
+  /** Read `length` bytes from `register` into a new ArrayBuffer, or fill `buffer` and return the byte count (ECMA-419 §10 SMBus readBuffer follows §9 read). */
   readBuffer(register: number, lengthOrBuffer: number | ArrayBufferLike | ArrayBufferView): any {
     this.#select(register);
     return this.read(lengthOrBuffer);

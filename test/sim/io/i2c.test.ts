@@ -21,12 +21,13 @@ describe('I2C (ECMA-419 embedded:io/i2c) on the simulated bus', () => {
     expect([...new Uint8Array(bytes)]).toEqual([0x50, 0x00]); // 80 °C power-on value
   });
 
-  test('read(buffer) fills the caller\'s buffer (typed array, DataView or ArrayBuffer) and returns it', () => {
+  // ECMA-419 §9 IO Class Pattern `read` (and Annex A): with a Byte Buffer, the result is the number of bytes read.
+  test('ECMA-419 §9 read: read(buffer) fills the caller\'s buffer (typed array, DataView or ArrayBuffer) and returns the byte count', () => {
     const { device, options } = setup();
     const i2c = new device.io.I2C({ ...options, address: 0x53 });
     i2c.write(Uint8Array.of(0x00)); // ADXL345 DEVID
     const buf = new Uint8Array(1);
-    expect(i2c.read(buf)).toBe(buf);
+    expect(i2c.read(buf)).toBe(1);
     expect(buf[0]).toBe(0xe5);
     i2c.write(Uint8Array.of(0x00));
     const ab = new ArrayBuffer(1);
@@ -34,8 +35,18 @@ describe('I2C (ECMA-419 embedded:io/i2c) on the simulated bus', () => {
     expect(new Uint8Array(ab)[0]).toBe(0xe5);
     i2c.write(Uint8Array.of(0x00));
     const view = new DataView(new ArrayBuffer(3), 1, 1);
-    i2c.read(view);
+    expect(i2c.read(view)).toBe(1);
+    i2c.write(Uint8Array.of(0x00));
+    expect(i2c.read(new Uint8Array(4))).toBe(4);
     expect(view.getUint8(0)).toBe(0xe5);
+  });
+
+  test('ECMA-419 Annex A writeRead: with a buffer it returns that buffer, filled', () => {
+    const { device, options } = setup();
+    const i2c = new device.io.I2C({ ...options, address: 0x53 });
+    const into = new Uint8Array(1);
+    expect(i2c.writeRead(Uint8Array.of(0x00), into)).toBe(into);
+    expect(into[0]).toBe(0xe5);
   });
 
   test('writeRead is a write and a read with a repeated start between them', () => {
