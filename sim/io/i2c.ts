@@ -46,7 +46,8 @@ export class SimI2C {
       throw new RangeError(`${name}: invalid address ${String(address)}`);
     }
     if (options.hz === undefined) throw new RangeError(`${name}: hz required`);
-    if (typeof options.hz !== 'number' || !(options.hz > 0) || options.hz > 20_000_000) throw new RangeError(`${name}: invalid hz ${String(options.hz)}`);
+    // Annex A I2C constructor options: hz is a positive integer.
+    if (typeof options.hz !== 'number' || !Number.isInteger(options.hz) || !(options.hz > 0) || options.hz > 20_000_000) throw new RangeError(`${name}: invalid hz ${String(options.hz)}`);
     if (options.format !== undefined) checkFormat(options.format, 'buffer', name);
     const bus = board.busOn(data, clock);
     if (!bus) throw new RangeError(`${name}: no I2C bus on data ${data} / clock ${clock}`);

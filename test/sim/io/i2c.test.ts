@@ -85,6 +85,8 @@ describe('I2C (ECMA-419 embedded:io/i2c) on the simulated bus', () => {
     expect(() => new I2C({ ...options, data: undefined, address: 0x48 } as never)).toThrow(/data required/);
     expect(() => new I2C({ ...options, address: 128 })).toThrow(/invalid address/);
     expect(() => new I2C({ ...options, address: 0x48, hz: 0 })).toThrow(/invalid hz/);
+    // ECMA-419 Annex A, I2C constructor options: hz is a positive integer
+    expect(() => new I2C({ ...options, address: 0x48, hz: 100_000.5 })).toThrow(/invalid hz/);
     expect(() => new I2C({ ...options, address: 0x48, data: 1, clock: 3 })).toThrow(/no I2C bus/);
     const first = new I2C({ ...options, address: 0x48 });
     expect(() => new I2C({ ...options, address: 0x48 })).toThrow(/duplicate address/);
