@@ -27,7 +27,7 @@ import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
-  WotRequestHandler, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
+  WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
   type WotSocketSession,
 } from '../../runtime/wot/request-handler';
 import type { HistoryLimits } from '../../runtime/wot/thing';
@@ -366,16 +366,7 @@ export class WebThingServer {
   constructor(things: ThingContainer, opts?: ModdableWebThingServerOptions) {
     this.things = things;
     this.opts = opts ?? {};
-    this.handler = new WotRequestHandler(things, {
-      basePath: this.opts.basePath,
-      auth: this.opts.auth,
-      historyLimits: this.opts.historyLimits,
-      additionalRoutes: this.opts.additionalRoutes,
-      middlewares: this.opts.middlewares,
-      maxBodyBytes: this.opts.maxBodyBytes,
-      htmlPage: this.opts.htmlPage,
-      hosts: this.opts.allowedHosts,
-    });
+    this.handler = new WotRequestHandler(things, handlerOptionsFrom(this.opts, this.opts.allowedHosts));
     // No listener of its own (port null): connections come from `attachWebSocket`.
     this.ws = new WebSocketServer({ port: null } as unknown as { port: number }) as WsServer;
     const server = this;

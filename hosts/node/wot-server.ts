@@ -19,7 +19,7 @@ import { setActionQueue } from '../../runtime/wot/action-queue';
 import type { ThingContainer } from '../../runtime/wot/containers';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
-  WotRequestHandler, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
+  WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
 } from '../../runtime/wot/request-handler';
 import type { HistoryLimits } from '../../runtime/wot/thing';
 import { WotMdnsAdvertiser } from './wot-mdns';
@@ -91,16 +91,7 @@ export class WebThingServer {
   constructor(things: ThingContainer, opts?: WebThingServerOptions) {
     this.things = things;
     this.opts = opts ?? {};
-    this.handler = new WotRequestHandler(things, {
-      basePath: this.opts.basePath,
-      auth: this.opts.auth,
-      historyLimits: this.opts.historyLimits,
-      additionalRoutes: this.opts.additionalRoutes,
-      middlewares: this.opts.middlewares,
-      maxBodyBytes: this.opts.maxBodyBytes,
-      htmlPage: this.opts.htmlPage,
-      hosts: this.opts.disableHostValidation ? undefined : [],
-    });
+    this.handler = new WotRequestHandler(things, handlerOptionsFrom(this.opts, this.opts.disableHostValidation ? undefined : []));
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     this.http = this.opts.tls !== undefined ? createTlsServer(this.opts.tls, onRequest) : createServer(onRequest);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));

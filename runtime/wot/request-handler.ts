@@ -81,6 +81,23 @@ export interface WotHandlerOptions {
   htmlPage?: boolean;
 }
 
+/**
+ * The handler options a host server passes through unchanged from its own
+ * options (which use the same names); the host decides `hosts` itself.
+ */
+export function handlerOptionsFrom(opts: Omit<WotHandlerOptions, 'hosts'>, hosts: string[] | undefined): WotHandlerOptions {
+  return {
+    basePath: opts.basePath,
+    auth: opts.auth,
+    historyLimits: opts.historyLimits,
+    additionalRoutes: opts.additionalRoutes,
+    middlewares: opts.middlewares,
+    maxBodyBytes: opts.maxBodyBytes,
+    htmlPage: opts.htmlPage,
+    hosts,
+  };
+}
+
 const CORS_HEADERS: { [name: string]: string } = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Origin, X-Requested-With, Content-Type, Accept, Authorization',
