@@ -8,3 +8,4 @@ export * from './filters/index';
 export * from './wot/index';
 export * from './sensors/index';
 export * from './mqtt/index';
+export * from './outbound/index';
