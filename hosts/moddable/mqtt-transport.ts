@@ -166,5 +166,5 @@ export const moddableMqttNetwork: MqttNetwork = {
   },
   now: monotonicNow,
   // An ESP32 has ~100-200 KB of heap for everything: a 1 MiB packet limit would let one retained message exhaust it.
-  limits: { maxPacketSize: 16 * 1024, maxBufferedBytes: 8 * 1024 },
+  limits: { maxPacketSize: 16 * 1024, maxBufferedBytes: 8 * 1024, maxQueuedBytes: 16 * 1024 },
 };

@@ -51,5 +51,5 @@ export const nodeMqttNetwork: MqttNetwork = {
     clearTimeout(handle as NodeJS.Timeout);
   },
   now: () => performance.now(),
-  limits: { maxPacketSize: 1_048_576, maxBufferedBytes: 64 * 1024 },
+  limits: { maxPacketSize: 1_048_576, maxBufferedBytes: 64 * 1024, maxQueuedBytes: 1_048_576 },
 };

@@ -84,6 +84,8 @@ export interface MqttClientOptions {
   reconnect?: { minMs?: number; maxMs?: number; stableMs?: number } | false;
   /** Messages kept while offline. Default 100. */
   queueLimit?: number;
+  /** Bytes of topics and payloads kept while offline. Default: the host's, else 1 MiB (a board: 16 KiB). */
+  queueMaxBytes?: number;
   /** Who is dropped when the queue is full: 'oldest' (default) or 'newest'. */
   dropPolicy?: DropPolicy;
   /** QoS 1 messages awaiting PUBACK at once, 1 to 65535. Default 32. */
@@ -121,6 +123,7 @@ export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget';
 
 const DEFAULT_MAX_PACKET_SIZE = 1_048_576;
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
 /** MQTT never closes a connection for being slow to read: keep-alive judges whether the broker is alive. */
 const NEVER_CLOSE = 0x7fffffff;
 
@@ -201,7 +204,8 @@ export class MqttClient {
     this.port = opts.port ?? 1883;
     this.keepalive = opts.keepalive ?? 60;
     this.clientId = opts.clientId ?? `thingflow-${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
-    this.queue = new OutgoingQueue(opts.queueLimit ?? 100, opts.dropPolicy ?? 'oldest');
+    this.queue = new OutgoingQueue(opts.queueLimit ?? 100, opts.dropPolicy ?? 'oldest',
+      opts.queueMaxBytes ?? this.network.limits?.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES);
     const maxInflight = opts.maxInflight ?? 32;
     // 0 would stall every QoS 1 message for ever; 65535 is every packet identifier there is.
     if (!(Number.isInteger(maxInflight) && maxInflight >= 1 && maxInflight <= 65535)) {
@@ -244,6 +248,11 @@ export class MqttClient {
   /** Messages waiting in the offline queue. */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Bytes (topics and payloads) waiting in the offline queue. */
+  get queuedBytes(): number {
+    return this.queue.bytes;
   }
 
   /** SUBSCRIBE packets sent and not yet acknowledged (SUBACK). */
@@ -315,7 +324,9 @@ export class MqttClient {
       this.send(m);
       return;
     }
-    const dropped = this.queue.push(m);
+    const q = this.queue;
+    for (let old = q.evictFor(m); old !== undefined; old = q.evictFor(m)) this.drop(old, 'queue-full');
+    const dropped = q.push(m);
     if (dropped) this.drop(dropped, 'queue-full');
   }
 

@@ -35,6 +35,8 @@ export interface MqttNetworkLimits {
   maxPacketSize?: number;
   /** Bytes a connection may hold unsent before QoS 0 publishes are dropped (Node 64 KiB, a board 8 KiB). */
   maxBufferedBytes?: number;
+  /** Bytes of topics and payloads the offline queue may hold (Node 1 MiB, a board 16 KiB). */
+  maxQueuedBytes?: number;
 }
 
 export type TimerHandle = unknown;

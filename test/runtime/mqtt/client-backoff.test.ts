@@ -123,3 +123,15 @@ test('a topic with a lone surrogate is refused (it has no UTF-8 form), not publi
   c.publish('a/\ud83d\ude00', 'x'); // a proper pair (U+1F600) is fine
   expect(c.queued).toBe(1);
 });
+
+test('the offline queue is bounded in bytes too: the oldest messages go, counted and reported', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, queueLimit: 100, queueMaxBytes: 3000 });
+  const dropped: [number, string][] = [];
+  c.on('dropped', (m: { payload: Uint8Array }, reason: string) => dropped.push([m.payload[0], reason]));
+  for (let i = 1; i <= 5; i++) c.publish('t', new Uint8Array(999).fill(i), { qos: 1 }); // 1,000 bytes each with the topic
+  expect(c.queued).toBe(3);
+  expect(c.queuedBytes).toBe(3000);
+  expect(dropped).toEqual([[1, 'queue-full'], [2, 'queue-full']]);
+  expect(c.stats.dropped).toBe(2);
+});
