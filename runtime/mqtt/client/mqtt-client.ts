@@ -183,6 +183,9 @@ export class MqttClient {
   private readonly unsynced = new Set<string>();
   private readonly monitor: KeepAliveMonitor | undefined;
   private readonly budget: OutboundBudget;
+  /** `budget.maxBufferedBytes`, and whether the last admit held back, as plain fields for the publish path. */
+  private readonly maxBuffered: number;
+  private holdingBack = false;
   private readonly connectTimeoutMs: number;
   private decoder: PacketDecoder | undefined;
   private connection: Connection | undefined;
@@ -227,6 +230,7 @@ export class MqttClient {
       maxBufferedBytes: opts.maxBufferedBytes ?? limits?.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       closeAfterMs: NEVER_CLOSE,
     });
+    this.maxBuffered = this.budget.maxBufferedBytes;
     this.attemptTimer = new JobTimer(this.network, () => this.attemptTimedOut());
     this.keepAliveTimer = new JobTimer(this.network, () => this.keepAliveCheck());
     this.backoffTimer = new JobTimer(this.network, () => this.retry());
@@ -618,7 +622,12 @@ export class MqttClient {
   private overBudget(): boolean {
     const t = this.connection?.transport;
     if (t === undefined || t.bufferedBytes === undefined) return false;
-    return this.budget.admit(t.bufferedBytes(), this.network.now()) !== OUTBOUND_SEND;
+    const buffered = t.bufferedBytes();
+    // Under budget and not coming back from over it: what admit() would answer, without reading the clock
+    // (a plain field, not the budget's getter: this runs for every QoS 0 publish on a board).
+    if (buffered <= this.maxBuffered && !this.holdingBack) return false;
+    this.holdingBack = this.budget.admit(buffered, this.network.now()) !== OUTBOUND_SEND;
+    return this.holdingBack;
   }
 
   /** Count and report a QoS 0 publish held back by the budget; the message object is built only for a listener. */
