@@ -11,6 +11,8 @@ import * as mqttPacket from 'mqtt-packet';
 import { nodeMqttNetwork } from '../../../../hosts/node/mqtt-tcp';
 import { MqttClient, type MqttClientOptions } from '../../../../runtime/mqtt/client/mqtt-client';
 import { MqttPacketTooLarge, MqttProtocolError } from '../../../../runtime/mqtt/errors';
+import { MqttReader } from '../../../../runtime/mqtt/mqtt-reader';
+import { setErrorReporter } from '../../../../runtime/core/report-error';
 import { availableBrokers, startBroker, type TestBroker } from '../../../support/brokers';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -32,6 +34,7 @@ function client(port: number, opts: Partial<MqttClientOptions> = {}): MqttClient
 }
 const servers: Server[] = [];
 afterEach(async () => {
+  setErrorReporter(undefined);
   while (clients.length) clients.pop()!.end();
   while (servers.length) await new Promise((r) => servers.pop()!.close(r));
 });
@@ -132,13 +135,18 @@ describe.each(availableBrokers())('broker %s', (name) => {
     const got: string[] = [];
     c.on('error', (e: Error) => errors.push(e));
     c.on('message', (t: string, payload: Uint8Array) => got.push(`${t}=${payload.length}`));
-    c.subscribe(`hard/poison/#`, { qos: 1 });
+    const reader = new MqttReader(c, 'hard/poison/#', { qos: 1, decode: (payload) => payload.length });
+    const readerGot: number[] = [];
+    reader.connect({ onNext: (n: number) => readerGot.push(n), onCompleted() {}, onError() {} });
+    const reported: string[] = [];
+    setErrorReporter((message) => reported.push(message));
     c.connect();
     await waitFor('the oversize report', () => errors.length > 0);
     await peer.publishAsync(topic, 'small', { qos: 1 });
     await waitFor('the next message on that topic', () => got.length > 0);
     await sleep(1000);
     const delivered = got.slice();
+    const deliveredToReader = readerGot.slice();
     await peer.publishAsync(topic, '', { qos: 1, retain: true }); // clear the retained message
     await peer.endAsync();
     expect(errors).toHaveLength(1);
@@ -149,6 +157,9 @@ describe.each(availableBrokers())('broker %s', (name) => {
     expect(delivered).toEqual([`${topic}=5`]);
     expect(c.stats.connects).toBe(1);
     expect(c.stats.oversize).toBe(1);
+    expect(reader.oversize).toBe(1);
+    expect(reported).toEqual([`thingflow: MqttReader(hard/poison/#) missed a message on '${topic}':`]);
+    expect(deliveredToReader).toEqual([5]);
     expect(c.connected).toBe(true);
   });
 });
