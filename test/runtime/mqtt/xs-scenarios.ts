@@ -309,4 +309,32 @@ export const scenarios: ScenarioTable = {
     out(`connected ${c.connected} connections ${net.connections()}`);
     c.end();
   },
+
+  'decode: packet identifier 0 refused; an oversize PUBLISH skipped with its topic; memory grows with the bytes'(tf, out) {
+    for (const h of ['3206000174000078', '40020000', 'b0020000', '9003000001']) {
+      out(`input ${h}`);
+      decodeAll(tf, out, h, 64);
+    }
+    const big = tf.encode({ cmd: 'publish', topic: 'big/t', payload: new Uint8Array(3000), qos: 1, messageId: 9 });
+    const after = tf.encode({ cmd: 'publish', topic: 'big/t', payload: 'ok', qos: 0 });
+    const stream = new Uint8Array(big.length + after.length);
+    stream.set(big, 0);
+    stream.set(after, big.length);
+    for (const chunk of [1, 100, 4096]) {
+      const d = new tf.PacketDecoder({
+        onPacket: (p: any) => out(`packet ${p.cmd} ${p.topic} ${p.payload.length}B`),
+        onProtocolError: (e) => out(`error ${e.message}`),
+        onOversizePublish: (topic, size, qos, id) => out(`oversize ${topic} ${size}B q${qos} id${id}`),
+      }, { maxPacketSize: 1024 });
+      let peak = 0;
+      for (let i = 0; i < stream.length; i += chunk) {
+        d.push(stream.slice(i, i + chunk));
+        if (d.capacity > peak) peak = d.capacity;
+      }
+      out(`chunks of ${chunk}: peak capacity ${peak}`);
+    }
+    const header = new tf.PacketDecoder({ onPacket: () => {}, onProtocolError: (e) => out(`error ${e.message}`) }, { maxPacketSize: 2_000_000 });
+    header.push(tf.encode({ cmd: 'publish', topic: 't', payload: new Uint8Array(1_000_000), qos: 0 }).slice(0, 5));
+    out(`5 bytes of a 1,000,006-byte packet: capacity ${header.capacity}`);
+  },
 };

@@ -54,3 +54,13 @@ test('with a kept session, subscribe and unsubscribe made offline reach the brok
   expect(lines.filter((l) => l.includes('subscribe keep'))).toEqual([]); // 'keep' was acknowledged: not sent again
   expect(lines).toContain('connected true connections 2');
 });
+
+// Issue 11 item 13, issue 16 items 6 and 7, on both engines.
+test('decoder: packet identifier 0 refused, an oversize PUBLISH skipped with its topic, memory grows with the bytes', () => {
+  const lines = runOnNode(scenarios, names[7]);
+  expect(lines.filter((l) => l.includes('packet identifier 0'))).toHaveLength(4);
+  expect(lines.filter((l) => l === 'oversize big/t 3012B q1 id9')).toHaveLength(3);
+  expect(lines.filter((l) => l === 'packet publish big/t 2B')).toHaveLength(3);
+  expect(lines).toContain('5 bytes of a 1,000,006-byte packet: capacity 256');
+  for (const l of lines.filter((x) => x.startsWith('chunks of'))) expect(Number(l.split(' ').pop())).toBeLessThanOrEqual(8192);
+});
