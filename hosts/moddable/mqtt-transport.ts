@@ -3,7 +3,10 @@
  * `embedded:io/socket/tcp`, timers through `Timer`, time through `Time.ticks`.
  *
  * ECMA-419 sockets accept only as many bytes as `onWritable` last announced,
- * so writes beyond that wait in a queue and go out as space is reported.
+ * so writes beyond that wait in a queue and go out as space is reported; the
+ * queue's size is `bufferedBytes()`, which the client holds QoS 0 publishes to.
+ * `close()` reports `onClose` synchronously (the client detaches first, so an
+ * abort's reason is kept).
  * Moddable's ECMA-419 TCP (lwip and lin) takes an IPv4 `address` only, so a
  * host name is first resolved with `Net.resolve` (module `net`).
  */
@@ -38,6 +41,8 @@ class Ecma419TcpTransport implements Transport {
   /** Writes waiting for space, oldest first; `queuedOffset` is how much of the first is already sent. */
   private readonly queue: Uint8Array[] = [];
   private queuedOffset = 0;
+  /** Bytes in `queue` not yet given to the socket: what the client's byte budget reads. */
+  private queuedBytes = 0;
 
   constructor(private readonly host: string, private readonly port: number, private readonly handler: TransportHandler) {
     if (isIpv4(host)) {
@@ -68,7 +73,12 @@ class Ecma419TcpTransport implements Transport {
   write(bytes: Uint8Array): void {
     if (this.closed) return;
     this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
     this.flush();
+  }
+
+  bufferedBytes(): number {
+    return this.queuedBytes;
   }
 
   close(): void {
@@ -103,6 +113,7 @@ class Ecma419TcpTransport implements Transport {
       const n = left < this.writable ? left : this.writable;
       socket.write(head.subarray(this.queuedOffset, this.queuedOffset + n));
       this.writable -= n;
+      this.queuedBytes -= n;
       if (n === left) {
         this.queue.shift();
         this.queuedOffset = 0;
@@ -118,6 +129,7 @@ class Ecma419TcpTransport implements Transport {
     const socket = this.socket;
     this.socket = undefined;
     this.queue.length = 0;
+    this.queuedBytes = 0;
     try {
       socket?.close();
     } catch {
@@ -153,4 +165,6 @@ export const moddableMqttNetwork: MqttNetwork = {
     Timer.clear(handle as Timer);
   },
   now: monotonicNow,
+  // An ESP32 has ~100-200 KB of heap for everything: a 1 MiB packet limit would let one retained message exhaust it.
+  limits: { maxPacketSize: 16 * 1024, maxBufferedBytes: 8 * 1024, maxQueuedBytes: 16 * 1024 },
 };

@@ -26,6 +26,11 @@ class TcpTransport implements Transport {
     if (!this.closed) this.socket.write(bytes);
   }
 
+  /** What Node holds for the socket beyond what the kernel took: grows when the broker stops reading. */
+  bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   /** Flush what was written, then close; a peer that does not answer is cut off after a second. */
   close(): void {
     if (this.closed) return;
@@ -46,4 +51,5 @@ export const nodeMqttNetwork: MqttNetwork = {
     clearTimeout(handle as NodeJS.Timeout);
   },
   now: () => performance.now(),
+  limits: { maxPacketSize: 1_048_576, maxBufferedBytes: 64 * 1024, maxQueuedBytes: 1_048_576 },
 };

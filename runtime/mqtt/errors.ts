@@ -21,3 +21,14 @@ export class MqttConnectionRefused extends Error {
     this.name = 'MqttConnectionRefused';
   }
 }
+
+/**
+ * The broker sent a PUBLISH larger than the client's `maxPacketSize`: it was
+ * acknowledged and skipped (not delivered), and the connection stays up.
+ */
+export class MqttPacketTooLarge extends Error {
+  constructor(readonly topic: string, readonly size: number, readonly limit: number) {
+    super(`a message of ${size} bytes on '${topic}' exceeds maxPacketSize (${limit}): skipped`);
+    this.name = 'MqttPacketTooLarge';
+  }
+}

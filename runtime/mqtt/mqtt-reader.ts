@@ -10,11 +10,14 @@
  * given. A payload that fails to decode is reported and counted
  * (`decodeErrors`) and the stream goes on: one bad message must not end it.
  * `close()` completes the stream and unsubscribes once no other reader on
- * the same client uses the filter.
+ * the same client uses the filter. A message on the filter larger than the
+ * client's `maxPacketSize` is skipped by the client (never a redial loop);
+ * the reader reports it with its topic and counts it (`oversize`).
  */
 import { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import type { MqttClient } from './client/mqtt-client';
+import type { MqttPacketTooLarge } from './errors';
 import { decodeEventJson } from './event-json';
 import { topicMatches } from './topic-filter';
 
@@ -25,6 +28,8 @@ export interface MqttReaderOptions<T> {
 
 export class MqttReader<T> extends OutputThing<T> {
   decodeErrors = 0;
+  /** Messages on this filter skipped for being over the client's `maxPacketSize`. */
+  oversize = 0;
   private readonly decode: (payload: Uint8Array, topic: string) => T;
   private readonly onMessage = (topic: string, payload: Uint8Array): void => {
     if (!topicMatches(this.topicFilter, topic)) return;
@@ -38,6 +43,13 @@ export class MqttReader<T> extends OutputThing<T> {
     }
     this.dispatchNext(value);
   };
+  private readonly onClientError = (e: unknown): void => {
+    const tooLarge = e as MqttPacketTooLarge;
+    if (tooLarge === null || typeof tooLarge !== 'object' || tooLarge.name !== 'MqttPacketTooLarge') return;
+    if (!topicMatches(this.topicFilter, tooLarge.topic)) return;
+    this.oversize++;
+    reportError(`thingflow: MqttReader(${this.topicFilter}) missed a message on '${tooLarge.topic}':`, e);
+  };
 
   constructor(readonly client: MqttClient, readonly topicFilter: string, opts?: MqttReaderOptions<T>) {
     super();
@@ -45,12 +57,14 @@ export class MqttReader<T> extends OutputThing<T> {
     client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
     client.addFilterUser(topicFilter);
     client.on('message', this.onMessage);
+    client.on('error', this.onClientError);
   }
 
   /** Stop listening, unsubscribe, and complete the stream. */
   close(): void {
     if (this.closed) return;
     this.client.off('message', this.onMessage);
+    this.client.off('error', this.onClientError);
     if (this.client.removeFilterUser(this.topicFilter)) this.client.unsubscribe(this.topicFilter);
     this.dispatchCompleted();
   }

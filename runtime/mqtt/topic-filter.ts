@@ -34,12 +34,23 @@ export function topicMatches(filter: string, topic: string): boolean {
   return t === tl;
 }
 
+/**
+ * A lone surrogate at `i` in `s` (a UTF-16 half without its pair): it has no UTF-8 form, so MQTT
+ * cannot carry it (§1.5.3); sending it as U+FFFD would publish to another topic than the one named.
+ */
+function isLoneSurrogate(s: string, i: number, c: number): boolean {
+  if (c < 0xd800 || c > 0xdfff) return false;
+  if (c >= 0xdc00) return i === 0 || (s.charCodeAt(i - 1) & 0xfc00) !== 0xd800;
+  return i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00;
+}
+
 /** Why `filter` is not a valid topic filter, or `undefined` when it is (§4.7.1). */
 export function topicFilterProblem(filter: string): string | undefined {
   if (typeof filter !== 'string' || filter.length === 0) return 'a topic filter must be a non-empty string';
   for (let i = 0; i < filter.length; i++) {
     const c = filter.charCodeAt(i);
     if (c === 0) return 'a topic filter must not contain U+0000';
+    if (isLoneSurrogate(filter, i, c)) return `a topic filter must not contain a lone surrogate (U+${c.toString(16).toUpperCase()} at index ${i}): it has no UTF-8 form`;
     if (c === 0x23 && (i !== filter.length - 1 || (i > 0 && filter.charCodeAt(i - 1) !== 0x2f))) {
       return `'#' must be the last character and a whole level in '${filter}'`;
     }
@@ -57,6 +68,7 @@ export function topicNameProblem(topic: string): string | undefined {
     const c = topic.charCodeAt(i);
     if (c === 0x23 || c === 0x2b) return `a topic name must not contain wildcards: '${topic}'`;
     if (c === 0) return 'a topic name must not contain U+0000';
+    if (isLoneSurrogate(topic, i, c)) return `a topic name must not contain a lone surrogate (U+${c.toString(16).toUpperCase()} at index ${i}): it has no UTF-8 form`;
   }
   return undefined;
 }

@@ -14,11 +14,22 @@
  * - QoS 0 and 1 both ways (QoS 2 messages from the broker are acknowledged
  *   and delivered, possibly twice). QoS 1 messages stay in flight until
  *   PUBACK and are resent with DUP, in their order, after a reconnect.
- * - Reconnects with exponential back-off and jitter; resubscribes when the
- *   broker kept no session. While offline (or while the in-flight window is
- *   full) publishes wait in a bounded queue; what the drop policy pushes out
- *   is counted and reported as a 'dropped' event.
+ * - Reconnects with exponential back-off and jitter; the back-off keeps
+ *   growing until a connection has stayed up for `reconnect.stableMs`, so a
+ *   broker that accepts and then drops the client is not redialled in a storm.
+ *   Resubscribes when the broker kept no session; with a kept session, sends
+ *   only the subscribe/unsubscribe changes made while offline.
+ * - `connectTimeoutMs` bounds a whole attempt: DNS, TCP connect and CONNACK.
+ * - While offline (or while the in-flight window is full) publishes wait in a
+ *   bounded queue; what the drop policy pushes out is counted and reported as
+ *   a 'dropped' event. While the transport holds more than `maxBufferedBytes`
+ *   unsent (a broker that stops reading), QoS 0 publishes are dropped and
+ *   counted (`stats.overBudget`); QoS 1 is bounded by the in-flight window and
+ *   the queue.
  * - A broker that goes silent is noticed within 1.5 × keep-alive.
+ * - A PUBLISH over `maxPacketSize` is reported ('error', `MqttPacketTooLarge`
+ *   naming its topic), acknowledged, and skipped as its bytes arrive: a
+ *   poisoned retained message cannot make the client redial for ever.
  * - Malformed bytes from the broker close the connection with a
  *   `MqttProtocolError` ('error' event) and the client reconnects; nothing
  *   throws out of the host's data callback.
@@ -28,17 +39,21 @@
  *
  * Events: 'connect' (connack), 'close' (error?), 'reconnect' (attempt, delayMs),
  * 'message' (topic, payload: Uint8Array, packet), 'error' (error),
- * 'dropped' (message, reason: 'queue-full' | 'ended').
+ * 'dropped' (message, reason: 'queue-full' | 'ended' | 'over-budget').
+ *
+ * Each job (attempt deadline, keep-alive, back-off) has its own timer (JobTimer).
  */
 import { encode, encodePublishFields } from '../codec/encode';
 import { PacketDecoder, type PacketHandler } from '../codec/decode';
-import { CONNACK_MESSAGES, type ConnackPacket, type Packet, type PublishPacket, type Subscription } from '../codec/packet';
+import { CONNACK_MESSAGES, type ConnackPacket, type Packet, type PublishPacket, type QoS, type Subscription } from '../codec/packet';
 import { utf8Bytes } from '../codec/utf8';
-import { MqttConnectionRefused, MqttProtocolError } from '../errors';
+import { MqttConnectionRefused, MqttPacketTooLarge, MqttProtocolError } from '../errors';
+import { OUTBOUND_SEND, OutboundBudget } from '../../outbound/outbound-budget';
 import { topicFilterProblem, topicNameProblem } from '../topic-filter';
 import { EventListeners } from './event-listeners';
 import { KEEPALIVE_DEAD, KEEPALIVE_PING, KeepAliveMonitor } from './keep-alive';
-import { defaultMqttNetwork, type MqttNetwork, type TimerHandle, type Transport, type TransportHandler } from './network';
+import { JobTimer } from './job-timer';
+import { defaultMqttNetwork, type MqttNetwork, type Transport, type TransportHandler } from './network';
 import { OutgoingQueue, type DropPolicy, type OutgoingMessage } from './outgoing-queue';
 
 export interface MqttWill {
@@ -61,18 +76,26 @@ export interface MqttClientOptions {
   username?: string;
   password?: string | Uint8Array;
   will?: MqttWill;
-  /** Back-off between attempts: doubles from `minMs` (default 500) up to `maxMs` (default 30000), with jitter. `false`: no reconnect. */
-  reconnect?: { minMs?: number; maxMs?: number } | false;
+  /**
+   * Back-off between attempts: doubles from `minMs` (default 500) up to `maxMs` (default 30000), with
+   * jitter, and starts again from `minMs` only after a connection stayed up `stableMs` (default 10000).
+   * `false`: no reconnect.
+   */
+  reconnect?: { minMs?: number; maxMs?: number; stableMs?: number } | false;
   /** Messages kept while offline. Default 100. */
   queueLimit?: number;
+  /** Bytes of topics and payloads kept while offline. Default: the host's, else 1 MiB (a board: 16 KiB). */
+  queueMaxBytes?: number;
   /** Who is dropped when the queue is full: 'oldest' (default) or 'newest'. */
   dropPolicy?: DropPolicy;
-  /** QoS 1 messages awaiting PUBACK at once. Default 32. */
+  /** QoS 1 messages awaiting PUBACK at once, 1 to 65535. Default 32. */
   maxInflight?: number;
-  /** Give up on a connection attempt without CONNACK after this long. Default 10000 ms. */
+  /** Give up on a connection attempt (DNS, TCP connect and CONNACK together) after this long. Default 10000 ms. */
   connectTimeoutMs?: number;
-  /** Largest packet accepted from the broker, bytes. Default 1 MiB. */
+  /** Largest packet accepted from the broker, bytes. Default: the host's (`network.limits`), else 1 MiB (a board: 16 KiB). */
   maxPacketSize?: number;
+  /** Bytes the transport may hold unsent before QoS 0 publishes are dropped. Default: the host's, else 64 KiB (a board: 8 KiB). */
+  maxBufferedBytes?: number;
   /** The host binding; default: the one the host registered (`net` on Node). */
   network?: MqttNetwork;
   /** A source of [0, 1) numbers for jitter and client ids. Default Math.random. */
@@ -90,14 +113,19 @@ export interface MqttClientStats {
   dropped: number;
   resent: number;
   connects: number;
+  /** QoS 0 publishes dropped because the transport held more than `maxBufferedBytes` (also in `dropped`). */
+  overBudget: number;
+  /** PUBLISHes from the broker over `maxPacketSize`, skipped (each also an 'error' event naming its topic). */
+  oversize: number;
 }
 
-// What the one timer is armed for.
-const TIMER_NONE = 0;
-const TIMER_CONNACK = 1;
-const TIMER_KEEPALIVE = 2;
-const TIMER_BACKOFF = 3;
-type TimerAction = typeof TIMER_NONE | typeof TIMER_CONNACK | typeof TIMER_KEEPALIVE | typeof TIMER_BACKOFF;
+export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget';
+
+const DEFAULT_MAX_PACKET_SIZE = 1_048_576;
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
+/** MQTT never closes a connection for being slow to read: keep-alive judges whether the broker is alive. */
+const NEVER_CLOSE = 0x7fffffff;
 
 /** Refusals that no retry can fix (CONNACK codes 1, 2, 4, 5). */
 function isPermanentRefusal(code: number): boolean {
@@ -124,6 +152,9 @@ class Connection implements TransportHandler, PacketHandler {
   onProtocolError(error: MqttProtocolError): void {
     if (this.live) this.client.handleProtocolError(error);
   }
+  onOversizePublish(topic: string, size: number, qos: QoS, messageId: number | undefined): void {
+    if (this.live) this.client.handleOversizePublish(topic, size, qos, messageId);
+  }
 }
 
 export class MqttClient {
@@ -131,7 +162,8 @@ export class MqttClient {
   readonly port: number;
   readonly clientId: string;
   readonly keepalive: number;
-  readonly stats: MqttClientStats = { published: 0, received: 0, dropped: 0, resent: 0, connects: 0 };
+  readonly stats: MqttClientStats = { published: 0, received: 0, dropped: 0, resent: 0, connects: 0, overBudget: 0, oversize: 0 };
+  readonly maxPacketSize: number;
   private readonly opts: MqttClientOptions;
   private readonly network: MqttNetwork;
   private readonly random: () => number;
@@ -145,13 +177,25 @@ export class MqttClient {
   private readonly topicCache = new Map<string, Uint8Array>();
   /** SUBSCRIBE message ids awaiting SUBACK, with their filters, to report refusals. */
   private readonly pendingSubacks = new Map<number, string[]>();
+  /** UNSUBSCRIBE message ids awaiting UNSUBACK, with their filters. */
+  private readonly pendingUnsubacks = new Map<number, string[]>();
+  /** Filters subscribed or unsubscribed without the broker's acknowledgement: sent again to a kept session. */
+  private readonly unsynced = new Set<string>();
   private readonly monitor: KeepAliveMonitor | undefined;
+  private readonly budget: OutboundBudget;
+  /** `budget.maxBufferedBytes`, and whether the last admit held back, as plain fields for the publish path. */
+  private readonly maxBuffered: number;
+  private holdingBack = false;
+  private readonly connectTimeoutMs: number;
   private decoder: PacketDecoder | undefined;
   private connection: Connection | undefined;
   private stateValue: MqttClientState = 'idle';
-  private timer: TimerHandle | undefined;
-  private timerAction: TimerAction = TIMER_NONE;
+  private readonly attemptTimer: JobTimer;
+  private readonly keepAliveTimer: JobTimer;
+  private readonly backoffTimer: JobTimer;
   private attempt = 0;
+  /** When the current connection got its CONNACK (`network.now()`), for the stable period. */
+  private connectedAt = 0;
   private nextMessageId = 1;
 
   constructor(opts: MqttClientOptions) {
@@ -163,8 +207,33 @@ export class MqttClient {
     this.port = opts.port ?? 1883;
     this.keepalive = opts.keepalive ?? 60;
     this.clientId = opts.clientId ?? `thingflow-${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
-    this.queue = new OutgoingQueue(opts.queueLimit ?? 100, opts.dropPolicy ?? 'oldest');
-    this.maxInflight = opts.maxInflight ?? 32;
+    this.queue = new OutgoingQueue(opts.queueLimit ?? 100, opts.dropPolicy ?? 'oldest',
+      opts.queueMaxBytes ?? this.network.limits?.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES);
+    const maxInflight = opts.maxInflight ?? 32;
+    // 0 would stall every QoS 1 message for ever; 65535 is every packet identifier there is.
+    if (!(Number.isInteger(maxInflight) && maxInflight >= 1 && maxInflight <= 65535)) {
+      throw new RangeError(`MqttClient: maxInflight must be an integer from 1 to 65535, got ${String(maxInflight)}`);
+    }
+    this.maxInflight = maxInflight;
+    const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    if (!(connectTimeoutMs > 0 && connectTimeoutMs <= 0x7fffffff)) {
+      throw new RangeError(`MqttClient: connectTimeoutMs must be between 1 and 2^31-1 ms, got ${String(connectTimeoutMs)}`);
+    }
+    this.connectTimeoutMs = connectTimeoutMs;
+    const limits = this.network.limits;
+    const maxPacketSize = opts.maxPacketSize ?? limits?.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE;
+    if (!(Number.isInteger(maxPacketSize) && maxPacketSize >= 64)) {
+      throw new RangeError(`MqttClient: maxPacketSize must be an integer >= 64 bytes, got ${String(maxPacketSize)}`);
+    }
+    this.maxPacketSize = maxPacketSize;
+    this.budget = new OutboundBudget({
+      maxBufferedBytes: opts.maxBufferedBytes ?? limits?.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      closeAfterMs: NEVER_CLOSE,
+    });
+    this.maxBuffered = this.budget.maxBufferedBytes;
+    this.attemptTimer = new JobTimer(this.network, () => this.attemptTimedOut());
+    this.keepAliveTimer = new JobTimer(this.network, () => this.keepAliveCheck());
+    this.backoffTimer = new JobTimer(this.network, () => this.retry());
     if (this.keepalive > 0) this.monitor = new KeepAliveMonitor(this.keepalive * 1000);
     if (opts.will) {
       const problem = topicNameProblem(opts.will.topic);
@@ -185,6 +254,11 @@ export class MqttClient {
     return this.queue.length;
   }
 
+  /** Bytes (topics and payloads) waiting in the offline queue. */
+  get queuedBytes(): number {
+    return this.queue.bytes;
+  }
+
   /** SUBSCRIBE packets sent and not yet acknowledged (SUBACK). */
   get awaitingSuback(): number {
     return this.pendingSubacks.size;
@@ -193,6 +267,17 @@ export class MqttClient {
   /** QoS 1 messages sent and not yet acknowledged. */
   get inflightCount(): number {
     return this.inflight.size;
+  }
+
+  /** Bytes the transport holds unsent (0 when offline or when the transport cannot tell). */
+  get bufferedBytes(): number {
+    const t = this.connection?.transport;
+    return t !== undefined && t.bufferedBytes !== undefined ? t.bufferedBytes() : 0;
+  }
+
+  /** The byte budget QoS 0 publishes are held to. */
+  get maxBufferedBytes(): number {
+    return this.budget.maxBufferedBytes;
   }
 
   on(ev: MqttClientEvent, fn: (...args: any[]) => void): void {
@@ -224,6 +309,10 @@ export class MqttClient {
     const retain = opts?.retain === true;
     // The common case on a board: connected, nothing waiting, QoS 0: straight to the wire, no message object.
     if (qos === 0 && this.stateValue === 'connected' && this.queue.length === 0) {
+      if (this.overBudget()) {
+        this.dropOverBudget(topic, topicBytes, payload, retain);
+        return;
+      }
       this.stats.published++;
       this.write(encodePublishFields(topicBytes, payload, 0, retain, false, undefined));
       return;
@@ -239,7 +328,9 @@ export class MqttClient {
       this.send(m);
       return;
     }
-    const dropped = this.queue.push(m);
+    const q = this.queue;
+    for (let old = q.evictFor(m); old !== undefined; old = q.evictFor(m)) this.drop(old, 'queue-full');
+    const dropped = q.push(m);
     if (dropped) this.drop(dropped, 'queue-full');
   }
 
@@ -248,7 +339,7 @@ export class MqttClient {
     let bytes = this.topicCache.get(topic);
     if (bytes === undefined) {
       const problem = topicNameProblem(topic);
-      if (problem) throw new TypeError(`MqttClient.publish: ${problem}`);
+      if (problem !== undefined) throw new TypeError(`MqttClient.publish: ${problem}`);
       bytes = utf8Bytes(topic);
       if (this.topicCache.size >= 64) this.topicCache.clear();
       this.topicCache.set(topic, bytes);
@@ -264,6 +355,7 @@ export class MqttClient {
     if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.subscribe: qos must be 0 or 1, got ${String(qos)}`);
     this.subscriptions.set(filter, qos);
     if (this.stateValue === 'connected') this.sendSubscribe([{ topic: filter, qos }]);
+    else this.unsynced.add(filter);
   }
 
   /**
@@ -285,11 +377,11 @@ export class MqttClient {
     return left <= 0;
   }
 
+  /** Unsubscribe now or, for a kept session, at the next connect. */
   unsubscribe(filter: string): void {
     if (!this.subscriptions.delete(filter)) return;
-    if (this.stateValue === 'connected') {
-      this.write(encode({ cmd: 'unsubscribe', messageId: this.allocateMessageId(), unsubscriptions: [filter] }));
-    }
+    if (this.stateValue === 'connected') this.sendUnsubscribe([filter]);
+    else this.unsynced.add(filter);
   }
 
   /**
@@ -301,7 +393,7 @@ export class MqttClient {
     if (this.stateValue === 'ended') return;
     const wasConnected = this.stateValue === 'connected';
     this.stateValue = 'ended';
-    this.clearTimer();
+    this.cancelTimers();
     if (wasConnected) {
       for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) this.send(m);
       this.write(encode({ cmd: 'disconnect' }));
@@ -323,7 +415,9 @@ export class MqttClient {
     this.stateValue = 'opening';
     const c = new Connection(this);
     this.connection = c;
-    this.decoder = new PacketDecoder(c, { maxPacketSize: this.opts.maxPacketSize ?? 1_048_576 });
+    this.decoder = new PacketDecoder(c, { maxPacketSize: this.maxPacketSize });
+    // The deadline covers the whole attempt: a DNS lookup or TCP connect that never answers included.
+    this.attemptTimer.arm(this.connectTimeoutMs);
     try {
       c.transport = this.network.open(this.host, this.port, c);
     } catch (e) {
@@ -340,7 +434,6 @@ export class MqttClient {
       keepalive: this.keepalive, username: o.username, password: o.password,
       will: o.will ? { topic: o.will.topic, payload: o.will.payload, qos: o.will.qos ?? 0, retain: o.will.retain === true } : undefined,
     }));
-    this.setTimer(o.connectTimeoutMs ?? 10_000, TIMER_CONNACK);
   }
 
   /** @internal */
@@ -358,6 +451,15 @@ export class MqttClient {
   handleProtocolError(error: MqttProtocolError): void {
     this.listeners.emit('error', error);
     this.abort(error);
+  }
+
+  /** @internal A PUBLISH over `maxPacketSize`: acknowledged (so it is not sent again), reported, skipped. */
+  handleOversizePublish(topic: string, size: number, qos: QoS, messageId: number | undefined): void {
+    if (this.monitor) this.monitor.received(this.network.now());
+    this.stats.oversize++;
+    if (qos === 1) this.write(encode({ cmd: 'puback', messageId: messageId! }));
+    else if (qos === 2) this.write(encode({ cmd: 'pubrec', messageId: messageId! }));
+    this.listeners.emit('error', new MqttPacketTooLarge(topic, size, this.maxPacketSize));
   }
 
   /** @internal */
@@ -379,10 +481,13 @@ export class MqttClient {
         }
         return;
       }
+      case 'unsuback':
+        this.pendingUnsubacks.delete(p.messageId);
+        return;
       case 'pubrel':
         this.write(encode({ cmd: 'pubcomp', messageId: p.messageId }));
         return;
-      case 'pingresp': case 'unsuback': case 'pubrec': case 'pubcomp':
+      case 'pingresp': case 'pubrec': case 'pubcomp':
         return;
       default:
         this.handleProtocolError(new MqttProtocolError(`a broker must not send ${p.cmd}`));
@@ -394,7 +499,7 @@ export class MqttClient {
       this.handleProtocolError(new MqttProtocolError('CONNACK outside the handshake'));
       return;
     }
-    this.clearTimer();
+    this.attemptTimer.cancel();
     if (p.returnCode !== 0) {
       const text = CONNACK_MESSAGES[p.returnCode] ?? `connection refused: code ${p.returnCode}`;
       const error = new MqttConnectionRefused(`${this.host}:${this.port}: ${text} (${p.returnCode})`, p.returnCode);
@@ -409,18 +514,15 @@ export class MqttClient {
       return;
     }
     this.stateValue = 'connected';
-    this.attempt = 0;
+    // The back-off is not reset here: only a connection that stays up `stableMs` resets it (connectionLost).
     this.stats.connects++;
     const now = this.network.now();
+    this.connectedAt = now;
     if (this.monitor) {
       this.monitor.start(now);
       this.armKeepAlive();
     }
-    if (!p.sessionPresent && this.subscriptions.size > 0) {
-      const subs: Subscription[] = [];
-      this.subscriptions.forEach((qos, topic) => subs.push({ topic, qos }));
-      this.sendSubscribe(subs);
-    }
+    this.syncSubscriptions(p.sessionPresent);
     // Unacknowledged QoS 1 messages first, in their order, flagged DUP (MQTT-4.4.0-1).
     this.inflight.forEach((bytes) => {
       bytes[0] |= 0x08;
@@ -438,12 +540,42 @@ export class MqttClient {
     this.listeners.emit('message', p.topic, p.payload, p);
   }
 
-  /** Give up on the current connection (it stays given up even if the transport never reports closing). */
+  /**
+   * Bring the broker's subscriptions in line with ours after CONNACK: everything when it kept no
+   * session; with a kept session, only what changed without its acknowledgement (MQTT 3.1.1 §3.2.2.2).
+   */
+  private syncSubscriptions(sessionPresent: boolean): void {
+    if (!sessionPresent) {
+      this.unsynced.clear();
+      if (this.subscriptions.size === 0) return;
+      const subs: Subscription[] = [];
+      this.subscriptions.forEach((qos, topic) => subs.push({ topic, qos }));
+      this.sendSubscribe(subs);
+      return;
+    }
+    if (this.unsynced.size === 0) return;
+    const subs: Subscription[] = [];
+    const unsubs: string[] = [];
+    this.unsynced.forEach((filter) => {
+      const qos = this.subscriptions.get(filter);
+      if (qos === undefined) unsubs.push(filter);
+      else subs.push({ topic: filter, qos });
+    });
+    this.unsynced.clear();
+    if (subs.length > 0) this.sendSubscribe(subs);
+    if (unsubs.length > 0) this.sendUnsubscribe(unsubs);
+  }
+
+  /**
+   * Give up on the current connection (it stays given up even if the transport never reports
+   * closing). The connection is detached before the transport is closed: a transport that closes
+   * synchronously (Moddable's) then cannot report `undefined` in place of `error`.
+   */
   private abort(error: unknown): void {
     const c = this.connection;
     if (!c) return;
-    c.transport?.close();
     this.connectionLost(error);
+    c.transport?.close();
   }
 
   /** @internal The current connection is gone: report, then back off and retry unless ended. */
@@ -452,8 +584,13 @@ export class MqttClient {
     if (!c) return;
     c.live = false;
     this.connection = undefined;
-    this.clearTimer();
+    this.cancelTimers();
+    // Subscription changes the broker never acknowledged are sent again to a kept session.
+    this.pendingSubacks.forEach(this.markUnsynced);
     this.pendingSubacks.clear();
+    this.pendingUnsubacks.forEach(this.markUnsynced);
+    this.pendingUnsubacks.clear();
+    const wasConnected = this.stateValue === 'connected';
     if (this.stateValue !== 'ended') this.stateValue = 'waiting';
     this.listeners.emit('close', error);
     if (this.stateValue === 'ended') return;
@@ -464,16 +601,44 @@ export class MqttClient {
     }
     const minMs = r?.minMs ?? 500;
     const maxMs = r?.maxMs ?? 30_000;
+    // A connection that did not stay up (a broker that accepts, then drops us) keeps the back-off growing.
+    if (wasConnected && this.network.now() - this.connectedAt >= (r?.stableMs ?? 10_000)) this.attempt = 0;
     let base = minMs * Math.pow(2, this.attempt);
     if (base > maxMs) base = maxMs;
     // "Equal jitter": between half and all of the back-off, so clients restarted together spread out.
     const delay = Math.round(base / 2 + this.random() * (base / 2));
     this.attempt++;
     this.listeners.emit('reconnect', this.attempt, delay);
-    this.setTimer(delay, TIMER_BACKOFF);
+    this.backoffTimer.arm(delay);
   }
 
+  private readonly markUnsynced = (filters: string[]): void => {
+    for (let i = 0; i < filters.length; i++) this.unsynced.add(filters[i]);
+  };
+
   // ---- sending ----
+
+  /** Is the transport holding more than the budget? (QoS 0 publishes are then dropped.) */
+  private overBudget(): boolean {
+    const t = this.connection?.transport;
+    if (t === undefined || t.bufferedBytes === undefined) return false;
+    const buffered = t.bufferedBytes();
+    // Under budget and not coming back from over it: what admit() would answer, without reading the clock
+    // (a plain field, not the budget's getter: this runs for every QoS 0 publish on a board).
+    if (buffered <= this.maxBuffered && !this.holdingBack) return false;
+    this.holdingBack = this.budget.admit(buffered, this.network.now()) !== OUTBOUND_SEND;
+    return this.holdingBack;
+  }
+
+  /** Count and report a QoS 0 publish held back by the budget; the message object is built only for a listener. */
+  private dropOverBudget(topic: string, topicBytes: Uint8Array, payload: string | Uint8Array, retain: boolean): void {
+    this.stats.overBudget++;
+    this.stats.dropped++;
+    if (this.listeners.has('dropped')) {
+      const m: OutgoingMessage = { topic, topicBytes, payload: typeof payload === 'string' ? utf8Bytes(payload) : payload, qos: 0, retain };
+      this.listeners.emit('dropped', m, 'over-budget');
+    }
+  }
 
   private write(bytes: Uint8Array): void {
     const c = this.connection;
@@ -483,11 +648,16 @@ export class MqttClient {
   }
 
   private send(m: OutgoingMessage): void {
-    this.stats.published++;
     if (m.qos === 0) {
+      if (this.overBudget()) {
+        this.dropOverBudget(m.topic, m.topicBytes, m.payload, m.retain);
+        return;
+      }
+      this.stats.published++;
       this.write(encodePublishFields(m.topicBytes, m.payload, 0, m.retain, false, undefined));
       return;
     }
+    this.stats.published++;
     const id = this.allocateMessageId();
     const bytes = encodePublishFields(m.topicBytes, m.payload, 1, m.retain, false, id);
     this.inflight.set(id, bytes);
@@ -512,49 +682,47 @@ export class MqttClient {
     this.write(encode({ cmd: 'subscribe', messageId, subscriptions: subs }));
   }
 
+  private sendUnsubscribe(filters: string[]): void {
+    const messageId = this.allocateMessageId();
+    this.pendingUnsubacks.set(messageId, filters);
+    this.write(encode({ cmd: 'unsubscribe', messageId, unsubscriptions: filters }));
+  }
+
   private allocateMessageId(): number {
     for (;;) {
       const id = this.nextMessageId;
       this.nextMessageId = id === 65535 ? 1 : id + 1;
-      if (!this.inflight.has(id) && !this.pendingSubacks.has(id)) return id;
+      if (!this.inflight.has(id) && !this.pendingSubacks.has(id) && !this.pendingUnsubacks.has(id)) return id;
     }
   }
 
-  private drop(m: OutgoingMessage, reason: 'queue-full' | 'ended'): void {
+  private drop(m: OutgoingMessage, reason: MqttDropReason): void {
     this.stats.dropped++;
     this.listeners.emit('dropped', m, reason);
   }
 
-  // ---- the one timer: CONNACK timeout, keep-alive, or back-off ----
+  // ---- the jobs' timers: attempt deadline, keep-alive, back-off ----
 
-  /** Arm the one timer for `action`; one bound callback serves every arming (no closure per arm). */
-  private setTimer(ms: number, action: TimerAction): void {
-    this.clearTimer();
-    this.timerAction = action;
-    this.timer = this.network.setTimer(ms < 0 ? 0 : ms, this.onTimer);
+  private cancelTimers(): void {
+    this.attemptTimer.cancel();
+    this.keepAliveTimer.cancel();
+    this.backoffTimer.cancel();
   }
 
-  private readonly onTimer = (): void => {
-    const action = this.timerAction;
-    this.timer = undefined;
-    this.timerAction = TIMER_NONE;
-    if (action === TIMER_KEEPALIVE) this.keepAliveCheck();
-    else if (action === TIMER_CONNACK) {
-      this.abort(new Error(`no CONNACK from ${this.host}:${this.port} within ${this.opts.connectTimeoutMs ?? 10_000} ms`));
-    } else if (action === TIMER_BACKOFF && this.stateValue === 'waiting') this.open();
-  };
+  private attemptTimedOut(): void {
+    const where = `${this.host}:${this.port}`;
+    this.abort(new Error(this.stateValue === 'opening'
+      ? `could not open a connection to ${where} within ${this.connectTimeoutMs} ms`
+      : `no CONNACK from ${where} within ${this.connectTimeoutMs} ms`));
+  }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) {
-      this.network.clearTimer(this.timer);
-      this.timer = undefined;
-    }
-    this.timerAction = TIMER_NONE;
+  private retry(): void {
+    if (this.stateValue === 'waiting') this.open();
   }
 
   private armKeepAlive(): void {
     const m = this.monitor!;
-    this.setTimer(m.nextCheckAt - this.network.now(), TIMER_KEEPALIVE);
+    this.keepAliveTimer.arm(m.nextCheckAt - this.network.now());
   }
 
   private keepAliveCheck(): void {

@@ -18,8 +18,25 @@ export interface TransportHandler {
 /** One connection to a broker. */
 export interface Transport {
   write(bytes: Uint8Array): void;
-  /** Close now; `onClose` follows (possibly synchronously). */
+  /** Close now; `onClose` follows (possibly synchronously, as on Moddable). */
   close(): void;
+  /**
+   * Bytes written and not yet taken by the network (Node: the socket's
+   * `writableLength`; Moddable: the queue waiting for `onWritable`). The
+   * client holds QoS 0 publishes back while this is over its budget. A
+   * transport without it is never held back.
+   */
+  bufferedBytes?(): number;
+}
+
+/** Defaults a host suggests for what its memory can hold; options given to the client win. */
+export interface MqttNetworkLimits {
+  /** Largest packet accepted from the broker, bytes (Node 1 MiB, a board 16 KiB). */
+  maxPacketSize?: number;
+  /** Bytes a connection may hold unsent before QoS 0 publishes are dropped (Node 64 KiB, a board 8 KiB). */
+  maxBufferedBytes?: number;
+  /** Bytes of topics and payloads the offline queue may hold (Node 1 MiB, a board 16 KiB). */
+  maxQueuedBytes?: number;
 }
 
 export type TimerHandle = unknown;
@@ -32,6 +49,8 @@ export interface MqttNetwork {
   clearTimer(handle: TimerHandle): void;
   /** Monotonic milliseconds. */
   now(): number;
+  /** This host's default limits (a board holds far less than Node). */
+  limits?: MqttNetworkLimits;
 }
 
 let defaultNetwork: MqttNetwork | undefined;

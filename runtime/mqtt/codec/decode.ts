@@ -11,7 +11,14 @@
  *
  * A packet that arrives whole in one chunk is decoded in place: its payload is
  * a view into that chunk. Bytes carried over between chunks live in one
- * growing buffer that is reused, so payloads read from it are copies.
+ * growing buffer that is reused, so payloads read from it are copies. That
+ * buffer grows with the bytes that arrived, never to the size a header
+ * announces: a 5-byte header announcing 1 MB costs 256 bytes, not 1 MB.
+ *
+ * A PUBLISH over `maxPacketSize` is a protocol error, unless the handler has
+ * `onOversizePublish`: then only its topic (and message id) are read, the
+ * handler is told, and the rest is discarded as it arrives without being
+ * kept, so one poisoned retained message cannot force a redial loop.
  */
 import { MqttProtocolError } from '../errors';
 import {
@@ -24,6 +31,12 @@ export interface PacketHandler {
   onPacket(packet: Packet): void;
   /** Called once; the decoder then ignores input until `reset()`. */
   onProtocolError(error: MqttProtocolError): void;
+  /**
+   * Optional: a PUBLISH of `size` bytes (over the limit) on `topic` is being
+   * skipped; `messageId` is set for QoS 1 and 2, so the receiver can still
+   * acknowledge it. Without this method an oversize PUBLISH is a protocol error.
+   */
+  onOversizePublish?(topic: string, size: number, qos: QoS, messageId: number | undefined): void;
 }
 
 export interface DecoderOptions {
@@ -32,12 +45,15 @@ export interface DecoderOptions {
 }
 
 const NO_LIMIT = MAX_REMAINING_LENGTH + 5;
+const NO_ID_ZERO = 'packet identifier 0 (MQTT-2.3.1-1: it must be non-zero)';
 
 export class PacketDecoder {
   readonly maxPacketSize: number;
   private pending = new Uint8Array(0);
   private pendingLen = 0;
   private failed = false;
+  /** Bytes of an oversize PUBLISH still to be discarded. */
+  private skipLeft = 0;
   /** Bumped by reset(), so a handler that resets mid-chunk stops the loop. */
   private generation = 0;
   // Cursor of the packet body being decoded.
@@ -59,10 +75,16 @@ export class PacketDecoder {
     return this.pendingLen;
   }
 
+  /** Bytes allocated for carrying packets across chunks (grows with the bytes received, never ahead of them). */
+  get capacity(): number {
+    return this.pending.length;
+  }
+
   /** Forget buffered bytes and any error: ready for a new connection. */
   reset(): void {
     this.failed = false;
     this.pendingLen = 0;
+    this.skipLeft = 0;
     this.backlog = undefined;
     this.generation++;
   }
@@ -89,6 +111,14 @@ export class PacketDecoder {
 
   private pushChunk(chunk: Uint8Array): void {
     if (this.failed || chunk.length === 0) return;
+    if (this.skipLeft > 0) {
+      if (chunk.length <= this.skipLeft) {
+        this.skipLeft -= chunk.length;
+        return;
+      }
+      chunk = chunk.subarray(this.skipLeft);
+      this.skipLeft = 0;
+    }
     let buf: Uint8Array;
     let end: number;
     const owned = this.pendingLen > 0;
@@ -103,7 +133,6 @@ export class PacketDecoder {
     }
     const generation = this.generation;
     let start = 0;
-    let needed = 0;
     while (end - start >= 2) {
       const first = buf[start];
       const type = first >> 4;
@@ -132,11 +161,15 @@ export class PacketDecoder {
         break;
       }
       const total = i - start + length;
-      if (total > this.maxPacketSize) return this.fail(`packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`);
-      if (end - start < total) {
-        needed = total;
-        break;
+      if (total > this.maxPacketSize) {
+        const consumed = this.skipOversize(buf, start, i, end, first, total);
+        if (consumed < 0) return; // failed
+        if (consumed === 0) break; // its topic has not all arrived yet
+        start += consumed;
+        if (this.generation !== generation || this.failed) return;
+        continue;
       }
+      if (end - start < total) break;
       this.buf = buf;
       this.pos = i;
       this.end = i + length;
@@ -154,11 +187,49 @@ export class PacketDecoder {
       this.pending.copyWithin(0, start, end);
       this.pendingLen = rest;
     } else {
-      this.reserve(needed > rest ? needed : rest);
+      this.reserve(rest);
       this.pending.set(chunk.subarray(start, end), 0);
       this.pendingLen = rest;
     }
-    if (needed > rest) this.reserve(needed);
+  }
+
+  /**
+   * A packet of `total` bytes over the limit, its body starting at `body`:
+   * refuse it, or (a PUBLISH, with a handler that wants them) report its topic
+   * and discard it. Returns the bytes consumed from `start` (the rest is
+   * skipped as it arrives), 0 to wait for the topic, -1 after failing.
+   */
+  private skipOversize(buf: Uint8Array, start: number, body: number, end: number, first: number, total: number): number {
+    const handler = this.handler;
+    if (first >> 4 !== 3 || handler.onOversizePublish === undefined) {
+      this.fail(`packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`);
+      return -1;
+    }
+    const qos = ((first >> 1) & 3) as QoS;
+    if (end - body < 2) return 0;
+    const prefix = body - start + 2 + ((buf[body] << 8) | buf[body + 1]) + (qos > 0 ? 2 : 0);
+    if (prefix > this.maxPacketSize) {
+      this.fail(`packet of ${total} bytes exceeds the limit of ${this.maxPacketSize} (and so does its topic)`);
+      return -1;
+    }
+    if (end - start < prefix) return 0;
+    this.buf = buf;
+    this.pos = body;
+    this.end = start + total;
+    const topic = this.string('topic');
+    if (topic === undefined) {
+      this.fail(`malformed publish: ${this.reason}`);
+      return -1;
+    }
+    const messageId = qos > 0 ? this.u16() : undefined;
+    if (messageId === 0) {
+      this.fail('malformed publish: packet identifier 0 (MQTT-2.3.1-1)');
+      return -1;
+    }
+    const available = end - start;
+    if (available < total) this.skipLeft = total - available;
+    handler.onOversizePublish(topic, total, qos, messageId);
+    return available < total ? available : total;
   }
 
   private reserve(size: number): void {
@@ -188,6 +259,7 @@ export class PacketDecoder {
       case 4: case 5: case 6: case 7: case 11: {
         if (length !== 2) return this.bad(`remaining length must be 2, got ${length}`);
         const messageId = this.u16();
+        if (messageId === 0) return this.bad(NO_ID_ZERO);
         return { cmd: PACKET_TYPES[type] as 'puback', retain, qos, dup, length, messageId };
       }
       case 12: case 13: case 14:
@@ -252,6 +324,7 @@ export class PacketDecoder {
     if (qos > 0) {
       if (this.end - this.pos < 2) return this.bad('truncated messageId');
       const messageId = this.u16();
+      if (messageId === 0) return this.bad(NO_ID_ZERO);
       return { cmd: 'publish', retain, qos, dup, length, topic, payload: this.bytes(this.end - this.pos), messageId };
     }
     return { cmd: 'publish', retain, qos, dup, length, topic, payload: this.bytes(this.end - this.pos) };
@@ -304,6 +377,7 @@ export class PacketDecoder {
   private decodeSubscribe(retain: boolean, qos: QoS, dup: boolean, length: number): Packet | undefined {
     if (length < 2) return this.bad('truncated messageId');
     const messageId = this.u16();
+    if (messageId === 0) return this.bad(NO_ID_ZERO);
     if (this.pos === this.end) return this.bad('no topic filter (MQTT-3.8.3-3)');
     const subscriptions: Subscription[] = [];
     while (this.pos < this.end) {
@@ -320,6 +394,7 @@ export class PacketDecoder {
   private decodeSuback(retain: boolean, qos: QoS, dup: boolean, length: number): Packet | undefined {
     if (length < 3) return this.bad('needs a messageId and at least one return code');
     const messageId = this.u16();
+    if (messageId === 0) return this.bad(NO_ID_ZERO);
     const granted: number[] = [];
     while (this.pos < this.end) {
       const code = this.buf[this.pos++];
@@ -332,6 +407,7 @@ export class PacketDecoder {
   private decodeUnsubscribe(retain: boolean, qos: QoS, dup: boolean, length: number): Packet | undefined {
     if (length < 2) return this.bad('truncated messageId');
     const messageId = this.u16();
+    if (messageId === 0) return this.bad(NO_ID_ZERO);
     if (this.pos === this.end) return this.bad('no topic filter (MQTT-3.10.3-2)');
     const unsubscriptions: string[] = [];
     while (this.pos < this.end) {

@@ -100,3 +100,38 @@ test('bad arguments are refused with clear errors and nothing is queued', () => 
   expect(() => new MqttClient({ host: '' })).toThrow(/opts.host/);
   expect(c.queued).toBe(0);
 });
+
+// Issue 11 item 13: settings and topics that could never work are refused up front.
+test('maxInflight 0 (QoS 1 would stall for ever) and other impossible settings are refused', () => {
+  const { network } = refusingNetwork();
+  expect(() => new MqttClient({ host: 'h', network, maxInflight: 0 })).toThrow('MqttClient: maxInflight must be an integer from 1 to 65535, got 0');
+  expect(() => new MqttClient({ host: 'h', network, maxInflight: 1.5 })).toThrow(RangeError);
+  expect(() => new MqttClient({ host: 'h', network, maxInflight: 65536 })).toThrow(RangeError);
+  expect(() => new MqttClient({ host: 'h', network, connectTimeoutMs: 0 })).toThrow(/connectTimeoutMs must be between 1 and 2\^31-1 ms, got 0/);
+  expect(() => new MqttClient({ host: 'h', network, maxPacketSize: 10 })).toThrow(/maxPacketSize must be an integer >= 64 bytes, got 10/);
+  expect(new MqttClient({ host: 'h', network, maxInflight: 1 }).inflightCount).toBe(0);
+});
+
+test('a topic with a lone surrogate is refused (it has no UTF-8 form), not published to U+FFFD', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network });
+  expect(() => c.publish('a/\ud800/b', 'x')).toThrow("MqttClient.publish: a topic name must not contain a lone surrogate (U+D800 at index 2): it has no UTF-8 form");
+  expect(() => c.publish('a/\udc00', 'x')).toThrow(/lone surrogate \(U\+DC00 at index 2\)/);
+  expect(() => c.publish('\udbff', 'x')).toThrow(/lone surrogate/);
+  expect(() => c.subscribe('a/\ud83d/#')).toThrow('MqttClient.subscribe: a topic filter must not contain a lone surrogate (U+D83D at index 2): it has no UTF-8 form');
+  expect(() => new MqttClient({ host: 'h', network, will: { topic: 'w/\udfff', payload: 'bye' } })).toThrow(/will: a topic name must not contain a lone surrogate/);
+  c.publish('a/\ud83d\ude00', 'x'); // a proper pair (U+1F600) is fine
+  expect(c.queued).toBe(1);
+});
+
+test('the offline queue is bounded in bytes too: the oldest messages go, counted and reported', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, queueLimit: 100, queueMaxBytes: 3000 });
+  const dropped: [number, string][] = [];
+  c.on('dropped', (m: { payload: Uint8Array }, reason: string) => dropped.push([m.payload[0], reason]));
+  for (let i = 1; i <= 5; i++) c.publish('t', new Uint8Array(999).fill(i), { qos: 1 }); // 1,000 bytes each with the topic
+  expect(c.queued).toBe(3);
+  expect(c.queuedBytes).toBe(3000);
+  expect(dropped).toEqual([[1, 'queue-full'], [2, 'queue-full']]);
+  expect(c.stats.dropped).toBe(2);
+});

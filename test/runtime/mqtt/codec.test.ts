@@ -175,6 +175,12 @@ describe('malformed input gives one protocol error and no throw', () => {
     ['subscribe without filters', b(0x82, 2, 0, 1), /no topic filter/],
     ['subscribe with QoS byte 3', b(0x82, 6, 0, 1, 0, 1, 0x23, 3), /invalid requested QoS/],
     ['suback with return code 3', b(0x90, 3, 0, 1, 3), /invalid return code/],
+    // MQTT-2.3.1-1: a packet identifier is non-zero (issue 11 item 13, issue 16 item 6).
+    ['publish QoS 1 with packet identifier 0', b(0x32, 6, 0, 1, 0x74, 0, 0, 0x78), /malformed publish: packet identifier 0/],
+    ['puback with packet identifier 0', b(0x40, 2, 0, 0), /malformed puback: packet identifier 0/],
+    ['unsuback with packet identifier 0', b(0xb0, 2, 0, 0), /malformed unsuback: packet identifier 0/],
+    ['suback with packet identifier 0', b(0x90, 3, 0, 0, 1), /malformed suback: packet identifier 0/],
+    ['subscribe with packet identifier 0', b(0x82, 6, 0, 0, 0, 1, 0x23, 0), /malformed subscribe: packet identifier 0/],
   ];
   test.each(bad)('%s', (_name, bytes, message) => {
     for (const chunk of [bytes.length, 1]) {
@@ -190,6 +196,54 @@ describe('malformed input gives one protocol error and no throw', () => {
     const header = b(0x30, 0x80, 0x08); // remaining length 1024, body not sent yet
     const { errors } = decodeAll(header, [3], 512);
     expect(errors.map((e) => e.message)).toEqual(['packet of 1027 bytes exceeds the limit of 512']);
+  });
+
+  test('the carry-over buffer grows with the bytes received, not with the size a header announces', () => {
+    const big = encode({ cmd: 'publish', topic: 't', payload: new Uint8Array(1_000_000).fill(7), qos: 0 });
+    const packets: Packet[] = [];
+    const d = new PacketDecoder({ onPacket: (p) => packets.push(p), onProtocolError: (e) => { throw e; } }, { maxPacketSize: 2_000_000 });
+    d.push(big.slice(0, 5)); // the header and 1 byte: 1,000,006 bytes announced
+    expect(d.capacity).toBeLessThanOrEqual(256);
+    let peak = d.capacity;
+    for (let pos = 5; pos < big.length; pos += 1460) {
+      d.push(big.slice(pos, pos + 1460));
+      if (pos < 20_000) expect(d.capacity).toBeLessThanOrEqual(2 * (pos + 1460));
+      peak = Math.max(peak, d.capacity);
+    }
+    expect(packets).toHaveLength(1);
+    expect((packets[0] as { payload: Uint8Array }).payload.length).toBe(1_000_000);
+    expect(peak).toBeLessThanOrEqual(2 * big.length);
+  });
+
+  describe('an oversize PUBLISH with a handler that wants it: reported with its topic and skipped, the stream goes on', () => {
+    const oversize = encode({ cmd: 'publish', topic: 'big/retained', payload: new Uint8Array(3000).fill(1), qos: 1, messageId: 77, retain: true });
+    const small = encode({ cmd: 'publish', topic: 'big/retained', payload: 'ok', qos: 0 });
+    const stream = Buffer.concat([encode({ cmd: 'pingresp' }), oversize, small, encode({ cmd: 'puback', messageId: 5 })]);
+    test.each([[stream.length], [1], [7], [1460], [100, 3]])('chunks of %p bytes', (...chunkSizes) => {
+      const seen: string[] = [];
+      const errors: Error[] = [];
+      const d = new PacketDecoder({
+        onPacket: (p) => seen.push(p.cmd === 'publish' ? `publish ${p.topic} ${Buffer.from(p.payload as Uint8Array).toString()}` : p.cmd),
+        onProtocolError: (e) => errors.push(e),
+        onOversizePublish: (topic, size, qos, id) => seen.push(`oversize ${topic} ${size} q${qos} id${id}`),
+      }, { maxPacketSize: 1024 });
+      let pos = 0;
+      for (let k = 0; pos < stream.length; k++) {
+        const n = chunkSizes[k % chunkSizes.length];
+        d.push(stream.slice(pos, pos + n));
+        pos += n;
+        expect(d.capacity).toBeLessThanOrEqual(Math.max(256, 2 * n));
+      }
+      expect(errors).toEqual([]);
+      expect(seen).toEqual(['pingresp', `oversize big/retained ${oversize.length} q1 id77`, 'publish big/retained ok', 'puback']);
+    });
+
+    test('a topic that alone exceeds the limit is a protocol error', () => {
+      const errors: Error[] = [];
+      const d = new PacketDecoder({ onPacket: () => {}, onProtocolError: (e) => errors.push(e), onOversizePublish: () => { throw new Error('not reported'); } }, { maxPacketSize: 64 });
+      d.push(encode({ cmd: 'publish', topic: 'x'.repeat(100), payload: 'p', qos: 0 }));
+      expect(errors.map((e) => e.message)).toEqual(['packet of 105 bytes exceeds the limit of 64 (and so does its topic)']);
+    });
   });
 
   test('after an error the decoder ignores input until reset, then decodes again', () => {

@@ -168,11 +168,11 @@ describe('a peer that breaks the protocol', () => {
     }
   });
 
-  test('a packet over maxPacketSize is refused from its header alone', async () => {
+  test('a packet over maxPacketSize (not a PUBLISH) is refused from its header alone', async () => {
     const { server, port } = await rawBroker(async (socket, packets) => {
       await packets.next();
       socket.write(connack());
-      socket.write(Buffer.from([0x30, 0xff, 0xff, 0x03])); // a PUBLISH announcing 65535 bytes
+      socket.write(Buffer.from([0x90, 0xff, 0xff, 0x03])); // a SUBACK announcing 65535 bytes
     });
     try {
       const c = client(port, { maxPacketSize: 4096, reconnect: false });
