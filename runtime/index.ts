@@ -10,3 +10,4 @@ export * from './sensors/index';
 export * from './mqtt/index';
 export * from './outbound/index';
 export * from './wot-mqtt/index';
+export * from './fleet/index';

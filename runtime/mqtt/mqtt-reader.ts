@@ -16,7 +16,7 @@ import { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import type { MqttClient } from './client/mqtt-client';
 import { decodeEventJson } from './event-json';
-import { topicMatches } from './topic-filter';
+import { matchedTopicFilter, topicMatches } from './topic-filter';
 
 export interface MqttReaderOptions<T> {
   qos?: 0 | 1;
@@ -25,9 +25,11 @@ export interface MqttReaderOptions<T> {
 
 export class MqttReader<T> extends OutputThing<T> {
   decodeErrors = 0;
+  /** What arriving topics are matched against: the filter, without a `$share/{group}/` prefix. */
+  private readonly matchFilter: string;
   private readonly decode: (payload: Uint8Array, topic: string) => T;
   private readonly onMessage = (topic: string, payload: Uint8Array): void => {
-    if (!topicMatches(this.topicFilter, topic)) return;
+    if (!topicMatches(this.matchFilter, topic)) return;
     let value: T;
     try {
       value = this.decode(payload, topic);
@@ -41,6 +43,7 @@ export class MqttReader<T> extends OutputThing<T> {
 
   constructor(readonly client: MqttClient, readonly topicFilter: string, opts?: MqttReaderOptions<T>) {
     super();
+    this.matchFilter = matchedTopicFilter(topicFilter);
     this.decode = opts?.decode ?? (decodeEventJson as (payload: Uint8Array) => T);
     client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
     client.addFilterUser(topicFilter);

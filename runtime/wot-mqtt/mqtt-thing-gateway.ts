@@ -29,6 +29,8 @@ export interface MqttThingGatewayOptions {
   basePath?: string;
   /** Devices served at most; the next are refused and counted. Default 1000. */
   maxThings?: number;
+  /** The gateway's own things (a fleet summary...), served first, before the devices. */
+  things?: Thing[];
 }
 
 export interface MqttThingGatewayStats {
@@ -53,7 +55,9 @@ export class MqttThingGateway implements ThingContainer, ProxyUplink {
   private readonly name: string;
   private readonly basePath: string;
   private readonly maxThings: number;
-  private readonly proxies: ProxyThing[] = [];
+  /** What is served, in path order: the gateway's own things, then one proxy per device. */
+  private readonly served: Thing[] = [];
+  private readonly localCount: number;
   private readonly byId = new Map<string, number>();
   private readonly tdText = new Map<string, string>();
   /** The latest values and availability of devices whose description is still to come. */
@@ -66,17 +70,28 @@ export class MqttThingGateway implements ThingContainer, ProxyUplink {
     this.name = opts.name ?? 'thingflow-gateway';
     this.basePath = (opts.basePath ?? '').replace(/\/+$/, '');
     this.maxThings = opts.maxThings ?? 1000;
+    const local = opts.things ?? [];
+    for (let i = 0; i < local.length; i++) {
+      local[i].setHrefPrefix(`${this.basePath}/${i}`);
+      this.served.push(local[i]);
+    }
+    this.localCount = local.length;
     client.on('message', this.onMessage);
     client.subscribe(`${this.prefix}/#`, { qos: 1 });
   }
 
   getThing(id?: string): Thing | undefined {
     if (id === undefined || !/^\d+$/.test(id)) return undefined;
-    return this.proxies[Number(id)];
+    return this.served[Number(id)];
   }
 
   getThings(): Thing[] {
-    return this.proxies;
+    return this.served;
+  }
+
+  /** How many devices are served. */
+  get deviceCount(): number {
+    return this.served.length - this.localCount;
   }
 
   getName(): string {
@@ -86,7 +101,7 @@ export class MqttThingGateway implements ThingContainer, ProxyUplink {
   /** The proxy of the device with this thing id. */
   proxyFor(thingId: string): ProxyThing | undefined {
     const i = this.byId.get(thingId);
-    return i === undefined ? undefined : this.proxies[i];
+    return i === undefined ? undefined : (this.served[i] as ProxyThing);
   }
 
   /** Called with each new (or rebuilt) proxy. */
@@ -143,12 +158,12 @@ export class MqttThingGateway implements ThingContainer, ProxyUplink {
     if (this.tdText.get(id) === text) return;
     let index = this.byId.get(id);
     if (index === undefined) {
-      if (this.proxies.length >= this.maxThings) {
+      if (this.deviceCount >= this.maxThings) {
         this.stats.overLimit++;
         reportError('thingflow gateway:', new Error(`device ${id} refused: already serving maxThings = ${this.maxThings}`));
         return;
       }
-      index = this.proxies.length;
+      index = this.served.length;
     }
     let proxy: ProxyThing;
     try {
@@ -156,10 +171,10 @@ export class MqttThingGateway implements ThingContainer, ProxyUplink {
     } catch (e) {
       return this.malformed(`${this.prefix}/${id}/td`, e instanceof Error ? e.message : String(e));
     }
-    const old = this.proxies[index];
+    const old = this.served[index] as ProxyThing | undefined;
     old?.setOnline(false);
     proxy.setHrefPrefix(`${this.basePath}/${index}`);
-    this.proxies[index] = proxy;
+    this.served[index] = proxy;
     this.byId.set(id, index);
     this.tdText.set(id, text);
     const early = this.early.get(id);
