@@ -328,6 +328,8 @@ export async function runFleet(app: FleetApp, opts: FleetOptions): Promise<Fleet
     d.ctx.scheduler.stop();
     d.ctx.mqtt.end();
   }
+  // The monitor's session is persistent (it must survive a broker outage): leave nothing behind.
+  monitor.unsubscribe(MONITOR_FILTER);
   monitor.end();
   await sleep(100);
   await embedded?.close();
