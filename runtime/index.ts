@@ -9,3 +9,5 @@ export * from './wot/index';
 export * from './sensors/index';
 export * from './mqtt/index';
 export * from './outbound/index';
+export * from './wot-mqtt/index';
+export * from './fleet/index';

@@ -19,7 +19,7 @@ import { reportError } from '../core/report-error';
 import type { MqttClient } from './client/mqtt-client';
 import type { MqttPacketTooLarge } from './errors';
 import { decodeEventJson } from './event-json';
-import { topicMatches } from './topic-filter';
+import { matchedTopicFilter, topicMatches } from './topic-filter';
 
 export interface MqttReaderOptions<T> {
   qos?: 0 | 1;
@@ -30,9 +30,11 @@ export class MqttReader<T> extends OutputThing<T> {
   decodeErrors = 0;
   /** Messages on this filter skipped for being over the client's `maxPacketSize`. */
   oversize = 0;
+  /** What arriving topics are matched against: the filter, without a `$share/{group}/` prefix. */
+  private readonly matchFilter: string;
   private readonly decode: (payload: Uint8Array, topic: string) => T;
   private readonly onMessage = (topic: string, payload: Uint8Array): void => {
-    if (!topicMatches(this.topicFilter, topic)) return;
+    if (!topicMatches(this.matchFilter, topic)) return;
     let value: T;
     try {
       value = this.decode(payload, topic);
@@ -53,6 +55,7 @@ export class MqttReader<T> extends OutputThing<T> {
 
   constructor(readonly client: MqttClient, readonly topicFilter: string, opts?: MqttReaderOptions<T>) {
     super();
+    this.matchFilter = matchedTopicFilter(topicFilter);
     this.decode = opts?.decode ?? (decodeEventJson as (payload: Uint8Array) => T);
     client.subscribe(topicFilter, { qos: opts?.qos ?? 0 });
     client.addFilterUser(topicFilter);

@@ -44,6 +44,17 @@ function isLoneSurrogate(s: string, i: number, c: number): boolean {
   return i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00;
 }
 
+/**
+ * The topic filter a subscription matches: a shared subscription `$share/{group}/{filter}`
+ * (MQTT 5 §4.8.2, which mosquitto and EMQX also take from 3.1.1 clients) delivers messages whose
+ * topics match `{filter}`; any other filter is itself.
+ */
+export function matchedTopicFilter(subscription: string): string {
+  if (!subscription.startsWith('$share/')) return subscription;
+  const slash = subscription.indexOf('/', 7);
+  return slash < 0 ? subscription : subscription.slice(slash + 1);
+}
+
 /** Why `filter` is not a valid topic filter, or `undefined` when it is (§4.7.1). */
 export function topicFilterProblem(filter: string): string | undefined {
   if (typeof filter !== 'string' || filter.length === 0) return 'a topic filter must be a non-empty string';

@@ -36,6 +36,8 @@ export interface TestBrokerOptions {
   credentials?: { username: string; password: string };
   /** aedes only: record the payloads clients publish on this topic, in the order the broker accepts them. */
   logTopic?: string;
+  /** mosquitto only: more configuration lines (a bridge to another broker, ...). */
+  extraConfig?: string[];
 }
 
 const MOSQUITTO_PATHS = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto', '/usr/local/bin/mosquitto'];
@@ -154,6 +156,7 @@ export async function startMosquitto(opts: TestBrokerOptions = {}): Promise<Test
   } else {
     conf.push('allow_anonymous true');
   }
+  conf.push(...(opts.extraConfig ?? []));
   const confPath = join(dir, 'mosquitto.conf');
   writeFileSync(confPath, `${conf.join('\n')}\n`);
   let child: ChildProcess;

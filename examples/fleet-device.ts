@@ -1,0 +1,38 @@
+/**
+ * The app every board of a simulated fleet runs (`thingflow-xs fleet examples/fleet-device.ts`):
+ * the lux flow of the demo, its readings published as ThingFlow JSON events on
+ * `fleet/{id}/lux` (QoS 1; a device and a timestamp name each reading, so duplicates can be told apart),
+ * and the board as a Web Thing over MQTT (`things/{thingId}/...`) for a gateway to serve.
+ */
+import type { SensorEvent } from '../runtime/core/input-thing';
+import { DigitalOutput, ecma419Source, MqttThingBinding, Property, Thing, TSL2591, Value } from '../runtime/index';
+import type { FleetDeviceContext } from '../sim/fleet';
+
+export const LUX_DARK = 80;
+export const LUX_BRIGHT = 200;
+export const LIGHT_INTERVAL_SEC = 60;
+
+export default function fleetDevice({ id, thingId, device, scheduler, mqtt, countSent }: FleetDeviceContext) {
+  const bus = { ...device.I2C.default, io: device.io.SMBus };
+  const light = ecma419Source(new TSL2591({ sensor: bus }), 'illuminance', { id: `${id}/lux`, readErrors: 'skip' });
+  const dark = light.map((e) => e.val).runningAvg(5).hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
+  dark.connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));
+
+  // Readings upstream in ThingFlow's JSON event form, [sensor_id, ts, val]: (device, ts) names each one.
+  const topic = `fleet/${id}/lux`;
+  light.connect((e: SensorEvent<number>) => {
+    countSent();
+    mqtt.publish(topic, `["${id}",${e.ts},${e.val}]`, { qos: 1 });
+  });
+
+  // The board as a Web Thing over MQTT: its light and LED, the LED writable from a gateway.
+  const thing = new Thing(thingId, `Fleet board ${id}`, ['MultiLevelSensor'], 'A simulated board of the fleet');
+  thing.addProperty(new Property(thing, 'illuminance', new Value(0), { type: 'number', unit: 'lux', readOnly: true, title: 'Illuminance' }));
+  thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED' }));
+  light.connect(thing.propertyInput('illuminance'));
+  dark.distinctUntilChanged().connect(thing.propertyInput('led'));
+  const binding = new MqttThingBinding(thing, mqtt, { qos: 0 });
+
+  scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
+  return () => binding.close();
+}

@@ -1,0 +1,1 @@
+export { FleetAggregate, type FleetSnapshot, type FleetAggregateOptions } from './fleet-aggregate';
