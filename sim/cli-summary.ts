@@ -15,11 +15,13 @@ export function progressLine(p: SimProgress, startHour: number, untilInterrupted
 }
 
 /** What a run did, for people: time covered, events per stream, the LED, wakes, I2C, faults, and every failure. */
-export function formatSummary(r: SimRunResult, seed: number): string {
+export function formatSummary(r: SimRunResult, seed: number, opts: { untilInterrupted?: boolean } = {}): string {
   const real = `${(r.realMs / 1000).toFixed(2)} s real time (seed ${seed})`;
-  const lines = [r.interrupted
-    ? `Stopped by Ctrl-C after ${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} simulated, in ${real}`
-    : `Simulated ${formatDuration(r.durationMs)} in ${real}`];
+  const lines = [!r.interrupted
+    ? `Simulated ${formatDuration(r.durationMs)} in ${real}`
+    : opts.untilInterrupted
+      ? `Served until Ctrl-C: simulated ${formatDuration(r.durationMs)} in ${real}`
+      : `Stopped by Ctrl-C after ${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} simulated, in ${real}`];
   const per = r.series.map((s) => `${s.name} ${s.events}${s.errors ? `, ${s.errors} errors` : ''}`).join('; ');
   lines.push(`  events:        ${r.events}${per ? ` (${per})` : ''}`);
   for (const led of r.leds) {

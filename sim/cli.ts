@@ -48,17 +48,28 @@ async function loadApp(path: string): Promise<SimApp> {
   return mod.default as SimApp;
 }
 
-/** Ctrl-C ends the run where it got to (summary and plot follow); a second Ctrl-C quits at once. */
+/**
+ * Ctrl-C ends the run where it got to (summary and plot follow); a second Ctrl-C quits at once.
+ * One Ctrl-C can arrive more than once: the terminal signals the whole process group (npm, tsx,
+ * node) and tsx relays it again when its child is slow to acknowledge, so repeats within a second count once.
+ */
 function stopOnInterrupt(say: (m: string) => void): { readonly aborted: boolean; release(): void } {
   const state = { aborted: false, release: () => process.removeListener('SIGINT', onInterrupt) };
+  let firstAt = 0;
   function onInterrupt(): void {
-    if (state.aborted) process.exit(EXIT_INTERRUPTED);
+    if (state.aborted) {
+      if (Date.now() - firstAt > SAME_INTERRUPT_MS) process.exit(EXIT_INTERRUPTED);
+      return;
+    }
     state.aborted = true;
+    firstAt = Date.now();
     say('\nCtrl-C: stopping the run; summary and plot follow (Ctrl-C again quits at once)');
   }
   process.on('SIGINT', onInterrupt);
   return state;
 }
+
+const SAME_INTERRUPT_MS = 1000;
 
 /** Say how long a paced run will last, so nobody waits without knowing for what. */
 function announcePacing(a: CliArgs): string | undefined {
@@ -122,7 +133,7 @@ async function run(a: CliArgs): Promise<number> {
     setErrorReporter(undefined);
   }
   if (tty && !a.quiet) process.stdout.write('\n');
-  out(formatSummary(result, a.seed));
+  out(formatSummary(result, a.seed, { untilInterrupted: a.untilInterrupted }));
   if (a.plot) {
     const path = resolve(a.plot);
     mkdirSync(dirname(path), { recursive: true });
