@@ -11,7 +11,9 @@
  * Options (after `npm start --`):
  *   --mqtt embedded | mqtt://host:port   publish lux, temperature and LED state (ThingFlow JSON events)
  *   --wot-port <n>                       serve the board as a Web Thing on http://127.0.0.1:<n>/
- * With either, the simulator paces the day (600x unless --speed/--realtime is given).
+ * With either, the simulator paces the day (600x unless --speed/--realtime is given);
+ * with --wot-port and no --duration it serves until Ctrl-C. A broker never reached
+ * makes the run fail (ctx.fail): the summary says so and the CLI exits 1.
  */
 import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
