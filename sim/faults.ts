@@ -44,9 +44,14 @@ export function parseFault(text: string, opts: { requireUnit?: boolean } = {}): 
   const spec: FaultSpec = { kind };
   if (at >= 0) {
     const window = rest.slice(at + 1);
+    const bad = (why: string) => new RangeError(`bad fault window '@${window}' in '${text}': ${why}${window.includes('=') ? ' (p=<chance> and x=<size> go after a comma: tmp102:nack,p=0.5)' : ''}`);
     const time = (part: string): number => {
-      if (part.trim() === '') throw new RangeError(`bad fault window '@${window}' in '${text}': a time is missing (e.g. @6h-7h, @6h+30m, @6h)`);
-      return parseDuration(part, opts);
+      if (part.trim() === '') throw bad('a time is missing (e.g. @6h-7h, @6h+30m, @6h)');
+      try {
+        return parseDuration(part, opts);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
     };
     const plus = window.indexOf('+');
     const dash = window.indexOf('-');

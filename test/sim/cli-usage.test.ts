@@ -38,7 +38,7 @@ describe('thingflow-xs sim refuses what it cannot run, with exit code 2', () => 
     ['a fault window with no start', [DEMO, '--fault', 'tmp102:nack@-7h'], /bad fault window '@-7h' in 'tmp102:nack@-7h': a time is missing/],
     ['a fault time without a unit', [DEMO, '--fault', 'tmp102:nack@6-7'], /duration '6' has no unit/],
     ['a fault chance with no value', [DEMO, '--fault', 'tmp102:nack,p='], /fault parameter 'p' has no value in 'tmp102:nack,p=' \(e\.g\. p=0\.5\)/],
-    ['a fault window that is a parameter', [DEMO, '--fault', 'tmp102:nack@p='], /bad duration 'p='/],
+    ['a fault window that is a parameter', [DEMO, '--fault', 'tmp102:nack@p='], /bad fault window '@p=' in 'tmp102:nack@p=': bad duration 'p=' .*\(p=<chance> and x=<size> go after a comma: tmp102:nack,p=0\.5\)/],
     ['a fault on a device that is not on the bus', [DEMO, '--fault', 'sht31:nack'], /no device 'sht31' on the bus.*attached: .*tmp102 \(0x48\)/],
     ['--mqtt with another scheme', [DEMO, '--mqtt', 'http://broker.example'], /--mqtt takes embedded or mqtt:\/\/host\[:port\], got 'http:\/\/broker\.example': http:\/\/ is not supported/],
     ['--mqtt with a path', [DEMO, '--mqtt', 'mqtt://host/x'], /a broker URL has no path/],
