@@ -11,12 +11,15 @@
  * Options (after `npm start --`):
  *   --mqtt embedded | mqtt://host:port   publish lux, temperature and LED state (ThingFlow JSON events)
  *   --wot-port <n>                       serve the board as a Web Thing on http://127.0.0.1:<n>/
- * With either, the simulator paces the day (600x unless --speed/--realtime is given).
+ * With either, the simulator paces the day (600x unless --speed/--realtime is given);
+ * with --wot-port and no --duration it serves until Ctrl-C. A broker never reached
+ * makes the run fail (ctx.fail): the summary says so and the CLI exits 1.
  */
 import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
+import { formatDuration } from '../sim/duration';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -32,17 +35,20 @@ interface DemoStreams {
   dark: OutputThing<boolean>;
 }
 
-export default async function luxDemo({ device, scheduler, plot, options, log }: SimAppContext) {
+export default async function luxDemo({ device, scheduler, plot, options, log, fail, board }: SimAppContext) {
   const bus = { ...device.I2C.default, io: device.io.SMBus };
 
-  // Light: a failed or saturated read is skipped (and counted), never the end of the stream.
-  const light = ecma419Source(new TSL2591({ sensor: bus }), 'illuminance', { id: 'lux', readErrors: 'skip' });
+  // Light: a failed or saturated read is skipped (and counted, with why), never the end of the stream.
+  const lightSkips = new SkippedReads(() => board.now(), { ms: 1000, note: 'before its first conversion was done' });
+  const lightSensor = new TSL2591({ sensor: bus, onError: (why: string) => lightSkips.because(`TSL2591: ${why}`) });
+  const light = ecma419Source(lightSensor, 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: (e) => lightSkips.skipped(e) });
   const average = light.map((e) => e.val).runningAvg(5);
   const dark = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
   const led = new DigitalOutput({ io: device.io.Digital, pin: device.pin.led });
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
-  const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip' });
+  const temperatureSkips = new SkippedReads(() => board.now());
+  const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip', onReadError: (e) => temperatureSkips.skipped(e) });
   scheduler.schedulePeriodic(temperature, TEMPERATURE_INTERVAL_SEC);
 
   plot.track(light, { name: 'TSL2591 lux', panel: 'Light', unit: 'lux, log scale', style: 'dots', log: true, color: '#7f7f7f' });
@@ -55,7 +61,7 @@ export default async function luxDemo({ device, scheduler, plot, options, log }:
 
   const streams: DemoStreams = { light, average, temperature, dark };
   const closers: (() => Promise<void>)[] = [];
-  if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log));
+  if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log, fail));
   if (options['wot-port'] !== undefined) {
     // As a Web Thing the LED is a writable property: the flow and clients both set it, the last write wins.
     closers.push(await serveWebThing(Number(options['wot-port']), streams, led, log));
@@ -64,13 +70,47 @@ export default async function luxDemo({ device, scheduler, plot, options, log }:
   }
 
   return async () => {
-    log(`skipped reads: light ${light.skippedReads}, temperature ${temperature.skippedReads}`);
+    log(`skipped reads: light ${lightSkips.describe(light.skippedReads)}, temperature ${temperatureSkips.describe(temperature.skippedReads)}`);
     for (const close of closers) await close();
   };
 }
 
+/**
+ * Why reads were skipped: the reason the driver gave (its `onError`) or else the
+ * read's error, how often, and when first. `startupNote` explains a driver's
+ * reason that comes within `startupMs` of the start: the TSL2591's first sample,
+ * at t=0, comes before its first conversion (100 ms) is done.
+ */
+class SkippedReads {
+  private driverReason: string | undefined;
+  private readonly reasons = new Map<string, { count: number; firstAtMs: number; fromDriver: boolean }>();
+  constructor(private readonly now: () => number, private readonly startup?: { ms: number; note: string }) {}
+
+  /** The driver says why its next sample has no value. */
+  because(reason: string): void {
+    this.driverReason = reason;
+  }
+
+  skipped(e: unknown): void {
+    const fromDriver = this.driverReason !== undefined;
+    const reason = this.driverReason ?? (e instanceof Error ? e.message : String(e));
+    this.driverReason = undefined;
+    const seen = this.reasons.get(reason);
+    if (seen) seen.count++;
+    else this.reasons.set(reason, { count: 1, firstAtMs: this.now(), fromDriver });
+  }
+
+  describe(count: number): string {
+    const why = [...this.reasons].map(([reason, { count: n, firstAtMs, fromDriver }]) => {
+      const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${formatDuration(firstAtMs)}`;
+      return `${this.reasons.size > 1 ? `${n} ` : ''}${reason}, ${when}`;
+    });
+    return why.length ? `${count} (${why.join('; ')})` : String(count);
+  }
+}
+
 /** Publish the streams to an MQTT broker (an embedded one, or a URL). Returns what closes it. */
-async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) => void): Promise<() => Promise<void>> {
+async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) => void, fail: (reason: string) => void): Promise<() => Promise<void>> {
   // Node bindings are loaded only when asked for: the flow above stays portable.
   const { MqttClient, MqttWriter, startEmbeddedBroker } = await import('../hosts/node/index');
   let host = '127.0.0.1';
@@ -85,12 +125,19 @@ async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) 
     port = url.port ? Number(url.port) : 1883;
   }
   const client = new MqttClient({ host, port, clientId: 'thingflow-xs-sim' });
+  let lastError: unknown;
+  client.on('close', (e: unknown) => { if (e !== undefined) lastError = e; });
+  client.on('error', (e: unknown) => { lastError = e; });
+  const why = () => (lastError === undefined ? 'no answer' : lastError instanceof Error ? lastError.message : String(lastError));
+  let waiting: ReturnType<typeof setTimeout> | undefined;
   const connected = new Promise<boolean>((resolve) => {
     client.on('connect', () => resolve(true));
-    setTimeout(() => resolve(false), 3000);
+    waiting = setTimeout(() => resolve(false), 3000);
   });
   client.connect();
-  if (!(await connected)) log(`mqtt: no connection to ${host}:${port} yet; publishing as it comes (queued meanwhile)`);
+  const connectedSoon = await connected;
+  clearTimeout(waiting);
+  if (!connectedSoon) log(`mqtt: no connection to ${host}:${port} yet (${why()}); publishing as it comes (queued meanwhile)`);
   s.light.connect(new MqttWriter(client, 'thingflow/sim/lux'));
   s.average.connect(new MqttWriter<number>(client, 'thingflow/sim/lux-average', { encode: (v) => v.toFixed(2) }));
   s.temperature.connect(new MqttWriter(client, 'thingflow/sim/temperature'));
@@ -99,6 +146,7 @@ async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) 
   log(`mqtt: publishing to ${broker ? 'the embedded broker at ' : ''}mqtt://${host}:${port}/ topics thingflow/sim/{lux,lux-average,temperature,led}`);
   return async () => {
     log(`mqtt: ${client.stats.published} messages published`);
+    if (client.stats.connects === 0) fail(`mqtt: never connected to ${host}:${port} (${why()}); ${client.stats.dropped} messages dropped`);
     client.end();
     await broker?.close();
   };

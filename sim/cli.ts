@@ -2,105 +2,28 @@
 /**
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
  * `npm start` runs `sim examples/lux-demo.ts` through tsx.
+ *
+ * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
+ * error; 130 stopped by Ctrl-C before its end (see HELP in cli-args.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatClock, formatDuration, parseDuration } from './duration';
-import { parseFault } from './faults';
-import { runSimulation, type SimApp, type SimProgress, type SimRunResult } from './run';
+import { setErrorReporter } from '../runtime/core/report-error';
+import { HELP, parseCliArgs, UsageError, type CliArgs } from './cli-args';
+import { formatSummary, progressLine } from './cli-summary';
+import { formatDuration } from './duration';
+import { runSimulation, type SimApp, type SimRunResult } from './run';
+import { formatSpan, realTimeEstimateMs, SimOptionsError } from './run-bounds';
+import { describeError } from './run-failures';
 
-const HELP = `Usage: thingflow-xs sim <app> [options]
+export { formatSummary } from './cli-summary';
+export { parseCliArgs as parseArgs } from './cli-args';
 
-Runs <app> on a simulated board (TSL2591 0x29, TMP102 0x48, MCP9808 0x18,
-ADXL345 0x53, BH1750 0x23 on I2C; LED on pin 2) with a virtual clock, then prints a summary
-and writes an SVG plot. <app> is a module (.js, or .ts) whose default export
-receives { device, scheduler, clock, board, plot, options, log }.
-
-Options:
-  --duration <time>   simulated time to run, e.g. 24h, 90m, 1h30m (default 24h)
-  --speed <n|max>     simulated seconds per real second (default max: as fast as possible;
-                      600 when --mqtt or --wot-port is given)
-  --realtime          same as --speed 1
-  --start <HH:MM>     time of day the run starts (default 00:00)
-  --seed <n>          seed for clouds and sensor noise (default 1)
-  --fault <spec>      inject a fault; repeatable. <device>:<kind>[@<from>[-<to>|+<length>]][,p=<chance>][,x=<size>]
-                      device: tmp102 | mcp9808 | tsl2591 | adxl345 | bh1750 | 0x48 | bus
-                      kind:   nack | dropout | stuck | spike | hang
-                      e.g.  --fault tmp102:nack@6h-7h  --fault tsl2591:spike,p=0.02  --fault bus:hang@15h+10m
-  --plot <file.svg>   where to write the plot (default out/<app>.svg)
-  --no-plot           do not write a plot
-  --quiet             no progress line
-  --<name> <value>    anything else is passed to the app in options (e.g. --mqtt embedded, --wot-port 8888)
-  -h, --help          this help
-`;
-
-interface CliArgs {
-  app: string;
-  durationMs: number;
-  speed: number;
-  startHour: number;
-  seed: number;
-  faults: string[];
-  plot: string | undefined;
-  quiet: boolean;
-  options: Record<string, string | boolean>;
-}
-
-class UsageError extends Error {}
-
-/** Default speed when the app talks to the network (--mqtt, --wot-port): a day in 2.4 minutes. */
-const NETWORKED_SPEED = 600;
-
-export function parseArgs(argv: string[]): CliArgs | 'help' {
-  const args = [...argv];
-  if (args[0] === 'sim') args.shift();
-  if (args.length === 0 || args.includes('-h') || args.includes('--help') || args[0] === 'help') return 'help';
-  let app: string | undefined;
-  let speedGiven = false;
-  const out: Omit<CliArgs, 'app'> = { durationMs: 86_400_000, speed: Infinity, startHour: 0, seed: 1, faults: [], plot: '', quiet: false, options: {} };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--duration': out.durationMs = parseDuration(value()); break;
-      case '--speed': {
-        speedGiven = true;
-        const v = value();
-        out.speed = v === 'max' ? Infinity : Number(v);
-        if (!(out.speed > 0)) throw new UsageError(`--speed must be a positive number or max, got ${v}`);
-        break;
-      }
-      case '--realtime': speedGiven = true; out.speed = 1; break;
-      case '--start': {
-        const m = /^(\d{1,2}):(\d{2})$/.exec(value());
-        if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new UsageError('--start takes HH:MM');
-        out.startHour = Number(m[1]) + Number(m[2]) / 60;
-        break;
-      }
-      case '--seed': out.seed = Number(value()); if (!Number.isInteger(out.seed)) throw new UsageError('--seed takes an integer'); break;
-      case '--fault': { const f = value(); parseFault(f); out.faults.push(f); break; }
-      case '--plot': out.plot = value(); break;
-      case '--no-plot': out.plot = undefined; break;
-      case '--quiet': out.quiet = true; break;
-      default:
-        if (a.startsWith('--')) {
-          const next = args[i + 1];
-          out.options[a.slice(2)] = next === undefined || next.startsWith('--') ? true : (i++, next);
-        } else if (app === undefined) app = a;
-        else throw new UsageError(`unexpected argument '${a}'`);
-    }
-  }
-  if (!app) throw new UsageError('no app given');
-  // With servers or brokers attached, a day in a fraction of a second leaves nothing to watch: pace it.
-  if (!speedGiven && (out.options.mqtt !== undefined || out.options['wot-port'] !== undefined)) out.speed = NETWORKED_SPEED;
-  if (out.plot === '') out.plot = `out/${basename(app, extname(app))}.svg`;
-  return { app, ...out };
-}
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * Import the app module. A TypeScript app needs a loader: under `tsx sim/cli.ts`
@@ -108,6 +31,7 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
  * registers tsx's ESM hooks (tsx/esm/api) before importing, when tsx is installed.
  */
 async function loadApp(path: string): Promise<SimApp> {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${path}`);
   const url = pathToFileURL(resolve(path)).href;
   const selfIsTypeScript = /\.ts$/.test(typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname);
   if (/\.[cm]?tsx?$/.test(path) && !selfIsTypeScript) {
@@ -124,94 +48,131 @@ async function loadApp(path: string): Promise<SimApp> {
   return mod.default as SimApp;
 }
 
-function progressLine(p: SimProgress, startHour: number): string {
-  const frac = p.durationMs ? p.simulatedMs / p.durationMs : 1;
-  const width = 24;
-  const filled = Math.round(frac * width);
-  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
-  const clock = formatClock(startHour * 3_600_000 + p.simulatedMs);
-  return `  ${clock} [${bar}] ${String(Math.round(frac * 100)).padStart(3)}%  wakes ${p.wakes}  events ${p.events}  LED switchings ${p.ledSwitchings}`;
+/**
+ * Ctrl-C ends the run where it got to (summary and plot follow); a second Ctrl-C quits at once.
+ * One Ctrl-C can arrive more than once: the terminal signals the whole process group (npm, tsx,
+ * node) and tsx relays it again when its child is slow to acknowledge, so repeats within a second count once.
+ */
+function stopOnInterrupt(say: (m: string) => void): { readonly aborted: boolean; release(): void } {
+  const state = { aborted: false, release: () => process.removeListener('SIGINT', onInterrupt) };
+  let firstAt = 0;
+  function onInterrupt(): void {
+    if (state.aborted) {
+      if (Date.now() - firstAt > SAME_INTERRUPT_MS) process.exit(EXIT_INTERRUPTED);
+      return;
+    }
+    state.aborted = true;
+    firstAt = Date.now();
+    say('\nCtrl-C: stopping the run; summary and plot follow (Ctrl-C again quits at once)');
+  }
+  process.on('SIGINT', onInterrupt);
+  return state;
 }
 
-export function formatSummary(r: SimRunResult, seed: number): string {
-  const lines = [`Simulated ${formatDuration(r.durationMs)} in ${(r.realMs / 1000).toFixed(2)} s real time (seed ${seed})`];
-  const per = r.series.map((s) => `${s.name} ${s.events}${s.errors ? `, ${s.errors} errors` : ''}`).join('; ');
-  lines.push(`  events:        ${r.events}${per ? ` (${per})` : ''}`);
-  for (const led of r.leds) {
-    lines.push(`  LED pin ${led.pin}:     ${led.switchings} switching${led.switchings === 1 ? '' : 's'}, on for ${formatDuration(led.onMs)}, now ${led.state ? 'on' : 'off'}`);
+const SAME_INTERRUPT_MS = 1000;
+
+/** Say how long a paced run will last, so nobody waits without knowing for what. */
+function announcePacing(a: CliArgs): string | undefined {
+  if (a.speed === Infinity) return undefined;
+  const realMs = realTimeEstimateMs(a.durationMs, a.speed);
+  if (a.untilInterrupted) {
+    return `Serving until Ctrl-C: ${a.speed}x (a simulated day every ${formatSpan(86_400_000 / a.speed)}), at most ${formatSpan(a.durationMs)} simulated (${formatSpan(realMs)} real)`;
   }
-  if (r.leds.length === 0) lines.push('  LEDs:          none written');
-  lines.push(`  wakes:         ${r.wakes} (times a board would leave sleep)${r.missedDeadlines ? `, ${r.missedDeadlines} missed deadlines` : ''}`);
-  lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.errors} failed`);
-  const struck = r.faults.filter((f) => Object.values(f.counts).some((n) => n > 0));
-  for (const f of struck) {
-    const what = Object.entries(f.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-    lines.push(`  faults:        ${f.device} (0x${f.address.toString(16)}): ${what}`);
-  }
-  if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transactions`);
-  if (r.fatalError) lines.push(`  STOPPED:       ${String(r.fatalError)}`);
-  return lines.join('\n');
+  const end = new Date(Date.now() + realMs).toISOString().slice(11, 19);
+  return `Paced at ${a.speed}x: ${formatDuration(a.durationMs)} simulated takes about ${formatSpan(realMs)}, until ${end} UTC; Ctrl-C stops early with a summary and plot`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let args: CliArgs | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    process.stderr.write(`thingflow-xs: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const a = args;
-  const tty = process.stdout.isTTY === true;
-  let lastDecile = -1;
+/** An error from the system (a port in use, a host not found): one line says it all. */
+function isSystemError(e: unknown): e is Error & { code: string } {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+async function run(a: CliArgs): Promise<number> {
+  const out = (m: string) => process.stdout.write(`${m}\n`);
   const app = await loadApp(a.app);
-  const result = await runSimulation(app, {
-    durationMs: a.durationMs,
-    speed: a.speed,
-    seed: a.seed,
-    startHour: a.startHour,
-    faults: a.faults,
-    options: a.options,
-    title: `${basename(a.app)} on the simulated board`,
-    log: (m) => process.stdout.write(`${m}\n`),
-    progressEveryMs: tty ? 80 : 1000,
-    onProgress: a.quiet ? undefined : (p) => {
-      if (tty) process.stdout.write(`\r${progressLine(p, a.startHour)}`);
-      else {
-        const decile = Math.floor((p.simulatedMs / p.durationMs) * 10);
-        if (decile > lastDecile) {
-          lastDecile = decile;
-          process.stdout.write(`${progressLine(p, a.startHour)}\n`);
+  const tty = process.stdout.isTTY === true;
+  let lastMark = -1;
+  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
+  // Errors no handler caught are listed in the summary; as they happen, one line each (no stack).
+  setErrorReporter((message, error) => process.stderr.write(`thingflow: ${message.replace(/^thingflow: /, '').replace(/:\s*$/, '')}: ${describeError(error)}\n`));
+  const pacing = announcePacing(a);
+  if (pacing) out(pacing);
+  let result: SimRunResult;
+  try {
+    result = await runSimulation(app, {
+      durationMs: a.durationMs,
+      speed: a.speed,
+      seed: a.seed,
+      startHour: a.startHour,
+      faults: a.faults,
+      options: a.options,
+      signal: interrupt,
+      title: `${basename(a.app)} on the simulated board`,
+      log: out,
+      progressEveryMs: tty ? 80 : 1000,
+      onProgress: a.quiet ? undefined : (p) => {
+        if (tty) return void process.stdout.write(`\r${progressLine(p, a.startHour, a.untilInterrupted)}`);
+        // Without a terminal: a line per tenth of the run, or per simulated 3 h when it runs until Ctrl-C.
+        const mark = a.untilInterrupted ? Math.floor(p.simulatedMs / 10_800_000) : Math.floor((p.simulatedMs / p.durationMs) * 10);
+        if (mark > lastMark) {
+          lastMark = mark;
+          out(progressLine(p, a.startHour, a.untilInterrupted));
         }
-      }
-    },
-  });
+      },
+    });
+  } catch (e) {
+    if (e instanceof SimOptionsError) throw new UsageError(e.message);
+    if (isSystemError(e)) {
+      process.stderr.write(`thingflow-xs: the run could not start: ${e.message}\n`);
+      return EXIT_FAILED;
+    }
+    throw e;
+  } finally {
+    interrupt.release();
+    setErrorReporter(undefined);
+  }
   if (tty && !a.quiet) process.stdout.write('\n');
-  process.stdout.write(`${formatSummary(result, a.seed)}\n`);
+  out(formatSummary(result, a.seed, { untilInterrupted: a.untilInterrupted }));
   if (a.plot) {
     const path = resolve(a.plot);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, result.svg);
-    process.stdout.write(`Plot written to ${path}\n`);
+    out(`Plot written to ${path}`);
   }
-  return result.fatalError ? 1 : 0;
+  if (result.failures.length > 0 && !a.allowErrors) {
+    out(`The run failed (${result.failures.length} failure${result.failures.length === 1 ? '' : 's'} above): exit code ${EXIT_FAILED} (--allow-errors exits 0)`);
+    return EXIT_FAILED;
+  }
+  if (result.interrupted && !a.untilInterrupted) return EXIT_INTERRUPTED;
+  return EXIT_OK;
+}
+
+/** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(HELP);
+      return EXIT_OK;
+    }
+    return await run(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`thingflow-xs: ${e.message}\n(thingflow-xs sim --help lists the options)\n`);
+    return EXIT_USAGE;
+  }
 }
 
 // Run when executed directly (tsx sim/cli.ts, node dist/cli.js, the npm bin), not when imported by tests.
 const invoked = process.argv[1] ? resolve(process.argv[1]) : '';
 const self = typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname;
 if (invoked && (invoked === self || /(?:^|[\\/])(cli\.[cm]?[jt]s|thingflow-xs)$/.test(invoked))) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (e) => {
-      // Bad input (an unknown device in --fault, a bad option value) is a message; anything else gets its stack.
-      const usage = e instanceof UsageError || e instanceof RangeError;
-      process.stderr.write(`thingflow-xs: ${usage ? e.message : (e as Error).stack ?? String(e)}\n`);
-      process.exitCode = usage ? 2 : 1;
-    },
-  );
+  // The process ends with the run: a timer or socket the app left open must not keep it alive.
+  const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  main(process.argv.slice(2)).then(exit, (e) => {
+    // Not bad input: a bug in the app or here. Its stack helps.
+    process.stderr.write(`thingflow-xs: ${(e as Error).stack ?? String(e)}\n`);
+    exit(EXIT_FAILED);
+  });
 }

@@ -1,7 +1,14 @@
-/** Parse `24h`, `90m`, `30s`, `1500ms`, `1d`, `1h30m` (a bare number is seconds) into milliseconds. */
-export function parseDuration(text: string): number {
+/**
+ * Parse `24h`, `90m`, `30s`, `1500ms`, `1d`, `1h30m` into milliseconds. A bare
+ * number is seconds, unless `requireUnit` (the command line) refuses it: is
+ * `90` ninety seconds or ninety minutes? Only `0` needs no unit then.
+ */
+export function parseDuration(text: string, opts: { requireUnit?: boolean } = {}): number {
   const s = text.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  if (/^\d+(\.\d+)?$/.test(s)) {
+    if (opts.requireUnit && Number(s) !== 0) throw new RangeError(`duration '${text}' has no unit: write ${s}s, ${s}m, ${s}h or ${s}d`);
+    return Number(s) * 1000;
+  }
   const re = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/gy;
   let total = 0;
   let end = 0;

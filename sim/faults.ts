@@ -1,4 +1,4 @@
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import type { SeededRandom } from './seeded-random';
 
 /**
@@ -29,9 +29,10 @@ export interface FaultSpec {
  * Parse a fault from the command line:
  * `<device>:<kind>[@<from>[-<to>|+<length>]][,p=<chance>][,x=<magnitude>]`, e.g.
  * `tmp102:nack@6h-7h`, `tsl2591:spike,p=0.02`, `0x48:stuck@12h+2h`, `bus:hang@15h+10m`.
- * `<device>` is a model name, an address (`0x48`, `72`) or `bus`.
+ * `<device>` is a model name, an address (`0x48`, `72`) or `bus`. With `requireUnit`
+ * (the CLI) a time without a unit (`@6-7`) is refused instead of read as seconds.
  */
-export function parseFault(text: string): { target: string; spec: FaultSpec } {
+export function parseFault(text: string, opts: { requireUnit?: boolean } = {}): { target: string; spec: FaultSpec } {
   const [head, ...params] = text.split(',');
   const colon = head.indexOf(':');
   if (colon <= 0) throw new RangeError(`bad fault '${text}': expected <device>:<kind>, e.g. tmp102:nack@6h-7h`);
@@ -43,29 +44,70 @@ export function parseFault(text: string): { target: string; spec: FaultSpec } {
   const spec: FaultSpec = { kind };
   if (at >= 0) {
     const window = rest.slice(at + 1);
+    const bad = (why: string) => new RangeError(`bad fault window '@${window}' in '${text}': ${why}${window.includes('=') ? ' (p=<chance> and x=<size> go after a comma: tmp102:nack,p=0.5)' : ''}`);
+    const time = (part: string): number => {
+      if (part.trim() === '') throw bad('a time is missing (e.g. @6h-7h, @6h+30m, @6h)');
+      try {
+        return parseDuration(part, opts);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
+    };
     const plus = window.indexOf('+');
     const dash = window.indexOf('-');
-    if (plus > 0) {
-      spec.fromMs = parseDuration(window.slice(0, plus));
-      spec.toMs = spec.fromMs + parseDuration(window.slice(plus + 1));
-    } else if (dash > 0) {
-      spec.fromMs = parseDuration(window.slice(0, dash));
-      spec.toMs = parseDuration(window.slice(dash + 1));
+    if (plus >= 0) {
+      spec.fromMs = time(window.slice(0, plus));
+      spec.toMs = spec.fromMs + time(window.slice(plus + 1));
+    } else if (dash >= 0) {
+      spec.fromMs = time(window.slice(0, dash));
+      spec.toMs = time(window.slice(dash + 1));
     } else {
-      spec.fromMs = parseDuration(window);
+      spec.fromMs = time(window);
     }
   }
   for (const p of params) {
-    const [key, value] = p.split('=');
+    const eq = p.indexOf('=');
+    const key = (eq < 0 ? p : p.slice(0, eq)).trim();
+    if (key !== 'p' && key !== 'x') throw new RangeError(`unknown fault parameter '${key}' in '${text}' (p=<chance>, x=<magnitude>)`);
+    const value = eq < 0 ? '' : p.slice(eq + 1).trim();
+    if (value === '') throw new RangeError(`fault parameter '${key}' has no value in '${text}' (e.g. ${key === 'p' ? 'p=0.5' : 'x=100'})`);
     const n = Number(value);
     if (!Number.isFinite(n)) throw new RangeError(`bad fault parameter '${p}' in '${text}'`);
-    if (key.trim() === 'p') {
-      if (n < 0 || n > 1) throw new RangeError(`fault chance must be in 0..1, got ${n}`);
-      spec.probability = n;
-    } else if (key.trim() === 'x') spec.magnitude = n;
-    else throw new RangeError(`unknown fault parameter '${key}' in '${text}' (p=<chance>, x=<magnitude>)`);
+    if (key === 'p') spec.probability = n;
+    else spec.magnitude = n;
   }
+  checkFaultSpec(spec, text);
   return { target, spec };
+}
+
+/**
+ * Refuse a spec that could never act as written: a window that ends before it
+ * starts (or is empty), a chance outside 0..1. `parseFault` and `DeviceFaults.add`
+ * both check, so a spec built in code is held to the same rules as the command line.
+ */
+export function checkFaultSpec(spec: FaultSpec, text: string = describeFault(spec)): void {
+  if (!KINDS.includes(spec.kind)) throw new RangeError(`bad fault kind '${String(spec.kind)}' in '${text}': one of ${KINDS.join(', ')}`);
+  const from = spec.fromMs ?? 0;
+  if (!(from >= 0) || !Number.isFinite(from)) throw new RangeError(`fault '${text}' starts at ${from} ms: give a time from 0 on`);
+  if (spec.toMs !== undefined && !(spec.toMs > from)) {
+    throw new RangeError(`fault window in '${text}' ${spec.toMs === from ? 'is empty: it ends when it starts' : 'ends before it starts'} (${formatDuration(from)} to ${formatDuration(spec.toMs)})`);
+  }
+  if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {
+    throw new RangeError(`fault chance must be in 0..1, got ${spec.probability} in '${text}'`);
+  }
+  if (spec.magnitude !== undefined && !Number.isFinite(spec.magnitude)) throw new RangeError(`fault size must be a finite number, got ${spec.magnitude} in '${text}'`);
+}
+
+/** Refuse a fault that would start only after a run of `durationMs` has ended: it would never strike. */
+export function checkFaultWithin(spec: FaultSpec, durationMs: number, text: string = describeFault(spec)): void {
+  if ((spec.fromMs ?? 0) >= durationMs) {
+    throw new RangeError(`fault '${text}' starts at ${formatDuration(spec.fromMs ?? 0)}, when the run (${formatDuration(durationMs)}) is over: it would never strike`);
+  }
+}
+
+function describeFault(spec: FaultSpec): string {
+  if (spec.fromMs === undefined) return spec.kind;
+  return `${spec.kind}@${formatDuration(spec.fromMs)}${spec.toMs === undefined ? '' : `-${formatDuration(spec.toMs)}`}`;
 }
 
 function activeAt(spec: FaultSpec, now: number): boolean {
@@ -91,6 +133,7 @@ export class DeviceFaults {
   constructor(private readonly random: SeededRandom) {}
 
   add(spec: FaultSpec): void {
+    checkFaultSpec(spec);
     this.specs.push(spec);
   }
 

@@ -7,7 +7,7 @@ export { createSimDevice, type SimDevice, type SimDeviceOptions, type SimIoClass
 export { SimBoard, BOARD_PINS, type SimBoardOptions } from './board';
 export { Environment, type EnvironmentOptions } from './environment';
 export { I2cBus, I2cError, type I2cDeviceModel, type DeviceContext, type I2cErrorCode, type I2cBusStats } from './i2c-bus';
-export { DeviceFaults, parseFault, type FaultSpec, type FaultKind, type FaultCounts } from './faults';
+export { DeviceFaults, parseFault, checkFaultSpec, checkFaultWithin, type FaultSpec, type FaultKind, type FaultCounts } from './faults';
 export { PinBank } from './pins';
 export { PinHistory } from './pin-history';
 export { SimDigital } from './io/digital';
@@ -26,3 +26,4 @@ export { parseDuration, formatDuration } from './duration';
 export { runSimulation, type SimApp, type SimAppContext, type SimRunOptions, type SimRunResult, type SimProgress } from './run';
 export { PlotRecorder, type TrackOptions } from './plot-recorder';
 export { renderPlot, type PlotSpec, type PlotPanel, type PlotSeries } from './plot';
+export { SimOptionsError, checkRunBounds, MAX_RUN_MS, MIN_SPEED, MAX_SPEED } from './run-bounds';

@@ -22,6 +22,9 @@ class RecordedSeries implements InputThing<unknown> {
   readonly values: number[] = [];
   errors = 0;
   completed = false;
+  /** The error the stream ended with, and when (simulated ms). */
+  error: unknown;
+  errorAtMs = -1;
   constructor(readonly opts: TrackOptions & { color: string }, private readonly now: () => number) {}
 
   onNext(x: unknown): void {
@@ -32,8 +35,11 @@ class RecordedSeries implements InputThing<unknown> {
   onCompleted(): void {
     this.completed = true;
   }
-  onError(): void {
-    this.errors++;
+  onError(e: unknown): void {
+    if (this.errors++ === 0) {
+      this.error = e;
+      this.errorAtMs = this.now();
+    }
   }
 }
 
@@ -67,6 +73,11 @@ export class PlotRecorder {
   /** Events recorded per series name. */
   counts(): { name: string; events: number; errors: number }[] {
     return this.series.map((s) => ({ name: s.opts.name, events: s.values.length, errors: s.errors }));
+  }
+
+  /** Tracked streams that ended with an error: which, when (simulated ms) and with what. */
+  endedWithError(): { name: string; atMs: number; error: unknown }[] {
+    return this.series.filter((s) => s.errors > 0).map((s) => ({ name: s.opts.name, atMs: s.errorAtMs, error: s.error }));
   }
 
   /** The values of one series (for tests and summaries). */

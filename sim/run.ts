@@ -8,6 +8,9 @@ import { parseFault, type FaultCounts } from './faults';
 import type { I2cBusStats } from './i2c-bus';
 import { renderPlot, type PlotPanel } from './plot';
 import { PlotRecorder } from './plot-recorder';
+import { checkRunBounds, SimOptionsError } from './run-bounds';
+import { RunFailures } from './run-failures';
+import { checkFaultWithin } from './faults';
 
 /** What an app receives: the same `device` shape as on a board, plus the simulation's extras. */
 export interface SimAppContext {
@@ -21,6 +24,11 @@ export interface SimAppContext {
   options: Record<string, string | boolean>;
   durationMs: number;
   log(message: string): void;
+  /**
+   * Say the run failed (a broker never reached, a check that did not hold): the
+   * run goes on to its end, the summary lists `reason`, and the CLI exits 1.
+   */
+  fail(reason: string): void;
 }
 
 /**
@@ -54,6 +62,8 @@ export interface SimRunOptions {
   realNow?: () => number;
   /** Let the host run (timers, sockets) for `ms` real milliseconds. */
   sleep?: (ms: number) => Promise<void>;
+  /** Ends the run early, at the simulated time reached, when `aborted` turns true (an `AbortSignal` will do). */
+  signal?: { readonly aborted: boolean };
 }
 
 export interface SimProgress {
@@ -65,7 +75,13 @@ export interface SimProgress {
 }
 
 export interface SimRunResult {
+  /** Simulated time the run covered: `plannedMs`, or less when `signal` stopped it. */
   durationMs: number;
+  plannedMs: number;
+  /** True when `signal` ended the run before `plannedMs`. */
+  interrupted: boolean;
+  /** One line per failure: streams that ended with an error, unhandled errors, what the app reported through `fail`. */
+  failures: string[];
   /** Wakes the clock delivered: how often a board would have left sleep. */
   wakes: number;
   /** Events recorded on tracked streams. */
@@ -97,9 +113,21 @@ function defaultSleep(ms: number): Promise<void> {
  * real time, giving the host a turn between steps so servers stay responsive.
  */
 export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Promise<SimRunResult> {
+  checkRunBounds(opts.durationMs ?? DAY, opts.speed ?? Infinity);
+  // Errors that reach a sink with no handler are the run's failures while it is on.
+  let now = (): number => 0;
+  const failures = new RunFailures(() => now());
+  failures.listen();
+  try {
+    return await simulate(app, opts, failures, (board) => { now = () => board.now(); });
+  } finally {
+    failures.stopListening();
+  }
+}
+
+async function simulate(app: SimApp, opts: SimRunOptions, failures: RunFailures, onBoard: (board: SimBoard) => void): Promise<SimRunResult> {
   const durationMs = opts.durationMs ?? DAY;
   const speed = opts.speed ?? Infinity;
-  if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
   const startHour = opts.startHour ?? 0;
   const realNow = opts.realNow ?? (() => Date.now());
   const sleep = opts.sleep ?? defaultSleep;
@@ -107,14 +135,13 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
   const clock = new VirtualClock({ epochMs: Date.UTC(2026, 5, 21) + startHour * 3_600_000 });
   const device = createSimDevice({ clock, seed: opts.seed, env: { startHour, ...opts.env }, parts: opts.standardParts === false ? 'none' : 'standard' });
   const board = device.board;
-  for (const f of opts.faults ?? []) {
-    const { target, spec } = parseFault(f);
-    board.fault(target, spec);
-  }
+  onBoard(board);
+  injectFaults(board, opts.faults ?? [], durationMs);
   let fatal: unknown;
   const scheduler = new Scheduler(clock, { onFatalError: (e) => { fatal = e; reportError('thingflow: the scheduler stopped on a fatal error', e); } });
   const plot = new PlotRecorder(() => board.now());
-  const teardown = await app({ device, scheduler, clock, board, plot, options: opts.options ?? {}, durationMs, log });
+  const fail = (reason: string): void => failures.fail(reason);
+  const teardown = await app({ device, scheduler, clock, board, plot, options: opts.options ?? {}, durationMs, log, fail });
 
   const progress = (): SimProgress => ({
     simulatedMs: Math.min(board.now(), durationMs),
@@ -128,7 +155,8 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
   scheduler.run();
   const every = opts.progressEveryMs ?? 100;
   let lastReport = realStart;
-  while (board.now() < durationMs && scheduler.isRunning) {
+  const stopped = (): boolean => opts.signal?.aborted === true;
+  while (board.now() < durationMs && scheduler.isRunning && !stopped()) {
     let target: number;
     if (speed === Infinity) {
       target = Math.min(durationMs, board.now() + 3_600_000);
@@ -149,10 +177,23 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
       await sleep(Math.max(1, Math.min(every, next / speed)));
     }
   }
-  if (board.now() < durationMs) clock.advance(durationMs - board.now()); // the scheduler stopped early: time still passes
+  const interrupted = stopped() && board.now() < durationMs;
+  // The scheduler stopped early: time still passes. Interrupted: the run ends where it got to.
+  if (!interrupted && board.now() < durationMs) clock.advance(durationMs - board.now());
   scheduler.stop();
   opts.onProgress?.(progress());
   if (typeof teardown === 'function') await teardown();
+  return finish(opts, { device, clock, scheduler, plot, failures, plannedMs: durationMs, ranMs: interrupted ? Math.max(board.now(), 1000) : durationMs, startHour, realMs: realNow() - realStart, fatal });
+}
+
+/** The summary and the plot of a run that covered `ranMs` of simulated time. */
+function finish(opts: SimRunOptions, r: {
+  device: SimDevice; clock: VirtualClock; scheduler: Scheduler; plot: PlotRecorder; failures: RunFailures;
+  plannedMs: number; ranMs: number; startHour: number; realMs: number; fatal: unknown;
+}): SimRunResult {
+  const { device, clock, scheduler, plot, startHour, fatal } = r;
+  const board = device.board;
+  const durationMs = r.ranMs;
 
   const leds = board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(durationMs), state: h.state }));
   const svg = renderPlot({
@@ -168,6 +209,9 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
   const series = plot.counts();
   return {
     durationMs,
+    plannedMs: r.plannedMs,
+    interrupted: r.ranMs < r.plannedMs,
+    failures: r.failures.list(plot),
     wakes: clock.wakes,
     events: series.reduce((a, c) => a + c.events, 0),
     series,
@@ -176,12 +220,25 @@ export async function runSimulation(app: SimApp, opts: SimRunOptions = {}): Prom
     faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
     busHangs: board.i2c.faults.counts.hang,
     missedDeadlines: scheduler.missedDeadlines,
-    realMs: realNow() - realStart,
+    realMs: r.realMs,
     svg,
     plot,
     device,
     fatalError: fatal,
   };
+}
+
+/** Put the faults on the board, refusing any the board cannot take or that would start after the run. */
+function injectFaults(board: SimBoard, faults: string[], durationMs: number): void {
+  for (const f of faults) {
+    try {
+      const { target, spec } = parseFault(f);
+      checkFaultWithin(spec, durationMs, f);
+      board.fault(target, spec);
+    } catch (e) {
+      throw e instanceof RangeError ? new SimOptionsError(e.message) : e;
+    }
+  }
 }
 
 function ledPanels(board: SimBoard): PlotPanel[] {

@@ -18,6 +18,11 @@ export function setErrorReporter(fn: ErrorReporter | undefined): void {
   reporter = fn ?? defaultReporter;
 }
 
+/** The reporter installed now, so that code installing its own for a while can put it back. */
+export function getErrorReporter(): ErrorReporter {
+  return reporter;
+}
+
 export function reportError(message: string, error: unknown): void {
   reporter(message, error);
 }

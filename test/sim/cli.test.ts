@@ -22,6 +22,9 @@ describe('thingflow-xs sim (the CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Usage: thingflow-xs sim <app>/);
     expect(r.out).toMatch(/--fault <spec>/);
+    expect(r.out).toMatch(/How long a run lasts: /);
+    expect(r.out).toMatch(/Exit codes: 0 the run completed; 1 the run failed .*\n.*\n.*; 2 a usage error .*\n130 stopped by Ctrl-C/);
+    expect(r.err).toBe('');
   });
 
   test('runs the demo from source (as npm start does) with a fault, prints a summary and writes the plot', () => {
