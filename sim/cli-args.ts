@@ -205,10 +205,10 @@ function checkMqttTarget(text: string): string {
 const FLAGS = Object.keys(OPTIONS).map((k) => `--${k}`);
 
 /** Node's parseArgs messages, said for this command: the flag, what was wrong, a near flag when there is one. */
-function explainParseError(e: Error & { code?: string }): string {
+export function explainParseError(e: Error & { code?: string }, flags: string[] = FLAGS): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1] ?? '';
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const near = nearestFlag(flag.replace(/=.*$/, ''));
+    const near = nearestFlag(flag.replace(/=.*$/, ''), flags);
     return `unknown option '${flag}'${near ? ` (did you mean ${near}?)` : ''}`;
   }
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -218,10 +218,10 @@ function explainParseError(e: Error & { code?: string }): string {
   return e.message;
 }
 
-function nearestFlag(flag: string): string | undefined {
+function nearestFlag(flag: string, flags: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3; // more than two edits away is another word
-  for (const f of FLAGS) {
+  for (const f of flags) {
     const d = editDistance(flag, f);
     if (d < bestDistance) {
       best = f;

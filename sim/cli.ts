@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
+ * `thingflow-xs fleet <app>`: run it on a fleet of boards against one broker (sim/fleet-cli.ts).
  * `npm start` runs `sim examples/lux-demo.ts` through tsx.
  *
  * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
@@ -16,6 +17,8 @@ import { formatDuration } from './duration';
 import { runSimulation, type SimApp, type SimRunResult } from './run';
 import { formatSpan, realTimeEstimateMs, SimOptionsError } from './run-bounds';
 import { describeError } from './run-failures';
+import { fleetMain } from './fleet-cli';
+import { loadAppModule } from './load-app';
 
 export { formatSummary } from './cli-summary';
 export { parseCliArgs as parseArgs } from './cli-args';
@@ -24,29 +27,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
-
-/**
- * Import the app module. A TypeScript app needs a loader: under `tsx sim/cli.ts`
- * (npm start) tsx is already there; from the built `dist/cli.js` the CLI
- * registers tsx's ESM hooks (tsx/esm/api) before importing, when tsx is installed.
- */
-async function loadApp(path: string): Promise<SimApp> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${path}`);
-  const url = pathToFileURL(resolve(path)).href;
-  const selfIsTypeScript = /\.ts$/.test(typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname);
-  if (/\.[cm]?tsx?$/.test(path) && !selfIsTypeScript) {
-    let api: { register: () => unknown };
-    try {
-      api = (await import('tsx/esm/api')) as { register: () => unknown };
-    } catch {
-      throw new UsageError(`${path} is TypeScript: install tsx (npm i -D tsx) or compile the app to .js first`);
-    }
-    api.register();
-  }
-  const mod = (await import(url)) as { default?: unknown };
-  if (typeof mod.default !== 'function') throw new UsageError(`${path} has no default export function (ctx) => ...`);
-  return mod.default as SimApp;
-}
 
 /**
  * Ctrl-C ends the run where it got to (summary and plot follow); a second Ctrl-C quits at once.
@@ -90,7 +70,7 @@ function isSystemError(e: unknown): e is Error & { code: string } {
 
 async function run(a: CliArgs): Promise<number> {
   const out = (m: string) => process.stdout.write(`${m}\n`);
-  const app = await loadApp(a.app);
+  const app = await loadAppModule<SimApp>(a.app);
   const tty = process.stdout.isTTY === true;
   let lastMark = -1;
   const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
@@ -151,6 +131,7 @@ async function run(a: CliArgs): Promise<number> {
 /** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'fleet') return await fleetMain(argv);
     const args = parseCliArgs(argv);
     if (args === 'help') {
       process.stdout.write(HELP);
@@ -159,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`thingflow-xs: ${e.message}\n(thingflow-xs sim --help lists the options)\n`);
+    const verb = argv[0] === 'fleet' ? 'fleet' : 'sim';
+    process.stderr.write(`thingflow-xs: ${e.message}\n(thingflow-xs ${verb} --help lists the options)\n`);
     return EXIT_USAGE;
   }
 }

@@ -104,6 +104,8 @@ export interface FleetResult {
   recoveries: { afterOutageAt: number; backWithinMs: number; peakReconnectsPerSecond: number }[];
   /** JS heap growth per device while the fleet is connected, bytes. */
   heapPerDeviceBytes: number;
+  /** Whether that figure was taken after full garbage collections (node --expose-gc); otherwise it includes garbage. */
+  heapMeasuredAfterGc: boolean;
   svg: string;
 }
 
@@ -352,6 +354,7 @@ export async function runFleet(app: FleetApp, opts: FleetOptions): Promise<Fleet
     devices: n, durationMs, realMs, sent, received, dropped,
     lost: Math.max(0, sent - unique - dropped), duplicates,
     messagesPerSecond: received / (realMs / 1000),
-    connects, reconnects: connects - n, connectAllMs, recoveries, heapPerDeviceBytes, svg,
+    connects, reconnects: connects - n, connectAllMs, recoveries, heapPerDeviceBytes,
+    heapMeasuredAfterGc: typeof (globalThis as { gc?: unknown }).gc === 'function', svg,
   };
 }
