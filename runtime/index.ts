@@ -9,3 +9,4 @@ export * from './wot/index';
 export * from './sensors/index';
 export * from './mqtt/index';
 export * from './outbound/index';
+export * from './trace/index';
