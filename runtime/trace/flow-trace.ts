@@ -171,9 +171,10 @@ export class FlowTrace {
     this.ids.clear();
   }
 
-  /** The name a thing has in this trace's graph. */
+  /** The name a thing has in this trace's graph: its label, its own `traceName`, or its class name. */
   nameOf(thing: object): string {
-    return this.labels.get(thing) ?? (thing.constructor?.name || 'thing');
+    const own = (thing as { traceName?: unknown }).traceName;
+    return this.labels.get(thing) ?? (typeof own === 'string' ? own : thing.constructor?.name || 'thing');
   }
 
   /** The traced graph now, ready for JSON. */

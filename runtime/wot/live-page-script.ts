@@ -69,7 +69,7 @@ ctx.save();ctx.fillStyle='rgba(40,50,90,0.07)';var day=86400,start=Math.floor(lo
 for(var d=start;d<hi;d+=day){[[d,d+n.sunrise*3600],[d+n.sunset*3600,d+day]].forEach(function(s){var a=Math.max(s[0],lo),b=Math.min(s[1],hi);if(b<=a)return;
 var x0=u.valToPos(a,'x',true),x1=u.valToPos(b,'x',true);ctx.fillRect(x0,u.bbox.top,x1-x0,u.bbox.height);});}
 ctx.restore();}
-function thresholdLines(u,ts){var ctx=u.ctx;ctx.save();ctx.setLineDash([5,4]);ctx.strokeStyle='#888';ctx.fillStyle='#555';
+function thresholdLines(u,ts){var ctx=u.ctx;ctx.save();ctx.setLineDash([5,4]);ctx.strokeStyle='#888';ctx.fillStyle='#555';ctx.textAlign='left';ctx.textBaseline='bottom';
 ctx.font=(11*devicePixelRatio)+'px system-ui,sans-serif';
 ts.forEach(function(t){var y=u.valToPos(t.value,'y',true);if(!isFinite(y))return;ctx.beginPath();ctx.moveTo(u.bbox.left,y);
 ctx.lineTo(u.bbox.left+u.bbox.width,y);ctx.stroke();ctx.fillText(t.label,u.bbox.left+6*devicePixelRatio,y-4*devicePixelRatio);});ctx.restore();}
@@ -84,8 +84,9 @@ var hm=function(d){return ('0'+d.getUTCHours()).slice(-2)+':'+('0'+d.getUTCMinut
 var day=Math.floor(c.simulatedMs/86400000)+1;
 var s=t.toUTCString().slice(0,16)+', '+hm(t)+' (day '+day+')';
 var left=(c.durationMs-c.simulatedMs)/1000,rate=page.rate;
-var tail=c.running?' · the run ends at '+hm(end)+(c.durationMs>=86400000?' on day '+Math.ceil(c.durationMs/86400000):'')+
-(rate?', in about '+humanSec(left/rate)+' real time':''):' · the run has ended';
+var endDay=Math.floor((c.durationMs-1)/86400000)+1,endHm=hm(end)==='00:00'&&c.durationMs>0?'24:00':hm(end);
+var tail=c.running?'the run ends at '+endHm+(endDay>1?' on day '+endDay:'')+
+(rate?', in about '+humanSec(left/rate)+' real time':''):'the run has ended';
 return {now:s,rate:rate?'×'+Math.round(rate):'',tail:tail,frac:c.simulatedMs/c.durationMs};}
 function humanSec(s){return s<90?Math.round(s)+' s':s<5400?Math.round(s/60)+' min':(s/3600).toFixed(1)+' h';}
 function showClock(c){if(lastClock&&c.simulatedMs>lastClock.ms){var dr=(Date.now()-lastClock.real)/1000;
@@ -106,29 +107,29 @@ if(P.style[i]==='step'&&xs.length){var nowX=(c.epochMs+c.simulatedMs)/1000;if(no
 if(!xs.length){xs=[(c.epochMs)/1000];ys=[null];}return[xs,ys];});
 P.u.setData(tables.length===1?tables[0]:U.join(tables));});}
 
-/* the flow graph: layers by longest path from the sources, one box per thing, one curve per connection */
-var NODE_W=150,NODE_H=40,COL_W=190,ROW_H=58,prevCounts={};
+/* the flow graph, top down: layers by longest path from the sources, one box per thing, one curve per connection */
+var NODE_W=150,NODE_H=40,GAP_X=22,LAYER_H=92,prevCounts={};
 function drawGraph(g){var svg=$('graph');if(!g||!g.nodes.length){svg.innerHTML='';return;}
-var layer={},row={},i,k,changed=true,nodes=g.nodes,edges=g.edges;
+var layer={},slot={},k,changed=true,nodes=g.nodes,edges=g.edges;
 nodes.forEach(function(n){layer[n.id]=0;});
 for(k=0;k<nodes.length&&changed;k++){changed=false;edges.forEach(function(e){if(e.from!==e.to&&layer[e.to]<layer[e.from]+1){layer[e.to]=layer[e.from]+1;changed=true;}});}
-var cols=[];nodes.forEach(function(n){(cols[layer[n.id]]=cols[layer[n.id]]||[]).push(n);});
+var rows=[];nodes.forEach(function(n){(rows[layer[n.id]]=rows[layer[n.id]]||[]).push(n);});
 var parents={};edges.forEach(function(e){(parents[e.to]=parents[e.to]||[]).push(e.from);});
-var maxRows=0;cols.forEach(function(col,c){if(c>0)col.sort(function(a,b){return avgRow(a)-avgRow(b);});
-var used={};col.forEach(function(n){var want=Math.round(avgRow(n));if(!(want>=0))want=0;while(used[want])want++;used[want]=1;row[n.id]=want;if(want+1>maxRows)maxRows=want+1;});});
-function avgRow(n){var ps=parents[n.id];if(!ps||!ps.length)return nodes.indexOf(n)*0;var s=0,m=0;ps.forEach(function(p){if(row[p]!==undefined){s+=row[p];m++;}});return m?s/m:0;}
-var W=cols.length*COL_W,H=maxRows*ROW_H+10,pos={};
-nodes.forEach(function(n){pos[n.id]={x:8+layer[n.id]*COL_W,y:8+row[n.id]*ROW_H};});
+function bary(n){var ps=parents[n.id]||[],s=0,m=0;ps.forEach(function(p){if(slot[p]!==undefined){s+=slot[p];m++;}});return m?s/m:0;}
+var maxSlots=0;rows.forEach(function(r,L){if(L>0)r.sort(function(a,b){return bary(a)-bary(b)||a.id-b.id;});
+var next=0;r.forEach(function(n){var want=L>0?Math.max(next,Math.round(bary(n))):next;slot[n.id]=want;next=want+1;if(next>maxSlots)maxSlots=next;});});
+var W=maxSlots*(NODE_W+GAP_X)+60,H=rows.length*LAYER_H,pos={};
+nodes.forEach(function(n){pos[n.id]={x:8+slot[n.id]*(NODE_W+GAP_X),y:22+layer[n.id]*LAYER_H};});
 svg.setAttribute('viewBox','0 0 '+W+' '+H);svg.setAttribute('width',W);svg.setAttribute('height',H);
-var out=['<defs><marker id="ah" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L8,4L0,8z" fill="#778"/></marker></defs>'];
+var out=['<defs><marker id="ah" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0L8,4L0,8z" fill="#778"/></marker></defs>'];
 edges.forEach(function(e){var a=pos[e.from],b=pos[e.to];if(!a||!b)return;
-var x1=a.x+NODE_W,y1=a.y+NODE_H/2,x2=b.x-2,y2=b.y+NODE_H/2,mx=(x1+x2)/2;
+var x1=a.x+NODE_W/2,y1=a.y+NODE_H,x2=b.x+NODE_W/2,y2=b.y-1,my=(y1+y2)/2;
 var key=e.from+'-'+e.to+'-'+e.port+'-'+e.inPort,busy=prevCounts[key]!==undefined&&e.count>prevCounts[key];prevCounts[key]=e.count;
-var label=e.count+(e.last!==undefined?' · '+e.last:'');
 var tip=(e.port!=='default'||e.inPort!=='default'?e.port+' → '+e.inPort+'\n':'')+e.count+' events'+(e.errors?', '+e.errors+' errors':'')+', '+e.state+(e.error?'\n'+e.error:'')+(e.last!==undefined?'\nlast: '+e.last:'');
+var label=e.state==='error'?'✕ '+(e.error||'error'):e.count+(e.last!==undefined?' · '+e.last:'')+(e.state!=='open'?' · '+e.state:'');
 out.push('<g class="edge '+e.state+(busy?' busy':'')+'" data-from="'+e.from+'" data-to="'+e.to+'" data-count="'+e.count+'" data-state="'+e.state+'"><title>'+esc(tip)+'</title>'+
-'<path d="M'+x1+','+y1+' C'+mx+','+y1+' '+mx+','+y2+' '+x2+','+y2+'" marker-end="url(#ah)"/>'+
-'<text x="'+(x2-6)+'" y="'+(y2-5)+'" text-anchor="end">'+esc(e.state==='error'?'✕ '+(e.error||'error'):label)+'</text></g>');});
+'<path d="M'+x1+','+y1+' C'+x1+','+my+' '+x2+','+my+' '+x2+','+y2+'" marker-end="url(#ah)"/>'+
+'<text x="'+(x2+6)+'" y="'+(y2-7)+'">'+esc(label)+'</text></g>');});
 nodes.forEach(function(n){var p=pos[n.id];
 out.push('<g class="node '+n.kind+(n.closed?' closed':'')+'" data-name="'+esc(n.name)+'" transform="translate('+p.x+','+p.y+')"><title>'+esc(n.name+' ('+n.kind+(n.closed?', closed':'')+')')+'</title>'+
 '<rect width="'+NODE_W+'" height="'+NODE_H+'" rx="6"/><text x="8" y="17" class="nn">'+esc(n.name.length>22?n.name.slice(0,21)+'…':n.name)+'</text>'+

@@ -18,7 +18,7 @@ export function thingIndexPage(name: string, things: readonly WebThingDescriptio
       ` · <a href="${escapeHtml(href)}/td">W3C TD</a></div></li>`;
   }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(name)}</title><style>${PAGE_STYLE}
+<title>${escapeHtml(name)}</title><link rel="icon" href="data:,"><style>${PAGE_STYLE}
 ul{list-style:none;padding:0}li{background:#fff;border:1px solid #e3e3e3;border-radius:8px;padding:.6em 1em;margin:.6em 0}li>a{font-size:1.15em;font-weight:600}</style></head><body>
 <h1>${escapeHtml(name)}</h1><p class="d">${things.length} thing${things.length === 1 ? '' : 's'} · <a href="/.well-known/wot">directory (W3C TD)</a></p>
 <ul id="things">${items}</ul></body></html>`;

@@ -35,7 +35,7 @@ const LIVE_STYLE = `.sim-only{display:none}body.sim .sim-only{display:block}
 #clock{font-variant-numeric:tabular-nums}#simtime{font-size:1.5em;font-weight:600}#simrate{margin-left:.5em;color:#2a7;font-weight:600}
 #simend{color:#666}#simprogress{width:100%;height:.6em}#simstate{color:#666;font-size:.85em}
 .chart{margin:.4em 0 .8em}.u-title{font-size:1em!important;font-weight:600!important;text-align:left!important}
-#flowbox{overflow-x:auto}#graph{display:block;font:12px system-ui,sans-serif}
+#flowbox{overflow-x:auto}#graph{display:block;font:12px system-ui,sans-serif;max-width:100%;height:auto}
 .node rect{fill:#eef4ff;stroke:#7a96c8}.node.source rect{fill:#eaf7ea;stroke:#6aa56a}.node.sink rect{fill:#fff6e0;stroke:#c9a04a}
 .node.closed rect{fill:#eee;stroke:#aaa;stroke-dasharray:4 3}.node .nn{font-weight:600;fill:#222}.node .nk{fill:#777;font-size:11px}
 .edge path{fill:none;stroke:#778;stroke-width:1.4}.edge text{fill:#345;font-size:11px;font-variant-numeric:tabular-nums}
@@ -57,7 +57,7 @@ export interface ThingPageOptions {
 export function thingPage(thing: Thing, description: WebThingDescription, opts: ThingPageOptions = {}): string {
   const base = escapeHtml(opts.basePath ?? '');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(thing.title)}</title><link rel="stylesheet" href="${base}/_page/uplot.css"><style>${PAGE_STYLE}
+<title>${escapeHtml(thing.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${base}/_page/uplot.css"><style>${PAGE_STYLE}
 ${LIVE_STYLE}</style><script src="${base}/_page/uplot.js"></script></head><body>
 <h1>${escapeHtml(thing.title)}<span id="st">connecting</span></h1><p class="d">${escapeHtml(thing.description)}</p>
 <div id="top"><section><h2>Properties</h2><table><tbody id="rows"></tbody></table><p id="err"></p></section>
