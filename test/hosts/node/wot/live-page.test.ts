@@ -4,9 +4,10 @@
  * start, the flow graph with per-connection counts, the board, and fault
  * buttons that reach the simulated bus. The test holds the simulated day at
  * chosen hours (the run's `sleep` waits for it), so what the page shows can be
- * compared with the run itself. Screenshots go to docs/img/.
+ * compared with the run itself. `UPDATE_SCREENSHOTS=1` writes the screenshots to docs/img/.
  */
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import luxDemo from '../../../../examples/lux-demo';
@@ -18,7 +19,8 @@ declare const document: any;
 declare const window: any;
 
 const HOUR = 3_600_000;
-const IMG = join(__dirname, '../../../../docs/img');
+/** Screenshots: to docs/img with UPDATE_SCREENSHOTS=1 (the docs' pictures), else to a temp dir (a test run leaves git clean). */
+const IMG = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '../../../../docs/img') : join(tmpdir(), 'thingflow-xs-screenshots');
 
 /** A simulated run the test steps through: `runUntil(h)` lets it go on to hour `h` and waits there. */
 function steppedRun() {
