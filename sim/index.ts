@@ -26,3 +26,6 @@ export { parseDuration, formatDuration } from './duration';
 export { runSimulation, type SimApp, type SimAppContext, type SimRunOptions, type SimRunResult, type SimProgress } from './run';
 export { PlotRecorder, type TrackOptions } from './plot-recorder';
 export { renderPlot, type PlotSpec, type PlotPanel, type PlotSeries } from './plot';
+export { simLivePage, type SimLivePage } from './live-page';
+export { SimLiveState, LiveRequestError, type SimLiveOptions } from './live-state';
+export { simLiveRoutes } from './live-routes';
