@@ -76,6 +76,10 @@ const CLOSED_PORT: ConnectionList = Object.freeze([]);
 /** Wraps a plain function as an input thing's default port; a throwing function is cut off and reported. */
 class CallbackInputThing<T> implements InputThing<T> {
   constructor(private readonly fn: (x: T) => void) {}
+  /** Its name in a traced graph (runtime/trace). */
+  get traceName(): string {
+    return this.fn.name ? `callback ${this.fn.name}` : 'callback';
+  }
   onNext(x: T): void {
     this.fn(x); // unguarded: the nearest dispatch's guard cuts it off and reports (onError below)
   }

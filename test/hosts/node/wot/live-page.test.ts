@@ -11,6 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import luxDemo from '../../../../examples/lux-demo';
+import { OutputThing } from '../../../../runtime/core/output-thing';
+import { setErrorReporter } from '../../../../runtime/core/report-error';
+import { FlowTrace } from '../../../../runtime/trace/flow-trace';
+import { Property, SingleThing, Thing, Value } from '../../../../runtime/wot/index';
+import { WebThingServer } from '../../../../hosts/node/wot-server';
+import { createSimDevice } from '../../../../sim/device';
+import { simLiveRoutes } from '../../../../sim/live-routes';
+import { SimLiveState } from '../../../../sim/live-state';
+import '../../../../runtime/filters/index';
 import { runSimulation, type SimAppContext, type SimRunResult } from '../../../../sim/run';
 import { launchChromium } from '../../../support/browser';
 import { request } from './http-client';
@@ -173,5 +182,54 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
     const r = await run.finish();
     expect(r.durationMs).toBe(24 * HOUR);
     await page.waitForFunction(() => /ended|not reachable/.test(document.getElementById('simstate').textContent), undefined, { timeout: 10_000 });
+  });
+});
+
+describe('the flow graph shows how each connection ended', () => {
+  test('errors in red with their message, completed and disconnected dashed, closed things marked', async () => {
+    setErrorReporter(() => {});
+    const device = createSimDevice({ parts: 'standard' });
+    const src = new OutputThing<number>();
+    const picky = (src as any).map((x: number) => { if (x > 2) throw new Error('too big'); return x; }) as OutputThing<number>;
+    const keep: number[] = [];
+    picky.connect((x) => keep.push(x));
+    const other = new OutputThing<number>();
+    const gone = other.connect(() => {});
+    const side: number[] = [];
+    src.connect((x) => side.push(x));
+    const trace = new FlowTrace();
+    trace.label(src, 'numbers').label(picky, 'picky map').label(other, 'other');
+    trace.traceGraph(src, other);
+    for (const x of [1, 2, 3]) src.dispatchNext(x);
+    other.dispatchNext(7);
+    gone();
+    src.dispatchCompleted();
+    const thing = new Thing('urn:test:graph', 'Graph states', [], 'a flow that failed, completed and was disconnected');
+    thing.addProperty(new Property(thing, 'n', new Value(1), { type: 'number', readOnly: true }));
+    const live = new SimLiveState({ board: device.board, epochMs: Date.UTC(2026, 5, 21), durationMs: HOUR, trace });
+    const server = new WebThingServer(new SingleThing(thing), { port: 0, listenAddress: '127.0.0.1', mdns: false, additionalRoutes: simLiveRoutes(live) });
+    await server.start();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+      await page.goto(`http://127.0.0.1:${server.port}/`);
+      await page.waitForFunction(() => window.livePage && window.livePage.polls > 0);
+      const edges = await page.$$eval('#graph .edge', (es) => es.map((e: any) => [e.getAttribute('data-state'), e.getAttribute('data-count'), e.querySelector('text').textContent]));
+      expect(edges).toEqual([
+        ['error', '3', '✕ Error: too big'],
+        ['completed', '3', '3 · 3 · completed'],
+        ['disconnected', '1', '1 · 7 · disconnected'],
+        ['error', '2', '✕ Error: too big'],
+      ]);
+      const closed = await page.$$eval('#graph .node.closed', (ns) => ns.map((n: any) => n.getAttribute('data-name')));
+      expect(closed).toEqual(['numbers', 'picky map']);
+      expect(await page.textContent('#simtime')).toBe('Sun, 21 Jun 2026, 00:00 (day 1)'); // a board that has not run yet
+      await page.locator('#flow').screenshot({ path: join(IMG, 'live-page-graph-states.png') });
+      await page.close();
+    } finally {
+      await browser.close();
+      await server.stop();
+      setErrorReporter(undefined as any);
+    }
   });
 });
