@@ -11,7 +11,8 @@
  *   (LED, pins, I2C devices, buttons that inject and clear faults).
  * `window.livePage` exposes what it shows, for tests.
  */
-export const LIVE_PAGE_SCRIPT = String.raw`(function(){
+// A plain template (no tag, no substitutions): one string constant; String.raw would keep raw and cooked copies on XS.
+export const LIVE_PAGE_SCRIPT = `(function(){
 var $=function(id){return document.getElementById(id);};
 var tdEl=$('td'),td=JSON.parse(tdEl.textContent),BASE=tdEl.getAttribute('data-base')||'';
 var st=$('st'),err=$('err'),U=window.uPlot;
@@ -125,7 +126,7 @@ var out=['<defs><marker id="ah" viewBox="0 0 8 8" refX="7" refY="4" markerUnits=
 edges.forEach(function(e){var a=pos[e.from],b=pos[e.to];if(!a||!b)return;
 var x1=a.x+NODE_W/2,y1=a.y+NODE_H,x2=b.x+NODE_W/2,y2=b.y-1,my=(y1+y2)/2;
 var key=e.from+'-'+e.to+'-'+e.port+'-'+e.inPort,busy=prevCounts[key]!==undefined&&e.count>prevCounts[key];prevCounts[key]=e.count;
-var tip=(e.port!=='default'||e.inPort!=='default'?e.port+' → '+e.inPort+'\n':'')+e.count+' events'+(e.errors?', '+e.errors+' errors':'')+', '+e.state+(e.error?'\n'+e.error:'')+(e.last!==undefined?'\nlast: '+e.last:'');
+var tip=(e.port!=='default'||e.inPort!=='default'?e.port+' → '+e.inPort+'\\n':'')+e.count+' events'+(e.errors?', '+e.errors+' errors':'')+', '+e.state+(e.error?'\\n'+e.error:'')+(e.last!==undefined?'\\nlast: '+e.last:'');
 var label=e.state==='error'?'✕ '+(e.error||'error'):e.count+(e.last!==undefined?' · '+e.last:'')+(e.state!=='open'?' · '+e.state:'');
 out.push('<g class="edge '+e.state+(busy?' busy':'')+'" data-from="'+e.from+'" data-to="'+e.to+'" data-count="'+e.count+'" data-state="'+e.state+'"><title>'+esc(tip)+'</title>'+
 '<path d="M'+x1+','+y1+' C'+x1+','+my+' '+x2+','+my+' '+x2+','+y2+'" marker-end="url(#ah)"/>'+
