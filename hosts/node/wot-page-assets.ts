@@ -3,8 +3,8 @@
  * - `GET /_page/uplot.js` and `/_page/uplot.css`: the uPlot charting library,
  *   read once from the `uplot` package (a runtime dependency; no CDN);
  * - gzip: a text answer of 1 KiB or more goes out gzipped to a client that
- *   accepts it (the page, uPlot, the `/_live` JSON), compressed bodies of
- *   repeated answers (the assets, the page) kept in a small cache.
+ *   accepts it (the page, uPlot, the `/_live` JSON); the compressed assets
+ *   (answers with a `max-age`) are kept in a small cache.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -73,11 +73,15 @@ export function encodeForClient(req: IncomingMessage | undefined, headers: { [k:
   if (req === undefined || body.length < MIN_GZIP_BYTES || !COMPRESSIBLE.test(type) || headers['Content-Encoding'] !== undefined) return body;
   const accept = req.headers['accept-encoding'];
   if (typeof accept !== 'string' || !/\bgzip\b/.test(accept) || /\bgzip;q=0(\.0*)?\b/.test(accept)) return body;
-  let gz = gzipCache.get(body);
+  // Only cacheable answers (the assets) are kept compressed; the page and /_live change per request.
+  const cacheable = /max-age=[1-9]/.test(String(headers['Cache-Control'] ?? ''));
+  let gz = cacheable ? gzipCache.get(body) : undefined;
   if (gz === undefined) {
     gz = gzipSync(body);
-    if (gzipCache.size >= CACHE_ENTRIES) gzipCache.delete(gzipCache.keys().next().value as string);
-    gzipCache.set(body, gz);
+    if (cacheable) {
+      if (gzipCache.size >= CACHE_ENTRIES) gzipCache.delete(gzipCache.keys().next().value as string);
+      gzipCache.set(body, gz);
+    }
   }
   headers['Content-Encoding'] = 'gzip';
   headers.Vary = 'Accept-Encoding';
