@@ -71,6 +71,7 @@ const COMPRESSIBLE = /^(text\/|application\/(json|javascript|td\+json))/;
 export function encodeForClient(req: IncomingMessage | undefined, headers: { [k: string]: string | number }, body: string): string | Buffer {
   const type = String(headers['Content-Type'] ?? headers['content-type'] ?? '');
   if (req === undefined || body.length < MIN_GZIP_BYTES || !COMPRESSIBLE.test(type) || headers['Content-Encoding'] !== undefined) return body;
+  headers.Vary = 'Accept-Encoding'; // caches must not hand this answer to a client that accepts otherwise
   const accept = req.headers['accept-encoding'];
   if (typeof accept !== 'string' || !/\bgzip\b/.test(accept) || /\bgzip;q=0(\.0*)?\b/.test(accept)) return body;
   // Only cacheable answers (the assets) are kept compressed; the page and /_live change per request.
@@ -84,6 +85,5 @@ export function encodeForClient(req: IncomingMessage | undefined, headers: { [k:
     }
   }
   headers['Content-Encoding'] = 'gzip';
-  headers.Vary = 'Accept-Encoding';
   return gz;
 }

@@ -61,6 +61,7 @@ describe('the live page over HTTP (no browser)', () => {
     expect(plain.status).toBe(200);
     expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
     expect(plain.text).toBe(file);
     const gz = await requestRaw(server.port, '/_page/uplot.js', { 'Accept-Encoding': 'gzip, deflate, br' });
     expect(gz.headers['content-encoding']).toBe('gzip');
