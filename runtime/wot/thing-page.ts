@@ -31,7 +31,8 @@ a{color:#2359b5}`;
 
 const LIVE_STYLE = `.sim-only{display:none}body.sim .sim-only{display:block}
 #top{display:grid;grid-template-columns:minmax(280px,1fr) minmax(320px,1.3fr);gap:0 1em}
-@media(max-width:800px){#top{grid-template-columns:1fr}}
+@media(max-width:800px){#top,#boardgrid{grid-template-columns:1fr!important}#graph{max-width:none!important}}
+#boardgrid>div{overflow-x:auto}
 #clock{font-variant-numeric:tabular-nums}#simtime{font-size:1.5em;font-weight:600}#simrate{margin-left:.5em;color:#2a7;font-weight:600}
 #simend{color:#666}#simprogress{width:100%;height:.6em}#simstate{color:#666;font-size:.85em}
 .chart{margin:.4em 0 .8em}.u-title{font-size:1em!important;font-weight:600!important;text-align:left!important}
