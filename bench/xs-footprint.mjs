@@ -115,6 +115,8 @@ async function main() {
     row('RxJS 7 (es2015 build)', rx, hand),
     row('thingflow-xs, LED as a plain callback (`connect(fn)`)', r('thingflow: lux pipeline into a callback sink'), hand),
     row('thingflow-xs, sampled by the Scheduler (VirtualClock, one wake per event)', r('thingflow: lux pipeline, scheduled (VirtualClock wake per event)'), hand),
+    row('thingflow-xs, traced (FlowTrace: a tap on each of its 4 connections)', r('thingflow: lux pipeline, traced (a tap on each of its 4 connections)'), hand),
+    row('thingflow-xs, traced then tracing stopped (off costs nothing)', r('thingflow: lux pipeline, traced then tracing stopped'), hand),
   ]));
   say();
   say(`RxJS / thingflow-xs: ${(rx.computrons / lux.computrons).toFixed(2)}x the computrons, ${fmt(rx.slots, 2)} vs ${fmt(lux.slots, 2)} slots per event.`);

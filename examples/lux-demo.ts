@@ -35,15 +35,18 @@ interface DemoStreams {
   dark: OutputThing<boolean>;
 }
 
-export default async function luxDemo({ device, scheduler, plot, options, log, fail, board }: SimAppContext) {
+export default async function luxDemo(ctx: SimAppContext) {
+  const { device, scheduler, plot, options, log, fail, board } = ctx;
   const bus = { ...device.I2C.default, io: device.io.SMBus };
 
   // Light: a failed or saturated read is skipped (and counted, with why), never the end of the stream.
   const lightSkips = new SkippedReads(() => board.now(), { ms: 1000, note: 'before its first conversion was done' });
   const lightSensor = new TSL2591({ sensor: bus, onError: (why: string) => lightSkips.because(`TSL2591: ${why}`) });
   const light = ecma419Source(lightSensor, 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: (e) => lightSkips.skipped(e) });
-  const average = light.map((e) => e.val).runningAvg(5);
-  const dark = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
+  const luxValues = light.map((e) => e.val);
+  const average = luxValues.runningAvg(5);
+  const bright = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT });
+  const dark = bright.map((isBright) => !isBright);
   const led = new DigitalOutput({ io: device.io.Digital, pin: device.pin.led });
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
@@ -60,11 +63,16 @@ export default async function luxDemo({ device, scheduler, plot, options, log, f
   log(`lux demo: light every ${LIGHT_INTERVAL_SEC} s → runningAvg(5) → hysteresis(${LUX_DARK}..${LUX_BRIGHT} lux) → LED on pin ${device.pin.led}; temperature every ${TEMPERATURE_INTERVAL_SEC} s`);
 
   const streams: DemoStreams = { light, average, temperature, dark };
+  // Names of the things in the live page's flow graph.
+  const names: [object, string][] = [
+    [light, 'TSL2591 light'], [luxValues, 'map e → e.val'], [average, 'runningAvg(5)'],
+    [bright, `hysteresis ${LUX_DARK}..${LUX_BRIGHT}`], [dark, 'map → dark'], [temperature, 'TMP102 temperature'], [led, `LED (pin ${device.pin.led})`],
+  ];
   const closers: (() => Promise<void>)[] = [];
   if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log, fail));
   if (options['wot-port'] !== undefined) {
     // As a Web Thing the LED is a writable property: the flow and clients both set it, the last write wins.
-    closers.push(await serveWebThing(Number(options['wot-port']), streams, led, log));
+    closers.push(await serveWebThing(Number(options['wot-port']), streams, led, log, { ctx, names }));
   } else {
     dark.connect(led);
   }
@@ -153,7 +161,10 @@ async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) 
 }
 
 /** Serve the board as a Web Thing whose properties follow the streams. Returns what stops it. */
-async function serveWebThing(port: number, s: DemoStreams, led: InputThing<boolean>, log: (m: string) => void): Promise<() => Promise<void>> {
+async function serveWebThing(
+  port: number, s: DemoStreams, led: InputThing<boolean>, log: (m: string) => void,
+  page: { ctx: SimAppContext; names: [object, string][] },
+): Promise<() => Promise<void>> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--wot-port must be a port number, got ${port}`);
   const { Property, SingleThing, Thing, Value, WebThingServer } = await import('../hosts/node/index');
   const thing = new Thing('urn:dev:thingflow-xs:sim-lux-demo', 'Simulated lux demo board', ['MultiLevelSensor'], 'TSL2591 + TMP102 on the simulated board, LED on when dark');
@@ -162,14 +173,26 @@ async function serveWebThing(port: number, s: DemoStreams, led: InputThing<boole
   thing.addProperty(new Property(thing, 'averageIlluminance', new Value(0), number('Running average (5)', 'lux')));
   thing.addProperty(new Property(thing, 'temperature', new Value(0), { ...number('Temperature', 'degree celsius'), '@type': 'TemperatureProperty' }));
   thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED', '@type': 'OnOffProperty' }));
-  s.light.connect(thing.propertyInput('illuminance'));
-  s.average.connect(thing.propertyInput('averageIlluminance'));
-  s.temperature.connect(thing.propertyInput('temperature'));
+  const names = [...page.names];
+  const property = (name: string) => {
+    const input = thing.propertyInput(name);
+    names.push([input, `property ${name}`]);
+    return input;
+  };
+  s.light.connect(property('illuminance'));
+  s.average.connect(property('averageIlluminance'));
+  s.temperature.connect(property('temperature'));
   // The flow sets the property only when its decision changes, so a client's write holds until the next switching.
-  s.dark.distinctUntilChanged().connect(thing.propertyInput('led'));
-  thing.propertyChanges<boolean>('led').connect(led);
-  const server = new WebThingServer(new SingleThing(thing), { port, listenAddress: '127.0.0.1', mdns: false });
+  const changes = s.dark.distinctUntilChanged();
+  changes.connect(property('led'));
+  const ledWrites = thing.propertyChanges<boolean>('led');
+  ledWrites.connect(led);
+  names.push([changes, 'distinctUntilChanged'], [ledWrites, 'property led (flow or client)']);
+  // The live page: the flow traced from its sources, the board and its faults (sim/live-page.ts).
+  const { simLivePage } = await import('../sim/live-page');
+  const live = simLivePage(page.ctx, [s.light, s.temperature, ledWrites], names);
+  const server = new WebThingServer(new SingleThing(thing), { port, listenAddress: '127.0.0.1', mdns: false, additionalRoutes: live.routes });
   await server.start();
-  log(`wot: the board is a Web Thing at http://127.0.0.1:${server.port}/ (properties: illuminance, averageIlluminance, temperature, led)`);
+  log(`wot: the board is a Web Thing at http://127.0.0.1:${server.port}/ (properties: illuminance, averageIlluminance, temperature, led); open it in a browser for the live page`);
   return () => server.stop();
 }

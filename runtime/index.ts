@@ -11,3 +11,4 @@ export * from './mqtt/index';
 export * from './outbound/index';
 export * from './wot-mqtt/index';
 export * from './fleet/index';
+export * from './trace/index';

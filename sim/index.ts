@@ -27,3 +27,6 @@ export { runSimulation, type SimApp, type SimAppContext, type SimRunOptions, typ
 export { PlotRecorder, type TrackOptions } from './plot-recorder';
 export { renderPlot, type PlotSpec, type PlotPanel, type PlotSeries } from './plot';
 export { SimOptionsError, checkRunBounds, MAX_RUN_MS, MIN_SPEED, MAX_SPEED } from './run-bounds';
+export { simLivePage, type SimLivePage } from './live-page';
+export { SimLiveState, LiveRequestError, type SimLiveOptions } from './live-state';
+export { simLiveRoutes } from './live-routes';

@@ -27,6 +27,11 @@ class RecordedSeries implements InputThing<unknown> {
   errorAtMs = -1;
   constructor(readonly opts: TrackOptions & { color: string }, private readonly now: () => number) {}
 
+  /** Its name in a traced flow graph (runtime/trace). */
+  get traceName(): string {
+    return `plot: ${this.opts.name}`;
+  }
+
   onNext(x: unknown): void {
     const v = x !== null && typeof x === 'object' && 'val' in x ? (x as { val: unknown }).val : x;
     this.times.push(this.now());

@@ -213,8 +213,19 @@
     };
   }
 
+  /** The lux pipeline with every connection traced (runtime/trace), or traced and then stopped. */
+  function tracedLux(tf, thenStop) {
+    const { lux } = luxStages(tf, 3);
+    const trace = new tf.FlowTrace();
+    trace.traceGraph(lux);
+    if (thenStop) trace.stop();
+    return observeLoop(lux);
+  }
+
   const pipelines = {
     'thingflow: lux pipeline': (tf) => observeLoop(luxStages(tf, 3).lux),
+    'thingflow: lux pipeline, traced (a tap on each of its 4 connections)': (tf) => tracedLux(tf, false),
+    'thingflow: lux pipeline, traced then tracing stopped': (tf) => tracedLux(tf, true),
     'thingflow: source -> sink': (tf) => observeLoop(luxStages(tf, 0).lux),
     'thingflow: + map(e => e.val)': (tf) => observeLoop(luxStages(tf, 1).lux),
     'thingflow: + runningAvg(5)': (tf) => observeLoop(luxStages(tf, 2).lux),

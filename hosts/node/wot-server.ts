@@ -23,6 +23,7 @@ import {
 } from '../../runtime/wot/request-handler';
 import type { HistoryLimits } from '../../runtime/wot/thing';
 import { WotMdnsAdvertiser } from './wot-mdns';
+import { encodeForClient, pageAssetRoutes } from './wot-page-assets';
 
 // Actions start on the next turn of Node's event loop, after the response that created them is written.
 setActionQueue((run) => { setImmediate(run); });
@@ -91,7 +92,8 @@ export class WebThingServer {
   constructor(things: ThingContainer, opts?: WebThingServerOptions) {
     this.things = things;
     this.opts = opts ?? {};
-    this.handler = new WotRequestHandler(things, handlerOptionsFrom(this.opts, this.opts.disableHostValidation ? undefined : []));
+    const routes = [...pageAssetRoutes(), ...(this.opts.additionalRoutes ?? [])];
+    this.handler = new WotRequestHandler(things, handlerOptionsFrom({ ...this.opts, additionalRoutes: routes }, this.opts.disableHostValidation ? undefined : []));
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     this.http = this.opts.tls !== undefined ? createTlsServer(this.opts.tls, onRequest) : createServer(onRequest);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
@@ -228,8 +230,8 @@ export class WebThingServer {
       res.on('close', cancel);
       return;
     }
-    const body = r.body ?? '';
     const headers: { [k: string]: string | number } = { ...r.headers };
+    const body = encodeForClient(res.req, headers, r.body ?? '');
     if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = Buffer.byteLength(body);
     res.writeHead(r.status, headers);
     res.end(r.status === 204 ? undefined : body);

@@ -37,19 +37,35 @@ import {
 import { DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
 import { reportError } from './report-error';
 
-/** One input thing on one output port, with its method names resolved once at connect time. */
+/**
+ * One input thing on one output port, with its method names resolved once at connect time.
+ * `target` and the names are what events are delivered to: the input thing itself, or a
+ * tap that tracing spliced in (see `OutputThing.setTap`); `input` is always what was connected.
+ */
 class Connection {
-  /** True when the input port is `default`: the per-event call is then a plain `onNext`. */
-  readonly direct: boolean;
+  /** True when the receiving port is `default`: the per-event call is then a plain `onNext`. */
+  direct: boolean;
+  target: any;
+  nextName: string;
+  completedName: string;
+  errorName: string;
   constructor(
-    readonly target: any,
+    readonly input: any,
     readonly inPort: string,
-    readonly nextName: string,
-    readonly completedName: string,
-    readonly errorName: string,
+    names: readonly [string, string, string],
   ) {
+    this.target = input;
+    this.nextName = names[0];
+    this.completedName = names[1];
+    this.errorName = names[2];
     this.direct = inPort === DEFAULT_PORT;
   }
+}
+
+/** A connection as tracing sees it: what was connected, on which input port. */
+export interface ConnectionView {
+  readonly input: unknown;
+  readonly inPort: string;
 }
 
 type ConnectionList = readonly Connection[];
@@ -60,6 +76,10 @@ const CLOSED_PORT: ConnectionList = Object.freeze([]);
 /** Wraps a plain function as an input thing's default port; a throwing function is cut off and reported. */
 class CallbackInputThing<T> implements InputThing<T> {
   constructor(private readonly fn: (x: T) => void) {}
+  /** Its name in a traced graph (runtime/trace). */
+  get traceName(): string {
+    return this.fn.name ? `callback ${this.fn.name}` : 'callback';
+  }
   onNext(x: T): void {
     this.fn(x); // unguarded: the nearest dispatch's guard cuts it off and reports (onError below)
   }
@@ -168,11 +188,40 @@ export class OutputThing<T> {
         throw new InvalidPortError(`input thing has no method '${name}' for input port '${inPort}'`);
       }
     }
-    const connection = new Connection(target, inPort, names[0], names[1], names[2]);
+    const connection = new Connection(target, inPort, names);
     this.setConnections(outPort, [...current, connection]);
     this.connectionCount++;
     this.everConnected = true;
     return () => this.removeConnection(outPort, connection);
+  }
+
+  /**
+   * The connections of an open output port, as tracing sees them (runtime/trace);
+   * empty when the port is closed or unknown. Not for the event path.
+   */
+  connectionsOn(port: string): readonly ConnectionView[] {
+    const list = this.portTable[port];
+    return list === undefined ? NO_CONNECTIONS : list;
+  }
+
+  /**
+   * Deliver a connection's events to `tap` (an input thing on its default port that
+   * passes them on to `connection.input`), or again straight to the input thing when
+   * `tap` is undefined. This is how tracing observes a connection: nothing on the event
+   * path checks whether it is on. Returns false when the connection is gone.
+   */
+  setTap(port: string, connection: ConnectionView, tap: InputThing<unknown> | undefined): boolean {
+    const list = this.portTable[port];
+    if (list === undefined || list.indexOf(connection as Connection) < 0) return false;
+    const c = connection as Connection;
+    const inPort = tap === undefined ? c.inPort : DEFAULT_PORT;
+    c.target = tap ?? c.input;
+    c.nextName = onNextName(inPort);
+    c.completedName = onCompletedName(inPort);
+    c.errorName = onErrorName(inPort);
+    c.direct = inPort === DEFAULT_PORT;
+    this.setConnections(port, list); // `out` and the sole connection follow the new receiver
+    return true;
   }
 
   /** Send `x` to every input thing connected to `port`. */

@@ -22,4 +22,5 @@ export {
   buildW3cThingDescription, buildW3cDirectoryDescription, TD_CONTEXT_V10, TD_CONTEXT_V11, TD_MEDIA_TYPE,
   type W3cThingDescription, type TdOptions,
 } from './td-w3c';
-export { thingPage } from './thing-page';
+export { thingPage, type ThingPageOptions } from './thing-page';
+export { thingIndexPage } from './thing-index-page';

@@ -19,6 +19,7 @@ import { STATUS_TEXT } from './http-status';
 import { buildW3cDirectoryDescription, buildW3cThingDescription, TD_MEDIA_TYPE } from './td-w3c';
 import type { Thing, ThingSubscriber, WebThingDescription, HistoryLimits } from './thing';
 import type { Event } from './event';
+import { thingIndexPage } from './thing-index-page';
 import { thingPage } from './thing-page';
 
 export interface WotRequest {
@@ -497,6 +498,12 @@ export class WotRequestHandler {
     return d;
   }
 
+  /** A browser asking for a page (`Accept: text/html`), when pages are served. */
+  private wantsHtml(req: WotRequest): boolean {
+    const accept = headerValue(req, 'accept');
+    return this.htmlPage && accept !== undefined && accept.indexOf('text/html') >= 0;
+  }
+
   private thingList(req: WotRequest): WotResponse {
     const list = this.things.getThings();
     const out: WebThingDescription[] = [];
@@ -505,6 +512,7 @@ export class WotRequestHandler {
       d.href = list[i].getHref();
       out.push(d);
     }
+    if (this.wantsHtml(req)) return { status: 200, headers: HTML_HEADERS, body: thingIndexPage(this.things.getName(), out) };
     return jsonResponse(200, out);
   }
 
@@ -512,9 +520,8 @@ export class WotRequestHandler {
     const n = segs.length - at;
     if (n === 0) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET, HEAD');
-      const accept = headerValue(req, 'accept');
-      if (this.htmlPage && accept !== undefined && accept.indexOf('text/html') >= 0) {
-        return { status: 200, headers: HTML_HEADERS, body: thingPage(thing, this.describe(thing, req)) };
+      if (this.wantsHtml(req)) {
+        return { status: 200, headers: HTML_HEADERS, body: thingPage(thing, this.describe(thing, req), { basePath: this.basePath }) };
       }
       return jsonResponse(200, this.describe(thing, req));
     }
