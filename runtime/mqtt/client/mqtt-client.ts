@@ -132,6 +132,19 @@ function isPermanentRefusal(code: number): boolean {
   return code === 1 || code === 2 || code === 4 || code === 5;
 }
 
+/** The shared empty stand-ins of the client's tables: read freely, never written (see `own`). */
+const NO_ENTRIES = new Map<any, any>();
+const NO_MEMBERS = new Set<any>();
+
+/** A table of this client's own, to write to: the stand-in is replaced by a fresh Map the first time. */
+function own<K, V>(m: Map<K, V>): Map<K, V> {
+  return m === NO_ENTRIES ? new Map<K, V>() : m;
+}
+
+function ownSet<T>(s: Set<T>): Set<T> {
+  return s === NO_MEMBERS ? new Set<T>() : s;
+}
+
 /** One attempt's callbacks; stale ones (from a connection already given up) are ignored. */
 class Connection implements TransportHandler, PacketHandler {
   transport: Transport | undefined;
@@ -171,16 +184,18 @@ export class MqttClient {
   private filterUsers: Map<string, number> | undefined;
   private readonly queue: OutgoingQueue;
   private readonly maxInflight: number;
+  // The tables below start as one shared empty stand-in and get their own Map or Set when first
+  // written (`own`): most clients of a fleet never use most of them, and an empty Map costs ~200 bytes.
   /** QoS 1 messages awaiting PUBACK, encoded, in the order they were first sent. */
-  private readonly inflight = new Map<number, Uint8Array>();
-  private readonly subscriptions = new Map<string, 0 | 1>();
-  private readonly topicCache = new Map<string, Uint8Array>();
+  private inflight: Map<number, Uint8Array> = NO_ENTRIES;
+  private subscriptions: Map<string, 0 | 1> = NO_ENTRIES;
+  private topicCache: Map<string, Uint8Array> = NO_ENTRIES;
   /** SUBSCRIBE message ids awaiting SUBACK, with their filters, to report refusals. */
-  private readonly pendingSubacks = new Map<number, string[]>();
+  private pendingSubacks: Map<number, string[]> = NO_ENTRIES;
   /** UNSUBSCRIBE message ids awaiting UNSUBACK, with their filters. */
-  private readonly pendingUnsubacks = new Map<number, string[]>();
+  private pendingUnsubacks: Map<number, string[]> = NO_ENTRIES;
   /** Filters subscribed or unsubscribed without the broker's acknowledgement: sent again to a kept session. */
-  private readonly unsynced = new Set<string>();
+  private unsynced: Set<string> = NO_MEMBERS;
   private readonly monitor: KeepAliveMonitor | undefined;
   private readonly budget: OutboundBudget;
   /** `budget.maxBufferedBytes`, and whether the last admit held back, as plain fields for the publish path. */
@@ -190,9 +205,9 @@ export class MqttClient {
   private decoder: PacketDecoder | undefined;
   private connection: Connection | undefined;
   private stateValue: MqttClientState = 'idle';
-  private readonly attemptTimer: JobTimer;
-  private readonly keepAliveTimer: JobTimer;
-  private readonly backoffTimer: JobTimer;
+  private readonly attemptTimer: JobTimer<MqttClient>;
+  private readonly keepAliveTimer: JobTimer<MqttClient>;
+  private readonly backoffTimer: JobTimer<MqttClient>;
   private attempt = 0;
   /** When the current connection got its CONNACK (`network.now()`), for the stable period. */
   private connectedAt = 0;
@@ -231,9 +246,9 @@ export class MqttClient {
       closeAfterMs: NEVER_CLOSE,
     });
     this.maxBuffered = this.budget.maxBufferedBytes;
-    this.attemptTimer = new JobTimer(this.network, () => this.attemptTimedOut());
-    this.keepAliveTimer = new JobTimer(this.network, () => this.keepAliveCheck());
-    this.backoffTimer = new JobTimer(this.network, () => this.retry());
+    this.attemptTimer = new JobTimer<MqttClient>(this.network, this, this.attemptTimedOut);
+    this.keepAliveTimer = new JobTimer<MqttClient>(this.network, this, this.keepAliveCheck);
+    this.backoffTimer = new JobTimer<MqttClient>(this.network, this, this.retry);
     if (this.keepalive > 0) this.monitor = new KeepAliveMonitor(this.keepalive * 1000);
     if (opts.will) {
       const problem = topicNameProblem(opts.will.topic);
@@ -342,7 +357,7 @@ export class MqttClient {
       if (problem !== undefined) throw new TypeError(`MqttClient.publish: ${problem}`);
       bytes = utf8Bytes(topic);
       if (this.topicCache.size >= 64) this.topicCache.clear();
-      this.topicCache.set(topic, bytes);
+      (this.topicCache = own(this.topicCache)).set(topic, bytes);
     }
     return bytes;
   }
@@ -353,9 +368,9 @@ export class MqttClient {
     if (problem) throw new TypeError(`MqttClient.subscribe: ${problem}`);
     const qos = opts?.qos ?? 0;
     if (qos !== 0 && qos !== 1) throw new TypeError(`MqttClient.subscribe: qos must be 0 or 1, got ${String(qos)}`);
-    this.subscriptions.set(filter, qos);
+    (this.subscriptions = own(this.subscriptions)).set(filter, qos);
     if (this.stateValue === 'connected') this.sendSubscribe([{ topic: filter, qos }]);
-    else this.unsynced.add(filter);
+    else (this.unsynced = ownSet(this.unsynced)).add(filter);
   }
 
   /**
@@ -381,7 +396,7 @@ export class MqttClient {
   unsubscribe(filter: string): void {
     if (!this.subscriptions.delete(filter)) return;
     if (this.stateValue === 'connected') this.sendUnsubscribe([filter]);
-    else this.unsynced.add(filter);
+    else (this.unsynced = ownSet(this.unsynced)).add(filter);
   }
 
   /**
@@ -586,9 +601,9 @@ export class MqttClient {
     this.connection = undefined;
     this.cancelTimers();
     // Subscription changes the broker never acknowledged are sent again to a kept session.
-    this.pendingSubacks.forEach(this.markUnsynced);
+    this.pendingSubacks.forEach(this.markUnsynced, this);
     this.pendingSubacks.clear();
-    this.pendingUnsubacks.forEach(this.markUnsynced);
+    this.pendingUnsubacks.forEach(this.markUnsynced, this);
     this.pendingUnsubacks.clear();
     const wasConnected = this.stateValue === 'connected';
     if (this.stateValue !== 'ended') this.stateValue = 'waiting';
@@ -612,9 +627,10 @@ export class MqttClient {
     this.backoffTimer.arm(delay);
   }
 
-  private readonly markUnsynced = (filters: string[]): void => {
+  private markUnsynced(filters: string[]): void {
+    if (filters.length > 0) this.unsynced = ownSet(this.unsynced);
     for (let i = 0; i < filters.length; i++) this.unsynced.add(filters[i]);
-  };
+  }
 
   // ---- sending ----
 
@@ -660,7 +676,7 @@ export class MqttClient {
     this.stats.published++;
     const id = this.allocateMessageId();
     const bytes = encodePublishFields(m.topicBytes, m.payload, 1, m.retain, false, id);
-    this.inflight.set(id, bytes);
+    (this.inflight = own(this.inflight)).set(id, bytes);
     this.write(bytes);
   }
 
@@ -678,13 +694,13 @@ export class MqttClient {
     const messageId = this.allocateMessageId();
     const filters: string[] = [];
     for (let i = 0; i < subs.length; i++) filters.push(subs[i].topic);
-    this.pendingSubacks.set(messageId, filters);
+    (this.pendingSubacks = own(this.pendingSubacks)).set(messageId, filters);
     this.write(encode({ cmd: 'subscribe', messageId, subscriptions: subs }));
   }
 
   private sendUnsubscribe(filters: string[]): void {
     const messageId = this.allocateMessageId();
-    this.pendingUnsubacks.set(messageId, filters);
+    (this.pendingUnsubacks = own(this.pendingUnsubacks)).set(messageId, filters);
     this.write(encode({ cmd: 'unsubscribe', messageId, unsubscriptions: filters }));
   }
 

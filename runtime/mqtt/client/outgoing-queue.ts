@@ -1,7 +1,8 @@
 /**
  * The bounded queue of messages waiting for a connection (or for room in the
- * in-flight window). A ring buffer allocated once at its limit: a board sizes
- * it knowing its RAM. When full, the drop policy decides who goes: the
+ * in-flight window). A ring buffer allocated once at its limit, when the first
+ * message is queued: a board sizes it knowing its RAM, and a client that is
+ * never offline (most of a fleet, most of the time) never pays for it. When full, the drop policy decides who goes: the
  * oldest message (keep the freshest readings, the default) or the new one
  * (keep the history that is already queued).
  *
@@ -25,7 +26,7 @@ export interface OutgoingMessage {
 }
 
 export class OutgoingQueue {
-  private readonly slots: (OutgoingMessage | undefined)[];
+  private slots: (OutgoingMessage | undefined)[] | undefined;
   private head = 0;
   private count = 0;
   private byteCount = 0;
@@ -33,7 +34,6 @@ export class OutgoingQueue {
   constructor(readonly limit: number, readonly policy: DropPolicy = 'oldest', readonly maxBytes: number = Infinity) {
     if (!(limit >= 0) || limit !== Math.floor(limit)) throw new RangeError(`queue limit must be a whole number >= 0, got ${limit}`);
     if (!(maxBytes > 0)) throw new RangeError(`queue byte limit must be > 0, got ${maxBytes}`);
-    this.slots = new Array(limit);
   }
 
   get length(): number {
@@ -60,7 +60,7 @@ export class OutgoingQueue {
     if (this.count === this.limit) {
       if (this.policy === 'newest') return m;
       // One eviction is all push makes: when that would not make byte room, `m` is refused instead.
-      if (this.byteCount - sizeOf(this.slots[this.head]!) + sizeOf(m) > this.maxBytes) return m;
+      if (this.byteCount - sizeOf(this.slots![this.head]!) + sizeOf(m) > this.maxBytes) return m;
       const dropped = this.shift();
       this.pushUnchecked(m);
       return dropped;
@@ -72,14 +72,15 @@ export class OutgoingQueue {
 
   /** The oldest message, left in place; `undefined` when empty. */
   peek(): OutgoingMessage | undefined {
-    return this.count === 0 ? undefined : this.slots[this.head];
+    return this.count === 0 ? undefined : this.slots![this.head];
   }
 
   /** The oldest message, removed; `undefined` when empty. */
   shift(): OutgoingMessage | undefined {
     if (this.count === 0) return undefined;
-    const m = this.slots[this.head];
-    this.slots[this.head] = undefined;
+    const slots = this.slots!;
+    const m = slots[this.head];
+    slots[this.head] = undefined;
     this.head = (this.head + 1) % this.limit;
     this.count--;
     if (m !== undefined) this.byteCount -= sizeOf(m);
@@ -87,7 +88,8 @@ export class OutgoingQueue {
   }
 
   private pushUnchecked(m: OutgoingMessage): void {
-    this.slots[(this.head + this.count) % this.limit] = m;
+    const slots = (this.slots ??= new Array(this.limit));
+    slots[(this.head + this.count) % this.limit] = m;
     this.count++;
     this.byteCount += sizeOf(m);
   }
