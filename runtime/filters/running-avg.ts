@@ -1,45 +1,31 @@
 import { Filter, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
+import { WindowMean } from './window-mean';
 
 /**
  * The mean of the last `n` numbers (fewer while the window fills), emitted for
- * every input. A running sum makes each step O(1); it is recomputed from the
- * window each time the ring wraps so rounding error cannot accumulate over
- * months of samples.
+ * every input (`WindowMean`). A non-finite input (NaN, ±Infinity) is dropped
+ * and counted in `nonFinite`: nothing is emitted for it and the mean of the
+ * finite numbers carries on.
  */
 export class RunningAverage extends Filter<number, number> {
-  private readonly window: Float64Array;
-  private next = 0;
-  private count = 0;
-  private sum = 0;
-  private laps = 0;
+  private readonly window: WindowMean;
 
-  constructor(previous: OutputThing<number>, private readonly n: number) {
+  constructor(previous: OutputThing<number>, n: number) {
+    const window = new WindowMean(n, 'runningAvg');
     super(previous);
-    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`runningAvg(${n}): window must be a positive integer`);
-    this.window = new Float64Array(n);
+    this.window = window;
+  }
+
+  /** Non-finite inputs dropped so far. */
+  get nonFinite(): number {
+    return this.window.nonFinite;
   }
 
   override onNext(x: number): void {
     const w = this.window;
-    const i = this.next;
-    this.sum += x - w[i];
-    w[i] = x;
-    if (i + 1 < this.n) {
-      this.next = i + 1;
-    } else {
-      this.next = 0;
-      // Re-sum every 60 laps so rounding error cannot build up; every lap would cost ~10 computrons/event for n=5.
-      if (++this.laps === 60) {
-        this.laps = 0;
-        let s = 0;
-        for (let k = 0; k < this.n; k++) s += w[k];
-        this.sum = s;
-      }
-    }
-    if (this.count < this.n) this.count++;
-    this.out.onNext(this.sum / this.count);
+    if (w.push(x)) this.out.onNext(w.mean);
   }
 }
 

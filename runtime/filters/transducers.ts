@@ -1,5 +1,6 @@
 import type { SensorEvent } from '../core/input-thing';
 import type { Transducer } from './transduce';
+import { WindowMean } from './window-mean';
 
 type Sample = number | SensorEvent<number>;
 
@@ -14,33 +15,27 @@ function withValue<T extends Sample>(like: T, val: number): T {
 }
 
 /**
- * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`). Takes
- * numbers or `SensorEvent`s; a `SensorEvent` in gives a new `SensorEvent` out
- * with the same id and timestamp (that event is the only allocation).
+ * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`), the same
+ * `WindowMean` as the `runningAvg` filter. Takes numbers or `SensorEvent`s; a
+ * `SensorEvent` in gives a new `SensorEvent` out with the same id and
+ * timestamp (that event is the only allocation). A non-finite value gives no
+ * output and is counted in `nonFinite`.
  */
 export class SlidingMean<T extends Sample = SensorEvent<number>> implements Transducer<T, T> {
-  private readonly window: Float64Array;
-  private next = 0;
-  private count = 0;
-  private sum = 0;
+  private readonly window: WindowMean;
 
   constructor(readonly n: number) {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`SlidingMean(${n}): window must be a positive integer`);
-    this.window = new Float64Array(n);
+    this.window = new WindowMean(n, 'SlidingMean');
   }
 
-  step(x: T): T {
-    const v = valueOf(x);
-    this.sum += v - this.window[this.next];
-    this.window[this.next] = v;
-    if (++this.next === this.n) {
-      this.next = 0;
-      let s = 0;
-      for (let i = 0; i < this.n; i++) s += this.window[i];
-      this.sum = s; // re-sum once per lap so rounding error cannot build up
-    }
-    if (this.count < this.n) this.count++;
-    return withValue(x, this.sum / this.count);
+  /** Non-finite values dropped so far. */
+  get nonFinite(): number {
+    return this.window.nonFinite;
+  }
+
+  step(x: T): T | undefined {
+    const w = this.window;
+    return w.push(valueOf(x)) ? withValue(x, w.mean) : undefined;
   }
 }
 
