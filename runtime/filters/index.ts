@@ -24,4 +24,3 @@ export { Deadband, deadband } from './deadband';
 export { Hysteresis, hysteresis, type HysteresisOptions } from './hysteresis';
 export { ThrottleFilter, throttle } from './throttle';
 export { TimedFilter } from './timed-filter';
-export { WindowMean } from './window-mean';

@@ -1,6 +1,7 @@
 import type { SensorEvent } from '../core/input-thing';
 import type { Transducer } from './transduce';
-import { WindowMean } from './window-mean';
+import { OutputThing } from '../core/output-thing';
+import { RunningAverage } from './running-avg';
 
 type Sample = number | SensorEvent<number>;
 
@@ -14,28 +15,45 @@ function withValue<T extends Sample>(like: T, val: number): T {
   return { sensorId: like.sensorId, ts: like.ts, val } as T;
 }
 
+/** Catches what a filter run inside a transducer emits. */
+class LatestValue {
+  value = 0;
+  fresh = false;
+  onNext(v: number): void {
+    this.value = v;
+    this.fresh = true;
+  }
+  onCompleted(): void {}
+  onError(): void {}
+}
+
 /**
- * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`), the same
- * `WindowMean` as the `runningAvg` filter. Takes numbers or `SensorEvent`s; a
- * `SensorEvent` in gives a new `SensorEvent` out with the same id and
- * timestamp (that event is the only allocation). A non-finite value gives no
- * output and is counted in `nonFinite`.
+ * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`): the
+ * `runningAvg` filter's implementation, run as a transducer. Takes numbers or
+ * `SensorEvent`s; a `SensorEvent` in gives a new `SensorEvent` out with the
+ * same id and timestamp (that event is the only allocation). A non-finite
+ * value gives no output and is counted in `nonFinite`.
  */
 export class SlidingMean<T extends Sample = SensorEvent<number>> implements Transducer<T, T> {
-  private readonly window: WindowMean;
+  private readonly average: RunningAverage;
+  private readonly latest = new LatestValue();
 
   constructor(readonly n: number) {
-    this.window = new WindowMean(n, 'SlidingMean');
+    // The filter is fed by hand (`onNext`), so its source is a bare output thing that never emits.
+    this.average = new RunningAverage(new OutputThing<number>(), n, 'SlidingMean');
+    this.average.connect(this.latest);
   }
 
   /** Non-finite values dropped so far. */
   get nonFinite(): number {
-    return this.window.nonFinite;
+    return this.average.nonFinite;
   }
 
   step(x: T): T | undefined {
-    const w = this.window;
-    return w.push(valueOf(x)) ? withValue(x, w.mean) : undefined;
+    const latest = this.latest;
+    latest.fresh = false;
+    this.average.onNext(valueOf(x));
+    return latest.fresh ? withValue(x, latest.value) : undefined;
   }
 }
 
