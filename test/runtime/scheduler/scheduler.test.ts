@@ -245,6 +245,20 @@ describe('Scheduler: wakes and rhythm', () => {
     }
   });
 
+  test('a wrapping clock tolerates wakes up to a quarter period late: elapsed time stays exact', () => {
+    const period = 2 ** 16; // a quarter is 16384 ms
+    const clock = new RecordingClock({ period, start: period - 100, lateBy: 16_000 });
+    const s = new Scheduler(clock);
+    const seen: number[] = [];
+    const probe = new Probe(clock, 'p', 6);
+    probe.connect(() => seen.push(s.elapsed - (clock.elapsed - (period - 100))));
+    s.schedulePeriodic(probe, 40); // legs of 16384 ms, each 16 s late
+    s.run();
+    clock.runUntilIdle();
+    expect(seen).toEqual([0, 0, 0, 0, 0]); // the scheduler's elapsed time equals the clock's real elapsed time at every sample
+    expect(s.elapsed).toBeGreaterThan(5 * 40_000);
+  });
+
   test('an interval longer than the clock period is slept in legs of a quarter period and keeps its rhythm', () => {
     const clock = new RecordingClock({ period: 10_000, start: 9_000 });
     const s = new Scheduler(clock);
