@@ -54,10 +54,11 @@ export interface EventWatcher<T> {
  * `watcher.produceEventForTimeout()` instead and start waiting again
  * (ThingFlow's `supply_event_when_timeout`), e.g. to report "no motion".
  * A watcher that throws ends the stream with its error; `watcher.close()`
- * is called when the stream ends.
+ * is called when the stream ends or its last consumer goes.
  */
 export class SupplyEventWhenTimeout<T> extends TimedFilter<T, T> {
   private readonly intervalMs: number;
+  private watcherClosed = false;
 
   constructor(previous: OutputThing<T>, private readonly watcher: EventWatcher<T>, scheduler: Scheduler, intervalSec: number) {
     const intervalMs = waitMs(intervalSec, 'supplyEventWhenTimeout interval');
@@ -74,6 +75,18 @@ export class SupplyEventWhenTimeout<T> extends TimedFilter<T, T> {
 
   protected override onClose(): void {
     super.onClose();
+    this.closeWatcher();
+  }
+
+  /** Nobody listens any more: this stream is over as surely as if it had completed. */
+  protected override onAbandoned(): void {
+    super.onAbandoned();
+    this.closeWatcher();
+  }
+
+  private closeWatcher(): void {
+    if (this.watcherClosed) return;
+    this.watcherClosed = true;
     this.watcher.close?.();
   }
 
