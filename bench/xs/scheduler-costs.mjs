@@ -40,7 +40,7 @@ await xs.evaluate(`
     'Scheduler wake, one idle task (advance 1 s)': (n) => { for (let i = 0; i < n; i++) r.clock.advance(1000); },
     'Scheduler wake, one idle task + one unarmed timer': (n) => { for (let i = 0; i < n; i++) rt.clock.advance(1000); },
     '  runDueTasks() (includes scheduleNextWake)': (n) => { for (let i = 0; i < n; i++) r.sched.runDueTasks(); },
-    '  updateTime()': (n) => { for (let i = 0; i < n; i++) r.sched.updateTime(); },
+    '  readTime()': (n) => { for (let i = 0; i < n; i++) r.sched.readTime(); },
     '  scheduleNextWake()': (n) => { for (let i = 0; i < n; i++) r.sched.scheduleNextWake(); },
     '  observe(idle task) incl. closed/abandoned checks': (n) => { for (let i = 0; i < n; i++) r.sched.observe(r.idle, 0); },
     '  advanceDeadline(group, now)': (n) => { for (let i = 0; i < n; i++) r.sched.advanceDeadline(r.group, r.group.nextDue); },

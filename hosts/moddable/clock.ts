@@ -5,7 +5,10 @@
  * `Time.ticks` is a signed 32-bit millisecond counter on most
  * microcontrollers (a growing float on the desktop simulator), so `now()`
  * folds it into `[0, 2^32)` and declares `period` 2^32: the scheduler then
- * compares ticks with `ticksDiff`, which is right across the wrap.
+ * unwraps ticks into milliseconds (`UnwrappedTime`), which is right across the
+ * wrap, and never asks for a sleep longer than a quarter period (2^30 ms,
+ * 12.4 days): longer waits come as several wakes, and every delay given to
+ * `Timer.schedule` fits its 32-bit argument.
  */
 import Time from 'time';
 import Timer from 'timer';

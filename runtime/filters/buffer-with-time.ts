@@ -1,53 +1,48 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { thunk, type Filter } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
-import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
+import { waitMs, type Scheduler } from '../scheduler/scheduler';
+import { TimedFilter } from './timed-filter';
 
 /**
  * Collect events and emit them as an array every `intervalSec` seconds, or as
  * soon as `count` have arrived (the timer then restarts), as ThingFlow's
  * `BufferEventUntilTimeoutOrCount`. Empty batches are not emitted. The
- * remainder is flushed when the stream ends.
+ * remainder is flushed when the stream ends. Its timer goes when the stream
+ * ends or nobody listens any more (`TimedFilter`).
  */
-export class BufferWithTimeOrCount<T> extends Filter<T, T[]> {
+export class BufferWithTimeOrCount<T> extends TimedFilter<T, T[]> {
   private batch: T[] = [];
-  private readonly timer: SchedulerTimer;
+  private readonly intervalMs: number;
 
-  constructor(
-    previous: OutputThing<T>,
-    private readonly intervalSec: number,
-    private readonly count: number,
-    private readonly scheduler: Scheduler,
-  ) {
-    super(previous);
-    if (!(intervalSec > 0)) throw new RangeError(`buffer interval must be > 0 s, got ${intervalSec}`);
+  constructor(previous: OutputThing<T>, intervalSec: number, private readonly count: number, scheduler: Scheduler) {
+    const intervalMs = waitMs(intervalSec, 'buffer interval');
     if (!(count >= 1)) throw new RangeError(`buffer count must be >= 1, got ${count}`);
-    this.timer = scheduler.createTimer(() => this.onTimeout());
-    this.timer.start(intervalSec);
+    super(previous, scheduler);
+    this.intervalMs = intervalMs;
+    this.startTimer(intervalMs);
   }
 
   override onNext(x: T): void {
     this.batch.push(x);
     if (this.batch.length >= this.count) {
       this.flush();
-      this.timer.start(this.intervalSec);
+      this.startTimer(this.intervalMs);
     }
   }
 
   override onCompleted(): void {
-    this.scheduler.disposeTimer(this.timer);
     this.flush();
     this.dispatchCompleted();
   }
 
   override onError(e: unknown): void {
-    this.scheduler.disposeTimer(this.timer);
     this.flush();
     this.dispatchError(e);
   }
 
-  private onTimeout(): void {
-    this.timer.start(this.intervalSec);
+  protected override onTimer(): void {
+    this.startTimer(this.intervalMs);
     this.flush();
   }
 

@@ -23,3 +23,4 @@ export { DistinctUntilChanged, distinctUntilChanged } from './distinct-until-cha
 export { Deadband, deadband } from './deadband';
 export { Hysteresis, hysteresis, type HysteresisOptions } from './hysteresis';
 export { ThrottleFilter, throttle } from './throttle';
+export { TimedFilter } from './timed-filter';

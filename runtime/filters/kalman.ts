@@ -16,7 +16,9 @@ export interface KalmanOptions {
 /**
  * A one-dimensional Kalman filter for a slowly varying value measured with
  * noise: each number in gives the updated estimate out. Four numbers of
- * state, no allocation.
+ * state, no allocation. A non-finite measurement (NaN, ±Infinity) is dropped
+ * and counted in `nonFinite`: it would poison the estimate for good, so
+ * nothing is emitted for it and the estimate stands.
  */
 export class KalmanFilter extends Filter<number, number> {
   private estimate: number;
@@ -24,11 +26,16 @@ export class KalmanFilter extends Filter<number, number> {
   private started: boolean;
   private readonly q: number;
   private readonly r: number;
+  /** Non-finite measurements dropped so far. */
+  nonFinite = 0;
 
   constructor(previous: OutputThing<number>, opts: KalmanOptions) {
     super(previous);
-    if (!(opts.processNoise >= 0) || !(opts.measurementNoise > 0)) {
-      throw new RangeError('kalman: processNoise must be >= 0 and measurementNoise > 0');
+    if (!(opts.processNoise >= 0 && opts.processNoise < Infinity) || !(opts.measurementNoise > 0 && opts.measurementNoise < Infinity)) {
+      throw new RangeError('kalman: processNoise must be finite and >= 0, measurementNoise finite and > 0');
+    }
+    if (opts.initialEstimate !== undefined && !Number.isFinite(opts.initialEstimate)) {
+      throw new RangeError(`kalman: initialEstimate must be finite, got ${opts.initialEstimate}`);
     }
     this.q = opts.processNoise;
     this.r = opts.measurementNoise;
@@ -38,6 +45,10 @@ export class KalmanFilter extends Filter<number, number> {
   }
 
   override onNext(z: number): void {
+    if (z - z !== 0) {
+      this.nonFinite++; // NaN or ±Infinity (one subtraction tests both)
+      return;
+    }
     if (!this.started) {
       this.started = true;
       this.estimate = z;

@@ -1,29 +1,31 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { thunk, type Filter, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
-import { ticksDiff } from '../scheduler/clock';
-import type { Scheduler } from '../scheduler/scheduler';
+import { waitMs, type Scheduler } from '../scheduler/scheduler';
+import { TimedFilter } from './timed-filter';
 
 /**
  * Pass at most one event per `intervalSec`: the first event passes, then
- * events are dropped until the interval has elapsed (by the scheduler's clock).
+ * events are dropped until the interval has elapsed, by the scheduler's
+ * unwrapped time (`Scheduler.now`), so a quiet spell longer than half a
+ * wrapping clock's period does not shut the gate.
  */
-export class ThrottleFilter<T> extends Filter<T, T> {
+export class ThrottleFilter<T> extends TimedFilter<T, T> {
   private readonly intervalMs: number;
   private lastPassed = 0;
   private passedAny = false;
   /** Events dropped so far. */
   dropped = 0;
 
-  constructor(previous: OutputThing<T>, intervalSec: number, private readonly scheduler: Scheduler) {
-    super(previous);
-    this.intervalMs = Math.round(intervalSec * 1000);
+  constructor(previous: OutputThing<T>, intervalSec: number, scheduler: Scheduler) {
+    const intervalMs = waitMs(intervalSec, 'throttle interval');
+    super(previous, scheduler);
+    this.intervalMs = intervalMs;
   }
 
   override onNext(x: T): void {
-    const clock = this.scheduler.clock;
-    const now = clock.now();
-    if (this.passedAny && ticksDiff(now, this.lastPassed, clock.period) < this.intervalMs) {
+    const now = this.scheduler.now();
+    if (this.passedAny && now - this.lastPassed < this.intervalMs) {
       this.dropped++;
       return;
     }

@@ -1,7 +1,8 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { thunk, type Filter, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
-import type { Scheduler, SchedulerTimer } from '../scheduler/scheduler';
+import { waitMs, type Scheduler } from '../scheduler/scheduler';
+import { TimedFilter } from './timed-filter';
 
 /** The error `timeout()` ends a stream with when it goes quiet. */
 export class TimeoutError extends Error {
@@ -14,36 +15,25 @@ export class TimeoutError extends Error {
 /**
  * Pass events through; if none arrives within `intervalSec` of the previous
  * one (or of the start), end the stream with a `TimeoutError` and stop
- * listening upstream. The clock starts when the scheduler runs.
+ * listening upstream. The clock starts when the scheduler runs; waits of any
+ * length work (the scheduler sleeps long ones in legs).
  */
-export class TimeoutFilter<T> extends Filter<T, T> {
-  private readonly timer: SchedulerTimer;
+export class TimeoutFilter<T> extends TimedFilter<T, T> {
   private readonly intervalMs: number;
 
-  constructor(previous: OutputThing<T>, private readonly intervalSec: number, private readonly scheduler: Scheduler) {
-    super(previous);
-    this.intervalMs = Math.round(intervalSec * 1000);
-    this.timer = scheduler.createTimer(() => this.onTimeout());
-    this.timer.startMs(this.intervalMs);
+  constructor(previous: OutputThing<T>, private readonly intervalSec: number, scheduler: Scheduler) {
+    const intervalMs = waitMs(intervalSec, 'timeout');
+    super(previous, scheduler);
+    this.intervalMs = intervalMs;
+    this.startTimer(intervalMs);
   }
 
   override onNext(x: T): void {
-    this.timer.startMs(this.intervalMs);
+    this.startTimer(this.intervalMs);
     this.out.onNext(x);
   }
 
-  override onCompleted(): void {
-    this.scheduler.disposeTimer(this.timer);
-    this.dispatchCompleted();
-  }
-
-  override onError(e: unknown): void {
-    this.scheduler.disposeTimer(this.timer);
-    this.dispatchError(e);
-  }
-
-  private onTimeout(): void {
-    this.scheduler.disposeTimer(this.timer);
+  protected override onTimer(): void {
     this.disconnectFromUpstream();
     this.dispatchError(new TimeoutError(this.intervalSec));
   }
@@ -63,54 +53,47 @@ export interface EventWatcher<T> {
  * Pass events through; whenever `intervalSec` passes without one, emit
  * `watcher.produceEventForTimeout()` instead and start waiting again
  * (ThingFlow's `supply_event_when_timeout`), e.g. to report "no motion".
+ * A watcher that throws ends the stream with its error; `watcher.close()`
+ * is called when the stream ends or its last consumer goes.
  */
-export class SupplyEventWhenTimeout<T> extends Filter<T, T> {
-  private readonly timer: SchedulerTimer;
+export class SupplyEventWhenTimeout<T> extends TimedFilter<T, T> {
   private readonly intervalMs: number;
+  private watcherClosed = false;
 
-  constructor(
-    previous: OutputThing<T>,
-    private readonly watcher: EventWatcher<T>,
-    private readonly scheduler: Scheduler,
-    intervalSec: number,
-  ) {
-    super(previous);
-    this.intervalMs = Math.round(intervalSec * 1000);
-    this.timer = scheduler.createTimer(() => this.onTimeout());
-    this.timer.startMs(this.intervalMs);
+  constructor(previous: OutputThing<T>, private readonly watcher: EventWatcher<T>, scheduler: Scheduler, intervalSec: number) {
+    const intervalMs = waitMs(intervalSec, 'supplyEventWhenTimeout interval');
+    super(previous, scheduler);
+    this.intervalMs = intervalMs;
+    this.startTimer(intervalMs);
   }
 
   override onNext(x: T): void {
-    this.watcher.onNext(x); // a throw unwinds to the chain's guard, whose onError reaches close()
-    this.timer.startMs(this.intervalMs);
+    this.watcher.onNext(x); // a throw unwinds to the chain's guard, whose onError ends this stream
+    this.startTimer(this.intervalMs);
     this.out.onNext(x);
   }
 
-  override onCompleted(): void {
-    this.close();
-    this.dispatchCompleted();
+  protected override onClose(): void {
+    super.onClose();
+    this.closeWatcher();
   }
 
-  override onError(e: unknown): void {
-    this.close();
-    this.dispatchError(e);
+  /** Nobody listens any more: this stream is over as surely as if it had completed. */
+  protected override onAbandoned(): void {
+    super.onAbandoned();
+    this.closeWatcher();
   }
 
-  private close(): void {
-    this.scheduler.disposeTimer(this.timer);
+  private closeWatcher(): void {
+    if (this.watcherClosed) return;
+    this.watcherClosed = true;
     this.watcher.close?.();
   }
 
-  private onTimeout(): void {
-    let standIn: T;
-    try {
-      standIn = this.watcher.produceEventForTimeout();
-    } catch (e) {
-      this.close();
-      this.failed(e);
-      return;
-    }
-    this.timer.startMs(this.intervalMs);
+  protected override onTimer(): void {
+    // A throw here goes to TimedFilter's timer guard, which ends this stream with it.
+    const standIn = this.watcher.produceEventForTimeout();
+    this.startTimer(this.intervalMs);
     this.dispatchNext(standIn); // a timer callback is outside any dispatch: take the guarded path
   }
 }

@@ -1,5 +1,7 @@
 import type { SensorEvent } from '../core/input-thing';
 import type { Transducer } from './transduce';
+import { OutputThing } from '../core/output-thing';
+import { RunningAverage } from './running-avg';
 
 type Sample = number | SensorEvent<number>;
 
@@ -13,34 +15,45 @@ function withValue<T extends Sample>(like: T, val: number): T {
   return { sensorId: like.sensorId, ts: like.ts, val } as T;
 }
 
+/** Catches what a filter run inside a transducer emits. */
+class LatestValue {
+  value = 0;
+  fresh = false;
+  onNext(v: number): void {
+    this.value = v;
+    this.fresh = true;
+  }
+  onCompleted(): void {}
+  onError(): void {}
+}
+
 /**
- * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`). Takes
- * numbers or `SensorEvent`s; a `SensorEvent` in gives a new `SensorEvent` out
- * with the same id and timestamp (that event is the only allocation).
+ * Mean of the last `n` samples (ThingFlow's `SensorSlidingMean`): the
+ * `runningAvg` filter's implementation, run as a transducer. Takes numbers or
+ * `SensorEvent`s; a `SensorEvent` in gives a new `SensorEvent` out with the
+ * same id and timestamp (that event is the only allocation). A non-finite
+ * value gives no output and is counted in `nonFinite`.
  */
 export class SlidingMean<T extends Sample = SensorEvent<number>> implements Transducer<T, T> {
-  private readonly window: Float64Array;
-  private next = 0;
-  private count = 0;
-  private sum = 0;
+  private readonly average: RunningAverage;
+  private readonly latest = new LatestValue();
 
   constructor(readonly n: number) {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`SlidingMean(${n}): window must be a positive integer`);
-    this.window = new Float64Array(n);
+    // The filter is fed by hand (`onNext`), so its source is a bare output thing that never emits.
+    this.average = new RunningAverage(new OutputThing<number>(), n, 'SlidingMean');
+    this.average.connect(this.latest);
   }
 
-  step(x: T): T {
-    const v = valueOf(x);
-    this.sum += v - this.window[this.next];
-    this.window[this.next] = v;
-    if (++this.next === this.n) {
-      this.next = 0;
-      let s = 0;
-      for (let i = 0; i < this.n; i++) s += this.window[i];
-      this.sum = s; // re-sum once per lap so rounding error cannot build up
-    }
-    if (this.count < this.n) this.count++;
-    return withValue(x, this.sum / this.count);
+  /** Non-finite values dropped so far. */
+  get nonFinite(): number {
+    return this.average.nonFinite;
+  }
+
+  step(x: T): T | undefined {
+    const latest = this.latest;
+    latest.fresh = false;
+    this.average.onNext(valueOf(x));
+    return latest.fresh ? withValue(x, latest.value) : undefined;
   }
 }
 

@@ -1,3 +1,4 @@
-export { Scheduler, SchedulerTimer, type SchedulerOptions } from './scheduler';
+export { Scheduler, SchedulerTimer, waitMs, type SchedulerOptions } from './scheduler';
 export { VirtualClock, type VirtualClockOptions } from './virtual-clock';
 export { ticksDiff, ticksAdd, setDefaultClock, defaultClock, type Clock } from './clock';
+export { UnwrappedTime } from './unwrapped-time';

@@ -8,7 +8,15 @@
  *   wake does not shift later deadlines (no drift);
  * - intervals that divide one another share wakes: a task added while running
  *   starts at the next deadline of a related interval, not at a time of its own;
- * - tick arithmetic is wrap-safe for clocks with a `period`;
+ * - all times are unwrapped milliseconds (`UnwrappedTime`, the one place
+ *   raw ticks are compared); on a clock with a `period` no sleep is longer than
+ *   a quarter period, so waits of any length (a 30-day interval or timeout on
+ *   a 2^32 ms clock) are slept in legs and wrap-around is never misread;
+ * - a timer callback that throws is reported to its owner (a timed filter
+ *   ends its branch with the error) or to `reportError`, and disposed: one
+ *   failing timer does not stop the board;
+ * - a task descheduled, closed or abandoned during a wake (by a sibling's
+ *   sink, say) is not sampled again in that wake;
  * - a thing that closes (completes or errors on every port), or that lost
  *   every connection it had, is descheduled; the scheduler stops when nothing
  *   is left.
@@ -19,7 +27,19 @@ import type { SensorEvent } from '../core/input-thing';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import { SensorAsOutputThing, type Sensor, type SensorOptions } from '../core/sensor';
-import { defaultClock, ticksAdd, ticksDiff, type Clock } from './clock';
+import { defaultClock, type Clock } from './clock';
+import { UnwrappedTime } from './unwrapped-time';
+
+/**
+ * A wait in milliseconds from seconds: at least 1 ms, finite. Intervals and
+ * timers of any length are fine (they are slept in legs); what is refused is
+ * what cannot be a wait.
+ */
+export function waitMs(sec: number, what: string): number {
+  const ms = Math.round(sec * 1000);
+  if (!(ms >= 1 && ms < Infinity)) throw new RangeError(`${what} must be a finite number of seconds, at least 0.001, got ${sec}`);
+  return ms;
+}
 
 /**
  * A one-shot alarm owned by a filter (timeouts, time-based buffers). It is
@@ -27,12 +47,17 @@ import { defaultClock, ticksAdd, ticksDiff, type Clock } from './clock';
  * folds armed timers into its single pending wake.
  */
 export class SchedulerTimer {
-  /** Tick at which it fires, when armed. */
+  /** Scheduler time (unwrapped ms, see `Scheduler.now`) at which it fires, when armed. */
   due = 0;
   armed = false;
   /** Armed before `run()`: `due` holds a delay that counts from the start. */
   startsAtRun = false;
-  constructor(private readonly scheduler: Scheduler, readonly fire: () => void) {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly fire: () => void,
+    /** Gets what `fire` threw (an ordinary error); without it the error goes to `reportError`. The timer is disposed either way. */
+    readonly onError?: (e: unknown) => void,
+  ) {}
 
   /** Fire once, `sec` seconds from now (re-arming replaces the previous deadline). */
   start(sec: number): void {
@@ -65,68 +90,93 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   readonly clock: Clock;
+  /** The clock's ticks as unwrapped ms: every deadline below is in these. */
+  private readonly time: UnwrappedTime;
   /** Groups in ascending interval order; a new related interval joins the rhythm of the smallest related one. */
   private groups: IntervalGroup[] = [];
   /** Timers ever created; few and long-lived, so a flat list scanned per wake. */
   private timers: SchedulerTimer[] = [];
   /** True while tasks are being sampled: wake scheduling waits until the end. */
   private sampling = false;
-  /** The tick of the wake being handled, while `sampling`: timers armed then count from it. */
+  /** The time of the wake being handled, while `sampling`: timers armed then count from it. */
   private sampleNow = 0;
-  /** Tick of the pending wake, valid while `wakePending`. */
+  /** Time of the pending wake, valid while `wakePending`. */
   private wakeAt = 0;
   private wakePending = false;
   private running = false;
-  private lastNow = 0;
-  /** Milliseconds since `run()`, unwrapped. */
+  /** Milliseconds since `run()`, as of the latest clock read. */
   private elapsedMs = 0;
-  private startMs = 0;
+  /** `time` at `run()`. */
+  private runAt = 0;
+  /** The raw tick at `run()`, for event timestamps (`epochMs` is wall-clock time at tick 0). */
+  private runTick = 0;
   private readonly wakeHandler = (): void => this.onWake();
   private readonly options: SchedulerOptions;
   /** The fatal error that stopped the scheduler, if any. */
   fatalError: unknown = undefined;
-  /** Wakes handled (not counting the first sampling at `run()`). */
+  /** Wakes handled (not counting the first sampling at `run()`), legs of long sleeps included. */
   wakeCount = 0;
   /** Deadlines skipped because a wake came later than a whole interval. */
   missedDeadlines = 0;
+  /** Timer callbacks that threw an ordinary error (each was reported and its timer disposed). */
+  timerErrors = 0;
 
   constructor(clock?: Clock, options: SchedulerOptions = {}) {
     this.clock = clock ?? defaultClock();
+    this.time = new UnwrappedTime(this.clock);
     this.options = options;
   }
 
-  /** A one-shot timer for a filter; create once, `start(sec)` as often as needed. */
-  createTimer(fire: () => void): SchedulerTimer {
-    const timer = new SchedulerTimer(this, fire);
+  /**
+   * A one-shot timer for a filter; create once, `start(sec)` as often as needed.
+   * `onError` receives what `fire` throws (the timer is then disposed).
+   */
+  createTimer(fire: () => void, onError?: (e: unknown) => void): SchedulerTimer {
+    const timer = new SchedulerTimer(this, fire, onError);
     this.timers = this.timers.concat(timer);
     return timer;
   }
 
-  /** Forget a timer for good (its filter has closed). */
+  /** Forget a timer for good (its filter has closed or been abandoned). */
   disposeTimer(timer: SchedulerTimer): void {
     timer.armed = false;
-    this.timers = this.timers.filter((t) => t !== timer);
+    const at = this.timers.indexOf(timer);
+    if (at < 0) return;
+    this.timers = this.timers.slice(0, at).concat(this.timers.slice(at + 1));
+    // The pending wake may have been this timer's: let the scheduler sleep longer, or stop.
+    if (this.running && !this.sampling && this.wakePending) this.scheduleNextWake();
   }
 
-  /** @internal used by `SchedulerTimer.start`. */
+  /** @internal used by `SchedulerTimer.start` and timed filters. */
   armTimer(timer: SchedulerTimer, ms: number): void {
+    if (!(ms >= 0 && ms < Infinity)) throw new RangeError(`timer delay must be a finite number of ms >= 0, got ${ms}`);
     timer.armed = true;
-    timer.startsAtRun = !this.running;
     if (!this.running) {
+      timer.startsAtRun = true;
       timer.due = ms;
       return;
     }
-    const period = this.clock.period;
+    timer.startsAtRun = false;
     if (this.sampling) {
       // The common case (a filter re-arming for an event of this wake): no clock read, no wake change.
-      timer.due = period === undefined ? this.sampleNow + ms : ticksAdd(this.sampleNow, ms, period);
+      timer.due = this.sampleNow + ms;
       return;
     }
-    timer.due = ticksAdd(this.updateTime(), ms, period);
-    // Between wakes an earlier deadline must bring the wake forward; during sampling the wake is set at the end.
-    if (this.running && !this.sampling && (!this.wakePending || ticksDiff(timer.due, this.wakeAt, this.clock.period) < 0)) {
-      this.scheduleNextWake();
-    }
+    timer.due = this.readTime() + ms;
+    // Between wakes an earlier deadline must bring the wake forward.
+    if (!this.wakePending || timer.due < this.wakeAt) this.scheduleNextWake();
+  }
+
+  /**
+   * Scheduler time: milliseconds since the scheduler was made, unwrapped and
+   * monotonic, for comparing instants (`throttle` uses it). During a wake it
+   * is that wake's instant, without reading the clock again. On a wrapping
+   * clock it is right as long as the clock is read at least once per half
+   * period: always while the scheduler runs (it sleeps at most a quarter
+   * period); a scheduler stopped for longer sees the gap modulo the period.
+   */
+  now(): number {
+    return this.sampling ? this.sampleNow : this.readTime();
   }
 
   /** Tasks still scheduled. */
@@ -147,15 +197,11 @@ export class Scheduler {
 
   /**
    * Observe `thing` every `intervalSec` seconds (fractions allowed, millisecond
-   * resolution). Returns a function that deschedules it.
+   * resolution, any length: long intervals are slept in legs). Returns a
+   * function that deschedules it.
    */
   schedulePeriodic(thing: OutputThing<any>, intervalSec: number): () => void {
-    const intervalMs = Math.round(intervalSec * 1000);
-    if (!(intervalMs > 0)) throw new RangeError(`interval must be at least 1 ms, got ${intervalSec} s`);
-    if (this.clock.period !== undefined && intervalMs >= this.clock.period / 2) {
-      throw new RangeError(`interval ${intervalMs} ms does not fit half the clock period ${this.clock.period}`);
-    }
-    this.addTask(thing, intervalMs);
+    this.addTask(thing, waitMs(intervalSec, 'interval'));
     return () => this.removeTask(thing);
   }
 
@@ -185,14 +231,14 @@ export class Scheduler {
     if (this.running) return;
     this.running = true;
     this.fatalError = undefined;
-    const now = this.clock.now();
-    this.lastNow = now;
-    this.startMs = now;
+    const now = this.time.read();
+    this.runAt = now;
+    this.runTick = this.time.lastTick;
     this.elapsedMs = 0;
     for (let i = 0; i < this.groups.length; i++) this.groups[i].nextDue = now;
     for (let i = 0; i < this.timers.length; i++) {
       const timer = this.timers[i];
-      if (timer.startsAtRun) timer.due = ticksAdd(now, timer.due, this.clock.period);
+      if (timer.startsAtRun) timer.due += now;
       timer.startsAtRun = false;
     }
     this.runDueTasks();
@@ -214,9 +260,8 @@ export class Scheduler {
   }
 
   private runDueTasks(): void {
-    const period = this.clock.period;
-    const now = this.updateTime();
-    const timestampSec = ((this.clock.epochMs ?? 0) + this.startMs + this.elapsedMs) / 1000;
+    const now = this.readTime();
+    const timestampSec = ((this.clock.epochMs ?? 0) + this.runTick + this.elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
     try {
@@ -226,9 +271,13 @@ export class Scheduler {
       const groups = this.groups;
       for (let g = 0; g < groups.length; g++) {
         const group = groups[g];
-        if ((period === undefined ? group.nextDue - now : ticksDiff(group.nextDue, now, period)) > 0) continue;
+        if (group.nextDue > now) continue;
         const tasks = group.tasks;
-        for (let t = 0; t < tasks.length; t++) this.observe(tasks[t], timestampSec);
+        for (let t = 0; t < tasks.length; t++) {
+          // A task descheduled during this wake (by a sibling's sink) is not read again.
+          if (group.tasks !== tasks && group.tasks.indexOf(tasks[t]) < 0) continue;
+          this.observe(tasks[t], timestampSec);
+        }
         this.advanceDeadline(group, now);
       }
     } catch (e) {
@@ -242,6 +291,11 @@ export class Scheduler {
   }
 
   private observe(thing: OutputThing<any>, timestampSec: number): void {
+    // Closed or abandoned since the last sampling (a sibling's sink let go of it): nobody wants the reading.
+    if (thing.closed || thing.abandoned) {
+      this.removeTask(thing);
+      return;
+    }
     try {
       thing.observe(timestampSec);
     } catch (e) {
@@ -256,63 +310,76 @@ export class Scheduler {
 
   /** Next deadline is the previous one plus the interval, skipping any that already passed. */
   private advanceDeadline(group: IntervalGroup, now: number): void {
-    const period = this.clock.period;
-    group.nextDue = period === undefined ? group.nextDue + group.intervalMs : ticksAdd(group.nextDue, group.intervalMs, period);
-    const late = period === undefined ? now - group.nextDue : ticksDiff(now, group.nextDue, period);
-    if (late >= 0) {
-      const skipped = Math.floor(late / group.intervalMs) + 1;
+    group.nextDue += group.intervalMs;
+    if (now >= group.nextDue) {
+      const skipped = Math.floor((now - group.nextDue) / group.intervalMs) + 1;
       this.missedDeadlines += skipped;
-      group.nextDue = ticksAdd(group.nextDue, skipped * group.intervalMs, period);
+      group.nextDue += skipped * group.intervalMs;
     }
   }
 
   private fireDueTimers(now: number): void {
     const timers = this.timers;
-    const period = this.clock.period;
     for (let i = 0; i < timers.length; i++) {
       const timer = timers[i];
-      if (timer.armed && (period === undefined ? timer.due - now : ticksDiff(timer.due, now, period)) <= 0) {
+      if (timer.armed && timer.due <= now) {
         timer.armed = false;
-        timer.fire();
+        try {
+          timer.fire();
+        } catch (e) {
+          if (isFatal(e)) throw e;
+          this.timerFailed(timer, e);
+        }
       }
+    }
+  }
+
+  /** One timer's callback threw: that timer is done, its owner hears of it, the board keeps running. */
+  private timerFailed(timer: SchedulerTimer, e: unknown): void {
+    this.timerErrors++;
+    this.disposeTimer(timer);
+    if (timer.onError === undefined) {
+      reportError('thingflow: a timer callback threw; the timer is disposed', e);
+      return;
+    }
+    try {
+      timer.onError(e);
+    } catch (inner) {
+      if (isFatal(inner)) throw inner;
+      reportError('thingflow: a timer\'s error handler threw', inner);
     }
   }
 
   private scheduleNextWake(): void {
     if (!this.running) return;
-    const period = this.clock.period;
-    const now = this.updateTime();
-    let sleep = Infinity;
+    const now = this.readTime();
+    let next = Infinity;
     const groups = this.groups;
     for (let i = 0; i < groups.length; i++) {
-      const due = groups[i].nextDue;
-      const d = period === undefined ? due - now : ticksDiff(due, now, period);
-      if (d < sleep) sleep = d;
+      if (groups[i].nextDue < next) next = groups[i].nextDue;
     }
     const timers = this.timers;
     for (let i = 0; i < timers.length; i++) {
       const timer = timers[i];
-      if (!timer.armed) continue;
-      const d = period === undefined ? timer.due - now : ticksDiff(timer.due, now, period);
-      if (d < sleep) sleep = d;
+      if (timer.armed && timer.due < next) next = timer.due;
     }
-    if (sleep === Infinity) {
+    if (next === Infinity) {
       // Nothing scheduled and no timer armed: the dataflow is finished.
       this.stop();
       return;
     }
-    if (sleep < 0) sleep = 0;
-    this.wakeAt = period === undefined ? now + sleep : ticksAdd(now, sleep, period);
+    let sleep = next > now ? next - now : 0;
+    // A long wait is slept in legs, so a wrapping clock is read often enough to unwrap it.
+    if (sleep > this.time.maxSleepMs) sleep = this.time.maxSleepMs;
+    this.wakeAt = now + sleep;
     this.wakePending = true;
     this.clock.wake(sleep, this.wakeHandler);
   }
 
-  /** Read the clock and advance the unwrapped elapsed time; returns the raw tick. */
-  private updateTime(): number {
-    const now = this.clock.now();
-    const period = this.clock.period;
-    this.elapsedMs += period === undefined ? now - this.lastNow : ticksDiff(now, this.lastNow, period);
-    this.lastNow = now;
+  /** Read the clock and advance the elapsed time; returns scheduler time (unwrapped ms). */
+  private readTime(): number {
+    const now = this.time.read();
+    this.elapsedMs = now - this.runAt;
     return now;
   }
 
@@ -324,7 +391,7 @@ export class Scheduler {
     if (!group) {
       // ThingFlow-MicroPython's rule: take the next deadline of the first related interval, else now.
       const related = this.groups.find((g) => g.intervalMs % intervalMs === 0 || intervalMs % g.intervalMs === 0);
-      const now = this.running ? this.updateTime() : 0;
+      const now = this.running ? this.now() : 0;
       group = new IntervalGroup(intervalMs, related ? related.nextDue : now);
       this.groups = this.groups.concat(group).sort((a, b) => a.intervalMs - b.intervalMs);
       if (this.running && !related && !this.sampling) this.scheduleNextWake();

@@ -156,10 +156,10 @@ export const scenarios: ScenarioTable = {
     out(`running ${sched.isRunning} fatal ${String(sched.fatalError)}`);
   },
 
-  'bad intervals are rejected': (tf, out) => {
+  'bad intervals are rejected; one longer than the clock period is accepted': (tf, out) => {
     const { clock, probe } = rig(tf, out, { period: 1000 });
     const sched = new tf.Scheduler(clock);
-    for (const sec of [0, 0.0001, 0.6]) {
+    for (const sec of [0, 0.0001, -1, NaN, Infinity, 0.6, 2.5]) {
       try {
         sched.schedulePeriodic(probe('bad'), sec);
         out(`${sec}: accepted`);

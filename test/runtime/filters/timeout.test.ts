@@ -59,4 +59,18 @@ describe('supplyEventWhenTimeout', () => {
     expect(log).toEqual(['1s x', '3s none-after-1', '5s none-after-1', '6.5s completed']);
     expect(closed).toBe(true);
   });
+  test('abandoned by its consumer: the watcher is closed and the timer goes, so the scheduler stops', () => {
+    const { clock, scheduler, src } = setup();
+    let closed = 0;
+    const watcher: EventWatcher<string> = { onNext: () => {}, produceEventForTimeout: () => 'none', close: () => { closed++; } };
+    const stop = src.supplyEventWhenTimeout(watcher, scheduler, 2).connect(() => {});
+    scheduler.run();
+    clock.advance(3000);
+    stop();
+    expect(closed).toBe(1);
+    expect(scheduler.isRunning).toBe(false);
+    clock.advance(60_000);
+    expect(clock.wakes).toBe(1);
+    expect(closed).toBe(1);
+  });
 });

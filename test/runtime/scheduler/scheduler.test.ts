@@ -238,9 +238,36 @@ describe('Scheduler: wakes and rhythm', () => {
     expect(s.isRunning).toBe(false);
   });
 
-  test('rejects intervals below a millisecond or beyond half the clock period', () => {
+  test('rejects intervals below a millisecond or not finite', () => {
     const s = new Scheduler(new VirtualClock({ period: 10_000 }));
-    expect(() => s.schedulePeriodic(fromIterable([1]), 0)).toThrow(RangeError);
-    expect(() => s.schedulePeriodic(fromIterable([1]), 6)).toThrow(/half the clock period/);
+    for (const sec of [0, 0.0001, -1, NaN, Infinity]) {
+      expect(() => s.schedulePeriodic(fromIterable([1]), sec)).toThrow(RangeError);
+    }
+  });
+
+  test('a wrapping clock tolerates wakes up to a quarter period late: elapsed time stays exact', () => {
+    const period = 2 ** 16; // a quarter is 16384 ms
+    const clock = new RecordingClock({ period, start: period - 100, lateBy: 16_000 });
+    const s = new Scheduler(clock);
+    const seen: number[] = [];
+    const probe = new Probe(clock, 'p', 6);
+    probe.connect(() => seen.push(s.elapsed - (clock.elapsed - (period - 100))));
+    s.schedulePeriodic(probe, 40); // legs of 16384 ms, each 16 s late
+    s.run();
+    clock.runUntilIdle();
+    expect(seen).toEqual([0, 0, 0, 0, 0]); // the scheduler's elapsed time equals the clock's real elapsed time at every sample
+    expect(s.elapsed).toBeGreaterThan(5 * 40_000);
+  });
+
+  test('an interval longer than the clock period is slept in legs of a quarter period and keeps its rhythm', () => {
+    const clock = new RecordingClock({ period: 10_000, start: 9_000 });
+    const s = new Scheduler(clock);
+    const probe = new Probe(clock, 'slow', 4);
+    s.schedulePeriodic(probe, 25); // 2.5 periods
+    s.run();
+    clock.runUntilIdle();
+    expect(clock.trace).toEqual(['9s: slow', '34s: slow', '59s: slow', '84s: slow']); // the clock started at tick 9000
+    expect(Math.max(...clock.sleeps)).toBe(2_500);
+    expect(s.elapsed).toBe(75_000);
   });
 });

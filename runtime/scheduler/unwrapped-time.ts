@@ -1,0 +1,35 @@
+import { ticksDiff, type Clock } from './clock';
+
+/**
+ * A clock's ticks as unwrapped milliseconds: the one place raw ticks are
+ * compared. Every deadline, timer and throttle works in these milliseconds,
+ * so nothing else has to think about wrap-around.
+ *
+ * On a clock with a `period` (Moddable's `Time.ticks >>> 0` wraps every
+ * 2^32 ms, 49.7 days) the difference between two reads is only known modulo
+ * the period, and is taken in `[-period/2, period/2)`: reads must come less
+ * than half a period apart. The scheduler guarantees it while it runs by never
+ * sleeping longer than `maxSleepMs` (a quarter period), which leaves a wake a
+ * quarter period of lateness before time would be misread.
+ */
+export class UnwrappedTime {
+  /** The longest the scheduler may sleep between two reads: a quarter period, or unbounded. */
+  readonly maxSleepMs: number;
+  /** The raw tick of the latest read. */
+  lastTick: number;
+  private ms = 0;
+
+  constructor(private readonly clock: Clock) {
+    this.lastTick = clock.now();
+    this.maxSleepMs = clock.period === undefined ? Infinity : clock.period / 4;
+  }
+
+  /** Read the clock: milliseconds since this object was made, never wrapping. */
+  read(): number {
+    const tick = this.clock.now();
+    const period = this.clock.period;
+    this.ms += period === undefined ? tick - this.lastTick : ticksDiff(tick, this.lastTick, period);
+    this.lastTick = tick;
+    return this.ms;
+  }
+}
