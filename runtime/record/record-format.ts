@@ -139,11 +139,15 @@ function refuseNonJson(key: string, value: unknown): unknown {
 }
 
 /** A CSV format for SensorEvents with ThingFlow's default columns, or for any mapping. */
-export function csvFormat<E = SensorEvent<number>>(mapping?: EventRowMapping<E>, hasHeaderRow = true): CsvRecordFormat<E> {
+export function csvFormat(): CsvRecordFormat<SensorEvent<number>>;
+export function csvFormat<E>(mapping: EventRowMapping<E>, hasHeaderRow?: boolean): CsvRecordFormat<E>;
+export function csvFormat<E>(mapping?: EventRowMapping<E>, hasHeaderRow = true): CsvRecordFormat<E> {
   return new CsvRecordFormat<E>(mapping ?? (sensorEventRowMapping as unknown as EventRowMapping<E>), hasHeaderRow);
 }
 
 /** A JSON Lines format for SensorEvents, or for any mapping. */
-export function jsonLinesFormat<E = SensorEvent<unknown>>(mapping?: EventJsonMapping<E>): JsonLinesFormat<E> {
+export function jsonLinesFormat(): JsonLinesFormat<SensorEvent<unknown>>;
+export function jsonLinesFormat<E>(mapping: EventJsonMapping<E>): JsonLinesFormat<E>;
+export function jsonLinesFormat<E>(mapping?: EventJsonMapping<E>): JsonLinesFormat<E> {
   return new JsonLinesFormat<E>(mapping ?? (sensorEventJsonMapping as unknown as EventJsonMapping<E>));
 }
