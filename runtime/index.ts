@@ -9,3 +9,7 @@ export * from './wot/index';
 export * from './sensors/index';
 export * from './mqtt/index';
 export * from './outbound/index';
+export * from './record/index';
+export * from './async/index';
+export * from './edges/index';
+export * from './store/index';
