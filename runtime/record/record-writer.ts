@@ -13,7 +13,7 @@ export interface RecordWriterOptions {
    * in `badEvents`, reports it, and keeps recording.
    */
   badEvents?: 'error' | 'skip';
-  /** Flush the sink every this many events (default 1: each line reaches the sink's buffer at once; the sink decides when to write). */
+  /** Also flush the sink every this many events (default 0: the sink writes when its bounded buffer fills, and at close). */
   flushEvery?: number;
 }
 
@@ -41,7 +41,7 @@ export class RecordWriter<E> extends OutputThing<E> implements InputThing<E> {
   constructor(private readonly sink: LineSink, readonly format: RecordFormat<E>, opts: RecordWriterOptions = {}) {
     super();
     this.skipBad = opts.badEvents === 'skip';
-    this.flushEvery = opts.flushEvery ?? 1;
+    this.flushEvery = opts.flushEvery ?? 0;
     const header = format.header();
     if (header !== undefined) sink.write(header + format.lineEnd);
   }
@@ -63,7 +63,7 @@ export class RecordWriter<E> extends OutputThing<E> implements InputThing<E> {
     }
     this.sink.write(line + this.format.lineEnd);
     this.written++;
-    if (++this.sinceFlush >= this.flushEvery) {
+    if (this.flushEvery > 0 && ++this.sinceFlush >= this.flushEvery) {
       this.sinceFlush = 0;
       this.sink.flush?.();
     }
