@@ -117,3 +117,37 @@ describe('ReplaySource', () => {
     expect(replay(text).seen.map(([, e]) => e.sensorId)).toEqual(['multi\nline']);
   });
 });
+
+describe('ReplaySource on a real clock, and files', () => {
+  test('paced by the recording on NodeClock (speed 10: 1 s of recording in 100 ms)', async () => {
+    const { NodeClock } = await import('../../../hosts/node/clock');
+    const clock = new NodeClock();
+    const scheduler = new Scheduler(clock);
+    const text = recording([0, 1, 2].map((i) => ({ sensorId: 'a', ts: T0 + i, val: i })));
+    const src = new ReplaySource(MemoryLines.of(text), csvFormat(), scheduler, { speed: 10 });
+    const at: number[] = [];
+    const done = new Promise<void>((resolve) => src.connect({ onNext: () => at.push(clock.now()), onCompleted: resolve, onError: resolve }));
+    const start = clock.now();
+    scheduler.run();
+    await done;
+    // Order and pacing: the last event cannot come before 200 ms of real time have passed.
+    expect(at.length).toBe(3);
+    expect(at[2] - start).toBeGreaterThanOrEqual(195);
+    expect(at[1] - start).toBeGreaterThanOrEqual(95);
+  });
+
+  test('a file line longer than maxLineBytes is an error naming the file and line', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { fileLineSource } = await import('../../../hosts/node/line-file');
+    const dir = mkdtempSync(join(tmpdir(), 'thingflow-lines-'));
+    const path = join(dir, 'long.csv');
+    writeFileSync(path, `ok\n${'x'.repeat(5000)}\nnever\n`);
+    const lines = fileLineSource(path, { chunkBytes: 256, maxLineBytes: 1024 });
+    expect(lines.readLine()).toBe('ok');
+    expect(() => lines.readLine()).toThrow(`${path}: line 2 is longer than 1024 bytes (maxLineBytes)`);
+    lines.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -80,6 +80,28 @@ describe.each(stores)('%s store', (_name, open) => {
     await done();
   });
 
+  test('scheduled, the reader emits one row per observation (as ThingFlow\'s PostgresReader), then completes', async () => {
+    const { driver, done } = await open();
+    const mapping = new SensorEventStoreMapping(`sch_${Math.random().toString(36).slice(2, 8)}`);
+    const writer = new StoreWriter({ driver, mapping, batchSize: 10, flushMs: 5, clock: new NodeClock() });
+    const all = events(25);
+    for (const e of all) writer.onNext(e);
+    writer.onCompleted();
+    await writer.idle();
+    const { Scheduler } = await import('../../../../runtime/scheduler/scheduler');
+    const scheduler = new Scheduler(new NodeClock());
+    const reader = new StoreReader({ driver, mapping, pageSize: 10 });
+    const got: SensorEvent<number>[] = [];
+    await new Promise<void>((resolve) => {
+      reader.connect({ onNext: (e) => got.push(e), onCompleted: resolve, onError: resolve });
+      scheduler.schedulePeriodic(reader, 0.005);
+      scheduler.run();
+    });
+    scheduler.stop();
+    expect(got).toEqual(all);
+    await done();
+  });
+
   test('a bad row is refused with an error naming the event; the rest is written', async () => {
     const { driver, done } = await open();
     const mapping = new SensorEventStoreMapping(`bad_${Math.random().toString(36).slice(2, 8)}`);
