@@ -12,3 +12,7 @@ export * from './outbound/index';
 export * from './wot-mqtt/index';
 export * from './fleet/index';
 export * from './trace/index';
+export * from './record/index';
+export * from './async/index';
+export * from './edges/index';
+export * from './store/index';

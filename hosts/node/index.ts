@@ -15,3 +15,6 @@ export { NodeClock } from './clock';
 export { WebThingServer, type WebThingServerOptions } from './wot-server';
 export { nodeMqttNetwork } from './mqtt-tcp';
 export { startEmbeddedBroker, openMqttUplink, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mqtt-broker';
+export { FileLineSink, FileLineSource, fileLineSink, fileLineSource, recordingKindOf, type FileLineSinkOptions, type FileLineSourceOptions } from './line-file';
+export { openSqliteStore, SqliteTimeSeriesDriver, type SqliteStoreOptions } from './sqlite-store';
+export { openPostgresStore, PostgresTimeSeriesDriver } from './postgres-store';

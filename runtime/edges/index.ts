@@ -1,0 +1,1 @@
+export { DigitalEdgeSource, type DigitalEdgeSourceOptions, type DigitalInput, type DigitalInputClass } from './digital-edge-source';

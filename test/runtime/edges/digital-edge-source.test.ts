@@ -1,0 +1,72 @@
+/**
+ * A button on the simulated board's ECMA-419 Digital pin, as a push source:
+ * each press and release arrives through onReadable (nothing polls), contact
+ * bounce is absorbed, and a press shorter than the debounce window is still
+ * seen once the window closes.
+ */
+import { DigitalEdgeSource } from '../../../runtime/edges/digital-edge-source';
+import type { SensorEvent } from '../../../runtime/core/input-thing';
+import { fromIterable } from '../../../runtime/core/from-iterable';
+import { Scheduler } from '../../../runtime/scheduler/scheduler';
+import { VirtualClock } from '../../../runtime/scheduler/virtual-clock';
+import { createSimDevice } from '../../../sim/device';
+import { SimButton } from '../../../sim/push-button';
+import { Recorder } from '../../support/recorder';
+
+function setup(opts: Partial<ConstructorParameters<typeof DigitalEdgeSource>[0]> = {}) {
+  const clock = new VirtualClock({ epochMs: Date.UTC(2026, 0, 1) });
+  const device = createSimDevice({ clock });
+  const scheduler = new Scheduler(clock);
+  // Something periodic keeps the scheduler running, as in any app.
+  scheduler.schedulePeriodic(fromIterable(new Array(100_000).fill(0)), 60);
+  const source = new DigitalEdgeSource({ io: device.io.Digital, pin: device.pin.button, invert: true, scheduler, sensorId: 'button', ...opts });
+  const out = new Recorder<SensorEvent<number>>();
+  source.connect(out);
+  const button = new SimButton(device.board, device.pin.button);
+  scheduler.run();
+  const at = (e: SensorEvent<number>) => `${e.val}@${Math.round(e.ts * 1000 - Date.UTC(2026, 0, 1))}`;
+  return { clock, device, scheduler, source, out, button, at };
+}
+
+describe('DigitalEdgeSource on the simulated board', () => {
+  test('a bouncing press and release give one event each, at the first edge', () => {
+    const { clock, source, out, button, at } = setup();
+    expect(source.value).toBe(0);
+    clock.advance(1000);
+    button.press(4, 1); // chatters for 8 ms
+    clock.advance(500);
+    button.release(3, 2);
+    clock.advance(500);
+    expect(out.values.map(at)).toEqual(['1@1000', '0@1508']);
+    expect(source.bounces).toBe(8 + 6);
+    expect(out.values[0]).toEqual({ sensorId: 'button', ts: (Date.UTC(2026, 0, 1) + 1000) / 1000, val: 1 });
+  });
+
+  test('a press shorter than the debounce window is still reported, when the window closes', () => {
+    const { clock, out, button, at } = setup({ debounceMs: 20 });
+    clock.advance(100);
+    button.press();
+    clock.advance(5);
+    button.release(); // inside the window: a bounce for now
+    clock.advance(100);
+    expect(out.values.map(at)).toEqual(['1@100', '0@120']);
+  });
+
+  test('edges: rising emits presses only; close releases the pin and completes', () => {
+    const { clock, device, source, out, button, at } = setup({ edges: 'rising' });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(100);
+      button.press(2);
+      clock.advance(100);
+      button.release(2);
+    }
+    expect(out.values.map(at)).toEqual(['1@100', '1@308', '1@516']);
+    source.close();
+    expect(out.completed).toBe(true);
+    expect(device.board.pins.isFree(device.pin.button)).toBe(true);
+  });
+
+  test('a bad edges option is a clear error', () => {
+    expect(() => setup({ edges: 'up' as 'rising' })).toThrow(/edges must be rising, falling or both/);
+  });
+});
