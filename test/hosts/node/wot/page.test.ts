@@ -1,32 +1,29 @@
 /**
- * The live HTML page in headless Chromium (Debian's /usr/bin/chromium driven by
+ * The live HTML page in headless Chromium (found by test/support/browser.ts, driven by
  * playwright-core): values arrive over the WebSocket, writable ones can be
  * edited, numeric ones get a sparkline. Saves a screenshot to /tmp.
  */
-import { chromium, type Browser } from 'playwright-core';
 import { MultipleThings } from '../../../../runtime/wot/index';
 import { WebThingServer } from '../../../../hosts/node/wot-server';
 import { FakeGpioHumiditySensor, makeLamp } from '../../../../examples/lamp-things';
 import { request } from './http-client';
+import { chromiumForTests } from '../../../support/browser';
 
 // The page functions run in the browser, where `document` exists; this file is type-checked without the DOM lib.
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromium = chromiumForTests('the live page tests that render in a browser');
 
 describe('the live page in headless Chromium', () => {
   let server: WebThingServer;
-  let browser: Browser;
   const sensor = new FakeGpioHumiditySensor(60_000);
   beforeAll(async () => {
     server = new WebThingServer(new MultipleThings([makeLamp(), sensor], 'LightAndTempDevice'), { port: 0, listenAddress: '127.0.0.1', mdns: false });
     await server.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   afterAll(async () => {
     sensor.cancelUpdateLevelTask();
-    await browser?.close();
+    await chromium.close();
     await server.stop();
   });
 
@@ -37,8 +34,8 @@ describe('the live page in headless Chromium', () => {
     expect((await request(server.port, 'GET', '/0', { headers: { Accept: 'application/json' } })).json.id).toBe('urn:dev:ops:my-lamp-1234');
   });
 
-  test('lamp page: live values, editable on/brightness, sparkline from WebSocket updates', async () => {
-    const page = await browser.newPage({ viewport: { width: 720, height: 360 } });
+  chromium.test('lamp page: live values, editable on/brightness, sparkline from WebSocket updates', async () => {
+    const page = await chromium.newPage({ viewport: { width: 720, height: 360 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${server.port}/0`);
@@ -74,8 +71,8 @@ describe('the live page in headless Chromium', () => {
     await page.close();
   });
 
-  test('sensor page: a read-only number has no input, only its value and sparkline', async () => {
-    const page = await browser.newPage({ viewport: { width: 720, height: 240 } });
+  chromium.test('sensor page: a read-only number has no input, only its value and sparkline', async () => {
+    const page = await chromium.newPage({ viewport: { width: 720, height: 240 } });
     await page.goto(`http://127.0.0.1:${server.port}/1`);
     await page.waitForFunction(() => document.getElementById('st')!.textContent === 'live');
     for (const v of [30.5, 41.25, 38, 52]) {
