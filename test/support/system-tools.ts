@@ -32,7 +32,7 @@ export function needTool(tool: SystemTool, skipped: string): string | undefined 
   const found = tool.locate();
   if (found) return found;
   if (isCI()) {
-    throw new Error(`${tool.name} is not installed but CI is set (${skipped} cannot run): ${tool.install}`);
+    throw new Error(`${tool.name} is not installed, and CI is set so ${skipped} may not be skipped. Install: ${tool.install}`);
   }
   const key = `${tool.name}\0${skipped}`;
   if (!reported.has(key)) {
