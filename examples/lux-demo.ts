@@ -17,6 +17,7 @@ import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
+import { formatClock } from '../sim/duration';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -32,17 +33,23 @@ interface DemoStreams {
   dark: OutputThing<boolean>;
 }
 
-export default async function luxDemo({ device, scheduler, plot, options, log }: SimAppContext) {
+export default async function luxDemo({ device, scheduler, clock, plot, options, log }: SimAppContext) {
   const bus = { ...device.I2C.default, io: device.io.SMBus };
+  // Why reads were skipped, for the summary: the driver says why it has no reading (its onError, first),
+  // or the read threw (a bus fault: onReadError). The first reason per stream is kept.
+  const skipReasons = new Map<string, string>();
+  const noteSkip = (stream: string) => (why: unknown) => {
+    if (!skipReasons.has(stream)) skipReasons.set(stream, `${stream}: first at ${formatClock(clock.elapsed)}, ${why instanceof Error ? why.message : String(why)}`);
+  };
 
   // Light: a failed or saturated read is skipped (and counted), never the end of the stream.
-  const light = ecma419Source(new TSL2591({ sensor: bus }), 'illuminance', { id: 'lux', readErrors: 'skip' });
+  const light = ecma419Source(new TSL2591({ sensor: bus, onError: noteSkip('light') }), 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: noteSkip('light') });
   const average = light.map((e) => e.val).runningAvg(5);
   const dark = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
   const led = new DigitalOutput({ io: device.io.Digital, pin: device.pin.led });
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
-  const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip' });
+  const temperature = ecma419Source(new TMP102({ sensor: bus, onError: noteSkip('temperature') }), 'temperature', { id: 'temp', readErrors: 'skip', onReadError: noteSkip('temperature') });
   scheduler.schedulePeriodic(temperature, TEMPERATURE_INTERVAL_SEC);
 
   plot.track(light, { name: 'TSL2591 lux', panel: 'Light', unit: 'lux, log scale', style: 'dots', log: true, color: '#7f7f7f' });
@@ -65,6 +72,7 @@ export default async function luxDemo({ device, scheduler, plot, options, log }:
 
   return async () => {
     log(`skipped reads: light ${light.skippedReads}, temperature ${temperature.skippedReads}`);
+    for (const reason of skipReasons.values()) log(`  ${reason}`);
     for (const close of closers) await close();
   };
 }

@@ -7,17 +7,17 @@
  * - @arethetypeswrong/cli and publint, the ecosystem's checkers, find nothing wrong.
  * The package is ESM only (exports give `import` conditions only), so attw runs its esm-only profile.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packIntoNewProject, repoRoot, type PackedProject } from '../support/packed-package';
 
-const root = join(__dirname, '..', '..');
-const bin = (pkg: string, file: string) => join(root, 'node_modules', pkg, file);
+const bin = (pkg: string, file: string) => join(repoRoot, 'node_modules', pkg, file);
 
-let dir: string;
+let packed: PackedProject;
 let tarball: string;
 let consumer: string;
+let dir: string;
 
 function run(command: string, args: string[], cwd: string): { status: number | null; out: string } {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
@@ -25,30 +25,12 @@ function run(command: string, args: string[], cwd: string): { status: number | n
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tf-packed-'));
-  // --ignore-scripts: `prepare` would build again; `npm test` has just built dist/.
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
-  tarball = join(dir, packed[0].filename);
-
-  consumer = join(dir, 'app');
-  const installed = join(consumer, 'node_modules', 'thingflow-xs');
-  mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  // What `npm install <tarball>` would put beside it: the package's dependencies (taken from this
-  // checkout's node_modules: no network in tests), and the Node types an app on Node has.
-  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  for (const name of [...Object.keys(manifest.dependencies ?? {}), '@types/node']) {
-    const link = join(consumer, 'node_modules', name);
-    mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(root, 'node_modules', name), link, 'dir');
-  }
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  packed = packIntoNewProject();
+  ({ tarball, project: consumer, dir } = packed);
   copyFileSync(join(__dirname, 'fixtures', 'consumer.ts'), join(consumer, 'app.ts'));
 }, 60_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => packed?.remove());
 
 describe('the packed tarball in a new project', () => {
   test.each([
