@@ -17,7 +17,6 @@ import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
-import { formatClock } from '../sim/duration';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -39,7 +38,10 @@ export default async function luxDemo({ device, scheduler, clock, plot, options,
   // or the read threw (a bus fault: onReadError). The first reason per stream is kept.
   const skipReasons = new Map<string, string>();
   const noteSkip = (stream: string) => (why: unknown) => {
-    if (!skipReasons.has(stream)) skipReasons.set(stream, `${stream}: first at ${formatClock(clock.elapsed)}, ${why instanceof Error ? why.message : String(why)}`);
+    if (skipReasons.has(stream)) return;
+    const minutes = Math.floor(clock.elapsed / 60_000);
+    const at = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    skipReasons.set(stream, `${stream}: first at ${at}, ${why instanceof Error ? why.message : String(why)}`);
   };
 
   // Light: a failed or saturated read is skipped (and counted), never the end of the stream.
