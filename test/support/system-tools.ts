@@ -42,16 +42,6 @@ export function needTool(tool: SystemTool, skipped: string): string | undefined 
   return undefined;
 }
 
-/** `describe` when the tool is installed, else `describe.skip` (after needTool's line). */
-export function describeWithTool(tool: SystemTool, skipped: string): jest.Describe {
-  return needTool(tool, skipped) ? describe : describe.skip;
-}
-
-/** `test` when the tool is installed, else `test.skip` (after needTool's line). */
-export function testWithTool(tool: SystemTool, skipped: string): jest.It {
-  return needTool(tool, skipped) ? test : test.skip;
-}
-
 function isCI(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
