@@ -19,7 +19,6 @@ import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
 import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
-import { formatDuration } from '../sim/duration';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -89,6 +88,13 @@ export default async function luxDemo(ctx: SimAppContext) {
  * reason that comes within `startupMs` of the start: the TSL2591's first sample,
  * at t=0, comes before its first conversion (100 ms) is done.
  */
+/** `3725000` → `1h02m05s`. (The demo also builds for a board, where sim/ is not: hence not sim/duration.) */
+function elapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m${pad(s % 60)}s`;
+}
+
 class SkippedReads {
   private driverReason: string | undefined;
   private readonly reasons = new Map<string, { count: number; firstAtMs: number; fromDriver: boolean }>();
@@ -110,7 +116,7 @@ class SkippedReads {
 
   describe(count: number): string {
     const why = [...this.reasons].map(([reason, { count: n, firstAtMs, fromDriver }]) => {
-      const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${formatDuration(firstAtMs)}`;
+      const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${elapsed(firstAtMs)}`;
       return `${this.reasons.size > 1 ? `${n} ` : ''}${reason}, ${when}`;
     });
     return why.length ? `${count} (${why.join('; ')})` : String(count);

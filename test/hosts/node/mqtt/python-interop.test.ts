@@ -1,8 +1,8 @@
 /**
  * Our MQTT things against a ThingFlow-Python peer (paho-mqtt with
  * ThingFlow-Python's serialisation, python-peer.py), through a real broker.
- * Skipped with a message when no python3 with paho-mqtt is installed
- * (Debian: apt-get install python3-paho-mqtt).
+ * Needs python3 with paho-mqtt (test/support/system-tools.ts: skipped with one line saying so, an
+ * error under CI=true).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,14 +13,11 @@ import { MqttClient } from '../../../../runtime/mqtt/client/mqtt-client';
 import { MqttReader } from '../../../../runtime/mqtt/mqtt-reader';
 import { MqttWriter } from '../../../../runtime/mqtt/mqtt-writer';
 import { startBroker, type TestBroker } from '../../../support/brokers';
+import { PYTHON_PAHO } from '../../../support/python-paho';
+import { needTool } from '../../../support/system-tools';
 
 const PEER = join(__dirname, 'python-peer.py');
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import paho.mqtt.client'], { stdio: 'ignore' }).status === 0);
-if (!python && process.env.CI) throw new Error('python3 with paho-mqtt is missing but CI is set: .ci/run must install python3-paho-mqtt');
-if (!python) {
-  // eslint-disable-next-line no-console
-  console.warn('python3 with paho-mqtt not found (apt-get install python3-paho-mqtt): ThingFlow-Python interop test skipped');
-}
+const python = needTool(PYTHON_PAHO, 'the ThingFlow-Python interop tests');
 const withPython = python ? describe : describe.skip;
 
 withPython('ThingFlow-Python peer (paho-mqtt)', () => {

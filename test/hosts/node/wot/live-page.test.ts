@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import luxDemo from '../../../../examples/lux-demo';
 import { OutputThing } from '../../../../runtime/core/output-thing';
 import { setErrorReporter } from '../../../../runtime/core/report-error';
@@ -21,7 +21,7 @@ import { simLiveRoutes } from '../../../../sim/live-routes';
 import { SimLiveState } from '../../../../sim/live-state';
 import '../../../../runtime/filters/index';
 import { runSimulation, type SimAppContext, type SimRunResult } from '../../../../sim/run';
-import { launchChromium } from '../../../support/browser';
+import { chromiumForTests } from '../../../support/browser';
 import { request } from './http-client';
 
 declare const document: any;
@@ -75,8 +75,10 @@ function steppedRun() {
   };
 }
 
+/** The browser, launched by the first test that opens a page (none when Chromium is missing: one line says so, an error under CI). */
+const chromium = chromiumForTests('the live page tests of a simulated run');
+
 describe('the live page of a simulated run (lux demo, --wot-port)', () => {
-  let browser: Browser;
   let run: ReturnType<typeof steppedRun>;
   let page: Page;
   const pageErrors: string[] = [];
@@ -85,17 +87,16 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
     mkdirSync(IMG, { recursive: true });
     run = steppedRun();
     await run.runUntil(14);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await chromium.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
   });
   afterAll(async () => {
-    await browser?.close();
+    await chromium.close();
     await run?.finish();
   });
 
-  test('the page shows the clock, the flow with live counts, charts since the start and the board', async () => {
+  chromium.test('the page shows the clock, the flow with live counts, charts since the start and the board', async () => {
     await page.goto(`http://127.0.0.1:${run.port}/`);
     await page.waitForFunction(() => window.livePage && window.livePage.polls > 0 && document.getElementById('st').textContent === 'live');
     expect(await page.textContent('#simtime')).toBe('Sun, 21 Jun 2026, 14:00 (day 1)');
@@ -136,7 +137,7 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('fault buttons inject and clear faults on the simulated bus; the flow skips the failed reads', async () => {
+  chromium.test('fault buttons inject and clear faults on the simulated bus; the flow skips the failed reads', async () => {
     const before = run.ctx.plot.values('TMP102')!.values.length;
     await page.selectOption('#dev-tmp102 select', 'nack');
     await page.click('#dev-tmp102 .inject');
@@ -158,7 +159,7 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('a bad fault request is refused with a clear message, and the run goes on', async () => {
+  chromium.test('a bad fault request is refused with a clear message, and the run goes on', async () => {
     const bad = await request(run.port, 'POST', '/_live/faults', { body: JSON.stringify({ device: 'tmp102', kind: 'melt' }) });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toBe("unknown fault 'melt': one of nack, dropout, stuck, spike");
@@ -178,7 +179,7 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
     expect(tail.json.clock.simulatedMs).toBe(now);
   });
 
-  test('when the run ends, the page says so', async () => {
+  chromium.test('when the run ends, the page says so', async () => {
     const r = await run.finish();
     expect(r.durationMs).toBe(24 * HOUR);
     await page.waitForFunction(() => /ended|not reachable/.test(document.getElementById('simstate').textContent), undefined, { timeout: 10_000 });
@@ -186,7 +187,7 @@ describe('the live page of a simulated run (lux demo, --wot-port)', () => {
 });
 
 describe('the flow graph shows how each connection ended', () => {
-  test('errors in red with their message, completed and disconnected dashed, closed things marked', async () => {
+  chromium.test('errors in red with their message, completed and disconnected dashed, closed things marked', async () => {
     setErrorReporter(() => {});
     const device = createSimDevice({ parts: 'standard' });
     const src = new OutputThing<number>();
@@ -209,9 +210,8 @@ describe('the flow graph shows how each connection ended', () => {
     const live = new SimLiveState({ board: device.board, epochMs: Date.UTC(2026, 5, 21), durationMs: HOUR, trace });
     const server = new WebThingServer(new SingleThing(thing), { port: 0, listenAddress: '127.0.0.1', mdns: false, additionalRoutes: simLiveRoutes(live) });
     await server.start();
-    const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+      const page = await chromium.newPage({ viewport: { width: 900, height: 600 } });
       await page.goto(`http://127.0.0.1:${server.port}/`);
       await page.waitForFunction(() => window.livePage && window.livePage.polls > 0);
       const edges = await page.$$eval('#graph .edge', (es) => es.map((e: any) => [e.getAttribute('data-state'), e.getAttribute('data-count'), e.querySelector('text').textContent]));
@@ -227,7 +227,6 @@ describe('the flow graph shows how each connection ended', () => {
       await page.locator('#flow').screenshot({ path: join(IMG, 'live-page-graph-states.png') });
       await page.close();
     } finally {
-      await browser.close();
       await server.stop();
       setErrorReporter(undefined as any);
     }

@@ -8,11 +8,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
 import { MultipleThings } from '../../../../runtime/wot/index';
 import { WebThingServer } from '../../../../hosts/node/wot-server';
 import { FakeGpioHumiditySensor, makeLamp } from '../../../../examples/lamp-things';
-import { launchChromium } from '../../../support/browser';
+import { chromiumForTests } from '../../../support/browser';
 import { request } from './http-client';
 
 // The page functions run in the browser, where `document` exists; this file is type-checked without the DOM lib.
@@ -22,6 +21,9 @@ declare const window: any;
 const HTML = { Accept: 'text/html,application/xhtml+xml' };
 /** Screenshots: to docs/img with UPDATE_SCREENSHOTS=1, else to a temp dir. */
 const IMG = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '../../../../docs/img') : join(tmpdir(), 'thingflow-xs-screenshots');
+
+/** The browser, launched by the first test that opens a page (none when Chromium is missing: one line says so, an error under CI). */
+const chromium = chromiumForTests('the live page tests that render in a browser');
 
 describe('the live page over HTTP (no browser)', () => {
   let server: WebThingServer;
@@ -99,22 +101,20 @@ function requestRaw(port: number, path: string, headers: { [k: string]: string }
 
 describe('the live page in headless Chromium', () => {
   let server: WebThingServer;
-  let browser: Browser;
   const sensor = new FakeGpioHumiditySensor(60_000);
   beforeAll(async () => {
     server = new WebThingServer(new MultipleThings([makeLamp(), sensor], 'LightAndTempDevice'), { port: 0, listenAddress: '127.0.0.1', mdns: false });
     await server.start();
-    browser = await launchChromium();
     mkdirSync(IMG, { recursive: true });
   });
   afterAll(async () => {
     sensor.cancelUpdateLevelTask();
-    await browser?.close();
+    await chromium.close();
     await server.stop();
   });
 
-  test('the index links each thing; a click opens its page', async () => {
-    const page = await browser.newPage({ viewport: { width: 720, height: 320 } });
+  chromium.test('the index links each thing; a click opens its page', async () => {
+    const page = await chromium.newPage({ viewport: { width: 720, height: 320 } });
     await page.goto(`http://127.0.0.1:${server.port}/`);
     expect(await page.$$eval('#things > li > a', (as) => as.map((a: any) => a.textContent))).toEqual(['My Lamp', 'My Humidity Sensor']);
     await page.screenshot({ path: join(IMG, 'live-page-index.png') });
@@ -123,8 +123,8 @@ describe('the live page in headless Chromium', () => {
     await page.close();
   });
 
-  test('lamp page: live values, editable on/brightness, a chart of the WebSocket updates', async () => {
-    const page = await browser.newPage({ viewport: { width: 720, height: 360 } });
+  chromium.test('lamp page: live values, editable on/brightness, a chart of the WebSocket updates', async () => {
+    const page = await chromium.newPage({ viewport: { width: 720, height: 360 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${server.port}/0`);
@@ -163,8 +163,8 @@ describe('the live page in headless Chromium', () => {
     await page.close();
   });
 
-  test('sensor page: a read-only number has no input, only its value, unit and chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 720, height: 240 } });
+  chromium.test('sensor page: a read-only number has no input, only its value, unit and chart', async () => {
+    const page = await chromium.newPage({ viewport: { width: 720, height: 240 } });
     await page.goto(`http://127.0.0.1:${server.port}/1`);
     await page.waitForFunction(() => document.getElementById('st')!.textContent === 'live');
     for (const v of [30.5, 41.25, 38, 52]) {
