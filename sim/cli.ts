@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
- * `npm start` runs `sim examples/lux-demo.ts` through tsx.
+ * `npm start` runs `sim examples/lux-demo.ts` from source (`node --import tsx`).
  *
  * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
  * error; 130 stopped by Ctrl-C before its end (see HELP in cli-args.ts).
