@@ -89,11 +89,20 @@ function isSystemError(e: unknown): e is Error & { code: string } {
 }
 
 async function run(a: CliArgs): Promise<number> {
-  const out = (m: string) => process.stdout.write(`${m}\n`);
   const app = await loadApp(a.app);
+  // Held until the summary and the plot are written: a repeat of the same Ctrl-C must not cut them short.
+  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
+  try {
+    return await runAndReport(a, app, interrupt);
+  } finally {
+    interrupt.release();
+  }
+}
+
+async function runAndReport(a: CliArgs, app: SimApp, interrupt: { readonly aborted: boolean }): Promise<number> {
+  const out = (m: string) => process.stdout.write(`${m}\n`);
   const tty = process.stdout.isTTY === true;
   let lastMark = -1;
-  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
   // Errors no handler caught are listed in the summary; as they happen, one line each (no stack).
   setErrorReporter((message, error) => process.stderr.write(`thingflow: ${message.replace(/^thingflow: /, '').replace(/:\s*$/, '')}: ${describeError(error)}\n`));
   const pacing = announcePacing(a);
@@ -129,7 +138,6 @@ async function run(a: CliArgs): Promise<number> {
     }
     throw e;
   } finally {
-    interrupt.release();
     setErrorReporter(undefined);
   }
   if (tty && !a.quiet) process.stdout.write('\n');
