@@ -18,7 +18,7 @@
 import type { SensorEvent } from '../runtime/core/input-thing';
 import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
-import { DigitalOutput, ecma419Source, TMP102, TSL2591 } from '../runtime/index';
+import { DigitalOutput, ecma419Source, ticksDiff, TMP102, TSL2591 } from '../runtime/index';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -35,11 +35,14 @@ interface DemoStreams {
 }
 
 export default async function luxDemo(ctx: SimAppContext) {
-  const { device, scheduler, plot, options, log, fail, board } = ctx;
+  const { device, scheduler, clock, plot, options, log, fail } = ctx;
   const bus = { ...device.I2C.default, io: device.io.SMBus };
 
   // Light: a failed or saturated read is skipped (and counted, with why), never the end of the stream.
-  const lightSkips = new SkippedReads(() => board.now(), { ms: 1000, note: 'before its first conversion was done' });
+  // Time since the start, from the clock a board has too (the demo runs on one: no `board` here).
+  const started = clock.now();
+  const sinceStart = () => ticksDiff(clock.now(), started, clock.period);
+  const lightSkips = new SkippedReads(sinceStart, { ms: 1000, note: 'before its first conversion was done' });
   const lightSensor = new TSL2591({ sensor: bus, onError: (why: string) => lightSkips.because(`TSL2591: ${why}`) });
   const light = ecma419Source(lightSensor, 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: (e) => lightSkips.skipped(e) });
   const luxValues = light.map((e) => e.val);
@@ -49,7 +52,7 @@ export default async function luxDemo(ctx: SimAppContext) {
   const led = new DigitalOutput({ io: device.io.Digital, pin: device.pin.led });
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
-  const temperatureSkips = new SkippedReads(() => board.now());
+  const temperatureSkips = new SkippedReads(sinceStart);
   const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip', onReadError: (e) => temperatureSkips.skipped(e) });
   scheduler.schedulePeriodic(temperature, TEMPERATURE_INTERVAL_SEC);
 
@@ -88,13 +91,6 @@ export default async function luxDemo(ctx: SimAppContext) {
  * reason that comes within `startupMs` of the start: the TSL2591's first sample,
  * at t=0, comes before its first conversion (100 ms) is done.
  */
-/** `3725000` → `1h02m05s`. (The demo also builds for a board, where sim/ is not: hence not sim/duration.) */
-function elapsed(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m${pad(s % 60)}s`;
-}
-
 class SkippedReads {
   private driverReason: string | undefined;
   private readonly reasons = new Map<string, { count: number; firstAtMs: number; fromDriver: boolean }>();
@@ -116,11 +112,17 @@ class SkippedReads {
 
   describe(count: number): string {
     const why = [...this.reasons].map(([reason, { count: n, firstAtMs, fromDriver }]) => {
-      const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${elapsed(firstAtMs)}`;
+      const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${hoursAndMinutes(firstAtMs)}`;
       return `${this.reasons.size > 1 ? `${n} ` : ''}${reason}, ${when}`;
     });
     return why.length ? `${count} (${why.join('; ')})` : String(count);
   }
+}
+
+/** `3_600_000` → `1h00m` (the demo runs on a board too, so it does not import the simulator's formatter). */
+function hoursAndMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** Publish the streams to an MQTT broker (an embedded one, or a URL). Returns what closes it. */

@@ -2,7 +2,7 @@
 /**
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
  * `thingflow-xs fleet <app>`: run it on a fleet of boards against one broker (sim/fleet-cli.ts).
- * `npm start` runs `sim examples/lux-demo.ts` through tsx.
+ * `npm start` runs `sim examples/lux-demo.ts` from source (`node --import tsx`).
  *
  * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
  * error; 130 stopped by Ctrl-C before its end (see HELP in cli-args.ts).
@@ -69,11 +69,20 @@ function isSystemError(e: unknown): e is Error & { code: string } {
 }
 
 async function run(a: CliArgs): Promise<number> {
-  const out = (m: string) => process.stdout.write(`${m}\n`);
   const app = await loadAppModule<SimApp>(a.app);
+  // Held until the summary and the plot are written: a repeat of the same Ctrl-C must not cut them short.
+  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
+  try {
+    return await runAndReport(a, app, interrupt);
+  } finally {
+    interrupt.release();
+  }
+}
+
+async function runAndReport(a: CliArgs, app: SimApp, interrupt: { readonly aborted: boolean }): Promise<number> {
+  const out = (m: string) => process.stdout.write(`${m}\n`);
   const tty = process.stdout.isTTY === true;
   let lastMark = -1;
-  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
   // Errors no handler caught are listed in the summary; as they happen, one line each (no stack).
   setErrorReporter((message, error) => process.stderr.write(`thingflow: ${message.replace(/^thingflow: /, '').replace(/:\s*$/, '')}: ${describeError(error)}\n`));
   const pacing = announcePacing(a);
@@ -109,7 +118,6 @@ async function run(a: CliArgs): Promise<number> {
     }
     throw e;
   } finally {
-    interrupt.release();
     setErrorReporter(undefined);
   }
   if (tty && !a.quiet) process.stdout.write('\n');

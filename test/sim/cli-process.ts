@@ -1,6 +1,7 @@
 /**
- * Runs the CLI as a user does: `tsx sim/cli.ts ...` (what `npm start` runs), in
- * its own process, with the exit code, stdout and stderr it leaves.
+ * Runs the CLI as a user does, from source in its own process (`tsx sim/cli.ts`,
+ * `node --import tsx sim/cli.ts` as `npm start` runs it), with the exit code,
+ * stdout and stderr it leaves.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -22,7 +23,13 @@ export function runCli(args: string[], timeoutMs = 60_000): CliResult {
   return { code: r.status, out: r.stdout, err: r.stderr, timedOut: r.error !== undefined || r.signal !== null };
 }
 
-/** A CLI process still running: its output so far, a way to wait for a line, and its end. */
+/**
+ * A CLI process still running: its output so far, a way to wait for a line, and its end.
+ * It runs as `npm start` does, `node --import tsx sim/cli.ts`: one process, which gets
+ * Ctrl-C itself. (The `tsx` command instead relays signals to a child node and kills it
+ * when the child has not acknowledged a signal within about 60 ms, which a busy machine
+ * misses now and then: no summary.)
+ */
 export class LiveCli {
   out = '';
   err = '';
@@ -31,7 +38,7 @@ export class LiveCli {
 
   constructor(args: string[]) {
     // Its own process group, as a shell gives a foreground job: Ctrl-C signals the whole group.
-    this.child = spawn(TSX, ['sim/cli.ts', 'sim', ...args], { cwd: ROOT, detached: true });
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'sim/cli.ts', 'sim', ...args], { cwd: ROOT, detached: true });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.out += d; });
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => { this.err += d; });
     this.exited = new Promise((done) => this.child.on('exit', (code) => done(code)));
