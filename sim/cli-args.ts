@@ -4,10 +4,12 @@
  * belongs are errors (exit code 2), never guesses. Values are checked here, so a
  * run starts only with options it can honour.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, extname } from 'node:path';
 import { parseDuration } from './duration';
 import { checkFaultWithin, parseFault } from './faults';
+import { parseReplaySpec } from './record-replay-app';
 import { checkRunBounds, formatSpan, MAX_RUN_MS, MAX_SPEED, MIN_SPEED } from './run-bounds';
 
 export const HELP = `Usage: thingflow-xs sim <app> [options]
@@ -35,6 +37,12 @@ Options:
   --mqtt <target>     passed to the app as options.mqtt: embedded, or mqtt://host[:port]
   --wot-port <n>      passed to the app as options['wot-port']: serve on port n (0: any free port)
   --option <k>=<v>    any other option for the app, as options[k] (repeatable)
+  --record <file>     record every sensor's events to <file> (.csv: ThingFlow's CSV; .jsonl: JSON Lines)
+  --replay <part>[:<sensorId>]=<file>
+                      a recording stands in for a part's model (tmp102, mcp9808, tsl2591, bh1750);
+                      repeatable. Replaying a recording reproduces the recorded run's outputs
+  --trace [<file>]    print every event crossing every connection of the flow (ThingFlow's trace),
+                      with its simulated time and ports; to <file> when given (--trace=- : the console)
   --allow-errors      exit 0 even when a stream ended with an error or the app reported a failure
   -h, --help          this help
 
@@ -66,6 +74,10 @@ export interface CliArgs {
   quiet: boolean;
   allowErrors: boolean;
   options: Record<string, string | boolean>;
+  /** `--record <file>`, `--replay <spec>` (checked), `--trace <file | ->`. */
+  record: string | undefined;
+  replays: string[];
+  trace: string | undefined;
 }
 
 const OPTIONS = {
@@ -81,6 +93,9 @@ const OPTIONS = {
   mqtt: { type: 'string' },
   'wot-port': { type: 'string' },
   option: { type: 'string', multiple: true },
+  record: { type: 'string' },
+  replay: { type: 'string', multiple: true },
+  trace: { type: 'string' },
   'allow-errors': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -148,7 +163,28 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     quiet: v.quiet === true,
     allowErrors: v['allow-errors'] === true,
     options,
+    record: v.record !== undefined ? checkRecordingPath(v.record, '--record') : undefined,
+    replays: (v.replay ?? []).map(checkReplay),
+    trace: v.trace,
   };
+}
+
+function checkRecordingPath(path: string, flag: string): string {
+  if (!/\.(csv|jsonl)$/.test(path)) throw new UsageError(`${flag} takes a .csv or .jsonl file, got '${path}'`);
+  return path;
+}
+
+function checkReplay(spec: string): string {
+  try {
+    const parsed = parseReplaySpec(spec);
+    checkRecordingPath(parsed.path, '--replay');
+    if (!existsSync(parsed.path)) throw new UsageError(`--replay: no such file: ${parsed.path}`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const message = (e as Error).message;
+    throw new UsageError(message.startsWith('--replay') ? message : `--replay: ${message}`);
+  }
+  return spec;
 }
 
 function readDuration(text: string): number {

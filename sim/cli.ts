@@ -19,6 +19,8 @@ import { formatSpan, realTimeEstimateMs, SimOptionsError } from './run-bounds';
 import { describeError } from './run-failures';
 import { fleetMain } from './fleet-cli';
 import { loadAppModule } from './load-app';
+import { parseReplaySpec, recordingApp, replayingApp } from './record-replay-app';
+import { tracingApp } from './tracing-app';
 
 export { formatSummary } from './cli-summary';
 export { parseCliArgs as parseArgs } from './cli-args';
@@ -69,7 +71,11 @@ function isSystemError(e: unknown): e is Error & { code: string } {
 }
 
 async function run(a: CliArgs): Promise<number> {
-  const app = await loadAppModule<SimApp>(a.app);
+  let app = await loadAppModule<SimApp>(a.app);
+  // --record, --replay and --trace wrap the app: the app itself is not changed.
+  for (const spec of a.replays) app = replayingApp(app, parseReplaySpec(spec));
+  if (a.record) app = recordingApp(app, a.record);
+  if (a.trace !== undefined) app = tracingApp(app, a.trace);
   // Held until the summary and the plot are written: a repeat of the same Ctrl-C must not cut them short.
   const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
   try {
