@@ -11,7 +11,8 @@ import { runFleet, type FleetResult } from '../../sim/fleet';
 import { FaultyNetwork } from '../../sim/faulty-network';
 import fleetDevice from '../../examples/fleet-device';
 import { startFleetGateway } from '../../examples/fleet-gateway';
-import { mosquittoPath, startBroker, type TestBroker } from '../support/brokers';
+import { MOSQUITTO, startBroker, type TestBroker } from '../support/brokers';
+import { needTool } from '../support/system-tools';
 import { request } from '../hosts/node/wot/http-client';
 
 async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
@@ -22,9 +23,7 @@ async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<vo
   }
 }
 
-if (!mosquittoPath() && process.env.CI) throw new Error('mosquitto is not installed but CI is set: .ci/run must install it');
-const describeMosquitto = mosquittoPath() ? describe : describe.skip;
-if (!mosquittoPath()) console.warn('mosquitto is not installed (apt-get install mosquitto): the bridge and shared-subscription tests are skipped');
+const describeMosquitto = needTool(MOSQUITTO, 'the bridge and shared-subscription tests') ? describe : describe.skip;
 
 beforeAll(() => setErrorReporter(() => {}));
 afterAll(() => setErrorReporter(undefined));

@@ -13,6 +13,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SystemTool } from './system-tools';
 
 export interface PostgresServer {
   port: number;
@@ -39,6 +40,13 @@ function binary(name: string): string {
     throw new Error(`${name} not found: install PostgreSQL (apt-get install -y postgresql)`);
   }
 }
+
+/** For `needTool`: Debian's postgresql (initdb and pg_ctl). */
+export const POSTGRES: SystemTool = {
+  name: 'postgresql',
+  install: 'sudo apt-get install -y postgresql',
+  locate: () => (postgresAvailable() ? binary('pg_ctl') : undefined),
+};
 
 export function postgresAvailable(): boolean {
   try {

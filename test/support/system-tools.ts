@@ -10,7 +10,7 @@
  */
 
 /** Debian packages for the whole suite, as README.md and .ci/run install them. */
-export const SYSTEM_PACKAGES = ['mosquitto', 'python3-paho-mqtt', 'chromium'] as const;
+export const SYSTEM_PACKAGES = ['mosquitto', 'python3-paho-mqtt', 'chromium', 'postgresql'] as const;
 export const INSTALL_ALL = `sudo apt-get install -y ${SYSTEM_PACKAGES.join(' ')}`;
 
 export interface SystemTool {
