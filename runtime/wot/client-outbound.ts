@@ -29,6 +29,8 @@ export class ClientOutbound {
     private readonly write: (text: string) => void,
     private readonly budget: OutboundBudget,
     private readonly counters: WotCounters,
+    /** Called once when the client is closed for being too slow (the owner unsubscribes it). */
+    private readonly onClosed?: () => void,
   ) {
     link.drained = () => this.drained();
   }
@@ -78,6 +80,7 @@ export class ClientOutbound {
       this.counters.closedSlow++;
       this.names.length = 0;
       this.link.closeSlow();
+      if (this.onClosed !== undefined) this.onClosed();
     }
     return verdict;
   }

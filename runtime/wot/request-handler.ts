@@ -257,7 +257,7 @@ export class WotSocketSession implements ThingSubscriber {
   ) {
     this.counters = counters ?? newWotCounters();
     this.maxDepth = maxDepth ?? thing.maxValueDepth;
-    this.out = link === undefined ? undefined : new ClientOutbound(link, send, budget ?? new OutboundBudget(), this.counters);
+    this.out = link === undefined ? undefined : new ClientOutbound(link, send, budget ?? new OutboundBudget(), this.counters, () => this.close());
     this.counters.sessions++;
     thing.addSubscriber(this);
   }
@@ -858,7 +858,7 @@ class ObservedStream implements ThingSubscriber {
     private readonly thing: Thing,
     private readonly eventName: string,
   ) {
-    this.out = link === undefined || budget === undefined ? undefined : new ClientOutbound(link, write, budget, counters);
+    this.out = link === undefined || budget === undefined ? undefined : new ClientOutbound(link, write, budget, counters, () => this.close());
     counters.streams++;
     if (property !== undefined) thing.addSubscriber(this);
     else thing.addEventSubscriber(eventName, this);
