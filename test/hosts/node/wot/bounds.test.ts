@@ -358,6 +358,32 @@ describe('slow consumers (issues 11.15, 16.2): a byte budget per client, updates
   }, 30_000);
 });
 
+describe('WebSocket sessions (issue 11.15): a cap, 503 past it', () => {
+  test('maxSessions: 2 — the third upgrade gets 503 with Retry-After; a closed session frees its place', async () => {
+    const server = await serve(makeLamp(), { maxSessions: 2 });
+    try {
+      const a = new Client(`ws://127.0.0.1:${server.port}/`);
+      const b = new Client(`ws://127.0.0.1:${server.port}/`);
+      await Promise.all([a.opened, b.opened]);
+      const refused = new WebSocket(`ws://127.0.0.1:${server.port}/`);
+      const res = await new Promise<import('node:http').IncomingMessage>((resolve) => refused.once('unexpected-response', (_req, r) => resolve(r)));
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(server.counters.sessionsRefused).toBe(1);
+      a.ws.close();
+      await a.closed;
+      await sleep(50);
+      const c = new Client(`ws://127.0.0.1:${server.port}/`);
+      await c.opened;
+      expect(server.counters.sessions).toBe(2);
+      b.ws.close();
+      c.ws.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('amplification (issue 16.3): one error per message, no echo, replies within 4× what was sent', () => {
   let server: WebThingServer;
   let port: number;
