@@ -23,6 +23,7 @@ const ROOT = process.cwd();
 const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const SECONDS = Number(process.env.WOT_HOSTILE_SECONDS ?? 30);
 const MiB = 1024 * 1024;
+const PEER_STOP_BYTES = 512 * MiB;
 
 // ---- child: a server that changes a property as fast as it can and reports its RSS ----
 
@@ -110,7 +111,7 @@ class Child {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function slowConsumer(kind: 'ws' | 'sse' | 'bare-ws'): Promise<{ growth: number; updates: number; counters: string }> {
+async function slowConsumer(kind: 'ws' | 'sse' | 'bare-ws'): Promise<{ growth: number; updates: number; counters: string; seconds: number }> {
   const c = new Child(kind === 'sse' ? 'wot' : kind === 'ws' ? 'wot' : 'bare-ws');
   const port = Number(await c.line('port '));
   let close: () => void;
@@ -135,11 +136,17 @@ async function slowConsumer(kind: 'ws' | 'sse' | 'bare-ws'): Promise<{ growth: n
   c.send('go');
   await sleep(2000);
   const before = await c.rss();
-  await sleep(SECONDS * 1000);
-  const after = await c.rss();
+  const started = Date.now();
+  // The unbudgeted peer grows ~75 MiB/s: stop it at 512 MiB rather than take the machine's memory.
+  let after = before;
+  for (let t = 0; t < SECONDS; t++) {
+    await sleep(1000);
+    after = await c.rss();
+    if (after.rss - before.rss > PEER_STOP_BYTES) break;
+  }
   close();
   c.send('exit');
-  return { growth: after.rss - before.rss, updates: after.updates - before.updates, counters: c.counters };
+  return { growth: after.rss - before.rss, updates: after.updates - before.updates, counters: c.counters, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 function mib(n: number): string {
@@ -223,7 +230,7 @@ async function main(): Promise<void> {
       const c = JSON.parse(r.counters);
       return `coalesced ${c.coalesced}, dropped ${c.dropped}, closedSlow ${c.closedSlow}`;
     })();
-    console.log(`| ${label} | ${server} | ${r.updates} | ${mib(r.growth)} | ${kind === 'bare-ws' ? '—' : '16 MiB'} | ${counters} |`);
+    console.log(`| ${label} | ${server} | ${r.updates} | ${mib(r.growth)}${r.seconds < SECONDS ? ` in ${r.seconds} s (stopped)` : ''} | ${kind === 'bare-ws' ? '—' : '16 MiB'} | ${counters} |`);
   }
   console.log('\n## WoT amplification: reply bytes / request bytes per error path (limit 4×)\n');
   console.log('| error path | request bytes | reply bytes | ratio |');
