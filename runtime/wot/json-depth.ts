@@ -16,6 +16,8 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
  * inside one another. Brackets inside strings do not count.
  */
 export function jsonTextDeeperThan(text: string, limit: number): boolean {
+  // Each level takes two characters: a short text (every ordinary request) cannot be too deep.
+  if (text.length <= 2 * limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
