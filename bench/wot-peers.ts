@@ -27,6 +27,8 @@ async function thingflow(): Promise<void> {
   const brightness = lamp.findProperty('brightness')!.value;
   const server = new WebThingServer(new SingleThing(lamp), {
     port, listenAddress: '127.0.0.1', mdns: false,
+    // The N=100 WebSocket run needs more sessions than the default 32.
+    maxSessions: 256, connections: { maxConnections: 512 },
     additionalRoutes: [{
       method: 'POST', path: '/burst', handler: (req) => {
         const n = burstCount(req.url);

@@ -22,6 +22,7 @@
  * ```
  */
 import MDNS from 'mdns';
+import Timer from 'timer';
 import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
@@ -31,6 +32,13 @@ import {
   type WotSocketSession,
 } from '../../runtime/wot/request-handler';
 import type { HistoryLimits } from '../../runtime/wot/thing';
+import type { WotCounters } from '../../runtime/wot/counters';
+import type { OutboundLink } from '../../runtime/wot/client-outbound';
+import {
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_RESPONDING, PHASE_STREAM,
+  type ConnectionEntry, type ConnectionLimits, type ConnectionPhase,
+} from '../../runtime/wot/connection-guard';
+import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
 
 export interface ModdableWebThingServerOptions {
   /** Default 80. */
@@ -51,7 +59,27 @@ export interface ModdableWebThingServerOptions {
   allowedHosts?: string[];
   /** mDNS: the host name to claim (`<hostName>.local`); `false` (default) for none. */
   mdns?: false | { hostName: string };
+  /** How deep JSON may nest (bodies, messages, values). Default 32. */
+  maxJsonDepth?: number;
+  /** Actions created or pending at once per thing; past it 503 + Retry-After. Default 16. */
+  maxRunningActions?: number;
+  /** WebSocket sessions at once; past it the upgrade gets 503. Default 2 on a board. */
+  maxSessions?: number;
+  /** Byte budget of each WebSocket/SSE client. Default on a board: 4 KiB, closed after 10 s over it. */
+  outbound?: OutboundBudgetOptions;
+  /**
+   * Connection cap and timeouts (ms), sized to the board's sockets. Default 6 connections (lwIP's
+   * usual 10 sockets, less mDNS, the MQTT client and one to spare), headers 5 s, request 10 s.
+   */
+  connections?: Partial<ConnectionLimits>;
+  /** After a 413, how much more of the body is read and dropped before closing. Default 4 × maxBodyBytes. */
+  maxDiscardBytes?: number;
 }
+
+/** WebSocket sessions on a board, by default: each holds a socket and a subscriber. */
+const BOARD_MAX_SESSIONS = 2;
+/** A board's byte budget per WebSocket/SSE client. */
+const BOARD_MAX_BUFFERED_BYTES = 4 * 1024;
 
 /** The parts of Moddable's `socket` Socket this server uses (the typings omit listener sockets and typed reads). */
 interface RawSocket {
@@ -78,6 +106,10 @@ interface WsLink {
   session: WotSocketSession | undefined;
   connection: WsConnection | undefined;
   ready: boolean;
+  /** The session's byte budget reads the socket through this. */
+  outbound: OutboundLink;
+  /** The connection's guard entry, forgotten when the WebSocket closes. */
+  entry: ConnectionEntry | undefined;
 }
 
 type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
@@ -97,7 +129,14 @@ class ReplaySocket implements RawSocket {
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink) {
     real.callback = (message: number, value?: number) => {
       if (this.callback !== undefined) this.callback(message, value);
+      // The socket has room again: what the byte budget held back may go out.
+      if (message === SOCKET_WRITABLE && link.outbound.drained !== undefined) link.outbound.drained();
     };
+  }
+
+  /** Bytes the socket can take now (Moddable's `write()` without arguments). */
+  room(): number {
+    return this.real.write();
   }
 
   read(type?: unknown, arg?: unknown): any {
@@ -136,6 +175,12 @@ class HttpConnection {
   private outOffset = 0;
   private closeWhenSent = false;
   private cancelStream: (() => void) | undefined;
+  private streamLink: OutboundLink | undefined;
+  private hostCount = 0;
+  /** After a 413: body bytes still to read and drop before closing, so the client can read the answer. */
+  private discarding = 0;
+  /** This connection's entry in the server's ConnectionGuard (undefined once handed to the WebSocket server). */
+  entry: ConnectionEntry | undefined;
 
   constructor(private readonly server: WebThingServer, private socket: RawSocket | undefined) {
     socket!.callback = (message: number, value?: number) => this.onSocket(message, value ?? 0);
@@ -155,6 +200,13 @@ class HttpConnection {
   private onData(available: number): void {
     const socket = this.socket;
     if (socket === undefined) return;
+    if (this.discarding > 0) {
+      const n = socket.read();
+      if (n > 0) socket.read(null, n);
+      this.discarding -= n;
+      if (this.discarding <= 0 && this.out === undefined) this.finish();
+      return;
+    }
     while (this.state === State.RequestLine || this.state === State.Headers) {
       const chunk = socket.read(String, '\n');
       if (chunk === undefined || chunk.length === 0) return;
@@ -184,6 +236,7 @@ class HttpConnection {
         }
         const name = line.slice(0, colon).trim().toLowerCase();
         const value = line.slice(colon + 1).trim();
+        if (name === 'host') this.hostCount++;
         this.headers[name] = this.headers[name] === undefined ? value : `${this.headers[name]}, ${value}`;
         this.headerLines.push(line);
         if (this.headerLines.length > 100) this.respondNow(431, 'too many header lines');
@@ -218,7 +271,9 @@ class HttpConnection {
       return;
     }
     if (length > this.server.handler.maxBodyBytes) {
-      // Answer and close without reading the body.
+      // Answer, read and drop up to maxDiscardBytes of the body (so the client reads the 413), then close.
+      this.discarding = length < this.server.maxDiscardBytes ? length : this.server.maxDiscardBytes;
+      this.server.enter(this, PHASE_BODY);
       this.respond(this.server.handler.tooLarge());
       return;
     }
@@ -228,10 +283,13 @@ class HttpConnection {
     }
     this.remaining = length;
     this.state = State.Body;
+    this.server.enter(this, PHASE_BODY);
   }
 
   private request(body: string | undefined): WotRequest {
-    return { method: this.method, url: this.url, headers: this.headers, body };
+    // Two Host fields: the handler answers 400 (RFC 9112 §3.2) when it sees them as a list.
+    const headers: WotRequest['headers'] = this.hostCount > 1 ? { ...this.headers, host: this.headers.host.split(', ') } : this.headers;
+    return { method: this.method, url: this.url, headers, body };
   }
 
   private joinBody(): string {
@@ -249,20 +307,36 @@ class HttpConnection {
 
   private upgrade(): void {
     const socket = this.socket!;
-    const link: WsLink = { session: undefined, connection: undefined, ready: false };
+    const budget = this.server.handler.newOutboundBudget();
+    const link: WsLink = {
+      session: undefined,
+      connection: undefined,
+      ready: false,
+      entry: this.entry,
+      outbound: {
+        // Moddable's socket says how much room it has, not what it holds: less room than the
+        // budget is read as over it.
+        bufferedBytes: () => (replay === undefined || replay.room() >= budget.maxBufferedBytes ? 0 : budget.maxBufferedBytes + 1),
+        closeSlow: () => { if (link.connection !== undefined) link.connection.close(); },
+      },
+    };
+    let replay: ReplaySocket | undefined;
     const opened = this.server.handler.openSocket(this.request(undefined), (text) => {
       if (link.ready && link.connection !== undefined && link.connection.socket !== undefined) link.connection.write(text);
-    });
+    }, link.outbound);
     if ('response' in opened) {
       this.respond(opened.response);
       return;
     }
     link.session = opened.session;
-    // From here the socket belongs to the WebSocket server.
+    // From here the socket belongs to the WebSocket server; its guard entry stays until it closes.
+    this.server.enter(this, PHASE_STREAM);
+    this.entry = undefined;
     this.socket = undefined;
     this.state = State.Done;
     this.server.forget(this);
-    this.server.attachWebSocket(new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link));
+    replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link);
+    this.server.attachWebSocket(replay);
   }
 
   private respondNow(status: number, message: string): void {
@@ -271,6 +345,7 @@ class HttpConnection {
 
   private respond(r: WotResponse): void {
     this.state = State.Responding;
+    if (this.discarding === 0) this.server.enter(this, PHASE_RESPONDING);
     if (r.later !== undefined) {
       r.later((final) => {
         if (this.socket !== undefined) this.respond(final);
@@ -281,10 +356,16 @@ class HttpConnection {
     const names = Object.keys(r.headers);
     for (let i = 0; i < names.length; i++) head += `${names[i]}: ${r.headers[names[i]]}\r\n`;
     if (r.stream !== undefined) {
+      this.server.enter(this, PHASE_STREAM);
       this.send(ArrayBuffer.fromString(`${head}\r\n: stream open\n\n`), false);
+      const link: OutboundLink = {
+        bufferedBytes: () => (this.out === undefined ? 0 : this.out.byteLength - this.outOffset),
+        closeSlow: () => this.finish(),
+      };
+      this.streamLink = link;
       this.cancelStream = r.stream((data) => {
         if (this.socket !== undefined) this.send(ArrayBuffer.fromString(`data: ${data}\n\n`), false);
-      });
+      }, link);
       return;
     }
     const body = r.status === 204 || r.status === 304 || r.body === undefined ? undefined : ArrayBuffer.fromString(r.body);
@@ -330,7 +411,8 @@ class HttpConnection {
     }
     if (this.outOffset === this.out.byteLength) {
       this.out = undefined;
-      if (this.closeWhenSent) this.finish();
+      if (this.streamLink !== undefined && this.streamLink.drained !== undefined) this.streamLink.drained();
+      if (this.closeWhenSent && this.discarding <= 0) this.finish();
     }
   }
 
@@ -342,6 +424,8 @@ class HttpConnection {
     const socket = this.socket;
     this.socket = undefined;
     this.server.forget(this);
+    this.server.release(this.entry);
+    this.entry = undefined;
     if (socket !== undefined) {
       try {
         socket.close();
@@ -362,11 +446,20 @@ export class WebThingServer {
   private readonly connections: HttpConnection[] = [];
   private readonly sockets: WsConnection[] = [];
   private mdns: MDNS | undefined;
+  private readonly guard: ConnectionGuard;
+  private sweeper: Timer | undefined;
+  /** @internal */
+  readonly maxDiscardBytes: number;
 
   constructor(things: ThingContainer, opts?: ModdableWebThingServerOptions) {
     this.things = things;
     this.opts = opts ?? {};
-    this.handler = new WotRequestHandler(things, handlerOptionsFrom(this.opts, this.opts.allowedHosts));
+    const handlerOptions = handlerOptionsFrom(this.opts, this.opts.allowedHosts);
+    handlerOptions.maxSessions = this.opts.maxSessions ?? BOARD_MAX_SESSIONS;
+    handlerOptions.outbound = { maxBufferedBytes: BOARD_MAX_BUFFERED_BYTES, ...this.opts.outbound };
+    this.handler = new WotRequestHandler(things, handlerOptions);
+    this.guard = new ConnectionGuard(this.opts.connections, BOARD_CONNECTION_LIMITS, this.handler.counters);
+    this.maxDiscardBytes = this.opts.maxDiscardBytes ?? 4 * this.handler.maxBodyBytes;
     // No listener of its own (port null): connections come from `attachWebSocket`.
     this.ws = new WebSocketServer({ port: null } as unknown as { port: number }) as WsServer;
     const server = this;
@@ -386,8 +479,17 @@ export class WebThingServer {
     this.listener = listener;
     listener.callback = () => {
       const socket = new Socket({ listener } as never) as unknown as RawSocket;
-      this.connections.push(new HttpConnection(this, socket));
+      const connection = new HttpConnection(this, socket);
+      // Full: the oldest idle connection is closed to make room, or (none idle) this one.
+      const entry = this.guard.add(() => connection.finish(), Date.now());
+      if (entry === undefined) {
+        connection.finish();
+        return;
+      }
+      connection.entry = entry;
+      this.connections.push(connection);
     };
+    this.sweeper = Timer.repeat(() => this.guard.sweep(Date.now()), 1000);
     const m = this.opts.mdns;
     if (m !== undefined && m !== false) {
       const port = this.port;
@@ -406,6 +508,8 @@ export class WebThingServer {
 
   /** Stop listening and advertising; close every connection. */
   stop(): void {
+    if (this.sweeper !== undefined) Timer.clear(this.sweeper);
+    this.sweeper = undefined;
     if (this.mdns !== undefined) {
       try {
         this.mdns.remove('_webthing._tcp');
@@ -431,6 +535,21 @@ export class WebThingServer {
     this.ws.attach(socket);
   }
 
+  /** What was refused, held back or shed, by cause (docs/bounds.md). */
+  get counters(): WotCounters {
+    return this.handler.counters;
+  }
+
+  /** @internal a connection moves to another phase (its timeout changes). */
+  enter(c: HttpConnection, phase: ConnectionPhase): void {
+    if (c.entry !== undefined) this.guard.enter(c.entry, phase, Date.now());
+  }
+
+  /** @internal a connection (or WebSocket) closed: its place is free. */
+  release(entry: ConnectionEntry | undefined): void {
+    if (entry !== undefined) this.guard.remove(entry);
+  }
+
   /** @internal a connection closed or was handed over. */
   forget(c: HttpConnection): void {
     const i = this.connections.indexOf(c);
@@ -450,15 +569,17 @@ export class WebThingServer {
     } else if (message === WebSocketServer.handshake) {
       if (c.link !== undefined) c.link.ready = true;
     } else if (message === WebSocketServer.receive) {
+      const session = c.link?.session;
       if (typeof value !== 'string') {
-        c.write(JSON.stringify({ messageType: 'error', data: { status: '400 Bad Request', message: 'binary frames are not accepted; send JSON text' } }));
+        session?.receiveBinary(value instanceof ArrayBuffer ? value.byteLength : 0);
         return;
       }
       if (value.length > this.handler.maxBodyBytes) {
-        c.write(JSON.stringify({ messageType: 'error', data: { status: '413 Payload Too Large', message: `messages are limited to ${this.handler.maxBodyBytes} bytes` } }));
+        // 1009 (message too big), as the Node host's ws does.
+        c.close();
         return;
       }
-      c.link?.session?.receive(value);
+      session?.receive(value);
     } else if (message === WebSocketServer.disconnect) {
       const link = c.link;
       c.link = undefined;
@@ -466,6 +587,8 @@ export class WebThingServer {
         link.ready = false;
         link.connection = undefined;
         link.session?.close();
+        this.release(link.entry);
+        link.entry = undefined;
       }
       const i = this.sockets.indexOf(c);
       if (i >= 0) this.sockets.splice(i, 1);

@@ -13,15 +13,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { networkInterfaces, hostname as osHostname } from 'node:os';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { setActionQueue } from '../../runtime/wot/action-queue';
 import type { ThingContainer } from '../../runtime/wot/containers';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
+import type { WotCounters } from '../../runtime/wot/counters';
 import {
   WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
 } from '../../runtime/wot/request-handler';
 import type { HistoryLimits } from '../../runtime/wot/thing';
+import type { OutboundLink } from '../../runtime/wot/client-outbound';
+import {
+  ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM,
+  type ConnectionEntry, type ConnectionLimits,
+} from '../../runtime/wot/connection-guard';
+import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
 import { WotMdnsAdvertiser } from './wot-mdns';
 import { encodeForClient, pageAssetRoutes } from './wot-page-assets';
 
@@ -52,6 +60,33 @@ export interface WebThingServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; [option: string]: unknown };
   /** mDNS advertisement; `false` to switch it off. */
   mdns?: false | { interface?: string; mdnsPort?: number; host?: string };
+  /** How deep JSON may nest (bodies, messages, values). Default 32. */
+  maxJsonDepth?: number;
+  /** Actions created or pending at once per thing; past it 503 + Retry-After. Default 16. */
+  maxRunningActions?: number;
+  /** WebSocket sessions at once; past it the upgrade gets 503. Default 32. */
+  maxSessions?: number;
+  /** Byte budget of each WebSocket/SSE client. Default 64 KiB, closed after 10 s over it. */
+  outbound?: OutboundBudgetOptions;
+  /** Connection cap and timeouts (ms). Default 128 connections, headers 10 s, request 30 s, keep-alive 5 s. */
+  connections?: Partial<ConnectionLimits>;
+  /** After a 413, how much more of the body is read and dropped (so the client reads the answer) before closing. Default 1 MiB. */
+  maxDiscardBytes?: number;
+}
+
+/** Each connection's guard entry. */
+const ENTRY = Symbol('thingflow.wot.connection');
+type GuardedSocket = Socket & { [ENTRY]?: ConnectionEntry };
+
+function entryOf(socket: unknown): ConnectionEntry | undefined {
+  return (socket as GuardedSocket | null)?.[ENTRY];
+}
+
+/** How many `Host` fields the request carried (Node keeps only the first in `req.headers`). */
+function hostCount(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function asList<T>(x: T | T[] | undefined): T[] {
@@ -88,6 +123,9 @@ export class WebThingServer {
   private mdns: WotMdnsAdvertiser | undefined;
   private listeningPort = 0;
   private started = false;
+  private readonly guard: ConnectionGuard;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private readonly maxDiscardBytes: number;
 
   constructor(things: ThingContainer, opts?: WebThingServerOptions) {
     this.things = things;
@@ -98,9 +136,18 @@ export class WebThingServer {
     this.http = this.opts.tls !== undefined ? createTlsServer(this.opts.tls, onRequest) : createServer(onRequest);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (_e, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+      // Write the answer, then destroy: a half-closed socket would stay held as long as the client wants.
+      if (socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
     });
+    this.guard = new ConnectionGuard(this.opts.connections, NODE_CONNECTION_LIMITS, this.handler.counters);
+    this.maxDiscardBytes = this.opts.maxDiscardBytes ?? 1024 * 1024;
+    this.http.on('connection', (socket: Socket) => this.onConnection(socket));
+    // Node's own timers as a backstop behind the guard's (which destroys, and sheds when full).
+    const limits = this.guard.limits;
+    this.http.headersTimeout = limits.headersTimeoutMs + 1000;
+    this.http.requestTimeout = limits.requestTimeoutMs + 1000;
+    this.http.keepAliveTimeout = limits.keepAliveTimeoutMs;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.handler.maxBodyBytes });
     this.wss.on('error', () => {});
   }
@@ -138,6 +185,8 @@ export class WebThingServer {
     const address = this.http.address();
     this.listeningPort = typeof address === 'object' && address !== null ? address.port : (this.opts.port ?? 80);
     if (!this.opts.disableHostValidation) this.handler.setAllowedHosts(this.allowedHosts());
+    this.sweeper = setInterval(() => this.guard.sweep(Date.now()), 1000);
+    this.sweeper.unref();
     if (this.opts.mdns !== false) {
       const m = this.opts.mdns ?? {};
       const iface = m.interface;
@@ -161,6 +210,8 @@ export class WebThingServer {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     if (this.mdns !== undefined) await this.mdns.close();
     this.mdns = undefined;
     for (const client of this.wss.clients) client.terminate();
@@ -171,14 +222,38 @@ export class WebThingServer {
     for (const fn of asList(this.opts.onShutdown)) await fn();
   }
 
+  /** The counters of every bound (docs/bounds.md): sessions, held-back and dropped messages, shed connections… */
+  get counters(): WotCounters {
+    return this.handler.counters;
+  }
+
+  /** Track a new connection; when full, the oldest idle one is closed (or, with none idle, this one). */
+  private onConnection(socket: Socket): void {
+    const entry = this.guard.add(() => socket.destroy(), Date.now());
+    if (entry === undefined) {
+      socket.destroy();
+      return;
+    }
+    (socket as GuardedSocket)[ENTRY] = entry;
+    socket.once('close', () => this.guard.remove(entry));
+  }
+
   private toWotRequest(req: IncomingMessage, body: string | undefined): WotRequest {
-    return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, secure: this.opts.tls !== undefined };
+    let headers: WotRequest['headers'] = req.headers;
+    if (hostCount(req.rawHeaders) > 1) headers = { ...req.headers, host: [String(req.headers.host), 'another'] };
+    return { method: req.method ?? 'GET', url: req.url ?? '/', headers, body, secure: this.opts.tls !== undefined };
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const entry = entryOf(req.socket);
+    if (entry !== undefined) {
+      this.guard.enter(entry, PHASE_BODY, Date.now());
+      res.once('finish', () => { if (entry.phase !== PHASE_STREAM) this.guard.enter(entry, PHASE_IDLE, Date.now()); });
+    }
     const max = this.handler.maxBodyBytes;
     const length = req.headers['content-length'];
     if (length === undefined && req.headers['transfer-encoding'] === undefined) {
+      if (entry !== undefined) this.guard.enter(entry, PHASE_RESPONDING, Date.now());
       this.send(res, this.handler.handle(this.toWotRequest(req, undefined)));
       return;
     }
@@ -201,17 +276,27 @@ export class WebThingServer {
     });
     req.on('end', () => {
       if (refused) return;
+      if (entry !== undefined) this.guard.enter(entry, PHASE_RESPONDING, Date.now());
       const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       this.send(res, this.handler.handle(this.toWotRequest(req, body)));
     });
     req.on('error', () => res.destroy());
   }
 
-  /** 413, then close: the rest of the body is read and dropped, never buffered. */
+  /**
+   * 413, then close. The client may still be sending: up to `maxDiscardBytes` more are read and
+   * dropped (never buffered) so it can read the answer, then the socket is destroyed.
+   */
   private refuseOversize(req: IncomingMessage, res: ServerResponse): void {
     const r = this.handler.tooLarge();
     res.shouldKeepAlive = false;
     this.send(res, { ...r, headers: { ...r.headers, Connection: 'close' } });
+    let discarded = 0;
+    req.removeAllListeners('data');
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > this.maxDiscardBytes) req.socket.destroy();
+    });
     req.resume();
   }
 
@@ -222,11 +307,18 @@ export class WebThingServer {
       return;
     }
     if (r.stream !== undefined) {
+      const entry = entryOf(res.socket);
+      if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, Date.now());
       res.writeHead(r.status, r.headers);
       res.write(': stream open\n\n');
+      const link: OutboundLink = {
+        bufferedBytes: () => res.writableLength,
+        closeSlow: () => { res.destroy(); },
+      };
       const cancel = r.stream((data) => {
         if (!res.destroyed) res.write(`data: ${data}\n\n`);
-      });
+      }, link);
+      res.on('drain', () => { if (link.drained !== undefined) link.drained(); });
       res.on('close', cancel);
       return;
     }
@@ -239,28 +331,38 @@ export class WebThingServer {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const entry = entryOf(socket);
+    if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, Date.now());
     let client: WebSocket | undefined;
+    const link: OutboundLink = {
+      bufferedBytes: () => (client !== undefined ? client.bufferedAmount : socket.writableLength),
+      // 1008 (policy violation); ws destroys the socket if the close handshake does not finish in 30 s.
+      closeSlow: () => {
+        if (client !== undefined) client.close(1008, 'client too slow: over its byte budget');
+        else socket.destroy();
+      },
+    };
     const opened = this.handler.openSocket(this.toWotRequest(req, undefined), (text) => {
       if (client !== undefined && client.readyState === WebSocket.OPEN) client.send(text);
-    });
+    }, link);
     if ('response' in opened) {
       const r = opened.response;
       const body = r.body ?? '';
       let head = `HTTP/1.1 ${r.status} ${STATUS_TEXT[r.status] ?? ''}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
       for (const k of Object.keys(r.headers)) head += `${k}: ${r.headers[k]}\r\n`;
       socket.end(`${head}\r\n${body}`);
+      // Half-closed now: the keep-alive timeout destroys it if the client keeps its side open.
+      if (entry !== undefined) this.guard.enter(entry, PHASE_IDLE, Date.now());
       return;
     }
     const session = opened.session;
     socket.once('close', () => session.close());
+    socket.on('drain', () => { if (link.drained !== undefined) link.drained(); });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       client = ws;
       ws.on('message', (data, isBinary) => {
-        if (isBinary) {
-          ws.send(JSON.stringify({ messageType: 'error', data: { status: '400 Bad Request', message: 'binary frames are not accepted; send JSON text' } }));
-          return;
-        }
-        session.receive(data.toString());
+        if (isBinary) session.receiveBinary((data as Buffer).length);
+        else session.receive(data.toString());
       });
       ws.on('close', () => session.close());
       ws.on('error', () => { /* oversize or malformed frame: ws closes this socket; the server goes on */ });

@@ -128,9 +128,9 @@ export class Action<I = any> {
     this.settle();
   }
 
-  /** Call `fn` once the action has completed or failed (at once if it already has). */
+  /** Call `fn` once the action has completed, failed or been abandoned (at once if it already has). */
   whenFinished(fn: (action: Action<I>) => void): void {
-    if (this.status === 'completed' || this.status === 'failed') {
+    if (this.status === 'completed' || this.status === 'failed' || this.cancelled) {
       fn(this);
       return;
     }
@@ -140,6 +140,38 @@ export class Action<I = any> {
   /** @internal the action was removed from its thing: it will no longer report. */
   markCancelled(): void {
     this.cancelled = true;
+  }
+
+  /**
+   * @internal The thing forgets this action (a client deleted it, or the bounded history evicted
+   * it): its work is stopped with `cancel()`, it reports no more, and whoever waits in
+   * `whenFinished` hears now (`wasCancelled()` is then true), so no request is left hanging.
+   */
+  abandon(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    try {
+      this.cancel();
+    } catch (e) {
+      reportError(`thingflow wot: cancel of action '${this.name}' ${this.id} threw:`, e);
+    }
+    if (this.status === 'completed' || this.status === 'failed') return;
+    this.timeCompleted = timestamp();
+    const list = this.finishedListeners;
+    this.finishedListeners = undefined;
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) list[i](this);
+    }
+  }
+
+  /** True once the action was deleted or evicted from the history before it finished. */
+  wasCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** Created or pending: not yet completed, failed or abandoned. */
+  isRunning(): boolean {
+    return !this.cancelled && (this.status === 'created' || this.status === 'pending');
   }
 
   private fail(e: unknown): void {

@@ -43,7 +43,7 @@ export class Property<T = unknown> {
   /** Throws `PropertyError` when a client may not write `value` here. */
   validateValue(value: unknown): void {
     if (this.metadata.readOnly === true) throw new PropertyError(`property '${this.name}' is read-only`);
-    const wrong = checkValue(value, this.metadata, this.name);
+    const wrong = checkValue(value, this.metadata, this.name, this.thing.maxValueDepth);
     if (wrong !== null) throw new PropertyError(`invalid value for property '${this.name}': ${wrong}`);
   }
 

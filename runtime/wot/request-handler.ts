@@ -21,6 +21,11 @@ import type { Thing, ThingSubscriber, WebThingDescription, HistoryLimits } from 
 import type { Event } from './event';
 import { thingIndexPage } from './thing-index-page';
 import { thingPage } from './thing-page';
+import { OutboundBudget, type OutboundBudgetOptions } from '../outbound/outbound-budget';
+import { ClientOutbound, type OutboundLink } from './client-outbound';
+import { newWotCounters, type WotCounters } from './counters';
+import { DEFAULT_MAX_JSON_DEPTH, jsonTextDeeperThan } from './json-depth';
+import { DEFAULT_MAX_RUNNING_ACTIONS } from './thing';
 
 export interface WotRequest {
   method: string;
@@ -40,10 +45,11 @@ export interface WotResponse {
   body?: string;
   /**
    * A server-sent event stream: the host sends the status and headers, then
-   * passes `write` (which sends one `data:` event); the returned function is
-   * called when the client goes away.
+   * passes `write` (which sends one `data:` event) and, to keep the client
+   * within a byte budget, an `OutboundLink` (then it calls `link.drained()`
+   * when the socket drains); the returned function is called when the client goes away.
    */
-  stream?: (write: (data: string) => void) => () => void;
+  stream?: (write: (data: string) => void, link?: OutboundLink) => () => void;
   /** An answer that comes later (an action that must complete first): the host waits for `reply`. */
   later?: (reply: (response: WotResponse) => void) => void;
 }
@@ -80,7 +86,26 @@ export interface WotHandlerOptions {
   maxBodyBytes?: number;
   /** Serve the live HTML page to browsers (`Accept: text/html`). Default true. */
   htmlPage?: boolean;
+  /** How deep a JSON body, message, property value or action input may nest. Default 32; past it: 400. */
+  maxJsonDepth?: number;
+  /** Actions created or pending at once, per thing. Default 16; past it: 503 with Retry-After. */
+  maxRunningActions?: number;
+  /** WebSocket sessions open at once. Default 32 (a board: 4); past it the upgrade gets 503. */
+  maxSessions?: number;
+  /** Byte budget of each WebSocket and SSE client (OutboundBudget): 64 KiB, closed after 10 s over it. */
+  outbound?: OutboundBudgetOptions;
 }
+
+/** WebSocket sessions a server holds at once, by default (a board passes its own, smaller). */
+export const DEFAULT_MAX_SESSIONS = 32;
+/** Seconds a client refused for lack of room (503) is told to wait. */
+const RETRY_AFTER_SECONDS = '1';
+/** The most a message quotes of what the client sent (a name, a type), in characters. */
+const EXCERPT_CHARS = 32;
+/** WebSocket error replies may total 4× the bytes the client sent, plus this much to start with. */
+const REPLY_ALLOWANCE_BYTES = 1024;
+/** ...and the unspent allowance is capped, so a quiet client cannot save up for a burst. */
+const REPLY_CREDIT_CAP_BYTES = 16 * 1024;
 
 /**
  * The handler options a host server passes through unchanged from its own
@@ -95,6 +120,10 @@ export function handlerOptionsFrom(opts: Omit<WotHandlerOptions, 'hosts'>, hosts
     middlewares: opts.middlewares,
     maxBodyBytes: opts.maxBodyBytes,
     htmlPage: opts.htmlPage,
+    maxJsonDepth: opts.maxJsonDepth,
+    maxRunningActions: opts.maxRunningActions,
+    maxSessions: opts.maxSessions,
+    outbound: opts.outbound,
     hosts,
   };
 }
@@ -149,14 +178,31 @@ function isPlainObject(x: unknown): x is { [k: string]: unknown } {
 
 type Parsed = { ok: true; value: unknown } | { ok: false; response: WotResponse };
 
-function parseJsonBody(req: WotRequest, mustBeObject: boolean): Parsed {
+/** A short quote of something the client sent, for an error message (never the whole request). */
+export function excerpt(text: string): string {
+  return text.length <= EXCERPT_CHARS ? text : `${text.slice(0, EXCERPT_CHARS)}…`;
+}
+
+function tooDeepMessage(maxDepth: number): string {
+  return `the JSON nests deeper than ${maxDepth} levels (the limit is maxJsonDepth = ${maxDepth})`;
+}
+
+/**
+ * Parse a JSON body. `envelope` is how many levels the request's own shape adds around the value
+ * (`{"name": value}` is 1): the value itself may nest `maxDepth` levels, checked before parsing.
+ */
+function parseJsonBody(req: WotRequest, mustBeObject: boolean, maxDepth: number, envelope: number, counters: WotCounters): Parsed {
   const text = req.body ?? '';
   if (text.length === 0) return { ok: false, response: errorResponse(400, 'the request needs a JSON body') };
+  if (jsonTextDeeperThan(text, maxDepth + envelope)) {
+    counters.tooDeep++;
+    return { ok: false, response: errorResponse(400, tooDeepMessage(maxDepth)) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, response: errorResponse(400, `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`) };
+    return { ok: false, response: errorResponse(400, `malformed JSON body: ${(e instanceof Error ? e.message : String(e)).slice(0, 100)}`) };
   }
   if (mustBeObject && !isPlainObject(value)) {
     return { ok: false, response: errorResponse(400, 'the JSON body must be an object') };
@@ -186,48 +232,104 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * One WebSocket client of one thing. The host feeds it text frames with
  * `receive` and calls `close` when the socket closes; it sends through the
- * `send` function it was opened with.
+ * `send` function it was opened with, within the client's byte budget when the
+ * host gave an `OutboundLink` (see client-outbound.ts; then call `drained()`
+ * when the socket drains).
+ *
+ * Every message gets at most one error reply, which never quotes the request
+ * beyond a short excerpt; and error replies stop (counted in
+ * `repliesSuppressed`) once they would pass 4× the bytes this client sent.
  */
 export class WotSocketSession implements ThingSubscriber {
   private open = true;
+  private replyCredit = REPLY_ALLOWANCE_BYTES;
+  private readonly out: ClientOutbound | undefined;
+  private readonly counters: WotCounters;
+  private readonly maxDepth: number;
 
   constructor(
     readonly thing: Thing,
     private readonly send: (text: string) => void,
     private readonly mayWrite: boolean,
+    link?: OutboundLink,
+    budget?: OutboundBudget,
+    counters?: WotCounters,
+    maxDepth?: number,
   ) {
+    this.counters = counters ?? newWotCounters();
+    this.maxDepth = maxDepth ?? thing.maxValueDepth;
+    this.out = link === undefined ? undefined : new ClientOutbound(link, send, budget ?? new OutboundBudget(), this.counters, () => this.close());
+    this.counters.sessions++;
     thing.addSubscriber(this);
   }
 
-  updateProperty(_p: Property<any>, message: string): void { this.send(message); }
-  updateAction(_a: Action<any>, message: string): void { this.send(message); }
-  updateEvent(_e: Event<any>, message: string): void { this.send(message); }
+  updateProperty(p: Property<any>, message: string): void {
+    if (this.out !== undefined) this.out.sendLatest(p.name, message);
+    else this.send(message);
+  }
+  updateAction(_a: Action<any>, message: string): void { this.sendDroppable(message); }
+  updateEvent(_e: Event<any>, message: string): void { this.sendDroppable(message); }
 
-  /** One text frame from the client. Never throws: every problem becomes an `error` message. */
+  /** The host's socket drained: send what the byte budget held back. */
+  drained(): void {
+    if (this.out !== undefined) this.out.drained();
+  }
+
+  /** One text frame from the client. Never throws: every problem becomes one `error` message. */
   receive(text: string): void {
     if (!this.open) return;
+    this.earnReplyCredit(text.length);
     try {
       this.dispatch(text);
     } catch (e) {
       reportError('thingflow wot: WebSocket message failed:', e);
-      this.sendError(500, `the message could not be handled: ${e instanceof Error ? e.message : String(e)}`);
+      this.sendError(500, `the message could not be handled: ${excerpt(e instanceof Error ? e.message : String(e))}`);
     }
+  }
+
+  /** One binary frame from the client: refused with one error (within the reply budget). */
+  receiveBinary(byteLength = 0): void {
+    if (!this.open) return;
+    this.earnReplyCredit(byteLength);
+    this.sendError(400, 'binary frames are not accepted; send JSON text');
   }
 
   /** The socket closed: stop sending to it. */
   close(): void {
     if (!this.open) return;
     this.open = false;
+    this.counters.sessions--;
     this.thing.removeSubscriber(this);
   }
 
-  private sendError(status: number, message: string, request?: unknown): void {
-    const data: { [k: string]: unknown } = { status: statusLine(status), message };
-    if (request !== undefined) data.request = request;
-    this.send(JSON.stringify({ messageType: 'error', data }));
+  /** Error replies may total 4× what the client sent (plus a small allowance): see the class comment. */
+  private earnReplyCredit(received: number): void {
+    const credit = this.replyCredit + 4 * received;
+    this.replyCredit = credit < REPLY_CREDIT_CAP_BYTES ? credit : REPLY_CREDIT_CAP_BYTES;
+  }
+
+  private sendDroppable(message: string): void {
+    if (this.out !== undefined) this.out.sendDroppable(message);
+    else this.send(message);
+  }
+
+  private sendError(status: number, message: string): void {
+    const text = `{"messageType":"error","data":{"status":${JSON.stringify(statusLine(status))},"message":${JSON.stringify(message)}}}`;
+    if (text.length > this.replyCredit) {
+      this.counters.repliesSuppressed++;
+      return;
+    }
+    this.replyCredit -= text.length;
+    this.sendDroppable(text);
   }
 
   private dispatch(text: string): void {
+    // The envelope {"messageType", "data": {"<name>": {"input": value}}} adds three levels.
+    if (jsonTextDeeperThan(text, this.maxDepth + 3)) {
+      this.counters.tooDeep++;
+      this.sendError(400, tooDeepMessage(this.maxDepth));
+      return;
+    }
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -241,54 +343,88 @@ export class WotSocketSession implements ThingSubscriber {
     }
     const data = message.data;
     const names = Object.keys(data);
+    // One reply per message: the first problem, and how many names had one.
+    let failed = 0;
+    let firstStatus = 0;
+    let firstProblem = '';
     switch (message.messageType) {
       case 'setProperty':
         if (!this.mayWrite) {
-          this.sendError(401, 'a bearer token is needed to set properties', message);
+          this.sendError(401, 'a bearer token is needed to set properties');
           return;
         }
         for (let i = 0; i < names.length; i++) {
           const name = names[i];
+          let status = 0;
+          let problem = '';
           if (!this.thing.hasProperty(name)) {
-            this.sendError(404, `no property '${name}' on ${this.thing.title}`, message);
-            continue;
+            status = 404;
+            problem = `no property '${excerpt(name)}' on ${this.thing.title}`;
+          } else {
+            try {
+              this.thing.setProperty(name, data[name]);
+            } catch (e) {
+              if (!(e instanceof PropertyError)) reportError('thingflow wot: setting a property threw:', e);
+              status = 400;
+              // A PropertyError's message is the server's own, quoting at most 40 characters of the value.
+              problem = e instanceof PropertyError ? e.message : excerpt(e instanceof Error ? e.message : String(e));
+            }
           }
-          try {
-            this.thing.setProperty(name, data[name]);
-          } catch (e) {
-            if (!(e instanceof PropertyError)) reportError('thingflow wot: setting a property threw:', e);
-            this.sendError(400, e instanceof Error ? e.message : String(e), message);
+          if (status !== 0 && failed++ === 0) {
+            firstStatus = status;
+            firstProblem = problem;
           }
         }
-        return;
+        break;
       case 'requestAction':
         if (!this.mayWrite) {
-          this.sendError(401, 'a bearer token is needed to request actions', message);
+          this.sendError(401, 'a bearer token is needed to request actions');
           return;
         }
         for (let i = 0; i < names.length; i++) {
           const name = names[i];
           const params = data[name];
-          const input = isPlainObject(params) ? params.input : undefined;
-          const wrong = params !== null && params !== undefined && !isPlainObject(params)
-            ? `the parameters of action '${name}' must be an object`
-            : this.thing.checkActionRequest(name, input);
-          const action = wrong === null ? this.thing.performAction(name, input) : null;
-          if (action === null) {
-            this.sendError(this.thing.hasAvailableAction(name) ? 400 : 404, `Invalid action request: ${wrong}`, message);
-            continue;
+          let status = 0;
+          let problem = '';
+          if (!this.thing.hasAvailableAction(name)) {
+            status = 404;
+            problem = `Invalid action request: no action '${excerpt(name)}' on ${this.thing.title}`;
+          } else {
+            const input = isPlainObject(params) ? params.input : undefined;
+            const wrong = params !== null && params !== undefined && !isPlainObject(params)
+              ? `the parameters of action '${name}' must be an object`
+              : this.thing.checkActionRequest(name, input);
+            if (wrong !== null) {
+              status = 400;
+              problem = `Invalid action request: ${wrong}`;
+            } else if (this.thing.runningActionCount() >= this.thing.maxRunningActions) {
+              this.counters.actionsRefused++;
+              status = 503;
+              problem = `${this.thing.maxRunningActions} actions are running on ${this.thing.title} (maxRunningActions); try again later`;
+            } else {
+              const action = this.thing.performAction(name, input)!;
+              queueAction(() => action.start());
+            }
           }
-          queueAction(() => action.start());
+          if (status !== 0 && failed++ === 0) {
+            firstStatus = status;
+            firstProblem = problem;
+          }
         }
-        return;
+        break;
       case 'addEventSubscription':
         for (let i = 0; i < names.length; i++) {
-          if (!this.thing.addEventSubscriber(names[i], this)) this.sendError(404, `no event '${names[i]}' on ${this.thing.title}`, message);
+          if (!this.thing.addEventSubscriber(names[i], this) && failed++ === 0) {
+            firstStatus = 404;
+            firstProblem = `no event '${excerpt(names[i])}' on ${this.thing.title}`;
+          }
         }
-        return;
+        break;
       default:
-        this.sendError(400, `Unknown messageType: ${message.messageType}`, message);
+        this.sendError(400, `Unknown messageType: ${excerpt(message.messageType)}`);
+        return;
     }
+    if (failed > 0) this.sendError(firstStatus, failed === 1 ? firstProblem : `${firstProblem} (and ${failed - 1} more of ${names.length} names)`);
   }
 }
 
@@ -301,6 +437,11 @@ export class WotRequestHandler {
   readonly things: ThingContainer;
   readonly basePath: string;
   readonly maxBodyBytes: number;
+  readonly maxJsonDepth: number;
+  readonly maxSessions: number;
+  /** What was refused, held back or shed, by cause (docs/bounds.md); the host adds its connection counts. */
+  readonly counters: WotCounters = newWotCounters();
+  private readonly outboundOptions: OutboundBudgetOptions | undefined;
   private hosts: { [host: string]: true } | undefined;
   private readonly auth: WotAuthOptions | undefined;
   private readonly routes: WotRoute[];
@@ -311,6 +452,12 @@ export class WotRequestHandler {
     this.things = things;
     this.basePath = (opts?.basePath ?? '').replace(/\/+$/, '');
     this.maxBodyBytes = opts?.maxBodyBytes ?? 16 * 1024;
+    this.maxJsonDepth = opts?.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    this.maxSessions = opts?.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (!(Number.isInteger(this.maxJsonDepth) && this.maxJsonDepth >= 1)) throw new RangeError(`maxJsonDepth must be a positive integer, got ${String(this.maxJsonDepth)}`);
+    if (!(Number.isInteger(this.maxSessions) && this.maxSessions >= 0)) throw new RangeError(`maxSessions must be an integer >= 0, got ${String(this.maxSessions)}`);
+    this.outboundOptions = opts?.outbound;
+    if (this.outboundOptions !== undefined) new OutboundBudget(this.outboundOptions); // throws now on a bad option, not at the first client
     this.auth = opts?.auth;
     if (this.auth !== undefined && (typeof this.auth.token !== 'string' || this.auth.token.length === 0)) {
       throw new TypeError('auth.token must be a non-empty string');
@@ -325,7 +472,14 @@ export class WotRequestHandler {
       t.setHrefPrefix(things.multiple ? `${this.basePath}/${i}` : this.basePath);
       if (opts?.historyLimits?.actions !== undefined) t.historyLimits.actions = opts.historyLimits.actions;
       if (opts?.historyLimits?.events !== undefined) t.historyLimits.events = opts.historyLimits.events;
+      t.maxValueDepth = this.maxJsonDepth;
+      t.maxRunningActions = opts?.maxRunningActions ?? DEFAULT_MAX_RUNNING_ACTIONS;
     }
+  }
+
+  /** A byte budget for one more outbound client (WebSocket or SSE). */
+  newOutboundBudget(): OutboundBudget {
+    return new OutboundBudget(this.outboundOptions);
   }
 
   /** Replace the accepted `Host` values (the server knows its port only once it listens); `undefined` accepts any. */
@@ -360,7 +514,7 @@ export class WotRequestHandler {
    * at that path, or the HTTP answer that refuses it (403, 401, 404).
    * Browsers cannot set headers on a WebSocket, so the token may also come as `?token=`.
    */
-  openSocket(req: WotRequest, send: (text: string) => void): SocketOpenResult {
+  openSocket(req: WotRequest, send: (text: string) => void, link?: OutboundLink): SocketOpenResult {
     const refused = this.checkHost(req);
     if (refused !== undefined) return { response: refused };
     const authorized = this.hasToken(req, true);
@@ -372,8 +526,13 @@ export class WotRequestHandler {
     let thing: Thing | undefined;
     if (this.things.multiple) thing = segs.length === 1 ? this.things.getThing(segs[0]) : undefined;
     else thing = segs.length === 0 ? this.things.getThing() : undefined;
-    if (thing === undefined) return { response: errorResponse(404, `no thing at ${path}`) };
-    return { session: new WotSocketSession(thing, send, this.auth === undefined || authorized) };
+    if (thing === undefined) return { response: errorResponse(404, `no thing at ${excerpt(path)}`) };
+    if (this.counters.sessions >= this.maxSessions) {
+      this.counters.sessionsRefused++;
+      return { response: errorResponse(503, `${this.maxSessions} WebSocket sessions are open (maxSessions); try again later`, { 'Retry-After': RETRY_AFTER_SECONDS }) };
+    }
+    const mayWrite = this.auth === undefined || authorized;
+    return { session: new WotSocketSession(thing, send, mayWrite, link, link === undefined ? undefined : this.newOutboundBudget(), this.counters, this.maxJsonDepth) };
   }
 
   private runMiddleware(req: WotRequest, i: number): WotResponse {
@@ -382,10 +541,12 @@ export class WotRequestHandler {
   }
 
   private checkHost(req: WotRequest): WotResponse | undefined {
+    // RFC 9112 §3.2: a request with more than one Host field is answered 400 (hosts pass them as an array).
+    if (Array.isArray(req.headers.host)) return errorResponse(400, 'the request has more than one Host header');
     if (this.hosts === undefined) return undefined;
     const host = headerValue(req, 'host');
     if (host !== undefined && this.hosts[host.toLowerCase()] === true) return undefined;
-    return errorResponse(403, `host '${host ?? ''}' is not served here`);
+    return errorResponse(403, `host '${excerpt(host ?? '')}' is not served here`);
   }
 
   private hasToken(req: WotRequest, allowQuery: boolean): boolean {
@@ -448,7 +609,7 @@ export class WotRequestHandler {
       return this.wellKnown(req);
     }
     const path = this.stripBase(req.url);
-    if (path === undefined) return errorResponse(404, `nothing at ${fullPath}`);
+    if (path === undefined) return errorResponse(404, `nothing at ${excerpt(fullPath)}`);
     for (let i = 0; i < this.routes.length; i++) {
       const r = this.routes[i];
       if (r.method.toUpperCase() !== method && !(method === 'HEAD' && r.method.toUpperCase() === 'GET')) continue;
@@ -460,14 +621,14 @@ export class WotRequestHandler {
       }
     }
     const segs = this.segments(path);
-    if (segs === undefined) return errorResponse(400, `malformed path ${fullPath}`);
+    if (segs === undefined) return errorResponse(400, `malformed path ${excerpt(fullPath)}`);
     if (this.things.multiple) {
       if (segs.length === 0) {
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET, HEAD');
         return this.thingList(req);
       }
       const thing = this.things.getThing(segs[0]);
-      if (thing === undefined) return errorResponse(404, `no thing '${segs[0]}'`);
+      if (thing === undefined) return errorResponse(404, `no thing '${excerpt(segs[0])}'`);
       return this.thingRoute(req, method, thing, segs, 1);
     }
     return this.thingRoute(req, method, this.things.getThing()!, segs, 0);
@@ -545,26 +706,26 @@ export class WotRequestHandler {
       if (n <= 2) {
         if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET, HEAD');
         const name = n === 2 ? segs[at + 1] : undefined;
-        if (name !== undefined && !thing.hasAvailableEvent(name)) return errorResponse(404, `no event '${name}' on ${thing.title}`);
+        if (name !== undefined && !thing.hasAvailableEvent(name)) return errorResponse(404, `no event '${excerpt(name)}' on ${thing.title}`);
         return jsonResponse(200, thing.getEventDescriptions(name));
       }
     } else if (kind === 'wot') {
       return this.tdRoute(req, method, thing, segs, at + 1);
     }
-    return errorResponse(404, `nothing at ${req.url}`);
+    return errorResponse(404, `nothing at ${excerpt(req.url)}`);
   }
 
   private property(req: WotRequest, method: string, thing: Thing, name: string): WotResponse {
     const p = thing.findProperty(name);
-    if (p === undefined) return errorResponse(404, `no property '${name}' on ${thing.title}`);
+    if (p === undefined) return errorResponse(404, `no property '${excerpt(name)}' on ${thing.title}`);
     if (method === 'GET' || method === 'HEAD') {
       return { status: 200, headers: JSON_HEADERS, body: `{${JSON.stringify(name)}:${JSON.stringify(p.getValue())}}` };
     }
     if (method !== 'PUT') return methodNotAllowed(method, 'GET, HEAD, PUT');
-    const parsed = parseJsonBody(req, true);
+    const parsed = parseJsonBody(req, true, this.maxJsonDepth, 1, this.counters);
     if (!parsed.ok) return parsed.response;
     const args = parsed.value as { [k: string]: unknown };
-    if (!Object.prototype.hasOwnProperty.call(args, name)) return errorResponse(400, `the body must have the key '${name}'`);
+    if (!Object.prototype.hasOwnProperty.call(args, name)) return errorResponse(400, `the body must have the key '${excerpt(name)}'`);
     const refused = this.setProperty(thing, name, args[name]);
     if (refused !== undefined) return refused;
     return { status: 200, headers: JSON_HEADERS, body: `{${JSON.stringify(name)}:${JSON.stringify(p.getValue())}}` };
@@ -582,31 +743,46 @@ export class WotRequestHandler {
 
   private actions(req: WotRequest, method: string, thing: Thing, actionName: string | undefined): WotResponse {
     if (actionName !== undefined && !thing.hasAvailableAction(actionName)) {
-      return errorResponse(404, `no action '${actionName}' on ${thing.title}`);
+      return errorResponse(404, `no action '${excerpt(actionName)}' on ${thing.title}`);
     }
     if (method === 'GET' || method === 'HEAD') return jsonResponse(200, thing.getActionDescriptions(actionName));
     if (method !== 'POST') return methodNotAllowed(method, 'GET, HEAD, POST');
-    const parsed = parseJsonBody(req, true);
+    const parsed = parseJsonBody(req, true, this.maxJsonDepth, 2, this.counters);
     if (!parsed.ok) return parsed.response;
     const message = parsed.value as { [k: string]: unknown };
     const keys = Object.keys(message);
     if (keys.length !== 1) return errorResponse(400, 'the body must name exactly one action: {"<action>": {"input": ...}}');
     const name = keys[0];
-    if (actionName !== undefined && name !== actionName) return errorResponse(400, `the body names action '${name}' but the path is for '${actionName}'`);
-    if (!thing.hasAvailableAction(name)) return errorResponse(404, `no action '${name}' on ${thing.title}`);
+    if (actionName !== undefined && name !== actionName) return errorResponse(400, `the body names action '${excerpt(name)}' but the path is for '${excerpt(actionName)}'`);
+    if (!thing.hasAvailableAction(name)) return errorResponse(404, `no action '${excerpt(name)}' on ${thing.title}`);
     const params = message[name];
-    if (params !== null && params !== undefined && !isPlainObject(params)) return errorResponse(400, `the parameters of action '${name}' must be an object`);
+    if (params !== null && params !== undefined && !isPlainObject(params)) return errorResponse(400, `the parameters of action '${excerpt(name)}' must be an object`);
     const input = isPlainObject(params) ? params.input : undefined;
     const wrong = thing.checkActionRequest(name, input);
     if (wrong !== null) return errorResponse(400, wrong);
+    const full = this.refuseIfBusy(thing);
+    if (full !== undefined) return full;
     const action = thing.performAction(name, input)!;
     queueAction(() => action.start());
     return jsonResponse(201, action.asActionDescription());
   }
 
+  /** Open a server-sent event stream; returns what the host calls when the client goes away. */
+  private observe(write: (data: string) => void, link: OutboundLink | undefined, p: Property<any> | undefined, thing: Thing, eventName: string): () => void {
+    const stream = new ObservedStream(write, link, link === undefined ? undefined : this.newOutboundBudget(), this.counters, p, thing, eventName);
+    return () => stream.close();
+  }
+
+  /** 503 with Retry-After when `thing` already runs `maxRunningActions` actions. */
+  private refuseIfBusy(thing: Thing): WotResponse | undefined {
+    if (thing.runningActionCount() < thing.maxRunningActions) return undefined;
+    this.counters.actionsRefused++;
+    return errorResponse(503, `${thing.maxRunningActions} actions are running on ${thing.title} (maxRunningActions); try again later`, { 'Retry-After': RETRY_AFTER_SECONDS });
+  }
+
   private actionById(method: string, thing: Thing, actionName: string, id: string): WotResponse {
     const action = thing.getAction(actionName, id);
-    if (action === undefined) return errorResponse(404, `no action '${actionName}' with id '${id}' on ${thing.title}`);
+    if (action === undefined) return errorResponse(404, `no action '${excerpt(actionName)}' with id '${excerpt(id)}' on ${thing.title}`);
     if (method === 'GET' || method === 'HEAD') return jsonResponse(200, action.asActionDescription());
     if (method === 'PUT') return { status: 200, headers: EMPTY_HEADERS }; // as webthing-python: not defined by the spec
     if (method === 'DELETE') {
@@ -623,66 +799,96 @@ export class WotRequestHandler {
     if (kind === 'properties' && (n === 2 || (n === 3 && segs[at + 2] === 'observe'))) {
       const name = segs[at + 1];
       const p = thing.findProperty(name);
-      if (p === undefined) return errorResponse(404, `no property '${name}' on ${thing.title}`);
+      if (p === undefined) return errorResponse(404, `no property '${excerpt(name)}' on ${thing.title}`);
       if (n === 3) {
         if (method === 'HEAD') return { status: 200, headers: SSE_HEADERS };
         if (method !== 'GET') return methodNotAllowed(method, 'GET, HEAD');
-        return { status: 200, headers: SSE_HEADERS, stream: (write) => observeProperty(p, write) };
+        return { status: 200, headers: SSE_HEADERS, stream: (write, link) => this.observe(write, link, p, thing, '') };
       }
       if (method === 'GET' || method === 'HEAD') return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(p.getValue()) };
       if (method !== 'PUT') return methodNotAllowed(method, 'GET, HEAD, PUT');
-      const parsed = parseJsonBody(req, false);
+      const parsed = parseJsonBody(req, false, this.maxJsonDepth, 0, this.counters);
       if (!parsed.ok) return parsed.response;
       const refused = this.setProperty(thing, name, parsed.value);
       return refused ?? { status: 204, headers: EMPTY_HEADERS };
     }
     if (kind === 'actions' && n === 2) {
       const name = segs[at + 1];
-      if (!thing.hasAvailableAction(name)) return errorResponse(404, `no action '${name}' on ${thing.title}`);
+      if (!thing.hasAvailableAction(name)) return errorResponse(404, `no action '${excerpt(name)}' on ${thing.title}`);
       if (method !== 'POST') return methodNotAllowed(method, 'POST');
       let input: unknown;
       if (req.body !== undefined && req.body.length > 0) {
-        const parsed = parseJsonBody(req, false);
+        const parsed = parseJsonBody(req, false, this.maxJsonDepth, 0, this.counters);
         if (!parsed.ok) return parsed.response;
         input = parsed.value;
       }
       const wrong = thing.checkActionRequest(name, input);
       if (wrong !== null) return errorResponse(400, wrong);
+      const full = this.refuseIfBusy(thing);
+      if (full !== undefined) return full;
       const action = thing.performAction(name, input)!;
       queueAction(() => action.start());
       return {
         status: 204,
         headers: EMPTY_HEADERS,
         later: (reply) => action.whenFinished((a) => {
-          reply(a.status === 'failed' ? errorResponse(500, `action '${name}' failed: ${a.error ?? ''}`) : { status: 204, headers: EMPTY_HEADERS });
+          if (a.wasCancelled()) reply(errorResponse(410, `action '${excerpt(name)}' was cancelled before it finished (deleted, or evicted from the history)`));
+          else reply(a.status === 'failed' ? errorResponse(500, `action '${name}' failed: ${excerpt(a.error ?? '')}`) : { status: 204, headers: EMPTY_HEADERS });
         }),
       };
     }
     if (kind === 'events' && n === 2) {
       const name = segs[at + 1];
-      if (!thing.hasAvailableEvent(name)) return errorResponse(404, `no event '${name}' on ${thing.title}`);
+      if (!thing.hasAvailableEvent(name)) return errorResponse(404, `no event '${excerpt(name)}' on ${thing.title}`);
       if (method === 'HEAD') return { status: 200, headers: SSE_HEADERS };
       if (method !== 'GET') return methodNotAllowed(method, 'GET, HEAD');
-      return { status: 200, headers: SSE_HEADERS, stream: (write) => observeEvent(thing, name, write) };
+      return { status: 200, headers: SSE_HEADERS, stream: (write, link) => this.observe(write, link, undefined, thing, name) };
     }
-    return errorResponse(404, `nothing at ${req.url}`);
+    return errorResponse(404, `nothing at ${excerpt(req.url)}`);
   }
 }
 
-/** Stream a property's new values as bare JSON; returns the unsubscribe. */
-function observeProperty(p: Property<any>, write: (data: string) => void): () => void {
-  const fn = (v: unknown) => write(JSON.stringify(v));
-  p.value.on('update', fn);
-  p.value.on('sync', fn);
-  return () => {
-    p.value.off('update', fn);
-    p.value.off('sync', fn);
-  };
-}
+/**
+ * One server-sent event stream of a property's values or an event's data, as bare JSON, within the
+ * client's byte budget when the host gave a link. `close` unsubscribes.
+ */
+class ObservedStream implements ThingSubscriber {
+  private readonly out: ClientOutbound | undefined;
+  private open = true;
 
-/** Stream an event's data as bare JSON; returns the unsubscribe. */
-function observeEvent(thing: Thing, name: string, write: (data: string) => void): () => void {
-  const sub: ThingSubscriber = { updateEvent: (e: Event<any>) => write(JSON.stringify(e.data ?? null)) };
-  thing.addEventSubscriber(name, sub);
-  return () => thing.removeEventSubscriber(name, sub);
+  constructor(
+    private readonly write: (data: string) => void,
+    link: OutboundLink | undefined,
+    budget: OutboundBudget | undefined,
+    private readonly counters: WotCounters,
+    private readonly property: Property<any> | undefined,
+    private readonly thing: Thing,
+    private readonly eventName: string,
+  ) {
+    this.out = link === undefined || budget === undefined ? undefined : new ClientOutbound(link, write, budget, counters, () => this.close());
+    counters.streams++;
+    if (property !== undefined) thing.addSubscriber(this);
+    else thing.addEventSubscriber(eventName, this);
+  }
+
+  updateProperty(p: Property<any>): void {
+    if (p !== this.property) return;
+    const text = JSON.stringify(p.getValue());
+    if (this.out !== undefined) this.out.sendLatest(p.name, text);
+    else this.write(text);
+  }
+
+  updateEvent(e: Event<any>): void {
+    const text = JSON.stringify(e.data ?? null);
+    if (this.out !== undefined) this.out.sendDroppable(text);
+    else this.write(text);
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.counters.streams--;
+    if (this.property !== undefined) this.thing.removeSubscriber(this);
+    else this.thing.removeEventSubscriber(this.eventName, this);
+  }
 }

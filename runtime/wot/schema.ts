@@ -9,6 +9,8 @@
  * wrong (with the JSON path), so the caller can put it in an error body.
  * Keywords it does not know are ignored, as JSON Schema says they should be.
  */
+import { DEFAULT_MAX_JSON_DEPTH, jsonValueProblem } from './json-depth';
+
 export interface ValueSchema {
   type?: string | string[];
   minimum?: number;
@@ -67,8 +69,16 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-/** Check `value` against `schema`; `null` when it fits, else what is wrong. */
-export function checkValue(value: unknown, schema: ValueSchema | undefined, path = 'value'): string | null {
+/**
+ * Check `value` against `schema`; `null` when it fits, else what is wrong. The value must also be
+ * one JSON can write back: nested at most `maxDepth` levels, finite numbers (see json-depth.ts).
+ */
+export function checkValue(value: unknown, schema: ValueSchema | undefined, path = 'value', maxDepth = DEFAULT_MAX_JSON_DEPTH): string | null {
+  const unwritable = jsonValueProblem(value, maxDepth, path);
+  return unwritable !== null ? unwritable : checkSchema(value, schema, path);
+}
+
+function checkSchema(value: unknown, schema: ValueSchema | undefined, path: string): string | null {
   if (schema === undefined || schema === null || typeof schema !== 'object') return null;
   const t = schema.type;
   if (t !== undefined) {
@@ -102,7 +112,7 @@ export function checkValue(value: unknown, schema: ValueSchema | undefined, path
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) return `${path} must have at most ${schema.maxItems} items`;
     if (schema.items !== undefined && typeof schema.items === 'object' && !Array.isArray(schema.items)) {
       for (let i = 0; i < value.length; i++) {
-        const e = checkValue(value[i], schema.items, `${path}[${i}]`);
+        const e = checkSchema(value[i], schema.items, `${path}[${i}]`);
         if (e !== null) return e;
       }
     }
@@ -119,7 +129,7 @@ export function checkValue(value: unknown, schema: ValueSchema | undefined, path
       for (let i = 0; i < names.length; i++) {
         const n = names[i];
         if (!Object.prototype.hasOwnProperty.call(obj, n)) continue;
-        const e = checkValue(obj[n], props[n], `${path}.${n}`);
+        const e = checkSchema(obj[n], props[n], `${path}.${n}`);
         if (e !== null) return e;
       }
     }

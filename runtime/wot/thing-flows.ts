@@ -23,7 +23,7 @@ export class PropertyInput implements InputThing<unknown> {
 
   onNext(x: unknown): void {
     const v = valueOf(x);
-    const wrong = checkValue(v, this.property.metadata, this.property.name);
+    const wrong = checkValue(v, this.property.metadata, this.property.name, this.property.thing.maxValueDepth);
     if (wrong !== null) {
       reportError(`thingflow wot: flow value dropped for property '${this.property.name}':`, wrong);
       return;

@@ -2,6 +2,7 @@ import { reportError } from '../core/report-error';
 import { Action } from './action';
 import { Event } from './event';
 import { checkValue, type ValueSchema } from './schema';
+import { DEFAULT_MAX_JSON_DEPTH } from './json-depth';
 import { PropertyError } from './property-error';
 import type { Property, PropertyMetadata } from './property';
 import { PropertyInput, EventInput, PropertyChanges } from './thing-flows';
@@ -45,6 +46,8 @@ export interface WebThingDescription {
 
 /** How many finished actions (per action name) and events a thing remembers. */
 export interface HistoryLimits { actions: number; events: number }
+/** Actions a thing runs at once, by default (each may hold a timer or a device). */
+export const DEFAULT_MAX_RUNNING_ACTIONS = 16;
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = Object.freeze({ actions: 32, events: 32 });
 
 function hasOwn(o: object, k: string): boolean {
@@ -74,6 +77,10 @@ export class Thing {
   readonly description: string;
   /** Bounds of the action and event histories; the server may set them. */
   historyLimits: HistoryLimits = { actions: DEFAULT_HISTORY_LIMITS.actions, events: DEFAULT_HISTORY_LIMITS.events };
+  /** How many actions may be created or pending at once; the server answers 503 past it. */
+  maxRunningActions = DEFAULT_MAX_RUNNING_ACTIONS;
+  /** How deep a property value or action input may nest (the server may set it; see json-depth.ts). */
+  maxValueDepth = DEFAULT_MAX_JSON_DEPTH;
   private readonly properties: { [name: string]: Property<any> } = Object.create(null);
   private readonly availableActions: { [name: string]: AvailableAction } = Object.create(null);
   private readonly availableEvents: { [name: string]: AvailableEvent } = Object.create(null);
@@ -245,7 +252,7 @@ export class Thing {
   syncProperty(name: string, value: unknown): void {
     const p = this.findProperty(name);
     if (p === undefined) throw new PropertyError(`no property '${name}' on ${this.title}`);
-    const wrong = checkValue(value, p.metadata, name);
+    const wrong = checkValue(value, p.metadata, name, this.maxValueDepth);
     if (wrong !== null) throw new PropertyError(`invalid value for property '${name}': ${wrong}`);
     p.value.set(value, { withAction: false });
   }
@@ -294,12 +301,10 @@ export class Thing {
   /** Why a request for `actionName` with `input` cannot be accepted, or `null` when it can. */
   checkActionRequest(actionName: string, input: unknown): string | null {
     if (!hasOwn(this.availableActions, actionName)) return `no action '${actionName}' on ${this.title}`;
+    // Checked with or without a schema: the input is kept in the history and written back in every description.
     const schema = this.availableActions[actionName].metadata.input;
-    if (schema !== undefined) {
-      const wrong = checkValue(input, schema, 'input');
-      if (wrong !== null) return `invalid input for action '${actionName}': ${wrong}`;
-    }
-    return null;
+    const wrong = schema === undefined && input === undefined ? null : checkValue(input, schema, 'input', this.maxValueDepth);
+    return wrong === null ? null : `invalid input for action '${actionName}': ${wrong}`;
   }
 
   /**
@@ -318,19 +323,25 @@ export class Thing {
     return action;
   }
 
-  /** Cancel and forget an action; false when there is none with that id. */
+  /** Cancel and forget an action (whoever waits for it hears now); false when there is none with that id. */
   removeAction(actionName: string, actionId: string): boolean {
     const action = this.getAction(actionName, actionId);
     if (action === undefined) return false;
-    action.markCancelled();
-    try {
-      action.cancel();
-    } catch (e) {
-      reportError(`thingflow wot: cancel of action '${actionName}' threw:`, e);
-    }
     const list = this.actions[actionName];
     list.splice(list.indexOf(action), 1);
+    action.abandon();
     return true;
+  }
+
+  /** Actions created or pending, over every action name (bounded by `maxRunningActions` at the server). */
+  runningActionCount(): number {
+    let n = 0;
+    const names = Object.keys(this.actions);
+    for (let i = 0; i < names.length; i++) {
+      const list = this.actions[names[i]];
+      for (let j = 0; j < list.length; j++) if (list[j].isRunning()) n++;
+    }
+    return n;
   }
 
   addAvailableAction(name: string, metadata: InteractionMetadata | undefined, cls: ActionClass): void {
@@ -439,8 +450,10 @@ export class Thing {
         if (list[i].status === 'completed' || list[i].status === 'failed') victim = i;
       }
       if (victim < 0) victim = 0;
-      list[victim].markCancelled();
+      const evicted = list[victim];
       list.splice(victim, 1);
+      evicted.abandon(); // a running action evicted is stopped, not left acting unseen
+
     }
   }
 

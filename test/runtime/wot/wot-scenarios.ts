@@ -122,4 +122,46 @@ export const scenarios: ScenarioTable = {
       ['b', { enum: ['a', 'b'] }], [{ x: [1, 'y'] }, { properties: { x: { items: { type: 'number' } } } }]];
     for (const [v, s] of cases) out(`check ${JSON.stringify(v)} ${JSON.stringify(s)} → ${tf.checkValue(v, s)}`);
   },
+
+  'bounds: nesting depth, running-action cap, one error per message, a slow client': (tf, out) => {
+    const thing = makeLamp(tf);
+    thing.addProperty(new tf.Property(thing, 'list', new tf.Value<unknown>([]), { type: 'array' }));
+    const handler = new tf.WotRequestHandler(new tf.SingleThing(thing), { maxJsonDepth: 8, maxRunningActions: 2 });
+    const ask = (method: string, url: string, body?: string) => {
+      const r = handler.handle({ method, url, headers: HOST, body });
+      out(`${method} ${url.slice(0, 30).replace(/[0-9a-f]{16}/, 'ID')} → ${r.status} ${r.headers['Retry-After'] ?? ''} ${mask(r.body ?? '')}`);
+    };
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    ask('PUT', '/properties/list', `{"list":${deep(8)}}`);
+    ask('PUT', '/properties/list', `{"list":${deep(9)}}`);
+    ask('PUT', '/properties/list', `{"list":${deep(5000)}}`);
+    ask('POST', '/actions', `{"fade":{"input":${deep(5000)}}}`);
+    ask('GET', '/properties');
+    let v: unknown[] = [];
+    for (let i = 0; i < 100; i++) v = [v];
+    try { thing.setProperty('list', v); } catch (e) { out(`setProperty 100 deep: ${(e as Error).message}`); }
+    for (let i = 0; i < 3; i++) ask('POST', '/actions', '{"fade":{"input":{"brightness":5,"duration":5}}}');
+    const list = thing.getActionDescriptions('fade') as any[];
+    const waiting = handler.handle({ method: 'POST', url: '/wot/actions/fade', headers: HOST, body: '{"brightness":5,"duration":5}' });
+    out(`W3C POST while full → ${waiting.status}`);
+    ask('DELETE', list[0].fade.href);
+    const later = handler.handle({ method: 'POST', url: '/wot/actions/fade', headers: HOST, body: '{"brightness":6,"duration":5}' });
+    const pending = thing.getActionDescriptions('fade') as any[];
+    later.later!((r) => out(`waiting POST answered ${r.status} ${mask(r.body ?? '')}`));
+    ask('DELETE', pending[pending.length - 1].fade.href);
+    let buffered = 0;
+    const opened = handler.openSocket({ method: 'GET', url: '/', headers: HOST }, (text) => out(`← ${mask(text).slice(0, 120)}`), {
+      bufferedBytes: () => buffered, closeSlow: () => out('closed slow'),
+    });
+    if (!('session' in opened)) return;
+    const names: { [k: string]: object } = {};
+    for (let i = 0; i < 50; i++) names[`e${i}`] = {};
+    opened.session.receive(JSON.stringify({ messageType: 'addEventSubscription', data: names }));
+    buffered = 1 << 20;
+    thing.setProperty('brightness', 11);
+    thing.setProperty('brightness', 12);
+    buffered = 0;
+    opened.session.drained();
+    out(`counters ${JSON.stringify(handler.counters)}`);
+  },
 };
