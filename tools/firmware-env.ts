@@ -41,6 +41,8 @@ export function missingForTarget(target: FirmwareTarget, env: Env = process.env)
     }
     dir('PICO_EXTRAS_DIR', 'src', 'pico-extras sdk-2.2.0');
     dir('PICO_EXAMPLES_DIR', '.', 'any existing folder');
+    // make.pico.mk also spot-checks $PICO_ROOT (default ~/pico) for a pico-examples folder.
+    dir('PICO_ROOT', 'pico-examples', 'the folder holding pico-examples/, e.g. the parent of PICO_EXAMPLES_DIR');
     dir('PICO_GCC_ROOT', 'bin/arm-none-eabi-gcc', 'the arm-none-eabi toolchain root, /usr with Debian\'s gcc-arm-none-eabi');
   } else if (target === 'esp32') {
     dir('IDF_PATH', 'tools/idf.py', 'ESP-IDF for Moddable SDK 8.2.3');

@@ -39,6 +39,9 @@ export interface I2cBridgeTransaction {
   bytes: number[];
   /** 'ack', or why it failed: 'nack', 'dropout', 'hang'. */
   result: 'ack' | 'nack' | 'dropout' | 'hang';
+  /** CPU cycles (the host's count) at the address and at the stop. */
+  cycles: number;
+  endCycles: number;
 }
 
 export interface I2cBridgeOptions {
@@ -46,6 +49,8 @@ export interface I2cBridgeOptions {
   sync: () => number;
   /** Run `fn` after `ms` of emulated time. */
   after: (ms: number, fn: () => void) => void;
+  /** CPU cycles executed so far. */
+  cycles?: () => number;
   maxHangMs?: number;
 }
 
@@ -91,7 +96,8 @@ export class I2cBridge {
     const t = this.opts.sync();
     const bus = this.board.i2c;
     const op = mode === I2CMode.Read ? 'read' : 'write';
-    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack' };
+    const now = this.opts.cycles?.() ?? 0;
+    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now };
     this.transactions.push(tx);
     const hang = bus.faults.active('hang', t);
     if (hang !== undefined) {
@@ -191,6 +197,8 @@ export class I2cBridge {
   }
 
   private stop(): void {
+    const last = this.transactions[this.transactions.length - 1];
+    if (last !== undefined) last.endCycles = this.opts.cycles?.() ?? 0;
     this.finish(true);
     this.i2c.completeStop();
   }

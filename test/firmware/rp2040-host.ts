@@ -73,6 +73,10 @@ export class Rp2040Host {
   readonly consoleLines: { t: number; line: string }[] = [];
   /** Cycles the core executed (not waiting for an interrupt). */
   busyCycles = 0;
+  /** Emulated nanoseconds the core spent waiting for an interrupt (WFI/WFE): asleep. */
+  waitingNanos = 0;
+  /** Busy cycles at the end of each wait: where the core woke up (for per-wake counts). */
+  readonly wakeups: { t: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
   private readonly boardStartMs: number;
@@ -86,7 +90,8 @@ export class Rp2040Host {
     this.boardStartMs = opts.board.clock.elapsed;
     const sync = () => this.syncBoard();
     const after = (ms: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(ms * 1e6);
-    this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after }));
+    const cycles = () => this.busyCycles;
+    this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
     mcu.gpio.forEach((pin, index) => {
       pin.addListener((state) => {
         if (state !== GPIOPinState.High && state !== GPIOPinState.Low) return;
@@ -150,9 +155,11 @@ export class Rp2040Host {
     while (clock.nanos < untilNanos) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
         if (mcu.core.waiting) {
-          const next = clock.nanosToNextAlarm;
-          clock.tick(Math.max(next, cycleNanos));
+          const next = Math.max(clock.nanosToNextAlarm, cycleNanos);
+          clock.tick(next);
+          this.waitingNanos += next;
           i += next / cycleNanos;
+          if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
         } else {
           const cycles = mcu.core.executeInstruction();
           this.busyCycles += cycles;
