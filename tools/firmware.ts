@@ -59,7 +59,8 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
         if (m !== null) built = m[1];
         tail.push(line);
         if (tail.length > 40) tail = tail.slice(-40);
-        if (/error|Error|warning: unused/.test(line) || m !== null) log(line);
+        // Failures only (compiler errors, make's ***); progress lines (`# tsc errors.ts`) stay quiet.
+        if (/typescript compile failure|\berror\b:|Error:|\*\*\*/.test(line) || m !== null) log(line);
       }
     };
     child.stdout.on('data', onData);
