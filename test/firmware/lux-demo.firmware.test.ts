@@ -26,6 +26,8 @@ import { Rp2040Host } from './rp2040-host';
 const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 const names = Object.keys(scenarios);
 const PICO_LED = 25;
+/** Emulated time the firmware takes to reach its first I2C transaction (boot, USB enumeration, XS set-up). */
+const BOOT_ALLOWANCE_MS = 5000;
 
 function onNode(name: string): string[] {
   const lines: string[] = [];
@@ -78,12 +80,12 @@ describe('the lux demo on Node and on XS', () => {
     expect(xs[name]).toEqual(node);
   });
 
-  test('the LED decisions follow the light: on at night at the second sample, off at noon, on later when a NACK costs a sample', () => {
+  test('the LED decisions follow the light: on at night at the second sample, off at noon, still off when a NACK costs that sample', () => {
     expect(ledLines(onNode('night: the LED comes on at the second light sample'))).toEqual(['0s LED off', '60s LED on']);
     expect(ledLines(onNode('noon: the LED stays off'))).toEqual(['0s LED off']);
     const faulty = onNode('tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped');
     expect(i2cLines(faulty).filter((l) => l.endsWith(' nack')).length).toBeGreaterThan(0);
-    expect(ledLines(faulty)).toEqual(['0s LED off', '120s LED on']);
+    expect(ledLines(faulty)).toEqual(['0s LED off']);
   });
 });
 
@@ -98,7 +100,7 @@ async function onFirmware(s: LuxScenario): Promise<{ lines: string[]; console: s
   for (const [target, spec] of s.faults) device.board.fault(target, spec);
   const host = new Rp2040Host({ uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 } });
   // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
-  await host.runUntil(s.seconds * 1000 + 5000);
+  await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
   const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
   const t0 = first.length > 0 ? first[0].t : 0;
   const lines: string[] = [];

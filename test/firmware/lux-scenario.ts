@@ -26,7 +26,7 @@ export interface LuxScenario {
 export const LUX_SCENARIOS: { [name: string]: LuxScenario } = {
   'night: the LED comes on at the second light sample': { startHour: 0, seconds: 130, seed: 7, faults: [] },
   'noon: the LED stays off': { startHour: 12, seconds: 130, seed: 7, faults: [] },
-  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { startHour: 0, seconds: 130, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
+  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { startHour: 0, seconds: 70, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
 };
 
 /** The lines the board side shows: I2C transactions and LED changes, by second of board time. */

@@ -17,7 +17,7 @@
  * bench/firmware.ts.
  */
 import { readFileSync } from 'node:fs';
-import { GPIOPinState, Simulator, USBCDC } from 'rp2040js';
+import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
 import type { SimBoard } from '../../sim/board';
 import { I2cBridge } from './i2c-bridge';
 
@@ -85,6 +85,8 @@ export class Rp2040Host {
   constructor(private readonly opts: Rp2040HostOptions) {
     this.simulator = new Simulator();
     const mcu = this.simulator.rp2040;
+    // rp2040js logs every USB transfer and SEV at its default level.
+    mcu.logger = new ConsoleLogger(LogLevel.Error);
     mcu.loadBootrom(loadBootrom(opts.bootrom));
     loadUf2(opts.uf2, mcu.flash);
     this.boardStartMs = opts.board.clock.elapsed;
