@@ -21,7 +21,7 @@
  * from out/firmware/ instead of building (each build takes minutes).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
@@ -36,7 +36,9 @@ const APPS = [
   { name: 'floor', manifest: join(ROOT, 'bench/firmware/floor/manifest.json') },
   { name: 'lux-demo', manifest: join(ROOT, 'manifests/lux-demo/manifest.json') },
 ] as const;
-const EMULATED_MS = 125_000;
+/** Emulated time per app: boot, the set-up sample, and the 60 s sample at which the LED comes on (`--seconds N` for more). */
+const secondsArg = process.argv.indexOf('--seconds');
+const EMULATED_MS = (secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 65) * 1000;
 const PICO_LED = 25;
 
 interface Sizes { text: number; rodata: number; data: number; bss: number; flash: number; ram: number }
@@ -104,6 +106,25 @@ function creation(manifest: string): { heapSlots: number; chunkBytes: number; st
   return { heapSlots: m.creation.heap.initial, chunkBytes: m.creation.chunk.initial, stackSlots: m.creation.stack };
 }
 
+/** The XS modules (.xsb) mcconfig compiled for an app: all of them, and those of this project (thingflow/). */
+function xsModules(app: string): { all: number; ours: number; oursBytes: number } {
+  const dir = join(process.env.MODDABLE!, 'build/tmp/pico/release', app, 'modules');
+  const out = { all: 0, ours: 0, oursBytes: 0 };
+  const walk = (d: string, ours: boolean) => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p, ours || f === 'thingflow' || f === 'thingflow-lux-demo');
+      else if (f.endsWith('.xsb')) {
+        out.all++;
+        if (ours) { out.ours++; out.oursBytes += statSync(p).size; }
+      }
+    }
+  };
+  walk(dir, false);
+  return out;
+}
+
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 async function main(): Promise<number> {
@@ -141,6 +162,9 @@ async function main(): Promise<number> {
   row('flash (text+rodata+data+boot)', (n) => kb(size[n].flash), `+${kb(size['lux-demo'].flash - size.floor.flash)}`);
   row('flash over hello', (n) => kb(size[n].flash - size.hello.flash));
   row('static RAM (data+bss)', (n) => kb(size[n].ram), `+${kb(size['lux-demo'].ram - size.floor.ram)}`);
+  const mods = Object.fromEntries(APPS.map((a) => [a.name, xsModules(a.name)]));
+  row('XS modules compiled (all / this project\'s)', (n) => `${mods[n].all} / ${mods[n].ours}`);
+  row('this project\'s bytecode (.xsb bytes)', (n) => mods[n].oursBytes.toLocaleString('en'));
   const c = (n: string) => creation(APPS.find((a) => a.name === n)!.manifest);
   row('XS heap (creation)', (n) => `${c(n).heapSlots} slots + ${kb(c(n).chunkBytes)} chunks`);
   row('XS stack (creation)', (n) => `${c(n).stackSlots} slots`);

@@ -80,7 +80,8 @@ export class Rp2040Host {
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
   private readonly boardStartMs: number;
-  private consoleBuffer = '';
+  private consoleBuffer: number[] = [];
+  private readonly utf8 = new TextDecoder();
 
   constructor(private readonly opts: Rp2040HostOptions) {
     this.simulator = new Simulator();
@@ -134,13 +135,13 @@ export class Rp2040Host {
   private console(bytes: Uint8Array): void {
     for (const b of bytes) {
       if (b === 10) {
-        const line = this.consoleBuffer.replace(/\r$/, '');
-        this.consoleBuffer = '';
+        const line = this.utf8.decode(Uint8Array.from(this.consoleBuffer)).replace(/\r$/, '');
+        this.consoleBuffer = [];
         const t = this.emulatedMs;
         this.consoleLines.push({ t, line });
         this.opts.log?.(line, t);
       } else {
-        this.consoleBuffer += String.fromCharCode(b);
+        this.consoleBuffer.push(b);
       }
     }
   }
