@@ -18,7 +18,8 @@
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
  * naming what is missing otherwise. `--reuse` takes already built firmware
- * from out/firmware/ instead of building (each build takes minutes).
+ * from out/firmware/ instead of building (each build takes minutes);
+ * `--sizes-only` skips the emulation; `--seconds N` emulates N s per app (65).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -150,7 +151,9 @@ async function main(): Promise<number> {
   const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
-  for (const name of ['floor', 'lux-demo']) cycles[name] = await emulate(built[name].uf2, process.env.RP2040_BOOTROM!);
+  // --sizes-only: the flash/RAM rows without the minutes of emulation.
+  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, bootMs: NaN };
+  for (const name of ['floor', 'lux-demo']) cycles[name] = process.argv.includes('--sizes-only') ? none : await emulate(built[name].uf2, process.env.RP2040_BOOTROM!);
   const wallS = (Date.now() - started) / 1000;
 
   const rows: string[][] = [['', 'hello (bare Moddable)', 'floor (by hand)', 'lux demo (runtime)', 'runtime / floor']];
