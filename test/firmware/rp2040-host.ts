@@ -65,6 +65,19 @@ export interface Rp2040HostOptions {
   log?: (line: string, emulatedMs: number) => void;
   /** Board pin → GPIO: levels the board's parts drive on that pin reach the GPIO input. */
   inputs?: { [boardPin: number]: number };
+  /**
+   * Address of Moddable's `modMessageService(the, maxDelayMS)` (elf-symbols.ts).
+   * Moddable's pico port never sleeps: its main loop calls it with the time to
+   * the next timer and it returns at once (a workaround around
+   * best_effort_wfe_or_timeout), so the core spins. Given this address, the
+   * host lets emulated time jump over the spin as a core sleeping until the
+   * next timer would (to 1 ms before it; interrupts still fire on the way),
+   * and counts the jumped time in `idleSkippedNanos`. The firmware sees the
+   * same time; rp2040js runs tens of times faster.
+   */
+  idleAt?: number;
+  /** Address of Moddable's `gMessageQueue`: no jump while a message (a promise job, an I/O callback) waits. */
+  messageQueueAt?: number;
 }
 
 export class Rp2040Host {
@@ -75,7 +88,11 @@ export class Rp2040Host {
   busyCycles = 0;
   /** Emulated nanoseconds the core spent waiting for an interrupt (WFI/WFE): asleep. */
   waitingNanos = 0;
-  /** Busy cycles at the end of each wait: where the core woke up (for per-wake counts). */
+  /** Emulated nanoseconds jumped over in the firmware's idle spin (`idleAt`), and how often. */
+  idleSkippedNanos = 0;
+  idleSkips = 0;
+  private idleEntries = 0;
+  /** Busy cycles at the end of each wait or idle jump: where the core woke up (for per-wake counts). */
   readonly wakeups: { t: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
@@ -155,6 +172,8 @@ export class Rp2040Host {
     const { rp2040: mcu, clock } = this.simulator;
     const cycleNanos = 1e9 / CLOCK_HZ;
     const untilNanos = untilMs * 1e6;
+    const idleAt = this.opts.idleAt;
+    const queueAt = this.opts.messageQueueAt;
     while (clock.nanos < untilNanos) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
         if (mcu.core.waiting) {
@@ -164,6 +183,23 @@ export class Rp2040Host {
           i += next / cycleNanos;
           if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
         } else {
+          if (idleAt !== undefined && mcu.core.PC === idleAt) {
+            const delayMs = mcu.core.registers[1] | 0;
+            const queued = queueAt !== undefined && mcu.readUint32(queueAt) !== 0;
+            // The first loop turns after a jump still pass the delay computed before it: let the firmware see the new time first.
+            this.idleEntries++;
+            if (delayMs > 1 && !queued && this.idleEntries > 3) {
+              this.idleEntries = 0;
+              const jump = Math.min((delayMs - 1) * 1e6, untilNanos - clock.nanos);
+              if (jump > 0) {
+                clock.tick(jump);
+                this.idleSkippedNanos += jump;
+                this.idleSkips++;
+                if (this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+                if (process.env.TF_IDLE_DEBUG) console.log(`idle skip at ${this.emulatedMs.toFixed(1)} ms: ${delayMs} ms`);
+              }
+            }
+          }
           const cycles = mcu.core.executeInstruction();
           this.busyCycles += cycles;
           clock.tick(cycles * cycleNanos);
