@@ -119,6 +119,8 @@ export class I2cBridge {
         this.written = [];
         this.i2c.completeConnect(true);
       } else {
+        // What the firmware meant to write: the data commands waiting in the TX FIFO, up to the stop.
+        tx.bytes = this.pendingWrite();
         // A refused address is a real failed transaction: keep it counted (a probe's NACK is not counted as an error by the bus).
         if (!threw) {
           tx.result = 'nack';
@@ -141,6 +143,17 @@ export class I2cBridge {
     this.current = tx;
     this.served = 0;
     this.i2c.completeConnect(true);
+  }
+
+  private pendingWrite(): number[] {
+    const items = (this.i2c as unknown as { txFIFO: { items: number[] } }).txFIFO.items;
+    const bytes: number[] = [];
+    for (const cmd of items) {
+      if (cmd & 0x100) break; // a read command
+      bytes.push(cmd & 0xff);
+      if (cmd & 0x200) break; // STOP
+    }
+    return bytes;
   }
 
   private writeByte(value: number): void {
