@@ -103,6 +103,7 @@ export class I2cBridge {
     if (hang !== undefined) {
       try { bus.write(address, new Uint8Array(0), true); } catch { /* counted as the bus's timeout */ }
       tx.result = 'hang';
+      if (op === 'write') tx.bytes = this.pendingWrite();
       const until = Math.min(hang.toMs ?? Infinity, t + (this.opts.maxHangMs ?? 1000));
       this.opts.after(Math.max(1, until - t), () => this.i2c.arbitrationLost());
       return;

@@ -88,6 +88,9 @@ describe('the lux demo on Node and on XS', () => {
     const faulty = onNode('tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped');
     expect(i2cLines(faulty).filter((l) => l.endsWith(' nack')).length).toBeGreaterThan(0);
     expect(ledLines(faulty)).toEqual(['0s LED off']);
+    const hung = onNode('the bus hangs from 50 s to 70 s: the light read in between times out and is skipped');
+    expect(i2cLines(hung).filter((l) => l.endsWith(' timeout'))).toEqual(['60s i2c 0x29 write [b3] timeout']);
+    expect(ledLines(hung)).toEqual(['0s LED off']);
   });
 });
 
@@ -134,6 +137,15 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
     const fw = await onFirmware(LUX_SCENARIOS[name]);
     const node = onNode(name);
     expect(i2cLines(fw.lines).filter((l) => l.endsWith(' nack')).length).toBeGreaterThan(0);
+    expect(ledLines(fw.lines)).toEqual(ledLines(node));
+    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+  }, 1_200_000);
+
+  test('a hung bus (a device holding SDA) reaches the firmware: its transfer stalls, the read fails and is skipped, as on Node', async () => {
+    const name = 'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped';
+    const fw = await onFirmware(LUX_SCENARIOS[name]);
+    const node = onNode(name);
+    expect(i2cLines(fw.lines).filter((l) => l.endsWith(' timeout'))).toEqual(['60s i2c 0x29 write [b3] timeout']);
     expect(ledLines(fw.lines)).toEqual(ledLines(node));
     expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
   }, 1_200_000);
