@@ -3,8 +3,10 @@
  * an app written for the simulator.
  *
  * Importing this module registers `ModdableClock` as the scheduler's default
- * clock, the ECMA-419 TCP transport as the MQTT client's default network,
- * and `Timer.set(fn, 0)` as the queue that starts WoT actions.
+ * clock and `Timer.set(fn, 0)` as the queue that starts WoT actions. It needs
+ * no network, so it builds for every target; the MQTT client's network is
+ * registered by `./network` (manifests/thingflow-net.json), which only the
+ * targets with a network include.
  *
  * ```ts
  * import { runOnBoard } from 'thingflow/hosts/moddable/index';
@@ -16,14 +18,11 @@ import config from 'mc/config';
 import Timer from 'timer';
 import { setDefaultClock } from '../../runtime/scheduler/clock';
 import { Scheduler } from '../../runtime/scheduler/scheduler';
-import { setDefaultMqttNetwork } from '../../runtime/mqtt/client/network';
 import { setActionQueue } from '../../runtime/wot/action-queue';
 import { boardDevice, type BoardConfig, type BoardDevice } from './board-device';
 import { ModdableClock } from './clock';
-import { moddableMqttNetwork } from './mqtt-transport';
 
 setDefaultClock(() => new ModdableClock());
-setDefaultMqttNetwork(moddableMqttNetwork);
 setActionQueue((run) => { Timer.set(run, 0); });
 
 /** The plot the simulator draws; a board has no screen for it, so tracking is accepted and ignored. */
@@ -77,5 +76,4 @@ export function runOnBoard(app: BoardApp, options: Record<string, string | boole
 }
 
 export { ModdableClock, MODDABLE_TICKS_PERIOD } from './clock';
-export { moddableMqttNetwork } from './mqtt-transport';
 export { boardDevice, type BoardConfig, type BoardDevice } from './board-device';

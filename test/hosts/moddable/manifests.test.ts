@@ -1,77 +1,130 @@
 /**
- * The Moddable manifests name modules that exist: every `modules` entry that
- * is a path in this repository (not $(MODDABLE)/…) resolves to a .ts or .js
- * file, or for a `*` wildcard to a directory holding some; every `include`
- * of ours exists; the module names mirror the repository tree (so the
- * sources' relative imports resolve between XS modules); every module the
- * lux demo imports, transitively, is in the manifests.
+ * The Moddable manifests build per target, checked without the SDK: for each
+ * app manifest and each target (esp32, pico, pico/pico_w, lin) the manifest is
+ * resolved as mcconfig resolves it (manifest-resolver.ts: the matching
+ * `platforms` section, its includes and errors), every module the app
+ * imports, transitively, is named by the manifest, and every SDK module it
+ * imports is offered on THAT target by an SDK manifest it includes
+ * (SDK_OFFERS, read from Moddable SDK 8.2.3). A plain pico has no network:
+ * an app that imports the MQTT transport there must fail this check, and a
+ * manifest that pulls the network into a plain pico must stop the build with
+ * an error that names the missing module.
+ *
+ * When $MODDABLE names an SDK, SDK_OFFERS itself is checked against the SDK's
+ * manifests (followed for each target).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from './manifest-resolver';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/lux-demo/manifest.json'];
-
-interface Manifest {
-  include?: string | string[];
-  modules?: { [name: string]: string | string[] };
-  preload?: string[];
-  platforms?: { [platform: string]: Manifest & { config?: { [k: string]: unknown } } };
-  config?: { [k: string]: unknown };
-  creation?: { heap?: { initial: number }; chunk?: { initial: number }; main?: string };
-}
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/host-check/manifest.json'];
+const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
+type Target = (typeof TARGETS)[number];
 
 function load(path: string): Manifest {
   return JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Manifest;
 }
 
-function asList(x: string | string[] | undefined): string[] {
-  return x === undefined ? [] : Array.isArray(x) ? x : [x];
-}
+const BASE = '$(MODDABLE)/examples/manifest_base.json';
+const NET = '$(MODDABLE)/examples/manifest_net.json';
+const IO = '$(MODDABLE)/modules/io/manifest.json';
+const IO_PICO_NET = '$(MODDABLE)/modules/io/manifests/pico/manifest_net.json';
+const WEBSOCKET = '$(MODDABLE)/modules/network/websocket/manifest.json';
+const MDNS = '$(MODDABLE)/modules/network/mdns/manifest.json';
 
 /**
- * name → absolute source path without extension, for our manifests (includes
- * followed), with the `platform` section's modules when one is given. As in
- * mcconfig, `"*": "./main"` names a file after its base name, and
- * `"a/*": "../dir/*"` every source file in the directory.
+ * What each target of Moddable SDK 8.2.3 offers: SDK module → the SDK
+ * manifests (as an app includes them) that bring it on that target.
+ * `mc/config` every app has. ECMA-419 sockets: modules/io/manifest.json
+ * gives embedded:io/socket/* on esp32 (lwip) and lin, but for pico and every
+ * pico/* board only modules/io/manifests/pico/manifest.json, which has no
+ * socket; pico_w gets them from modules/io/manifests/pico/manifest_net.json.
+ * `net` and `socket`: manifest_net.json's "pico" section names them for any
+ * Pico, but their C (modNet.c) needs pico/cyw43_arch.h, so a plain pico does
+ * not build them.
  */
-function moduleTable(path: string, platform?: string, table: Map<string, string> = new Map()): Map<string, string> {
-  const m = load(path);
-  const base = dirname(join(ROOT, path));
-  for (const inc of asList(m.include)) {
-    if (!inc.startsWith('$(')) moduleTable(relative(ROOT, resolve(base, inc)), platform, table);
-  }
-  const modules = { ...(m.modules ?? {}), ...(platform !== undefined ? m.platforms?.[platform]?.modules ?? {} : {}) };
-  for (const [name, target] of Object.entries(modules)) {
-    for (const t of asList(target)) {
-      if (t.startsWith('$(')) continue;
-      const abs = resolve(base, t);
-      if (name === '*') {
-        table.set(abs.slice(abs.lastIndexOf('/') + 1), abs);
-      } else if (name.endsWith('*')) {
-        for (const f of readdirSync(dirname(abs))) {
-          if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) table.set(name.slice(0, -1) + f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
-        }
-      } else {
-        table.set(name, abs);
+const SDK_OFFERS: Record<Target, Record<string, string[]>> = {
+  esp32: {
+    'mc/config': [''],
+    time: [BASE],
+    timer: [BASE],
+    net: [NET, WEBSOCKET],
+    socket: [NET, WEBSOCKET],
+    'embedded:io/socket/tcp': [IO],
+    'embedded:io/socket/listener': [IO],
+    websocket: [WEBSOCKET],
+    mdns: [MDNS],
+  },
+  pico: {
+    'mc/config': [''],
+    time: [BASE],
+    timer: [BASE],
+  },
+  'pico/pico_w': {
+    'mc/config': [''],
+    time: [BASE],
+    timer: [BASE],
+    net: [NET, IO_PICO_NET, WEBSOCKET],
+    socket: [NET, IO_PICO_NET, WEBSOCKET],
+    'embedded:io/socket/tcp': [IO_PICO_NET],
+    'embedded:io/socket/listener': [IO_PICO_NET],
+    websocket: [WEBSOCKET],
+    mdns: [MDNS],
+  },
+  lin: {
+    'mc/config': [''],
+    time: [BASE],
+    timer: [BASE],
+    net: [NET, IO, WEBSOCKET],
+    socket: [NET, IO, WEBSOCKET],
+    'embedded:io/socket/tcp': [IO],
+    'embedded:io/socket/listener': [IO],
+    websocket: [WEBSOCKET],
+    mdns: [MDNS],
+  },
+};
+
+/**
+ * Every module reachable from `entry` by static imports, as the manifest
+ * resolved for `target` names it; returns what does not resolve on that target.
+ */
+function unresolvedImports(r: Resolved, target: Target, entry: string): { seen: number; unresolved: string[] } {
+  const byPath = new Map<string, string>();
+  for (const [name, abs] of r.modules) byPath.set(abs, name);
+  const offers = SDK_OFFERS[target];
+  const seen = new Set<string>();
+  const unresolved: string[] = [];
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const src = sourceOf(file);
+    if (src === undefined) {
+      unresolved.push(`${relative(ROOT, file)}: no .ts or .js source`);
+      continue;
+    }
+    for (const spec of importsOf(src)) {
+      const from = relative(ROOT, src);
+      if (spec.startsWith('.')) {
+        const dep = resolve(dirname(file), spec);
+        if (!byPath.has(dep)) unresolved.push(`${from} imports ${spec}, which the manifest does not name`);
+        else queue.push(dep);
+      } else if (r.modules.has(spec) && !r.modules.get(spec)!.startsWith('$(')) {
+        queue.push(r.modules.get(spec)!);
+      } else if (offers[spec] === undefined) {
+        unresolved.push(`${from} imports ${spec}, which ${target} does not offer`);
+      } else if (!offers[spec].some((m) => m === '' || r.sdkIncludes.has(m))) {
+        unresolved.push(`${from} imports ${spec}: on ${target} include ${offers[spec].join(' or ')}`);
       }
     }
   }
-  return table;
+  return { seen: seen.size, unresolved };
 }
 
-/** Moddable SDK modules our sources import, and the SDK manifest that provides each ('' : every app has it). */
-const SDK_MODULES: { [name: string]: string } = {
-  'mc/config': '',
-  time: '$(MODDABLE)/examples/manifest_base.json',
-  timer: '$(MODDABLE)/examples/manifest_base.json',
-  net: '$(MODDABLE)/examples/manifest_net.json',
-  'embedded:io/socket/tcp': '$(MODDABLE)/modules/io/manifest.json',
-};
-
-function sourceOf(noExt: string): string | undefined {
-  for (const ext of ['.ts', '.js']) if (existsSync(noExt + ext)) return noExt + ext;
-  return undefined;
+function resolveApp(path: string, target: Target): Resolved {
+  return resolveManifest(join(ROOT, path), target);
 }
 
 describe('Moddable manifests', () => {
@@ -79,15 +132,15 @@ describe('Moddable manifests', () => {
     const m = load(path);
     const base = dirname(join(ROOT, path));
     const missing: string[] = [];
-    for (const inc of asList(m.include)) {
-      if (!inc.startsWith('$(') && !existsSync(resolve(base, inc))) missing.push(`include ${inc}`);
-    }
     const sections: Manifest[] = [m, ...Object.values(m.platforms ?? {})];
     let checked = 0;
     for (const s of sections) {
+      for (const inc of asList(s.include)) {
+        if (!inc.startsWith('$(') && !existsSync(resolve(base, inc))) missing.push(`include ${inc}`);
+      }
       for (const [name, target] of Object.entries(s.modules ?? {})) {
         for (const t of asList(target)) {
-          if (t.startsWith('$(')) continue;
+          if (typeof t !== 'string' || t.startsWith('$(')) continue;
           const abs = resolve(base, t);
           checked++;
           if (t.endsWith('*')) {
@@ -104,64 +157,88 @@ describe('Moddable manifests', () => {
   });
 
   test('module names mirror the repository tree under thingflow/', () => {
-    const table = moduleTable('manifests/lux-demo/manifest.json', 'lin');
+    const r = resolveApp('manifests/lux-demo/manifest.json', 'lin');
     const wrong: string[] = [];
-    for (const [name, abs] of table) {
+    for (const [name, abs] of r.modules) {
       if (!name.startsWith('thingflow/')) continue;
       const expected = `thingflow/${relative(ROOT, abs)}`;
       if (name !== expected) wrong.push(`${name} is ${expected}`);
     }
-    expect(table.size).toBeGreaterThan(40);
+    expect(r.modules.size).toBeGreaterThan(40);
     expect(wrong).toEqual([]);
   });
 
-  test.each(['esp32', 'pico', 'lin'])('%s: every module the lux demo imports, transitively, is in the manifest', (platform) => {
-    const table = moduleTable('manifests/lux-demo/manifest.json', platform);
-    const byPath = new Map<string, string>();
-    for (const [name, abs] of table) byPath.set(abs, name);
-    const includes = new Set([...asList(load('manifests/thingflow.json').include), ...asList(load('manifests/lux-demo/manifest.json').include)]);
-    const seen = new Set<string>();
-    const unresolved: string[] = [];
-    const queue = [table.get('main')!];
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const src = readFileSync(sourceOf(file)!, 'utf8');
-      // Static imports and re-exports only: `import type` is erased, and the demo's
-      // dynamic import of the Node bindings runs only with --mqtt/--wot-port options.
-      const re = /^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm;
-      for (let m = re.exec(src); m !== null; m = re.exec(src)) {
-        const spec = m[1] ?? m[2];
-        if (spec.startsWith('.')) {
-          const target = resolve(dirname(file), spec);
-          if (!byPath.has(target)) unresolved.push(`${relative(ROOT, file)} imports ${spec}`);
-          else queue.push(target);
-        } else if (table.has(spec)) {
-          const target = table.get(spec);
-          if (target === undefined) unresolved.push(`${relative(ROOT, file)} imports ${spec}`);
-          else queue.push(target);
-        } else if (SDK_MODULES[spec] === undefined) {
-          unresolved.push(`${relative(ROOT, file)} imports ${spec}, which no Moddable manifest we include provides`);
-        } else if (SDK_MODULES[spec] !== '' && !includes.has(SDK_MODULES[spec])) {
-          unresolved.push(`${relative(ROOT, file)} imports ${spec}: include ${SDK_MODULES[spec]}`);
-        }
-      }
-    }
-    expect(seen.size).toBeGreaterThan(20);
+  test.each(TARGETS)('lux demo on %s: resolves without error, every module it imports, transitively, is offered there', (target) => {
+    const r = resolveApp('manifests/lux-demo/manifest.json', target);
+    expect(r.errors).toEqual([]);
+    const { seen, unresolved } = unresolvedImports(r, target, r.modules.get('main')!);
+    expect(seen).toBeGreaterThan(20);
     expect(unresolved).toEqual([]);
   });
 
-  test('lux demo: esp32 and pico sections give the LED pin, the I2C bus and a creation heap', () => {
+  test('lux demo: the network is a per-target choice (esp32, pico/pico_w, lin get it; the plain pico does not)', () => {
+    const withNet = (t: Target) => resolveApp('manifests/lux-demo/manifest.json', t).modules.has('thingflow/hosts/moddable/network');
+    expect(TARGETS.filter(withNet)).toEqual(['esp32', 'pico/pico_w', 'lin']);
+    const pico = resolveApp('manifests/lux-demo/manifest.json', 'pico');
+    expect(pico.sdkIncludes.has(NET)).toBe(false);
+    expect([...pico.modules.keys()].filter((n) => n.includes('mqtt-transport'))).toEqual([]);
+  });
+
+  test.each(['esp32', 'pico/pico_w', 'lin'] as Target[])('host-check on %s: the MQTT transport, WoT server and their SDK modules are offered', (target) => {
+    const r = resolveApp('manifests/host-check/manifest.json', target);
+    expect(r.errors).toEqual([]);
+    const { unresolved } = unresolvedImports(r, target, r.modules.get('main')!);
+    expect(unresolved).toEqual([]);
+    expect(unresolvedImports(r, target, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
+  });
+
+  test('the network on a plain pico: the build stops with an error naming the missing module', () => {
+    for (const path of ['manifests/thingflow-net.json', 'manifests/host-check/manifest.json']) {
+      const r = resolveApp(path, 'pico');
+      expect(r.errors.join('\n')).toMatch(/embedded:io\/socket\/tcp/);
+    }
+  });
+
+  test('the check fails where the target lacks a module: the MQTT transport does not resolve on a plain pico', () => {
+    // What the lux demo was before: thingflow.json's modules with the transport, on pico.
+    const r = resolveApp('manifests/lux-demo/manifest.json', 'pico');
+    r.modules.set('thingflow/hosts/moddable/mqtt-transport', join(ROOT, 'hosts/moddable/mqtt-transport'));
+    const { unresolved } = unresolvedImports(r, 'pico', join(ROOT, 'hosts/moddable/mqtt-transport'));
+    expect(unresolved).toEqual([
+      'hosts/moddable/mqtt-transport.ts imports embedded:io/socket/tcp, which pico does not offer',
+      'hosts/moddable/mqtt-transport.ts imports net, which pico does not offer',
+    ]);
+  });
+
+  test('lux demo: each board section gives the LED pin and the I2C bus the board uses, and a creation heap', () => {
     const m = load('manifests/lux-demo/manifest.json');
-    for (const platform of ['esp32', 'pico']) {
+    const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3] };
+    for (const [platform, [led, data, clock]] of Object.entries(expected)) {
       const config = m.platforms?.[platform]?.config as { led?: unknown; i2c?: { data?: unknown; clock?: unknown } } | undefined;
-      expect(typeof config?.led).toBe('number');
-      expect(typeof config?.i2c?.data).toBe('number');
-      expect(typeof config?.i2c?.clock).toBe('number');
+      expect([platform, config?.led, config?.i2c?.data, config?.i2c?.clock]).toEqual([platform, led, data, clock]);
     }
     expect(m.creation?.main).toBe('main');
     expect(m.creation?.heap?.initial).toBeGreaterThan(0);
     expect(m.creation?.chunk?.initial).toBeGreaterThan(0);
+  });
+
+  const sdk = process.env.MODDABLE;
+  const haveSdk = sdk !== undefined && existsSync(join(sdk, 'tools/mcmanifest.js'));
+  if (!haveSdk) console.log('manifests.test: SDK_OFFERS not checked against the SDK: set MODDABLE to a Moddable SDK 8.2.3 checkout');
+  (haveSdk ? test : test.skip).each(TARGETS)('SDK_OFFERS for %s is what the SDK\'s manifests give', (target) => {
+    const wrong: string[] = [];
+    for (const [name, manifests] of Object.entries(SDK_OFFERS[target])) {
+      for (const m of manifests) {
+        if (m === '') continue;
+        const r = resolveManifest(m.replace('$(MODDABLE)', sdk!), target, sdk);
+        if (!r.modules.has(name)) wrong.push(`${m} does not give ${name} on ${target}`);
+      }
+    }
+    // And what the table leaves out of a target, the target's io manifest does not give.
+    const io = resolveManifest(IO.replace('$(MODDABLE)', sdk!), target, sdk);
+    for (const name of ['embedded:io/socket/tcp', 'embedded:io/socket/listener']) {
+      if (io.modules.has(name) !== (SDK_OFFERS[target][name]?.includes(IO) ?? false)) wrong.push(`${IO} on ${target}: ${name} ${io.modules.has(name) ? 'given' : 'not given'}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });

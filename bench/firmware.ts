@@ -1,0 +1,201 @@
+/**
+ * Figures from the metal (`npm run bench:firmware [-- --reuse]`): the lux demo
+ * as Moddable pico firmware against a bare Moddable app (hello) and the same
+ * app written by hand against Moddable's APIs (floor), all three built the
+ * same way (`npm run firmware`, release, strip off, the same `creation`):
+ *
+ * - flash and RAM from `arm-none-eabi-size -A` of each .elf, the XS heap and
+ *   stack from the manifest's `creation`, and each app's share of flash over
+ *   hello;
+ * - CPU cycles on the emulated Cortex-M0+ at 125 MHz (rp2040js counts them),
+ *   booted with the simulated board on its I2C bus (night, so the LED comes
+ *   on at the second light sample): cycles from each sample's first I2C
+ *   address to its last stop (the sample-to-LED path: sensor reads, flow,
+ *   LED write), the same for both apps; cycles per scheduler wake when the
+ *   core sleeps between wakes (it is counted whether it does); and the time
+ *   awake per hour at the lux demo's 60 s period (60 light + 12 temperature
+ *   samples an hour).
+ *
+ * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
+ * naming what is missing otherwise. `--reuse` takes already built firmware
+ * from out/firmware/ instead of building (each build takes minutes);
+ * `--sizes-only` skips the emulation; `--seconds N` emulates N s per app (65).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BOARD_PINS, createSimDevice } from '../sim/index';
+import { elfSymbol } from '../test/firmware/elf-symbols';
+import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
+import { buildFirmware } from '../tools/firmware';
+import { firmwareStem, missingLine } from '../tools/firmware-env';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'out/firmware');
+const APPS = [
+  { name: 'hello', manifest: join(ROOT, 'bench/firmware/hello/manifest.json') },
+  { name: 'floor', manifest: join(ROOT, 'bench/firmware/floor/manifest.json') },
+  { name: 'lux-demo', manifest: join(ROOT, 'manifests/lux-demo/manifest.json') },
+] as const;
+/** Emulated time per app: boot, the set-up sample, and the 60 s sample at which the LED comes on (`--seconds N` for more). */
+const secondsArg = process.argv.indexOf('--seconds');
+const EMULATED_MS = (secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 65) * 1000;
+const PICO_LED = 25;
+
+interface Sizes { text: number; rodata: number; data: number; bss: number; flash: number; ram: number }
+
+function sizes(elf: string): Sizes {
+  const tool = process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, 'bin/arm-none-eabi-size') : 'arm-none-eabi-size';
+  const r = spawnSync(tool, ['-A', elf], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`arm-none-eabi-size failed: ${r.stderr}`);
+  const s: Sizes = { text: 0, rodata: 0, data: 0, bss: 0, flash: 0, ram: 0 };
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\.\S+)\s+(\d+)\s+(\d+)/.exec(line);
+    if (m === null) continue;
+    const name = m[1];
+    const size = Number(m[2]);
+    const addr = Number(m[3]);
+    const inFlash = addr >= 0x10000000 && addr < 0x20000000;
+    if (name === '.text') s.text += size;
+    else if (name === '.rodata') s.rodata += size;
+    else if (name === '.data') s.data += size;
+    else if (name === '.bss') s.bss += size;
+    if (inFlash) s.flash += size;
+    if (name === '.data') s.flash += size; // loaded from flash
+    if (addr >= 0x20000000 && addr < 0x20042000 && !/stack|heap/.test(name)) s.ram += size;
+  }
+  return s;
+}
+
+interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; spin: number; busyMs: number; bootMs: number }
+
+async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
+  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+  // The idle spin is jumped over (counted as time the core could sleep): the sample windows are executed cycle by cycle.
+  const host = new Rp2040Host({
+    uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
+    idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
+  });
+  await host.runUntil(EMULATED_MS);
+  const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
+  // A sample: transactions closer than 1 s to each other.
+  const groups: (typeof txs)[] = [];
+  for (const tx of txs) {
+    const g = groups[groups.length - 1];
+    if (g !== undefined && tx.t - g[g.length - 1].t < 1000) g.push(tx);
+    else groups.push([tx]);
+  }
+  // The first group is the drivers' set-up with the first sample; count the periodic ones.
+  const periodic = groups.slice(1);
+  const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
+  const spans = periodic.map((g) => {
+    const end = Math.max(g[g.length - 1].endCycles, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
+    return end - g[0].cycles;
+  });
+  const totalNanos = host.emulatedMs * 1e6;
+  const wakes = host.wakeups.length;
+  return {
+    samples: spans.length,
+    perSample: spans.length > 0 ? spans.reduce((a, b) => a + b, 0) / spans.length : NaN,
+    perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
+    ledAt: led.find((l) => l.level === 1)?.t,
+    wakes,
+    // Busy cycles from one wake (the end of an idle jump) to the next idle entry: a scheduler wake's cost, boot excluded.
+    perWake: wakes > 1 ? (host.wakeups[wakes - 1].cycles - host.wakeups[0].cycles) / (wakes - 1) : NaN,
+    asleep: host.waitingNanos / totalNanos,
+    spin: host.idleSkippedNanos / totalNanos,
+    busyMs: (host.busyCycles / RP2040_CLOCK_HZ) * 1000,
+    bootMs: txs.length > 0 ? txs[0].t : NaN,
+  };
+}
+
+function creation(manifest: string): { heapSlots: number; chunkBytes: number; stackSlots: number } {
+  const m = JSON.parse(readFileSync(manifest, 'utf8')) as { creation: { heap: { initial: number }; chunk: { initial: number }; stack: number } };
+  return { heapSlots: m.creation.heap.initial, chunkBytes: m.creation.chunk.initial, stackSlots: m.creation.stack };
+}
+
+/** The XS modules (.xsb) mcconfig compiled for an app: all of them, and those of this project (thingflow/). */
+function xsModules(app: string): { all: number; ours: number; oursBytes: number } {
+  const dir = join(process.env.MODDABLE!, 'build/tmp/pico/release', app, 'modules');
+  const out = { all: 0, ours: 0, oursBytes: 0 };
+  const walk = (d: string, ours: boolean) => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p, ours || f === 'thingflow' || f === 'thingflow-lux-demo');
+      else if (f.endsWith('.xsb')) {
+        out.all++;
+        if (ours) { out.ours++; out.oursBytes += statSync(p).size; }
+      }
+    }
+  };
+  walk(dir, false);
+  return out;
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+async function main(): Promise<number> {
+  const missing = [missingLine('pico'), process.env.RP2040_BOOTROM === undefined || !existsSync(process.env.RP2040_BOOTROM) ? 'RP2040_BOOTROM (the B1 bootrom image)' : undefined].filter((x) => x !== undefined);
+  if (missing.length > 0) {
+    process.stdout.write(`bench:firmware: not run: ${missing.join('; ')}\n`);
+    return 1;
+  }
+  const reuse = process.argv.includes('--reuse');
+  const built: { [name: string]: { uf2: string; elf: string; seconds?: number } } = {};
+  for (const app of APPS) {
+    const stem = firmwareStem(app.name, 'pico');
+    const uf2 = join(OUT, `${stem}.uf2`);
+    const elf = join(OUT, `${stem}.elf`);
+    if (reuse && existsSync(uf2) && existsSync(elf)) {
+      built[app.name] = { uf2, elf };
+      continue;
+    }
+    const b = await buildFirmware('pico', app.manifest, { out: OUT, log: () => {} });
+    built[app.name] = { uf2: b.uf2!, elf: b.elf!, seconds: b.seconds };
+    process.stdout.write(`built ${app.name} in ${b.seconds.toFixed(0)} s\n`);
+  }
+  const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
+  const started = Date.now();
+  const cycles: { [name: string]: Cycles } = {};
+  // --sizes-only: the flash/RAM rows without the minutes of emulation.
+  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, spin: NaN, busyMs: NaN, bootMs: NaN };
+  for (const name of ['floor', 'lux-demo']) cycles[name] = process.argv.includes('--sizes-only') ? none : await emulate(built[name].uf2, built[name].elf, process.env.RP2040_BOOTROM!);
+  const wallS = (Date.now() - started) / 1000;
+
+  const rows: string[][] = [['', 'hello (bare Moddable)', 'floor (by hand)', 'lux demo (runtime)', 'runtime / floor']];
+  const row = (label: string, f: (n: string) => string, ratio?: string) => rows.push([label, f('hello'), f('floor'), f('lux-demo'), ratio ?? '']);
+  row('.text bytes', (n) => size[n].text.toLocaleString('en'));
+  row('.rodata bytes', (n) => size[n].rodata.toLocaleString('en'));
+  row('.data bytes', (n) => size[n].data.toLocaleString('en'));
+  row('.bss bytes', (n) => size[n].bss.toLocaleString('en'));
+  row('flash (text+rodata+data+boot)', (n) => kb(size[n].flash), `+${kb(size['lux-demo'].flash - size.floor.flash)}`);
+  row('flash over hello', (n) => kb(size[n].flash - size.hello.flash));
+  row('static RAM (data+bss)', (n) => kb(size[n].ram), `+${kb(size['lux-demo'].ram - size.floor.ram)}`);
+  const mods = Object.fromEntries(APPS.map((a) => [a.name, xsModules(a.name)]));
+  row('XS modules compiled (all / this project\'s)', (n) => `${mods[n].all} / ${mods[n].ours}`);
+  row('this project\'s bytecode (.xsb bytes)', (n) => mods[n].oursBytes.toLocaleString('en'));
+  const c = (n: string) => creation(APPS.find((a) => a.name === n)!.manifest);
+  row('XS heap (creation)', (n) => `${c(n).heapSlots} slots + ${kb(c(n).chunkBytes)} chunks`);
+  row('XS stack (creation)', (n) => `${c(n).stackSlots} slots`);
+  const cy = (n: string, f: (x: Cycles) => string) => (n === 'hello' ? '' : f(cycles[n]));
+  row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
+  row('cycles per sample-to-LED event (mean)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
+  row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
+  row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
+  row('awake per hour at 60 s (72 samples)', (n) => cy(n, (x) => `${((72 * x.perSample) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`));
+  row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
+  row('idle spin jumped over (would sleep)', (n) => cy(n, (x) => `${(x.spin * 100).toFixed(2)} %`));
+  row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
+  row('wakes (idle jumps) / busy cycles per wake', (n) => cy(n, (x) => (x.wakes > 1 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')));
+  row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
+  row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  process.stdout.write(`${line(rows[0])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`);
+  process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`);
+  return 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`${(e as Error).stack ?? String(e)}\n`); process.exitCode = 1; });

@@ -1,0 +1,2 @@
+// bench:firmware's baseline: nothing but a trace.
+trace("hello\n");

@@ -1,0 +1,30 @@
+/**
+ * Reads a function's address from a 32-bit little-endian ELF (the firmware's
+ * .elf beside its .uf2): the emulator host uses it to find where the
+ * firmware's main loop goes idle, without binutils.
+ */
+import { readFileSync } from 'node:fs';
+
+export function elfSymbol(path: string, name: string): number | undefined {
+  const b = readFileSync(path);
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 1 || b[5] !== 1) throw new Error(`${path}: not a 32-bit little-endian ELF`);
+  const shoff = b.readUInt32LE(0x20);
+  const shentsize = b.readUInt16LE(0x2e);
+  const shnum = b.readUInt16LE(0x30);
+  const section = (i: number) => {
+    const o = shoff + i * shentsize;
+    return { type: b.readUInt32LE(o + 4), offset: b.readUInt32LE(o + 16), size: b.readUInt32LE(o + 20), link: b.readUInt32LE(o + 24), entsize: b.readUInt32LE(o + 36) };
+  };
+  for (let i = 0; i < shnum; i++) {
+    const s = section(i);
+    if (s.type !== 2) continue; // SHT_SYMTAB
+    const strtab = section(s.link);
+    for (let o = s.offset; o + 16 <= s.offset + s.size; o += s.entsize || 16) {
+      const nameOff = b.readUInt32LE(o);
+      let end = strtab.offset + nameOff;
+      while (b[end] !== 0) end++;
+      if (b.toString('latin1', strtab.offset + nameOff, end) === name) return b.readUInt32LE(o + 4) & ~1;
+    }
+  }
+  return undefined;
+}

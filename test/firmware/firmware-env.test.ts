@@ -1,0 +1,61 @@
+/**
+ * `npm run firmware` names every missing SDK piece in one line before it runs
+ * anything, and builds nothing then; with every piece in place (a fake tree
+ * here: the files it checks, the pico-sdk tagged 2.2.0) nothing is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { missingForTarget, missingLine } from '../../tools/firmware-env';
+
+const ROOT = resolve(__dirname, '../..');
+
+function touch(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '');
+}
+
+describe('firmware build environment', () => {
+  test('with nothing set, one line names every variable pico needs', () => {
+    const line = missingLine('pico', {});
+    expect(line).toBeDefined();
+    expect(line!.split('\n')).toHaveLength(1);
+    for (const name of ['MODDABLE', 'PICO_SDK_DIR', 'PICO_EXTRAS_DIR', 'PICO_EXAMPLES_DIR', 'PICO_ROOT', 'PICO_GCC_ROOT']) expect(line).toContain(`${name} (unset`);
+    expect(missingLine('esp32', {})).toContain('IDF_PATH (unset');
+  });
+
+  test('a complete tree has nothing missing; each piece removed is named', () => {
+    const fw = mkdtempSync(join(tmpdir(), 'tf-fwenv-'));
+    try {
+      const env = {
+        MODDABLE: join(fw, 'moddable'), PICO_SDK_DIR: join(fw, 'pico-sdk'), PICO_EXTRAS_DIR: join(fw, 'pico-extras'),
+        PICO_EXAMPLES_DIR: join(fw, 'pico-examples'), PICO_ROOT: fw, PICO_GCC_ROOT: join(fw, 'gcc'),
+      };
+      for (const f of ['moddable/tools/mcconfig/make.pico.mk', 'moddable/build/bin/lin/release/mcconfig', 'pico-sdk/pico_sdk_init.cmake',
+        'pico-sdk/lib/tinyusb/src/tusb.h', 'pico-sdk/build/pioasm/pioasm', 'pico-sdk/build/_deps/picotool/picotool',
+        'pico-extras/src/.keep', 'pico-examples/.keep', 'gcc/bin/arm-none-eabi-gcc']) touch(join(fw, f));
+      const git = (...args: string[]) => spawnSync('git', ['-C', env.PICO_SDK_DIR, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'sdk');
+      expect(missingForTarget('pico', env)).toEqual([`$PICO_SDK_DIR git tag 2.2.0 (git describe says "${git('rev-parse', 'HEAD').stdout.trim()}")`]);
+      git('tag', '2.2.0');
+      expect(missingForTarget('pico', env)).toEqual([]);
+      rmSync(join(fw, 'pico-sdk/build/pioasm'), { recursive: true });
+      expect(missingForTarget('pico', env)).toEqual(['$PICO_SDK_DIR/build/pioasm/pioasm (build pioasm from source)']);
+      expect(missingForTarget('pico/pico_w', env)).toContain('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
+    } finally {
+      rmSync(fw, { recursive: true, force: true });
+    }
+  });
+
+  test('npm run firmware without the SDKs: exit 1, the one line on stderr, nothing built', () => {
+    const env: { [k: string]: string } = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/firmware.ts'), 'pico'], { encoding: 'utf8', env, cwd: ROOT });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^firmware: cannot build for pico: missing MODDABLE \(unset/);
+    expect(r.stdout).not.toMatch(/mcconfig/);
+  }, 60_000);
+});

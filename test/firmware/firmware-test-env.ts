@@ -1,0 +1,31 @@
+/**
+ * What the firmware tests need from the environment: a folder of built
+ * firmware (`npm run firmware -- pico` writes out/firmware/lux-demo.pico.uf2;
+ * THINGFLOW_FIRMWARE_DIR names the folder) and the RP2040 B1 bootrom image
+ * (RP2040_BOOTROM: a raw .bin, or rp2040js's demo/bootrom.ts), which is not
+ * part of the rp2040js npm package and is not shipped here. Without them the
+ * tests say so in one line and skip; neither can be installed in CI.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { firmwareStem } from '../../tools/firmware-env';
+
+export interface FirmwareTestEnv {
+  uf2: string;
+  elf: string;
+  bootrom: string;
+  dir: string;
+}
+
+export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env): FirmwareTestEnv | string {
+  const missing: string[] = [];
+  const dir = env.THINGFLOW_FIRMWARE_DIR;
+  const stem = firmwareStem(app, target);
+  if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: npm run firmware -- ${target} --out <folder>)`);
+  else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (npm run firmware -- ${target} --out ${dir})`);
+  const bootrom = env.RP2040_BOOTROM;
+  if (bootrom === undefined || bootrom === '') missing.push('RP2040_BOOTROM (the B1 bootrom: rp2040js\'s demo/bootrom.ts or a .bin)');
+  else if (!existsSync(bootrom)) missing.push(`RP2040_BOOTROM=${bootrom} (no such file)`);
+  if (missing.length > 0) return `firmware tests skipped: missing ${missing.join(', ')}`;
+  return { uf2: join(dir!, `${stem}.uf2`), elf: join(dir!, `${stem}.elf`), bootrom: bootrom!, dir: dir! };
+}

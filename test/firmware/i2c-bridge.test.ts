@@ -1,0 +1,134 @@
+/**
+ * The I2C bridge against rp2040js's real I2C controller, driven through its
+ * registers as the pico-sdk drives them (no firmware needed, so this runs
+ * always): a register write then a repeated-start read gets the bytes the
+ * model gives for that transaction; a missing device or a NACK fault aborts
+ * with ABRT_7B_ADDR_NOACK; a dropout on a write NACKs its last byte; a hung
+ * bus holds the transfer until the hang ends, then the controller loses
+ * arbitration.
+ */
+import { Simulator, type RPI2C } from 'rp2040js';
+import { createSimDevice } from '../../sim/index';
+import { I2cBridge } from './i2c-bridge';
+
+const IC_TAR = 0x04;
+const IC_DATA_CMD = 0x10;
+const IC_RAW_INTR_STAT = 0x34;
+const IC_CLR_TX_ABRT = 0x54;
+const IC_ENABLE = 0x6c;
+const IC_RXFLR = 0x78;
+const IC_TX_ABRT_SOURCE = 0x80;
+const CMD_READ = 1 << 8;
+const STOP = 1 << 9;
+const RESTART = 1 << 10;
+const R_TX_ABRT = 1 << 6;
+const ABRT_7B_ADDR_NOACK = 1 << 0;
+const ABRT_TXDATA_NOACK = 1 << 3;
+const ARB_LOST = 1 << 12;
+
+function setup(seed = 3) {
+  const sim = new Simulator();
+  const device = createSimDevice({ seed, parts: 'standard' });
+  const i2c = sim.rp2040.i2c[0];
+  const bridge = new I2cBridge(i2c, 0, device.board, {
+    sync: () => {
+      const target = sim.clock.nanos / 1e6;
+      if (target > device.board.clock.elapsed) device.board.clock.advance(target - device.board.clock.elapsed);
+      return device.board.now();
+    },
+    after: (ms, fn) => sim.clock.createAlarm(fn).schedule(ms * 1e6),
+  });
+  i2c.writeUint32(IC_ENABLE, 0);
+  return { sim, device, i2c, bridge };
+}
+
+/** What the pico-sdk does for i2c_write/read: target address, enable, one command per byte. */
+function transfer(i2c: RPI2C, address: number, write: number[], readLength: number): { rx: number[]; abort: number } {
+  i2c.writeUint32(IC_ENABLE, 0);
+  i2c.writeUint32(IC_TAR, address);
+  i2c.writeUint32(IC_ENABLE, 1);
+  // Like the SDK, stop pushing commands once the controller has aborted.
+  const aborted = () => (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT) !== 0;
+  for (let i = 0; i < write.length && !aborted(); i++) i2c.writeUint32(IC_DATA_CMD, write[i] | (i === write.length - 1 && readLength === 0 ? STOP : 0));
+  for (let i = 0; i < readLength && !aborted(); i++) i2c.writeUint32(IC_DATA_CMD, CMD_READ | (i === 0 && write.length > 0 ? RESTART : 0) | (i === readLength - 1 ? STOP : 0));
+  const rx: number[] = [];
+  while (i2c.readUint32(IC_RXFLR) > 0) rx.push(i2c.readUint32(IC_DATA_CMD) & 0xff);
+  const abort = i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT ? i2c.readUint32(IC_TX_ABRT_SOURCE) & 0x1ffff : 0;
+  i2c.readUint32(IC_CLR_TX_ABRT);
+  return { rx, abort };
+}
+
+describe('I2C bridge: rp2040js controller ↔ simulated bus, byte by byte', () => {
+  test('a TMP102 register read (write pointer, repeated start, read 2) gets the bytes the model gives that transaction', () => {
+    const { i2c, device, bridge } = setup();
+    const twin = createSimDevice({ seed: 3, parts: 'standard' });
+    const expected = new Uint8Array(2);
+    twin.board.i2c.write(0x48, Uint8Array.of(0x01), false);
+    twin.board.i2c.read(0x48, expected, true);
+    const { rx, abort } = transfer(i2c, 0x48, [0x01], 2);
+    expect(abort).toBe(0);
+    expect(rx).toEqual([...expected]);
+    expect(rx).toEqual([0x60, 0xa0]); // TMP102 CONFIG power-on value, MSB first
+    expect(device.board.i2c.stats).toEqual(twin.board.i2c.stats);
+    expect(bridge.mismatches).toBe(0);
+    expect(bridge.transactions.map((t) => [t.address, t.op, t.bytes, t.result])).toEqual([[0x48, 'write', [0x01], 'ack'], [0x48, 'read', [0x60, 0xa0], 'ack']]);
+  });
+
+  test('TSL2591: the auto-incrementing pointer moves by the bytes really read, not by the read-ahead', () => {
+    const { i2c, device } = setup();
+    expect(transfer(i2c, 0x29, [0xa0 | 0x12], 1).rx).toEqual([0x50]); // ID
+    // Two one-byte reads without a pointer write continue at 0x13, 0x14: as on the chip.
+    const twin = createSimDevice({ seed: 3, parts: 'standard' });
+    const one = new Uint8Array(1);
+    twin.board.i2c.write(0x29, Uint8Array.of(0xa0 | 0x12), false);
+    twin.board.i2c.read(0x29, one, true);
+    const next = [new Uint8Array(1), new Uint8Array(1)];
+    for (const b of next) twin.board.i2c.read(0x29, b, true);
+    expect([transfer(i2c, 0x29, [], 1).rx[0], transfer(i2c, 0x29, [], 1).rx[0]]).toEqual([next[0][0], next[1][0]]);
+    expect(device.board.i2c.stats.transactions).toBe(twin.board.i2c.stats.transactions);
+  });
+
+  test('no device at the address: the controller aborts with ABRT_7B_ADDR_NOACK, the bus counts the error', () => {
+    const { i2c, device } = setup();
+    const { rx, abort } = transfer(i2c, 0x50, [0x00], 0);
+    expect(rx).toEqual([]);
+    expect(abort & ABRT_7B_ADDR_NOACK).toBe(ABRT_7B_ADDR_NOACK);
+    expect(device.board.i2c.stats.errors).toBe(1);
+  });
+
+  test('a NACK fault on the TMP102 reaches the controller as an address NACK, for writes and reads', () => {
+    const { i2c, device, bridge } = setup();
+    device.board.fault('tmp102', 'nack');
+    expect(transfer(i2c, 0x48, [0x00], 0).abort & ABRT_7B_ADDR_NOACK).toBe(ABRT_7B_ADDR_NOACK);
+    expect(transfer(i2c, 0x48, [], 2).abort & ABRT_7B_ADDR_NOACK).toBe(ABRT_7B_ADDR_NOACK);
+    // The refused write shows the byte the firmware meant to send (still in the TX FIFO), as the simulator's log does.
+    expect(bridge.transactions.map((t) => [t.result, t.bytes])).toEqual([['nack', [0x00]], ['nack', []]]);
+    expect(device.board.i2c.faultsOf('tmp102')!.counts.nack).toBe(2);
+  });
+
+  test('a dropout on a write: the last data byte is not acknowledged (ABRT_TXDATA_NOACK)', () => {
+    const { i2c, device } = setup();
+    // The address probe passes (the dropout strikes from the second transaction on).
+    device.board.fault('tmp102', { kind: 'dropout', fromMs: 0 });
+    const faults = device.board.i2c.faultsOf('tmp102')!;
+    const strikes = faults.strikes.bind(faults);
+    let calls = 0;
+    faults.strikes = (kind, now) => (kind === 'dropout' ? calls++ > 0 && strikes(kind, now) : strikes(kind, now));
+    const { abort } = transfer(i2c, 0x48, [0x01, 0x60, 0xa0], 0);
+    expect(abort & ABRT_TXDATA_NOACK).toBe(ABRT_TXDATA_NOACK);
+  });
+
+  test('a hung bus holds the transfer until the hang ends, then the controller loses arbitration', () => {
+    const { sim, i2c, device, bridge } = setup();
+    device.board.fault('bus', { kind: 'hang', fromMs: 0, toMs: 20 });
+    const first = transfer(i2c, 0x48, [], 2);
+    expect(first).toEqual({ rx: [], abort: 0 }); // nothing completes while the bus hangs
+    sim.clock.tick(25e6);
+    expect(i2c.readUint32(IC_TX_ABRT_SOURCE) & ARB_LOST).toBe(ARB_LOST);
+    i2c.readUint32(IC_CLR_TX_ABRT);
+    expect(bridge.transactions[0].result).toBe('hang');
+    expect(device.board.i2c.stats.errors).toBe(1);
+    // After the hang the bus answers again.
+    expect(transfer(i2c, 0x48, [0x01], 2).rx).toEqual([0x60, 0xa0]);
+  });
+});

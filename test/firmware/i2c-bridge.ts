@@ -1,0 +1,219 @@
+/**
+ * Answers an emulated RP2040 I2C controller (rp2040js `RPI2C`) byte by byte
+ * from the simulated board's bus (sim/i2c-bus.ts) and its device models.
+ *
+ * rp2040js calls back per bus event: start, address (with the direction),
+ * each written byte, each byte to read (with whether the master acknowledges
+ * it, i.e. wants more), stop. The simulated bus works per transaction, so:
+ * - an address is acknowledged if the bus would accept a transaction to it
+ *   now (a device is there, no NACK fault strikes); a NACK aborts the
+ *   firmware's transfer as on the chip (ABRT_7B_ADDR_NOACK);
+ * - written bytes are collected and delivered as one write at the stop (or
+ *   the repeated start); if the bus rejects that write (a dropout), the last
+ *   byte is not acknowledged (ABRT_TXDATA_NOACK);
+ * - a read is answered from a read-ahead of the model, and once the master
+ *   has said which byte was the last, the model state is restored and the
+ *   read replayed at the real length (state-snapshot.ts): the model sees the
+ *   transaction the firmware made. Bytes that differ between the read-ahead
+ *   and the replay are counted in `mismatches`;
+ * - a hung bus (a `hang` fault) holds the transfer: nothing completes until
+ *   the hang ends (at most `maxHangMs`), then the controller loses
+ *   arbitration, so the firmware's own timeout is what it sees first.
+ *
+ * `sync()` is called before every bus event so the board's clock shows the
+ * emulated time.
+ */
+import { I2CMode, type RPI2C } from 'rp2040js';
+import type { SimBoard } from '../../sim/board';
+import { snapshotState } from './state-snapshot';
+
+/** Longest read the read-ahead serves; longer reads get 0xff past it. */
+const READ_AHEAD = 32;
+
+export interface I2cBridgeTransaction {
+  /** Board time (ms) the address was sent. */
+  t: number;
+  bus: number;
+  address: number;
+  op: 'read' | 'write';
+  bytes: number[];
+  /** 'ack', or why it failed: 'nack', 'dropout', 'hang'. */
+  result: 'ack' | 'nack' | 'dropout' | 'hang';
+  /** CPU cycles (the host's count) at the address and at the stop. */
+  cycles: number;
+  endCycles: number;
+}
+
+export interface I2cBridgeOptions {
+  /** Make the board's clock show the emulated time; returns it (board ms). */
+  sync: () => number;
+  /** Run `fn` after `ms` of emulated time. */
+  after: (ms: number, fn: () => void) => void;
+  /** CPU cycles executed so far. */
+  cycles?: () => number;
+  maxHangMs?: number;
+}
+
+function failure(e: unknown): 'nack' | 'dropout' | 'hang' {
+  const code = (e as { code?: string }).code;
+  return code === 'timeout' ? 'hang' : code === 'dropout' ? 'dropout' : 'nack';
+}
+
+export class I2cBridge {
+  readonly transactions: I2cBridgeTransaction[] = [];
+  mismatches = 0;
+  private current: I2cBridgeTransaction | undefined;
+  private written: number[] = [];
+  private ahead = new Uint8Array(READ_AHEAD);
+  private served = 0;
+  private restore: (() => void) | undefined;
+
+  constructor(private readonly i2c: RPI2C, readonly index: number, private readonly board: SimBoard, private readonly opts: I2cBridgeOptions) {
+    i2c.onStart = (repeated) => this.start(repeated);
+    i2c.onConnect = (address, mode) => this.connect(address, mode);
+    i2c.onWriteByte = (value) => this.writeByte(value);
+    i2c.onReadByte = (ack) => this.readByte(ack);
+    i2c.onStop = () => this.stop();
+  }
+
+  /** What a transaction changes besides the model: the random draws, fault and bus counters. */
+  private stateOf(address: number): object[] {
+    const bus = this.board.i2c;
+    const objs: object[] = [this.board.random, bus.stats, bus.faults];
+    const model = bus.device(address);
+    const faults = bus.faultsOf(address);
+    if (model !== undefined) objs.push(model);
+    if (faults !== undefined) objs.push(faults);
+    return objs;
+  }
+
+  private start(repeated: boolean): void {
+    if (repeated) this.finish(false);
+    this.i2c.completeStart();
+  }
+
+  private connect(address: number, mode: I2CMode): void {
+    const t = this.opts.sync();
+    const bus = this.board.i2c;
+    const op = mode === I2CMode.Read ? 'read' : 'write';
+    const now = this.opts.cycles?.() ?? 0;
+    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now };
+    this.transactions.push(tx);
+    const hang = bus.faults.active('hang', t);
+    if (hang !== undefined) {
+      try { bus.write(address, new Uint8Array(0), true); } catch { /* counted as the bus's timeout */ }
+      tx.result = 'hang';
+      if (op === 'write') tx.bytes = this.pendingWrite();
+      const until = Math.min(hang.toMs ?? Infinity, t + (this.opts.maxHangMs ?? 1000));
+      this.opts.after(Math.max(1, until - t), () => this.i2c.arbitrationLost());
+      return;
+    }
+    if (op === 'write') {
+      // Would the address be acknowledged? Ask the bus with a probe, then undo the probe's traces.
+      const undo = snapshotState(this.stateOf(address));
+      let ok: boolean;
+      let threw = false;
+      try { ok = bus.write(address, new Uint8Array(0), true); } catch (e) { ok = false; threw = true; tx.result = failure(e); }
+      if (ok) {
+        undo();
+        this.current = tx;
+        this.written = [];
+        this.i2c.completeConnect(true);
+      } else {
+        // What the firmware meant to write: the data commands waiting in the TX FIFO, up to the stop.
+        tx.bytes = this.pendingWrite();
+        // A refused address is a real failed transaction: keep it counted (a probe's NACK is not counted as an error by the bus).
+        if (!threw) {
+          tx.result = 'nack';
+          bus.stats.errors++;
+        }
+        this.i2c.completeConnect(false);
+      }
+      return;
+    }
+    this.restore = snapshotState(this.stateOf(address));
+    this.ahead.fill(0xff);
+    try {
+      bus.read(address, this.ahead, true);
+    } catch (e) {
+      this.restore = undefined;
+      tx.result = failure(e);
+      this.i2c.completeConnect(false);
+      return;
+    }
+    this.current = tx;
+    this.served = 0;
+    this.i2c.completeConnect(true);
+  }
+
+  private pendingWrite(): number[] {
+    const items = (this.i2c as unknown as { txFIFO: { items: number[] } }).txFIFO.items;
+    const bytes: number[] = [];
+    for (const cmd of items) {
+      if (cmd & 0x100) break; // a read command
+      bytes.push(cmd & 0xff);
+      if (cmd & 0x200) break; // STOP
+    }
+    return bytes;
+  }
+
+  private writeByte(value: number): void {
+    this.written.push(value);
+    // The controller's own `stop` flag says this byte is the last of the transfer.
+    const last = (this.i2c as unknown as { stop: boolean }).stop;
+    if (last) this.i2c.completeWrite(this.deliverWrite(true));
+    else this.i2c.completeWrite(true);
+  }
+
+  private deliverWrite(stop: boolean): boolean {
+    const tx = this.current;
+    this.current = undefined;
+    if (tx === undefined) return true;
+    tx.bytes = this.written.slice();
+    try {
+      this.board.i2c.write(tx.address, Uint8Array.from(this.written), stop);
+      return true;
+    } catch (e) {
+      tx.result = failure(e);
+      return false;
+    }
+  }
+
+  private readByte(ack: boolean): void {
+    const value = this.served < READ_AHEAD ? this.ahead[this.served] : 0xff;
+    this.served++;
+    if (this.current !== undefined) this.current.bytes.push(value);
+    if (!ack) this.finishRead(true);
+    this.i2c.completeRead(value);
+  }
+
+  private finishRead(stop: boolean): void {
+    const tx = this.current;
+    this.current = undefined;
+    if (tx === undefined || this.restore === undefined) return;
+    this.restore();
+    this.restore = undefined;
+    const replay = new Uint8Array(this.served);
+    try {
+      this.board.i2c.read(tx.address, replay, stop);
+    } catch (e) {
+      tx.result = failure(e);
+      return;
+    }
+    for (let i = 0; i < replay.length && i < READ_AHEAD; i++) if (replay[i] !== tx.bytes[i]) this.mismatches++;
+  }
+
+  /** A transfer ends (stop, or a repeated start): deliver what is pending. */
+  private finish(stop: boolean): void {
+    if (this.current === undefined) return;
+    if (this.current.op === 'write') this.deliverWrite(stop);
+    else this.finishRead(stop);
+  }
+
+  private stop(): void {
+    const last = this.transactions[this.transactions.length - 1];
+    if (last !== undefined) last.endCycles = this.opts.cycles?.() ?? 0;
+    this.finish(true);
+    this.i2c.completeStop();
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * An emulated Raspberry Pi Pico (rp2040js) wired to the simulated board:
+ *
+ * - the firmware (.uf2) is loaded into flash, the B1 bootrom from the file
+ *   the environment names, and the core starts at 0x10000000 as on reset;
+ * - I2C0 and I2C1 are answered byte by byte from the board's bus and its
+ *   models (i2c-bridge.ts): every model the simulator has can be attached;
+ * - GPIO outputs are recorded on the board's pins (`board.led(25)`), as the
+ *   desktop simulator records its LED; pins the board's parts drive (the
+ *   TMP102's ALERT) are driven into the mapped GPIO inputs;
+ * - USB CDC (the Moddable pico console) and UART0 go to `log` line by line;
+ * - the board's VirtualClock follows the emulated clock (ms = emulated
+ *   nanoseconds / 1e6) before every bus event and at the end of each slice.
+ *
+ * It also counts CPU cycles: `busyCycles` executed by the core, and the
+ * cycles between marks the caller sets (GPIO changes, I2C starts), for
+ * bench/firmware.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
+import type { SimBoard } from '../../sim/board';
+import { I2cBridge } from './i2c-bridge';
+
+const FLASH_START = 0x10000000;
+const UF2_MAGIC_START0 = 0x0a324655;
+const UF2_MAGIC_START1 = 0x9e5d5157;
+const CLOCK_HZ = 125_000_000;
+
+/** The B1 bootrom: a raw little-endian binary, or rp2040js's demo/bootrom.ts (`new Uint32Array([0x..., ...])`). */
+export function loadBootrom(path: string): Uint32Array {
+  const raw = readFileSync(path);
+  if (path.endsWith('.ts') || path.endsWith('.js')) {
+    const body = raw.toString('utf8');
+    const start = body.indexOf('Uint32Array([');
+    if (start < 0) throw new Error(`${path}: no "new Uint32Array([...])" in it`);
+    const words = body.slice(start + 13, body.indexOf('])', start)).split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => Number(w));
+    if (words.length < 4096 || words.some((w) => !Number.isFinite(w))) throw new Error(`${path}: expected 4096 words of bootrom, found ${words.length}`);
+    return Uint32Array.from(words);
+  }
+  return new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + (raw.length & ~3)));
+}
+
+/** Copy a UF2's blocks into flash. Returns the bytes loaded. */
+export function loadUf2(path: string, flash: Uint8Array): number {
+  const data = readFileSync(path);
+  let loaded = 0;
+  for (let off = 0; off + 512 <= data.length; off += 512) {
+    const view = new DataView(data.buffer, data.byteOffset + off, 512);
+    if (view.getUint32(0, true) !== UF2_MAGIC_START0 || view.getUint32(4, true) !== UF2_MAGIC_START1) throw new Error(`${path}: not a UF2 block at ${off}`);
+    const addr = view.getUint32(12, true);
+    const size = view.getUint32(16, true);
+    if (addr < FLASH_START || addr + size > FLASH_START + flash.length) continue;
+    flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH_START);
+    loaded += size;
+  }
+  if (loaded === 0) throw new Error(`${path}: no flash blocks`);
+  return loaded;
+}
+
+export interface Rp2040HostOptions {
+  uf2: string;
+  bootrom: string;
+  board: SimBoard;
+  /** Console lines (USB CDC and UART0), with the emulated time in ms. */
+  log?: (line: string, emulatedMs: number) => void;
+  /** Board pin → GPIO: levels the board's parts drive on that pin reach the GPIO input. */
+  inputs?: { [boardPin: number]: number };
+  /**
+   * Address of Moddable's `modMessageService(the, maxDelayMS)` (elf-symbols.ts).
+   * Moddable's pico port never sleeps: its main loop calls it with the time to
+   * the next timer and it returns at once (a workaround around
+   * best_effort_wfe_or_timeout), so the core spins. Given this address, the
+   * host lets emulated time jump over the spin as a core sleeping until the
+   * next timer would (to 1 ms before it; interrupts still fire on the way),
+   * and counts the jumped time in `idleSkippedNanos`. The firmware sees the
+   * same time; rp2040js runs tens of times faster.
+   */
+  idleAt?: number;
+  /** Address of Moddable's `gMessageQueue`: no jump while a message (a promise job, an I/O callback) waits. */
+  messageQueueAt?: number;
+}
+
+export class Rp2040Host {
+  readonly simulator: Simulator;
+  readonly bridges: I2cBridge[];
+  readonly consoleLines: { t: number; line: string }[] = [];
+  /** Cycles the core executed (not waiting for an interrupt). */
+  busyCycles = 0;
+  /** Emulated nanoseconds the core spent waiting for an interrupt (WFI/WFE): asleep. */
+  waitingNanos = 0;
+  /** Emulated nanoseconds jumped over in the firmware's idle spin (`idleAt`), and how often. */
+  idleSkippedNanos = 0;
+  idleSkips = 0;
+  private idleEntries = 0;
+  /** Busy cycles at the end of each wait or idle jump: where the core woke up (for per-wake counts). */
+  readonly wakeups: { t: number; cycles: number }[] = [];
+  /** GPIO changes: emulated ms, pin, level. */
+  readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
+  private readonly boardStartMs: number;
+  private consoleBuffer: number[] = [];
+  private readonly utf8 = new TextDecoder();
+
+  constructor(private readonly opts: Rp2040HostOptions) {
+    this.simulator = new Simulator();
+    const mcu = this.simulator.rp2040;
+    // rp2040js logs every USB transfer and SEV at its default level.
+    mcu.logger = new ConsoleLogger(LogLevel.Error);
+    mcu.loadBootrom(loadBootrom(opts.bootrom));
+    loadUf2(opts.uf2, mcu.flash);
+    this.boardStartMs = opts.board.clock.elapsed;
+    const sync = () => this.syncBoard();
+    const after = (ms: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(ms * 1e6);
+    const cycles = () => this.busyCycles;
+    this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
+    mcu.gpio.forEach((pin, index) => {
+      pin.addListener((state) => {
+        if (state !== GPIOPinState.High && state !== GPIOPinState.Low) return;
+        const level = state === GPIOPinState.High ? 1 : 0;
+        const t = this.syncBoard();
+        this.gpioChanges.push({ t, pin: index, level, cycles: this.busyCycles });
+        opts.board.pins.setOutput(index, level);
+      });
+    });
+    for (const [boardPin, gpio] of Object.entries(opts.inputs ?? {})) {
+      // The board's parts drive open-drain lines through PinBank.drive; mirror its level into the GPIO.
+      const pins = opts.board.pins;
+      const original = pins.drive.bind(pins);
+      pins.drive = (n: number, level: 0 | 1 | undefined) => {
+        original(n, level);
+        if (n === Number(boardPin)) mcu.gpio[gpio].setInputValue(pins.level(n) === 1);
+      };
+    }
+    const cdc = new USBCDC(mcu.usbCtrl);
+    cdc.onSerialData = (bytes) => this.console(bytes);
+    mcu.uart[0].onByte = (b) => this.console(Uint8Array.of(b));
+    mcu.core.PC = FLASH_START;
+  }
+
+  /** Emulated milliseconds since reset. */
+  get emulatedMs(): number {
+    return this.simulator.clock.nanos / 1e6;
+  }
+
+  /** Bring the board's clock to the emulated time; returns the board's ms. */
+  syncBoard(): number {
+    const clock = this.opts.board.clock;
+    const target = this.boardStartMs + this.emulatedMs;
+    if (target > clock.elapsed) clock.advance(target - clock.elapsed);
+    return this.opts.board.now();
+  }
+
+  private console(bytes: Uint8Array): void {
+    for (const b of bytes) {
+      if (b === 10) {
+        const line = this.utf8.decode(Uint8Array.from(this.consoleBuffer)).replace(/\r$/, '');
+        this.consoleBuffer = [];
+        const t = this.emulatedMs;
+        this.consoleLines.push({ t, line });
+        this.opts.log?.(line, t);
+      } else {
+        this.consoleBuffer.push(b);
+      }
+    }
+  }
+
+  /**
+   * Run until `untilMs` of emulated time (or `stopWhen` says so, checked
+   * every slice). Slices of about a million instructions, yielding to Node's
+   * event loop between them.
+   */
+  async runUntil(untilMs: number, stopWhen?: () => boolean): Promise<void> {
+    const { rp2040: mcu, clock } = this.simulator;
+    const cycleNanos = 1e9 / CLOCK_HZ;
+    const untilNanos = untilMs * 1e6;
+    const idleAt = this.opts.idleAt;
+    const queueAt = this.opts.messageQueueAt;
+    while (clock.nanos < untilNanos) {
+      for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
+        if (mcu.core.waiting) {
+          const next = Math.max(clock.nanosToNextAlarm, cycleNanos);
+          clock.tick(next);
+          this.waitingNanos += next;
+          i += next / cycleNanos;
+          if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+        } else {
+          if (idleAt !== undefined && mcu.core.PC === idleAt) {
+            const delayMs = mcu.core.registers[1] | 0;
+            const queued = queueAt !== undefined && mcu.readUint32(queueAt) !== 0;
+            // The first loop turns after a jump still pass the delay computed before it: let the firmware see the new time first.
+            this.idleEntries++;
+            if (delayMs > 1 && !queued && this.idleEntries > 3) {
+              this.idleEntries = 0;
+              const jump = Math.min((delayMs - 1) * 1e6, untilNanos - clock.nanos);
+              if (jump > 0) {
+                clock.tick(jump);
+                this.idleSkippedNanos += jump;
+                this.idleSkips++;
+                if (this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+                if (process.env.TF_IDLE_DEBUG) console.log(`idle skip at ${this.emulatedMs.toFixed(1)} ms: ${delayMs} ms`);
+              }
+            }
+          }
+          const cycles = mcu.core.executeInstruction();
+          this.busyCycles += cycles;
+          clock.tick(cycles * cycleNanos);
+        }
+      }
+      this.syncBoard();
+      if (stopWhen?.()) return;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+export const RP2040_CLOCK_HZ = CLOCK_HZ;

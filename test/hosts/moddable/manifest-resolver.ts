@@ -1,0 +1,144 @@
+/**
+ * Resolves a Moddable manifest for one target the way mcconfig 8.2.3 does
+ * (tools/mcmanifest.js): the manifest's own modules and includes, then the
+ * first `platforms` section matching the target (`matchPlatform`: the full
+ * name `pico/pico_w` before `pico`, entries in their order, `pico/*` and
+ * `"..."` as wildcards), whose `include`s are followed and whose `error`s are
+ * collected. SDK manifests (`$(MODDABLE)/…`) are followed only when
+ * `sdkRoot` names an SDK; otherwise they are recorded in `sdkIncludes`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface Manifest {
+  build?: { [name: string]: string };
+  include?: string | string[];
+  modules?: { [name: string]: string | string[] | object };
+  preload?: string | string[];
+  platforms?: { [platform: string]: Manifest };
+  config?: { [k: string]: unknown };
+  creation?: { heap?: { initial: number }; chunk?: { initial: number }; main?: string };
+  error?: string | string[];
+}
+
+export interface Resolved {
+  /** Module name → absolute path without extension (`$(…)` paths as written). */
+  modules: Map<string, string>;
+  /** The SDK manifests included, as written (`$(MODDABLE)/modules/io/manifest.json`). */
+  sdkIncludes: Set<string>;
+  /** Every manifest merged, absolute. */
+  manifests: Set<string>;
+  errors: string[];
+}
+
+export function asList<T>(x: T | T[] | undefined): T[] {
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+}
+
+/** mcmanifest.js `matchPlatform`, non-simple. */
+export function matchPlatform(platforms: { [name: string]: Manifest }, target: string): Manifest | undefined {
+  const parts = target.split('/');
+  while (parts.length > 0) {
+    const partial = parts.join('/');
+    for (const n of Object.keys(platforms)) {
+      if (n.endsWith('/*')) {
+        if (partial.startsWith(n.slice(0, -1))) return platforms[n];
+      } else if (n.startsWith('*/')) {
+        if (partial.endsWith(n.slice(1))) return platforms[n];
+      } else if (partial === n) {
+        return platforms[n];
+      }
+    }
+    parts.length -= 1;
+  }
+  return platforms['...'];
+}
+
+function substitute(path: string, vars: Map<string, string>): string | undefined {
+  let unresolved = false;
+  const out = path.replace(/\$\(([A-Z_]+)\)/g, (_, name: string) => {
+    const v = vars.get(name);
+    if (v === undefined) unresolved = true;
+    return v ?? '';
+  });
+  return unresolved ? undefined : out;
+}
+
+export function resolveManifest(path: string, target: string, sdkRoot?: string): Resolved {
+  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), errors: [] };
+  const vars = new Map<string, string>();
+  if (sdkRoot !== undefined) {
+    vars.set('MODDABLE', sdkRoot);
+    vars.set('MODULES', join(sdkRoot, 'modules'));
+    vars.set('BUILD', join(sdkRoot, 'build'));
+    vars.set('BUILD_SIMULATOR', join(sdkRoot, 'build/simulators'));
+    vars.set('PLATFORM', target.split('/')[0]);
+  }
+  merge(resolve(path), target, sdkRoot, vars, out);
+  return out;
+}
+
+function merge(file: string, target: string, sdkRoot: string | undefined, vars: Map<string, string>, out: Resolved): void {
+  if (out.manifests.has(file)) return;
+  out.manifests.add(file);
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  const base = dirname(file);
+  const platform = m.platforms === undefined ? undefined : matchPlatform(m.platforms, target);
+  for (const [k, v] of Object.entries({ ...(m.build ?? {}), ...(platform?.build ?? {}) })) {
+    if (typeof v === 'string') {
+      const s = substitute(v, vars);
+      if (s !== undefined) vars.set(k, s);
+    }
+  }
+  for (const inc of [...asList(m.include), ...asList(platform?.include)]) {
+    if (inc.startsWith('$(')) {
+      if (sdkRoot === undefined) {
+        out.sdkIncludes.add(inc);
+        continue;
+      }
+      const s = substitute(inc, vars);
+      if (s !== undefined && existsSync(s)) merge(resolve(s), target, sdkRoot, vars, out);
+    } else {
+      merge(resolve(base, inc), target, sdkRoot, vars, out);
+    }
+  }
+  for (const section of [m, platform]) {
+    if (section === undefined) continue;
+    out.errors.push(...asList(section.error));
+    for (const [name, target] of Object.entries(section.modules ?? {})) {
+      for (const t of asList(target)) {
+        if (typeof t !== 'string') continue;
+        const sdkPath = t.startsWith('$(') ? substitute(t, vars) : undefined;
+        const abs = sdkPath ?? (t.startsWith('$(') ? t : resolve(base, t));
+        const listable = !abs.startsWith('$(') && abs.endsWith('*') && existsSync(dirname(abs));
+        if (name === '*' && listable) {
+          for (const f of readdirSync(dirname(abs))) {
+            if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) out.modules.set(f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
+          }
+        } else if (name === '*') {
+          out.modules.set(abs.slice(abs.lastIndexOf('/') + 1), abs);
+        } else if (name.endsWith('*') && listable) {
+          for (const f of readdirSync(dirname(abs))) {
+            if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) out.modules.set(name.slice(0, -1) + f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
+          }
+        } else {
+          out.modules.set(name, abs);
+        }
+      }
+    }
+  }
+}
+
+export function sourceOf(noExt: string): string | undefined {
+  for (const ext of ['.ts', '.js']) if (existsSync(noExt + ext)) return noExt + ext;
+  return undefined;
+}
+
+/** Static imports and re-exports of a source: `import type` is erased; dynamic `import()` is not followed. */
+export function importsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const re = /^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm;
+  const specs: string[] = [];
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) specs.push(m[1] ?? m[2]);
+  return specs;
+}

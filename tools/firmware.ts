@@ -1,0 +1,113 @@
+/**
+ * Builds an app manifest into firmware for a Moddable target:
+ *
+ *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json] [--debug] [--out <dir>]
+ *
+ * The manifest defaults to manifests/lux-demo/manifest.json. SDK locations
+ * come from the environment (MODDABLE, PICO_SDK_DIR, PICO_EXTRAS_DIR,
+ * PICO_EXAMPLES_DIR, PICO_GCC_ROOT; IDF_PATH for esp32): every missing piece
+ * is named in one line before anything runs. mcconfig runs with
+ * $MODDABLE/build/bin/lin/release and this repository's TypeScript on PATH,
+ * and `SHELL=/bin/bash` for make (make.pico.mk's version check is bash
+ * `[[ ]]`; Debian's /bin/sh is dash). For pico targets the .uf2 and .elf are
+ * copied to <out>/<app>.<target>.{uf2,elf} (default out/firmware/), where
+ * the firmware tests and `npm run bench:firmware` find them.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = resolve(dirname(SELF), '..');
+
+export interface FirmwareBuild {
+  target: FirmwareTarget;
+  app: string;
+  /** Copied .uf2 and .elf (pico targets), undefined otherwise. */
+  uf2?: string;
+  elf?: string;
+  seconds: number;
+}
+
+export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
+  const missing = missingLine(target);
+  if (missing !== undefined) return Promise.reject(new Error(missing));
+  const moddable = process.env.MODDABLE!;
+  const manifestPath = resolve(manifest);
+  if (!existsSync(manifestPath)) return Promise.reject(new Error(`firmware: no manifest at ${manifestPath}`));
+  const app = basename(dirname(manifestPath));
+  const out = resolve(opts.out ?? join(ROOT, 'out/firmware'));
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const args = ['-m', '-p', target, '-t', 'build', ...(opts.debug ? ['-d'] : []), manifestPath];
+  const env = {
+    ...process.env,
+    PATH: `${join(moddable, 'build/bin/lin/release')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+    MAKEFLAGS: `${process.env.MAKEFLAGS ?? ''} SHELL=/bin/bash`.trim(),
+  };
+  log(`firmware: mcconfig ${args.join(' ')}`);
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('mcconfig', args, { cwd: dirname(manifestPath), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let built: string | undefined;
+    let tail: string[] = [];
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line === '') continue;
+        const m = /Target built: (\S+\.uf2)/.exec(line);
+        if (m !== null) built = m[1];
+        tail.push(line);
+        if (tail.length > 40) tail = tail.slice(-40);
+        // Failures only (compiler errors, make's ***); progress lines (`# tsc errors.ts`) stay quiet.
+        if (/typescript compile failure|\berror\b:|Error:|\*\*\*/.test(line) || m !== null) log(line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (e) => reject(new Error(`firmware: mcconfig did not start: ${e.message}`)));
+    child.on('close', (code) => {
+      const seconds = (Date.now() - started) / 1000;
+      if (code !== 0) {
+        reject(new Error(`firmware: mcconfig exited ${code} after ${seconds.toFixed(0)} s; last lines:\n${tail.join('\n')}`));
+        return;
+      }
+      const result: FirmwareBuild = { target, app, seconds };
+      if (target.startsWith('pico')) {
+        if (built === undefined || !existsSync(built)) {
+          reject(new Error(`firmware: mcconfig succeeded but named no .uf2; last lines:\n${tail.join('\n')}`));
+          return;
+        }
+        mkdirSync(out, { recursive: true });
+        result.uf2 = join(out, `${firmwareStem(app, target)}.uf2`);
+        result.elf = join(out, `${firmwareStem(app, target)}.elf`);
+        copyFileSync(built, result.uf2);
+        copyFileSync(built.replace(/\.uf2$/, '.elf'), result.elf);
+      }
+      resolvePromise(result);
+    });
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--out');
+  const outIndex = argv.indexOf('--out');
+  const target = positional[0] as FirmwareTarget | undefined;
+  if (target === undefined || !FIRMWARE_TARGETS.includes(target)) {
+    process.stderr.write(`usage: npm run firmware -- <${FIRMWARE_TARGETS.join(' | ')}> [manifest.json] [--debug] [--out <dir>]\n`);
+    return 2;
+  }
+  const manifest = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
+  try {
+    const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
+    process.stdout.write(`firmware: ${b.app} for ${b.target} built in ${b.seconds.toFixed(0)} s${b.uf2 !== undefined ? `: ${b.uf2}` : ''}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === SELF) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
