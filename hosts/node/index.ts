@@ -17,4 +17,4 @@ export { nodeMqttNetwork } from './mqtt-tcp';
 export { startEmbeddedBroker, openMqttUplink, type EmbeddedBroker, type EmbeddedBrokerOptions } from './mqtt-broker';
 export { FileLineSink, FileLineSource, fileLineSink, fileLineSource, recordingKindOf, type FileLineSinkOptions, type FileLineSourceOptions } from './line-file';
 export { openSqliteStore, SqliteTimeSeriesDriver, type SqliteStoreOptions } from './sqlite-store';
-export { openPostgresStore, PostgresTimeSeriesDriver } from './postgres-store';
+export { openPostgresStore, PostgresTimeSeriesDriver, type PostgresStoreOptions } from './postgres-store';

@@ -15,6 +15,20 @@ import { createTableSql, insertSql, rangeSql } from './store-sql';
 
 type Pool = import('pg').Pool;
 type PoolConfig = import('pg').PoolConfig;
+
+/** How to reach the server: `pg`'s pool settings (connectionString or host, port, user...), passed through. */
+export interface PostgresStoreOptions {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** Connections in the pool (default 2: one writing, one reading). */
+  max?: number;
+  connectionTimeoutMillis?: number;
+  [option: string]: unknown;
+}
 type PoolClient = import('pg').PoolClient;
 
 /** PostgreSQL's limit on parameters in one statement. */
@@ -31,10 +45,25 @@ export class PostgresTimeSeriesDriver implements TimeSeriesDriver {
     this.idleErrors++;
   };
 
-  constructor(readonly pool: Pool, name: string) {
+  // Private, as is `pool`: the published types must not name pg's, an optional peer a consumer may not have.
+  private constructor(private readonly pool: Pool, name: string) {
     this.name = name;
     pool.on('error', this.countIdleError);
   }
+  static async open(config: string | PostgresStoreOptions): Promise<PostgresTimeSeriesDriver> {
+    let pg: typeof import('pg');
+    try {
+      const mod = (await import('pg')) as unknown as { default?: typeof import('pg') };
+      pg = (mod.default ?? mod) as typeof import('pg');
+    } catch (e) {
+      throw new Error(`the PostgreSQL store needs pg: npm install pg (${(e as Error).message})`);
+    }
+    const options = (typeof config === 'string' ? { connectionString: config } : { ...config }) as PoolConfig;
+    const pool = new pg.Pool({ max: 2, connectionTimeoutMillis: 3000, ...options });
+    const where = typeof config === 'string' ? config.replace(/\/\/[^@/]*@/, '//') : `postgres://${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
+    return new PostgresTimeSeriesDriver(pool, where);
+  }
+
 
   ensureTable(mapping: StoreMapping<unknown>, done: Done): void {
     const [table, index] = createTableSql(mapping, 'postgres');
@@ -98,16 +127,7 @@ export class PostgresTimeSeriesDriver implements TimeSeriesDriver {
 }
 
 /** Connect to PostgreSQL (a connection string or `pg` pool options) as a time-series store. */
-export async function openPostgresStore(config: string | PoolConfig): Promise<PostgresTimeSeriesDriver> {
-  let pg: typeof import('pg');
-  try {
-    const mod = (await import('pg')) as unknown as { default?: typeof import('pg') };
-    pg = (mod.default ?? mod) as typeof import('pg');
-  } catch (e) {
-    throw new Error(`the PostgreSQL store needs pg: npm install pg (${(e as Error).message})`);
-  }
-  const options: PoolConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
-  const pool = new pg.Pool({ max: 2, connectionTimeoutMillis: 3000, ...options });
-  const where = typeof config === 'string' ? config.replace(/\/\/[^@/]*@/, '//') : `postgres://${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
-  return new PostgresTimeSeriesDriver(pool, where);
+/** Connect to PostgreSQL (a URL or pool settings) as a time-series store. */
+export function openPostgresStore(config: string | PostgresStoreOptions): Promise<PostgresTimeSeriesDriver> {
+  return PostgresTimeSeriesDriver.open(config);
 }

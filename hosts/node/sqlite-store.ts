@@ -27,9 +27,24 @@ export class SqliteTimeSeriesDriver implements TimeSeriesDriver {
   private readonly inserts = new Map<string, Statement>();
   private readonly ranges = new Map<string, Statement>();
 
-  constructor(readonly db: Database, path: string) {
+  // Private, as is `db`: the published types must not name better-sqlite3's, an optional peer a consumer may not have.
+  private constructor(private readonly db: Database, path: string) {
     this.name = `sqlite:${path}`;
   }
+  static async open(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteTimeSeriesDriver> {
+    let BetterSqlite3: typeof import('better-sqlite3');
+    try {
+      const mod = (await import('better-sqlite3')) as unknown as { default?: typeof import('better-sqlite3') };
+      BetterSqlite3 = (mod.default ?? mod) as typeof import('better-sqlite3');
+    } catch (e) {
+      throw new Error(`the SQLite store needs better-sqlite3: npm install better-sqlite3@12 (${(e as Error).message})`);
+    }
+    const db = new BetterSqlite3(path);
+    if (path !== ':memory:' && opts.wal !== false) db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    return new SqliteTimeSeriesDriver(db, path);
+  }
+
 
   ensureTable(mapping: StoreMapping<unknown>, done: Done): void {
     try {
@@ -106,16 +121,7 @@ export class SqliteTimeSeriesDriver implements TimeSeriesDriver {
 }
 
 /** Open (or create) an SQLite database file as a time-series store; `:memory:` for one in memory. */
-export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteTimeSeriesDriver> {
-  let BetterSqlite3: typeof import('better-sqlite3');
-  try {
-    const mod = (await import('better-sqlite3')) as unknown as { default?: typeof import('better-sqlite3') };
-    BetterSqlite3 = (mod.default ?? mod) as typeof import('better-sqlite3');
-  } catch (e) {
-    throw new Error(`the SQLite store needs better-sqlite3: npm install better-sqlite3@12 (${(e as Error).message})`);
-  }
-  const db = new BetterSqlite3(path);
-  if (path !== ':memory:' && opts.wal !== false) db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
-  return new SqliteTimeSeriesDriver(db, path);
+/** Open (or create) the SQLite file at `path` as a time-series store. */
+export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteTimeSeriesDriver> {
+  return SqliteTimeSeriesDriver.open(path, opts);
 }
