@@ -39,8 +39,9 @@ import {
   type ConnectionEntry, type ConnectionLimits, type ConnectionPhase,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
+import type { WotServerLimitOptions } from '../../runtime/wot/server-limits';
 
-export interface ModdableWebThingServerOptions {
+export interface ModdableWebThingServerOptions extends WotServerLimitOptions {
   /** Default 80. */
   port?: number;
   basePath?: string;
@@ -59,21 +60,6 @@ export interface ModdableWebThingServerOptions {
   allowedHosts?: string[];
   /** mDNS: the host name to claim (`<hostName>.local`); `false` (default) for none. */
   mdns?: false | { hostName: string };
-  /** How deep JSON may nest (bodies, messages, values). Default 32. */
-  maxJsonDepth?: number;
-  /** Actions created or pending at once per thing; past it 503 + Retry-After. Default 16. */
-  maxRunningActions?: number;
-  /** WebSocket sessions at once; past it the upgrade gets 503. Default 2 on a board. */
-  maxSessions?: number;
-  /** Byte budget of each WebSocket/SSE client. Default on a board: 4 KiB, closed after 10 s over it. */
-  outbound?: OutboundBudgetOptions;
-  /**
-   * Connection cap and timeouts (ms), sized to the board's sockets. Default 6 connections (lwIP's
-   * usual 10 sockets, less mDNS, the MQTT client and one to spare), headers 5 s, request 10 s.
-   */
-  connections?: Partial<ConnectionLimits>;
-  /** After a 413, how much more of the body is read and dropped before closing. Default 4 × maxBodyBytes. */
-  maxDiscardBytes?: number;
 }
 
 /** WebSocket sessions on a board, by default: each holds a socket and a subscriber. */

@@ -30,13 +30,14 @@ import {
   type ConnectionEntry, type ConnectionLimits,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
+import type { WotServerLimitOptions } from '../../runtime/wot/server-limits';
 import { WotMdnsAdvertiser } from './wot-mdns';
 import { encodeForClient, pageAssetRoutes } from './wot-page-assets';
 
 // Actions start on the next turn of Node's event loop, after the response that created them is written.
 setActionQueue((run) => { setImmediate(run); });
 
-export interface WebThingServerOptions {
+export interface WebThingServerOptions extends WotServerLimitOptions {
   /** Default 80, as webthing-python; 0 picks a free port (see `server.port`). */
   port?: number;
   /** The public host name (e.g. `mything.com`), accepted in the Host header. */
@@ -60,18 +61,6 @@ export interface WebThingServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; [option: string]: unknown };
   /** mDNS advertisement; `false` to switch it off. */
   mdns?: false | { interface?: string; mdnsPort?: number; host?: string };
-  /** How deep JSON may nest (bodies, messages, values). Default 32. */
-  maxJsonDepth?: number;
-  /** Actions created or pending at once per thing; past it 503 + Retry-After. Default 16. */
-  maxRunningActions?: number;
-  /** WebSocket sessions at once; past it the upgrade gets 503. Default 32. */
-  maxSessions?: number;
-  /** Byte budget of each WebSocket/SSE client. Default 64 KiB, closed after 10 s over it. */
-  outbound?: OutboundBudgetOptions;
-  /** Connection cap and timeouts (ms). Default 128 connections, headers 10 s, request 30 s, keep-alive 5 s. */
-  connections?: Partial<ConnectionLimits>;
-  /** After a 413, how much more of the body is read and dropped (so the client reads the answer) before closing. Default 1 MiB. */
-  maxDiscardBytes?: number;
 }
 
 /** Each connection's guard entry. */
