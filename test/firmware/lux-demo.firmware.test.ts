@@ -106,9 +106,10 @@ async function onFirmware(s: LuxScenario): Promise<{ lines: string[]; console: s
   // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
   const host = new Rp2040Host({
     uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'),
+    idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'), boardStartsWithApp: true,
   });
   // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
+  // The fault windows are in board time too.
   await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
   const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
   const t0 = first.length > 0 ? first[0].t : 0;
@@ -146,6 +147,15 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
     const fw = await onFirmware(LUX_SCENARIOS[name]);
     const node = onNode(name);
     expect(i2cLines(fw.lines).filter((l) => l.endsWith(' timeout'))).toEqual(['60s i2c 0x29 write [b3] timeout']);
+    expect(ledLines(fw.lines)).toEqual(ledLines(node));
+    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+  }, 1_200_000);
+
+  test('a stuck TSL2591 reaches the firmware: the frozen illuminance, read at the gains the driver steps to, is the same bytes as on Node', async () => {
+    const name = 'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance';
+    const fw = await onFirmware(LUX_SCENARIOS[name]);
+    const node = onNode(name);
+    expect(i2cLines(fw.lines).filter((l) => / i2c 0x29 read \[.. .. .. ..\]/.test(l))).toHaveLength(2);
     expect(ledLines(fw.lines)).toEqual(ledLines(node));
     expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
   }, 1_200_000);

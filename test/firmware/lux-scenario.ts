@@ -27,6 +27,7 @@ export const LUX_SCENARIOS: { [name: string]: LuxScenario } = {
   'night: the LED comes on at the second light sample': { startHour: 0, seconds: 130, seed: 7, faults: [] },
   'noon: the LED stays off': { startHour: 12, seconds: 130, seed: 7, faults: [] },
   'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { startHour: 0, seconds: 70, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
+  'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },
   'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped': { startHour: 0, seconds: 70, seed: 7, faults: [['bus', 'hang@50s-70s']] },
 };
 

@@ -78,6 +78,13 @@ export interface Rp2040HostOptions {
   idleAt?: number;
   /** Address of Moddable's `gMessageQueue`: no jump while a message (a promise job, an I/O callback) waits. */
   messageQueueAt?: number;
+  /**
+   * Start the board's time at the firmware's first I2C transaction (when the
+   * app starts) instead of at reset, as a simulator run starts at the app's
+   * start: boot and the USB console wait (~0.5 s) then do not shift the
+   * simulated day against a run on Node.
+   */
+  boardStartsWithApp?: boolean;
 }
 
 export class Rp2040Host {
@@ -108,7 +115,7 @@ export class Rp2040Host {
     mcu.loadBootrom(loadBootrom(opts.bootrom));
     loadUf2(opts.uf2, mcu.flash);
     this.boardStartMs = opts.board.clock.elapsed;
-    const sync = () => this.syncBoard();
+    const sync = () => this.syncBoard(true);
     const after = (ms: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(ms * 1e6);
     const cycles = () => this.busyCycles;
     this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
@@ -141,10 +148,18 @@ export class Rp2040Host {
     return this.simulator.clock.nanos / 1e6;
   }
 
+  /** Emulated ms at which the board's time starts (0: at reset). */
+  private boardOffsetMs: number | undefined;
+
   /** Bring the board's clock to the emulated time; returns the board's ms. */
-  syncBoard(): number {
+  syncBoard(busEvent = false): number {
     const clock = this.opts.board.clock;
-    const target = this.boardStartMs + this.emulatedMs;
+    if (this.boardOffsetMs === undefined) {
+      if (!this.opts.boardStartsWithApp) this.boardOffsetMs = 0;
+      else if (busEvent) this.boardOffsetMs = this.emulatedMs;
+      else return this.opts.board.now();
+    }
+    const target = this.boardStartMs + this.emulatedMs - this.boardOffsetMs;
     if (target > clock.elapsed) clock.advance(target - clock.elapsed);
     return this.opts.board.now();
   }
