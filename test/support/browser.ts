@@ -51,7 +51,7 @@ export interface ChromiumForTests {
   readonly test: jest.It;
   /** A new page; the first call launches the file's one browser. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
-  /** Closes the browser if a test launched it (call from afterAll). */
+  /** Closes the browser if a test launched it (call from afterAll); a later `newPage` launches another. */
   close(): Promise<void>;
 }
 
@@ -67,6 +67,7 @@ export function chromiumForTests(skipped: string): ChromiumForTests {
     },
     async close() {
       const browser = await launched?.catch(() => undefined); // a failed launch already failed its test
+      launched = undefined; // a later describe in the same file launches afresh
       await browser?.close();
     },
   };
