@@ -197,7 +197,8 @@ export class MqttClient {
   /** Filters subscribed or unsubscribed without the broker's acknowledgement: sent again to a kept session. */
   private unsynced: Set<string> = NO_MEMBERS;
   private readonly monitor: KeepAliveMonitor | undefined;
-  private readonly budget: OutboundBudget;
+  /** Made the first time the transport is over budget: most clients never are. */
+  private budget: OutboundBudget | undefined;
   /** `budget.maxBufferedBytes`, and whether the last admit held back, as plain fields for the publish path. */
   private readonly maxBuffered: number;
   private holdingBack = false;
@@ -241,11 +242,11 @@ export class MqttClient {
       throw new RangeError(`MqttClient: maxPacketSize must be an integer >= 64 bytes, got ${String(maxPacketSize)}`);
     }
     this.maxPacketSize = maxPacketSize;
-    this.budget = new OutboundBudget({
+    // Checked here (OutboundBudget refuses a bad budget); the budget itself is made when first needed.
+    this.maxBuffered = new OutboundBudget({
       maxBufferedBytes: opts.maxBufferedBytes ?? limits?.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       closeAfterMs: NEVER_CLOSE,
-    });
-    this.maxBuffered = this.budget.maxBufferedBytes;
+    }).maxBufferedBytes;
     this.attemptTimer = new JobTimer<MqttClient>(this.network, this, this.attemptTimedOut);
     this.keepAliveTimer = new JobTimer<MqttClient>(this.network, this, this.keepAliveCheck);
     this.backoffTimer = new JobTimer<MqttClient>(this.network, this, this.retry);
@@ -292,7 +293,7 @@ export class MqttClient {
 
   /** The byte budget QoS 0 publishes are held to. */
   get maxBufferedBytes(): number {
-    return this.budget.maxBufferedBytes;
+    return this.maxBuffered;
   }
 
   on(ev: MqttClientEvent, fn: (...args: any[]) => void): void {
@@ -642,6 +643,7 @@ export class MqttClient {
     // Under budget and not coming back from over it: what admit() would answer, without reading the clock
     // (a plain field, not the budget's getter: this runs for every QoS 0 publish on a board).
     if (buffered <= this.maxBuffered && !this.holdingBack) return false;
+    this.budget ??= new OutboundBudget({ maxBufferedBytes: this.maxBuffered, closeAfterMs: NEVER_CLOSE });
     this.holdingBack = this.budget.admit(buffered, this.network.now()) !== OUTBOUND_SEND;
     return this.holdingBack;
   }
