@@ -77,6 +77,8 @@ function steppedRun() {
 
 /** The browser, launched by the first test that opens a page (none when Chromium is missing: one line says so, an error under CI). */
 const chromium = chromiumForTests('the live page tests of a simulated run');
+// Whichever describe launched it last, the file's browser is closed at the end (an open one keeps jest alive).
+afterAll(() => chromium.close());
 
 describe('the live page of a simulated run (lux demo, --wot-port)', () => {
   let run: ReturnType<typeof steppedRun>;

@@ -24,6 +24,8 @@ const IMG = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '../../../.
 
 /** The browser, launched by the first test that opens a page (none when Chromium is missing: one line says so, an error under CI). */
 const chromium = chromiumForTests('the live page tests that render in a browser');
+// Whichever describe launched it last, the file's browser is closed at the end (an open one keeps jest alive).
+afterAll(() => chromium.close());
 
 describe('the live page over HTTP (no browser)', () => {
   let server: WebThingServer;
