@@ -73,6 +73,12 @@ export function minuteFeatures(recording: Table, truthCsv: string): Table {
     if (id === 'lux') lux[m] = value[i];
     else if (id === 'accel_z') accelZ[m] = value[i];
   }
+  // A skipped read (the TSL2591 saturates when the light jumps as the door opens) keeps the last
+  // reading, as the board does: its detector works on the latest value of each sensor.
+  for (let m = 1; m < minutes; m++) {
+    if (Number.isNaN(lux[m])) lux[m] = lux[m - 1];
+    if (Number.isNaN(accelZ[m])) accelZ[m] = accelZ[m - 1];
+  }
   return tableFromArrays({ minute: Int32Array.from({ length: minutes }, (_, i) => i), lux, accel_z: accelZ, open: Int8Array.from(truth) });
 }
 
