@@ -36,3 +36,10 @@ export function onDoor(seed: number, days: number, then: (ctx: SimAppContext, s:
     then(ctx, doorSensors(ctx));
   };
 }
+
+/** The door's sensors alone, for `thingflow-xs sim examples/door-sensors.ts --duration 7d --record week.csv`. */
+export default function doorSensorsApp(ctx: SimAppContext): void {
+  const days = Math.max(1, Math.ceil(ctx.durationMs / 86_400_000));
+  // The door's week follows the run's seed (`--seed`), as the weather does.
+  onDoor(ctx.board.env.seed, days)(ctx);
+}
