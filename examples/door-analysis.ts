@@ -31,6 +31,11 @@ export const FEATURES = ['lux', 'accel_z'] as const;
 /** Step 1: a simulated week (`days` from midnight) recorded to `csv`, the ground truth to `truthCsv`. */
 export async function recordWeek(csv: string, truthCsv: string, seed: number, days: number): Promise<void> {
   await runSimulation(recordingApp(onDoor(seed, days), csv), { durationMs: days * DAY, seed });
+  writeTruth(truthCsv, seed, days);
+}
+
+/** The door's ground truth for `seed`'s week, one row a minute (`minute,open`). */
+export function writeTruth(truthCsv: string, seed: number, days: number): void {
   const week = doorWeek(seed, days);
   const rows = ['minute,open'];
   for (let m = 0; m < days * 1440; m++) rows.push(`${m},${doorOpenAt(week, m * MINUTE) ? 1 : 0}`);

@@ -2,23 +2,28 @@
  * The door example end to end (docs/edges.md, "Offline analysis, then
  * deploy"): record a simulated week, analyse it in Arrow, fit a tree, and
  * write examples/door-model.ts and docs/img/door-week.svg.
- * Run it: `npx tsx examples/door-week.ts`.
+ * Run it: `npx tsx examples/door-week.ts` (records the week itself), or
+ * `npx tsx examples/door-week.ts week.csv [seed]` to analyse a recording made with
+ * `thingflow-xs sim examples/door-sensors.ts --duration 7d --seed <seed> --record week.csv`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accuracy, exportTree, fitTree, loadRecording, minuteFeatures, perDay, plotWeek, predictFlat, recordWeek, trainingRows } from './door-analysis';
+import { accuracy, exportTree, fitTree, loadRecording, minuteFeatures, perDay, plotWeek, predictFlat, recordWeek, trainingRows, writeTruth } from './door-analysis';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
-  const seed = 1;
+  const given = process.argv[2];
+  const seed = Number(process.argv[3] ?? 1);
   const days = 7;
   const dir = mkdtempSync(join(tmpdir(), 'door-week-'));
-  const csv = join(dir, 'door-week.csv');
+  const csv = given ?? join(dir, 'door-week.csv');
   const truthCsv = join(dir, 'door-truth.csv');
-  await recordWeek(csv, truthCsv, seed, days);
+  // The truth is the door's week for the seed the recording was made with.
+  if (given) writeTruth(truthCsv, seed, days);
+  else await recordWeek(csv, truthCsv, seed, days);
   const recording = loadRecording(csv);
   const features = minuteFeatures(recording, truthCsv);
   console.log(`recording: ${recording.numRows} events; features: ${features.numRows} minutes`);
