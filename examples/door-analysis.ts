@@ -131,8 +131,17 @@ export interface FlatTree {
 
 /** Step 4: fit a decision tree (ml-cart) and flatten it. */
 export function fitTree(x: number[][], y: number[], maxDepth = 3): FlatTree {
+  return flatten(fitCart(x, y, maxDepth));
+}
+
+export function fitCart(x: number[][], y: number[], maxDepth = 3): DecisionTreeClassifier {
   const tree = new DecisionTreeClassifier({ maxDepth, minNumSamples: 10 });
   tree.train(x, y);
+  return tree;
+}
+
+/** ml-cart's tree as plain arrays, depth first from the root (node 0). */
+export function flatten(tree: DecisionTreeClassifier): FlatTree {
   const flat: FlatTree = { feature: [], threshold: [], left: [], right: [], open: [] };
   const visit = (node: CartNode): number => {
     const i = flat.feature.length;

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, fitTree, loadRecording, minuteFeatures, perDay, predictFlat, recordWeek, trainingRows, type FlatTree } from '../../examples/door-analysis';
+import { accuracy, fitCart, fitTree, flatten, loadRecording, minuteFeatures, perDay, predictFlat, recordWeek, trainingRows, type FlatTree } from '../../examples/door-analysis';
 import { doorDetectorApp, LEFT_OPEN_MINUTES } from '../../examples/door-detector';
 import * as model from '../../examples/door-model';
 import { runSimulation } from '../../sim/run';
@@ -70,7 +70,11 @@ test('the tree is right on ≥ 99.5 % of the held-out day and of a new week, and
   const lightAcc = accuracy((r) => predictFlat(lightOnly, [r[0], 0]), fresh.x, fresh.y);
   expect(treeAcc).toBeGreaterThanOrEqual(0.995);
   expect(treeAcc - lightAcc).toBeGreaterThanOrEqual(0.01);
-  // The exported code and the desktop's walk of the tree agree on every minute.
+  // ml-cart, its flattened tree and the exported code agree on every minute.
+  const train = trainingRows(load('week'), 0, DAYS - 1);
+  const cart = fitCart(train.x, train.y);
+  expect(flatten(cart)).toEqual(tree);
+  expect(fresh.x.map((r) => predictFlat(tree, r))).toEqual(cart.predict(fresh.x));
   for (const r of fresh.x) expect(model.doorOpen(r[0], r[1])).toBe(predictFlat(tree, r) === 1);
 });
 
@@ -93,4 +97,18 @@ test('deployed on the board, the exported detector finds the openings of a new w
   const off = led.times.filter((_, i) => led.values[i] === 0 && i > 0);
   expect(on).toEqual(long.map((o) => o.from + (LEFT_OPEN_MINUTES - 1) * MINUTE));
   expect(off).toEqual(long.map((o) => o.to));
+});
+
+test('a deeper tree flattens to plain numbers that answer as ml-cart does', () => {
+  // Two features and an XOR-like class: ml-cart needs several levels of splits.
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) {
+    x.push([i / 40, j / 40]);
+    y.push((i / 40 > 0.5) !== (j / 40 > 0.3) ? 1 : 0);
+  }
+  const cart = fitCart(x, y, 4);
+  const flat = flatten(cart);
+  expect(flat.feature.filter((f) => f >= 0).length).toBeGreaterThanOrEqual(3);
+  expect(x.map((r) => predictFlat(flat, r))).toEqual(cart.predict(x));
 });
