@@ -20,6 +20,7 @@ import { DecisionTreeClassifier, type CartNode } from 'ml-cart';
 import { runSimulation } from '../sim/run';
 import { recordingApp } from '../sim/record-replay-app';
 import { renderPlot, type PlotSeries } from '../sim/plot';
+import { Environment } from '../sim/environment';
 import { doorOpenAt, doorWeek } from '../sim/scenarios/door';
 import { onDoor } from './door-sensors';
 
@@ -224,8 +225,14 @@ export function plotWeek(features: Table, tree: FlatTree, title: string, subtitl
   const line = (name: string, color: string, values: number[], style: PlotSeries['style'] = 'line'): PlotSeries => ({ name, color, style, times, values });
   const splits = (f: number, label: string): { value: number; label: string }[] =>
     tree.feature.flatMap((ff, i) => (ff === f ? [{ value: tree.threshold[i], label: `${label} ${Number(tree.threshold[i].toPrecision(3))}` }] : []));
+  // Night, as the simulated world has it (the runs start at midnight with its default sunrise and sunset).
+  const env = new Environment();
+  const night: { from: number; to: number }[] = [];
+  for (let d = 0; d * 1440 < features.numRows; d++) {
+    night.push({ from: d * DAY, to: d * DAY + env.sunriseHour * 3_600_000 }, { from: d * DAY + env.sunsetHour * 3_600_000, to: (d + 1) * DAY });
+  }
   return renderPlot({
-    title, subtitle, durationMs: features.numRows * MINUTE,
+    title, subtitle, durationMs: features.numRows * MINUTE, night,
     panels: [
       { title: 'Light in the garage, 10-min mean', unit: 'lux, log scale', log: true, series: [line('TSL2591', '#1f77b4', meanLux)], thresholds: splits(0, 'tree split') },
       { title: 'Door tilt, 10-min mean', unit: 'ADXL345 z, m/s²', series: [line('ADXL345 z', '#2ca02c', meanZ)], thresholds: splits(1, 'tree split') },
