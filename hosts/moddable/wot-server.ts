@@ -100,6 +100,9 @@ interface WsLink {
 
 type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
 
+/** Room a socket must have for an optional message to go out now (propertyStatus and the like are smaller). */
+const SEND_ROOM_BYTES = 512;
+
 const SOCKET_DATA = 2;
 const SOCKET_WRITABLE = 3;
 
@@ -112,8 +115,13 @@ class ReplaySocket implements RawSocket {
   callback: ((message: number, value?: number) => void) | undefined;
   private next = 0;
 
-  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink) {
+  /** A frame over `maxMessageBytes` was refused before it was read (the connection is closing: 1009). */
+  oversize = false;
+  private closed = false;
+
+  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number) {
     real.callback = (message: number, value?: number) => {
+      if (message < 0) this.closed = true; // the peer went away
       if (this.callback !== undefined) this.callback(message, value);
       // The socket has room again: what the byte budget held back may go out.
       if (message === SOCKET_WRITABLE && link.outbound.drained !== undefined) link.outbound.drained();
@@ -122,7 +130,8 @@ class ReplaySocket implements RawSocket {
 
   /** Bytes the socket can take now (Moddable's `write()` without arguments). */
   room(): number {
-    return this.real.write();
+    // A closed socket has no room (asking it would throw "write on closed socket").
+    return this.closed ? 0 : this.real.write();
   }
 
   read(type?: unknown, arg?: unknown): any {
@@ -131,7 +140,17 @@ class ReplaySocket implements RawSocket {
       if (type === String && arg === '\n') return this.lines[this.next++];
     }
     if (type === undefined) return this.real.read();
-    return (this.real.read as (...a: unknown[]) => unknown)(type, arg);
+    const real = this.real as unknown as { read(...a: unknown[]): unknown };
+    // `websocket` reads a frame's header, then its payload as read(ArrayBuffer | String, length): a
+    // payload over the limit is refused here, before anything is allocated for it (on a board the
+    // heap is the limit), its bytes dropped, and the connection closed with 1009 (message too big).
+    if ((type === ArrayBuffer || type === String) && typeof arg === 'number' && arg > this.maxMessageBytes) {
+      this.oversize = true;
+      real.read(null, arg);
+      this.real.write(0x88, 2, 0x03, 0xf1);
+      return type === String ? '' : new ArrayBuffer(0);
+    }
+    return real.read(type, arg);
   }
 
   write(...data: (string | ArrayBuffer | number)[]): number {
@@ -139,6 +158,8 @@ class ReplaySocket implements RawSocket {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.real.close();
   }
 }
@@ -300,15 +321,22 @@ class HttpConnection {
       ready: false,
       entry: this.entry,
       outbound: {
-        // Moddable's socket says how much room it has, not what it holds: less room than the
-        // budget is read as over it.
-        bufferedBytes: () => (replay === undefined || replay.room() >= budget.maxBufferedBytes ? 0 : budget.maxBufferedBytes + 1),
+        // Moddable's socket says how much room it has, not what it holds, and its buffer is small
+        // (1 KiB on lin): under SEND_ROOM_BYTES of room is read as over budget, so updates coalesce
+        // until it reports room again (SOCKET_WRITABLE → drained).
+        bufferedBytes: () => (replay === undefined || replay.room() >= SEND_ROOM_BYTES ? 0 : budget.maxBufferedBytes + 1),
         closeSlow: () => { if (link.connection !== undefined) link.connection.close(); },
       },
     };
     let replay: ReplaySocket | undefined;
     const opened = this.server.handler.openSocket(this.request(undefined), (text) => {
-      if (link.ready && link.connection !== undefined && link.connection.socket !== undefined) link.connection.write(text);
+      if (!link.ready || link.connection === undefined || link.connection.socket === undefined) return;
+      try {
+        link.connection.write(text);
+      } catch {
+        // A message bigger than the socket's room now ("can't write all data"): dropped and counted.
+        this.server.handler.counters.dropped++;
+      }
     }, link.outbound);
     if ('response' in opened) {
       this.respond(opened.response);
@@ -321,7 +349,7 @@ class HttpConnection {
     this.socket = undefined;
     this.state = State.Done;
     this.server.forget(this);
-    replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link);
+    replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link, this.server.handler.maxBodyBytes);
     this.server.attachWebSocket(replay);
   }
 
@@ -555,13 +583,18 @@ export class WebThingServer {
     } else if (message === WebSocketServer.handshake) {
       if (c.link !== undefined) c.link.ready = true;
     } else if (message === WebSocketServer.receive) {
+      if ((c.socket as ReplaySocket | undefined)?.oversize) {
+        // Refused before it was read (ReplaySocket.read); the close frame (1009) is sent.
+        c.close();
+        return;
+      }
       const session = c.link?.session;
       if (typeof value !== 'string') {
         session?.receiveBinary(value instanceof ArrayBuffer ? value.byteLength : 0);
         return;
       }
       if (value.length > this.handler.maxBodyBytes) {
-        // 1009 (message too big), as the Node host's ws does.
+        // Characters can outnumber the frame's bytes' limit only through multi-byte text: same answer.
         c.close();
         return;
       }

@@ -163,6 +163,18 @@ try {
     expect(led !== undefined, 'no led propertyStatus');
     return `board traced "led off"; ${counts} count updates, led=false status pushed`;
   });
+  await check('WebSocket: a message over the size limit is refused before it is read (1009); the board keeps serving', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
+    await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error('no open')), 5000); });
+    const closed = new Promise((res) => ws.once('close', (code) => res(code)));
+    ws.send('x'.repeat(20_000)); // over maxBodyBytes (16 KiB)
+    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+    // 1009 comes only from the close frame ReplaySocket writes when it refuses the payload; a close after reading it would be 1006.
+    expect(code === 1009, `close code ${code}`);
+    const r = await fetch(`http://127.0.0.1:${wotPort}/properties`);
+    expect(r.status === 200, `GET /properties after: ${r.status}`);
+    return `closed with ${code}; GET /properties still 200`;
+  });
   await check('MQTT: board publishes, board receives', async () => {
     listener.publish('thingflow/lin/in', 'hello from node');
     await waitTrace(/mqtt received thingflow\/lin\/in "hello from node"/);
