@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startXsWorker } from '../../test/xs/xsnap-worker.mjs';
+import { batchMeasurer } from './xs-batch-measure.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = 1000;
@@ -41,20 +42,7 @@ try {
     globalThis.decodeBatch = function (n) { for (let i = 0; i < n; i++) decoder.push(chunk); };
     globalThis.packetBytes = one.length;
   `);
-  const measure = async (fn) => {
-    const run = (n) => xs.evaluate(`${fn}(${n});`);
-    const c0 = (await run(0)).computrons;
-    const c1 = (await run(N)).computrons;
-    const rise = async (n) => {
-      const before = await xs.evaluate('gc();');
-      const after = await run(n);
-      return after.heapCount - before.heapCount;
-    };
-    const r0 = await rise(0);
-    const r1 = await rise(N);
-    const r2 = await rise(2 * N);
-    return { computrons: (c1 - c0) / N, slots: (r1 - r0) / N, linear: Math.abs((r2 - r0) - 2 * (r1 - r0)) <= 2 };
-  };
+  const measure = batchMeasurer(xs, N);
   const result = {
     encode: await measure('encodeBatch'),
     encodeFields: await measure('encodeFieldsBatch'),
