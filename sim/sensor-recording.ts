@@ -7,8 +7,8 @@
  */
 import { SensorAsOutputThing } from '../runtime/core/sensor';
 import type { InputThing, SensorEvent } from '../runtime/core/input-thing';
-import type { OutputThing } from '../runtime/core/output-thing';
 import type { Scheduler } from '../runtime/scheduler/scheduler';
+import { watchScheduled } from './watch-scheduled';
 
 /** One tap shared by every sensor: events go on, each sensor's end is only counted. */
 class SensorTap implements InputThing<SensorEvent<unknown>> {
@@ -41,13 +41,10 @@ export interface SensorRecording {
  */
 export function recordSensors(scheduler: Scheduler, writer: InputThing<SensorEvent<unknown>>): SensorRecording {
   const tap = new SensorTap(writer);
-  const schedulePeriodic = scheduler.schedulePeriodic.bind(scheduler);
   let closed = false;
-  // An own property shadows the prototype's method for this scheduler only; scheduleSensor calls it too.
-  scheduler.schedulePeriodic = (thing: OutputThing<any>, intervalSec: number): (() => void) => {
+  watchScheduled(scheduler, (thing) => {
     if (thing instanceof SensorAsOutputThing && !closed) thing.connect(tap);
-    return schedulePeriodic(thing, intervalSec);
-  };
+  });
   return {
     get events() {
       return tap.events;

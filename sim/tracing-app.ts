@@ -10,6 +10,7 @@ import type { OutputThing } from '../runtime/core/output-thing';
 import { FlowTrace } from '../runtime/trace/flow-trace';
 import { TracePrinter } from '../runtime/trace/trace-printer';
 import type { SimApp, SimAppContext } from './run';
+import { watchScheduled } from './watch-scheduled';
 
 type Teardown = void | (() => void | Promise<void>);
 
@@ -17,12 +18,9 @@ type Teardown = void | (() => void | Promise<void>);
 export function tracingApp(app: SimApp, target: string): SimApp {
   return async (ctx: SimAppContext) => {
     const sources: OutputThing<any>[] = [];
-    const schedulePeriodic = ctx.scheduler.schedulePeriodic.bind(ctx.scheduler);
-    // An own property shadows the prototype's method for this scheduler only; scheduleSensor calls it too.
-    ctx.scheduler.schedulePeriodic = (thing: OutputThing<any>, intervalSec: number): (() => void) => {
+    watchScheduled(ctx.scheduler, (thing) => {
       if (!sources.includes(thing)) sources.push(thing);
-      return schedulePeriodic(thing, intervalSec);
-    };
+    });
     const file = target === '-' ? undefined : createWriteStream(target);
     let lines = 0;
     const print = (line: string) => {
