@@ -73,11 +73,6 @@ export class FleetAggregate extends Filter<SensorEvent<number>, FleetSnapshot> {
     }
   }
 
-  /** Upstream ended (the reader closed): the last snapshot stands, the stream completes. */
-  override onCompleted(): void {
-    this.dispatchCompleted();
-  }
-
   override observe(timestampSec: number): void {
     this.nowSec = timestampSec;
     let reporting = 0;

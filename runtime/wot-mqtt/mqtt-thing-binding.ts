@@ -48,6 +48,8 @@ export class MqttThingBinding implements ThingSubscriber {
   refused = 0;
   private readonly qos: 0 | 1;
   private readonly requestIds = new Map<Action<any>, string>();
+  /** The thing's event names, subscribed to at construction and let go at close. */
+  private readonly eventNames: string[];
   private closed = false;
   private readonly onConnect = (): void => this.publishState();
   private readonly onMessage = (topic: string, payload: Uint8Array): void => {
@@ -59,8 +61,8 @@ export class MqttThingBinding implements ThingSubscriber {
     this.topics = thingTopics(thing.id, opts.prefix ?? DEFAULT_THINGS_PREFIX);
     this.qos = opts.qos ?? 1;
     thing.addSubscriber(this);
-    const events = thing.asThingDescription().events;
-    for (const name of Object.keys(events)) thing.addEventSubscriber(name, this);
+    this.eventNames = Object.keys(thing.asThingDescription().events);
+    for (const name of this.eventNames) thing.addEventSubscriber(name, this);
     client.on('connect', this.onConnect);
     client.on('message', this.onMessage);
     client.subscribe(this.topics.set, { qos: 1 });
@@ -73,7 +75,7 @@ export class MqttThingBinding implements ThingSubscriber {
     if (this.closed) return;
     this.closed = true;
     this.thing.removeSubscriber(this);
-    for (const name of Object.keys(this.thing.asThingDescription().events)) this.thing.removeEventSubscriber(name, this);
+    for (const name of this.eventNames) this.thing.removeEventSubscriber(name, this);
     this.client.off('connect', this.onConnect);
     this.client.off('message', this.onMessage);
     this.client.unsubscribe(this.topics.set);
