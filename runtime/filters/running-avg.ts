@@ -31,7 +31,9 @@ export class RunningAverage extends Filter<number, number> {
     this.window = new Array<number>(n).fill(0);
     // Until the window is full the mean is over fewer numbers: a separate method for the first lap
     // keeps a fill count and its test out of every later event (about 6 computrons each on XS).
-    this.onNext = this.fillWindow;
+    // Defined, not assigned: on a board the preloaded prototype is frozen, and assigning over its
+    // `onNext` throws "not writable"; an own property defined here can be reassigned when full.
+    Object.defineProperty(this, 'onNext', { value: this.fillWindow, writable: true, configurable: true });
   }
 
   override onNext(x: number): void {

@@ -31,6 +31,16 @@ test('in a bare XS machine the bundle evaluates, defines globalThis.thingflow an
   expect(dayOnXs).toEqual(runOnNode(scheduler, DAY));
 }, 120_000);
 
+// A Moddable build preloads the runtime: its classes and prototypes are frozen at link time, so an
+// instance that assigns over a method (`this.onNext = ...`) throws "not writable" there, on a board,
+// while Node and an unfrozen XS machine accept it. Freezing them here catches that class of bug.
+test('with the runtime frozen as a Moddable preload leaves it, the lux example and a day still run', () => {
+  const luxOnXs = runOnXs(join(__dirname, '../scenarios/filters.ts'), [LUX], { bare: true, frozen: true })[LUX];
+  expect(luxOnXs).toEqual(runOnNode(filters, LUX));
+  const dayOnXs = runOnXs(join(__dirname, '../scenarios/scheduler.ts'), [DAY], { bare: true, frozen: true })[DAY];
+  expect(dayOnXs).toEqual(runOnNode(scheduler, DAY));
+}, 120_000);
+
 test('globalThis.thingflow on XS has exactly the exports of runtime/index on Node', () => {
   const onXs = runOnXs(join(__dirname, '../scenarios/core.ts'), [EXPORTS], { bare: true })[EXPORTS];
   const onNode = runOnNode(core, EXPORTS);

@@ -4,7 +4,9 @@
  *
  * stdin: { bundle: path of dist/thingflow.xs.js, script: scenario file as a
  *          plain script that leaves its table in globalThis.__scenarios,
- *          names: scenario names, bare?: delete xsnap's host globals first }
+ *          names: scenario names, bare?: delete xsnap's host globals first,
+ *          frozen?: freeze the runtime's classes and their prototypes after it loads,
+ *          as a Moddable preload leaves them: an assignment that shadows a method throws there }
  * stdout: { results: { [name]: string[] } }
  *
  * Each scenario gets a fresh XS machine, so one cannot leak state into another.
@@ -31,6 +33,12 @@ async function runOne(job, bundleText, name) {
       if (left !== '[]') throw new Error(`could not remove xsnap host globals: ${left}`);
     }
     await xs.evaluate(bundleText);
+    if (job.frozen) {
+      await xs.evaluate(`for (const name of Object.keys(globalThis.thingflow)) {
+        const v = globalThis.thingflow[name];
+        if (typeof v === 'function') { if (v.prototype) Object.freeze(v.prototype); Object.freeze(v); }
+      }`);
+    }
     await xs.evaluate(job.script);
     const { worker } = xs;
     const run = `(function () {

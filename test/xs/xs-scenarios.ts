@@ -66,8 +66,8 @@ export function scenarioScript(file: string): string {
 export type ScenarioOutput = Record<string, string[]>;
 
 /** Run the named scenarios of `file` in fresh XS machines (one each). */
-export function runOnXs(file: string, names: string[], opts: { bare?: boolean } = {}): ScenarioOutput {
-  const job = { bundle: xsBundlePath(), script: scenarioScript(file), names, bare: opts.bare ?? false };
+export function runOnXs(file: string, names: string[], opts: { bare?: boolean; frozen?: boolean } = {}): ScenarioOutput {
+  const job = { bundle: xsBundlePath(), script: scenarioScript(file), names, bare: opts.bare ?? false, frozen: opts.frozen ?? false };
   const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 170_000 });
   if (child.status !== 0) throw new Error(`XS scenario runner failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout).results as ScenarioOutput;
