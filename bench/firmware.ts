@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
 import { elfSymbol } from '../test/firmware/elf-symbols';
 import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
-import { buildFirmware } from '../tools/firmware';
+import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,7 +117,7 @@ function creation(manifest: string): { heapSlots: number; chunkBytes: number; st
 
 /** The XS modules (.xsb) mcconfig compiled for an app: all of them, and those of this project (thingflow/). */
 function xsModules(app: string): { all: number; ours: number; oursBytes: number } {
-  const dir = join(process.env.MODDABLE!, 'build/tmp/pico/release', app, 'modules');
+  const dir = join(moddableBuildDir(), 'tmp/pico/release', app, 'modules');
   const out = { all: 0, ours: 0, oursBytes: 0 };
   const walk = (d: string, ours: boolean) => {
     if (!existsSync(d)) return;

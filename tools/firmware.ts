@@ -3,6 +3,10 @@
  *
  *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json] [--debug] [--out <dir>]
  *
+ * mcconfig's own build tree (objects, the XS archive) is $MODDABLE/build,
+ * or THINGFLOW_MODDABLE_BUILD when set (mcconfig -o): two checkouts building
+ * the same app at once each need their own.
+ *
  * The manifest defaults to manifests/lux-demo/manifest.json. SDK locations
  * come from the environment (MODDABLE, PICO_SDK_DIR, PICO_EXTRAS_DIR,
  * PICO_EXAMPLES_DIR, PICO_GCC_ROOT; IDF_PATH for esp32): every missing piece
@@ -31,6 +35,11 @@ export interface FirmwareBuild {
   seconds: number;
 }
 
+/** mcconfig's build tree (its -o): THINGFLOW_MODDABLE_BUILD, else $MODDABLE/build. */
+export function moddableBuildDir(): string {
+  return resolve(process.env.THINGFLOW_MODDABLE_BUILD ?? join(process.env.MODDABLE ?? '', 'build'));
+}
+
 export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
   const missing = missingLine(target);
   if (missing !== undefined) return Promise.reject(new Error(missing));
@@ -40,7 +49,9 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   const app = basename(dirname(manifestPath));
   const out = resolve(opts.out ?? join(ROOT, 'out/firmware'));
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const args = ['-m', '-p', target, '-t', 'build', ...(opts.debug ? ['-d'] : []), manifestPath];
+  const buildDir = moddableBuildDir();
+  mkdirSync(buildDir, { recursive: true });
+  const args = ['-m', '-p', target, '-t', 'build', '-o', buildDir, ...(opts.debug ? ['-d'] : []), manifestPath];
   const env = {
     ...process.env,
     PATH: `${join(moddable, 'build/bin/lin/release')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
