@@ -15,10 +15,17 @@
  * with --wot-port and no --duration it serves until Ctrl-C. A broker never reached
  * makes the run fail (ctx.fail): the summary says so and the CLI exits 1.
  */
+// The modules it uses, one by one: on a board the firmware carries only these (tools/app-modules.ts).
 import type { SensorEvent } from '../runtime/core/input-thing';
-import type { InputThing } from '../runtime/core/input-thing';
 import type { OutputThing } from '../runtime/core/output-thing';
-import { DigitalOutput, ecma419Source, ticksDiff, TMP102, TSL2591 } from '../runtime/index';
+import '../runtime/filters/map';
+import '../runtime/filters/running-avg';
+import '../runtime/filters/hysteresis';
+import { ticksDiff } from '../runtime/scheduler/clock';
+import { DigitalOutput } from '../runtime/sensors/digital-output';
+import { ecma419Source } from '../runtime/sensors/ecma419-source';
+import { TMP102 } from '../runtime/sensors/tmp102';
+import { TSL2591 } from '../runtime/sensors/tsl2591';
 import type { SimAppContext } from '../sim/run';
 
 export const LUX_DARK = 80;
@@ -27,7 +34,7 @@ export const LIGHT_INTERVAL_SEC = 60;
 export const TEMPERATURE_INTERVAL_SEC = 300;
 
 /** The streams of the demo a network binding may publish. */
-interface DemoStreams {
+export interface DemoStreams {
   light: OutputThing<SensorEvent<number>>;
   average: OutputThing<number>;
   temperature: OutputThing<SensorEvent<number>>;
@@ -71,10 +78,12 @@ export default async function luxDemo(ctx: SimAppContext) {
     [bright, `hysteresis ${LUX_DARK}..${LUX_BRIGHT}`], [dark, 'map → dark'], [temperature, 'TMP102 temperature'], [led, `LED (pin ${device.pin.led})`],
   ];
   const closers: (() => Promise<void>)[] = [];
-  if (options.mqtt) closers.push(await publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log, fail));
-  if (options['wot-port'] !== undefined) {
+  // The network options are the simulator's (Node): loaded only when asked for, never part of a board's firmware.
+  const network = options.mqtt || options['wot-port'] !== undefined ? await import('./lux-demo-network') : undefined;
+  if (network !== undefined && options.mqtt) closers.push(await network.publishOverMqtt(String(options.mqtt === true ? 'embedded' : options.mqtt), streams, log, fail));
+  if (network !== undefined && options['wot-port'] !== undefined) {
     // As a Web Thing the LED is a writable property: the flow and clients both set it, the last write wins.
-    closers.push(await serveWebThing(Number(options['wot-port']), streams, led, log, { ctx, names }));
+    closers.push(await network.serveWebThing(Number(options['wot-port']), streams, led, log, { ctx, names }));
   } else {
     dark.connect(led);
   }
@@ -123,84 +132,4 @@ class SkippedReads {
 function hoursAndMinutes(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-/** Publish the streams to an MQTT broker (an embedded one, or a URL). Returns what closes it. */
-async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) => void, fail: (reason: string) => void): Promise<() => Promise<void>> {
-  // Node bindings are loaded only when asked for: the flow above stays portable.
-  const { MqttClient, MqttWriter, startEmbeddedBroker } = await import('../hosts/node/index');
-  let host = '127.0.0.1';
-  let port = 1883;
-  let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | undefined;
-  if (target === 'embedded') {
-    broker = await startEmbeddedBroker({ port: 0 });
-    port = broker.port;
-  } else {
-    const url = new URL(target.includes('://') ? target : `mqtt://${target}`);
-    host = url.hostname;
-    port = url.port ? Number(url.port) : 1883;
-  }
-  const client = new MqttClient({ host, port, clientId: 'thingflow-xs-sim' });
-  let lastError: unknown;
-  client.on('close', (e: unknown) => { if (e !== undefined) lastError = e; });
-  client.on('error', (e: unknown) => { lastError = e; });
-  const why = () => (lastError === undefined ? 'no answer' : lastError instanceof Error ? lastError.message : String(lastError));
-  let waiting: ReturnType<typeof setTimeout> | undefined;
-  const connected = new Promise<boolean>((resolve) => {
-    client.on('connect', () => resolve(true));
-    waiting = setTimeout(() => resolve(false), 3000);
-  });
-  client.connect();
-  const connectedSoon = await connected;
-  clearTimeout(waiting);
-  if (!connectedSoon) log(`mqtt: no connection to ${host}:${port} yet (${why()}); publishing as it comes (queued meanwhile)`);
-  s.light.connect(new MqttWriter(client, 'thingflow/sim/lux'));
-  s.average.connect(new MqttWriter<number>(client, 'thingflow/sim/lux-average', { encode: (v) => v.toFixed(2) }));
-  s.temperature.connect(new MqttWriter(client, 'thingflow/sim/temperature'));
-  // The LED topic carries changes only.
-  s.dark.distinctUntilChanged().connect(new MqttWriter<boolean>(client, 'thingflow/sim/led', { encode: (on) => (on ? 'on' : 'off') }));
-  log(`mqtt: publishing to ${broker ? 'the embedded broker at ' : ''}mqtt://${host}:${port}/ topics thingflow/sim/{lux,lux-average,temperature,led}`);
-  return async () => {
-    log(`mqtt: ${client.stats.published} messages published`);
-    if (client.stats.connects === 0) fail(`mqtt: never connected to ${host}:${port} (${why()}); ${client.stats.dropped} messages dropped`);
-    client.end();
-    await broker?.close();
-  };
-}
-
-/** Serve the board as a Web Thing whose properties follow the streams. Returns what stops it. */
-async function serveWebThing(
-  port: number, s: DemoStreams, led: InputThing<boolean>, log: (m: string) => void,
-  page: { ctx: SimAppContext; names: [object, string][] },
-): Promise<() => Promise<void>> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--wot-port must be a port number, got ${port}`);
-  const { Property, SingleThing, Thing, Value, WebThingServer } = await import('../hosts/node/index');
-  const thing = new Thing('urn:dev:thingflow-xs:sim-lux-demo', 'Simulated lux demo board', ['MultiLevelSensor'], 'TSL2591 + TMP102 on the simulated board, LED on when dark');
-  const number = (title: string, unit: string) => ({ type: 'number', title, unit, readOnly: true });
-  thing.addProperty(new Property(thing, 'illuminance', new Value(0), { ...number('Illuminance', 'lux'), '@type': 'LevelProperty' }));
-  thing.addProperty(new Property(thing, 'averageIlluminance', new Value(0), number('Running average (5)', 'lux')));
-  thing.addProperty(new Property(thing, 'temperature', new Value(0), { ...number('Temperature', 'degree celsius'), '@type': 'TemperatureProperty' }));
-  thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED', '@type': 'OnOffProperty' }));
-  const names = [...page.names];
-  const property = (name: string) => {
-    const input = thing.propertyInput(name);
-    names.push([input, `property ${name}`]);
-    return input;
-  };
-  s.light.connect(property('illuminance'));
-  s.average.connect(property('averageIlluminance'));
-  s.temperature.connect(property('temperature'));
-  // The flow sets the property only when its decision changes, so a client's write holds until the next switching.
-  const changes = s.dark.distinctUntilChanged();
-  changes.connect(property('led'));
-  const ledWrites = thing.propertyChanges<boolean>('led');
-  ledWrites.connect(led);
-  names.push([changes, 'distinctUntilChanged'], [ledWrites, 'property led (flow or client)']);
-  // The live page: the flow traced from its sources, the board and its faults (sim/live-page.ts).
-  const { simLivePage } = await import('../sim/live-page');
-  const live = simLivePage(page.ctx, [s.light, s.temperature, ledWrites], names);
-  const server = new WebThingServer(new SingleThing(thing), { port, listenAddress: '127.0.0.1', mdns: false, additionalRoutes: live.routes });
-  await server.start();
-  log(`wot: the board is a Web Thing at http://127.0.0.1:${server.port}/ (properties: illuminance, averageIlluminance, temperature, led); open it in a browser for the live page`);
-  return () => server.stop();
 }

@@ -18,9 +18,10 @@
  * the firmware tests and `npm run bench:firmware` find them.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_MODULES_FILE, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -40,6 +41,31 @@ export function moddableBuildDir(): string {
   return resolve(process.env.THINGFLOW_MODDABLE_BUILD ?? join(process.env.MODDABLE ?? '', 'build'));
 }
 
+/**
+ * xsl links incrementally: it starts from the symbol table (modules/mc.xsi) of
+ * the app's previous build, so the names of modules since dropped from the
+ * manifest stay in the firmware's key table (1,485 stale keys, 30 KB of
+ * flash, after the lux demo stopped compiling the whole runtime). Removing the
+ * file (and the linked mc.xs.c, which make would otherwise keep) makes xsl
+ * start from the modules linked now; only the link and its C redo work.
+ */
+function forgetLinkedSymbols(buildDir: string, app: string): void {
+  const tmp = join(buildDir, 'tmp');
+  const walk = (dir: string, depth: number) => {
+    if (depth > 4 || !existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      if (entry.name === app) {
+        rmSync(join(path, 'modules/mc.xsi'), { force: true });
+        rmSync(join(path, 'mc.xs.c'), { force: true }); // make would not link again otherwise
+      }
+      else walk(path, depth + 1);
+    }
+  };
+  walk(tmp, 0);
+}
+
 export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
   const missing = missingLine(target);
   if (missing !== undefined) return Promise.reject(new Error(missing));
@@ -49,8 +75,13 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   const app = basename(dirname(manifestPath));
   const out = resolve(opts.out ?? join(ROOT, 'out/firmware'));
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // The app's module list follows its sources (tools/app-modules.ts): written again when they changed.
+  if (usesAppModules(manifestPath) && writeAppModules(manifestPath)) {
+    log(`firmware: ${APP_MODULES_FILE} of ${app} written again from its imports`);
+  }
   const buildDir = moddableBuildDir();
   mkdirSync(buildDir, { recursive: true });
+  forgetLinkedSymbols(buildDir, app);
   const args = ['-m', '-p', target, '-t', 'build', '-o', buildDir, ...(opts.debug ? ['-d'] : []), manifestPath];
   const env = {
     ...process.env,

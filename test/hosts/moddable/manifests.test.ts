@@ -1,7 +1,7 @@
 /**
  * The Moddable manifests build per target, checked without the SDK: for each
  * app manifest and each target (esp32, pico, pico/pico_w, lin) the manifest is
- * resolved as mcconfig resolves it (manifest-resolver.ts: the matching
+ * resolved as mcconfig resolves it (tools/moddable-manifest.ts: the matching
  * `platforms` section, its includes and errors), every module the app
  * imports, transitively, is named by the manifest, and every SDK module it
  * imports is offered on THAT target by an SDK manifest it includes
@@ -15,7 +15,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from './manifest-resolver';
+import { APP_MODULES_FILE, appModulesText, generatedApps } from '../../../tools/app-modules';
+import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
 const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/host-check/manifest.json'];
@@ -174,6 +175,38 @@ describe('Moddable manifests', () => {
     const { seen, unresolved } = unresolvedImports(r, target, r.modules.get('main')!);
     expect(seen).toBeGreaterThan(20);
     expect(unresolved).toEqual([]);
+  });
+
+  test('every app manifest that includes ./modules.json has the list its sources give (npm run firmware-modules)', () => {
+    const apps = generatedApps(ROOT);
+    expect(apps.map((a) => relative(ROOT, a)).sort()).toEqual(['manifests/host-check/manifest.json', 'manifests/lux-demo/manifest.json']);
+    const stale = apps.filter((a) => readFileSync(join(dirname(a), APP_MODULES_FILE), 'utf8') !== appModulesText(a));
+    expect(stale.map((a) => relative(ROOT, a))).toEqual([]);
+  });
+
+  test.each(TARGETS)('lux demo on %s: the firmware compiles only the project modules the app imports', (target) => {
+    const r = resolveApp('manifests/lux-demo/manifest.json', target);
+    // Reached from main and the preloaded host entry (and the network module where the target has one).
+    const reached = new Set<string>();
+    const queue = [r.modules.get('main')!, r.modules.get('thingflow/hosts/moddable/index')!, r.modules.get('thingflow/hosts/moddable/network')].filter((p) => p !== undefined);
+    const byName = (spec: string) => (r.modules.has(spec) ? r.modules.get(spec) : undefined);
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const spec of importsOf(sourceOf(file)!)) {
+        const dep = spec.startsWith('.') ? resolve(dirname(file), spec) : byName(spec);
+        if (dep !== undefined && !dep.startsWith('$(')) queue.push(dep);
+      }
+    }
+    const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-lux-demo/'));
+    const unused = ours.filter(([, p]) => !reached.has(p)).map(([name]) => name);
+    expect(reached.size).toBeGreaterThan(15);
+    expect(unused).toEqual([]);
+    // None of the parts the demo does not use on a board: no other filter, no MQTT client, no WoT, no barrel.
+    const names = ours.map(([name]) => name);
+    expect(names.filter((n) => /runtime\/(index|wot\/thing|mqtt\/client\/mqtt-client|filters\/(index|where|kalman))$/.test(n))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['thingflow/runtime/filters/map', 'thingflow/runtime/filters/running-avg', 'thingflow/runtime/filters/hysteresis', 'thingflow/runtime/sensors/tsl2591']));
   });
 
   test('lux demo: the network is a per-target choice (esp32, pico/pico_w, lin get it; the plain pico does not)', () => {

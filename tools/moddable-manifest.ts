@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 
 export interface Manifest {
   build?: { [name: string]: string };
@@ -64,7 +65,8 @@ function substitute(path: string, vars: Map<string, string>): string | undefined
   return unresolved ? undefined : out;
 }
 
-export function resolveManifest(path: string, target: string, sdkRoot?: string): Resolved {
+/** `skip`: manifests left out (an app's generated module list, when it is being made again). */
+export function resolveManifest(path: string, target: string, sdkRoot?: string, skip?: (file: string) => boolean): Resolved {
   const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), errors: [] };
   const vars = new Map<string, string>();
   if (sdkRoot !== undefined) {
@@ -74,12 +76,12 @@ export function resolveManifest(path: string, target: string, sdkRoot?: string):
     vars.set('BUILD_SIMULATOR', join(sdkRoot, 'build/simulators'));
     vars.set('PLATFORM', target.split('/')[0]);
   }
-  merge(resolve(path), target, sdkRoot, vars, out);
+  merge(resolve(path), target, sdkRoot, vars, out, skip);
   return out;
 }
 
-function merge(file: string, target: string, sdkRoot: string | undefined, vars: Map<string, string>, out: Resolved): void {
-  if (out.manifests.has(file)) return;
+function merge(file: string, target: string, sdkRoot: string | undefined, vars: Map<string, string>, out: Resolved, skip?: (file: string) => boolean): void {
+  if (out.manifests.has(file) || skip?.(file) === true) return;
   out.manifests.add(file);
   const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   const base = dirname(file);
@@ -97,9 +99,9 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
         continue;
       }
       const s = substitute(inc, vars);
-      if (s !== undefined && existsSync(s)) merge(resolve(s), target, sdkRoot, vars, out);
+      if (s !== undefined && existsSync(s)) merge(resolve(s), target, sdkRoot, vars, out, skip);
     } else {
-      merge(resolve(base, inc), target, sdkRoot, vars, out);
+      merge(resolve(base, inc), target, sdkRoot, vars, out, skip);
     }
   }
   for (const section of [m, platform]) {
@@ -134,11 +136,23 @@ export function sourceOf(noExt: string): string | undefined {
   return undefined;
 }
 
-/** Static imports and re-exports of a source: `import type` is erased; dynamic `import()` is not followed. */
+/**
+ * The modules a source imports at run time, as mcconfig's tsc emits it: static
+ * imports and re-exports after TypeScript's import elision (`import type`, and
+ * imports used only as types, are gone); dynamic `import()` is not followed
+ * (a board never loads the Node-only parts an app reaches that way).
+ */
 export function importsOf(file: string): string[] {
-  const src = readFileSync(file, 'utf8');
-  const re = /^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm;
+  const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+  }).outputText;
+  const js = ts.createSourceFile(`${file}.js`, emitted, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
   const specs: string[] = [];
-  for (let m = re.exec(src); m !== null; m = re.exec(src)) specs.push(m[1] ?? m[2]);
+  for (const statement of js.statements) {
+    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specs.push(statement.moduleSpecifier.text);
+    }
+  }
   return specs;
 }
