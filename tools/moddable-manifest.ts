@@ -29,6 +29,8 @@ export interface Resolved {
   sdkIncludes: Set<string>;
   /** Every manifest merged, absolute. */
   manifests: Set<string>;
+  /** The modules preloaded, by name. */
+  preloads: Set<string>;
   errors: string[];
 }
 
@@ -67,7 +69,7 @@ function substitute(path: string, vars: Map<string, string>): string | undefined
 
 /** `skip`: manifests left out (an app's generated module list, when it is being made again). */
 export function resolveManifest(path: string, target: string, sdkRoot?: string, skip?: (file: string) => boolean): Resolved {
-  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), errors: [] };
+  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), preloads: new Set(), errors: [] };
   const vars = new Map<string, string>();
   if (sdkRoot !== undefined) {
     vars.set('MODDABLE', sdkRoot);
@@ -107,6 +109,7 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
   for (const section of [m, platform]) {
     if (section === undefined) continue;
     out.errors.push(...asList(section.error));
+    for (const name of asList(section.preload)) out.preloads.add(name);
     for (const [name, target] of Object.entries(section.modules ?? {})) {
       for (const t of asList(target)) {
         if (typeof t !== 'string') continue;

@@ -57,19 +57,22 @@ function waitTrace(re, ms = 10000) {
   return new Promise((resolve, reject) => {
     const w = { re, resolve };
     waiters.push(w);
-    setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no trace ${re} within ${ms} ms`)); } }, ms);
+    setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no trace ${re} within ${ms} ms; last lines:\n${lastLines.join('\n')}`)); } }, ms);
   });
 }
 
 const sim = spawn('xvfb-run', ['-a', 'node', 'xsbug-log', `${MODDABLE}/build/bin/lin/release/mcsim`, `${MODDABLE}/build/simulators`,
   `${MODDABLE}/build/bin/lin/mc/debug/host-check/mc.so`], { cwd: join(MODDABLE, 'tools/xsbug-log'), env, detached: true });
 let buffer = '';
+/** The simulator's last lines, whatever they say: shown when an awaited trace never comes. */
+const lastLines = [];
 sim.stdout.on('data', (d) => {
   buffer += d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
   let i;
   while ((i = buffer.indexOf('\n')) >= 0) {
     const line = buffer.slice(0, i).replace(/^(\(xsdb\) )+/, '').trim();
     buffer = buffer.slice(i + 1);
+    if (line !== '') { lastLines.push(line); if (lastLines.length > 15) lastLines.shift(); }
     if (line.includes('host-check:') || line.includes('Exception') || line.includes('abort')) onTrace(line);
   }
 });

@@ -209,6 +209,13 @@ describe('Moddable manifests', () => {
     expect(names).toEqual(expect.arrayContaining(['thingflow/runtime/filters/map', 'thingflow/runtime/filters/running-avg', 'thingflow/runtime/filters/hysteresis', 'thingflow/runtime/sensors/tsl2591']));
   });
 
+  test.each(TARGETS.flatMap((t) => [['lux-demo', t], ['host-check', t]]).filter(([app, t]) => app === 'lux-demo' || t !== 'pico'))('%s on %s: every runtime module compiled is preloaded (a filter evaluated at run time cannot add its fluent method to the frozen OutputThing.prototype)', (app, target) => {
+    const r = resolveApp(`manifests/${app}/manifest.json`, target as Target);
+    const runtime = [...r.modules.keys()].filter((n) => n.startsWith('thingflow/runtime/'));
+    expect(runtime.length).toBeGreaterThan(10);
+    expect(runtime.filter((n) => !r.preloads.has(n))).toEqual([]);
+  });
+
   test('lux demo: the network is a per-target choice (esp32, pico/pico_w, lin get it; the plain pico does not)', () => {
     const withNet = (t: Target) => resolveApp('manifests/lux-demo/manifest.json', t).modules.has('thingflow/hosts/moddable/network');
     expect(TARGETS.filter(withNet)).toEqual(['esp32', 'pico/pico_w', 'lin']);

@@ -1,0 +1,116 @@
+/**
+ * Where an app's flash goes, per XS module, read from the C file the XS linker
+ * writes for a preloaded app (mcconfig's `mc.xs.c`): every slot of the heap
+ * frozen at build time, the bytecode, the key table.
+ *
+ * A preloaded function is an instance whose own slots follow it in a chain
+ * (its code, its home — which names the module it was defined in —, `length`,
+ * `name`, and `prototype` for constructors), plus its bytecode, either an
+ * array `gxCodeN` shared by the module's functions or an inline string. Each
+ * function is counted with the slots of its chain and the bytes of its code;
+ * what is left (module bindings, exports, strings, keys, plain objects) is
+ * reported as one figure, the heap's other slots.
+ */
+import { readFileSync } from 'node:fs';
+
+/** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
+export const SLOT_BYTES = 16;
+
+export interface ModuleFlash {
+  module: string;
+  functions: number;
+  /** Slots of the functions' own chains. */
+  slots: number;
+  codeBytes: number;
+  /** slots × SLOT_BYTES + code bytes. */
+  bytes: number;
+}
+
+export interface LinkedFlash {
+  heapSlots: number;
+  keys: number;
+  modules: ModuleFlash[];
+}
+
+interface Slot { next: number | undefined; line: string }
+
+/** Bytes of a C string literal's contents ("\x0c\x01..." and plain characters). */
+function cStringBytes(literal: string): number {
+  let n = 0;
+  for (let i = 0; i < literal.length; i++) {
+    if (literal[i] === '\\') {
+      const c = literal[i + 1];
+      if (c === 'x') { i += 3; } else if (c >= '0' && c <= '7') { i += 3; } else { i += 1; }
+    }
+    n++;
+  }
+  return n;
+}
+
+export function linkedFlash(mcXsC: string): LinkedFlash {
+  const text = readFileSync(mcXsC, 'utf8');
+  const heapSlots = Number(/#define mxHeapCount (\d+)/.exec(text)?.[1] ?? NaN);
+  const keys = Number(/#define mxKeysCount (\d+)/.exec(text)?.[1] ?? NaN);
+  const slots = new Map<number, Slot>();
+  const pointedBy = new Map<number, number>();
+  for (const m of text.matchAll(/^\/\* (\d+) \*\/\t\{ (?:\(txSlot\*\)&gxHeap\[(\d+)\]|NULL), ([^\n]*)$/gm)) {
+    const index = Number(m[1]);
+    const next = m[2] === undefined ? undefined : Number(m[2]);
+    slots.set(index, { next, line: m[3] });
+    if (next !== undefined) pointedBy.set(next, index);
+  }
+  const codeArrays = new Map<string, number>();
+  for (const m of text.matchAll(/static const txU1 (gxCode\d+)\[(\d+)\];/g)) codeArrays.set(m[1], Number(m[2]));
+  // Offsets of the functions in each shared code array: a function's code runs to the next one's.
+  const offsets = new Map<string, number[]>();
+  for (const m of text.matchAll(/XS_CODE_X_KIND\}, \.value = \{ \.code = \{ \(txByte\*\)\(&(gxCode\d+)\[(\d+)\]\)/g)) {
+    const list = offsets.get(m[1]) ?? [];
+    list.push(Number(m[2]));
+    offsets.set(m[1], list);
+  }
+  for (const list of offsets.values()) list.sort((a, b) => a - b);
+  // Module instances hold an XS_MODULE_KIND slot naming the module by key ID.
+  const keyNames = new Map<number, string>();
+  for (const m of text.matchAll(/\{\.ID = (\d+), [^}]*kind = XS_KEY_X_KIND\}, \.value = \{ \.key = \{ "([^"]*)"/g)) keyNames.set(Number(m[1]), m[2]);
+  const uriOf = new Map<number, string>();
+  const moduleUri = (module: number): string => {
+    const known = uriOf.get(module);
+    if (known !== undefined) return known;
+    let uri = '?';
+    for (let i = slots.get(module)?.next, n = 0; i !== undefined && n < 64; i = slots.get(i)?.next, n++) {
+      const m = /kind = XS_MODULE_KIND\}, \.value = \{ \.module = \{ [^,]*, (\d+) \}/.exec(slots.get(i)?.line ?? '');
+      if (m !== null) { uri = keyNames.get(Number(m[1])) ?? `key ${m[1]}`; break; }
+    }
+    uriOf.set(module, uri);
+    return uri;
+  };
+  const byModule = new Map<string, ModuleFlash>();
+  for (const [index, slot] of slots) {
+    if (!slot.line.includes('XS_CODE_X_KIND')) continue;
+    const home = slot.next === undefined ? undefined : slots.get(slot.next);
+    const moduleIndex = home === undefined ? undefined : /XS_HOME_KIND\}, \.value = \{ \.home = \{ [^,]*, \(txSlot\*\)&gxHeap\[(\d+)\]/.exec(home.line)?.[1];
+    const module = moduleIndex === undefined ? '(no module: built-in or host)' : moduleUri(Number(moduleIndex));
+    let codeBytes = 0;
+    const shared = /\.code = \{ \(txByte\*\)\(&(gxCode\d+)\[(\d+)\]\)/.exec(slot.line);
+    if (shared !== null) {
+      const list = offsets.get(shared[1])!;
+      const at = Number(shared[2]);
+      const following = list.find((o) => o > at);
+      codeBytes = (following ?? codeArrays.get(shared[1]) ?? at) - at;
+    } else {
+      const inline = /\.code = \{ \(txByte\*\)"((?:[^"\\]|\\.)*)"/.exec(slot.line);
+      if (inline !== null) codeBytes = cStringBytes(inline[1]);
+    }
+    // The function's chain: its instance (the slot pointing to the code) and everything after it.
+    let chain = 0;
+    const instance = pointedBy.get(index);
+    for (let i = instance, n = 0; i !== undefined && n < 32; i = slots.get(i)?.next, n++) chain++;
+    const row = byModule.get(module) ?? { module, functions: 0, slots: 0, codeBytes: 0, bytes: 0 };
+    row.functions++;
+    row.slots += chain + 1; // + the property or binding that holds it
+    row.codeBytes += codeBytes;
+    row.bytes = row.slots * SLOT_BYTES + row.codeBytes;
+    byModule.set(module, row);
+  }
+  return { heapSlots, keys, modules: [...byModule.values()].sort((a, b) => b.bytes - a.bytes) };
+}
