@@ -114,3 +114,26 @@ export function linkedFlash(mcXsC: string): LinkedFlash {
   }
   return { heapSlots, keys, modules: [...byModule.values()].sort((a, b) => b.bytes - a.bytes) };
 }
+
+/**
+ * The rows bench:firmware prints: each of this project's modules in `app`
+ * (functions, their slots and code, bytes), then the heap and key table
+ * against `floor`'s, whose difference is the app's whole share of .rodata's
+ * preloaded part.
+ */
+export function flashRows(app: LinkedFlash, floor: LinkedFlash, ours: (module: string) => boolean): string[][] {
+  const rows: string[][] = [['module (preloaded)', 'functions', 'slots', 'code bytes', 'flash bytes']];
+  let functions = 0, slots = 0, code = 0;
+  for (const m of app.modules) {
+    if (!ours(m.module)) continue;
+    functions += m.functions;
+    slots += m.slots;
+    code += m.codeBytes;
+    rows.push([m.module, String(m.functions), String(m.slots), m.codeBytes.toLocaleString('en'), m.bytes.toLocaleString('en')]);
+  }
+  rows.push(['functions, all of the above', String(functions), String(slots), code.toLocaleString('en'), (slots * SLOT_BYTES + code).toLocaleString('en')]);
+  const heap = app.heapSlots - floor.heapSlots;
+  rows.push(['preloaded heap over the floor (functions, bindings, keys, strings)', '', `+${heap}`, '', `+${(heap * SLOT_BYTES).toLocaleString('en')}`]);
+  rows.push(['keys over the floor (property and binding names)', '', `+${app.keys - floor.keys}`, '', '']);
+  return rows;
+}
