@@ -8,8 +8,10 @@
  * - per sample-to-LED event: a periodic sample's first I2C address to its
  *   last stop or LED write, whichever is later (bench:firmware's window),
  *   mean over the periodic samples;
- * - per wake: every busy cycle from the first wake after boot to the last,
- *   over the number of wakes (bench:firmware's per-wake figure);
+ * - per wake: every busy cycle from a timer firing (Moddable's
+ *   `xs_timer_callback`) to the firmware idle again, mean over the wakes
+ *   after boot (bench:firmware's per-wake figure), and the parts of the
+ *   samples' wakes before and after their sample window;
  *
  * with the calls counted into each (its entry address reached).
  * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
@@ -35,6 +37,8 @@ const PICO_LED = 25;
 
 interface Row { name: string; cycles: number; calls: number }
 interface Profile {
+  /** Each periodic sample's window in cycles, and whether the LED changed in it. */
+  windows: string[];
   perSample: Row[]; sampleCycles: number; samples: number;
   /** The rest of the wakes that hold a periodic sample: from the wake to the first I2C address, and from the window's end to the next wake. */
   before: Row[]; beforeCycles: number; after: Row[]; afterCycles: number;
@@ -64,6 +68,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const host = new Rp2040Host({
     uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
     idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
+    entryMarks: [elfSymbol(elf, 'xs_timer_callback')].filter((a) => a !== undefined),
   });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
@@ -76,25 +81,27 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
   const windows = groups.slice(1).map((g) => {
     const end = Math.max(g[g.length - 1].endCycles, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
-    return { from: g[0].cycles, to: end };
+    return { from: g[0].cycles, to: end, led: end > g[g.length - 1].endCycles };
   });
   const samples = windows.length;
   const sampleRows = sum(windows.map((w) => profiler.between(w.from, w.to)));
   const sampleCycles = windows.reduce((a, w) => a + w.to - w.from, 0);
-  const wakeBefore = (c: number) => host.wakeups.filter((w) => w.cycles <= c).map((w) => w.cycles).pop() ?? 0;
-  const wakeAfter = (c: number) => host.wakeups.find((w) => w.cycles > c)?.cycles ?? host.busyCycles;
+  // Each sample's wake: from its timer firing to the firmware idle again (rp2040-host.ts timerWakes).
+  const timerWakes = host.timerWakes();
+  const wakeOf = (c: number) => timerWakes.find((w) => w.from <= c && c < w.to) ?? { from: c, to: c };
   const n = Math.max(samples, 1);
-  const before = sum(windows.map((w) => profiler.between(wakeBefore(w.from), w.from)));
-  const after = sum(windows.map((w) => profiler.between(w.to, wakeAfter(w.to))));
-  const beforeCycles = windows.reduce((a, w) => a + w.from - wakeBefore(w.from), 0) / n;
-  const afterCycles = windows.reduce((a, w) => a + wakeAfter(w.to) - w.to, 0) / n;
-  const wakes = host.wakeups.length;
-  const first = host.wakeups[0]?.cycles ?? 0;
-  const last = host.wakeups[wakes - 1]?.cycles ?? 0;
+  const before = sum(windows.map((w) => profiler.between(wakeOf(w.from).from, w.from)));
+  const after = sum(windows.map((w) => profiler.between(w.to, wakeOf(w.from).to)));
+  const beforeCycles = windows.reduce((a, w) => a + w.from - wakeOf(w.from).from, 0) / n;
+  const afterCycles = windows.reduce((a, w) => a + wakeOf(w.from).to - w.to, 0) / n;
+  const wakes = timerWakes.length;
+  const wakeRows = sum(timerWakes.map((w) => profiler.between(w.from, w.to)));
+  const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0) / Math.max(wakes, 1);
   return {
+    windows: windows.map((w) => `${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''}`),
     perSample: scale(sampleRows, n), sampleCycles: sampleCycles / n, samples,
     before: scale(before, n), beforeCycles, after: scale(after, n), afterCycles,
-    perWake: scale(profiler.between(first, last), Math.max(wakes - 1, 1)), wakeCycles: (last - first) / Math.max(wakes - 1, 1), wakes,
+    perWake: scale(wakeRows, Math.max(wakes, 1)), wakeCycles, wakes,
   };
 }
 
@@ -128,11 +135,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   const floor = await profile('floor', bootrom);
   const lux = await profile('lux-demo', bootrom);
+  process.stdout.write(`sample windows (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
   process.stdout.write(table(`Per sample-to-LED event (mean of ${floor.samples} / ${lux.samples} periodic samples), top ${TOP} of each:`, floor.perSample, lux.perSample, floor.sampleCycles, lux.sampleCycles));
   process.stdout.write('\n');
-  process.stdout.write(table('The same wakes from the timer to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
+  process.stdout.write(table('The samples\' wakes from the timer firing to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
   process.stdout.write('\n');
-  process.stdout.write(table('The same wakes from the end of the window to the next wake (idle): mean per sample:', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
+  process.stdout.write(table('The samples\' wakes from the end of the window to idle (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
   process.stdout.write('\n');
   process.stdout.write(table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles));
   process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`);

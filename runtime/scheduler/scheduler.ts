@@ -292,7 +292,8 @@ export class Scheduler {
 
   private observe(thing: OutputThing<any>, timestampSec: number): void {
     // Closed or abandoned since the last sampling (a sibling's sink let go of it): nobody wants the reading.
-    if (thing.closed || thing.abandoned) {
+    // `retired` is `closed || abandoned` as one field: no getter calls per wake.
+    if (thing.retired) {
       this.removeTask(thing);
       return;
     }
@@ -305,7 +306,7 @@ export class Scheduler {
       this.removeTask(thing);
       return;
     }
-    if (thing.closed || thing.abandoned) this.removeTask(thing);
+    if (thing.retired) this.removeTask(thing);
   }
 
   /** Next deadline is the previous one plus the interval, skipping any that already passed. */

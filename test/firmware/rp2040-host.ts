@@ -93,6 +93,12 @@ export interface Rp2040HostOptions {
    * Off by default: it slows the emulation.
    */
   profiler?: PcProfiler;
+  /**
+   * Addresses of functions whose every entry is recorded in `entries` (and
+   * marked for the profiler): e.g. Moddable's `xs_timer_callback`, where a
+   * wake's work starts once its timer fires.
+   */
+  entryMarks?: number[];
 }
 
 export class Rp2040Host {
@@ -109,6 +115,8 @@ export class Rp2040Host {
   private idleEntries = 0;
   /** Busy cycles at the end of each wait or idle jump: where the core woke up (for per-wake counts). */
   readonly wakeups: { t: number; cycles: number }[] = [];
+  /** Entries of the `entryMarks` functions: address and busy cycles. */
+  readonly entries: { pc: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
   private readonly boardStartMs: number;
@@ -188,6 +196,23 @@ export class Rp2040Host {
     return this.opts.board.now();
   }
 
+  /**
+   * The wakes after boot that ran a timer: from the first entry of an
+   * `entryMarks` function (the timer firing) after a wake to the next wake
+   * (the firmware idle again). The ~1 ms the idle jump leaves before the timer
+   * (the main loop spinning) is not part of it.
+   */
+  timerWakes(): { from: number; to: number }[] {
+    const out: { from: number; to: number }[] = [];
+    for (let i = 0; i + 1 < this.wakeups.length; i++) {
+      const start = this.wakeups[i].cycles;
+      const end = this.wakeups[i + 1].cycles;
+      const fire = this.entries.find((e) => e.cycles >= start && e.cycles < end);
+      if (fire !== undefined) out.push({ from: fire.cycles, to: end });
+    }
+    return out;
+  }
+
   private wakeup(): void {
     this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
     this.opts.profiler?.mark(this.busyCycles);
@@ -219,6 +244,7 @@ export class Rp2040Host {
     const idleAt = this.opts.idleAt;
     const queueAt = this.opts.messageQueueAt;
     const profiler = this.opts.profiler;
+    const entryMarks = this.opts.entryMarks ?? [];
     while (clock.nanos < untilNanos) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
         if (mcu.core.waiting) {
@@ -246,6 +272,10 @@ export class Rp2040Host {
             }
           }
           const pc = mcu.core.PC;
+          if (entryMarks.length > 0 && entryMarks.includes(pc) && this.entries.length < 100_000) {
+            this.entries.push({ pc, cycles: this.busyCycles });
+            profiler?.mark(this.busyCycles);
+          }
           const cycles = mcu.core.executeInstruction();
           this.busyCycles += cycles;
           profiler?.count(pc, cycles);
