@@ -32,7 +32,8 @@ import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'out/firmware');
+/** Where firmware is built to and, with `--reuse`, read from (THINGFLOW_FIRMWARE_DIR: another set, e.g. an older build to compare). */
+const OUT = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
 const APPS = [
   { name: 'hello', manifest: join(ROOT, 'bench/firmware/hello/manifest.json') },
   { name: 'floor', manifest: join(ROOT, 'bench/firmware/floor/manifest.json') },

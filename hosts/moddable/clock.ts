@@ -43,14 +43,12 @@ export class ModdableClock implements Clock {
     this.fire = () => {
       const fn = this.pending;
       this.pending = undefined;
-      try {
-        if (fn !== undefined) fn();
-      } finally {
-        // Not re-armed by `fn` (the scheduler stopped, or it threw): unscheduled, the timer waits
-        // for the next wake instead of repeating. Re-armed, it needs no second host call: Moddable
-        // keeps the time `Timer.schedule` set from inside the callback.
-        if (this.pending === undefined && this.timer !== undefined) Timer.schedule(this.timer);
-      }
+      if (fn !== undefined) fn();
+      // Not re-armed by `fn` (the scheduler stopped): unscheduled, the timer waits for the next wake
+      // instead of repeating. Re-armed, it needs no second host call: Moddable keeps the time
+      // `Timer.schedule` set from inside the callback. (Should `fn` throw, the timer fires once more
+      // after KEEP_ALIVE_REPEAT with nothing pending, and is unscheduled then.)
+      if (this.pending === undefined && this.timer !== undefined) Timer.schedule(this.timer);
     };
   }
 
