@@ -98,7 +98,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const wakeRows = sum(timerWakes.map((w) => profiler.between(w.from, w.to)));
   const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0) / Math.max(wakes, 1);
   return {
-    windows: windows.map((w) => `${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''}`),
+    windows: windows.map((w) => `${(w.from - wakeOf(w.from).from).toLocaleString('en')} + ${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''} + ${(wakeOf(w.from).to - w.to).toLocaleString('en')}`),
     perSample: scale(sampleRows, n), sampleCycles: sampleCycles / n, samples,
     before: scale(before, n), beforeCycles, after: scale(after, n), afterCycles,
     perWake: scale(wakeRows, Math.max(wakes, 1)), wakeCycles, wakes,
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const floor = await profile('floor', bootrom);
   const lux = await profile('lux-demo', bootrom);
-  process.stdout.write(`sample windows (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
+  process.stdout.write(`samples' wakes, timer to first I2C + sample window + rest to idle (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
   process.stdout.write(table(`Per sample-to-LED event (mean of ${floor.samples} / ${lux.samples} periodic samples), top ${TOP} of each:`, floor.perSample, lux.perSample, floor.sampleCycles, lux.sampleCycles));
   process.stdout.write('\n');
   process.stdout.write(table('The samples\' wakes from the timer firing to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
