@@ -64,8 +64,7 @@ export class SensorAsOutputThing<T = number> extends OutputThing<SensorEvent<T>>
     }
   }
 
-  /** `sample()` threw `e` (not the chain below): end, skip or fail the stream as the options say. */
-  protected sampleFailed(e: unknown): void {
+  private sampleFailed(e: unknown): void {
     if (isFatal(e)) throw e;
     if (e instanceof StopIteration) {
       this.dispatchCompleted();
@@ -105,13 +104,8 @@ export function fromEcma419<T = number>(sensor: Ecma419Sensor, field: string, se
     sample(): T {
       const reading = sensor.sample();
       const value = reading?.[field];
-      if (value === undefined) throw missingField(sensorId, field);
+      if (value === undefined) throw new Error(`sensor ${String(sensorId)}: no '${field}' in sample`);
       return value as T;
     },
   };
-}
-
-/** The read error of an ECMA-419 sample without the field a source reads. */
-export function missingField(sensorId: string | number, field: string): Error {
-  return new Error(`sensor ${String(sensorId)}: no '${field}' in sample`);
 }

@@ -1,4 +1,4 @@
-import { SensorAsOutputThing, fromEcma419, missingField, type Ecma419Sensor, type SensorOptions } from '../core/sensor';
+import { SensorAsOutputThing, fromEcma419, type Ecma419Sensor, type SensorOptions } from '../core/sensor';
 
 export interface Ecma419SourceOptions extends SensorOptions {
   /** The events' `sensorId` (default: the field name). */
@@ -17,30 +17,5 @@ export interface Ecma419SourceOptions extends SensorOptions {
  * ```
  */
 export function ecma419Source<T = number>(driver: Ecma419Sensor, field: string, opts: Ecma419SourceOptions = {}): SensorAsOutputThing<T> {
-  return new Ecma419Source<T>(driver, field, opts.id ?? field, opts);
-}
-
-/**
- * What `ecma419Source` makes: a `SensorAsOutputThing` whose `sensor` is the
- * `fromEcma419` adapter (for whoever reads it), but whose `observe` calls the
- * driver itself: one JavaScript call less per sample, ~2,000 CPU cycles on a
- * board (docs/performance.md, firmware). Same events, same read errors.
- */
-class Ecma419Source<T> extends SensorAsOutputThing<T> {
-  constructor(private readonly driver: Ecma419Sensor, private readonly field: string, private readonly id: string | number, opts: SensorOptions) {
-    super(fromEcma419<T>(driver, field, id), opts);
-  }
-
-  override observe(timestampSec: number): void {
-    let sampled = false;
-    try {
-      const val = this.driver.sample()?.[this.field];
-      if (val === undefined) throw missingField(this.id, this.field);
-      sampled = true;
-      this.out.onNext({ sensorId: this.id, ts: timestampSec, val: val as T });
-    } catch (e) {
-      if (sampled) this.outFailed(e);
-      else this.sampleFailed(e);
-    }
-  }
+  return new SensorAsOutputThing<T>(fromEcma419<T>(driver, field, opts.id ?? field), opts);
 }
