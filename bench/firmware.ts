@@ -10,11 +10,12 @@
  * - CPU cycles on the emulated Cortex-M0+ at 125 MHz (rp2040js counts them),
  *   booted with the simulated board on its I2C bus (night, so the LED comes
  *   on at the second light sample): cycles from each sample's first I2C
- *   address to its last stop (the sample-to-LED path: sensor reads, flow,
- *   LED write), the same for both apps; cycles per scheduler wake when the
- *   core sleeps between wakes (it is counted whether it does); and the time
- *   awake per hour at the lux demo's 60 s period (60 light + 12 temperature
- *   samples an hour).
+ *   address to its last stop or LED write (it holds the flow only when the
+ *   sample ends in a gain change or an LED change); cycles per wake, from the
+ *   timer firing (xs_timer_callback) to the firmware idle again: the whole
+ *   sample-to-LED event on a board; and the time awake per hour at the lux
+ *   demo's 60 s period (60 light + 12 temperature samples an hour).
+ *   `npm run bench:firmware-profile` shows where those cycles go.
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
  * naming what is missing otherwise. `--reuse` takes already built firmware
@@ -32,7 +33,8 @@ import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'out/firmware');
+/** Where firmware is built to and, with `--reuse`, read from (THINGFLOW_FIRMWARE_DIR: another set, e.g. an older build to compare). */
+const OUT = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
 const APPS = [
   { name: 'hello', manifest: join(ROOT, 'bench/firmware/hello/manifest.json') },
   { name: 'floor', manifest: join(ROOT, 'bench/firmware/floor/manifest.json') },
@@ -76,6 +78,7 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   const host = new Rp2040Host({
     uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
     idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
+    entryMarks: timerEntry(elf),
   });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
@@ -94,20 +97,27 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     return end - g[0].cycles;
   });
   const totalNanos = host.emulatedMs * 1e6;
-  const wakes = host.wakeups.length;
+  const timerWakes = host.timerWakes();
+  const wakes = timerWakes.length;
   return {
     samples: spans.length,
     perSample: spans.length > 0 ? spans.reduce((a, b) => a + b, 0) / spans.length : NaN,
     perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
-    // Busy cycles from one wake (the end of an idle jump) to the next idle entry: a scheduler wake's cost, boot excluded.
-    perWake: wakes > 1 ? (host.wakeups[wakes - 1].cycles - host.wakeups[0].cycles) / (wakes - 1) : NaN,
+    // Busy cycles from the timer firing to the firmware idle again: a scheduler wake's cost, boot excluded.
+    perWake: wakes > 0 ? timerWakes.reduce((a, w) => a + w.to - w.from, 0) / wakes : NaN,
     asleep: host.waitingNanos / totalNanos,
     spin: host.idleSkippedNanos / totalNanos,
     busyMs: (host.busyCycles / RP2040_CLOCK_HZ) * 1000,
     bootMs: txs.length > 0 ? txs[0].t : NaN,
   };
+}
+
+/** Moddable's timer callback: where a wake's work starts (rp2040-host.ts `timerWakes`). */
+function timerEntry(elf: string): number[] {
+  const at = elfSymbol(elf, 'xs_timer_callback');
+  return at === undefined ? [] : [at];
 }
 
 function creation(manifest: string): { heapSlots: number; chunkBytes: number; stackSlots: number } {
@@ -185,10 +195,12 @@ async function main(): Promise<number> {
   row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
   row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
   row('awake per hour at 60 s (72 samples)', (n) => cy(n, (x) => `${((72 * x.perSample) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`));
+  // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
+  row('awake per hour from wakes (60 timer wakes)', (n) => cy(n, (x) => `${((60 * x.perWake) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
   row('idle spin jumped over (would sleep)', (n) => cy(n, (x) => `${(x.spin * 100).toFixed(2)} %`));
   row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
-  row('wakes (idle jumps) / busy cycles per wake', (n) => cy(n, (x) => (x.wakes > 1 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')));
+  row('timer wakes / busy cycles per wake (timer fire to idle)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
   row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

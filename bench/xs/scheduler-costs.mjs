@@ -43,7 +43,7 @@ await xs.evaluate(`
     '  readTime()': (n) => { for (let i = 0; i < n; i++) r.sched.readTime(); },
     '  scheduleNextWake()': (n) => { for (let i = 0; i < n; i++) r.sched.scheduleNextWake(); },
     '  observe(idle task) incl. closed/abandoned checks': (n) => { for (let i = 0; i < n; i++) r.sched.observe(r.idle, 0); },
-    '  advanceDeadline(group, now)': (n) => { for (let i = 0; i < n; i++) r.sched.advanceDeadline(r.group, r.group.nextDue); },
+    '  skipMissedDeadlines(group, now): a wake a whole interval late (on time, the deadline advances inline)': (n) => { for (let i = 0; i < n; i++) r.sched.skipMissedDeadlines(r.group, r.group.nextDue); },
     '  fireDueTimers(now), no timers': (n) => { for (let i = 0; i < n; i++) r.sched.fireDueTimers(now); },
     '  ticksDiff(a, b, undefined)': (n) => { for (let i = 0; i < n; i++) tf.ticksDiff(i, 5, undefined); },
     '  clock.now()': (n) => { for (let i = 0; i < n; i++) r.clock.now(); },

@@ -41,11 +41,14 @@ export class ModdableClock implements Clock {
     const wall = Date.now();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
     this.fire = () => {
-      // Unscheduled, the timer waits for the next wake instead of repeating.
-      if (this.timer !== undefined) Timer.schedule(this.timer);
       const fn = this.pending;
       this.pending = undefined;
       if (fn !== undefined) fn();
+      // Not re-armed by `fn` (the scheduler stopped): unscheduled, the timer waits for the next wake
+      // instead of repeating. Re-armed, it needs no second host call: Moddable keeps the time
+      // `Timer.schedule` set from inside the callback. (Should `fn` throw, the timer fires once more
+      // after KEEP_ALIVE_REPEAT with nothing pending, and is unscheduled then.)
+      if (this.pending === undefined && this.timer !== undefined) Timer.schedule(this.timer);
     };
   }
 
@@ -54,7 +57,8 @@ export class ModdableClock implements Clock {
   }
 
   wake(ms: number, fn: () => void): void {
-    const delay = ms > 0 ? Math.ceil(ms) : 0;
+    // Whole milliseconds (the scheduler's usual sleep) skip the Math.ceil call.
+    const delay = ms > 0 ? ((ms | 0) === ms ? ms : Math.ceil(ms)) : 0;
     this.pending = fn;
     if (this.timer === undefined) this.timer = Timer.set(this.fire, delay, KEEP_ALIVE_REPEAT);
     else Timer.schedule(this.timer, delay, KEEP_ALIVE_REPEAT);

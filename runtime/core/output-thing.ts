@@ -140,6 +140,18 @@ export class OutputThing<T> {
       }
     }
     this.defaultConnections = this.portTable[DEFAULT_PORT];
+    this.retired = this.openPorts === 0;
+  }
+
+  /**
+   * `closed || abandoned`, kept up to date as a field: the scheduler asks it
+   * before and after every sample, and on XS a field read is a few bytecodes
+   * where two getter calls are ~50 computrons (docs/performance.md, firmware).
+   */
+  retired = false;
+
+  private updateRetired(): void {
+    this.retired = this.openPorts === 0 || (this.everConnected && this.connectionCount === 0);
   }
 
   /** True once every output port has closed (completed or errored). */
@@ -192,6 +204,7 @@ export class OutputThing<T> {
     this.setConnections(outPort, [...current, connection]);
     this.connectionCount++;
     this.everConnected = true;
+    this.updateRetired();
     return () => this.removeConnection(outPort, connection);
   }
 
@@ -321,13 +334,17 @@ export class OutputThing<T> {
     const i = list.indexOf(connection);
     if (i < 0) return;
     this.setConnections(port, list.slice(0, i).concat(list.slice(i + 1)));
-    if (--this.connectionCount === 0) this.onAbandoned();
+    this.connectionCount--;
+    this.updateRetired();
+    if (this.connectionCount === 0) this.onAbandoned();
   }
 
   private closePort(port: string): void {
     this.connectionCount -= this.portTable[port].length;
     this.setConnections(port, CLOSED_PORT);
-    if (--this.openPorts === 0) this.onClose();
+    this.openPorts--;
+    this.updateRetired();
+    if (this.openPorts === 0) this.onClose();
   }
 
   /**

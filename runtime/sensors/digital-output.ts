@@ -56,7 +56,14 @@ export class DigitalOutput<T = unknown> implements InputThing<T> {
 
   onNext(x: T): void {
     const v: unknown = x !== null && typeof x === 'object' && 'val' in (x as object) ? (x as unknown as { val: unknown }).val : x;
-    this.#set(v ? 1 : 0);
+    // `#set` inline: this runs for every event of a flow and mostly finds the level unchanged.
+    const level = v ? 1 : 0;
+    if (level === this.#level) return;
+    const io = this.#io;
+    if (io === undefined) return;
+    io.write(this.#invert ? 1 - level : level);
+    this.#level = level;
+    this.switchings++;
   }
 
   onCompleted(): void {

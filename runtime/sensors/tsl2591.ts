@@ -4,6 +4,9 @@ import type { SensorDriverOptions, SMBusIo } from './bus-types';
 const COMMAND = 0xa0;
 /** Registers (AMS TSL2591 datasheet, register set). */
 const Register = Object.freeze({ ENABLE: 0x00, CONFIG: 0x01, ID: 0x12, STATUS: 0x13, C0DATAL: 0x14 });
+/** The command bytes `sample()` sends, computed once: on XS a frozen table's property costs a lookup per read. */
+const STATUS_COMMAND = COMMAND | 0x13;
+const C0DATAL_COMMAND = COMMAND | 0x14;
 const ID = 0x50;
 const POWER_ON = 0x01;
 const ALS_ENABLE = 0x02;
@@ -11,6 +14,7 @@ const AVALID = 0x01;
 /** Typical gain of each AGAIN setting (low, medium, high, max). */
 const GAINS = Object.freeze([1, 24.5, 400, 9200]);
 const GAIN_NAMES = Object.freeze(['low', 'medium', 'high', 'max']);
+const MAX_GAIN_INDEX = GAINS.length - 1;
 /** Counts per lux at gain 1 and 1 ms integration, the datasheet's lux coefficient. */
 const LUX_DF = 408;
 
@@ -83,25 +87,35 @@ export class TSL2591 {
   }
 
   sample(): { illuminance: number; infrared: number; fullSpectrum: number } | undefined {
-    const io = this.#open();
-    if ((io.readUint8(COMMAND | Register.STATUS) & AVALID) === 0) {
+    // Per sample on a board every bytecode counts (docs/performance.md, firmware): fields are read
+    // once into locals, no private-method calls or getters on the path of a good reading.
+    const io = this.#io;
+    if (io === undefined) throw new Error('TSL2591 is closed');
+    if ((io.readUint8(STATUS_COMMAND) & AVALID) === 0) {
       this.#onError?.('no valid reading yet (integration not complete)');
       return undefined;
     }
     const data = this.#data;
-    io.readBuffer(COMMAND | Register.C0DATAL, data);
+    io.readBuffer(C0DATAL_COMMAND, data);
     const ch0 = data[0] | (data[1] << 8);
     const ch1 = data[2] | (data[3] << 8);
-    const max = this.#timeIndex === 0 ? 37888 : 65535;
+    const timeIndex = this.#timeIndex;
+    const g = this.#gainIndex;
+    const max = timeIndex === 0 ? 37888 : 65535;
     if (ch0 >= max || ch1 >= max) {
       const at = this.gain;
-      if (this.#autoGain && this.#gainIndex > 0) this.#setGain(io, this.#gainIndex - 1);
+      if (this.#autoGain && g > 0) this.#setGain(io, g - 1);
       this.#onError?.(`saturated at gain ${at}`);
       return undefined;
     }
-    const cpl = (this.integrationTime * GAINS[this.#gainIndex]) / LUX_DF;
+    const gain = GAINS[g];
+    const cpl = ((timeIndex + 1) * 100 * gain) / LUX_DF;
     const illuminance = ch0 === 0 ? 0 : ((ch0 - ch1) * (1 - ch1 / ch0)) / cpl;
-    if (this.#autoGain) this.#adjustGain(io, ch0, max);
+    // Auto-gain: keep the next reading between about 5% and 80% of full scale.
+    if (this.#autoGain) {
+      if (ch0 > 0.8 * max && g > 0) this.#setGain(io, g - 1);
+      else if (g < MAX_GAIN_INDEX && ch0 * (GAINS[g + 1] / gain) < 0.5 * max) this.#setGain(io, g + 1);
+    }
     return { illuminance, infrared: ch1, fullSpectrum: ch0 };
   }
 
@@ -116,13 +130,6 @@ export class TSL2591 {
     } finally {
       io.close();
     }
-  }
-
-  /** Keep the next reading between about 5% and 80% of full scale. */
-  #adjustGain(io: SMBusIo, ch0: number, max: number): void {
-    const g = this.#gainIndex;
-    if (ch0 > 0.8 * max && g > 0) this.#setGain(io, g - 1);
-    else if (g < GAINS.length - 1 && ch0 * (GAINS[g + 1] / GAINS[g]) < 0.5 * max) this.#setGain(io, g + 1);
   }
 
   #setGain(io: SMBusIo, index: number): void {

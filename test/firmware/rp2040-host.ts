@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
 import type { SimBoard } from '../../sim/board';
 import { I2cBridge } from './i2c-bridge';
+import type { PcProfiler } from './pc-profiler';
 
 const FLASH_START = 0x10000000;
 const UF2_MAGIC_START0 = 0x0a324655;
@@ -85,6 +86,19 @@ export interface Rp2040HostOptions {
    * simulated day against a run on Node.
    */
   boardStartsWithApp?: boolean;
+  /**
+   * Attribute every executed instruction's cycles to its ELF function
+   * (pc-profiler.ts), marked at every I2C address and stop, GPIO change and
+   * wake, so bench/firmware-profile.ts can read any window between them.
+   * Off by default: it slows the emulation.
+   */
+  profiler?: PcProfiler;
+  /**
+   * Addresses of functions whose every entry is recorded in `entries` (and
+   * marked for the profiler): e.g. Moddable's `xs_timer_callback`, where a
+   * wake's work starts once its timer fires.
+   */
+  entryMarks?: number[];
 }
 
 export class Rp2040Host {
@@ -101,6 +115,8 @@ export class Rp2040Host {
   private idleEntries = 0;
   /** Busy cycles at the end of each wait or idle jump: where the core woke up (for per-wake counts). */
   readonly wakeups: { t: number; cycles: number }[] = [];
+  /** Entries of the `entryMarks` functions: address and busy cycles. */
+  readonly entries: { pc: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
   private readonly boardStartMs: number;
@@ -117,13 +133,18 @@ export class Rp2040Host {
     this.boardStartMs = opts.board.clock.elapsed;
     const sync = () => this.syncBoard(true);
     const after = (ms: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(ms * 1e6);
-    const cycles = () => this.busyCycles;
+    const profiler = opts.profiler;
+    const cycles = () => {
+      profiler?.mark(this.busyCycles);
+      return this.busyCycles;
+    };
     this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
     mcu.gpio.forEach((pin, index) => {
       pin.addListener((state) => {
         if (state !== GPIOPinState.High && state !== GPIOPinState.Low) return;
         const level = state === GPIOPinState.High ? 1 : 0;
         const t = this.syncBoard();
+        opts.profiler?.mark(this.busyCycles);
         this.gpioChanges.push({ t, pin: index, level, cycles: this.busyCycles });
         opts.board.pins.setOutput(index, level);
       });
@@ -139,6 +160,17 @@ export class Rp2040Host {
     }
     const cdc = new USBCDC(mcu.usbCtrl);
     cdc.onSerialData = (bytes) => this.console(bytes);
+    // A USB host with nothing to send NAKs the device's OUT endpoint and the
+    // device sees nothing. rp2040js's USBCDC answers every armed OUT buffer with
+    // an empty packet 10 µs later instead, tinyusb re-arms it, and so on: an
+    // interrupt and a tinyusb task run every ~25 µs, about 40 % of the cycles of
+    // a sample, that firmware on a real host never pays. The host sends nothing
+    // to the console, so an armed OUT buffer with no bytes waiting stays armed.
+    const cdcRead = mcu.usbCtrl.onEndpointRead;
+    mcu.usbCtrl.onEndpointRead = (endpoint, size) => {
+      if (endpoint !== 0 && cdc.txFIFO.empty) return;
+      cdcRead?.(endpoint, size);
+    };
     mcu.uart[0].onByte = (b) => this.console(Uint8Array.of(b));
     mcu.core.PC = FLASH_START;
   }
@@ -162,6 +194,28 @@ export class Rp2040Host {
     const target = this.boardStartMs + this.emulatedMs - this.boardOffsetMs;
     if (target > clock.elapsed) clock.advance(target - clock.elapsed);
     return this.opts.board.now();
+  }
+
+  /**
+   * The wakes after boot that ran a timer: from the first entry of an
+   * `entryMarks` function (the timer firing) after a wake to the next wake
+   * (the firmware idle again). The ~1 ms the idle jump leaves before the timer
+   * (the main loop spinning) is not part of it.
+   */
+  timerWakes(): { from: number; to: number }[] {
+    const out: { from: number; to: number }[] = [];
+    for (let i = 0; i + 1 < this.wakeups.length; i++) {
+      const start = this.wakeups[i].cycles;
+      const end = this.wakeups[i + 1].cycles;
+      const fire = this.entries.find((e) => e.cycles >= start && e.cycles < end);
+      if (fire !== undefined) out.push({ from: fire.cycles, to: end });
+    }
+    return out;
+  }
+
+  private wakeup(): void {
+    this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+    this.opts.profiler?.mark(this.busyCycles);
   }
 
   private console(bytes: Uint8Array): void {
@@ -189,6 +243,8 @@ export class Rp2040Host {
     const untilNanos = untilMs * 1e6;
     const idleAt = this.opts.idleAt;
     const queueAt = this.opts.messageQueueAt;
+    const profiler = this.opts.profiler;
+    const entryMarks = this.opts.entryMarks ?? [];
     while (clock.nanos < untilNanos) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
         if (mcu.core.waiting) {
@@ -196,7 +252,7 @@ export class Rp2040Host {
           clock.tick(next);
           this.waitingNanos += next;
           i += next / cycleNanos;
-          if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+          if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeup();
         } else {
           if (idleAt !== undefined && mcu.core.PC === idleAt) {
             const delayMs = mcu.core.registers[1] | 0;
@@ -210,13 +266,19 @@ export class Rp2040Host {
                 clock.tick(jump);
                 this.idleSkippedNanos += jump;
                 this.idleSkips++;
-                if (this.wakeups.length < 100_000) this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+                if (this.wakeups.length < 100_000) this.wakeup();
                 if (process.env.TF_IDLE_DEBUG) console.log(`idle skip at ${this.emulatedMs.toFixed(1)} ms: ${delayMs} ms`);
               }
             }
           }
+          const pc = mcu.core.PC;
+          if (entryMarks.length > 0 && entryMarks.includes(pc) && this.entries.length < 100_000) {
+            this.entries.push({ pc, cycles: this.busyCycles });
+            profiler?.mark(this.busyCycles);
+          }
           const cycles = mcu.core.executeInstruction();
           this.busyCycles += cycles;
+          profiler?.count(pc, cycles);
           clock.tick(cycles * cycleNanos);
         }
       }

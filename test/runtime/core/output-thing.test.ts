@@ -135,3 +135,38 @@ describe('OutputThing: error isolation', () => {
     expect(src.abandoned).toBe(false);
   });
 });
+
+describe('OutputThing.retired: closed || abandoned as a field (the scheduler reads it each wake)', () => {
+  const agrees = (t: OutputThing<number>) => expect(t.retired).toBe(t.closed || t.abandoned);
+
+  test('it follows connect, disconnect, reconnect and close on every port', () => {
+    const src = new OutputThing<number>(['default', 'other']);
+    agrees(src);
+    expect(src.retired).toBe(false);
+    const off = src.connect(new Recorder());
+    agrees(src);
+    off();
+    agrees(src);
+    expect(src.retired).toBe(true); // abandoned: its only connection went
+    src.connect(new Recorder());
+    src.connect(new Recorder(), { portMapping: ['other', 'default'] });
+    agrees(src);
+    expect(src.retired).toBe(false);
+    src.dispatchCompleted();
+    agrees(src);
+    expect(src.retired).toBe(false); // 'other' is still open and connected
+    src.dispatchCompleted('other');
+    agrees(src);
+    expect(src.retired).toBe(true);
+  });
+
+  test('a thing with no ports is retired from the start; a sink cut off by its error retires its source', () => {
+    agrees(new OutputThing<number>([]));
+    expect(new OutputThing<number>([]).retired).toBe(true);
+    const src = new OutputThing<number>();
+    src.connect(() => { throw new Error('sink failed'); });
+    src.dispatchNext(1);
+    agrees(src);
+    expect(src.retired).toBe(true);
+  });
+});

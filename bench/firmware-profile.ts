@@ -1,0 +1,150 @@
+/**
+ * Where the firmware's cycles go (`npm run bench:firmware-profile [-- --seconds N --top N]`):
+ * the floor and the lux demo (out/firmware/, built by `npm run firmware`)
+ * booted in rp2040js as bench:firmware does (night, seed 7), with the PC
+ * profiler on (test/firmware/pc-profiler.ts): every executed cycle goes to
+ * the ELF function holding its PC. Prints, side by side, the top C functions
+ *
+ * - per sample-to-LED event: a periodic sample's first I2C address to its
+ *   last stop or LED write, whichever is later (bench:firmware's window),
+ *   mean over the periodic samples;
+ * - per wake: every busy cycle from a timer firing (Moddable's
+ *   `xs_timer_callback`) to the firmware idle again, mean over the wakes
+ *   after boot (bench:firmware's per-wake figure), and the parts of the
+ *   samples' wakes before and after their sample window;
+ *
+ * with the calls counted into each (its entry address reached).
+ * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
+ * another firmware directory.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BOARD_PINS, createSimDevice } from '../sim/index';
+import { elfSymbol } from '../test/firmware/elf-symbols';
+import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
+import { Rp2040Host } from '../test/firmware/rp2040-host';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIR = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EMULATED_MS = arg('--seconds', 125) * 1000;
+const TOP = arg('--top', 25);
+const PICO_LED = 25;
+
+interface Row { name: string; cycles: number; calls: number }
+interface Profile {
+  /** Each periodic sample's window in cycles, and whether the LED changed in it. */
+  windows: string[];
+  perSample: Row[]; sampleCycles: number; samples: number;
+  /** The rest of the wakes that hold a periodic sample: from the wake to the first I2C address, and from the window's end to the next wake. */
+  before: Row[]; beforeCycles: number; after: Row[]; afterCycles: number;
+  perWake: Row[]; wakeCycles: number; wakes: number;
+}
+
+function scale(rows: Row[], n: number): Row[] {
+  return rows.map((r) => ({ name: r.name, cycles: r.cycles / n, calls: r.calls / n }));
+}
+
+function sum(lists: Row[][]): Row[] {
+  const by = new Map<string, Row>();
+  for (const list of lists) {
+    for (const r of list) {
+      const seen = by.get(r.name);
+      if (seen) { seen.cycles += r.cycles; seen.calls += r.calls; } else by.set(r.name, { ...r });
+    }
+  }
+  return [...by.values()].sort((a, b) => b.cycles - a.cycles);
+}
+
+async function profile(app: string, bootrom: string): Promise<Profile> {
+  const uf2 = join(DIR, `${app}.pico.uf2`);
+  const elf = join(DIR, `${app}.pico.elf`);
+  const profiler = new PcProfiler(elfFunctions(elf));
+  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+  const host = new Rp2040Host({
+    uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
+    idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
+    entryMarks: [elfSymbol(elf, 'xs_timer_callback')].filter((a) => a !== undefined),
+  });
+  await host.runUntil(EMULATED_MS);
+  const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
+  const groups: (typeof txs)[] = [];
+  for (const tx of txs) {
+    const g = groups[groups.length - 1];
+    if (g !== undefined && tx.t - g[g.length - 1].t < 1000) g.push(tx);
+    else groups.push([tx]);
+  }
+  const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
+  const windows = groups.slice(1).map((g) => {
+    const end = Math.max(g[g.length - 1].endCycles, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
+    return { from: g[0].cycles, to: end, led: end > g[g.length - 1].endCycles };
+  });
+  const samples = windows.length;
+  const sampleRows = sum(windows.map((w) => profiler.between(w.from, w.to)));
+  const sampleCycles = windows.reduce((a, w) => a + w.to - w.from, 0);
+  // Each sample's wake: from its timer firing to the firmware idle again (rp2040-host.ts timerWakes).
+  const timerWakes = host.timerWakes();
+  const wakeOf = (c: number) => timerWakes.find((w) => w.from <= c && c < w.to) ?? { from: c, to: c };
+  const n = Math.max(samples, 1);
+  const before = sum(windows.map((w) => profiler.between(wakeOf(w.from).from, w.from)));
+  const after = sum(windows.map((w) => profiler.between(w.to, wakeOf(w.from).to)));
+  const beforeCycles = windows.reduce((a, w) => a + w.from - wakeOf(w.from).from, 0) / n;
+  const afterCycles = windows.reduce((a, w) => a + wakeOf(w.from).to - w.to, 0) / n;
+  const wakes = timerWakes.length;
+  const wakeRows = sum(timerWakes.map((w) => profiler.between(w.from, w.to)));
+  const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0) / Math.max(wakes, 1);
+  return {
+    windows: windows.map((w) => `${(w.from - wakeOf(w.from).from).toLocaleString('en')} + ${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''} + ${(wakeOf(w.from).to - w.to).toLocaleString('en')}`),
+    perSample: scale(sampleRows, n), sampleCycles: sampleCycles / n, samples,
+    before: scale(before, n), beforeCycles, after: scale(after, n), afterCycles,
+    perWake: scale(wakeRows, Math.max(wakes, 1)), wakeCycles, wakes,
+  };
+}
+
+function table(title: string, floor: Row[], lux: Row[], floorTotal: number, luxTotal: number): string {
+  const names: string[] = [];
+  for (const r of lux.slice(0, TOP).concat(floor.slice(0, TOP))) if (!names.includes(r.name)) names.push(r.name);
+  const f = new Map(floor.map((r) => [r.name, r]));
+  const l = new Map(lux.map((r) => [r.name, r]));
+  names.sort((a, b) => (l.get(b)?.cycles ?? 0) - (f.get(b)?.cycles ?? 0) - ((l.get(a)?.cycles ?? 0) - (f.get(a)?.cycles ?? 0)));
+  const fmt = (r: Row | undefined) => (r === undefined ? '' : `${Math.round(r.cycles).toLocaleString('en')}`);
+  const calls = (r: Row | undefined) => (r === undefined || r.calls === 0 ? '' : r.calls.toFixed(r.calls < 10 ? 1 : 0));
+  const rows = [['function', 'floor cycles', 'calls', 'lux demo cycles', 'calls', 'lux - floor']];
+  for (const n of names) {
+    const a = f.get(n);
+    const b = l.get(n);
+    rows.push([n, fmt(a), calls(a), fmt(b), calls(b), Math.round((b?.cycles ?? 0) - (a?.cycles ?? 0)).toLocaleString('en')]);
+  }
+  rows.push(['(all)', Math.round(floorTotal).toLocaleString('en'), '', Math.round(luxTotal).toLocaleString('en'), '', Math.round(luxTotal - floorTotal).toLocaleString('en')]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return `${title}\n${line(rows[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
+}
+
+async function main(): Promise<number> {
+  const bootrom = process.env.RP2040_BOOTROM;
+  const missing = ['floor', 'lux-demo'].filter((a) => !existsSync(join(DIR, `${a}.pico.elf`)) || !existsSync(join(DIR, `${a}.pico.uf2`)));
+  if (bootrom === undefined || !existsSync(bootrom) || missing.length > 0) {
+    process.stdout.write(`bench:firmware-profile: not run: ${bootrom === undefined || !existsSync(bootrom) ? 'RP2040_BOOTROM (the B1 bootrom image); ' : ''}${missing.map((a) => `${join(DIR, a)}.pico.{uf2,elf} (npm run firmware)`).join('; ')}\n`);
+    return 1;
+  }
+  const started = Date.now();
+  const floor = await profile('floor', bootrom);
+  const lux = await profile('lux-demo', bootrom);
+  process.stdout.write(`samples' wakes, timer to first I2C + sample window + rest to idle (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
+  process.stdout.write(table(`Per sample-to-LED event (mean of ${floor.samples} / ${lux.samples} periodic samples), top ${TOP} of each:`, floor.perSample, lux.perSample, floor.sampleCycles, lux.sampleCycles));
+  process.stdout.write('\n');
+  process.stdout.write(table('The samples\' wakes from the timer firing to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
+  process.stdout.write('\n');
+  process.stdout.write(table('The samples\' wakes from the end of the window to idle (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
+  process.stdout.write('\n');
+  process.stdout.write(table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles));
+  process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`);
+  return 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`${(e as Error).stack ?? String(e)}\n`); process.exitCode = 1; });

@@ -1,0 +1,42 @@
+/**
+ * The PC profiler (pc-profiler.ts) on the real lux demo firmware in rp2040js,
+ * and what it showed about the emulator host: every cycle of a window is
+ * attributed to a function, the window around a sample holds the I2C driver's
+ * C functions, and a wake after boot takes no USB interrupt while nothing is
+ * printed (rp2040js's USBCDC used to answer every armed OUT buffer with an
+ * empty packet, an interrupt every ~25 µs: most of the cycles the first
+ * bench:firmware counted). Runs when the firmware environment is set
+ * (firmware-test-env.ts), like the other firmware tests.
+ */
+import { BOARD_PINS, createSimDevice } from '../../sim/index';
+import { elfSymbol } from './elf-symbols';
+import { firmwareTestEnv } from './firmware-test-env';
+import { elfFunctions, PcProfiler } from './pc-profiler';
+import { Rp2040Host } from './rp2040-host';
+
+const env = firmwareTestEnv();
+if (typeof env === 'string') process.stdout.write(`${env}\n`);
+const firmware = typeof env === 'string' ? describe.skip : describe;
+
+firmware('the PC profiler on the lux demo firmware', () => {
+  test('it attributes every cycle of a sample\'s wake, the I2C driver inside it, and no USB interrupt while the console is quiet', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const profiler = new PcProfiler(elfFunctions(env.elf));
+    const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+    const host = new Rp2040Host({
+      uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
+      idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'),
+      entryMarks: [elfSymbol(env.elf, 'xs_timer_callback')!],
+    });
+    await host.runUntil(65_000);
+    // The wake of the 60 s sample: from its timer firing to idle.
+    const wake = host.timerWakes().find((w) => host.bridges.some((b) => b.transactions.some((t) => t.cycles >= w.from && t.cycles < w.to)));
+    expect(wake).toBeDefined();
+    const rows = profiler.between(wake!.from, wake!.to);
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    expect(rows.reduce((n, r) => n + r.cycles, 0)).toBe(wake!.to - wake!.from);
+    expect(byName.get('_xs_i2c_writeRead')?.calls).toBeGreaterThanOrEqual(2);
+    expect(byName.get('fxRunID')?.cycles).toBeGreaterThan(0);
+    expect(byName.get('dcd_rp2040_irq')).toBeUndefined();
+  }, 600_000);
+});

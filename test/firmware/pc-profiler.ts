@@ -1,0 +1,124 @@
+/**
+ * An opt-in PC sampler for the emulated RP2040 (rp2040-host.ts `profile`):
+ * every executed instruction's cycles go to the ELF function that contains
+ * its PC. The counts are cumulative over the run; `mark(cycles)` keeps a
+ * copy at a point of the run (an I2C address or stop, a GPIO change, a wake)
+ * so a window's profile is the difference of two marks (`between`).
+ *
+ * Functions come from `arm-none-eabi-nm -n -S` of the firmware's .elf
+ * (text symbols with a size); a PC outside every function counts as
+ * `(unknown)`. The PC → function lookup is cached per halfword.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface ElfFunction { name: string; start: number; end: number }
+
+/** Text symbols with a size, sorted by address (`nm -n -S`). */
+export function elfFunctions(elf: string): ElfFunction[] {
+  const tool = process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, 'bin/arm-none-eabi-nm') : 'arm-none-eabi-nm';
+  const r = spawnSync(tool, ['-n', '-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`arm-none-eabi-nm failed: ${r.stderr}`);
+  const out: ElfFunction[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([0-9a-f]{8}) ([0-9a-f]{8}) [tTwW] (\S+)$/.exec(line);
+    if (m === null) continue;
+    const start = parseInt(m[1], 16) & ~1;
+    const size = parseInt(m[2], 16);
+    if (size > 0) out.push({ name: m[3], start, end: start + size });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The RP2040's mask ROM (bootrom): the SDK's float and memory helpers run there. */
+const BOOTROM_END = 0x4000;
+
+/** Regions that hold code: flash (XIP) and SRAM (time-critical code copied there). */
+const REGIONS = [
+  { base: 0x10000000, size: 16 << 20 },
+  { base: 0x20000000, size: 264 << 10 },
+];
+
+export class PcProfiler {
+  /** Cycles per function index; the last two slots are `(bootrom)` (its float and memory routines) and `(unknown)`. */
+  readonly counts: Float64Array;
+  readonly names: string[];
+  /** Calls counted into a function (its entry address reached), per index. */
+  readonly entries: Float64Array;
+  private readonly starts: Int32Array;
+  private readonly caches: Int32Array[];
+  private readonly marks: { cycles: number; counts: Float64Array; entries: Float64Array }[] = [];
+
+  constructor(private readonly functions: ElfFunction[]) {
+    this.names = functions.map((f) => f.name).concat('(bootrom)', '(unknown)');
+    this.counts = new Float64Array(this.names.length);
+    this.entries = new Float64Array(this.names.length);
+    this.starts = Int32Array.from(functions.map((f) => f.start | 0));
+    // -1: not looked up yet.
+    this.caches = REGIONS.map((r) => new Int32Array(r.size >> 1).fill(-1));
+  }
+
+  /** Count `cycles` at `pc`. */
+  count(pc: number, cycles: number): void {
+    const index = this.lookup(pc);
+    this.counts[index] += cycles;
+    if (index < this.functions.length && this.functions[index].start === pc) this.entries[index]++;
+  }
+
+  /** Keep the counts as they are at this point of the run (busy cycles `cycles`). */
+  mark(cycles: number): void {
+    const last = this.marks[this.marks.length - 1];
+    if (last !== undefined && last.cycles === cycles) return;
+    this.marks.push({ cycles, counts: this.counts.slice(), entries: this.entries.slice() });
+  }
+
+  /** The profile between the marks at (or nearest before) two cycle counts: [name, cycles, calls], most cycles first. */
+  between(fromCycles: number, toCycles: number): { name: string; cycles: number; calls: number }[] {
+    const from = this.markAt(fromCycles);
+    const to = this.markAt(toCycles);
+    const rows: { name: string; cycles: number; calls: number }[] = [];
+    for (let i = 0; i < this.names.length; i++) {
+      const c = to.counts[i] - from.counts[i];
+      if (c > 0) rows.push({ name: this.names[i], cycles: c, calls: to.entries[i] - from.entries[i] });
+    }
+    return rows.sort((a, b) => b.cycles - a.cycles);
+  }
+
+  private markAt(cycles: number): { counts: Float64Array; entries: Float64Array } {
+    let best: { cycles: number; counts: Float64Array; entries: Float64Array } | undefined;
+    for (const m of this.marks) if (m.cycles <= cycles && (best === undefined || m.cycles >= best.cycles)) best = m;
+    if (best === undefined) return { counts: new Float64Array(this.names.length), entries: new Float64Array(this.names.length) };
+    return best;
+  }
+
+  private lookup(pc: number): number {
+    for (let r = 0; r < REGIONS.length; r++) {
+      const offset = pc - REGIONS[r].base;
+      if (offset < 0 || offset >= REGIONS[r].size) continue;
+      const cache = this.caches[r];
+      const slot = offset >> 1;
+      let index = cache[slot];
+      if (index < 0) {
+        index = this.search(pc);
+        cache[slot] = index;
+      }
+      return index;
+    }
+    return this.search(pc);
+  }
+
+  private search(pc: number): number {
+    if (pc < BOOTROM_END) return this.functions.length;
+    const unknown = this.functions.length + 1;
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    if (hi < 0 || pc < starts[0]) return unknown;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= pc) lo = mid;
+      else hi = mid - 1;
+    }
+    return pc < this.functions[lo].end ? lo : unknown;
+  }
+}
