@@ -23,13 +23,14 @@
  * `--sizes-only` skips the emulation; `--seconds N` emulates N s per app (65).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
 import { elfSymbol } from '../test/firmware/elf-symbols';
 import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
+import { flashRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,26 +126,34 @@ function creation(manifest: string): { heapSlots: number; chunkBytes: number; st
   return { heapSlots: m.creation.heap.initial, chunkBytes: m.creation.chunk.initial, stackSlots: m.creation.stack };
 }
 
-/** The XS modules (.xsb) mcconfig compiled for an app: all of them, and those of this project (thingflow/). */
+/**
+ * The XS modules (.xsb) linked into an app: all of them, and those of this
+ * project (thingflow/), as the makefile mcconfig wrote lists them for xsl
+ * (the modules folder also keeps the .xsb of modules an earlier build had).
+ */
 function xsModules(app: string): { all: number; ours: number; oursBytes: number } {
-  const dir = join(moddableBuildDir(), 'tmp/pico/release', app, 'modules');
+  const tmp = join(moddableBuildDir(), 'tmp/pico/release', app);
   const out = { all: 0, ours: 0, oursBytes: 0 };
-  const walk = (d: string, ours: boolean) => {
-    if (!existsSync(d)) return;
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p, ours || f === 'thingflow' || f === 'thingflow-lux-demo');
-      else if (f.endsWith('.xsb')) {
-        out.all++;
-        if (ours) { out.ours++; out.oursBytes += statSync(p).size; }
-      }
+  const makefile = join(tmp, 'makefile');
+  if (!existsSync(makefile)) return out;
+  const block = /^MODULES =\\\n((?:\t[^\n]*\\?\n)*)/m.exec(readFileSync(makefile, 'utf8'))?.[1] ?? '';
+  for (const m of block.matchAll(/\$\(MODULES_DIR\)\/(\S+\.xsb)/g)) {
+    out.all++;
+    if (m[1].startsWith('thingflow/') || m[1].startsWith('thingflow-')) {
+      out.ours++;
+      out.oursBytes += statSync(join(tmp, 'modules', m[1])).size;
     }
-  };
-  walk(dir, false);
+  }
   return out;
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return `${line(rows[0])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
+}
 
 async function main(): Promise<number> {
   const missing = [missingLine('pico'), process.env.RP2040_BOOTROM === undefined || !existsSync(process.env.RP2040_BOOTROM) ? 'RP2040_BOOTROM (the B1 bootrom image)' : undefined].filter((x) => x !== undefined);
@@ -203,10 +212,14 @@ async function main(): Promise<number> {
   row('timer wakes / busy cycles per wake (timer fire to idle)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
   row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  process.stdout.write(`${line(rows[0])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`);
+  process.stdout.write(table(rows));
   process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`);
+  // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
+  const linked = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
+  if (existsSync(linked('lux-demo')) && existsSync(linked('floor'))) {
+    const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
+    process.stdout.write(`\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`);
+  }
   return 0;
 }
 
