@@ -24,6 +24,7 @@ import { BOARD_PINS, createSimDevice } from '../sim/index';
 import { elfSymbol } from '../test/firmware/elf-symbols';
 import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
 import { Rp2040Host } from '../test/firmware/rp2040-host';
+import { sampleWindows } from '../test/firmware/sample-windows';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
@@ -71,18 +72,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
     entryMarks: [elfSymbol(elf, 'xs_timer_callback')].filter((a) => a !== undefined),
   });
   await host.runUntil(EMULATED_MS);
-  const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
-  const groups: (typeof txs)[] = [];
-  for (const tx of txs) {
-    const g = groups[groups.length - 1];
-    if (g !== undefined && tx.t - g[g.length - 1].t < 1000) g.push(tx);
-    else groups.push([tx]);
-  }
-  const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
-  const windows = groups.slice(1).map((g) => {
-    const end = Math.max(g[g.length - 1].endCycles, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
-    return { from: g[0].cycles, to: end, led: end > g[g.length - 1].endCycles };
-  });
+  const windows = sampleWindows(host, PICO_LED);
   const samples = windows.length;
   const sampleRows = sum(windows.map((w) => profiler.between(w.from, w.to)));
   const sampleCycles = windows.reduce((a, w) => a + w.to - w.from, 0);

@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
 import { elfSymbol } from '../test/firmware/elf-symbols';
 import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
+import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { flashRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
@@ -83,20 +84,8 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
-  // A sample: transactions closer than 1 s to each other.
-  const groups: (typeof txs)[] = [];
-  for (const tx of txs) {
-    const g = groups[groups.length - 1];
-    if (g !== undefined && tx.t - g[g.length - 1].t < 1000) g.push(tx);
-    else groups.push([tx]);
-  }
-  // The first group is the drivers' set-up with the first sample; count the periodic ones.
-  const periodic = groups.slice(1);
+  const spans = sampleWindows(host, PICO_LED).map((w) => w.to - w.from);
   const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
-  const spans = periodic.map((g) => {
-    const end = Math.max(g[g.length - 1].endCycles, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
-    return end - g[0].cycles;
-  });
   const totalNanos = host.emulatedMs * 1e6;
   const timerWakes = host.timerWakes();
   const wakes = timerWakes.length;
