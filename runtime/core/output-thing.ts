@@ -140,7 +140,7 @@ export class OutputThing<T> {
       }
     }
     this.defaultConnections = this.portTable[DEFAULT_PORT];
-    this.retired = this.openPorts === 0;
+    (this as { retired: boolean }).retired = this.openPorts === 0;
   }
 
   /**
@@ -148,10 +148,10 @@ export class OutputThing<T> {
    * before and after every sample, and on XS a field read is a few bytecodes
    * where two getter calls are ~50 computrons (docs/performance.md, firmware).
    */
-  retired = false;
+  readonly retired: boolean = false;
 
   private updateRetired(): void {
-    this.retired = this.openPorts === 0 || (this.everConnected && this.connectionCount === 0);
+    (this as { retired: boolean }).retired = this.openPorts === 0 || (this.everConnected && this.connectionCount === 0);
   }
 
   /** True once every output port has closed (completed or errored). */
