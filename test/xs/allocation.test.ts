@@ -5,11 +5,8 @@
  * live heap does not grow over a long run. Computrons are reported by
  * `npm run bench:xs`, not asserted here.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { xsBundlePath } from './xs-scenarios';
-
-interface Meter { slots: number; heldGrowth: number; linear: boolean; computrons: number }
+import { meterInChild, type Meter } from './meter-in-child';
 
 const ZERO_ALLOCATION_FILTERS = ['map', 'where', 'scan', 'reduce', 'take', 'skip', 'takeLast', 'last', 'some', 'runningAvg',
   'transduce(SlidingMean(5))', 'transduce(PeriodicMedian(5))', 'dispatch', 'passthrough', 'outputCount', 'kalman',
@@ -28,14 +25,7 @@ const PIPELINES = [
 let meters: Record<string, Meter>;
 
 beforeAll(() => {
-  const child = spawnSync(process.execPath, [join(__dirname, 'measure-pipelines.mjs')], {
-    input: JSON.stringify({ bundle: xsBundlePath(), names: PIPELINES, longRun: 20_000 }),
-    encoding: 'utf8',
-    maxBuffer: 16 << 20,
-    timeout: 290_000,
-  });
-  if (child.status !== 0) throw new Error(`metering failed: ${child.stderr}`);
-  meters = JSON.parse(child.stdout);
+  meters = meterInChild([join(__dirname, '../../bench/xs/pipelines.js')], PIPELINES);
 }, 300_000);
 
 test('every batch was exactly linear in its size (no gc inside a measured batch)', () => {

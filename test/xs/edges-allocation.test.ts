@@ -4,11 +4,8 @@
  * event per accepted edge (the same 4 slots as a sensor's event), bounce
  * allocates nothing, and a push source allocates nothing of its own.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { xsBundlePath } from './xs-scenarios';
-
-interface Meter { slots: number; heldGrowth: number; linear: boolean; computrons: number }
+import { meterInChild, type Meter } from './meter-in-child';
 
 const NAMES = [
   'edges: digital pin toggled, no source',
@@ -20,14 +17,7 @@ const NAMES = [
 let meters: Record<string, Meter>;
 
 beforeAll(() => {
-  const child = spawnSync(process.execPath, [join(__dirname, 'measure-scripts.mjs')], {
-    input: JSON.stringify({ bundle: xsBundlePath(), scripts: [join(__dirname, 'edge-pipelines.js')], names: NAMES, longRun: 20_000 }),
-    encoding: 'utf8',
-    maxBuffer: 16 << 20,
-    timeout: 290_000,
-  });
-  if (child.status !== 0) throw new Error(`metering failed: ${child.stderr}`);
-  meters = JSON.parse(child.stdout);
+  meters = meterInChild([join(__dirname, 'edge-pipelines.js')], NAMES);
 }, 300_000);
 
 test('every batch was exactly linear in its size (no gc inside a measured batch)', () => {

@@ -1,7 +1,7 @@
 /**
  * Per-event metering of a pipeline in a real XS machine, shared by
  * `npm run bench:xs` (bench/xs-footprint.mjs) and the allocation test
- * (test/xs/allocation.test.ts, through measure-pipelines.mjs).
+ * (test/xs/allocation.test.ts and edges-allocation.test.ts, through meter-in-child.ts and measure-scripts.mjs).
  *
  * A pipeline is an entry of `globalThis.benchPipelines` (bench/xs/pipelines.js):
  * a function that builds a flow and returns `runBatch(n)`.
