@@ -15,7 +15,7 @@
  * ```
  */
 import { File, Iterator } from 'file';
-import type { LineSink, LineSource } from '../../runtime/record/line-io';
+import { LineBuffer, type LineSink, type LineSource } from '../../runtime/record/line-io';
 
 export interface FlashRingOptions {
   /** Directory the files live in, with its trailing slash (e.g. `config.file.root`, `/mod/`). */
@@ -140,8 +140,7 @@ export class FlashRingSource implements LineSource {
   private readonly seqs: number[];
   private index = -1;
   private file: File | undefined;
-  private text = '';
-  private at = 0;
+  private readonly buffer = new LineBuffer();
   private skipHeader = false;
 
   constructor(private readonly opts: FlashRingOptions & { chunkBytes?: number }) {
@@ -150,10 +149,8 @@ export class FlashRingSource implements LineSource {
 
   readLine(): string | undefined {
     for (;;) {
-      const nl = this.text.indexOf('\n', this.at);
-      if (nl >= 0) {
-        const line = this.text.slice(this.at, nl);
-        this.at = nl + 1;
+      const line = this.buffer.takeLine();
+      if (line !== undefined) {
         if (this.skipHeader) {
           this.skipHeader = false;
           continue;
@@ -162,17 +159,12 @@ export class FlashRingSource implements LineSource {
       }
       const file = this.file;
       if (file !== undefined && file.position < file.length) {
-        this.text = this.text.slice(this.at) + file.read(String, Math.min(this.opts.chunkBytes ?? 512, file.length - file.position));
-        this.at = 0;
+        this.buffer.append(file.read(String, Math.min(this.opts.chunkBytes ?? 512, file.length - file.position)));
         continue;
       }
-      if (this.at < this.text.length) {
-        // A last line without its line end.
-        const line = this.text.slice(this.at);
-        this.text = '';
-        this.at = 0;
-        return line;
-      }
+      // A last line without its line end.
+      const last = this.buffer.takeRest();
+      if (last !== undefined) return last;
       if (!this.nextFile()) return undefined;
     }
   }

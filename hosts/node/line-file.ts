@@ -8,7 +8,7 @@
  */
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { LineSink, LineSource } from '../../runtime/record/line-io';
+import { LineBuffer, type LineSink, type LineSource } from '../../runtime/record/line-io';
 
 export interface FileLineSinkOptions {
   /** Bytes held before a write to the file (default 64 KiB). */
@@ -71,8 +71,7 @@ export class FileLineSource implements LineSource {
   private fd: number | undefined;
   private readonly chunk: Buffer;
   private readonly decoder = new StringDecoder('utf8');
-  private text = '';
-  private at = 0;
+  private readonly buffer = new LineBuffer();
   private eof = false;
   private readonly maxLine: number;
   /** Lines read so far. */
@@ -86,28 +85,21 @@ export class FileLineSource implements LineSource {
 
   readLine(): string | undefined {
     for (;;) {
-      const nl = this.text.indexOf('\n', this.at);
-      if (nl >= 0) {
-        const line = this.text.slice(this.at, nl);
-        this.at = nl + 1;
+      const line = this.buffer.takeLine();
+      if (line !== undefined) {
         this.lines++;
         return line;
       }
-      if (this.text.length - this.at > this.maxLine) {
+      if (this.buffer.pending > this.maxLine) {
         throw new RangeError(`${this.path}: line ${this.lines + 1} is longer than ${this.maxLine} bytes (maxLineBytes)`);
       }
       if (this.eof || this.fd === undefined) {
-        if (this.at >= this.text.length) return undefined;
-        const last = this.text.slice(this.at);
-        this.text = '';
-        this.at = 0;
-        this.lines++;
+        const last = this.buffer.takeRest();
+        if (last !== undefined) this.lines++;
         return last;
       }
       const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
-      // Keep only the unread tail: memory is one chunk plus the current line.
-      this.text = this.text.slice(this.at) + (n > 0 ? this.decoder.write(this.chunk.subarray(0, n)) : this.decoder.end());
-      this.at = 0;
+      this.buffer.append(n > 0 ? this.decoder.write(this.chunk.subarray(0, n)) : this.decoder.end());
       if (n === 0) this.eof = true;
     }
   }

@@ -19,6 +19,45 @@ export interface LineSource {
   close(): void;
 }
 
+/**
+ * Text that arrives in chunks (a file read piecewise), handed out one line at
+ * a time. It keeps only the unread tail, so memory is one chunk plus the
+ * current line. The line sources of the hosts read through one of these.
+ */
+export class LineBuffer {
+  private text = '';
+  private at = 0;
+
+  /** The next whole line without its `\n`, or undefined until more text is appended. */
+  takeLine(): string | undefined {
+    const nl = this.text.indexOf('\n', this.at);
+    if (nl < 0) return undefined;
+    const line = this.text.slice(this.at, nl);
+    this.at = nl + 1;
+    return line;
+  }
+
+  /** Add a chunk after the unread tail (what was read is dropped). */
+  append(chunk: string): void {
+    this.text = this.text.slice(this.at) + chunk;
+    this.at = 0;
+  }
+
+  /** Characters not yet handed out (the current line so far). */
+  get pending(): number {
+    return this.text.length - this.at;
+  }
+
+  /** At the end of the input: a last line without its line end, or undefined when nothing is left. */
+  takeRest(): string | undefined {
+    if (this.at >= this.text.length) return undefined;
+    const rest = this.text.slice(this.at);
+    this.text = '';
+    this.at = 0;
+    return rest;
+  }
+}
+
 /** Lines held in memory: for tests and for recordings made and replayed in one process. */
 export class MemoryLines implements LineSink, LineSource {
   private text = '';
