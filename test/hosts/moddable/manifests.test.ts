@@ -90,13 +90,13 @@ const SDK_OFFERS: Record<Target, Record<string, string[]>> = {
  * Every module reachable from `entry` by static imports, as the manifest
  * resolved for `target` names it; returns what does not resolve on that target.
  */
-function unresolvedImports(r: Resolved, target: Target, entry: string): { seen: number; unresolved: string[] } {
+function unresolvedImports(r: Resolved, target: Target, ...entries: string[]): { seen: number; reached: Set<string>; unresolved: string[] } {
   const byPath = new Map<string, string>();
   for (const [name, abs] of r.modules) byPath.set(abs, name);
   const offers = SDK_OFFERS[target];
   const seen = new Set<string>();
   const unresolved: string[] = [];
-  const queue = [entry];
+  const queue = [...entries];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
@@ -121,7 +121,7 @@ function unresolvedImports(r: Resolved, target: Target, entry: string): { seen: 
       }
     }
   }
-  return { seen: seen.size, unresolved };
+  return { seen: seen.size, reached: seen, unresolved };
 }
 
 function resolveApp(path: string, target: Target): Resolved {
@@ -187,18 +187,8 @@ describe('Moddable manifests', () => {
   test.each(TARGETS)('lux demo on %s: the firmware compiles only the project modules the app imports', (target) => {
     const r = resolveApp('manifests/lux-demo/manifest.json', target);
     // Reached from main and the preloaded host entry (and the network module where the target has one).
-    const reached = new Set<string>();
-    const queue = [r.modules.get('main')!, r.modules.get('thingflow/hosts/moddable/index')!, r.modules.get('thingflow/hosts/moddable/network')].filter((p) => p !== undefined);
-    const byName = (spec: string) => (r.modules.has(spec) ? r.modules.get(spec) : undefined);
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (reached.has(file)) continue;
-      reached.add(file);
-      for (const spec of importsOf(sourceOf(file)!)) {
-        const dep = spec.startsWith('.') ? resolve(dirname(file), spec) : byName(spec);
-        if (dep !== undefined && !dep.startsWith('$(')) queue.push(dep);
-      }
-    }
+    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)).filter((p) => p !== undefined);
+    const { reached } = unresolvedImports(r, target, ...entries);
     const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-lux-demo/'));
     const unused = ours.filter(([, p]) => !reached.has(p)).map(([name]) => name);
     expect(reached.size).toBeGreaterThan(15);
