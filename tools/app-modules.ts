@@ -128,6 +128,12 @@ export function generatedApps(root: string): string[] {
   return apps;
 }
 
+/** Whether the app's committed list is what its sources give now. */
+export function appModulesFresh(manifest: string): boolean {
+  const file = join(dirname(manifest), APP_MODULES_FILE);
+  return existsSync(file) && readFileSync(file, 'utf8') === appModulesText(manifest);
+}
+
 /** Write the app's list when it differs; true when it did. */
 export function writeAppModules(manifest: string): boolean {
   const file = join(dirname(manifest), APP_MODULES_FILE);

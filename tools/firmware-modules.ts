@@ -5,10 +5,9 @@
  *   npm run firmware-modules            write every app's modules.json
  *   npm run firmware-modules -- --check say which are stale, exit 1 if any
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_MODULES_FILE, appModulesText, generatedApps, writeAppModules } from './app-modules';
+import { APP_MODULES_FILE, appModulesFresh, generatedApps, writeAppModules } from './app-modules';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -20,7 +19,7 @@ function main(argv: string[]): number {
     const file = join(dirname(manifest), APP_MODULES_FILE);
     const name = relative(ROOT, file);
     if (check) {
-      const fresh = existsSync(file) && readFileSync(file, 'utf8') === appModulesText(manifest);
+      const fresh = appModulesFresh(manifest);
       if (!fresh) stale++;
       process.stdout.write(`${name}: ${fresh ? 'up to date' : 'stale (npm run firmware-modules)'}\n`);
     } else {

@@ -44,7 +44,7 @@ export function moddableBuildDir(): string {
 /**
  * xsl links incrementally: it starts from the symbol table (modules/mc.xsi) of
  * the app's previous build, so the names of modules since dropped from the
- * manifest stay in the firmware's key table (1,485 stale keys, 30 KB of
+ * manifest stay in the firmware's key table (1,485 stale keys, 38 KB of
  * flash, after the lux demo stopped compiling the whole runtime). Removing the
  * file (and the linked mc.xs.c, which make would otherwise keep) makes xsl
  * start from the modules linked now; only the link and its C redo work.
@@ -59,8 +59,9 @@ function forgetLinkedSymbols(buildDir: string, app: string): void {
       if (entry.name === app) {
         rmSync(join(path, 'modules/mc.xsi'), { force: true });
         rmSync(join(path, 'mc.xs.c'), { force: true }); // make would not link again otherwise
+      } else {
+        walk(path, depth + 1);
       }
-      else walk(path, depth + 1);
     }
   };
   walk(tmp, 0);
