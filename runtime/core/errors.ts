@@ -10,7 +10,9 @@
 export class FatalError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    // A subclass's own name (a user's too); where the build stripped function names, the prototype's
+    // below (an inherited constructor name would be Error's).
+    if (Object.hasOwn(new.target, 'name')) this.name = new.target.name;
   }
 }
 
@@ -25,6 +27,13 @@ export class PortAlreadyClosed extends FatalError {}
 
 /** An input thing threw while receiving `onCompleted` or `onError`, where nothing downstream can take the error. */
 export class ExcInDispatch extends FatalError {}
+
+// Moddable's default build strips function names (`"strip": "*"`): the prototypes say them too.
+FatalError.prototype.name = 'FatalError';
+InvalidPortError.prototype.name = 'InvalidPortError';
+UnknownPortError.prototype.name = 'UnknownPortError';
+PortAlreadyClosed.prototype.name = 'PortAlreadyClosed';
+ExcInDispatch.prototype.name = 'ExcInDispatch';
 
 export function isFatal(e: unknown): e is FatalError {
   return e instanceof FatalError;

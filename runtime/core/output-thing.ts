@@ -34,6 +34,8 @@
 import {
   InvalidPortError, PortAlreadyClosed, UnknownPortError, ExcInDispatch, isFatal,
 } from './errors';
+import { classNameOf } from './class-name';
+import { withRemoved } from './list-copy';
 import { DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
 import { reportError } from './report-error';
 
@@ -170,7 +172,9 @@ export class OutputThing<T> {
 
   /** The output ports that are still open. */
   get ports(): string[] {
-    return Object.keys(this.portTable).filter((p) => this.portTable[p] !== CLOSED_PORT);
+    const open: string[] = [];
+    for (const port of Object.keys(this.portTable)) if (this.portTable[port] !== CLOSED_PORT) open.push(port);
+    return open;
   }
 
   /**
@@ -288,7 +292,7 @@ export class OutputThing<T> {
    */
   observe(timestampSec: number): void {
     void timestampSec;
-    throw new InvalidPortError(`${this.constructor.name} cannot be scheduled: it has no observe()`);
+    throw new InvalidPortError(`${classNameOf(this, 'this OutputThing')} cannot be scheduled: it has no observe()`);
   }
 
   /** Called once when the last open port closes; subclasses release resources here. */
@@ -309,9 +313,9 @@ export class OutputThing<T> {
 
   private throwBadPort(port: string): never {
     if (this.portTable[port] === CLOSED_PORT) {
-      throw new PortAlreadyClosed(`port '${port}' of ${this.constructor.name} already had onCompleted or onError`);
+      throw new PortAlreadyClosed(`port '${port}' of ${classNameOf(this, 'an OutputThing')} already had onCompleted or onError`);
     }
-    throw new UnknownPortError(`unknown port '${port}' of ${this.constructor.name}`);
+    throw new UnknownPortError(`unknown port '${port}' of ${classNameOf(this, 'an OutputThing')}`);
   }
 
   private setConnections(port: string, list: ConnectionList): void {
@@ -333,7 +337,7 @@ export class OutputThing<T> {
     if (list === undefined || list === CLOSED_PORT) return;
     const i = list.indexOf(connection);
     if (i < 0) return;
-    this.setConnections(port, list.slice(0, i).concat(list.slice(i + 1)));
+    this.setConnections(port, withRemoved(list, i));
     this.connectionCount--;
     this.updateRetired();
     if (this.connectionCount === 0) this.onAbandoned();

@@ -28,7 +28,9 @@ export class RunningAverage extends Filter<number, number> {
     if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`${what}(${n}): window must be a positive integer`);
     super(previous);
     // A plain array of numbers: on XS its element access costs less than a Float64Array's, and holds no per-write allocation.
-    this.window = new Array<number>(n).fill(0);
+    const zeros: number[] = [];
+    for (let i = 0; i < n; i++) zeros.push(0); // not `fill`: a built-in the firmware would link for this alone
+    this.window = zeros;
     // Until the window is full the mean is over fewer numbers: a separate method for the first lap
     // keeps a fill count and its test out of every later event (about 6 computrons each on XS).
     // Defined, not assigned: on a board the preloaded prototype is frozen, and assigning over its

@@ -1,3 +1,4 @@
+import { classNameOf } from '../core/class-name';
 import { Filter } from '../core/filter';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
@@ -66,7 +67,7 @@ export abstract class TimedFilter<I, O = I> extends Filter<I, O> {
   /** `onTimer` threw (the scheduler has disposed the timer): end the branch with the error, as a throwing map would. */
   private timerFailed(e: unknown): void {
     this.timer = undefined;
-    if (this.closed) reportError(`thingflow: ${this.constructor.name}: its timer threw after the stream ended`, e);
+    if (this.closed) reportError(`thingflow: ${classNameOf(this, 'a timed filter')}: its timer threw after the stream ended`, e);
     else this.failed(e);
   }
 }

@@ -23,6 +23,7 @@
  */
 import { connectStep, type ChainStep } from '../core/filter';
 import { isFatal } from '../core/errors';
+import { withInserted, withRemoved } from '../core/list-copy';
 import type { SensorEvent } from '../core/input-thing';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
@@ -143,7 +144,7 @@ export class Scheduler {
    */
   createTimer(fire: () => void, onError?: (e: unknown) => void): SchedulerTimer {
     const timer = new SchedulerTimer(this, fire, onError);
-    this.timers = this.timers.concat(timer);
+    this.timers = withInserted(this.timers, this.timers.length, timer);
     return timer;
   }
 
@@ -152,7 +153,7 @@ export class Scheduler {
     timer.armed = false;
     const at = this.timers.indexOf(timer);
     if (at < 0) return;
-    this.timers = this.timers.slice(0, at).concat(this.timers.slice(at + 1));
+    this.timers = withRemoved(this.timers, at);
     // The pending wake may have been this timer's: let the scheduler sleep longer, or stop.
     if (this.running && !this.sampling && this.wakePending) this.scheduleNextWake();
   }
@@ -391,19 +392,25 @@ export class Scheduler {
   }
 
   private addTask(thing: OutputThing<any>, intervalMs: number): void {
-    for (let i = 0; i < this.groups.length; i++) {
-      if (this.groups[i].tasks.includes(thing)) throw new Error(`${String(thing)} is already scheduled`);
+    const groups = this.groups;
+    let group: IntervalGroup | undefined;
+    // ThingFlow-MicroPython's rule for a new interval: the next deadline of the first related interval, else now.
+    let related: IntervalGroup | undefined;
+    let at = groups.length;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      if (g.tasks.indexOf(thing) >= 0) throw new Error(`${String(thing)} is already scheduled`);
+      if (g.intervalMs === intervalMs) group = g;
+      if (related === undefined && (g.intervalMs % intervalMs === 0 || intervalMs % g.intervalMs === 0)) related = g;
+      if (at === groups.length && g.intervalMs > intervalMs) at = i;
     }
-    let group = this.groups.find((g) => g.intervalMs === intervalMs);
     if (!group) {
-      // ThingFlow-MicroPython's rule: take the next deadline of the first related interval, else now.
-      const related = this.groups.find((g) => g.intervalMs % intervalMs === 0 || intervalMs % g.intervalMs === 0);
       const now = this.running ? this.now() : 0;
       group = new IntervalGroup(intervalMs, related ? related.nextDue : now);
-      this.groups = this.groups.concat(group).sort((a, b) => a.intervalMs - b.intervalMs);
+      this.groups = withInserted(groups, at, group); // kept in ascending interval order
       if (this.running && !related && !this.sampling) this.scheduleNextWake();
     }
-    group.tasks = group.tasks.concat(thing);
+    group.tasks = withInserted(group.tasks, group.tasks.length, thing);
   }
 
   private removeTask(thing: OutputThing<any>): void {
@@ -411,8 +418,8 @@ export class Scheduler {
       const group = this.groups[i];
       const at = group.tasks.indexOf(thing);
       if (at < 0) continue;
-      group.tasks = group.tasks.filter((t) => t !== thing);
-      if (group.tasks.length === 0) this.groups = this.groups.filter((g) => g !== group);
+      group.tasks = withRemoved(group.tasks, at);
+      if (group.tasks.length === 0) this.groups = withRemoved(this.groups, i);
       // With no tasks left the scheduler stops once no timer is armed (checked when the wake is set).
       if (this.groups.length === 0 && this.running && !this.sampling) this.scheduleNextWake();
       return;

@@ -17,6 +17,7 @@
  * trace.stop();                             // the flow is back to untraced
  * ```
  */
+import { classNameOf } from '../core/class-name';
 import { DEFAULT_PORT } from '../core/input-thing';
 import { OutputThing, type ConnectionView } from '../core/output-thing';
 import { ConnectionTap, type TapState, type TraceListener } from './connection-tap';
@@ -174,7 +175,7 @@ export class FlowTrace {
   /** The name a thing has in this trace's graph: its label, its own `traceName`, or its class name. */
   nameOf(thing: object): string {
     const own = (thing as { traceName?: unknown }).traceName;
-    return this.labels.get(thing) ?? (typeof own === 'string' ? own : thing.constructor?.name || 'thing');
+    return this.labels.get(thing) ?? (typeof own === 'string' ? own : classNameOf(thing, 'thing'));
   }
 
   /** The traced graph now, ready for JSON. */

@@ -9,6 +9,7 @@
  * trace.traceGraph(source);
  * ```
  */
+import { classNameOf } from '../core/class-name';
 import type { ConnectionTap, TraceKind, TraceListener } from './connection-tap';
 import { describeValue } from './flow-trace';
 
@@ -21,8 +22,8 @@ export class TracePrinter implements TraceListener {
   constructor(private readonly print: (line: string) => void, public names?: ThingNamer) {}
 
   traced(tap: ConnectionTap, kind: TraceKind, value: unknown): void {
-    const from = this.names ? this.names.nameOf(tap.from) : tap.from.constructor.name;
-    const to = this.names ? this.names.nameOf(tap.to as object) : String((tap.to as object).constructor?.name);
+    const from = this.names ? this.names.nameOf(tap.from) : classNameOf(tap.from, 'thing');
+    const to = this.names ? this.names.nameOf(tap.to as object) : classNameOf(tap.to as object, 'thing');
     const at = Number.isNaN(tap.lastAtMs) ? '' : `${(tap.lastAtMs / 1000).toFixed(3)}s `;
     const what = kind === 'next' ? describeValue(value) : kind === 'error' ? `error ${String(value)}` : 'completed';
     this.print(`${at}${from}.${tap.port} → ${to}.${tap.connection.inPort}: ${what}`);

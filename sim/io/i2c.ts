@@ -36,7 +36,7 @@ export class SimI2C {
 
   constructor(options: I2COptions) {
     const board = (new.target as typeof SimI2C).board;
-    const name = new.target.name.replace(/^Sim/, '') || 'I2C';
+    const name = (new.target.name || '').replace(/^Sim/, '') || 'I2C'; // no name where a build stripped it
     if (!board) throw new Error(`${name}: use the class bound to a board (device.io.${name})`);
     const data = pinOption(options, 'data', name);
     const clock = pinOption(options, 'clock', name);

@@ -147,6 +147,18 @@ describe('Scheduler: wakes and rhythm', () => {
     expect(clock.trace).toEqual(['0s: ten', '10s: five ten', '15s: five', '20s: five ten']); // shorter intervals sample first
   });
 
+  test('intervals scheduled out of order are kept in ascending order: a new related one joins the smallest', () => {
+    const clock = new RecordingClock();
+    const s = new Scheduler(clock);
+    s.schedulePeriodic(new Probe(clock, 'six'), 6);
+    s.schedulePeriodic(new Probe(clock, 'four'), 4);
+    start(clock, s);
+    clock.advance(1000);
+    s.schedulePeriodic(new Probe(clock, 'two'), 2); // related to both: takes four's next deadline, not six's
+    clock.advance(7000);
+    expect(clock.trace).toEqual(['0s: four six', '4s: two four', '6s: two six', '8s: two four']);
+  });
+
   test('an unrelated task added while running is sampled at once', () => {
     const clock = new RecordingClock();
     const s = new Scheduler(clock);
