@@ -29,6 +29,14 @@ const KEEP_ALIVE_REPEAT = 0x3fffffff;
 /** Wall-clock time before this (2001-09-09) means the board has not set its clock (no SNTP yet). */
 const PLAUSIBLE_EPOCH_MS = 1e12;
 
+/** Reads wall-clock milliseconds, where the app has a wall clock (`./wall-clock`); unset, timestamps count from boot. */
+let readWallClock: (() => number) | undefined;
+
+/** Called at link time by `./wall-clock`, so the firmware links `Date` only where it is used. */
+export function setWallClock(read: () => number): void {
+  readWallClock = read;
+}
+
 export class ModdableClock implements Clock {
   readonly period = MODDABLE_TICKS_PERIOD;
   readonly epochMs: number;
@@ -38,7 +46,7 @@ export class ModdableClock implements Clock {
   private readonly fire: () => void;
 
   constructor() {
-    const wall = Date.now();
+    const wall = readWallClock === undefined ? 0 : readWallClock();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
     this.fire = () => {
       const fn = this.pending;

@@ -3,10 +3,10 @@
  * an app written for the simulator.
  *
  * Importing this module registers `ModdableClock` as the scheduler's default
- * clock and `Timer.set(fn, 0)` as the queue that starts WoT actions. It needs
- * no network, so it builds for every target; the MQTT client's network is
- * registered by `./network` (manifests/thingflow-net.json), which only the
- * targets with a network include.
+ * clock. It needs no network, so it builds for every target; the MQTT
+ * client's network is registered by `./network` (manifests/thingflow-net.json),
+ * which only the targets with a network include, as is the queue that starts
+ * WoT actions.
  *
  * ```ts
  * import { runOnBoard } from 'thingflow/hosts/moddable/index';
@@ -15,15 +15,12 @@
  * ```
  */
 import config from 'mc/config';
-import Timer from 'timer';
 import { setDefaultClock } from '../../runtime/scheduler/clock';
 import { Scheduler } from '../../runtime/scheduler/scheduler';
-import { setActionQueue } from '../../runtime/wot/action-queue';
 import { boardDevice, type BoardConfig, type BoardDevice } from './board-device';
 import { ModdableClock } from './clock';
 
 setDefaultClock(() => new ModdableClock());
-setActionQueue((run) => { Timer.set(run, 0); });
 
 /** The plot the simulator draws; a board has no screen for it, so tracking is accepted and ignored. */
 const noPlot = {

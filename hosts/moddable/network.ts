@@ -9,11 +9,21 @@
  * registration runs at link time (a module `let` assigned only at run time
  * would have been frozen const by the XS linker). On a plain pico nothing
  * here is built, and `new MqttClient()` without `opts.network` says that no
- * network binding is loaded.
+ * network binding is loaded. It also registers the queue that starts WoT
+ * actions and brings `./wall-clock`: event timestamps in wall-clock time once
+ * the board has it.
  */
+import Timer from 'timer';
 import { setDefaultMqttNetwork } from '../../runtime/mqtt/client/network';
+import { setActionQueue } from '../../runtime/wot/action-queue';
 import { moddableMqttNetwork } from './mqtt-transport';
+// A board with a network can have wall-clock time (SNTP): event timestamps use it when it is set.
+import './wall-clock';
 
 setDefaultMqttNetwork(moddableMqttNetwork);
+// WoT actions (served over the network, by ./wot-server or over MQTT) start from a Moddable Timer, each in its
+// own turn of the main loop, as hosts/node/wot-server.ts does with setImmediate. A board without a network
+// links neither this nor the queue's Promise default.
+setActionQueue((run) => { Timer.set(run, 0); });
 
 export { moddableMqttNetwork };
