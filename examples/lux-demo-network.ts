@@ -7,7 +7,7 @@
 import type { InputThing } from '../runtime/core/input-thing';
 import '../runtime/filters/distinct-until-changed';
 import type { SimAppContext } from '../sim/run';
-import type { DemoStreams } from './lux-demo';
+import type { DemoStreams } from './lux-demo-flow';
 
 /** Publish the streams to an MQTT broker (an embedded one, or a URL). Returns what closes it. */
 export async function publishOverMqtt(target: string, s: DemoStreams, log: (m: string) => void, fail: (reason: string) => void): Promise<() => Promise<void>> {

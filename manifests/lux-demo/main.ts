@@ -1,10 +1,11 @@
 /**
- * The lux demo's entry on a board: the same app module the simulator runs
- * (examples/lux-demo.ts), given the board's `device` and a scheduler on the
- * board's clock by the Moddable host. `thingflow-lux-demo/device` is the
+ * The lux demo's entry on a board: the flow the simulator runs
+ * (examples/lux-demo-flow.ts, which examples/lux-demo.ts wraps with its
+ * Node-only network options), given the board's `device` and a scheduler on
+ * the board's clock by the Moddable host. `thingflow-lux-demo/device` is the
  * global `device` on boards and the simulated board on lin (manifest.json).
  */
-import luxDemo from 'thingflow/examples/lux-demo';
+import luxDemo from 'thingflow/examples/lux-demo-flow';
 import { runOnBoard } from 'thingflow/hosts/moddable/index';
 import provider from 'thingflow-lux-demo/device';
 

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import * as runtime from '../../runtime/index';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
-import luxDemo from '../../examples/lux-demo';
+import luxDemo from '../../examples/lux-demo-flow';
 import { scenarioScript } from '../xs/xs-scenarios';
 import { firmwareTestEnv } from './firmware-test-env';
 import { ledLine, LUX_SCENARIOS, scenarios, transactionLine, type LuxRuntime, type LuxScenario } from './lux-scenario';

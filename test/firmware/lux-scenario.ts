@@ -1,7 +1,7 @@
 /**
  * The lux demo scenario that runs three ways: on Node, in a bare XS machine
  * (xsnap), and as pico firmware on the emulated RP2040 (lux-demo.firmware.test.ts).
- * Node and XS run the app module itself (examples/lux-demo.ts) on the
+ * Node and XS run the app module itself (examples/lux-demo-flow.ts) on the
  * simulated board and a virtual clock; the firmware runs the same module
  * compiled by mcconfig. Each prints the same engine-independent lines from
  * the board side: every I2C transaction (second, address, direction, bytes)
@@ -10,7 +10,7 @@
  */
 import type * as Runtime from '../../runtime/index';
 import type * as Sim from '../../sim/index';
-import type luxDemoModule from '../../examples/lux-demo';
+import type luxDemoModule from '../../examples/lux-demo-flow';
 
 export type LuxRuntime = typeof Runtime & Pick<typeof Sim, 'createSimDevice' | 'BOARD_PINS'> & { luxDemo: typeof luxDemoModule };
 export type Out = (line: string) => void;
