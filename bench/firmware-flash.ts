@@ -11,6 +11,7 @@
  * what is left (module bindings, exports, strings, keys, plain objects) is
  * reported as one figure, the heap's other slots.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
@@ -137,3 +138,59 @@ export function flashRows(app: LinkedFlash, floor: LinkedFlash, ours: (module: s
   rows.push(['keys over the floor (property and binding names)', '', `+${app.keys - floor.keys}`, '', '']);
   return rows;
 }
+
+/**
+ * The C functions an app's firmware links and `floor`'s does not, from the
+ * ELF symbol tables (`arm-none-eabi-nm -S`). With Moddable's default
+ * `"strip": "*"` the XS linker keeps a built-in only when some linked code
+ * names it (a method of that name, an `async` function, `import()`), so this
+ * is what the names the runtime and app use cost in .text: the rows group the
+ * functions by the built-in they serve.
+ */
+export function linkedCRows(floorElf: string, appElf: string, nm: string): string[][] {
+  const functions = (elf: string): Map<string, number> => {
+    const r = spawnSync(nm, ['-S', elf], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${nm} failed: ${r.stderr}`);
+    const out = new Map<string, number>();
+    for (const line of r.stdout.split('\n')) {
+      const m = /^[0-9a-f]+ ([0-9a-f]+) [Tt] (\S+)$/.exec(line);
+      if (m !== null) out.set(m[2], parseInt(m[1], 16));
+    }
+    return out;
+  };
+  const floor = functions(floorElf);
+  const groups = new Map<string, { bytes: number; names: [string, number][] }>();
+  for (const [name, bytes] of functions(appElf)) {
+    if (floor.has(name)) continue;
+    const family = BUILT_IN_FAMILIES.find(([, re]) => re.test(name))?.[0] ?? 'other';
+    const g = groups.get(family) ?? { bytes: 0, names: [] };
+    g.bytes += bytes;
+    g.names.push([name, bytes]);
+    groups.set(family, g);
+  }
+  const rows: string[][] = [['built-in', 'C functions', 'bytes', 'largest']];
+  let total = 0, count = 0;
+  for (const [family, g] of [...groups].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    total += g.bytes;
+    count += g.names.length;
+    const largest = g.names.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, b]) => `${n} ${b}`).join(', ');
+    rows.push([family, String(g.names.length), g.bytes.toLocaleString('en'), largest]);
+  }
+  rows.push(['all', String(count), total.toLocaleString('en'), '']);
+  return rows;
+}
+
+/** Which built-in a C function of XS serves, by its name (first match wins). */
+const BUILT_IN_FAMILIES: [string, RegExp][] = [
+  ['Promise, async functions', /Promise|Async|Thenable|fxOnResolved|fxOnRejected/],
+  ['import() (module loading)', /Module|fxRunImport/],
+  ['Date', /Date|GmTime|LocalTime/],
+  ['Iterator helpers', /Iterator/],
+  ['TypedArray, ArrayBuffer', /TypedArray|ArrayBuffer/],
+  ['Array', /Array|ThisItem|fxSortArrayItems|fxCompareArrayItem/],
+  ['Map, Set', /fx_Map|fx_Set|Entry/],
+  ['String', /String/],
+  ['Object, property descriptors', /fx_Object|Descriptor|Setter/],
+  ['Function', /fx_Function/],
+  ['Math, Number', /fx_Math|fx_Number/],
+];

@@ -2,11 +2,14 @@
  * Figures from the metal (`npm run bench:firmware [-- --reuse]`): the lux demo
  * as Moddable pico firmware against a bare Moddable app (hello) and the same
  * app written by hand against Moddable's APIs (floor), all three built the
- * same way (`npm run firmware`, release, strip off, the same `creation`):
+ * same way (`npm run firmware`, release, Moddable's default `"strip": "*"`,
+ * the same `creation`):
  *
  * - flash and RAM from `arm-none-eabi-size -A` of each .elf, the XS heap and
  *   stack from the manifest's `creation`, and each app's share of flash over
- *   hello;
+ *   hello; under the table, where the lux demo's flash goes: its preloaded
+ *   modules (from the XS linker's mc.xs.c) and the C code of the built-ins it
+ *   links over the floor (bench/firmware-flash.ts);
  * - CPU cycles on the emulated Cortex-M0+ at 125 MHz (rp2040js counts them),
  *   booted with the simulated board on its I2C bus (night, so the LED comes
  *   on at the second light sample): cycles from each sample's first I2C
@@ -31,7 +34,7 @@ import { elfSymbol } from '../test/firmware/elf-symbols';
 import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
-import { flashRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
+import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,8 +52,13 @@ const PICO_LED = 25;
 
 interface Sizes { text: number; rodata: number; data: number; bss: number; flash: number; ram: number }
 
+/** A binutils tool of the toolchain pico-sdk uses (PICO_GCC_ROOT, else the one on PATH). */
+function binutil(name: string): string {
+  return process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, `bin/arm-none-eabi-${name}`) : `arm-none-eabi-${name}`;
+}
+
 function sizes(elf: string): Sizes {
-  const tool = process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, 'bin/arm-none-eabi-size') : 'arm-none-eabi-size';
+  const tool = binutil('size');
   const r = spawnSync(tool, ['-A', elf], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`arm-none-eabi-size failed: ${r.stderr}`);
   const s: Sizes = { text: 0, rodata: 0, data: 0, bss: 0, flash: 0, ram: 0 };
@@ -209,6 +217,8 @@ async function main(): Promise<number> {
     const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
     process.stdout.write(`\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`);
   }
+  const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf, binutil('nm'));
+  process.stdout.write(`\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`);
   return 0;
 }
 
