@@ -104,7 +104,8 @@ export default function luxDemoOnBoard(ctx: SimAppContext): () => void {
  */
 class SkippedReads {
   private driverReason: string | undefined;
-  private readonly reasons = new Map<string, { count: number; firstAtMs: number; fromDriver: boolean }>();
+  /** A few reasons at most: a list, not a Map, which a board would link for this report alone (~2 KB of flash). */
+  private readonly reasons: { reason: string; count: number; firstAtMs: number; fromDriver: boolean }[] = [];
   constructor(private readonly now: () => number, private readonly startup?: { ms: number; note: string }) {}
 
   /** The driver says why its next sample has no value. */
@@ -116,15 +117,19 @@ class SkippedReads {
     const fromDriver = this.driverReason !== undefined;
     const reason = this.driverReason ?? (e instanceof Error ? e.message : String(e));
     this.driverReason = undefined;
-    const seen = this.reasons.get(reason);
-    if (seen) seen.count++;
-    else this.reasons.set(reason, { count: 1, firstAtMs: this.now(), fromDriver });
+    for (const seen of this.reasons) {
+      if (seen.reason === reason) {
+        seen.count++;
+        return;
+      }
+    }
+    this.reasons.push({ reason, count: 1, firstAtMs: this.now(), fromDriver });
   }
 
   describe(count: number): string {
-    const why = [...this.reasons].map(([reason, { count: n, firstAtMs, fromDriver }]) => {
+    const why = this.reasons.map(({ reason, count: n, firstAtMs, fromDriver }) => {
       const when = fromDriver && this.startup && firstAtMs < this.startup.ms ? `at t=0, ${this.startup.note}` : `first after ${hoursAndMinutes(firstAtMs)}`;
-      return `${this.reasons.size > 1 ? `${n} ` : ''}${reason}, ${when}`;
+      return `${this.reasons.length > 1 ? `${n} ` : ''}${reason}, ${when}`;
     });
     return why.length ? `${count} (${why.join('; ')})` : String(count);
   }
@@ -133,5 +138,6 @@ class SkippedReads {
 /** `3_600_000` → `1h00m` (the demo runs on a board too, so it does not import the simulator's formatter). */
 function hoursAndMinutes(ms: number): string {
   const minutes = Math.round(ms / 60_000);
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+  const m = minutes % 60;
+  return `${Math.floor(minutes / 60)}h${m < 10 ? '0' : ''}${m}m`;
 }
