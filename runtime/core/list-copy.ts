@@ -6,7 +6,7 @@
  * Plain loops rather than `concat`/`filter`/`sort`: with Moddable's default
  * `"strip": "*"` the XS linker keeps a built-in only when some linked code
  * names it, and each such name keeps Array's, TypedArray's and Iterator's
- * method of that name: ~10 KB of flash for these cold paths
+ * method of that name: 8.8 KB of C in a pico lux demo for these cold paths
  * (docs/performance.md, firmware).
  */
 
