@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import * as runtime from '../../runtime/index';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import luxDemo from '../../examples/lux-demo-flow';
@@ -42,20 +42,12 @@ function onNode(name: string): string[] {
   return lines;
 }
 
-/** The Node bindings the demo loads for --mqtt/--wot-port stay out of the XS bundle. */
-const nodeBindingsExternal: Plugin = {
-  name: 'node-bindings-external',
-  setup(build) {
-    build.onResolve({ filter: /hosts\/node\/index$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
-
 async function onXs(): Promise<Record<string, string[]>> {
   const dir = mkdtempSync(join(tmpdir(), 'tf-fw-xs-'));
   try {
     const built = await build({
       entryPoints: [join(__dirname, 'xs/lux-bundle.ts')], bundle: true, format: 'iife', globalName: 'thingflow',
-      target: 'es2022', platform: 'neutral', write: false, plugins: [nodeBindingsExternal], footer: { js: 'globalThis.thingflow = thingflow;' },
+      target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
     });
     const bundle = join(dir, 'lux.xs.js');
     writeFileSync(bundle, built.outputFiles[0].text);
