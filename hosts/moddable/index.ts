@@ -62,10 +62,17 @@ export function runOnBoard(app: BoardApp, options: Record<string, string | boole
     durationMs: Infinity,
     log: (message: string) => trace(`${message}\n`),
   };
-  const started = app(ctx);
-  const done = (e: unknown) => trace(`thingflow: the app failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  const failed = (e: unknown) => trace(`thingflow: the app failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  let started: unknown;
+  try {
+    started = app(ctx);
+  } catch (e) {
+    // A synchronous app's failure is said as an async one's is, not left to escape main() unexplained.
+    failed(e);
+    return scheduler;
+  }
   if (started !== null && typeof started === 'object' && typeof (started as Promise<unknown>).then === 'function') {
-    (started as Promise<unknown>).then(() => scheduler.run(), done);
+    (started as Promise<unknown>).then(() => scheduler.run(), failed);
   } else {
     scheduler.run();
   }
