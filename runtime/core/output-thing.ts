@@ -142,7 +142,7 @@ export class OutputThing<T> {
       }
     }
     this.defaultConnections = this.portTable[DEFAULT_PORT];
-    (this as { retired: boolean }).retired = this.openPorts === 0;
+    this.updateRetired();
   }
 
   /**
@@ -153,7 +153,7 @@ export class OutputThing<T> {
   readonly retired: boolean = false;
 
   private updateRetired(): void {
-    (this as { retired: boolean }).retired = this.openPorts === 0 || (this.everConnected && this.connectionCount === 0);
+    (this as { retired: boolean }).retired = this.closed || this.abandoned;
   }
 
   /** True once every output port has closed (completed or errored). */

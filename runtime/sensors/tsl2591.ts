@@ -5,8 +5,8 @@ const COMMAND = 0xa0;
 /** Registers (AMS TSL2591 datasheet, register set). */
 const Register = Object.freeze({ ENABLE: 0x00, CONFIG: 0x01, ID: 0x12, STATUS: 0x13, C0DATAL: 0x14 });
 /** The command bytes `sample()` sends, computed once: on XS a frozen table's property costs a lookup per read. */
-const STATUS_COMMAND = COMMAND | 0x13;
-const C0DATAL_COMMAND = COMMAND | 0x14;
+const STATUS_COMMAND = COMMAND | Register.STATUS;
+const C0DATAL_COMMAND = COMMAND | Register.C0DATAL;
 const ID = 0x50;
 const POWER_ON = 0x01;
 const ALS_ENABLE = 0x02;
