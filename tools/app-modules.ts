@@ -48,10 +48,15 @@ export interface AppModules {
  */
 const preloaded = (names: string[]) => names.filter((name) => name.startsWith(`${PREFIX}runtime/`));
 
+/** The generated list of the app whose manifest is `manifest`: ./modules.json beside it. */
+export function appModulesFile(manifest: string): string {
+  return join(dirname(manifest), APP_MODULES_FILE);
+}
+
 /** The project modules reached from what the manifest names for `target` but that it does not name itself; undefined when the app does not build for it. */
 function neededFor(manifest: string, target: string): Map<string, string> | undefined {
   const ROOT = rootOf(manifest);
-  const listFile = join(dirname(manifest), APP_MODULES_FILE);
+  const listFile = appModulesFile(manifest);
   const r = resolveManifest(manifest, target, undefined, (file) => file === listFile);
   if (r.errors.length > 0) return undefined;
   const named = new Set(r.modules.values());
@@ -128,17 +133,21 @@ export function generatedApps(root: string): string[] {
   return apps;
 }
 
+/** Whether `file` holds exactly `text`. */
+function holds(file: string, text: string): boolean {
+  return existsSync(file) && readFileSync(file, 'utf8') === text;
+}
+
 /** Whether the app's committed list is what its sources give now. */
 export function appModulesFresh(manifest: string): boolean {
-  const file = join(dirname(manifest), APP_MODULES_FILE);
-  return existsSync(file) && readFileSync(file, 'utf8') === appModulesText(manifest);
+  return holds(appModulesFile(manifest), appModulesText(manifest));
 }
 
 /** Write the app's list when it differs; true when it did. */
 export function writeAppModules(manifest: string): boolean {
-  const file = join(dirname(manifest), APP_MODULES_FILE);
+  const file = appModulesFile(manifest);
   const text = appModulesText(manifest);
-  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  if (holds(file, text)) return false;
   writeFileSync(file, text);
   return true;
 }

@@ -5,9 +5,9 @@
  *   npm run firmware-modules            write every app's modules.json
  *   npm run firmware-modules -- --check say which are stale, exit 1 if any
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_MODULES_FILE, appModulesFresh, generatedApps, writeAppModules } from './app-modules';
+import { appModulesFile, appModulesFresh, generatedApps, writeAppModules } from './app-modules';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -16,8 +16,7 @@ function main(argv: string[]): number {
   const check = argv.includes('--check');
   let stale = 0;
   for (const manifest of generatedApps(ROOT)) {
-    const file = join(dirname(manifest), APP_MODULES_FILE);
-    const name = relative(ROOT, file);
+    const name = relative(ROOT, appModulesFile(manifest));
     if (check) {
       const fresh = appModulesFresh(manifest);
       if (!fresh) stale++;

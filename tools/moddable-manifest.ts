@@ -116,16 +116,13 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
         const sdkPath = t.startsWith('$(') ? substitute(t, vars) : undefined;
         const abs = sdkPath ?? (t.startsWith('$(') ? t : resolve(base, t));
         const listable = !abs.startsWith('$(') && abs.endsWith('*') && existsSync(dirname(abs));
-        if (name === '*' && listable) {
-          for (const f of readdirSync(dirname(abs))) {
-            if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) out.modules.set(f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
-          }
-        } else if (name === '*') {
-          out.modules.set(abs.slice(abs.lastIndexOf('/') + 1), abs);
-        } else if (name.endsWith('*') && listable) {
+        if (name.endsWith('*') && listable) {
+          // A folder's sources, each named by the prefix before the name's `*` (none for `"*"`).
           for (const f of readdirSync(dirname(abs))) {
             if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) out.modules.set(name.slice(0, -1) + f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));
           }
+        } else if (name === '*') {
+          out.modules.set(abs.slice(abs.lastIndexOf('/') + 1), abs);
         } else {
           out.modules.set(name, abs);
         }
