@@ -11,8 +11,8 @@
  * what is left (module bindings, exports, strings, keys, plain objects) is
  * reported as one figure, the heap's other slots.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { elfFunctions } from '../test/firmware/pc-profiler';
 
 /** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
 export const SLOT_BYTES = 16;
@@ -141,23 +141,14 @@ export function flashRows(app: LinkedFlash, floor: LinkedFlash, ours: (module: s
 
 /**
  * The C functions an app's firmware links and `floor`'s does not, from the
- * ELF symbol tables (`arm-none-eabi-nm -S`). With Moddable's default
+ * ELF symbol tables (test/firmware/pc-profiler.ts `elfFunctions`). With Moddable's default
  * `"strip": "*"` the XS linker keeps a built-in only when some linked code
  * names it (a method of that name, an `async` function, `import()`), so this
  * is what the names the runtime and app use cost in .text: the rows group the
  * functions by the built-in they serve.
  */
-export function linkedCRows(floorElf: string, appElf: string, nm: string): string[][] {
-  const functions = (elf: string): Map<string, number> => {
-    const r = spawnSync(nm, ['-S', elf], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${nm} failed: ${r.stderr}`);
-    const out = new Map<string, number>();
-    for (const line of r.stdout.split('\n')) {
-      const m = /^[0-9a-f]+ ([0-9a-f]+) [Tt] (\S+)$/.exec(line);
-      if (m !== null) out.set(m[2], parseInt(m[1], 16));
-    }
-    return out;
-  };
+export function linkedCRows(floorElf: string, appElf: string): string[][] {
+  const functions = (elf: string): Map<string, number> => new Map(elfFunctions(elf).map((f) => [f.name, f.end - f.start]));
   const floor = functions(floorElf);
   const groups = new Map<string, { bytes: number; names: [string, number][] }>();
   for (const [name, bytes] of functions(appElf)) {

@@ -21,9 +21,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
-import { elfSymbol } from '../test/firmware/elf-symbols';
 import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
-import { Rp2040Host } from '../test/firmware/rp2040-host';
+import { moddableIdle, Rp2040Host, timerEntryMarks } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,8 +67,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   const host = new Rp2040Host({
     uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
-    entryMarks: [elfSymbol(elf, 'xs_timer_callback')].filter((a) => a !== undefined),
+    ...moddableIdle(elf), entryMarks: timerEntryMarks(elf),
   });
   await host.runUntil(EMULATED_MS);
   const windows = sampleWindows(host, PICO_LED);

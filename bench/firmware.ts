@@ -30,12 +30,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOARD_PINS, createSimDevice } from '../sim/index';
-import { elfSymbol } from '../test/firmware/elf-symbols';
-import { Rp2040Host, RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
+import { moddableIdle, Rp2040Host, RP2040_CLOCK_HZ, timerEntryMarks } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
-import { firmwareStem, missingLine } from '../tools/firmware-env';
+import { binutil, firmwareStem, missingLine } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where firmware is built to and, with `--reuse`, read from (THINGFLOW_FIRMWARE_DIR: another set, e.g. an older build to compare). */
@@ -51,11 +50,6 @@ const EMULATED_MS = (secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 65
 const PICO_LED = 25;
 
 interface Sizes { text: number; rodata: number; data: number; bss: number; flash: number; ram: number }
-
-/** A binutils tool of the toolchain pico-sdk uses (PICO_GCC_ROOT, else the one on PATH). */
-function binutil(name: string): string {
-  return process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, `bin/arm-none-eabi-${name}`) : `arm-none-eabi-${name}`;
-}
 
 function sizes(elf: string): Sizes {
   const tool = binutil('size');
@@ -87,8 +81,7 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   // The idle spin is jumped over (counted as time the core could sleep): the sample windows are executed cycle by cycle.
   const host = new Rp2040Host({
     uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue'),
-    entryMarks: timerEntry(elf),
+    ...moddableIdle(elf), entryMarks: timerEntryMarks(elf),
   });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
@@ -110,12 +103,6 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     busyMs: (host.busyCycles / RP2040_CLOCK_HZ) * 1000,
     bootMs: txs.length > 0 ? txs[0].t : NaN,
   };
-}
-
-/** Moddable's timer callback: where a wake's work starts (rp2040-host.ts `timerWakes`). */
-function timerEntry(elf: string): number[] {
-  const at = elfSymbol(elf, 'xs_timer_callback');
-  return at === undefined ? [] : [at];
 }
 
 function creation(manifest: string): { heapSlots: number; chunkBytes: number; stackSlots: number } {
@@ -217,7 +204,7 @@ async function main(): Promise<number> {
     const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
     process.stdout.write(`\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`);
   }
-  const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf, binutil('nm'));
+  const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
   process.stdout.write(`\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`);
   return 0;
 }

@@ -22,8 +22,7 @@ import luxDemo from '../../examples/lux-demo-flow';
 import { scenarioScript } from '../xs/xs-scenarios';
 import { firmwareTestEnv } from './firmware-test-env';
 import { ledLine, LUX_SCENARIOS, scenarios, transactionLine, type LuxRuntime, type LuxScenario } from './lux-scenario';
-import { elfSymbol } from './elf-symbols';
-import { Rp2040Host } from './rp2040-host';
+import { moddableIdle, Rp2040Host } from './rp2040-host';
 
 const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 const names = Object.keys(scenarios);
@@ -98,7 +97,7 @@ async function onFirmware(s: LuxScenario): Promise<{ lines: string[]; console: s
   // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
   const host = new Rp2040Host({
     uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'), boardStartsWithApp: true,
+    ...moddableIdle(env.elf), boardStartsWithApp: true,
   });
   // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
   // The fault windows are in board time too.

@@ -9,10 +9,9 @@
  * (firmware-test-env.ts), like the other firmware tests.
  */
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
-import { elfSymbol } from './elf-symbols';
 import { firmwareTestEnv } from './firmware-test-env';
 import { elfFunctions, PcProfiler } from './pc-profiler';
-import { Rp2040Host } from './rp2040-host';
+import { moddableIdle, Rp2040Host, timerEntryMarks } from './rp2040-host';
 
 const env = firmwareTestEnv();
 if (typeof env === 'string') process.stdout.write(`${env}\n`);
@@ -25,8 +24,7 @@ firmware('the PC profiler on the lux demo firmware', () => {
     const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
     const host = new Rp2040Host({
       uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-      idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'),
-      entryMarks: [elfSymbol(env.elf, 'xs_timer_callback')!],
+      ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
     });
     await host.runUntil(65_000);
     // The wake of the 60 s sample: from its timer firing to idle.

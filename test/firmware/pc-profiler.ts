@@ -10,14 +10,13 @@
  * `(unknown)`. The PC → function lookup is cached per halfword.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { binutil } from '../../tools/firmware-env';
 
 export interface ElfFunction { name: string; start: number; end: number }
 
 /** Text symbols with a size, sorted by address (`nm -n -S`). */
 export function elfFunctions(elf: string): ElfFunction[] {
-  const tool = process.env.PICO_GCC_ROOT !== undefined ? join(process.env.PICO_GCC_ROOT, 'bin/arm-none-eabi-nm') : 'arm-none-eabi-nm';
-  const r = spawnSync(tool, ['-n', '-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(binutil('nm'), ['-n', '-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`arm-none-eabi-nm failed: ${r.stderr}`);
   const out: ElfFunction[] = [];
   for (const line of r.stdout.split('\n')) {

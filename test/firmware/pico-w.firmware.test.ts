@@ -9,9 +9,8 @@
  * (`npm run firmware -- pico/pico_w --out <dir>`); skipped in one line otherwise.
  */
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
-import { elfSymbol } from './elf-symbols';
 import { firmwareTestEnv } from './firmware-test-env';
-import { Rp2040Host } from './rp2040-host';
+import { moddableIdle, Rp2040Host } from './rp2040-host';
 
 const env = firmwareTestEnv('lux-demo', 'pico/pico_w');
 if (typeof env === 'string') console.log(env);
@@ -23,7 +22,7 @@ firmware('the lux demo as pico/pico_w firmware in rp2040js', () => {
     const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
     const host = new Rp2040Host({
       uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-      idleAt: elfSymbol(env.elf, 'modMessageService'), messageQueueAt: elfSymbol(env.elf, 'gMessageQueue'),
+      ...moddableIdle(env.elf),
     });
     await host.runUntil(5000);
     const console = host.consoleLines.map((c) => c.line);

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
 import type { SimBoard } from '../../sim/board';
+import { elfSymbol } from './elf-symbols';
 import { I2cBridge } from './i2c-bridge';
 import type { PcProfiler } from './pc-profiler';
 
@@ -56,6 +57,17 @@ export function loadUf2(path: string, flash: Uint8Array): number {
   }
   if (loaded === 0) throw new Error(`${path}: no flash blocks`);
   return loaded;
+}
+
+/** A Moddable firmware's idle loop and message queue, from its .elf: the `idleAt` and `messageQueueAt` options. */
+export function moddableIdle(elf: string): { idleAt: number | undefined; messageQueueAt: number | undefined } {
+  return { idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue') };
+}
+
+/** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
+export function timerEntryMarks(elf: string): number[] {
+  const at = elfSymbol(elf, 'xs_timer_callback');
+  return at === undefined ? [] : [at];
 }
 
 export interface Rp2040HostOptions {
