@@ -18,8 +18,8 @@ await xs.evaluate(`
   const tf = globalThis.thingflow;
   /** A scheduled thing that does nothing when sampled (and stays connected, so it is kept). */
   class Idle extends tf.OutputThing { observe() {} }
-  function rig(withTimer) {
-    const clock = new tf.VirtualClock();
+  function rig(withTimer, repeating = false) {
+    const clock = new tf.VirtualClock({ repeating });
     const sched = new tf.Scheduler(clock);
     const idle = new Idle();
     idle.connect(() => {});
@@ -33,16 +33,17 @@ await xs.evaluate(`
   bare.clock.wake(1000, bare.fn);
   const r = rig(false);
   const rt = rig(true);
+  const rr = rig(false, true);
   const now = r.clock.now();
   globalThis.cases = {
     'loop only': (n) => { for (let i = 0; i < n; i++); },
     'VirtualClock alone: wake(1000, fn) + advance(1000)': (n) => { for (let i = 0; i < n; i++) bare.clock.advance(1000); },
     'Scheduler wake, one idle task (advance 1 s)': (n) => { for (let i = 0; i < n; i++) r.clock.advance(1000); },
     'Scheduler wake, one idle task + one unarmed timer': (n) => { for (let i = 0; i < n; i++) rt.clock.advance(1000); },
-    '  runDueTasks() (includes scheduleNextWake)': (n) => { for (let i = 0; i < n; i++) r.sched.runDueTasks(); },
+    'Scheduler wake, one idle task, repeating clock (wakeEvery: armed once)': (n) => { for (let i = 0; i < n; i++) rr.clock.advance(1000); },
+    '  runDueTasks() (timers and tasks; the wake then calls scheduleNextWake)': (n) => { for (let i = 0; i < n; i++) r.sched.runDueTasks(); },
     '  readTime()': (n) => { for (let i = 0; i < n; i++) r.sched.readTime(); },
     '  scheduleNextWake()': (n) => { for (let i = 0; i < n; i++) r.sched.scheduleNextWake(); },
-    '  observe(idle task) incl. closed/abandoned checks': (n) => { for (let i = 0; i < n; i++) r.sched.observe(r.idle, 0); },
     '  skipMissedDeadlines(group, now): a wake a whole interval late (on time, the deadline advances inline)': (n) => { for (let i = 0; i < n; i++) r.sched.skipMissedDeadlines(r.group, r.group.nextDue); },
     '  fireDueTimers(now), no timers': (n) => { for (let i = 0; i < n; i++) r.sched.fireDueTimers(now); },
     '  ticksDiff(a, b, undefined)': (n) => { for (let i = 0; i < n; i++) tf.ticksDiff(i, 5, undefined); },

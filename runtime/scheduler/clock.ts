@@ -12,6 +12,14 @@ export interface Clock {
   readonly epochMs?: number;
   /** Call `fn` once after `ms`; a new call replaces the pending one. */
   wake(ms: number, fn: () => void): void;
+  /**
+   * Optional: call `fn` after `ms`, then every `everyMs` after that, without
+   * drift (each time counts from the previous deadline, not from when `fn`
+   * ran), until `wake`, `wakeEvery` or `cancel` replaces it. A scheduler in a
+   * steady rhythm arms it once instead of re-arming after every wake: on a
+   * board each re-arm is a clock read and a host call per wake.
+   */
+  wakeEvery?(ms: number, everyMs: number, fn: () => void): void;
   /** Drop the pending wake, if any. */
   cancel?(): void;
 }

@@ -19,7 +19,12 @@
  *   sink, say) is not sampled again in that wake;
  * - a thing that closes (completes or errors on every port), or that lost
  *   every connection it had, is descheduled; the scheduler stops when nothing
- *   is left.
+ *   is left;
+ * - on a clock with a repeating alarm (`Clock.wakeEvery`, as a Moddable
+ *   board's), a steady rhythm (intervals that are multiples of the smallest,
+ *   no timers) is armed once: each wake then samples and sleeps again without
+ *   a second clock read or a host call. Any change, or a wake that comes late,
+ *   sets the next wake from the deadlines as usual, so the rhythm cannot drift.
  */
 import { connectStep, type ChainStep } from '../core/filter';
 import { isFatal } from '../core/errors';
@@ -104,6 +109,16 @@ export class Scheduler {
   /** Time of the pending wake, valid while `wakePending`. */
   private wakeAt = 0;
   private wakePending = false;
+  /**
+   * The interval of the repeating alarm the clock holds (`Clock.wakeEvery`),
+   * or 0 when the pending wake is a one-shot `wake`. While the scheduler is in
+   * a steady rhythm (intervals that are multiples of the smallest, no timers,
+   * wakes on time) the alarm already wakes it at each next deadline, so a wake
+   * re-arms nothing and reads the clock once.
+   */
+  private repeatingMs = 0;
+  /** The clock offers `wakeEvery` (read once: without it a wake pays nothing for the steady-rhythm mode). */
+  private readonly clockRepeats: boolean;
   private running = false;
   /** Milliseconds since `run()`, as of the latest clock read. */
   private elapsedMs = 0;
@@ -121,6 +136,33 @@ export class Scheduler {
     if (!this.running) return;
     this.wakeCount++;
     this.runDueTasks();
+    this.scheduleNextWake();
+  };
+  /**
+   * What a repeating alarm (`Clock.wakeEvery`) calls. In a steady rhythm the
+   * alarm is already set for the next deadline: nothing to arm, and the wake
+   * reads the clock once.
+   */
+  private readonly repeatingWakeHandler = (): void => {
+    const due = this.wakeAt;
+    this.wakeAt = due + this.repeatingMs;
+    if (!this.running) return;
+    this.wakeCount++;
+    this.runDueTasks();
+    // Still steady if this wake came at its deadline (a board's timer, Moddable's modTimer.c, fires in
+    // the millisecond it is due and repeats from the deadline) and the alarm's next time is the
+    // earliest deadline. Else the next wake is set as usual: a task came or went, a timer was made, the
+    // wake was late (a busy board; or a host timer that repeats from when it ran, as GLib's on
+    // Moddable's desktop simulators, whose lateness would add up).
+    if (this.timers.length === 0 && this.sampleNow === due) {
+      const groups = this.groups;
+      let next = Infinity;
+      for (let i = 0; i < groups.length; i++) {
+        if (groups[i].nextDue < next) next = groups[i].nextDue;
+      }
+      if (next === this.wakeAt) return;
+    }
+    this.scheduleNextWake();
   };
   private readonly options: SchedulerOptions;
   /** The fatal error that stopped the scheduler, if any. */
@@ -135,6 +177,7 @@ export class Scheduler {
   constructor(clock?: Clock, options: SchedulerOptions = {}) {
     this.clock = clock ?? defaultClock();
     this.time = new UnwrappedTime(this.clock);
+    this.clockRepeats = this.clock.wakeEvery !== undefined;
     this.options = options;
   }
 
@@ -253,6 +296,7 @@ export class Scheduler {
       timer.startsAtRun = false;
     }
     this.runDueTasks();
+    this.scheduleNextWake();
   }
 
   /** Cancel the pending wake; scheduled tasks stay scheduled for a later `run()`. */
@@ -260,9 +304,11 @@ export class Scheduler {
     if (!this.running) return;
     this.running = false;
     this.wakePending = false;
+    this.repeatingMs = 0;
     this.clock.cancel?.();
   }
 
+  /** Fire due timers and sample due tasks (the caller then sets the next wake). */
   private runDueTasks(): void {
     // `readTime()` inline (here and in scheduleNextWake, the two reads of every wake).
     const now = this.time.read();
@@ -281,9 +327,23 @@ export class Scheduler {
         if (group.nextDue > now) continue;
         const tasks = group.tasks;
         for (let t = 0; t < tasks.length; t++) {
+          const thing = tasks[t];
           // A task descheduled during this wake (by a sibling's sink) is not read again.
-          if (group.tasks !== tasks && group.tasks.indexOf(tasks[t]) < 0) continue;
-          this.observe(tasks[t], timestampSec);
+          if (group.tasks !== tasks && group.tasks.indexOf(thing) < 0) continue;
+          // Sampled here, not in a method of its own: on a board each call of a wake costs thousands of cycles.
+          // Closed or abandoned since the last sampling (a sibling's sink let go of it): nobody wants the
+          // reading. `retired` is `closed || abandoned` as one field: no getter calls per wake.
+          if (thing.retired) {
+            this.removeTask(thing);
+            continue;
+          }
+          try {
+            thing.observe(timestampSec);
+          } catch (e) {
+            this.observeFailed(thing, e);
+            continue;
+          }
+          if (thing.retired) this.removeTask(thing);
         }
         // Next deadline: the previous one plus the interval (no drift); a wake later than that skips deadlines.
         group.nextDue += group.intervalMs;
@@ -296,26 +356,13 @@ export class Scheduler {
     }
     this.sampling = false;
     this.options.onWake?.(this.elapsedMs);
-    this.scheduleNextWake();
   }
 
-  private observe(thing: OutputThing<any>, timestampSec: number): void {
-    // Closed or abandoned since the last sampling (a sibling's sink let go of it): nobody wants the reading.
-    // `retired` is `closed || abandoned` as one field: no getter calls per wake.
-    if (thing.retired) {
-      this.removeTask(thing);
-      return;
-    }
-    try {
-      thing.observe(timestampSec);
-    } catch (e) {
-      if (isFatal(e)) throw e;
-      // A thing that throws out of observe() is broken, not just its data: report and deschedule it.
-      reportError(`thingflow: ${String(thing)} threw from observe(); descheduled`, e);
-      this.removeTask(thing);
-      return;
-    }
-    if (thing.retired) this.removeTask(thing);
+  /** A thing threw out of observe(): it is broken, not just its data. Report and deschedule it; fatal errors go on. */
+  private observeFailed(thing: OutputThing<any>, e: unknown): void {
+    if (isFatal(e)) throw e;
+    reportError(`thingflow: ${String(thing)} threw from observe(); descheduled`, e);
+    this.removeTask(thing);
   }
 
   /** A wake came a whole interval late or more: skip the deadlines that already passed (counted). */
@@ -381,7 +428,33 @@ export class Scheduler {
     if (sleep > this.time.maxSleepMs) sleep = this.time.maxSleepMs;
     this.wakeAt = now + sleep;
     this.wakePending = true;
+    if (this.clockRepeats) {
+      // No timers, the wake at a deadline, a steady rhythm: the clock's repeating alarm keeps it by itself.
+      const every = timers.length === 0 && this.wakeAt === next ? this.steadyIntervalMs() : 0;
+      if (every !== 0) {
+        this.repeatingMs = every;
+        this.clock.wakeEvery!(sleep, every, this.repeatingWakeHandler);
+        return;
+      }
+      this.repeatingMs = 0;
+    }
     this.clock.wake(sleep, this.wakeHandler);
+  }
+
+  /**
+   * The rhythm of the scheduled intervals, when they have one a repeating
+   * alarm can keep: the smallest interval, if every other is a multiple of it
+   * (related intervals share its wakes) and it needs no legs; else 0.
+   */
+  private steadyIntervalMs(): number {
+    const groups = this.groups;
+    if (groups.length === 0) return 0;
+    const smallest = groups[0].intervalMs; // groups are kept in ascending interval order
+    if (smallest > this.time.maxSleepMs) return 0;
+    for (let i = 1; i < groups.length; i++) {
+      if (groups[i].intervalMs % smallest !== 0) return 0;
+    }
+    return smallest;
   }
 
   /** Read the clock and advance the elapsed time; returns scheduler time (unwrapped ms). */

@@ -169,6 +169,39 @@ export const scenarios: ScenarioTable = {
     }
   },
 
+  'a repeating alarm (wakeEvery): armed once for a steady rhythm, one-shot wakes while a timer is armed': (tf, out) => {
+    const clock = new tf.VirtualClock({ repeating: true });
+    const every = clock.wakeEvery!;
+    (clock as any).wakeEvery = (ms: number, everyMs: number, fn: () => void) => {
+      out(`  wakeEvery ${ms} then ${everyMs}`);
+      every(ms, everyMs, () => {
+        out(`wake at ${clock.elapsed}`);
+        fn();
+      });
+    };
+    const wake = clock.wake.bind(clock);
+    clock.wake = (ms: number, fn: () => void) => {
+      out(`  sleep ${ms}`);
+      wake(ms, () => {
+        out(`wake at ${clock.elapsed}`);
+        fn();
+      });
+    };
+    const { probe } = rig(tf, out);
+    const sched = new tf.Scheduler(clock);
+    sched.schedulePeriodic(probe('minute'), 60);
+    sched.schedulePeriodic(probe('five'), 300);
+    sched.run();
+    clock.advance(330_000);
+    out('timer in 45 s');
+    const timer = sched.createTimer(() => out('  timer fired'));
+    timer.start(45);
+    clock.advance(80_000);
+    sched.disposeTimer(timer);
+    clock.advance(130_000);
+    out(`wakes ${clock.wakes} scheduler wakeCount ${sched.wakeCount} missed ${sched.missedDeadlines}`);
+  },
+
   'a day of the lux sensor: one wake per minute, 1440 wakes': (tf, out) => {
     const clock = new tf.VirtualClock();
     const sched = new tf.Scheduler(clock);

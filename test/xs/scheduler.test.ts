@@ -39,6 +39,16 @@ describe('scheduler rules, read from the XS trace', () => {
     expect(lines).toContain('  sleep 700');
   });
 
+  test('a repeating alarm is armed once for 60 s and 300 s tasks, and again after a timer came and went', () => {
+    const lines = xs['a repeating alarm (wakeEvery): armed once for a steady rhythm, one-shot wakes while a timer is armed'];
+    expect(lines.filter((l) => l.includes('wakeEvery'))).toEqual(['  wakeEvery 60000 then 60000', '  wakeEvery 10000 then 60000']);
+    expect(lines.filter((l) => l.includes('sleep'))).toEqual(['  sleep 15000', '  sleep 45000']);
+    const at300 = lines.indexOf('wake at 300000');
+    expect(lines.slice(at300 + 1, at300 + 3)).toEqual(['  sample minute #6', '  sample five #2']);
+    expect(lines[lines.indexOf('wake at 375000') + 1]).toBe('  timer fired');
+    expect(lines[lines.length - 1]).toBe('wakes 10 scheduler wakeCount 10 missed 0');
+  });
+
   test('a day of lux samples is 1440 wakes', () => {
     const lines = xs['a day of the lux sensor: one wake per minute, 1440 wakes'];
     expect(lines[lines.length - 1]).toMatch(/^wakes 1439 switches \d+$/);
