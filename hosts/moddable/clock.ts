@@ -40,8 +40,15 @@ export function setWallClock(read: () => number): void {
 export class ModdableClock implements Clock {
   readonly period = MODDABLE_TICKS_PERIOD;
   readonly epochMs: number;
+  /** The one-shot wakes' timer, made once and re-armed: it calls `fire`, which calls `pending`. */
   private timer: Timer | undefined;
   private pending: (() => void) | undefined;
+  /**
+   * The repeating wake's timer (`wakeEvery`): it calls the scheduler's handler
+   * itself, with no `fire` in between (one JavaScript call less per wake on a
+   * board). Made anew when the rhythm changes, which is rare.
+   */
+  private repeater: Timer | undefined;
   /** Bound once: re-arming allocates nothing. */
   private readonly fire: () => void;
 
@@ -65,22 +72,50 @@ export class ModdableClock implements Clock {
   }
 
   wake(ms: number, fn: () => void): void {
-    // Whole milliseconds (the scheduler's usual sleep) skip the Math.ceil call.
-    const delay = ms > 0 ? ((ms | 0) === ms ? ms : Math.ceil(ms)) : 0;
+    if (this.repeater !== undefined) this.stopRepeating();
     this.pending = fn;
+    const delay = wholeMs(ms);
     if (this.timer === undefined) this.timer = Timer.set(this.fire, delay, KEEP_ALIVE_REPEAT);
     else Timer.schedule(this.timer, delay, KEEP_ALIVE_REPEAT);
   }
 
+  /**
+   * Moddable repeats a timer from its previous deadline (modTimer.c:
+   * `triggerTime += repeatInterval`), so the rhythm does not drift. (Its
+   * desktop simulators' timers repeat from when they ran; the scheduler
+   * notices the lateness and re-arms.)
+   */
+  wakeEvery(ms: number, everyMs: number, fn: () => void): void {
+    if (this.repeater !== undefined) this.stopRepeating();
+    if (this.pending !== undefined) this.cancelOneShot();
+    this.repeater = Timer.set(fn, wholeMs(ms), everyMs >= 1 ? Math.ceil(everyMs) : 1);
+  }
+
   cancel(): void {
+    if (this.repeater !== undefined) this.stopRepeating();
+    this.cancelOneShot();
+  }
+
+  /** Free the timers (a clock that is no longer used). */
+  close(): void {
+    this.cancel();
+    if (this.timer !== undefined) Timer.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  private cancelOneShot(): void {
     this.pending = undefined;
     if (this.timer !== undefined) Timer.schedule(this.timer);
   }
 
-  /** Free the timer (a clock that is no longer used). */
-  close(): void {
-    this.pending = undefined;
-    if (this.timer !== undefined) Timer.clear(this.timer);
-    this.timer = undefined;
+  /** Safe from inside the repeater's own callback: Moddable frees a timer cleared there when the callback returns. */
+  private stopRepeating(): void {
+    Timer.clear(this.repeater!);
+    this.repeater = undefined;
   }
+}
+
+/** A delay for `Timer`: whole milliseconds, at least 0 (the scheduler's usual sleep skips the Math.ceil call). */
+function wholeMs(ms: number): number {
+  return ms > 0 ? ((ms | 0) === ms ? ms : Math.ceil(ms)) : 0;
 }
