@@ -37,4 +37,27 @@ firmware('the PC profiler on the lux demo firmware', () => {
     expect(byName.get('fxRunID')?.cycles).toBeGreaterThan(0);
     expect(byName.get('dcd_rp2040_irq')).toBeUndefined();
   }, 600_000);
+
+  test('a steady rhythm re-arms nothing: after run() armed the repeating Timer, a wake reads the clock once and calls no Timer function', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const profiler = new PcProfiler(elfFunctions(env.elf));
+    const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+    const host = new Rp2040Host({
+      uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
+      ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
+    });
+    await host.runUntil(185_000);
+    const calls = (from: number, to: number, name: string) => profiler.between(from, to).find((r) => r.name === name)?.calls ?? 0;
+    // Boot to the first wake: run() samples both sensors and arms the repeating Timer once (60 s and 300 s share a rhythm).
+    const wakes = host.timerWakes();
+    expect(wakes.length).toBe(3); // 60, 120 and 180 s
+    expect(calls(0, wakes[0].from, 'xs_timer_set')).toBeGreaterThanOrEqual(1);
+    for (const wake of wakes) {
+      expect(calls(wake.from, wake.to, 'xs_time_ticks')).toBe(1);
+      for (const timerCall of ['xs_timer_set', 'xs_timer_schedule', 'xs_timer_repeat', 'xs_timer_clear']) {
+        expect(`${timerCall} ${calls(wake.from, wake.to, timerCall)}`).toBe(`${timerCall} 0`);
+      }
+      expect(calls(wake.from, wake.to, '_xs_i2c_writeRead')).toBeGreaterThanOrEqual(2); // the light was sampled
+    }
+  }, 600_000);
 });
