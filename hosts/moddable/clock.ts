@@ -59,7 +59,7 @@ export class ModdableClock implements Clock {
       const fn = this.pending;
       this.pending = undefined;
       if (fn !== undefined) fn();
-      // Not re-armed by `fn` (the scheduler stopped): unscheduled, the timer waits for the next wake
+      // Not re-armed by `fn` (the scheduler stopped, or moved to `wakeEvery`'s repeater): unscheduled, the timer waits for the next wake
       // instead of repeating. Re-armed, it needs no second host call: Moddable keeps the time
       // `Timer.schedule` set from inside the callback. (Should `fn` throw, the timer fires once more
       // after KEEP_ALIVE_REPEAT with nothing pending, and is unscheduled then.)
