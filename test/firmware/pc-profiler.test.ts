@@ -17,16 +17,22 @@ const env = firmwareTestEnv();
 if (typeof env === 'string') process.stdout.write(`${env}\n`);
 const firmware = typeof env === 'string' ? describe.skip : describe;
 
+/** The lux demo firmware booted at night (seed 7) with the profiler on, run to `ms` of emulated time. */
+async function bootLuxDemo(ms: number): Promise<{ host: Rp2040Host; profiler: PcProfiler }> {
+  if (typeof env === 'string') throw new Error(env);
+  const profiler = new PcProfiler(elfFunctions(env.elf));
+  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+  const host = new Rp2040Host({
+    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
+    ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
+  });
+  await host.runUntil(ms);
+  return { host, profiler };
+}
+
 firmware('the PC profiler on the lux demo firmware', () => {
   test('it attributes every cycle of a sample\'s wake, the I2C driver inside it, and no USB interrupt while the console is quiet', async () => {
-    if (typeof env === 'string') throw new Error(env);
-    const profiler = new PcProfiler(elfFunctions(env.elf));
-    const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
-    const host = new Rp2040Host({
-      uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-      ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
-    });
-    await host.runUntil(65_000);
+    const { host, profiler } = await bootLuxDemo(65_000);
     // The wake of the 60 s sample: from its timer firing to idle.
     const wake = host.timerWakes().find((w) => host.bridges.some((b) => b.transactions.some((t) => t.cycles >= w.from && t.cycles < w.to)));
     expect(wake).toBeDefined();
@@ -39,14 +45,7 @@ firmware('the PC profiler on the lux demo firmware', () => {
   }, 600_000);
 
   test('a steady rhythm re-arms nothing: after run() armed the repeating Timer, a wake reads the clock once and calls no Timer function', async () => {
-    if (typeof env === 'string') throw new Error(env);
-    const profiler = new PcProfiler(elfFunctions(env.elf));
-    const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
-    const host = new Rp2040Host({
-      uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-      ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
-    });
-    await host.runUntil(185_000);
+    const { host, profiler } = await bootLuxDemo(185_000);
     const calls = (from: number, to: number, name: string) => profiler.between(from, to).find((r) => r.name === name)?.calls ?? 0;
     // Boot to the first wake: run() samples both sensors and arms the repeating Timer once (60 s and 300 s share a rhythm).
     const wakes = host.timerWakes();

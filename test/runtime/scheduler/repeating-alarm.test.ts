@@ -1,5 +1,5 @@
 import { Scheduler } from '../../../runtime/scheduler/scheduler';
-import { VirtualClock } from '../../../runtime/scheduler/virtual-clock';
+import { VirtualClock, type VirtualClockOptions } from '../../../runtime/scheduler/virtual-clock';
 import { OutputThing } from '../../../runtime/core/output-thing';
 
 /**
@@ -11,8 +11,8 @@ import { OutputThing } from '../../../runtime/core/output-thing';
 class CountingClock extends VirtualClock {
   wakeCalls = 0;
   everyCalls: [number, number][] = [];
-  constructor(repeating: boolean) {
-    super({ repeating });
+  constructor(repeating: boolean, opts: VirtualClockOptions = {}) {
+    super({ ...opts, repeating });
     const every = this.wakeEvery;
     if (every) {
       (this as any).wakeEvery = (ms: number, everyMs: number, fn: () => void) => {
@@ -187,6 +187,30 @@ describe('Scheduler on a clock with a repeating alarm (Clock.wakeEvery)', () => 
     expect(Math.max(...offsets)).toBeLessThanOrEqual(0.6 + 1e-9); // each late wake re-arms from the deadlines
     expect(clock.everyCalls).toBeGreaterThanOrEqual(10);
     expect(clock.everyCalls).toBeLessThan(15); // on-time wakes re-arm nothing
+  });
+
+  test('wrap-around: the rhythm carries on across a wrapping clock; an interval longer than a quarter period is slept in one-shot legs', () => {
+    const clock = new CountingClock(true, { period: 2 ** 16, start: 2 ** 16 - 5000 });
+    const log: string[] = [];
+    const s = new Scheduler(clock);
+    s.schedulePeriodic(new Probe(clock, log, 'w'), 2);
+    s.run();
+    clock.advance(12_000); // the ticks wrap at 5 s
+    const at = log.map((l) => Number(l.split('s')[0]));
+    expect(at.map((t) => Math.round((t - at[0]) * 1000))).toEqual([0, 2000, 4000, 6000, 8000, 10000, 12000]);
+    expect(clock.everyCalls).toEqual([[2000, 2000]]);
+    expect(clock.wakeCalls).toBe(0);
+
+    const small = new CountingClock(true, { period: 1000 }); // sleeps at most 250 ms
+    const legs: string[] = [];
+    const s2 = new Scheduler(small);
+    s2.schedulePeriodic(new Probe(small, legs, 'long'), 2.5);
+    s2.run();
+    small.advance(5_000);
+    expect(legs).toHaveLength(3);
+    expect(small.everyCalls).toEqual([]);
+    expect(small.wakes).toBe(20); // 250 ms legs
+    expect(small.wakeCalls).toBe(small.wakes + 1); // every leg a one-shot wake
   });
 
   test('stop() cancels the repeating alarm; run() starts a new rhythm', () => {
