@@ -1,0 +1,163 @@
+/**
+ * Which of the engine's built-ins a board app makes the firmware carry.
+ *
+ * Moddable's XS linker (default `"strip": "*"`) keeps a built-in's C code only
+ * when some linked code names it: any `.filter(` in the lux demo's modules, or
+ * a runtime method called `map`, keeps Array's, TypedArray's and Iterator's
+ * method of that name, 0.2-2 KB of flash each (docs/performance.md, "C code the
+ * lux demo links and the floor does not"). bench:firmware measures that with
+ * the SDK; this test needs none: it reads the names the plain pico build's
+ * project modules use, as mcconfig's tsc emits them, and compares those that
+ * are built-in names with the list below. A new name fails here, with what to
+ * do; a name no longer used fails too, so the list records the win.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import { resolveManifest, sourceOf } from '../../../tools/moddable-manifest';
+
+const ROOT = join(__dirname, '../../..');
+const MANIFEST = join(ROOT, 'manifests/lux-demo/manifest.json');
+
+/**
+ * The built-in names the lux demo's pico firmware uses that the hand-written
+ * floor does not, and why. bench:firmware's table prints what each costs.
+ */
+const EXPECTED = [
+  'Math', // the Math object itself (xslStrip.c drops it when unnamed)
+  'String', // String(x) in messages: the String function
+  'Symbol', // filter.ts: the THUNK marker
+  'call', // fluent.ts: Object.prototype.hasOwnProperty.call
+  'ceil', // hosts/moddable/clock.ts: a fractional sleep
+  'charAt', // input-thing.ts: a port's method name, onNext + Port
+  'create', // output-thing.ts: Object.create(null) for the port table
+  'defineProperty', // fluent.ts (methods on the frozen-at-link prototype), running-avg.ts (its steady-state onNext)
+  'floor', // the demo's skipped-reads report
+  'hasOwn', // class-name.ts, errors.ts: a constructor's own name
+  'hasOwnProperty', // fluent.ts
+  'indexOf', // output-thing.ts, scheduler.ts, tsl2591.ts configure
+  'isExtensible', // fluent.ts
+  'isInteger', // running-avg.ts, tsl2591.ts: argument checks
+  'keys', // board-device.ts, output-thing.ts
+  'log', // the app context's `log` (it keeps Math.log)
+  'map', // the fluent API's own `map` (it keeps Array's, TypedArray's and Iterator's)
+  'now', // the clocks' `now` (it keeps Date.now)
+  'round', // scheduler.ts waitMs, tmp102.ts, the demo's report
+  'slice', // input-thing.ts: a port's method name
+  'toUpperCase', // input-thing.ts: a port's method name
+];
+
+/**
+ * Names whose built-ins every Moddable app links anyway, floor and hello
+ * included (the `timer` and `time` modules and the base manifest name them;
+ * Object and Number are never stripped): read from the bench's ELFs
+ * (`arm-none-eabi-nm` of floor.pico.elf), so they cost the runtime nothing.
+ */
+const EVERY_MODDABLE_APP = ['Number', 'Object', 'clear', 'constructor', 'freeze', 'join', 'length', 'message', 'name', 'prototype', 'push', 'set', 'then', 'toString'];
+
+/** Global built-in objects and constructors: naming one keeps it (xslStrip.c tests JSON, Math, Reflect, the typed arrays... by name). */
+const GLOBALS = [
+  'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean', 'DataView', 'Date',
+  'FinalizationRegistry', 'Float32Array', 'Float64Array', 'Function', 'Int16Array', 'Int32Array', 'Int8Array',
+  'Iterator', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'Reflect', 'RegExp', 'Set',
+  'SharedArrayBuffer', 'String', 'Symbol', 'Uint16Array', 'Uint32Array', 'Uint8Array', 'Uint8ClampedArray',
+  'WeakMap', 'WeakRef', 'WeakSet',
+];
+
+/**
+ * The names of the engine's built-in functions: members of the standard
+ * objects, read from this engine (XS has the same standard library), XS's
+ * iterator helpers, and the global objects.
+ */
+function builtinNames(): Set<string> {
+  const holders: object[] = [
+    Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
+    Number, Number.prototype, Boolean.prototype, Symbol, Symbol.prototype, Math, JSON, Reflect, Date, Date.prototype,
+    RegExp.prototype, Map.prototype, Set.prototype, WeakMap.prototype, WeakSet.prototype, Promise, Promise.prototype,
+    ArrayBuffer, ArrayBuffer.prototype, DataView.prototype, Object.getPrototypeOf(Uint8Array),
+    Object.getPrototypeOf(Uint8Array.prototype), BigInt, BigInt.prototype, Error.prototype,
+  ];
+  const names = new Set<string>([...GLOBALS, 'take', 'drop', 'flatMap', 'toArray', 'forEach', 'some', 'every', 'find', 'reduce', 'filter', 'map']);
+  for (const holder of holders) for (const name of Object.getOwnPropertyNames(holder)) names.add(name);
+  return names;
+}
+
+/**
+ * The names `file` gives the XS linker once mcconfig's tsc has emitted it:
+ * property names (read, written, defined, destructured) and global objects.
+ * Local variables are not among them (a local `at` does not keep
+ * Array.prototype.at in the firmware), nor are comments and types.
+ */
+function namesIn(file: string): Set<string> {
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+  }).outputText;
+  const source = ts.createSourceFile(`${file}.js`, js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const names = new Set<string>();
+  const globals = new Set(GLOBALS);
+  const propertyName = (name: ts.Node | undefined) => {
+    if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name))) names.add(name.text);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node)) propertyName(node.name);
+    else if (ts.isElementAccessExpression(node)) propertyName(node.argumentExpression);
+    else if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)
+      || ts.isPropertyDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) propertyName(node.name);
+    else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) propertyName(node.propertyName ?? node.name);
+    else if (ts.isIdentifier(node) && globals.has(node.text)) names.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return names;
+}
+
+/** The project's modules in the plain pico build of the lux demo (its generated modules.json, the host entry, the app). */
+function picoProjectModules(): string[] {
+  const r = resolveManifest(MANIFEST, 'pico');
+  expect(r.errors).toEqual([]);
+  const files: string[] = [];
+  for (const path of r.modules.values()) {
+    if (path.startsWith('$(')) continue;
+    const file = sourceOf(path);
+    if (file !== undefined) files.push(file);
+  }
+  return files.sort();
+}
+
+describe('the built-ins the lux demo\'s pico firmware names (the XS linker keeps their C code)', () => {
+  test('beyond the floor\'s, the runtime path, host entry and app name exactly the known built-ins', () => {
+    const files = picoProjectModules();
+    expect(files.some((f) => f.endsWith('runtime/scheduler/scheduler.ts'))).toBe(true);
+    expect(files.some((f) => f.endsWith('examples/lux-demo-flow.ts'))).toBe(true);
+    const builtins = builtinNames();
+    const floor = namesIn(join(ROOT, 'bench/firmware/floor/main.js'));
+    const where = new Map<string, string[]>();
+    for (const file of files) {
+      for (const name of namesIn(file)) {
+        if (!builtins.has(name) || floor.has(name) || EVERY_MODDABLE_APP.includes(name)) continue;
+        where.set(name, [...(where.get(name) ?? []), file.slice(ROOT.length + 1)]);
+      }
+    }
+    const added = [...where.keys()].filter((n) => !EXPECTED.includes(n)).sort();
+    const gone = EXPECTED.filter((n) => !where.has(n));
+    expect({
+      // A new name links its built-in's C code into every board app (bench:firmware's C table says how much):
+      // write the loop by hand (runtime/core/list-copy.ts has the list edits), or add the name above with why.
+      newBuiltinNames: added.map((n) => `${n} (${where.get(n)!.join(', ')})`),
+      // A name the board no longer uses: take it out of EXPECTED (and say what it saved in docs/performance.md).
+      noLongerUsed: gone,
+    }).toEqual({ newBuiltinNames: [], noLongerUsed: [] });
+  });
+
+  test('the check sees the names a module gives the linker: property names, not comments, types or locals', () => {
+    const probe = join(ROOT, 'test/hosts/moddable/fixtures/builtin-names-probe.ts');
+    const names = namesIn(probe);
+    expect(names.has('filter')).toBe(true);
+    expect(names.has('get')).toBe(true);
+    expect(names.has('sort')).toBe(false); // only in a comment
+    expect(names.has('Map')).toBe(false); // only in a type, erased
+    expect(names.has('at')).toBe(false); // a local variable
+    expect(builtinNames().has('filter')).toBe(true);
+  });
+});
