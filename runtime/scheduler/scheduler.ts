@@ -94,6 +94,16 @@ export interface SchedulerOptions {
   onWake?: (elapsedMs: number) => void;
 }
 
+/**
+ * How late a wake on a repeating alarm may come and the alarm still be kept.
+ * A board's timer (Moddable's modTimer.c) fires in the millisecond it is due
+ * and repeats from that deadline, but it counts its first delay from when it
+ * was armed, which can be a millisecond after the clock read the delay was
+ * worked out from: so a wake 1 ms late is on time, and a steady rhythm stays
+ * at most that much behind its deadlines without adding up.
+ */
+const REPEAT_LATENESS_MS = 1;
+
 export class Scheduler {
   readonly clock: Clock;
   /** The clock's ticks as unwrapped ms: every deadline below is in these. */
@@ -149,12 +159,11 @@ export class Scheduler {
     if (!this.running) return;
     this.wakeCount++;
     this.runDueTasks();
-    // Still steady if this wake came at its deadline (a board's timer, Moddable's modTimer.c, fires in
-    // the millisecond it is due and repeats from the deadline) and the alarm's next time is the
-    // earliest deadline. Else the next wake is set as usual: a task came or went, a timer was made, the
-    // wake was late (a busy board; or a host timer that repeats from when it ran, as GLib's on
-    // Moddable's desktop simulators, whose lateness would add up).
-    if (this.timers.length === 0 && this.sampleNow === due) {
+    // Still steady if this wake came on time and the alarm's next time is the earliest deadline. Else
+    // the next wake is set as usual: a task came or went, a timer was made, the wake was late (a busy
+    // board; or a host timer that repeats from when it ran, as GLib's on Moddable's desktop simulators,
+    // whose lateness would add up).
+    if (this.timers.length === 0 && this.sampleNow - due <= REPEAT_LATENESS_MS) {
       const groups = this.groups;
       let next = Infinity;
       for (let i = 0; i < groups.length; i++) {

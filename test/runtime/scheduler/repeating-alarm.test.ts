@@ -184,9 +184,10 @@ describe('Scheduler on a clock with a repeating alarm (Clock.wakeEvery)', () => 
     clock.advance(100_000);
     const offsets = log.map((line, k) => Number(line.split('s')[0]) * 1000 - k * 1000);
     expect(log).toHaveLength(100);
-    expect(Math.max(...offsets)).toBeLessThanOrEqual(0.6 + 1e-9); // each late wake re-arms from the deadlines
-    expect(clock.everyCalls).toBeGreaterThanOrEqual(10);
-    expect(clock.everyCalls).toBeLessThan(15); // on-time wakes re-arm nothing
+    // A wake up to 1 ms late keeps the alarm (a board's first delay counts from when it was armed);
+    // later than that it re-arms from the deadlines, so the lateness never adds up past 1 ms + one step.
+    expect(Math.max(...offsets)).toBeLessThanOrEqual(1.2 + 1e-9);
+    expect(clock.everyCalls).toBe(5); // at run(), then each time the lateness passed 1 ms (every second late firing)
   });
 
   test('wrap-around: the rhythm carries on across a wrapping clock; an interval longer than a quarter period is slept in one-shot legs', () => {
