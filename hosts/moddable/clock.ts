@@ -46,9 +46,14 @@ export class ModdableClock implements Clock {
   /**
    * The repeating wake's timer (`wakeEvery`): it calls the scheduler's handler
    * itself, with no `fire` in between (one JavaScript call less per wake on a
-   * board). Made anew when the rhythm changes, which is rare.
+   * board). Made once per handler and re-armed or parked (unscheduled) when
+   * the rhythm changes: no allocation per change.
    */
   private repeater: Timer | undefined;
+  /** The function the repeater calls. */
+  private repeaterFn: (() => void) | undefined;
+  /** The repeater is armed (not parked). */
+  private repeating = false;
   /** Bound once: re-arming allocates nothing. */
   private readonly fire: () => void;
 
@@ -59,7 +64,7 @@ export class ModdableClock implements Clock {
       const fn = this.pending;
       this.pending = undefined;
       if (fn !== undefined) fn();
-      // Not re-armed by `fn` (the scheduler stopped, or moved to `wakeEvery`'s repeater): unscheduled, the timer waits for the next wake
+      // Not re-armed by `fn` (the scheduler stopped, or moved to the repeater): unscheduled, the timer waits for the next wake
       // instead of repeating. Re-armed, it needs no second host call: Moddable keeps the time
       // `Timer.schedule` set from inside the callback. (Should `fn` throw, the timer fires once more
       // after KEEP_ALIVE_REPEAT with nothing pending, and is unscheduled then.)
@@ -72,7 +77,7 @@ export class ModdableClock implements Clock {
   }
 
   wake(ms: number, fn: () => void): void {
-    if (this.repeater !== undefined) this.stopRepeating();
+    if (this.repeating) this.parkRepeater();
     this.pending = fn;
     const delay = wholeMs(ms);
     if (this.timer === undefined) this.timer = Timer.set(this.fire, delay, KEEP_ALIVE_REPEAT);
@@ -86,13 +91,21 @@ export class ModdableClock implements Clock {
    * notices the lateness and re-arms.)
    */
   wakeEvery(ms: number, everyMs: number, fn: () => void): void {
-    if (this.repeater !== undefined) this.stopRepeating();
     if (this.pending !== undefined) this.cancelOneShot();
-    this.repeater = Timer.set(fn, wholeMs(ms), everyMs >= 1 ? Math.ceil(everyMs) : 1);
+    const delay = wholeMs(ms);
+    const every = everyMs >= 1 ? Math.ceil(everyMs) : 1;
+    // Re-armed from inside its own callback too: Moddable keeps the time and repeat set there.
+    if (this.repeater !== undefined && this.repeaterFn === fn) Timer.schedule(this.repeater, delay, every);
+    else {
+      if (this.repeater !== undefined) Timer.clear(this.repeater);
+      this.repeater = Timer.set(fn, delay, every);
+      this.repeaterFn = fn;
+    }
+    this.repeating = true;
   }
 
   cancel(): void {
-    if (this.repeater !== undefined) this.stopRepeating();
+    if (this.repeating) this.parkRepeater();
     this.cancelOneShot();
   }
 
@@ -100,7 +113,10 @@ export class ModdableClock implements Clock {
   close(): void {
     this.cancel();
     if (this.timer !== undefined) Timer.clear(this.timer);
+    if (this.repeater !== undefined) Timer.clear(this.repeater);
     this.timer = undefined;
+    this.repeater = undefined;
+    this.repeaterFn = undefined;
   }
 
   private cancelOneShot(): void {
@@ -108,10 +124,10 @@ export class ModdableClock implements Clock {
     if (this.timer !== undefined) Timer.schedule(this.timer);
   }
 
-  /** Safe from inside the repeater's own callback: Moddable frees a timer cleared there when the callback returns. */
-  private stopRepeating(): void {
-    Timer.clear(this.repeater!);
-    this.repeater = undefined;
+  /** Unscheduled, kept for the next `wakeEvery` (also from inside its own callback, as `fire` does with the one-shot timer). */
+  private parkRepeater(): void {
+    Timer.schedule(this.repeater!);
+    this.repeating = false;
   }
 }
 
