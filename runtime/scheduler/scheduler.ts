@@ -23,7 +23,7 @@
  * - on a clock with a repeating alarm (`Clock.wakeEvery`, as a Moddable
  *   board's), a steady rhythm (intervals that are multiples of the smallest,
  *   no timers) is armed once: each wake then samples and sleeps again without
- *   a second clock read or a host call. Any change, or a wake that comes late,
+ *   a second clock read or a host call. Any change, or a wake over 1 ms late,
  *   sets the next wake from the deadlines as usual, so the rhythm cannot drift.
  */
 import { connectStep, type ChainStep } from '../core/filter';
