@@ -20,9 +20,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOARD_PINS, createSimDevice } from '../sim/index';
+import { nightHost } from '../test/firmware/night-host';
 import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
-import { moddableIdle, Rp2040Host, timerEntryMarks } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,11 +63,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const uf2 = join(DIR, `${app}.pico.uf2`);
   const elf = join(DIR, `${app}.pico.elf`);
   const profiler = new PcProfiler(elfFunctions(elf));
-  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
-  const host = new Rp2040Host({
-    uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    ...moddableIdle(elf), entryMarks: timerEntryMarks(elf),
-  });
+  const host = nightHost({ uf2, elf, bootrom }, profiler);
   await host.runUntil(EMULATED_MS);
   const windows = sampleWindows(host, PICO_LED);
   const samples = windows.length;

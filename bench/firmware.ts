@@ -29,8 +29,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOARD_PINS, createSimDevice } from '../sim/index';
-import { moddableIdle, Rp2040Host, RP2040_CLOCK_HZ, timerEntryMarks } from '../test/firmware/rp2040-host';
+import { nightHost } from '../test/firmware/night-host';
+import { RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
@@ -77,12 +77,8 @@ function sizes(elf: string): Sizes {
 interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; spin: number; busyMs: number; bootMs: number }
 
 async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
-  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   // The idle spin is jumped over (counted as time the core could sleep): the sample windows are executed cycle by cycle.
-  const host = new Rp2040Host({
-    uf2, bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    ...moddableIdle(elf), entryMarks: timerEntryMarks(elf),
-  });
+  const host = nightHost({ uf2, elf, bootrom });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
   const spans = sampleWindows(host, PICO_LED).map((w) => w.to - w.from);

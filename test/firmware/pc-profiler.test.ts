@@ -8,10 +8,10 @@
  * bench:firmware counted). Runs when the firmware environment is set
  * (firmware-test-env.ts), like the other firmware tests.
  */
-import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import { firmwareTestEnv } from './firmware-test-env';
+import { nightHost } from './night-host';
 import { elfFunctions, PcProfiler } from './pc-profiler';
-import { moddableIdle, Rp2040Host, timerEntryMarks } from './rp2040-host';
+import type { Rp2040Host } from './rp2040-host';
 
 const env = firmwareTestEnv();
 if (typeof env === 'string') process.stdout.write(`${env}\n`);
@@ -21,11 +21,7 @@ const firmware = typeof env === 'string' ? describe.skip : describe;
 async function bootLuxDemo(ms: number): Promise<{ host: Rp2040Host; profiler: PcProfiler }> {
   if (typeof env === 'string') throw new Error(env);
   const profiler = new PcProfiler(elfFunctions(env.elf));
-  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
-  const host = new Rp2040Host({
-    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    ...moddableIdle(env.elf), entryMarks: timerEntryMarks(env.elf),
-  });
+  const host = nightHost(env, profiler);
   await host.runUntil(ms);
   return { host, profiler };
 }

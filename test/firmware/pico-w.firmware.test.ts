@@ -8,9 +8,8 @@
  * (hosts/moddable/index.ts `runOnBoard`). Needs lux-demo.pico-pico_w.uf2
  * (`npm run firmware -- pico/pico_w --out <dir>`); skipped in one line otherwise.
  */
-import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import { firmwareTestEnv } from './firmware-test-env';
-import { moddableIdle, Rp2040Host } from './rp2040-host';
+import { nightHost } from './night-host';
 
 const env = firmwareTestEnv('lux-demo', 'pico/pico_w');
 if (typeof env === 'string') console.log(env);
@@ -19,11 +18,7 @@ const firmware = typeof env === 'string' ? describe.skip : describe;
 firmware('the lux demo as pico/pico_w firmware in rp2040js', () => {
   test('boots, reads the TSL2591 over I2C1, and says why the app cannot start: its LED is on the CYW43', async () => {
     if (typeof env === 'string') throw new Error(env);
-    const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
-    const host = new Rp2040Host({
-      uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-      ...moddableIdle(env.elf),
-    });
+    const host = nightHost(env);
     await host.runUntil(5000);
     const console = host.consoleLines.map((c) => c.line);
     expect(console).toContain('No Wi-Fi SSID');
