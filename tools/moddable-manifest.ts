@@ -136,6 +136,15 @@ export function sourceOf(noExt: string): string | undefined {
   return undefined;
 }
 
+/** `file` as mcconfig's tsc emits it (ES2022 modules), parsed as JavaScript: what xsc compiles. */
+export function emittedModule(file: string): ts.SourceFile {
+  const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+  }).outputText;
+  return ts.createSourceFile(`${file}.js`, emitted, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+}
+
 /**
  * The modules a source imports at run time, as mcconfig's tsc emits it: static
  * imports and re-exports after TypeScript's import elision (`import type`, and
@@ -143,11 +152,7 @@ export function sourceOf(noExt: string): string | undefined {
  * (a board never loads the Node-only parts an app reaches that way).
  */
 export function importsOf(file: string): string[] {
-  const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
-    fileName: file,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
-  }).outputText;
-  const js = ts.createSourceFile(`${file}.js`, emitted, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  const js = emittedModule(file);
   const specs: string[] = [];
   for (const statement of js.statements) {
     if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)) {

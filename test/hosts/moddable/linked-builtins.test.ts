@@ -11,10 +11,9 @@
  * are built-in names with the list below. A new name fails here, with what to
  * do; a name no longer used fails too, so the list records the win.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
-import { resolveManifest, sourceOf } from '../../../tools/moddable-manifest';
+import { emittedModule, resolveManifest, sourceOf } from '../../../tools/moddable-manifest';
 
 const ROOT = join(__dirname, '../../..');
 const MANIFEST = join(ROOT, 'manifests/lux-demo/manifest.json');
@@ -89,11 +88,7 @@ function builtinNames(): Set<string> {
  * Array.prototype.at in the firmware), nor are comments and types.
  */
 function namesIn(file: string): Set<string> {
-  const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-    fileName: file,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
-  }).outputText;
-  const source = ts.createSourceFile(`${file}.js`, js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const source = emittedModule(file);
   const names = new Set<string>();
   const globals = new Set(GLOBALS);
   const propertyName = (name: ts.Node | undefined) => {
