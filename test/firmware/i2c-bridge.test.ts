@@ -21,6 +21,7 @@ const IC_TX_ABRT_SOURCE = 0x80;
 const CMD_READ = 1 << 8;
 const STOP = 1 << 9;
 const RESTART = 1 << 10;
+const R_TX_EMPTY = 1 << 4;
 const R_TX_ABRT = 1 << 6;
 const ABRT_7B_ADDR_NOACK = 1 << 0;
 const ABRT_TXDATA_NOACK = 1 << 3;
@@ -104,6 +105,35 @@ describe('I2C bridge: rp2040js controller ↔ simulated bus, byte by byte', () =
     // The refused write shows the byte the firmware meant to send (still in the TX FIFO), as the simulator's log does.
     expect(bridge.transactions.map((t) => [t.result, t.bytes])).toEqual([['nack', [0x00]], ['nack', []]]);
     expect(device.board.i2c.faultsOf('tmp102')!.counts.nack).toBe(2);
+  });
+
+  test('an aborted write leaves TX_EMPTY set, as the chip does: the pico-sdk sees the NACK, clears it, and the next transfer works', () => {
+    const { i2c, device } = setup();
+    // A NACK for the first transaction, a dropout on the third (the second is the next write's address probe).
+    device.board.fault('tmp102', { kind: 'nack', fromMs: 0 });
+    device.board.fault('tmp102', { kind: 'dropout', fromMs: 0 });
+    const faults = device.board.i2c.faultsOf('tmp102')!;
+    const strikes = faults.strikes.bind(faults);
+    let calls = 0;
+    faults.strikes = (kind, now) => {
+      const call = kind === 'nack' ? calls++ : calls - 1;
+      return (kind === 'nack' ? call === 0 : call === 2) && strikes(kind, now);
+    };
+    // The pico-sdk's i2c_write_blocking_internal: one command, then wait for TX_EMPTY before reading the abort
+    // source. Were TX_EMPTY left clear, it would time out instead, leave TX_ABRT set, and fail the next transfer.
+    i2c.writeUint32(IC_ENABLE, 0);
+    i2c.writeUint32(IC_TAR, 0x48);
+    i2c.writeUint32(IC_ENABLE, 1);
+    i2c.writeUint32(IC_DATA_CMD, 0x01); // the register pointer of a writeRead: no STOP
+    expect(i2c.readUint32(IC_RAW_INTR_STAT) & (R_TX_EMPTY | R_TX_ABRT)).toBe(R_TX_EMPTY | R_TX_ABRT);
+    expect(i2c.readUint32(IC_TX_ABRT_SOURCE) & ABRT_7B_ADDR_NOACK).toBe(ABRT_7B_ADDR_NOACK);
+    i2c.readUint32(IC_CLR_TX_ABRT);
+    // A data byte's NACK (a dropout on the write) too.
+    i2c.writeUint32(IC_DATA_CMD, 0x01 | STOP);
+    expect(i2c.readUint32(IC_RAW_INTR_STAT) & (R_TX_EMPTY | R_TX_ABRT)).toBe(R_TX_EMPTY | R_TX_ABRT);
+    expect(i2c.readUint32(IC_TX_ABRT_SOURCE) & ABRT_TXDATA_NOACK).toBe(ABRT_TXDATA_NOACK);
+    i2c.readUint32(IC_CLR_TX_ABRT);
+    expect(transfer(i2c, 0x48, [0x01], 2)).toEqual({ rx: [0x60, 0xa0], abort: 0 });
   });
 
   test('a dropout on a write: the last data byte is not acknowledged (ABRT_TXDATA_NOACK)', () => {

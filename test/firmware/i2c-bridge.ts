@@ -29,6 +29,8 @@ import { snapshotState } from './state-snapshot';
 
 /** Longest read the read-ahead serves; longer reads get 0xff past it. */
 const READ_AHEAD = 32;
+/** IC_RAW_INTR_STAT's TX_EMPTY bit. */
+const R_TX_EMPTY = 1 << 4;
 
 export interface I2cBridgeTransaction {
   /** Board time (ms) the address was sent. */
@@ -74,6 +76,7 @@ export class I2cBridge {
     i2c.onWriteByte = (value) => this.writeByte(value);
     i2c.onReadByte = (ack) => this.readByte(ack);
     i2c.onStop = () => this.stop();
+    raiseTxEmptyOnAbort(i2c);
   }
 
   /** What a transaction changes besides the model: the random draws, fault and bus counters. */
@@ -216,4 +219,21 @@ export class I2cBridge {
     this.finish(true);
     this.i2c.completeStop();
   }
+}
+
+/**
+ * rp2040js (1.4.1) flushes the TX FIFO on an abort but leaves TX_EMPTY
+ * clear. On the chip TX_EMPTY follows the FIFO's level (RP2040 datasheet,
+ * IC_RAW_INTR_STAT), so a flushed FIFO raises it. The pico-sdk's write loop
+ * waits for TX_EMPTY before it reads the abort source: without it a NACKed
+ * write (an absent or faulty device) times out instead, leaves TX_ABRT set,
+ * and the controller's next transfer, to any device, fails on that stale abort.
+ */
+function raiseTxEmptyOnAbort(i2c: RPI2C): void {
+  const controller = i2c as unknown as { abort(reason: number): void; setInterrupts(mask: number): void };
+  const abort = controller.abort.bind(controller);
+  controller.abort = (reason: number) => {
+    abort(reason);
+    controller.setInterrupts(R_TX_EMPTY);
+  };
 }
