@@ -1,5 +1,6 @@
 import type { Environment } from '../environment';
 import type { DeviceContext, I2cDeviceModel } from '../i2c-bus';
+import { conversionTime } from './conversion-time';
 
 /** Instruction set (ROHM BH1750FVI datasheet, "Instruction Set Architecture"). */
 const Op = Object.freeze({
@@ -98,7 +99,7 @@ export class Bh1750Model implements I2cDeviceModel {
     const env = ctx?.env ?? this.env;
     if (!env) throw new Error('Bh1750Model: attach it to a board (board.attach) or give it an Environment');
     const now = this.now();
-    let lux = env.lux(now) * (1 + (ctx ? ctx.random.gaussian(this.noise) : 0));
+    let lux = env.lux(conversionTime(now, this.measurementMs())) * (1 + (ctx ? ctx.random.gaussian(this.noise) : 0));
     if (ctx) lux = ctx.faults.reading(now, 0, lux, 30_000);
     const mode2 = this.mode === Op.CONTINUOUS_H2 || this.mode === Op.ONE_TIME_H2;
     let count = Math.floor(lux * 1.2 * (this.mtreg / MTREG_DEFAULT) * (mode2 ? 2 : 1));

@@ -1,5 +1,6 @@
 import type { Environment } from '../environment';
 import type { DeviceContext, I2cDeviceModel } from '../i2c-bus';
+import { conversionTime } from './conversion-time';
 
 /** Register pointers (MCP9808 datasheet, 5.1, Table 5-1). */
 const Register = Object.freeze({
@@ -7,6 +8,8 @@ const Register = Object.freeze({
   MANUFACTURER_ID: 0x06, DEVICE_ID: 0x07, RESOLUTION: 0x08,
 });
 const SHDN = 0x0100; // CONFIG bit 8 (5.1.1)
+/** Conversion time per RESOLUTION setting, ms (tCONV, datasheet table 1-1: 0.5 °C 30 ms ... 0.0625 °C 250 ms). */
+const CONVERSION_MS = [30, 65, 130, 250];
 
 /**
  * Microchip MCP9808 at register level: a pointer byte, then 16-bit big-endian
@@ -69,7 +72,7 @@ export class Mcp9808Model implements I2cDeviceModel {
     const env = ctx?.env ?? this.env;
     if (!env) throw new Error('Mcp9808Model: attach it to a board (board.attach) or give it an Environment');
     const now = ctx ? ctx.now() : 0;
-    let t = env.temperature(now) + (ctx ? ctx.random.gaussian(this.noise) : 0);
+    let t = env.temperature(conversionTime(now, CONVERSION_MS[this.regs[Register.RESOLUTION] & 3])) + (ctx ? ctx.random.gaussian(this.noise) : 0);
     if (ctx) t = ctx.faults.reading(now, 0, t, 40);
     this.conversions++;
     const step = 0.5 / (1 << this.regs[Register.RESOLUTION]); // 0.5, 0.25, 0.125, 0.0625 °C

@@ -1,5 +1,6 @@
 import type { Environment } from '../environment';
 import type { DeviceContext, I2cDeviceModel } from '../i2c-bus';
+import { conversionTime } from './conversion-time';
 
 /** Register addresses (TSL2591 datasheet, register set table). */
 const Register = Object.freeze({
@@ -117,7 +118,7 @@ export class Tsl2591Model implements I2cDeviceModel {
     const env = ctx?.env ?? this.env;
     if (!env) throw new Error('Tsl2591Model: attach it to a board (board.attach) or give it an Environment');
     const now = this.now();
-    let lux = env.lux(now) * (1 + (ctx ? ctx.random.gaussian(this.noise) : 0));
+    let lux = env.lux(conversionTime(now, this.integrationMs)) * (1 + (ctx ? ctx.random.gaussian(this.noise) : 0));
     if (ctx) lux = ctx.faults.reading(now, 0, lux, 30_000);
     if (lux < 0) lux = 0;
     const cpl = (this.integrationMs * this.gain) / TSL2591_LUX_DF;
