@@ -3,31 +3,14 @@
  * light and the ADXL345's z axis, both sampled once a minute. Recorded, this
  * is the week the analysis learns from (examples/door-analysis.ts); deployed,
  * the same streams feed the exported detector (examples/door-detector.ts).
+ * The sensors' part is examples/door-detector-flow.ts, which a board runs;
+ * this module mounts the simulated board on the door first.
  */
-import type { SensorEvent } from '../runtime/core/input-thing';
-import type { OutputThing } from '../runtime/core/output-thing';
-import { ADXL345, ecma419Source, TSL2591 } from '../runtime/index';
 import { doorWeek, mountOnDoor } from '../sim/scenarios/door';
 import type { SimApp, SimAppContext } from '../sim/run';
+import { doorSensors, type DoorStreams } from './door-detector-flow';
 
-export const DOOR_SAMPLE_SEC = 60;
-
-export interface DoorStreams {
-  /** Illuminance in the garage, lux (sensorId `lux`). */
-  light: OutputThing<SensorEvent<number>>;
-  /** Acceleration along the board's z axis, m/s² (sensorId `accel_z`): 0 shut, −9.8 wide open. */
-  tilt: OutputThing<SensorEvent<number>>;
-}
-
-/** Sample the door's sensors: light first, then tilt, at the same instants. */
-export function doorSensors(ctx: SimAppContext): DoorStreams {
-  const bus = { ...ctx.device.I2C.default, io: ctx.device.io.SMBus };
-  const light = ecma419Source<number>(new TSL2591({ sensor: bus }), 'illuminance', { id: 'lux', readErrors: 'skip' });
-  const tilt = ecma419Source<number>(new ADXL345({ sensor: bus }), 'z', { id: 'accel_z', readErrors: 'skip' });
-  ctx.scheduler.schedulePeriodic(light, DOOR_SAMPLE_SEC);
-  ctx.scheduler.schedulePeriodic(tilt, DOOR_SAMPLE_SEC);
-  return { light, tilt };
-}
+export { DOOR_SAMPLE_SEC, doorSensors, type DoorStreams } from './door-detector-flow';
 
 /** A door app for `seed`'s week: mount the board on the door, then run `then` on its streams. */
 export function onDoor(seed: number, days: number, then: (ctx: SimAppContext, s: DoorStreams) => void = () => {}): SimApp {

@@ -1,0 +1,12 @@
+/**
+ * The door detector's entry on a board: the flow the simulator runs
+ * (examples/door-detector-flow.ts, which examples/door-detector.ts runs on a
+ * simulated board mounted on a door), given the board's `device` and a
+ * scheduler on the board's clock by the Moddable host.
+ */
+import doorDetector from 'thingflow/examples/door-detector-flow';
+import { runOnBoard } from 'thingflow/hosts/moddable/index';
+
+export default function main(): void {
+  runOnBoard(doorDetector, {});
+}
