@@ -1,34 +1,47 @@
 /**
- * The lux demo scenario that runs three ways: on Node, in a bare XS machine
- * (xsnap), and as pico firmware on the emulated RP2040 (lux-demo.firmware.test.ts).
- * Node and XS run the app module itself (examples/lux-demo-flow.ts) on the
+ * The board apps' scenarios that run three ways: on Node, in a bare XS machine
+ * (xsnap), and as pico firmware on the emulated RP2040 (lux-demo.firmware.test.ts,
+ * door-detector.firmware.test.ts). Node and XS run the app module itself
+ * (examples/lux-demo-flow.ts, examples/door-detector-flow.ts) on the
  * simulated board and a virtual clock; the firmware runs the same module
- * compiled by mcconfig. Each prints the same engine-independent lines from
- * the board side: every I2C transaction (second, address, direction, bytes)
- * and every LED change (second, level), so the three can be compared line by
- * line. Types-only imports (test/xs/xs-scenarios.ts rules).
+ * compiled by mcconfig, on a board `scenarioDevice` makes the same way. Each
+ * prints the same engine-independent lines from the board side: every I2C
+ * transaction (second, address, direction, bytes) and every LED change
+ * (second, level), so the three can be compared line by line. Types-only
+ * imports (test/xs/xs-scenarios.ts rules).
  */
 import type * as Runtime from '../../runtime/index';
 import type * as Sim from '../../sim/index';
+import type * as Door from '../../sim/scenarios/door';
 import type luxDemoModule from '../../examples/lux-demo-flow';
+import type doorDetectorModule from '../../examples/door-detector-flow';
 
-export type LuxRuntime = typeof Runtime & Pick<typeof Sim, 'createSimDevice' | 'BOARD_PINS'> & { luxDemo: typeof luxDemoModule };
+export type BoardRuntime = typeof Runtime & Pick<typeof Sim, 'createSimDevice' | 'BOARD_PINS'> & Pick<typeof Door, 'doorWeek' | 'mountOnDoor'> & {
+  luxDemo: typeof luxDemoModule;
+  doorDetector: typeof doorDetectorModule;
+};
 export type Out = (line: string) => void;
 
-/** One scenario: where the day starts, how long to run, which faults to inject. */
-export interface LuxScenario {
+/**
+ * One scenario: the app, where the day starts (board time 0 is that hour of
+ * day 0), how long to run, which faults to inject. The door detector's board
+ * is mounted on the door of `seed`'s week (sim/scenarios/door.ts), the week
+ * shifted so that its hours line up with the weather's.
+ */
+export interface BoardScenario {
+  app: 'lux-demo' | 'door-detector';
   startHour: number;
   seconds: number;
   seed: number;
   faults: [string, string][];
 }
 
-export const LUX_SCENARIOS: { [name: string]: LuxScenario } = {
-  'night: the LED comes on at the second light sample': { startHour: 0, seconds: 130, seed: 7, faults: [] },
-  'noon: the LED stays off': { startHour: 12, seconds: 130, seed: 7, faults: [] },
-  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { startHour: 0, seconds: 70, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
-  'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },
-  'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped': { startHour: 0, seconds: 70, seed: 7, faults: [['bus', 'hang@50s-70s']] },
+export const LUX_SCENARIOS: { [name: string]: BoardScenario } = {
+  'night: the LED comes on at the second light sample': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [] },
+  'noon: the LED stays off': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [] },
+  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { app: 'lux-demo', startHour: 0, seconds: 70, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
+  'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },
+  'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped': { app: 'lux-demo', startHour: 0, seconds: 70, seed: 7, faults: [['bus', 'hang@50s-70s']] },
 };
 
 /** The lines the board side shows: I2C transactions and LED changes, by second of board time. */
@@ -42,10 +55,35 @@ export function ledLine(t: number, level: number): string {
   return `${Math.round(t / 1000)}s LED ${level ? 'on' : 'off'}`;
 }
 
-function run(tf: LuxRuntime, out: Out, s: LuxScenario): void {
-  const clock = new tf.VirtualClock();
+const HOUR_MS = 3_600_000;
+
+export const DOOR_SCENARIOS: { [name: string]: BoardScenario } = {
+  'door, seed 1, 14:30 to 16:45: aired 89 minutes from 14:54, the LED on at its 10th open minute and off when it shuts': { app: 'door-detector', startHour: 14.5, seconds: 8100, seed: 1, faults: [] },
+  'door, seed 1, 08:00 to 08:30: out by car, open 3 minutes, the LED stays off': { app: 'door-detector', startHour: 8, seconds: 1800, seed: 1, faults: [] },
+  'door, seed 1, 14:30 to 15:30, the ADXL345 NACKs from 14:57 to 15:00: three tilt reads are skipped, and the LED comes on three samples later': { app: 'door-detector', startHour: 14.5, seconds: 3600, seed: 1, faults: [['adxl345', 'nack@1620s-1800s']] },
+};
+
+/** The simulated board of scenario `s`, on `clock` (the emulated Pico's host keeps its own when none is given). */
+export function scenarioDevice(tf: BoardRuntime, s: BoardScenario, clock?: Runtime.VirtualClock): Sim.SimDevice {
   const device = tf.createSimDevice({ clock, seed: s.seed, parts: 'standard', env: { startHour: s.startHour } });
   for (let i = 0; i < s.faults.length; i++) device.board.fault(s.faults[i][0], s.faults[i][1]);
+  if (s.app === 'door-detector') {
+    // The door's week from midnight, moved so that board time 0 is `startHour` on its day 0, as for the weather.
+    const shift = s.startHour * HOUR_MS;
+    const week = tf.doorWeek(s.seed, 1 + Math.ceil((shift + s.seconds * 1000) / (24 * HOUR_MS)));
+    const spans: { from: number; to: number }[] = [...week.openings, ...week.lamp];
+    for (let i = 0; i < spans.length; i++) {
+      spans[i].from -= shift;
+      spans[i].to -= shift;
+    }
+    tf.mountOnDoor(device.board, week);
+  }
+  return device;
+}
+
+function run(tf: BoardRuntime, out: Out, s: BoardScenario): void {
+  const clock = new tf.VirtualClock();
+  const device = scenarioDevice(tf, s, clock);
   const bus = device.board.i2c;
   const read = bus.read.bind(bus);
   const write = bus.write.bind(bus);
@@ -72,12 +110,14 @@ function run(tf: LuxRuntime, out: Out, s: LuxScenario): void {
   const scheduler = new tf.Scheduler(clock);
   const noPlot = { track() {}, threshold() {} };
   const ctx = { device, scheduler, clock, board: device.board, plot: noPlot, options: {}, durationMs: s.seconds * 1000, log: (m: string) => out(`log ${m}`) };
-  (tf.luxDemo as unknown as (c: typeof ctx) => unknown)(ctx);
+  const app = s.app === 'lux-demo' ? tf.luxDemo : tf.doorDetector;
+  (app as unknown as (c: typeof ctx) => unknown)(ctx);
   scheduler.run();
   clock.advance(s.seconds * 1000);
   const led = device.board.led(device.pin.led);
   for (let i = 0; i < led.times.length; i++) out(ledLine(led.times[i], led.values[i]));
 }
 
-export const scenarios: { [name: string]: (tf: LuxRuntime, out: Out) => void } = {};
-for (const name of Object.keys(LUX_SCENARIOS)) scenarios[name] = (tf, out) => run(tf, out, LUX_SCENARIOS[name]);
+export const SCENARIOS: { [name: string]: BoardScenario } = { ...LUX_SCENARIOS, ...DOOR_SCENARIOS };
+export const scenarios: { [name: string]: (tf: BoardRuntime, out: Out) => void } = {};
+for (const name of Object.keys(SCENARIOS)) scenarios[name] = (tf, out) => run(tf, out, SCENARIOS[name]);

@@ -2,7 +2,7 @@
  * The lux demo three ways: on Node, in a bare XS machine (xsnap), and as
  * Moddable pico firmware booted in rp2040js, whose I2C bus is the simulated
  * board (rp2040-host.ts). The board side prints the same lines in each way
- * (lux-scenario.ts): every I2C transaction with its bytes, and every LED
+ * (board-scenarios.ts, run by three-ways.ts): every I2C transaction with its bytes, and every LED
  * change, by second of board time; the three must agree line by line.
  *
  * Node and XS always run. The firmware runs when THINGFLOW_FIRMWARE_DIR and
@@ -11,60 +11,15 @@
  * real time here; jumping over the firmware's idle spin (rp2040-host.ts)
  * makes 130 emulated s take about 20 s of wall time.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import * as runtime from '../../runtime/index';
-import { BOARD_PINS, createSimDevice } from '../../sim/index';
-import luxDemo from '../../examples/lux-demo-flow';
-import { scenarioScript } from '../xs/xs-scenarios';
 import { firmwareTestEnv } from './firmware-test-env';
-import { ledLine, LUX_SCENARIOS, scenarios, transactionLine, type LuxRuntime, type LuxScenario } from './lux-scenario';
-import { moddableIdle, Rp2040Host } from './rp2040-host';
+import { LUX_SCENARIOS } from './board-scenarios';
+import { i2cLines, ledLines, onFirmware as bootFirmware, onNode, onXs } from './three-ways';
 
-const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
-const names = Object.keys(scenarios);
-const PICO_LED = 25;
-/** Emulated time the firmware takes to reach its first I2C transaction: boot, USB enumeration and the 500 ms console wait (measured: 532 ms). */
-const BOOT_ALLOWANCE_MS = 1500;
-
-function onNode(name: string): string[] {
-  const lines: string[] = [];
-  const tf = { ...runtime, createSimDevice, BOARD_PINS, luxDemo } as unknown as LuxRuntime;
-  try {
-    scenarios[name](tf, (l) => lines.push(l));
-  } catch (e: any) {
-    lines.push(`THREW ${e && e.name}: ${e && e.message}`);
-  }
-  return lines;
-}
-
-async function onXs(): Promise<Record<string, string[]>> {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-fw-xs-'));
-  try {
-    const built = await build({
-      entryPoints: [join(__dirname, 'xs/lux-bundle.ts')], bundle: true, format: 'iife', globalName: 'thingflow',
-      target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
-    });
-    const bundle = join(dir, 'lux.xs.js');
-    writeFileSync(bundle, built.outputFiles[0].text);
-    const job = { bundle, script: scenarioScript(join(__dirname, 'lux-scenario.ts')), names, bare: true };
-    const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (child.status !== 0) throw new Error(`XS runner failed: ${child.stderr}`);
-    return JSON.parse(child.stdout).results;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const i2cLines = (lines: string[]) => lines.filter((l) => /^\d+s i2c /.test(l));
-const ledLines = (lines: string[]) => lines.filter((l) => /^\d+s LED /.test(l));
+const names = Object.keys(LUX_SCENARIOS);
 
 describe('the lux demo on Node and on XS', () => {
   let xs: Record<string, string[]>;
-  beforeAll(async () => { xs = await onXs(); }, 120_000);
+  beforeAll(async () => { xs = await onXs(names); }, 120_000);
 
   test.each(names)('%s: XS shows exactly what Node shows', (name) => {
     const node = onNode(name);
@@ -89,26 +44,10 @@ const env = firmwareTestEnv();
 if (typeof env === 'string') console.log(env);
 const firmware = typeof env === 'string' ? describe.skip : describe;
 
-/** Boot the pico firmware on a board set up as `s` says; the board-side lines, as the scenario prints them. */
-async function onFirmware(s: LuxScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host }> {
+const onFirmware = (s: (typeof LUX_SCENARIOS)[string]) => {
   if (typeof env === 'string') throw new Error(env);
-  const device = createSimDevice({ seed: s.seed, parts: 'standard', env: { startHour: s.startHour } });
-  for (const [target, spec] of s.faults) device.board.fault(target, spec);
-  // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
-  const host = new Rp2040Host({
-    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    ...moddableIdle(env.elf), boardStartsWithApp: true,
-  });
-  // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
-  // The fault windows are in board time too.
-  await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
-  const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
-  const t0 = first.length > 0 ? first[0].t : 0;
-  const lines: string[] = [];
-  for (const tx of first) lines.push(transactionLine(tx.t - t0, tx.address, tx.op, tx.bytes, tx.result === 'hang' ? 'timeout' : tx.result));
-  for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level));
-  return { lines, console: host.consoleLines.map((c) => c.line), host };
-}
+  return bootFirmware(env, s);
+};
 
 firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated board', () => {
   test('night: it boots, reads both sensors over the emulated I2C, and the LED follows the light as on Node and XS', async () => {

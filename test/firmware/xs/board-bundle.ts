@@ -1,9 +1,11 @@
 /**
- * Entry for the XS side of the three-way lux demo test: the portable runtime,
- * the simulated board, and the lux demo as a board runs it
- * (examples/lux-demo-flow.ts), bundled as one plain script defining
- * `globalThis.thingflow`.
+ * Entry for the XS side of the three-way board app tests: the portable
+ * runtime, the simulated board (and its garage door), and the apps as a
+ * board runs them (examples/lux-demo-flow.ts, examples/door-detector-flow.ts),
+ * bundled as one plain script defining `globalThis.thingflow`.
  */
 export * from '../../../runtime/index';
 export { createSimDevice, BOARD_PINS } from '../../../sim/index';
+export { doorWeek, mountOnDoor } from '../../../sim/scenarios/door';
 export { default as luxDemo } from '../../../examples/lux-demo-flow';
+export { default as doorDetector } from '../../../examples/door-detector-flow';

@@ -1,0 +1,80 @@
+/**
+ * A board app's scenario (board-scenarios.ts) run each of the three ways,
+ * returning the board-side lines it prints: on Node (the TypeScript runtime),
+ * in a bare XS machine (xsnap, the runtime bundled by esbuild), and as pico
+ * firmware booted in rp2040js on a board made the same way (rp2040-host.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import * as runtime from '../../runtime/index';
+import { BOARD_PINS, createSimDevice } from '../../sim/index';
+import { doorWeek, mountOnDoor } from '../../sim/scenarios/door';
+import luxDemo from '../../examples/lux-demo-flow';
+import doorDetector from '../../examples/door-detector-flow';
+import { scenarioScript } from '../xs/xs-scenarios';
+import type { FirmwareTestEnv } from './firmware-test-env';
+import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
+import { moddableIdle, Rp2040Host } from './rp2040-host';
+
+const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
+/** The plain pico's LED (its `device` provider's pin.led). */
+const PICO_LED = 25;
+/** Emulated time the firmware takes to reach its first I2C transaction: boot, USB enumeration and the 500 ms console wait (measured: 532 ms). */
+const BOOT_ALLOWANCE_MS = 1500;
+
+/** The runtime, the simulated board and the apps, as the scenarios take them on Node. */
+export const nodeRuntime = { ...runtime, createSimDevice, BOARD_PINS, doorWeek, mountOnDoor, luxDemo, doorDetector } as unknown as BoardRuntime;
+
+export const i2cLines = (lines: string[]) => lines.filter((l) => /^\d+s i2c /.test(l));
+export const ledLines = (lines: string[]) => lines.filter((l) => /^\d+s LED /.test(l));
+
+export function onNode(name: string): string[] {
+  const lines: string[] = [];
+  try {
+    scenarios[name](nodeRuntime, (l) => lines.push(l));
+  } catch (e: any) {
+    lines.push(`THREW ${e && e.name}: ${e && e.message}`);
+  }
+  return lines;
+}
+
+/** The named scenarios in fresh bare XS machines, one each. */
+export async function onXs(names: string[]): Promise<Record<string, string[]>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-fw-xs-'));
+  try {
+    const built = await build({
+      entryPoints: [join(__dirname, 'xs/board-bundle.ts')], bundle: true, format: 'iife', globalName: 'thingflow',
+      target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
+    });
+    const bundle = join(dir, 'board.xs.js');
+    writeFileSync(bundle, built.outputFiles[0].text);
+    const job = { bundle, script: scenarioScript(join(__dirname, 'board-scenarios.ts')), names, bare: true };
+    const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (child.status !== 0) throw new Error(`XS runner failed: ${child.stderr}`);
+    return JSON.parse(child.stdout).results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them. */
+export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host }> {
+  const device = scenarioDevice(nodeRuntime, s);
+  // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
+  const host = new Rp2040Host({
+    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
+    ...moddableIdle(env.elf), boardStartsWithApp: true,
+  });
+  // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
+  // The fault windows are in board time too.
+  await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
+  const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
+  const t0 = first.length > 0 ? first[0].t : 0;
+  const lines: string[] = [];
+  for (const tx of first) lines.push(transactionLine(tx.t - t0, tx.address, tx.op, tx.bytes, tx.result === 'hang' ? 'timeout' : tx.result));
+  for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level));
+  return { lines, console: host.consoleLines.map((c) => c.line), host };
+}
