@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { missingForTarget, missingLine } from '../../tools/firmware-env';
+import { firmwareTestEnv } from './firmware-test-env';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -58,4 +59,16 @@ describe('firmware build environment', () => {
     expect(r.stderr).toMatch(/^firmware: cannot build for pico: missing MODDABLE \(unset/);
     expect(r.stdout).not.toMatch(/mcconfig/);
   }, 60_000);
+
+  test('the firmware tests say in one line how to build what they miss, with the app\'s own manifest', () => {
+    expect(firmwareTestEnv('lux-demo', 'pico', {})).toBe('firmware tests skipped: missing THINGFLOW_FIRMWARE_DIR (a folder with lux-demo.pico.uf2: npm run firmware -- pico --out <folder>), RP2040_BOOTROM (the B1 bootrom: rp2040js\'s demo/bootrom.ts or a .bin)');
+    const dir = mkdtempSync(join(tmpdir(), 'tf-fw-none-'));
+    try {
+      expect(firmwareTestEnv('door-detector', 'pico', { THINGFLOW_FIRMWARE_DIR: dir, RP2040_BOOTROM: join(dir, 'bootrom.bin') })).toBe(
+        `firmware tests skipped: missing THINGFLOW_FIRMWARE_DIR=${dir} has no door-detector.pico.uf2 (npm run firmware -- pico manifests/door-detector/manifest.json --out ${dir}), RP2040_BOOTROM=${join(dir, 'bootrom.bin')} (no such file)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

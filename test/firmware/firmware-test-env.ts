@@ -1,6 +1,7 @@
 /**
  * What the firmware tests need from the environment: a folder of built
- * firmware (`npm run firmware -- pico` writes out/firmware/lux-demo.pico.uf2;
+ * firmware (`npm run firmware -- pico` writes out/firmware/lux-demo.pico.uf2, and
+ * `npm run firmware -- pico manifests/door-detector/manifest.json` door-detector.pico.uf2;
  * THINGFLOW_FIRMWARE_DIR names the folder) and the RP2040 B1 bootrom image
  * (RP2040_BOOTROM: a raw .bin, or rp2040js's demo/bootrom.ts), which is not
  * part of the rp2040js npm package and is not shipped here. Without them the
@@ -21,8 +22,10 @@ export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process
   const missing: string[] = [];
   const dir = env.THINGFLOW_FIRMWARE_DIR;
   const stem = firmwareStem(app, target);
-  if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: npm run firmware -- ${target} --out <folder>)`);
-  else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (npm run firmware -- ${target} --out ${dir})`);
+  // The lux demo is the build command's default manifest; another app names its own.
+  const build = (out: string) => `npm run firmware -- ${target}${app === 'lux-demo' ? '' : ` manifests/${app}/manifest.json`} --out ${out}`;
+  if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: ${build('<folder>')})`);
+  else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (${build(dir)})`);
   const bootrom = env.RP2040_BOOTROM;
   if (bootrom === undefined || bootrom === '') missing.push('RP2040_BOOTROM (the B1 bootrom: rp2040js\'s demo/bootrom.ts or a .bin)');
   else if (!existsSync(bootrom)) missing.push(`RP2040_BOOTROM=${bootrom} (no such file)`);
