@@ -39,7 +39,7 @@ export interface BoardScenario {
 export const LUX_SCENARIOS: { [name: string]: BoardScenario } = {
   'night: the LED comes on at the second light sample': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [] },
   'noon: the LED stays off': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [] },
-  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped': { app: 'lux-demo', startHour: 0, seconds: 70, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
+  'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped, the LED comes on a sample later': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
   'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },
   'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped': { app: 'lux-demo', startHour: 0, seconds: 70, seed: 7, faults: [['bus', 'hang@50s-70s']] },
 };
