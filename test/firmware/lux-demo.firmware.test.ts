@@ -13,20 +13,12 @@
  */
 import { firmwareTestEnv } from './firmware-test-env';
 import { LUX_SCENARIOS } from './board-scenarios';
-import { i2cLines, ledLines, onFirmware as bootFirmware, onNode, onXs } from './three-ways';
+import { i2cLines, ledLines, onFirmware as bootFirmware, onNode, xsShowsWhatNodeShows } from './three-ways';
 
 const names = Object.keys(LUX_SCENARIOS);
 
 describe('the lux demo on Node and on XS', () => {
-  let xs: Record<string, string[]>;
-  beforeAll(async () => { xs = await onXs(names); }, 120_000);
-
-  test.each(names)('%s: XS shows exactly what Node shows', (name) => {
-    const node = onNode(name);
-    expect(node.some((l) => l.startsWith('THREW'))).toBe(false);
-    expect(i2cLines(node).length).toBeGreaterThan(5);
-    expect(xs[name]).toEqual(node);
-  });
+  xsShowsWhatNodeShows(names, 5);
 
   test('the LED decisions follow the light: on at night at the second sample, off at noon, a sample later when a NACK costs one', () => {
     expect(ledLines(onNode('night: the LED comes on at the second light sample'))).toEqual(['0s LED off', '60s LED on']);

@@ -60,6 +60,19 @@ export async function onXs(names: string[]): Promise<Record<string, string[]>> {
   }
 }
 
+/** In a `describe`: each named scenario on XS prints exactly what it prints on Node, with at least `minI2cLines` transactions. */
+export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void {
+  let xs: Record<string, string[]>;
+  beforeAll(async () => { xs = await onXs(names); }, 120_000);
+
+  test.each(names)('%s: XS shows exactly what Node shows', (name) => {
+    const node = onNode(name);
+    expect(node.some((l) => l.startsWith('THREW'))).toBe(false);
+    expect(i2cLines(node).length).toBeGreaterThan(minI2cLines);
+    expect(xs[name]).toEqual(node);
+  });
+}
+
 /** Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them. */
 export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host }> {
   const device = scenarioDevice(nodeRuntime, s);
