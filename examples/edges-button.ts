@@ -13,7 +13,8 @@ import { SimButton } from '../sim/push-button';
 const clock = new VirtualClock();
 const device = createSimDevice({ clock });
 const scheduler = new Scheduler(clock);
-// The app's periodic work (here a heartbeat) keeps the scheduler running; the button needs no sampling.
+// The app's periodic work, here a heartbeat; the button needs no sampling (nor a scheduled task:
+// its debounce timer runs a scheduler that had nothing left).
 scheduler.schedulePeriodic(fromIterable(new Array(60).fill(0)), 1);
 
 const button = new DigitalEdgeSource({ io: device.io.Digital, pin: device.pin.button, invert: true, edges: 'rising', debounceMs: 20, scheduler, sensorId: 'button' });

@@ -130,6 +130,12 @@ export class Scheduler {
   /** The clock offers `wakeEvery` (read once: without it a wake pays nothing for the steady-rhythm mode). */
   private readonly clockRepeats: boolean;
   private running = false;
+  /**
+   * Stopped by itself: nothing was scheduled and no timer armed. A timer armed
+   * later, outside a wake (a push source's debounce, from its pin's
+   * callback), runs it again; `stop()` ends that.
+   */
+  private finished = false;
   /** Milliseconds since `run()`, as of the latest clock read. */
   private elapsedMs = 0;
   /** `time` at `run()`. */
@@ -217,6 +223,7 @@ export class Scheduler {
     if (!this.running) {
       timer.startsAtRun = true;
       timer.due = ms;
+      if (this.finished) this.run();
       return;
     }
     timer.startsAtRun = false;
@@ -293,6 +300,7 @@ export class Scheduler {
   run(): void {
     if (this.running) return;
     this.running = true;
+    this.finished = false;
     this.fatalError = undefined;
     const now = this.time.read();
     this.runAt = now;
@@ -310,6 +318,7 @@ export class Scheduler {
 
   /** Cancel the pending wake; scheduled tasks stay scheduled for a later `run()`. */
   stop(): void {
+    this.finished = false;
     if (!this.running) return;
     this.running = false;
     this.wakePending = false;
@@ -428,8 +437,9 @@ export class Scheduler {
       if (timer.armed && timer.due < next) next = timer.due;
     }
     if (next === Infinity) {
-      // Nothing scheduled and no timer armed: the dataflow is finished.
+      // Nothing scheduled and no timer armed: the dataflow is finished, unless a push source arms a timer later.
       this.stop();
+      this.finished = true;
       return;
     }
     let sleep = next > now ? next - now : 0;

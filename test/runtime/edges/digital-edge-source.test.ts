@@ -13,12 +13,12 @@ import { createSimDevice } from '../../../sim/device';
 import { SimButton } from '../../../sim/push-button';
 import { Recorder } from '../../support/recorder';
 
-function setup(opts: Partial<ConstructorParameters<typeof DigitalEdgeSource>[0]> = {}) {
+function setup(opts: Partial<ConstructorParameters<typeof DigitalEdgeSource>[0]> = {}, periodic = true) {
   const clock = new VirtualClock({ epochMs: Date.UTC(2026, 0, 1) });
   const device = createSimDevice({ clock });
   const scheduler = new Scheduler(clock);
-  // Something periodic keeps the scheduler running, as in any app.
-  scheduler.schedulePeriodic(fromIterable(new Array(100_000).fill(0)), 60);
+  // Something periodic besides the button, as in most apps (the last test has nothing else).
+  if (periodic) scheduler.schedulePeriodic(fromIterable(new Array(100_000).fill(0)), 60);
   const source = new DigitalEdgeSource({ io: device.io.Digital, pin: device.pin.button, invert: true, scheduler, sensorId: 'button', ...opts });
   const out = new Recorder<SensorEvent<number>>();
   source.connect(out);
@@ -29,6 +29,23 @@ function setup(opts: Partial<ConstructorParameters<typeof DigitalEdgeSource>[0]>
 }
 
 describe('DigitalEdgeSource on the simulated board', () => {
+  test('with nothing scheduled but the button (a button-only app), a tap shorter than the debounce still settles: the next press counts', () => {
+    const { clock, scheduler, out, button, at } = setup({}, false);
+    clock.advance(1000);
+    button.press();
+    clock.advance(5);
+    button.release(); // a tap: inside the window, settled by the source's timer at 1020
+    clock.advance(1000);
+    button.press(3, 1);
+    clock.advance(300);
+    button.release();
+    clock.advance(1000);
+    expect(out.values.map(at)).toEqual(['1@1000', '0@1020', '1@2005', '0@2311']);
+    // Between edges nothing is pending: the scheduler sleeps until an edge needs its timer.
+    expect(clock.pending).toBeUndefined();
+    expect(scheduler.isRunning).toBe(false);
+  });
+
   test('a bouncing press and release give one event each, at the first edge', () => {
     const { clock, source, out, button, at } = setup();
     expect(source.value).toBe(0);

@@ -184,6 +184,30 @@ describe('Scheduler: wakes and rhythm', () => {
     expect(clock.nextWakeIn).toBeUndefined();
   });
 
+  test('a timer armed after the scheduler stopped by itself (a push source\'s, from its pin callback) runs it again; after stop() it waits for run()', () => {
+    const clock = new VirtualClock();
+    const s = new Scheduler(clock);
+    const fired: number[] = [];
+    const timer = s.createTimer(() => fired.push(clock.elapsed));
+    s.run();
+    expect(s.isRunning).toBe(false); // nothing scheduled: finished at once
+    clock.advance(1000);
+    timer.startMs(20); // as DigitalEdgeSource does on a bounce, outside any wake
+    expect(s.isRunning).toBe(true);
+    clock.advance(100);
+    expect(fired).toEqual([1020]);
+    expect(s.isRunning).toBe(false); // nothing left again
+    expect(clock.pending).toBeUndefined();
+    s.stop(); // an explicit stop is not undone by a timer
+    timer.startMs(20);
+    clock.advance(100);
+    expect(fired).toEqual([1020]);
+    expect(s.isRunning).toBe(false);
+    s.run();
+    clock.advance(100);
+    expect(fired).toEqual([1020, 1220]);
+  });
+
   test('a source whose only downstream took what it needed is descheduled (take)', () => {
     const clock = new VirtualClock();
     const s = new Scheduler(clock);
