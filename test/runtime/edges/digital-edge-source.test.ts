@@ -42,7 +42,7 @@ describe('DigitalEdgeSource on the simulated board', () => {
     clock.advance(1000);
     expect(out.values.map(at)).toEqual(['1@1000', '0@1020', '1@2005', '0@2311']);
     // Between edges nothing is pending: the scheduler sleeps until an edge needs its timer.
-    expect(clock.pending).toBeUndefined();
+    expect(clock.nextWakeIn).toBeUndefined();
     expect(scheduler.isRunning).toBe(false);
   });
 

@@ -197,7 +197,7 @@ describe('Scheduler: wakes and rhythm', () => {
     clock.advance(100);
     expect(fired).toEqual([1020]);
     expect(s.isRunning).toBe(false); // nothing left again
-    expect(clock.pending).toBeUndefined();
+    expect(clock.nextWakeIn).toBeUndefined();
     s.stop(); // an explicit stop is not undone by a timer
     timer.startMs(20);
     clock.advance(100);
