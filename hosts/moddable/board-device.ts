@@ -7,7 +7,7 @@
  * Moddable's host providers for generic esp32 and pico targets export
  * `device.io` but an empty `device.pin` and no `device.I2C`; board targets
  * (m5stack, ...) fill them. Whatever the provider has wins; the manifest's
- * `config.led` and `config.i2c` fill what is missing.
+ * `config.led`, `config.alert`, `config.button` and `config.i2c` fill what is missing.
  */
 
 /** What a manifest's `config` may say about the parts the apps use. */
@@ -16,6 +16,8 @@ export interface BoardConfig {
   led?: number;
   /** GPIO of the TMP102's ALERT line. */
   alert?: number;
+  /** GPIO of a push button to ground (read with the pin's pull-up). */
+  button?: number;
   /** The default I2C bus. */
   i2c?: { data: number; clock: number; hz?: number; port?: number };
 }
@@ -47,6 +49,7 @@ export function boardDevice(provider: ProviderDevice | undefined, config: BoardC
   }
   if (pin.led === undefined && config.led !== undefined) pin.led = config.led;
   if (pin.alert === undefined && config.alert !== undefined) pin.alert = config.alert;
+  if (pin.button === undefined && config.button !== undefined) pin.button = config.button;
   const i2c = provider.I2C?.default ?? config.i2c;
   if (i2c === undefined) {
     throw new Error('thingflow: no default I2C bus: the board has none and the manifest config has no "i2c": { "data": <pin>, "clock": <pin> }');

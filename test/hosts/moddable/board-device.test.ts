@@ -10,8 +10,8 @@ describe('boardDevice', () => {
   const sim = createSimDevice({ parts: 'standard' });
 
   test('a generic esp32/pico provider (io only, empty pin) gets the LED pin and the I2C bus from config', () => {
-    const d = boardDevice({ io: sim.io as never, pin: {} }, { led: 2, alert: 4, i2c: { data: 21, clock: 22, hz: 100000 } });
-    expect(d.pin).toEqual({ led: 2, alert: 4 });
+    const d = boardDevice({ io: sim.io as never, pin: {} }, { led: 2, alert: 4, button: 0, i2c: { data: 21, clock: 22, hz: 100000 } });
+    expect(d.pin).toEqual({ led: 2, alert: 4, button: 0 });
     expect(d.I2C.default).toEqual({ data: 21, clock: 22, hz: 100000 });
     expect(d.io).toBe(sim.io);
   });

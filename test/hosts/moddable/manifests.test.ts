@@ -19,9 +19,9 @@ import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
 import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/host-check/manifest.json'];
-/** The door detector builds for the boards only (no network anywhere; on lin the simulator runs it). */
-const DOOR_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json'];
+/** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
+const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
 const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
 type Target = (typeof TARGETS)[number];
 
@@ -181,7 +181,7 @@ describe('Moddable manifests', () => {
 
   test('every app manifest that includes ./modules.json has the list its sources give (npm run firmware-modules)', () => {
     const apps = generatedApps(ROOT);
-    expect(apps.map((a) => relative(ROOT, a)).sort()).toEqual(['manifests/door-detector/manifest.json', 'manifests/host-check/manifest.json', 'manifests/lux-demo/manifest.json']);
+    expect(apps.map((a) => relative(ROOT, a)).sort()).toEqual(['manifests/button-toggle/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/host-check/manifest.json', 'manifests/lux-demo/manifest.json']);
     const stale = apps.filter((a) => !appModulesFresh(a));
     expect(stale.map((a) => relative(ROOT, a))).toEqual([]);
   });
@@ -201,8 +201,12 @@ describe('Moddable manifests', () => {
     expect(names).toEqual(expect.arrayContaining(['thingflow/runtime/filters/map', 'thingflow/runtime/filters/running-avg', 'thingflow/runtime/filters/hysteresis', 'thingflow/runtime/sensors/tsl2591']));
   });
 
-  test.each(DOOR_TARGETS)('door detector on %s: resolves without error, imports only what it uses, every module offered there, no network', (target) => {
-    const r = resolveApp('manifests/door-detector/manifest.json', target);
+  const BOARD_APPS: [string, string[]][] = [
+    ['door-detector', ['thingflow/examples/door-model', 'thingflow/runtime/filters/scan', 'thingflow/runtime/filters/distinct-until-changed', 'thingflow/runtime/sensors/adxl345', 'thingflow/runtime/sensors/tsl2591']],
+    ['button-toggle', ['thingflow/runtime/edges/digital-edge-source', 'thingflow/runtime/filters/scan', 'thingflow/runtime/sensors/digital-output']],
+  ];
+  test.each(BOARD_APPS.flatMap(([app, uses]) => BOARD_TARGETS.map((t) => [app, t, uses] as const)))('%s on %s: resolves without error, imports only what it uses, every module offered there, no network', (app, target, uses) => {
+    const r = resolveApp(`manifests/${app}/manifest.json`, target);
     expect(r.errors).toEqual([]);
     const entries = ['main', 'thingflow/hosts/moddable/index'].map((n) => r.modules.get(n)!);
     const { reached, unresolved } = unresolvedImports(r, target, ...entries);
@@ -210,17 +214,17 @@ describe('Moddable manifests', () => {
     const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/'));
     expect(ours.filter(([, p]) => !reached.has(p)).map(([name]) => name)).toEqual([]);
     const names = ours.map(([name]) => name);
-    expect(names).toEqual(expect.arrayContaining(['thingflow/examples/door-model', 'thingflow/runtime/filters/scan', 'thingflow/runtime/filters/distinct-until-changed', 'thingflow/runtime/sensors/adxl345', 'thingflow/runtime/sensors/tsl2591']));
-    // The simulated door and the rest of the runtime stay on the desktop.
+    expect(names).toEqual(expect.arrayContaining(uses));
+    // The simulator and the rest of the runtime stay on the desktop.
     expect(names.filter((n) => /^thingflow\/(sim\/|runtime\/(index|mqtt|wot)|hosts\/moddable\/network)/.test(n))).toEqual([]);
     expect(r.sdkIncludes.has(NET)).toBe(false);
   });
 
-  test('door detector on lin: the build stops with an error that says where it runs instead', () => {
-    expect(resolveApp('manifests/door-detector/manifest.json', 'lin').errors.join('\n')).toMatch(/esp32, pico and pico\/pico_w only/);
+  test.each(BOARD_APPS.map(([app]) => app))('%s on lin: the build stops with an error that says where it runs instead', (app) => {
+    expect(resolveApp(`manifests/${app}/manifest.json`, 'lin').errors.join('\n')).toMatch(/esp32, pico and pico\/pico_w only/);
   });
 
-  test.each([...TARGETS.flatMap((t) => [['lux-demo', t], ['host-check', t]]).filter(([app, t]) => app === 'lux-demo' || t !== 'pico'), ...DOOR_TARGETS.map((t) => ['door-detector', t])])('%s on %s: every runtime module compiled is preloaded (a filter evaluated at run time cannot add its fluent method to the frozen OutputThing.prototype)', (app, target) => {
+  test.each([...TARGETS.flatMap((t) => [['lux-demo', t], ['host-check', t]]).filter(([app, t]) => app === 'lux-demo' || t !== 'pico'), ...BOARD_APPS.flatMap(([app]) => BOARD_TARGETS.map((t) => [app, t]))])('%s on %s: every runtime module compiled is preloaded (a filter evaluated at run time cannot add its fluent method to the frozen OutputThing.prototype)', (app, target) => {
     const r = resolveApp(`manifests/${app}/manifest.json`, target as Target);
     const runtime = [...r.modules.keys()].filter((n) => n.startsWith('thingflow/runtime/'));
     expect(runtime.length).toBeGreaterThan(10);
@@ -261,7 +265,7 @@ describe('Moddable manifests', () => {
     ]);
   });
 
-  test.each(['lux-demo', 'door-detector'])('%s: each board section gives the LED pin and the I2C bus the board uses, and a creation heap', (app) => {
+  test.each(['lux-demo', 'door-detector', 'button-toggle'])('%s: each board section gives the LED pin and the I2C bus the board uses, and a creation heap', (app) => {
     const m = load(`manifests/${app}/manifest.json`);
     const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3] };
     for (const [platform, [led, data, clock]] of Object.entries(expected)) {
