@@ -15,10 +15,12 @@ import type * as Sim from '../../sim/index';
 import type * as Door from '../../sim/scenarios/door';
 import type luxDemoModule from '../../examples/lux-demo-flow';
 import type doorDetectorModule from '../../examples/door-detector-flow';
+import type buttonToggleModule from '../../examples/button-toggle';
 
 export type BoardRuntime = typeof Runtime & Pick<typeof Sim, 'createSimDevice' | 'BOARD_PINS'> & Pick<typeof Door, 'doorWeek' | 'mountOnDoor'> & {
   luxDemo: typeof luxDemoModule;
   doorDetector: typeof doorDetectorModule;
+  buttonToggle: typeof buttonToggleModule;
 };
 export type Out = (line: string) => void;
 
@@ -29,11 +31,15 @@ export type Out = (line: string) => void;
  * shifted so that its hours line up with the weather's.
  */
 export interface BoardScenario {
-  app: 'lux-demo' | 'door-detector';
+  app: 'lux-demo' | 'door-detector' | 'button-toggle';
   startHour: number;
   seconds: number;
   seed: number;
   faults: [string, string][];
+  /** What a finger does to the board's button, by board ms: 0 pressed (to ground), undefined released. */
+  button?: [number, 0 | undefined][];
+  /** LED lines in these units (default 1000: seconds). */
+  ledUnitMs?: number;
 }
 
 export const LUX_SCENARIOS: { [name: string]: BoardScenario } = {
@@ -51,8 +57,8 @@ export function transactionLine(t: number, address: number, op: string, bytes: A
   return `${Math.round(t / 1000)}s i2c 0x${address.toString(16)} ${op} [${hex}] ${result}`;
 }
 
-export function ledLine(t: number, level: number): string {
-  return `${Math.round(t / 1000)}s LED ${level ? 'on' : 'off'}`;
+export function ledLine(t: number, level: number, unitMs = 1000): string {
+  return unitMs === 1000 ? `${Math.round(t / 1000)}s LED ${level ? 'on' : 'off'}` : `${Math.round(t / unitMs) * unitMs}ms LED ${level ? 'on' : 'off'}`;
 }
 
 const HOUR_MS = 3_600_000;
@@ -61,6 +67,28 @@ export const DOOR_SCENARIOS: { [name: string]: BoardScenario } = {
   'door, seed 1, 14:30 to 16:45: aired 89 minutes from 14:54, the LED on at its 10th open minute and off when it shuts': { app: 'door-detector', startHour: 14.5, seconds: 8100, seed: 1, faults: [] },
   'door, seed 1, 08:00 to 08:30: out by car, open 3 minutes, the LED stays off': { app: 'door-detector', startHour: 8, seconds: 1800, seed: 1, faults: [] },
   'door, seed 1, 14:30 to 15:30, the ADXL345 NACKs from 14:57 to 15:00: three tilt reads are skipped, and the LED comes on three samples later': { app: 'door-detector', startHour: 14.5, seconds: 3600, seed: 1, faults: [['adxl345', 'nack@1620s-1800s']] },
+};
+
+/** A press of `ms` with `bounces` chatters of 1 ms each way first, at `at`; the release bounces too. */
+function press(at: number, ms: number, bounces: number): [number, 0 | undefined][] {
+  const out: [number, 0 | undefined][] = [];
+  for (let i = 0; i < bounces; i++) out.push([at + 2 * i, 0], [at + 2 * i + 1, undefined]);
+  out.push([at + 2 * bounces, 0]);
+  const up = at + ms;
+  for (let i = 0; i < bounces; i++) out.push([up + 2 * i, undefined], [up + 2 * i + 1, 0]);
+  out.push([up + 2 * bounces, undefined]);
+  return out;
+}
+
+export const BUTTON_SCENARIOS: { [name: string]: BoardScenario } = {
+  'button: three bouncing presses toggle the LED on, off, on': {
+    app: 'button-toggle', startHour: 12, seconds: 5, seed: 1, faults: [], ledUnitMs: 10,
+    button: [...press(1000, 300, 3), ...press(2000, 300, 3), ...press(3000, 300, 3)],
+  },
+  'button: a 5 ms tap inside the debounce window still counts, and so does the press after it': {
+    app: 'button-toggle', startHour: 12, seconds: 4, seed: 1, faults: [], ledUnitMs: 10,
+    button: [...press(1000, 5, 0), ...press(2000, 300, 2)],
+  },
 };
 
 /** The simulated board of scenario `s`, on `clock` (the emulated Pico's host keeps its own when none is given). */
@@ -110,14 +138,19 @@ function run(tf: BoardRuntime, out: Out, s: BoardScenario): void {
   const scheduler = new tf.Scheduler(clock);
   const noPlot = { track() {}, threshold() {} };
   const ctx = { device, scheduler, clock, board: device.board, plot: noPlot, options: {}, durationMs: s.seconds * 1000, log: (m: string) => out(`log ${m}`) };
-  const app = s.app === 'lux-demo' ? tf.luxDemo : tf.doorDetector;
+  const app = s.app === 'lux-demo' ? tf.luxDemo : s.app === 'door-detector' ? tf.doorDetector : tf.buttonToggle;
   (app as unknown as (c: typeof ctx) => unknown)(ctx);
   scheduler.run();
-  clock.advance(s.seconds * 1000);
+  const button = s.button ?? [];
+  for (let i = 0; i < button.length; i++) {
+    clock.advance(button[i][0] - clock.elapsed);
+    device.board.pins.drive(device.pin.button, button[i][1]);
+  }
+  clock.advance(s.seconds * 1000 - clock.elapsed);
   const led = device.board.led(device.pin.led);
-  for (let i = 0; i < led.times.length; i++) out(ledLine(led.times[i], led.values[i]));
+  for (let i = 0; i < led.times.length; i++) out(ledLine(led.times[i], led.values[i], s.ledUnitMs));
 }
 
-export const SCENARIOS: { [name: string]: BoardScenario } = { ...LUX_SCENARIOS, ...DOOR_SCENARIOS };
+export const SCENARIOS: { [name: string]: BoardScenario } = { ...LUX_SCENARIOS, ...DOOR_SCENARIOS, ...BUTTON_SCENARIOS };
 export const scenarios: { [name: string]: (tf: BoardRuntime, out: Out) => void } = {};
 for (const name of Object.keys(SCENARIOS)) scenarios[name] = (tf, out) => run(tf, out, SCENARIOS[name]);

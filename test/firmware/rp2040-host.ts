@@ -7,7 +7,8 @@
  *   models (i2c-bridge.ts): every model the simulator has can be attached;
  * - GPIO outputs are recorded on the board's pins (`board.led(25)`), as the
  *   desktop simulator records its LED; pins the board's parts drive (the
- *   TMP102's ALERT) are driven into the mapped GPIO inputs;
+ *   TMP102's ALERT, a button) are driven into the mapped GPIO inputs, with
+ *   the pull the firmware sets on the GPIO's pad;
  * - USB CDC (the Moddable pico console) and UART0 go to `log` line by line;
  * - the board's VirtualClock follows the emulated clock (ms = emulated
  *   nanoseconds / 1e6) before every bus event and at the end of each slice.
@@ -162,13 +163,23 @@ export class Rp2040Host {
       });
     });
     for (const [boardPin, gpio] of Object.entries(opts.inputs ?? {})) {
-      // The board's parts drive open-drain lines through PinBank.drive; mirror its level into the GPIO.
+      // The board's parts (a TMP102's ALERT, a button) drive lines through PinBank.drive; mirror its level into the GPIO.
       const pins = opts.board.pins;
+      const n = Number(boardPin);
+      const mirror = () => mcu.gpio[gpio].setInputValue(pins.level(n) === 1);
       const original = pins.drive.bind(pins);
-      pins.drive = (n: number, level: 0 | 1 | undefined) => {
-        original(n, level);
-        if (n === Number(boardPin)) mcu.gpio[gpio].setInputValue(pins.level(n) === 1);
+      pins.drive = (driven: number, level: 0 | 1 | undefined) => {
+        original(driven, level);
+        if (driven === n) mirror();
       };
+      // The pull the firmware sets on the GPIO's pad is the board pin's pull: a released button reads high.
+      mcu.gpio[gpio].addListener((state) => {
+        const pull = state === GPIOPinState.InputPullUp ? 1 : state === GPIOPinState.InputPullDown ? 0 : state === GPIOPinState.Input ? undefined : -1;
+        if (pull === -1) return; // an output, or the bus keeper
+        pins.configureInput(n, pull, undefined);
+        mirror();
+      });
+      mirror();
     }
     const cdc = new USBCDC(mcu.usbCtrl);
     cdc.onSerialData = (bytes) => this.console(bytes);

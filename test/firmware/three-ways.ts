@@ -14,6 +14,7 @@ import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import { doorWeek, mountOnDoor } from '../../sim/scenarios/door';
 import luxDemo from '../../examples/lux-demo-flow';
 import doorDetector from '../../examples/door-detector-flow';
+import buttonToggle from '../../examples/button-toggle';
 import { scenarioScript } from '../xs/xs-scenarios';
 import type { FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
@@ -22,14 +23,17 @@ import { moddableIdle, Rp2040Host } from './rp2040-host';
 const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 /** The plain pico's LED (its `device` provider's pin.led). */
 const PICO_LED = 25;
+/** The GPIOs the board's TMP102 ALERT and button reach (manifests' `config.alert`, `config.button` for pico). */
+const PICO_ALERT = 6;
+const PICO_BUTTON = 15;
 /** Emulated time the firmware takes to reach its first I2C transaction: boot, USB enumeration and the 500 ms console wait (measured: 532 ms). */
 const BOOT_ALLOWANCE_MS = 1500;
 
 /** The runtime, the simulated board and the apps, as the scenarios take them on Node. */
-export const nodeRuntime = { ...runtime, createSimDevice, BOARD_PINS, doorWeek, mountOnDoor, luxDemo, doorDetector } as unknown as BoardRuntime;
+export const nodeRuntime = { ...runtime, createSimDevice, BOARD_PINS, doorWeek, mountOnDoor, luxDemo, doorDetector, buttonToggle } as unknown as BoardRuntime;
 
 export const i2cLines = (lines: string[]) => lines.filter((l) => /^\d+s i2c /.test(l));
-export const ledLines = (lines: string[]) => lines.filter((l) => /^\d+s LED /.test(l));
+export const ledLines = (lines: string[]) => lines.filter((l) => /^\d+m?s LED /.test(l));
 
 export function onNode(name: string): string[] {
   const lines: string[] = [];
@@ -60,7 +64,7 @@ export async function onXs(names: string[]): Promise<Record<string, string[]>> {
   }
 }
 
-/** In a `describe`: each named scenario on XS prints exactly what it prints on Node, with at least `minI2cLines` transactions. */
+/** In a `describe`: each named scenario on XS prints exactly what it prints on Node, which shows more than `minI2cLines` I2C transactions. */
 export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void {
   let xs: Record<string, string[]>;
   beforeAll(async () => { xs = await onXs(names); }, 120_000);
@@ -76,18 +80,35 @@ export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void
 /** Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them. */
 export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host }> {
   const device = scenarioDevice(nodeRuntime, s);
+  const inputs: { [boardPin: number]: number } = { [BOARD_PINS.alert]: PICO_ALERT };
+  if (s.button !== undefined) inputs[BOARD_PINS.button] = PICO_BUTTON;
   // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
   const host = new Rp2040Host({
-    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 },
-    ...moddableIdle(env.elf), boardStartsWithApp: true,
+    uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs,
+    ...moddableIdle(env.elf), boardStartsWithApp: s.button === undefined,
   });
-  // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
-  // The fault windows are in board time too.
-  await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
-  const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
-  const t0 = first.length > 0 ? first[0].t : 0;
+  let t0: number;
+  if (s.button === undefined) {
+    // Board time starts when the app does (its first I2C transaction), as on Node where both start at 0.
+    // The fault windows are in board time too.
+    await host.runUntil(s.seconds * 1000 + BOOT_ALLOWANCE_MS);
+    const first = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
+    t0 = first.length > 0 ? first[0].t : 0;
+  } else {
+    // An app with no bus traffic starts, for this count, when it first sets its LED; the finger follows from there.
+    const ledSet = () => host.gpioChanges.some((g) => g.pin === PICO_LED);
+    while (!ledSet() && host.emulatedMs < BOOT_ALLOWANCE_MS * 4) await host.runUntil(host.emulatedMs + 10);
+    t0 = host.gpioChanges.find((g) => g.pin === PICO_LED)?.t ?? 0;
+    for (const [ms, level] of s.button) {
+      await host.runUntil(t0 + ms);
+      device.board.pins.drive(BOARD_PINS.button, level);
+    }
+    await host.runUntil(t0 + s.seconds * 1000);
+  }
   const lines: string[] = [];
-  for (const tx of first) lines.push(transactionLine(tx.t - t0, tx.address, tx.op, tx.bytes, tx.result === 'hang' ? 'timeout' : tx.result));
-  for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level));
+  for (const tx of host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t)) {
+    lines.push(transactionLine(tx.t - t0, tx.address, tx.op, tx.bytes, tx.result === 'hang' ? 'timeout' : tx.result));
+  }
+  for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level, s.ledUnitMs));
   return { lines, console: host.consoleLines.map((c) => c.line), host };
 }

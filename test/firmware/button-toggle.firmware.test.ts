@@ -1,0 +1,46 @@
+/**
+ * A push source on firmware: the button toggle (examples/button-toggle.ts,
+ * manifests/button-toggle) three ways: on Node, in a bare XS machine
+ * (xsnap), and as Moddable pico firmware booted in rp2040js, where the
+ * simulated board's button drives GP15 (with the pull-up the firmware sets
+ * on its pad) and each edge reaches the app through Moddable's Digital
+ * `onReadable`, from a GPIO interrupt. Nothing is polled or scheduled: the
+ * debounce timer runs the scheduler when a bounce needs it. The LED changes
+ * must agree to 10 ms in the three ways.
+ *
+ * Node and XS always run. The firmware runs when THINGFLOW_FIRMWARE_DIR holds
+ * button-toggle.pico.uf2 (`npm run firmware -- pico manifests/button-toggle/manifest.json`)
+ * and RP2040_BOOTROM is set; otherwise one line says what is missing and those tests are skipped.
+ */
+import { BUTTON_SCENARIOS } from './board-scenarios';
+import { firmwareTestEnv } from './firmware-test-env';
+import { ledLines, onFirmware, onNode, xsShowsWhatNodeShows } from './three-ways';
+
+const names = Object.keys(BUTTON_SCENARIOS);
+const [PRESSES, TAP] = names;
+
+describe('the button toggle on Node and on XS', () => {
+  xsShowsWhatNodeShows(names, -1);
+
+  test('each press toggles the LED at its first edge; a tap shorter than the debounce counts, and so does the next press', () => {
+    expect(ledLines(onNode(PRESSES))).toEqual(['0ms LED off', '1000ms LED on', '2000ms LED off', '3000ms LED on']);
+    expect(ledLines(onNode(TAP))).toEqual(['0ms LED off', '1000ms LED on', '2000ms LED off']);
+  });
+});
+
+const env = firmwareTestEnv('button-toggle');
+if (typeof env === 'string') console.log(env);
+const firmware = typeof env === 'string' ? describe.skip : describe;
+
+firmware('the button toggle as pico firmware in rp2040js, the simulated button on GP15', () => {
+  const boot = (name: string) => {
+    if (typeof env === 'string') throw new Error(env);
+    return onFirmware(env, BUTTON_SCENARIOS[name]);
+  };
+
+  test.each(names)('%s: as on Node', async (name) => {
+    const fw = await boot(name);
+    expect(fw.console.some((l) => l.startsWith('button toggle: a press on pin 15 toggles the LED on pin 25'))).toBe(true);
+    expect(ledLines(fw.lines)).toEqual(ledLines(onNode(name)));
+  }, 600_000);
+});
