@@ -130,12 +130,6 @@ export class Scheduler {
   /** The clock offers `wakeEvery` (read once: without it a wake pays nothing for the steady-rhythm mode). */
   private readonly clockRepeats: boolean;
   private running = false;
-  /**
-   * Stopped by itself: nothing was scheduled and no timer armed. A timer armed
-   * later, outside a wake (a push source's debounce, from its pin's
-   * callback), runs it again; `stop()` ends that.
-   */
-  private finished = false;
   /** Milliseconds since `run()`, as of the latest clock read. */
   private elapsedMs = 0;
   /** `time` at `run()`. */
@@ -188,6 +182,13 @@ export class Scheduler {
   missedDeadlines = 0;
   /** Timer callbacks that threw an ordinary error (each was reported and its timer disposed). */
   timerErrors = 0;
+  /**
+   * Stopped by itself: nothing was scheduled and no timer armed. A timer armed
+   * later, outside a wake (a push source's debounce, from its pin's
+   * callback), runs it again; `stop()` ends that. Declared last: on XS every
+   * property after it would cost the wake's lookups a step more.
+   */
+  private finished = false;
 
   constructor(clock?: Clock, options: SchedulerOptions = {}) {
     this.clock = clock ?? defaultClock();
