@@ -13,8 +13,7 @@
  * and RP2040_BOOTROM is set; otherwise one line says what is missing and those tests are skipped.
  */
 import { BUTTON_SCENARIOS } from './board-scenarios';
-import { firmwareTestEnv } from './firmware-test-env';
-import { ledLines, onFirmware, onNode, xsShowsWhatNodeShows } from './three-ways';
+import { firmwareFor, ledLines, onNode, xsShowsWhatNodeShows } from './three-ways';
 
 const names = Object.keys(BUTTON_SCENARIOS);
 const [PRESSES, TAP] = names;
@@ -28,15 +27,10 @@ describe('the button toggle on Node and on XS', () => {
   });
 });
 
-const env = firmwareTestEnv('button-toggle');
-if (typeof env === 'string') console.log(env);
-const firmware = typeof env === 'string' ? describe.skip : describe;
+const { describe: firmware, boot: bootScenario } = firmwareFor('button-toggle');
 
 firmware('the button toggle as pico firmware in rp2040js, the simulated button on GP15', () => {
-  const boot = (name: string) => {
-    if (typeof env === 'string') throw new Error(env);
-    return onFirmware(env, BUTTON_SCENARIOS[name]);
-  };
+  const boot = (name: string) => bootScenario(BUTTON_SCENARIOS[name]);
 
   test.each(names)('%s: as on Node', async (name) => {
     const fw = await boot(name);

@@ -13,8 +13,7 @@
  * and RP2040_BOOTROM is set; otherwise one line says what is missing and those tests are skipped.
  */
 import { DOOR_SCENARIOS } from './board-scenarios';
-import { firmwareTestEnv } from './firmware-test-env';
-import { i2cLines, ledLines, onFirmware, onNode, xsShowsWhatNodeShows } from './three-ways';
+import { firmwareFor, i2cLines, ledLines, onNode, xsShowsWhatNodeShows } from './three-ways';
 
 const names = Object.keys(DOOR_SCENARIOS);
 const [AIRED, OUT_BY_CAR, TILT_NACKS] = names;
@@ -32,15 +31,10 @@ describe('the door detector on Node and on XS', () => {
   });
 });
 
-const env = firmwareTestEnv('door-detector');
-if (typeof env === 'string') console.log(env);
-const firmware = typeof env === 'string' ? describe.skip : describe;
+const { describe: firmware, boot: bootScenario } = firmwareFor('door-detector');
 
 firmware('the door detector as pico firmware in rp2040js, its I2C bus the simulated board on the door', () => {
-  const boot = (name: string) => {
-    if (typeof env === 'string') throw new Error(env);
-    return onFirmware(env, DOOR_SCENARIOS[name]);
-  };
+  const boot = (name: string) => bootScenario(DOOR_SCENARIOS[name]);
 
   test('aired for 89 minutes: it boots, reads light and tilt over the emulated I2C every minute, and the LED says "left open" as on Node and XS', async () => {
     const fw = await boot(AIRED);

@@ -11,9 +11,8 @@
  * real time here; jumping over the firmware's idle spin (rp2040-host.ts)
  * makes 130 emulated s take about 20 s of wall time.
  */
-import { firmwareTestEnv } from './firmware-test-env';
 import { LUX_SCENARIOS } from './board-scenarios';
-import { i2cLines, ledLines, onFirmware as bootFirmware, onNode, xsShowsWhatNodeShows } from './three-ways';
+import { firmwareFor, i2cLines, ledLines, onNode, xsShowsWhatNodeShows } from './three-ways';
 
 const names = Object.keys(LUX_SCENARIOS);
 
@@ -32,14 +31,7 @@ describe('the lux demo on Node and on XS', () => {
   });
 });
 
-const env = firmwareTestEnv();
-if (typeof env === 'string') console.log(env);
-const firmware = typeof env === 'string' ? describe.skip : describe;
-
-const onFirmware = (s: (typeof LUX_SCENARIOS)[string]) => {
-  if (typeof env === 'string') throw new Error(env);
-  return bootFirmware(env, s);
-};
+const { describe: firmware, boot: onFirmware } = firmwareFor('lux-demo');
 
 firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated board', () => {
   test('night: it boots, reads both sensors over the emulated I2C, and the LED follows the light as on Node and XS', async () => {

@@ -16,7 +16,7 @@ import luxDemo from '../../examples/lux-demo-flow';
 import doorDetector from '../../examples/door-detector-flow';
 import buttonToggle from '../../examples/button-toggle';
 import { scenarioScript } from '../xs/xs-scenarios';
-import type { FirmwareTestEnv } from './firmware-test-env';
+import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
 import { moddableIdle, Rp2040Host } from './rp2040-host';
 
@@ -111,4 +111,18 @@ export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promis
   }
   for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level, s.ledUnitMs));
   return { lines, console: host.consoleLines.map((c) => c.line), host };
+}
+
+/**
+ * The firmware half of an app's test: `describe` when `app`'s pico firmware
+ * and the bootrom are there, else `describe.skip` after one line saying what
+ * is missing; `boot` runs one of its scenarios on the firmware.
+ */
+export function firmwareFor(app: string): { describe: jest.Describe; boot: (s: BoardScenario) => ReturnType<typeof onFirmware> } {
+  const env = firmwareTestEnv(app);
+  if (typeof env === 'string') console.log(env);
+  return {
+    describe: typeof env === 'string' ? describe.skip : describe,
+    boot: (s) => (typeof env === 'string' ? Promise.reject(new Error(env)) : onFirmware(env, s)),
+  };
 }
