@@ -11,6 +11,7 @@ import { parseDuration } from './duration';
 import { checkFaultWithin, parseFault } from './faults';
 import { parseReplaySpec } from './record-replay-app';
 import { checkRunBounds, formatSpan, MAX_RUN_MS, MAX_SPEED, MIN_SPEED } from './run-bounds';
+import { PRESS_HOLD_MS } from './push-button';
 
 export const HELP = `Usage: thingflow-xs sim <app> [options]
 
@@ -31,6 +32,9 @@ Options:
                       device: tmp102 | mcp9808 | tsl2591 | adxl345 | bh1750 | 0x48 | bus
                       kind:   nack | dropout | stuck | spike | hang
                       e.g.  --fault tmp102:nack@6h-7h  --fault tsl2591:spike,p=0.02  --fault bus:hang@15h+10m
+  --press <time>[,<time>...]
+                      a finger presses the board's button (pin 0, to ground) at each time after the
+                      start, holding it ${PRESS_HOLD_MS} ms, with contact bounce; repeatable. e.g. --press 1s,2.5s,1m
   --plot <file.svg>   where to write the plot (default out/<app>.svg)
   --no-plot           do not write a plot
   --quiet             no progress line
@@ -70,6 +74,8 @@ export interface CliArgs {
   startHour: number;
   seed: number;
   faults: string[];
+  /** `--press`: when a finger presses the board's button, ms after the start, in order. */
+  presses: number[];
   plot: string | undefined;
   quiet: boolean;
   allowErrors: boolean;
@@ -87,6 +93,7 @@ const OPTIONS = {
   start: { type: 'string' },
   seed: { type: 'string' },
   fault: { type: 'string', multiple: true },
+  press: { type: 'string', multiple: true },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -159,6 +166,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     startHour: v.start !== undefined ? readStart(v.start) : 0,
     seed: v.seed !== undefined ? readSeed(v.seed) : 1,
     faults,
+    presses: readPresses(v.press ?? [], durationMs),
     plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(app, extname(app))}.svg`,
     quiet: v.quiet === true,
     allowErrors: v['allow-errors'] === true,
@@ -193,6 +201,24 @@ function readDuration(text: string): number {
   } catch (e) {
     throw new UsageError(`--duration: ${(e as Error).message}`);
   }
+}
+
+/** `--press` values: times after the start, each inside the run, in order. */
+function readPresses(values: string[], durationMs: number): number[] {
+  const at: number[] = [];
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      let ms: number;
+      try {
+        ms = parseDuration(part, { requireUnit: true });
+      } catch (e) {
+        throw new UsageError(`--press: ${(e as Error).message}`);
+      }
+      if (ms + PRESS_HOLD_MS >= durationMs) throw new UsageError(`--press ${part.trim()}: the press (held ${PRESS_HOLD_MS} ms) must end before the run does (${formatSpan(durationMs)})`);
+      at.push(ms);
+    }
+  }
+  return at.sort((a, b) => a - b);
 }
 
 function readSpeed(text: string): number {

@@ -101,6 +101,7 @@ async function runAndReport(a: CliArgs, app: SimApp, interrupt: { readonly abort
       seed: a.seed,
       startHour: a.startHour,
       faults: a.faults,
+      presses: a.presses,
       options: a.options,
       signal: interrupt,
       title: `${basename(a.app)} on the simulated board`,

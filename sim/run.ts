@@ -11,6 +11,7 @@ import { PlotRecorder } from './plot-recorder';
 import { checkRunBounds, SimOptionsError } from './run-bounds';
 import { RunFailures } from './run-failures';
 import { checkFaultWithin } from './faults';
+import { ScriptedPresses } from './push-button';
 
 /** What an app receives: the same `device` shape as on a board, plus the simulation's extras. */
 export interface SimAppContext {
@@ -49,6 +50,8 @@ export interface SimRunOptions {
   env?: EnvironmentOptions;
   /** Fault specs, e.g. `tmp102:nack@6h-7h` (see `parseFault`). */
   faults?: string[];
+  /** When a finger presses the board's button (`device.pin.button`), ms after the start (`--press`). */
+  presses?: number[];
   /** Put the standard parts on the bus (default true). */
   standardParts?: boolean;
   options?: Record<string, string | boolean>;
@@ -137,6 +140,7 @@ async function simulate(app: SimApp, opts: SimRunOptions, failures: RunFailures,
   const board = device.board;
   onBoard(board);
   injectFaults(board, opts.faults ?? [], durationMs);
+  const finger = new ScriptedPresses(board, device.pin.button, opts.presses ?? []);
   let fatal: unknown;
   const scheduler = new Scheduler(clock, { onFatalError: (e) => { fatal = e; reportError('thingflow: the scheduler stopped on a fatal error', e); } });
   const plot = new PlotRecorder(() => board.now());
@@ -156,14 +160,17 @@ async function simulate(app: SimApp, opts: SimRunOptions, failures: RunFailures,
   const every = opts.progressEveryMs ?? 100;
   let lastReport = realStart;
   const stopped = (): boolean => opts.signal?.aborted === true;
-  while (board.now() < durationMs && scheduler.isRunning && !stopped()) {
+  // A press can wake a push source whose scheduler had nothing left: the run goes on while presses remain.
+  while (board.now() < durationMs && (scheduler.isRunning || finger.nextAt < durationMs) && !stopped()) {
     let target: number;
     if (speed === Infinity) {
       target = Math.min(durationMs, board.now() + 3_600_000);
     } else {
       target = Math.min(durationMs, Math.max(board.now(), (realNow() - realStart) * speed));
     }
+    target = Math.min(target, finger.nextAt);
     clock.advance(target - board.now());
+    finger.act(board.now());
     const r = realNow();
     if (opts.onProgress && r - lastReport >= every) {
       lastReport = r;

@@ -41,6 +41,15 @@ function getJson(url: string): Promise<unknown> {
 }
 
 describe('a run that fails says what failed and exits 1', () => {
+  test('--press: a finger on the board\'s button; a button-only app (nothing scheduled) toggles its LED at each press', () => {
+    const r = runCli(['examples/button-toggle.ts', '--duration', '10s', '--press', '1s,3s', '--press', '5s', '--no-plot', '--quiet']);
+    expect(r.out).toMatch(/button toggle: a press on pin 0 toggles the LED on pin 2/);
+    expect(r.out).toMatch(/LED pin 2: +3 switchings, on for 7s, now on/);
+    expect(r.code).toBe(0);
+    // Without presses nothing happens, and the run still covers its duration.
+    expect(runCli(['examples/button-toggle.ts', '--duration', '10s', '--no-plot', '--quiet']).out).toMatch(/Simulated 10s .*\n[\s\S]*LED pin 2: +0 switchings/);
+  });
+
   test('a filter that throws mid-run: the summary names the ended stream; exit code 1', () => {
     const r = runCli([THROWING, '--duration', '1h', '--no-plot', '--quiet']);
     expect(r.out).toMatch(/events: +70 \(TMP102 61; calibrated 9, 1 errors\)/); // the sibling stream went on

@@ -23,6 +23,8 @@ describe('thingflow-xs sim refuses what it cannot run, with exit code 2', () => 
     ['--duration 0s', [DEMO, '--duration', '0s'], /the duration must be longer than 0/],
     ['--duration 1000000d', [DEMO, '--duration', '1000000d'], /a duration of 2700 years is longer than the longest run, 31 days/],
     ['--duration 32d', [DEMO, '--duration', '32d'], /a duration of 32 days is longer than the longest run, 31 days/],
+    ['--press without a unit', [DEMO, '--press', '1s,3'], /^thingflow-xs: --press: duration '3' has no unit: write 3s, 3m, 3h or 3d$/m],
+    ['--press at the end of the run', [DEMO, '--duration', '10s', '--press', '10s'], /^thingflow-xs: --press 10s: the press \(held 150 ms\) must end before the run does \(10s\)$/m],
     ['--speed 1e-300', [DEMO, '--speed', '1e-300'], /the speed must be from 0\.01 to 1000000 simulated seconds per real second \(or max\), got 1e-300/],
     ['--speed 0', [DEMO, '--speed', '0'], /the speed must be from 0\.01/],
     ['--speed fast', [DEMO, '--speed', 'fast'], /--speed takes a number from 0\.01 to 1000000, or max; got 'fast'/],
