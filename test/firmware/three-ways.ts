@@ -9,16 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import * as runtime from '../../runtime/index';
-import { BOARD_PINS, createSimDevice } from '../../sim/index';
-import { doorWeek, mountOnDoor } from '../../sim/scenarios/door';
-import luxDemo from '../../examples/lux-demo-flow';
-import doorDetector from '../../examples/door-detector-flow';
-import buttonToggle from '../../examples/button-toggle';
+import { BOARD_PINS } from '../../sim/index';
 import { scenarioScript } from '../xs/xs-scenarios';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
 import { moddableIdle, Rp2040Host } from './rp2040-host';
+import * as board from './xs/board-bundle';
 
 const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 /** The plain pico's LED (its `device` provider's pin.led). */
@@ -29,8 +25,8 @@ const PICO_BUTTON = 15;
 /** Emulated time the firmware takes to reach its first I2C transaction: boot, USB enumeration and the 500 ms console wait (measured: 532 ms). */
 const BOOT_ALLOWANCE_MS = 1500;
 
-/** The runtime, the simulated board and the apps, as the scenarios take them on Node. */
-export const nodeRuntime = { ...runtime, createSimDevice, BOARD_PINS, doorWeek, mountOnDoor, luxDemo, doorDetector, buttonToggle } as unknown as BoardRuntime;
+/** The runtime, the simulated board and the apps, as the scenarios take them on Node: the XS bundle's own entry, so both ways get the same names. */
+export const nodeRuntime = board as unknown as BoardRuntime;
 
 export const i2cLines = (lines: string[]) => lines.filter((l) => /^\d+s i2c /.test(l));
 export const ledLines = (lines: string[]) => lines.filter((l) => /^\d+m?s LED /.test(l));
