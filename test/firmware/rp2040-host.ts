@@ -174,9 +174,8 @@ export class Rp2040Host {
       };
       // The pull the firmware sets on the GPIO's pad is the board pin's pull: a released button reads high.
       mcu.gpio[gpio].addListener((state) => {
-        const pull = state === GPIOPinState.InputPullUp ? 1 : state === GPIOPinState.InputPullDown ? 0 : state === GPIOPinState.Input ? undefined : -1;
-        if (pull === -1) return; // an output, or the bus keeper
-        pins.configureInput(n, pull, undefined);
+        if (state !== GPIOPinState.Input && state !== GPIOPinState.InputPullUp && state !== GPIOPinState.InputPullDown) return; // an output, or the bus keeper
+        pins.configureInput(n, state === GPIOPinState.InputPullUp ? 1 : state === GPIOPinState.InputPullDown ? 0 : undefined, undefined);
         mirror();
       });
       mirror();
