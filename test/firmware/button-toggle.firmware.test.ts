@@ -37,4 +37,17 @@ firmware('the button toggle as pico firmware in rp2040js, the simulated button o
     expect(fw.console.some((l) => l.startsWith('button toggle: a press on pin 15 toggles the LED on pin 25'))).toBe(true);
     expect(ledLines(fw.lines)).toEqual(ledLines(onNode(name)));
   }, 600_000);
+
+  test('nothing scheduled: the core sleeps (WFE, manifests/pico-sleep.json) but for each edge of the button and its debounce', async () => {
+    const fw = await boot(PRESSES);
+    const host = fw.host;
+    const t0 = host.gpioChanges.find((g) => g.pin === 25)!.t; // the app set its LED: the finger's times count from here
+    const edges = BUTTON_SCENARIOS[PRESSES].button!.map(([ms]) => t0 + ms);
+    const later = host.sleeps.filter((s) => s.t >= edges[0]); // the sleeps once it started, from the first press on
+    // Moddable's port alone spins in its main loop: it would never sleep at all.
+    expect(later.length).toBeGreaterThan(edges.length);
+    expect((host.waitingNanos / 1e6) / (host.emulatedMs - host.sleeps[0].t)).toBeGreaterThan(0.99);
+    // Every time it went back to sleep was within the debounce (20 ms) of an edge, and just after it.
+    expect(later.filter((s) => !edges.some((e) => s.t >= e && s.t < e + 25)).map((s) => s.t - t0)).toEqual([]);
+  }, 600_000);
 });

@@ -2,12 +2,12 @@
  * The lux demo's firmware as bench:firmware, bench:firmware-profile and the
  * firmware tests boot it: on a simulated board at midnight (seed 7, the
  * standard parts: TSL2591 and TMP102 on I2C0), the TMP102's alert wired to
- * GPIO6, the idle spin jumped over, and every timer wake marked, so the same
- * wakes and sample windows are measured everywhere.
+ * GPIO6, and every timer wake marked, so the same wakes and sample windows
+ * are measured everywhere.
  */
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import type { PcProfiler } from './pc-profiler';
-import { moddableIdle, Rp2040Host, timerEntryMarks } from './rp2040-host';
+import { Rp2040Host, timerEntryMarks } from './rp2040-host';
 
 export interface FirmwareFiles {
   uf2: string;
@@ -20,6 +20,6 @@ export function nightHost(files: FirmwareFiles, profiler?: PcProfiler): Rp2040Ho
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    ...moddableIdle(files.elf), entryMarks: timerEntryMarks(files.elf),
+    entryMarks: timerEntryMarks(files.elf),
   });
 }

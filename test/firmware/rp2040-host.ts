@@ -60,11 +60,6 @@ export function loadUf2(path: string, flash: Uint8Array): number {
   return loaded;
 }
 
-/** A Moddable firmware's idle loop and message queue, from its .elf: the `idleAt` and `messageQueueAt` options. */
-export function moddableIdle(elf: string): { idleAt: number | undefined; messageQueueAt: number | undefined } {
-  return { idleAt: elfSymbol(elf, 'modMessageService'), messageQueueAt: elfSymbol(elf, 'gMessageQueue') };
-}
-
 /** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
 export function timerEntryMarks(elf: string): number[] {
   const at = elfSymbol(elf, 'xs_timer_callback');
@@ -79,19 +74,6 @@ export interface Rp2040HostOptions {
   log?: (line: string, emulatedMs: number) => void;
   /** Board pin → GPIO: levels the board's parts drive on that pin reach the GPIO input. */
   inputs?: { [boardPin: number]: number };
-  /**
-   * Address of Moddable's `modMessageService(the, maxDelayMS)` (elf-symbols.ts).
-   * Moddable's pico port never sleeps: its main loop calls it with the time to
-   * the next timer and it returns at once (a workaround around
-   * best_effort_wfe_or_timeout), so the core spins. Given this address, the
-   * host lets emulated time jump over the spin as a core sleeping until the
-   * next timer would (to 1 ms before it; interrupts still fire on the way),
-   * and counts the jumped time in `idleSkippedNanos`. The firmware sees the
-   * same time; rp2040js runs tens of times faster.
-   */
-  idleAt?: number;
-  /** Address of Moddable's `gMessageQueue`: no jump while a message (a promise job, an I/O callback) waits. */
-  messageQueueAt?: number;
   /**
    * Start the board's time at the firmware's first I2C transaction (when the
    * app starts) instead of at reset, as a simulator run starts at the app's
@@ -122,12 +104,12 @@ export class Rp2040Host {
   busyCycles = 0;
   /** Emulated nanoseconds the core spent waiting for an interrupt (WFI/WFE): asleep. */
   waitingNanos = 0;
-  /** Emulated nanoseconds jumped over in the firmware's idle spin (`idleAt`), and how often. */
-  idleSkippedNanos = 0;
-  idleSkips = 0;
-  private idleEntries = 0;
-  /** Busy cycles at the end of each wait or idle jump: where the core woke up (for per-wake counts). */
-  readonly wakeups: { t: number; cycles: number }[] = [];
+  /**
+   * Each time the core began to wait (WFI/WFE), with the busy cycles then:
+   * the busy cycles between two of them are one wake's work.
+   */
+  readonly sleeps: { t: number; cycles: number }[] = [];
+  private asleep = false;
   /** Entries of the `entryMarks` functions: address and busy cycles. */
   readonly entries: { pc: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
@@ -219,24 +201,24 @@ export class Rp2040Host {
   }
 
   /**
-   * The wakes after boot that ran a timer: from the first entry of an
-   * `entryMarks` function (the timer firing) after a wake to the next wake
-   * (the firmware idle again). The ~1 ms the idle jump leaves before the timer
-   * (the main loop spinning) is not part of it.
+   * The wakes after boot that ran a timer (an `entryMarks` function was
+   * entered in them): every busy cycle from the core leaving its wait to
+   * waiting again, the port's own turn around its main loop included.
    */
   timerWakes(): { from: number; to: number }[] {
     const out: { from: number; to: number }[] = [];
-    for (let i = 0; i + 1 < this.wakeups.length; i++) {
-      const start = this.wakeups[i].cycles;
-      const end = this.wakeups[i + 1].cycles;
-      const fire = this.entries.find((e) => e.cycles >= start && e.cycles < end);
-      if (fire !== undefined) out.push({ from: fire.cycles, to: end });
+    for (let i = 0; i + 1 < this.sleeps.length; i++) {
+      const start = this.sleeps[i].cycles;
+      const end = this.sleeps[i + 1].cycles;
+      if (this.entries.some((e) => e.cycles >= start && e.cycles < end)) out.push({ from: start, to: end });
     }
     return out;
   }
 
-  private wakeup(): void {
-    this.wakeups.push({ t: this.emulatedMs, cycles: this.busyCycles });
+  private fallAsleep(): void {
+    this.asleep = true;
+    if (this.sleeps.length >= 100_000) return;
+    this.sleeps.push({ t: this.emulatedMs, cycles: this.busyCycles });
     this.opts.profiler?.mark(this.busyCycles);
   }
 
@@ -263,36 +245,19 @@ export class Rp2040Host {
     const { rp2040: mcu, clock } = this.simulator;
     const cycleNanos = 1e9 / CLOCK_HZ;
     const untilNanos = untilMs * 1e6;
-    const idleAt = this.opts.idleAt;
-    const queueAt = this.opts.messageQueueAt;
     const profiler = this.opts.profiler;
     const entryMarks = this.opts.entryMarks ?? [];
     while (clock.nanos < untilNanos) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
         if (mcu.core.waiting) {
-          const next = Math.max(clock.nanosToNextAlarm, cycleNanos);
+          if (!this.asleep) this.fallAsleep();
+          // Not past `untilMs`: the caller may change the board's inputs then (a press ends a long WFE).
+          const next = Math.max(Math.min(clock.nanosToNextAlarm, untilNanos - clock.nanos), cycleNanos);
           clock.tick(next);
           this.waitingNanos += next;
           i += next / cycleNanos;
-          if (!mcu.core.waiting && this.wakeups.length < 100_000) this.wakeup();
         } else {
-          if (idleAt !== undefined && mcu.core.PC === idleAt) {
-            const delayMs = mcu.core.registers[1] | 0;
-            const queued = queueAt !== undefined && mcu.readUint32(queueAt) !== 0;
-            // The first loop turns after a jump still pass the delay computed before it: let the firmware see the new time first.
-            this.idleEntries++;
-            if (delayMs > 1 && !queued && this.idleEntries > 3) {
-              this.idleEntries = 0;
-              const jump = Math.min((delayMs - 1) * 1e6, untilNanos - clock.nanos);
-              if (jump > 0) {
-                clock.tick(jump);
-                this.idleSkippedNanos += jump;
-                this.idleSkips++;
-                if (this.wakeups.length < 100_000) this.wakeup();
-                if (process.env.TF_IDLE_DEBUG) console.log(`idle skip at ${this.emulatedMs.toFixed(1)} ms: ${delayMs} ms`);
-              }
-            }
-          }
+          this.asleep = false; // woken here or by an input the host drove between slices
           const pc = mcu.core.PC;
           if (entryMarks.length > 0 && entryMarks.includes(pc) && this.entries.length < 100_000) {
             this.entries.push({ pc, cycles: this.busyCycles });

@@ -13,7 +13,7 @@ import { BOARD_PINS } from '../../sim/index';
 import { scenarioScript } from '../xs/xs-scenarios';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
-import { moddableIdle, Rp2040Host } from './rp2040-host';
+import { Rp2040Host } from './rp2040-host';
 import * as board from './xs/board-bundle';
 
 const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
@@ -78,10 +78,9 @@ export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promis
   const device = scenarioDevice(nodeRuntime, s);
   const inputs: { [boardPin: number]: number } = { [BOARD_PINS.alert]: PICO_ALERT };
   if (s.button !== undefined) inputs[BOARD_PINS.button] = PICO_BUTTON;
-  // Jump over Moddable's idle spin (rp2040-host.ts `idleAt`): the emulation runs tens of times faster.
   const host = new Rp2040Host({
     uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs,
-    ...moddableIdle(env.elf), boardStartsWithApp: s.button === undefined,
+    boardStartsWithApp: s.button === undefined,
   });
   let t0: number;
   if (s.button === undefined) {

@@ -19,7 +19,7 @@ import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
 import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json'];
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-sleep.json', 'bench/firmware/floor/manifest.json'];
 /** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
 const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
 const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
@@ -149,7 +149,7 @@ describe('Moddable manifests', () => {
           if (t.endsWith('*')) {
             const dir = dirname(abs);
             if (!existsSync(dir) || !statSync(dir).isDirectory() || !readdirSync(dir).some((f) => /\.(ts|js)$/.test(f))) missing.push(`${name} → ${t}`);
-          } else if (sourceOf(abs) === undefined) {
+          } else if (sourceOf(abs) === undefined && !existsSync(`${abs}.c`)) { // mcconfig compiles a C source named here too
             missing.push(`${name} → ${t}`);
           }
         }
@@ -245,6 +245,20 @@ describe('Moddable manifests', () => {
     const { unresolved } = unresolvedImports(r, target, r.modules.get('main')!);
     expect(unresolved).toEqual([]);
     expect(unresolvedImports(r, target, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
+  });
+
+  test('every app and the bench floor sleep between wakes on every Pico target (the wrapped modMessageService), and only there', () => {
+    const SLEEP = join(ROOT, 'hosts/moddable/pico/sleep-between-wakes');
+    const WRAPS = ['modMessageService', 'modMessagePostToMachine', 'modMessagePostToMachineFromISR'];
+    for (const path of [...MANIFESTS.filter((p) => /\/manifest\.json$/.test(p)), 'bench/firmware/floor/manifest.json']) {
+      const sleeps = (t: Target) => resolveApp(path, t).modules.get('sleep-between-wakes') === SLEEP;
+      expect(`${path}: ${TARGETS.filter(sleeps).join(' ')}`).toBe(`${path}: pico pico/pico_w`);
+    }
+    // The C wraps what the linker is told to wrap: one list in both places.
+    const ldflags = (load('manifests/pico-sleep.json').platforms!.pico as { build: { LDFLAGS: string } }).build.LDFLAGS;
+    expect(ldflags).toBe(`-Wl,${WRAPS.map((w) => `--wrap=${w}`).join(',')}`);
+    const c = readFileSync(`${SLEEP}.c`, 'utf8');
+    for (const w of WRAPS) expect(c).toMatch(new RegExp(`int __wrap_${w}\\(`));
   });
 
   test('the network on a plain pico: the build stops with an error naming the missing module', () => {
