@@ -8,10 +8,10 @@
  * - per sample-to-LED event: a periodic sample's first I2C address to its
  *   last stop or LED write, whichever is later (bench:firmware's window),
  *   mean over the periodic samples;
- * - per wake: every busy cycle from a timer firing (Moddable's
- *   `xs_timer_callback`) to the firmware idle again, mean over the wakes
- *   after boot (bench:firmware's per-wake figure), and the parts of the
- *   samples' wakes before and after their sample window;
+ * - per wake: every busy cycle from the core leaving its WFE to waiting
+ *   again, over the wakes after boot that ran a timer (bench:firmware's
+ *   per-wake figure), and the parts of the samples' wakes before and after
+ *   their sample window;
  *
  * with the calls counted into each (its entry address reached).
  * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
@@ -69,7 +69,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const samples = windows.length;
   const sampleRows = sum(windows.map((w) => profiler.between(w.from, w.to)));
   const sampleCycles = windows.reduce((a, w) => a + w.to - w.from, 0);
-  // Each sample's wake: from its timer firing to the firmware idle again (rp2040-host.ts timerWakes).
+  // Each sample's wake: from the core leaving its WFE to waiting again (rp2040-host.ts timerWakes).
   const timerWakes = host.timerWakes();
   const wakeOf = (c: number) => timerWakes.find((w) => w.from <= c && c < w.to) ?? { from: c, to: c };
   const n = Math.max(samples, 1);
@@ -118,12 +118,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   const floor = await profile('floor', bootrom);
   const lux = await profile('lux-demo', bootrom);
-  process.stdout.write(`samples' wakes, timer to first I2C + sample window + rest to idle (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
+  process.stdout.write(`samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
   process.stdout.write(table(`Per sample-to-LED event (mean of ${floor.samples} / ${lux.samples} periodic samples), top ${TOP} of each:`, floor.perSample, lux.perSample, floor.sampleCycles, lux.sampleCycles));
   process.stdout.write('\n');
-  process.stdout.write(table('The samples\' wakes from the timer firing to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
+  process.stdout.write(table('The samples\' wakes from leaving WFE to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
   process.stdout.write('\n');
-  process.stdout.write(table('The samples\' wakes from the end of the window to idle (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
+  process.stdout.write(table('The samples\' wakes from the end of the window to WFE again (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
   process.stdout.write('\n');
   process.stdout.write(table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles));
   process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`);

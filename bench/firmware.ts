@@ -15,8 +15,10 @@
  *   on at the second light sample): cycles from each sample's first I2C
  *   address to its last stop or LED write (it holds the flow only when the
  *   sample ends in a gain change or an LED change); cycles per wake, from the
- *   timer firing (xs_timer_callback) to the firmware idle again: the whole
- *   sample-to-LED event on a board; and the time awake per hour at the lux
+ *   core leaving its WFE to waiting again (both firmwares sleep between
+ *   wakes, manifests/pico-sleep.json): the whole sample-to-LED event on a
+ *   board, the port's turn around its main loop included; the share of the
+ *   run the core slept; and the time awake per hour at the lux
  *   demo's 60 s period (60 light + 12 temperature samples an hour).
  *   `npm run bench:firmware-profile` shows where those cycles go.
  *
@@ -74,10 +76,10 @@ function sizes(elf: string): Sizes {
   return s;
 }
 
-interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; spin: number; busyMs: number; bootMs: number }
+interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number }
 
 async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
-  // The idle spin is jumped over (counted as time the core could sleep): the sample windows are executed cycle by cycle.
+  // Both firmwares sleep between wakes (manifests/pico-sleep.json): the host waits out each WFE at once.
   const host = nightHost({ uf2, elf, bootrom });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
@@ -92,10 +94,9 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
-    // Busy cycles from the timer firing to the firmware idle again: a scheduler wake's cost, boot excluded.
+    // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
     perWake: wakes > 0 ? timerWakes.reduce((a, w) => a + w.to - w.from, 0) / wakes : NaN,
     asleep: host.waitingNanos / totalNanos,
-    spin: host.idleSkippedNanos / totalNanos,
     busyMs: (host.busyCycles / RP2040_CLOCK_HZ) * 1000,
     bootMs: txs.length > 0 ? txs[0].t : NaN,
   };
@@ -159,7 +160,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
   // --sizes-only: the flash/RAM rows without the minutes of emulation.
-  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, spin: NaN, busyMs: NaN, bootMs: NaN };
+  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, busyMs: NaN, bootMs: NaN };
   for (const name of ['floor', 'lux-demo']) cycles[name] = process.argv.includes('--sizes-only') ? none : await emulate(built[name].uf2, built[name].elf, process.env.RP2040_BOOTROM!);
   const wallS = (Date.now() - started) / 1000;
 
@@ -187,9 +188,8 @@ async function main(): Promise<number> {
   // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
   row('awake per hour from wakes (60 timer wakes)', (n) => cy(n, (x) => `${((60 * x.perWake) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
-  row('idle spin jumped over (would sleep)', (n) => cy(n, (x) => `${(x.spin * 100).toFixed(2)} %`));
   row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
-  row('timer wakes / busy cycles per wake (timer fire to idle)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
+  row('timer wakes / busy cycles per wake (WFE to WFE)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
   row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
   process.stdout.write(table(rows));

@@ -29,7 +29,7 @@ async function bootLuxDemo(ms: number): Promise<{ host: Rp2040Host; profiler: Pc
 firmware('the PC profiler on the lux demo firmware', () => {
   test('it attributes every cycle of a sample\'s wake, the I2C driver inside it, and no USB interrupt while the console is quiet', async () => {
     const { host, profiler } = await bootLuxDemo(65_000);
-    // The wake of the 60 s sample: from its timer firing to idle.
+    // The wake of the 60 s sample: from the core leaving its WFE to waiting again.
     const wake = host.timerWakes().find((w) => host.bridges.some((b) => b.transactions.some((t) => t.cycles >= w.from && t.cycles < w.to)));
     expect(wake).toBeDefined();
     const rows = profiler.between(wake!.from, wake!.to);
