@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   row('XS stack (creation)', (n) => `${c(n).stackSlots} slots`);
   const cy = (n: string, f: (x: Cycles) => string) => (n === 'hello' ? '' : f(cycles[n]));
   row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
-  row('cycles per sample-to-LED event (mean)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
+  row('cycles per sample window (first I2C address to last stop or LED write, mean)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
   row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
   row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
   row('awake per hour at 60 s (72 samples)', (n) => cy(n, (x) => `${((72 * x.perSample) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`));
