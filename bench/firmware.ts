@@ -184,7 +184,6 @@ async function main(): Promise<number> {
   row('cycles per sample window (first I2C address to last stop or LED write, mean)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
   row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
   row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
-  row('awake per hour at 60 s (72 samples)', (n) => cy(n, (x) => `${((72 * x.perSample) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`));
   // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
   row('awake per hour from wakes (60 timer wakes)', (n) => cy(n, (x) => `${((60 * x.perWake) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
   row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
