@@ -16,6 +16,9 @@
  * - posting a message (from an interrupt: a GPIO edge, a USB or network
  *   callback) marks it and raises an event, so a post that lands between the
  *   check and the WFE still ends the wait: nothing waits for the next timer.
+ *   Posts from the main loop itself (promise jobs, which xsHost.c posts
+ *   unwrapped, or a callback's own posts) are queued before the check or make
+ *   the real service return 1, so they never wait either.
  * The next timer is read after the deliveries, as a message's callback may
  * have set one sooner. Other interrupts (the USB stack's, an alarm) end a WFE
  * early; the loop sleeps again until the deadline.
