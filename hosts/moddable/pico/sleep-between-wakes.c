@@ -6,10 +6,11 @@
  * but its guard around best_effort_wfe_or_timeout,
  * `absolute_time_diff_us(until, now) < 1000`, is true whenever the deadline
  * is ahead: it returns at once and the main loop spins, the core awake 100 %
- * of the time however seldom the app's scheduler wakes (docs/performance.md).
+ * of the time however seldom the app's scheduler wakes (docs/moddable.md,
+ * "A Pico that sleeps between wakes").
  *
- * The pico manifests link this file with `-Wl,--wrap` on three functions
- * (manifests/thingflow.json), so the port's own code is not changed:
+ * manifests/pico-sleep.json links this file on every Pico target and wraps
+ * three of the port's functions (`-Wl,--wrap`), so its code is not changed:
  * - the main loop's `modMessageService` delivers what is queued (the real one,
  *   with no delay, so it cannot spin) and then waits with WFE until the next
  *   Moddable timer is due or a message is posted;
