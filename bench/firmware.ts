@@ -16,7 +16,7 @@
  *   address to its last stop or LED write (it holds the flow only when the
  *   sample ends in a gain change or an LED change); cycles per wake, from the
  *   core leaving its WFE to waiting again (both firmwares sleep between
- *   wakes, manifests/pico-sleep.json): the whole sample-to-LED event on a
+ *   wakes, manifests/pico-port.json): the whole sample-to-LED event on a
  *   board, the port's turn around its main loop included; the share of the
  *   run the core slept; and the time awake per hour at the lux
  *   demo's 60 s period (60 light + 12 temperature samples an hour).
@@ -79,7 +79,7 @@ function sizes(elf: string): Sizes {
 interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number }
 
 async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
-  // Both firmwares sleep between wakes (manifests/pico-sleep.json): the host waits out each WFE at once.
+  // Both firmwares sleep between wakes (manifests/pico-port.json): the host waits out each WFE at once.
   const host = nightHost({ uf2, elf, bootrom });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);

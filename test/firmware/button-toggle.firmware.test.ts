@@ -38,7 +38,7 @@ firmware('the button toggle as pico firmware in rp2040js, the simulated button o
     expect(ledLines(fw.lines)).toEqual(ledLines(onNode(name)));
   }, 600_000);
 
-  test('nothing scheduled: the core sleeps (WFE, manifests/pico-sleep.json) but for each edge of the button and its debounce', async () => {
+  test('nothing scheduled: the core sleeps (WFE, manifests/pico-port.json) but for each edge of the button and its debounce', async () => {
     const fw = await boot(PRESSES);
     const host = fw.host;
     const t0 = host.gpioChanges.find((g) => g.pin === 25)!.t; // the app set its LED: the finger's times count from here

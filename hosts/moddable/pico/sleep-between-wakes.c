@@ -9,7 +9,7 @@
  * of the time however seldom the app's scheduler wakes (docs/moddable.md,
  * "A Pico that sleeps between wakes").
  *
- * manifests/pico-sleep.json links this file on every Pico target and wraps
+ * manifests/pico-port.json links this file on every Pico target and wraps
  * three of the port's functions (`-Wl,--wrap`), so its code is not changed:
  * - the main loop's `modMessageService` delivers what is queued (the real one,
  *   with no delay, so it cannot spin) and then waits with WFE until the next

@@ -19,7 +19,7 @@ import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
 import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-sleep.json', 'bench/firmware/floor/manifest.json'];
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'bench/firmware/floor/manifest.json'];
 /** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
 const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
 const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
@@ -247,18 +247,20 @@ describe('Moddable manifests', () => {
     expect(unresolvedImports(r, target, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
   });
 
-  test('every app and the bench floor sleep between wakes on every Pico target (the wrapped modMessageService), and only there', () => {
-    const SLEEP = join(ROOT, 'hosts/moddable/pico/sleep-between-wakes');
-    const WRAPS = ['modMessageService', 'modMessagePostToMachine', 'modMessagePostToMachineFromISR'];
-    for (const path of [...MANIFESTS.filter((p) => /\/manifest\.json$/.test(p)), 'bench/firmware/floor/manifest.json']) {
-      const sleeps = (t: Target) => resolveApp(path, t).modules.get('sleep-between-wakes') === SLEEP;
-      expect(`${path}: ${TARGETS.filter(sleeps).join(' ')}`).toBe(`${path}: pico pico/pico_w`);
+  test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there; the C wraps what the linker is told to', () => {
+    const port = load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string }; modules: { '*': string[] } };
+    const mends = port.modules['*'].map((m) => resolve(ROOT, 'manifests', m));
+    expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort']);
+    for (const path of MANIFESTS.filter((p) => /\/manifest\.json$/.test(p))) {
+      const mended = (t: Target) => mends.every((m) => resolveApp(path, t).modules.get(m.slice(m.lastIndexOf('/') + 1)) === m);
+      expect(`${path}: ${TARGETS.filter(mended).join(' ')}`).toBe(`${path}: pico pico/pico_w`);
     }
-    // The C wraps what the linker is told to wrap: one list in both places.
-    const ldflags = (load('manifests/pico-sleep.json').platforms!.pico as { build: { LDFLAGS: string } }).build.LDFLAGS;
-    expect(ldflags).toBe(`-Wl,${WRAPS.map((w) => `--wrap=${w}`).join(',')}`);
-    const c = readFileSync(`${SLEEP}.c`, 'utf8');
-    for (const w of WRAPS) expect(c).toMatch(new RegExp(`int __wrap_${w}\\(`));
+    // One list in both places: each name LDFLAGS wraps has its __wrap_ in one of the C files, and no other is defined.
+    const wrapped = [...port.build.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]).sort();
+    expect(port.build.LDFLAGS).toMatch(/^-Wl,--wrap=\w+(,--wrap=\w+)*$/); // one word: mcconfig escapes spaces in a build variable
+    const defined = mends.flatMap((m) => [...readFileSync(`${m}.c`, 'utf8').matchAll(/^int __wrap_(\w+)\(/gm)].map((x) => x[1])).sort();
+    expect(defined).toEqual(wrapped);
+    expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
   });
 
   test('the network on a plain pico: the build stops with an error naming the missing module', () => {
