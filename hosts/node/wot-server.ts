@@ -195,7 +195,12 @@ export class WebThingServer {
     }
   }
 
-  /** Stop advertising, close every connection, then run the onShutdown handlers. */
+  /**
+   * Stop advertising, close every connection, then run the onShutdown
+   * handlers. Actions still running keep running, as in webthing-python: they
+   * belong to their thing, which may be served again; to stop one, cancel it
+   * (`thing.removeAction(name, id)`, which calls its `cancel()`).
+   */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
