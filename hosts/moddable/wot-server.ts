@@ -520,7 +520,7 @@ export class WebThingServer {
     }
   }
 
-  /** Stop listening and advertising; close every connection. */
+  /** Stop listening and advertising; close every connection. Running actions go on (they belong to their thing; `thing.removeAction` cancels one). */
   stop(): void {
     if (this.sweeper !== undefined) Timer.clear(this.sweeper);
     this.sweeper = undefined;
