@@ -3,9 +3,21 @@
  * the lux flow of the demo, its readings published as ThingFlow JSON events on
  * `fleet/{id}/lux` (QoS 1; a device and a timestamp name each reading, so duplicates can be told apart),
  * and the board as a Web Thing over MQTT (`things/{thingId}/...`) for a gateway to serve.
+ * On a board it is manifests/fleet-device (esp32, pico/pico_w and lin: it needs a network).
  */
+// The modules it uses, one by one: on a board the firmware carries only these (tools/app-modules.ts).
 import type { SensorEvent } from '../runtime/core/input-thing';
-import { DigitalOutput, ecma419Source, MqttThingBinding, Property, Thing, TSL2591, Value } from '../runtime/index';
+import '../runtime/filters/map';
+import '../runtime/filters/running-avg';
+import '../runtime/filters/hysteresis';
+import '../runtime/filters/distinct-until-changed';
+import { DigitalOutput } from '../runtime/sensors/digital-output';
+import { ecma419Source } from '../runtime/sensors/ecma419-source';
+import { TSL2591 } from '../runtime/sensors/tsl2591';
+import { MqttThingBinding } from '../runtime/wot-mqtt/mqtt-thing-binding';
+import { Property } from '../runtime/wot/property';
+import { Thing } from '../runtime/wot/thing';
+import { Value } from '../runtime/wot/value';
 import type { FleetDeviceContext } from '../sim/fleet';
 
 export const LUX_DARK = 80;

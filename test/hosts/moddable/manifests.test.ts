@@ -191,7 +191,7 @@ describe('Moddable manifests', () => {
     // Reached from main and the preloaded host entry (and the network module where the target has one).
     const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)).filter((p) => p !== undefined);
     const { reached } = unresolvedImports(r, target, ...entries);
-    const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-lux-demo/'));
+    const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-board/'));
     const unused = ours.filter(([, p]) => !reached.has(p)).map(([name]) => name);
     expect(reached.size).toBeGreaterThan(15);
     expect(unused).toEqual([]);

@@ -1,7 +1,7 @@
 /**
- * The lin simulator has no ECMA-419 GPIO or I2C, so the lux demo gets the
- * simulated board of sim/ (TSL2591, TMP102, ... on its I2C bus) as its
- * device: the same app and the same drivers, on Moddable's runtime, Timer
+ * The lin simulator has no ECMA-419 GPIO or I2C, so an app there (the lux
+ * demo, the fleet device) gets the simulated board of sim/ (TSL2591,
+ * TMP102, ... on its I2C bus) as its device (`thingflow-board/device`): the same app and the same drivers, on Moddable's runtime, Timer
  * and Time.ticks. The simulated day moves on at `config.simulatedSpeed`
  * times real time; LED writes are traced.
  */
@@ -17,7 +17,7 @@ Timer.repeat(() => clock.advance(100 * speed), 100);
 
 class TracingDigital extends sim.io.Digital {
   override write(value: number): void {
-    trace(`lux-demo(lin): LED ${value ? 'on' : 'off'} at simulated ${(clock.elapsed / 3600000).toFixed(2)} h\n`);
+    trace(`board(lin): LED ${value ? 'on' : 'off'} at simulated ${(clock.elapsed / 3600000).toFixed(2)} h\n`);
     super.write(value);
   }
 }
