@@ -24,7 +24,10 @@ export const LUX_DARK = 80;
 export const LUX_BRIGHT = 200;
 export const LIGHT_INTERVAL_SEC = 60;
 
-export default function fleetDevice({ id, thingId, device, scheduler, mqtt, countSent }: FleetDeviceContext) {
+/** What the app uses of a fleet board's context: a board (manifests/fleet-device) gives these too. */
+export type FleetDeviceApp = Pick<FleetDeviceContext, 'id' | 'thingId' | 'device' | 'scheduler' | 'mqtt' | 'countSent'>;
+
+export default function fleetDevice({ id, thingId, device, scheduler, mqtt, countSent }: FleetDeviceApp) {
   const bus = { ...device.I2C.default, io: device.io.SMBus };
   const light = ecma419Source(new TSL2591({ sensor: bus }), 'illuminance', { id: `${id}/lux`, readErrors: 'skip' });
   const dark = light.map((e) => e.val).runningAvg(5).hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);

@@ -12,81 +12,19 @@
  *
  *   MODDABLE=/tmp/moddable node test/hosts/moddable/lin-host-check.mjs [--no-build]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildForLin, checks, manifestOf, moddableOrExit, runOnLin, startBroker } from './lin-run.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const MODDABLE = process.env.MODDABLE;
-if (!MODDABLE || !existsSync(join(MODDABLE, 'build/bin/lin/release/mcconfig'))) {
-  console.error('lin-host-check: set MODDABLE to a Moddable SDK with the lin tools built');
-  process.exit(2);
-}
-const manifest = JSON.parse(readFileSync(join(ROOT, 'manifests/host-check/manifest.json'), 'utf8'));
-const { mqtt: mqttCfg, wotPort, samples, intervalSec } = manifest.config;
-const env = { ...process.env, PATH: `${MODDABLE}/build/bin/lin/release:${ROOT}/node_modules/.bin:${process.env.PATH}` };
+const MODDABLE = moddableOrExit('lin-host-check');
+const { mqtt: mqttCfg, wotPort, samples, intervalSec } = manifestOf('host-check').config;
+buildForLin(MODDABLE, 'host-check', 'lin-host-check');
 
-if (!process.argv.includes('--no-build')) {
-  const b = spawnSync('mcconfig', ['-d', '-m', '-p', 'lin', 'manifests/host-check/manifest.json'], { cwd: ROOT, env, encoding: 'utf8' });
-  if (b.status !== 0) {
-    console.error(b.stdout.split('\n').filter((l) => !l.startsWith('# ')).join('\n'), b.stderr);
-    console.error('lin-host-check: mcconfig failed');
-    process.exit(1);
-  }
-}
-
-const { Aedes } = await import('aedes');
 const mqtt = (await import('mqtt')).default;
 const { WebSocket } = await import('ws');
 
-const aedes = await Aedes.createBroker();
-const broker = createServer(aedes.handle);
-await new Promise((r) => broker.listen(mqttCfg.port, mqttCfg.host, r));
-
-const traces = [];
-const waiters = [];
-function onTrace(line) {
-  traces.push(line);
-  for (const w of waiters.slice()) if (w.re.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
-}
-function waitTrace(re, ms = 10000) {
-  const hit = traces.find((l) => re.test(l));
-  if (hit) return Promise.resolve(hit);
-  return new Promise((resolve, reject) => {
-    const w = { re, resolve };
-    waiters.push(w);
-    setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no trace ${re} within ${ms} ms; last lines:\n${lastLines.join('\n')}`)); } }, ms);
-  });
-}
-
-const sim = spawn('xvfb-run', ['-a', 'node', 'xsbug-log', `${MODDABLE}/build/bin/lin/release/mcsim`, `${MODDABLE}/build/simulators`,
-  `${MODDABLE}/build/bin/lin/mc/debug/host-check/mc.so`], { cwd: join(MODDABLE, 'tools/xsbug-log'), env, detached: true });
-let buffer = '';
-/** The simulator's last lines, whatever they say: shown when an awaited trace never comes. */
-const lastLines = [];
-sim.stdout.on('data', (d) => {
-  buffer += d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-  let i;
-  while ((i = buffer.indexOf('\n')) >= 0) {
-    const line = buffer.slice(0, i).replace(/^(\(xsdb\) )+/, '').trim();
-    buffer = buffer.slice(i + 1);
-    if (line !== '') { lastLines.push(line); if (lastLines.length > 15) lastLines.shift(); }
-    if (line.includes('host-check:') || line.includes('Exception') || line.includes('abort')) onTrace(line);
-  }
-});
-
-const results = [];
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    results.push([name, 'PASS', detail ?? '']);
-  } catch (e) {
-    results.push([name, 'FAIL', e instanceof Error ? e.message : String(e)]);
-  }
-}
-function expect(cond, message) { if (!cond) throw new Error(message); }
+const broker = await startBroker(mqttCfg.host, mqttCfg.port);
+const sim = runOnLin(MODDABLE, 'host-check', ['host-check:']);
+const { traces, waitTrace } = sim;
+const { check, expect, report } = checks();
 
 const base = `http://127.0.0.1:${wotPort}`;
 const fromBoard = [];
@@ -207,11 +145,8 @@ try {
   });
 } finally {
   listener.end(true);
-  try { process.kill(-sim.pid, 'SIGTERM'); } catch { /* gone */ }
+  sim.stop();
   broker.close();
-  aedes.close();
 }
 
-const w = Math.max(...results.map((r) => r[0].length));
-for (const [name, status, detail] of results) console.log(`${status}  ${name.padEnd(w)}  ${detail}`);
-process.exit(results.every((r) => r[1] === 'PASS') ? 0 : 1);
+report();

@@ -19,7 +19,7 @@ import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
 import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'bench/firmware/floor/manifest.json'];
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'bench/firmware/floor/manifest.json'];
 /** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
 const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
 const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
@@ -181,7 +181,7 @@ describe('Moddable manifests', () => {
 
   test('every app manifest that includes ./modules.json has the list its sources give (npm run firmware-modules)', () => {
     const apps = generatedApps(ROOT);
-    expect(apps.map((a) => relative(ROOT, a)).sort()).toEqual(['manifests/button-toggle/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/host-check/manifest.json', 'manifests/lux-demo/manifest.json']);
+    expect(apps.map((a) => relative(ROOT, a)).sort()).toEqual(['manifests/button-toggle/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/lux-demo/manifest.json']);
     const stale = apps.filter((a) => !appModulesFresh(a));
     expect(stale.map((a) => relative(ROOT, a))).toEqual([]);
   });
@@ -261,6 +261,26 @@ describe('Moddable manifests', () => {
     const defined = mends.flatMap((m) => [...readFileSync(`${m}.c`, 'utf8').matchAll(/^int __wrap_(\w+)\(/gm)].map((x) => x[1])).sort();
     expect(defined).toEqual(wrapped);
     expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
+  });
+
+  test.each(['esp32', 'pico/pico_w', 'lin'] as Target[])('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {
+    const r = resolveApp('manifests/fleet-device/manifest.json', target);
+    expect(r.errors).toEqual([]);
+    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)!);
+    const { reached, unresolved } = unresolvedImports(r, target, ...entries);
+    expect(unresolved).toEqual([]);
+    const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-board/'));
+    expect(ours.filter(([, p]) => !reached.has(p)).map(([name]) => name)).toEqual([]);
+    const names = ours.map(([name]) => name);
+    expect(names).toEqual(expect.arrayContaining(['thingflow/runtime/mqtt/client/mqtt-client', 'thingflow/runtime/wot-mqtt/mqtt-thing-binding', 'thingflow/hosts/moddable/mqtt-transport', 'thingflow/runtime/sensors/tsl2591']));
+    // No WoT HTTP server, no barrel, and the simulator only on lin (as the board's device).
+    expect(names.filter((n) => /runtime\/(index|wot\/request-handler)$|hosts\/moddable\/wot-server/.test(n))).toEqual([]);
+    expect(names.some((n) => n.startsWith('thingflow/sim/'))).toBe(target === 'lin');
+    expect([...r.modules.keys()].filter((n) => n.startsWith('thingflow/runtime/') && !r.preloads.has(n))).toEqual([]);
+  });
+
+  test('fleet device on a plain pico: the build stops with an error that it needs a network', () => {
+    expect(resolveApp('manifests/fleet-device/manifest.json', 'pico').errors.join('\n')).toMatch(/no network|needs a network/);
   });
 
   test('the network on a plain pico: the build stops with an error naming the missing module', () => {
