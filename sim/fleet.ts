@@ -13,7 +13,7 @@ import { MqttClient, type MqttClientOptions } from '../runtime/mqtt/client/mqtt-
 import type { MqttNetwork } from '../runtime/mqtt/client/network';
 import { Scheduler } from '../runtime/scheduler/scheduler';
 import { VirtualClock } from '../runtime/scheduler/virtual-clock';
-import { thingWill } from '../runtime/wot-mqtt/topics';
+import { fleetDeviceIdentity } from '../runtime/fleet/fleet-device-identity';
 import { nodeMqttNetwork } from '../hosts/node/mqtt-tcp';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../hosts/node/mqtt-broker';
 import type { SimBoard } from './board';
@@ -188,7 +188,7 @@ export async function runFleet(app: FleetApp, opts: FleetOptions): Promise<Fleet
   const epochMs = Date.UTC(2026, 5, 21) + (opts.startHour ?? 8) * 3_600_000;
   for (let i = 0; i < n; i++) {
     const id = fleetDeviceId(i);
-    const thingId = `urn:dev:thingflow-xs:fleet:${id}`;
+    const { thingId, client } = fleetDeviceIdentity(id);
     const clock = new VirtualClock({ epochMs });
     // Each device its own weather: seed, and a small offset of its day (longitude) and cloud cover.
     const device = createSimDevice({
@@ -196,10 +196,7 @@ export async function runFleet(app: FleetApp, opts: FleetOptions): Promise<Fleet
       env: { startHour: (opts.startHour ?? 8) + (i % 7) * 0.1, cloudiness: 0.2 + 0.6 * random.next() },
     });
     const network = new FaultyNetwork(nodeMqttNetwork as MqttNetwork);
-    const mqtt = new MqttClient({
-      host, port, network, clientId: `thingflow-fleet-${id}`, clean: false, keepalive: 30,
-      reconnect: { minMs: 500, maxMs: 10_000 }, queueLimit: 100, will: thingWill(thingId), ...opts.mqtt,
-    });
+    const mqtt = new MqttClient({ host, port, network, ...client, ...opts.mqtt });
     const scheduler = new Scheduler(clock);
     const ctx: FleetDeviceContext = {
       index: i, id, thingId, device, board: device.board, scheduler, clock, mqtt,

@@ -2,16 +2,17 @@
  * The fleet device's entry on a board: examples/fleet-device.ts, the app
  * every board of `thingflow-xs fleet` runs, given the board's `device`, a
  * scheduler on the board's clock (the Moddable host) and an MQTT client to
- * the broker at config.mqtt, with the client id, persistent session and last
- * will a simulated fleet board has (sim/fleet.ts), so a gateway serves it the
- * same way. `thingflow-board/device` is the global `device` on boards and
+ * the broker at config.mqtt, with the identity every fleet device has
+ * (runtime/fleet/fleet-device-identity.ts: thing id, client id, persistent
+ * session, last will), as a simulated one (sim/fleet.ts), so a gateway serves
+ * it the same way. `thingflow-board/device` is the global `device` on boards and
  * sim/'s simulated board on lin (manifest.json).
  */
 import config from 'mc/config';
 import fleetDevice, { type FleetDeviceApp } from 'thingflow/examples/fleet-device';
 import { runOnBoard, type BoardAppContext } from 'thingflow/hosts/moddable/index';
 import { MqttClient } from 'thingflow/runtime/mqtt/client/mqtt-client';
-import { thingWill } from 'thingflow/runtime/wot-mqtt/topics';
+import { fleetDeviceIdentity } from 'thingflow/runtime/fleet/fleet-device-identity';
 import provider from 'thingflow-board/device';
 
 interface FleetDeviceConfig {
@@ -21,11 +22,8 @@ interface FleetDeviceConfig {
 
 export default function main(): void {
   const { id, mqtt: broker } = config as unknown as FleetDeviceConfig;
-  const thingId = `urn:dev:thingflow-xs:fleet:${id}`;
-  const mqtt = new MqttClient({
-    host: broker.host, port: broker.port, clientId: `thingflow-fleet-${id}`, clean: false, keepalive: 30,
-    reconnect: { minMs: 500, maxMs: 10_000 }, queueLimit: 100, will: thingWill(thingId),
-  });
+  const { thingId, client } = fleetDeviceIdentity(id);
+  const mqtt = new MqttClient({ host: broker.host, port: broker.port, ...client });
   mqtt.on('connect', () => trace(`fleet-device: ${id} connected to ${broker.host}:${broker.port}\n`));
   // The board's device is ECMA-419's, as sim/'s is (their types differ only in what the simulator adds); no fleet monitor counts here.
   runOnBoard((ctx: BoardAppContext) => fleetDevice({
