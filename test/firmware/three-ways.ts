@@ -73,8 +73,11 @@ export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void
   });
 }
 
-/** Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them. */
-export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host }> {
+/**
+ * Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them,
+ * counted from `startMs` (emulated ms: the app's first I2C transaction, or its first LED write in a button scenario).
+ */
+export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host; startMs: number }> {
   const device = scenarioDevice(nodeRuntime, s);
   const inputs: { [boardPin: number]: number } = { [BOARD_PINS.alert]: PICO_ALERT };
   if (s.button !== undefined) inputs[BOARD_PINS.button] = PICO_BUTTON;
@@ -105,7 +108,7 @@ export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promis
     lines.push(transactionLine(tx.t - t0, tx.address, tx.op, tx.bytes, tx.result === 'hang' ? 'timeout' : tx.result));
   }
   for (const g of host.gpioChanges) if (g.pin === PICO_LED) lines.push(ledLine(Math.max(0, g.t - t0), g.level, s.ledUnitMs));
-  return { lines, console: host.consoleLines.map((c) => c.line), host };
+  return { lines, console: host.consoleLines.map((c) => c.line), host, startMs: t0 };
 }
 
 /**
