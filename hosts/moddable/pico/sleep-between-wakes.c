@@ -36,20 +36,22 @@ int __real_modMessagePostToMachineFromISR(xsMachine *the, modMessageDeliver call
 /* Set by every post, cleared before the queue is looked at: a post since then ends the wait. */
 static volatile uint8_t gPosted;
 
-int __wrap_modMessagePostToMachine(xsMachine *the, uint8_t *message, uint16_t messageLength, modMessageDeliver callback, void *refcon)
+/* A message was posted: mark it, and raise the event a WFE about to start would otherwise miss. */
+static int posted(int result)
 {
-	int result = __real_modMessagePostToMachine(the, message, messageLength, callback, refcon);
 	gPosted = 1;
 	__sev();
 	return result;
 }
 
+int __wrap_modMessagePostToMachine(xsMachine *the, uint8_t *message, uint16_t messageLength, modMessageDeliver callback, void *refcon)
+{
+	return posted(__real_modMessagePostToMachine(the, message, messageLength, callback, refcon));
+}
+
 int __wrap_modMessagePostToMachineFromISR(xsMachine *the, modMessageDeliver callback, void *refcon)
 {
-	int result = __real_modMessagePostToMachineFromISR(the, callback, refcon);
-	gPosted = 1;
-	__sev();
-	return result;
+	return posted(__real_modMessagePostToMachineFromISR(the, callback, refcon));
 }
 
 int __wrap_modMessageService(xsMachine *the, int maxDelayMS)
