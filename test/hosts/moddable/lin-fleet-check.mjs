@@ -15,7 +15,7 @@
  *
  *   MODDABLE=/tmp/moddable node test/hosts/moddable/lin-fleet-check.mjs [--no-build]
  */
-import { buildForLin, checks, manifestOf, moddableOrExit, runOnLin, startBroker } from './lin-run.mjs';
+import { buildForLin, checks, manifestOf, moddableOrExit, runOnLin, startBroker, waitableLog } from './lin-run.mjs';
 
 const MODDABLE = moddableOrExit('lin-fleet-check');
 const manifest = manifestOf('fleet-device');
@@ -32,24 +32,13 @@ broker.aedes.on('client', (c) => clients.push(c.id));
 const { check, expect, report } = checks();
 
 // A gateway's view: everything the board publishes, retained or not, with its QoS and retain flag.
-const heard = [];
-const waiters = [];
+const heard = waitableLog();
 const listener = mqtt.connect(`mqtt://${host}:${port}`, { clientId: 'lin-fleet-check' });
-listener.on('message', (topic, payload, packet) => {
-  const m = { topic, text: payload.toString(), qos: packet.qos, retain: packet.retain };
-  heard.push(m);
-  for (const w of waiters.slice()) if (w.test(m)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
-});
+listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
 await new Promise((r) => listener.on('connect', r));
 await new Promise((r) => listener.subscribe([`fleet/${id}/lux`, `${things}/#`], { qos: 1 }, r));
 function heardOn(topic, test = () => true, ms = 20000) {
-  const hit = heard.find((m) => m.topic === topic && test(m));
-  if (hit) return Promise.resolve(hit);
-  return new Promise((resolve, reject) => {
-    const w = { test: (m) => m.topic === topic && test(m), resolve };
-    waiters.push(w);
-    setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`nothing on ${topic} within ${ms} ms; heard ${heard.map((h) => h.topic).join(', ') || 'nothing'}`)); } }, ms);
-  });
+  return heard.waitFor((m) => m.topic === topic && test(m), ms, () => `nothing on ${topic} within ${ms} ms; heard ${heard.items.map((h) => h.topic).join(', ') || 'nothing'}`);
 }
 
 const sim = runOnLin(MODDABLE, 'fleet-device', ['fleet-device:', 'board(lin):']);

@@ -56,18 +56,39 @@ export async function startBroker(host, port) {
 }
 
 /**
+ * What a check heard (trace lines, MQTT messages), to wait on: `waitFor(test,
+ * ms, what)` gives the first item `test` accepts, heard already or within
+ * `ms`, else fails with `what()` saying what was heard instead.
+ */
+export function waitableLog() {
+  const items = [];
+  const waiters = [];
+  return {
+    items,
+    push(item) {
+      items.push(item);
+      for (const w of waiters.slice()) if (w.test(item)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(item); }
+    },
+    waitFor(test, ms, what) {
+      const hit = items.find(test);
+      if (hit !== undefined) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        const w = { test, resolve };
+        waiters.push(w);
+        setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(what())); } }, ms);
+      });
+    },
+  };
+}
+
+/**
  * Run the debug build of manifests/<app> in the lin simulator; the lines that
  * contain one of `marks` (or an exception) are kept in `traces`.
  */
 export function runOnLin(moddable, app, marks) {
-  const traces = [];
-  const waiters = [];
+  const traces = waitableLog();
   /** The simulator's last lines, whatever they say: shown when an awaited trace never comes. */
   const lastLines = [];
-  const onTrace = (line) => {
-    traces.push(line);
-    for (const w of waiters.slice()) if (w.re.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
-  };
   const sim = spawn('xvfb-run', ['-a', 'node', 'xsbug-log', `${moddable}/build/bin/lin/release/mcsim`, `${moddable}/build/simulators`,
     `${moddable}/build/bin/lin/mc/debug/${app}/mc.so`], { cwd: join(moddable, 'tools/xsbug-log'), env: linEnv(moddable), detached: true });
   let buffer = '';
@@ -78,20 +99,14 @@ export function runOnLin(moddable, app, marks) {
       const line = buffer.slice(0, i).replace(/^(\(xsdb\) )+/, '').trim();
       buffer = buffer.slice(i + 1);
       if (line !== '') { lastLines.push(line); if (lastLines.length > 15) lastLines.shift(); }
-      if (marks.some((m) => line.includes(m)) || line.includes('Exception') || line.includes('abort')) onTrace(line);
+      if (marks.some((m) => line.includes(m)) || line.includes('Exception') || line.includes('abort')) traces.push(line);
     }
   });
   return {
-    traces,
+    traces: traces.items,
     /** The first trace matching `re`, waited for up to `ms`. */
     waitTrace(re, ms = 10000) {
-      const hit = traces.find((l) => re.test(l));
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const w = { re, resolve };
-        waiters.push(w);
-        setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no trace ${re} within ${ms} ms; last lines:\n${lastLines.join('\n')}`)); } }, ms);
-      });
+      return traces.waitFor((l) => re.test(l), ms, () => `no trace ${re} within ${ms} ms; last lines:\n${lastLines.join('\n')}`);
     },
     stop() { try { process.kill(-sim.pid, 'SIGTERM'); } catch { /* gone */ } },
   };
