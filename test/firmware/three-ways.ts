@@ -4,19 +4,14 @@
  * in a bare XS machine (xsnap, the runtime bundled by esbuild), and as pico
  * firmware booted in rp2040js on a board made the same way (rp2040-host.ts).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { BOARD_PINS } from '../../sim/index';
-import { scenarioScript } from '../xs/xs-scenarios';
+import { runOnXsBundled } from '../xs/xs-scenarios';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
 import { Rp2040Host } from './rp2040-host';
 import * as board from './xs/board-bundle';
 
-const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 /** The plain pico's LED (its `device` provider's pin.led). */
 const PICO_LED = 25;
 /** The GPIOs the board's TMP102 ALERT and button reach (manifests' `config.alert`, `config.button` for pico). */
@@ -42,28 +37,14 @@ export function onNode(name: string): string[] {
 }
 
 /** The named scenarios in fresh bare XS machines, one each. */
-export async function onXs(names: string[]): Promise<Record<string, string[]>> {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-fw-xs-'));
-  try {
-    const built = await build({
-      entryPoints: [join(__dirname, 'xs/board-bundle.ts')], bundle: true, format: 'iife', globalName: 'thingflow',
-      target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
-    });
-    const bundle = join(dir, 'board.xs.js');
-    writeFileSync(bundle, built.outputFiles[0].text);
-    const job = { bundle, script: scenarioScript(join(__dirname, 'board-scenarios.ts')), names, bare: true };
-    const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (child.status !== 0) throw new Error(`XS runner failed: ${child.stderr}`);
-    return JSON.parse(child.stdout).results;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function onXs(names: string[]): Record<string, string[]> {
+  return runOnXsBundled(join(__dirname, 'xs/board-bundle.ts'), join(__dirname, 'board-scenarios.ts'), names);
 }
 
 /** In a `describe`: each named scenario on XS prints exactly what it prints on Node, which shows more than `minI2cLines` I2C transactions. */
 export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void {
   let xs: Record<string, string[]>;
-  beforeAll(async () => { xs = await onXs(names); }, 120_000);
+  beforeAll(() => { xs = onXs(names); }, 120_000);
 
   test.each(names)('%s: XS shows exactly what Node shows', (name) => {
     const node = onNode(name);

@@ -2,35 +2,18 @@
  * The simulator is portable: sim/ (all but the CLI) with the runtime, bundled
  * as one plain script, runs in a real XS machine and prints what Node prints.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
 import * as runtime from '../../runtime/index';
 import * as sim from '../../sim/index';
-import { scenarioScript } from '../xs/xs-scenarios';
+import { runOnXsBundled } from '../xs/xs-scenarios';
 import { scenarios, type SimRuntime } from './xs/sim-scenarios';
 
-const RUNNER = resolve(__dirname, '../xs/run-scenarios.mjs');
 const names = Object.keys(scenarios);
-let dir: string;
 let xs: Record<string, string[]>;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tf-sim-xs-'));
-  const built = buildSync({
-    entryPoints: [join(__dirname, 'xs/board-bundle.ts')], bundle: true, format: 'iife', globalName: 'thingflow',
-    target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
-  });
-  const bundle = join(dir, 'sim.xs.js');
-  writeFileSync(bundle, built.outputFiles[0].text);
-  const job = { bundle, script: scenarioScript(join(__dirname, 'xs/sim-scenarios.ts')), names, bare: true };
-  const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (child.status !== 0) throw new Error(`XS runner failed: ${child.stderr}`);
-  xs = JSON.parse(child.stdout).results;
+  xs = runOnXsBundled(join(__dirname, 'xs/board-bundle.ts'), join(__dirname, 'xs/sim-scenarios.ts'), names);
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function onNode(name: string): string[] {
   const lines: string[] = [];

@@ -7,8 +7,10 @@
  * whose SES lockdown must not run inside the jest worker.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import ts from 'typescript';
 import * as runtime from '../../runtime/index';
 import type { ScenarioTable } from '../scenarios/scenario';
@@ -65,12 +67,31 @@ export function scenarioScript(file: string): string {
 
 export type ScenarioOutput = Record<string, string[]>;
 
-/** Run the named scenarios of `file` in fresh XS machines (one each). */
-export function runOnXs(file: string, names: string[], opts: { bare?: boolean; frozen?: boolean } = {}): ScenarioOutput {
-  const job = { bundle: xsBundlePath(), script: scenarioScript(file), names, bare: opts.bare ?? false, frozen: opts.frozen ?? false };
+/** Run the named scenarios of `file` in fresh XS machines (one each), on `opts.bundle` or else the runtime's XS bundle. */
+export function runOnXs(file: string, names: string[], opts: { bare?: boolean; frozen?: boolean; bundle?: string } = {}): ScenarioOutput {
+  const job = { bundle: opts.bundle ?? xsBundlePath(), script: scenarioScript(file), names, bare: opts.bare ?? false, frozen: opts.frozen ?? false };
   const child = spawnSync(process.execPath, [RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 170_000 });
   if (child.status !== 0) throw new Error(`XS scenario runner failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout).results as ScenarioOutput;
+}
+
+/**
+ * Bundle `entry` (a module exporting the runtime and what its scenarios use besides, such as sim/) as
+ * one plain script, and run the named scenarios of `file` on it in fresh bare XS machines.
+ */
+export function runOnXsBundled(entry: string, file: string, names: string[]): ScenarioOutput {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-xs-bundle-'));
+  try {
+    const built = buildSync({
+      entryPoints: [entry], bundle: true, format: 'iife', globalName: 'thingflow',
+      target: 'es2022', platform: 'neutral', write: false, footer: { js: 'globalThis.thingflow = thingflow;' },
+    });
+    const bundle = join(dir, 'bundle.xs.js');
+    writeFileSync(bundle, built.outputFiles[0].text);
+    return runOnXs(file, names, { bare: true, bundle });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Run one scenario on Node against the TypeScript runtime, catching what it throws exactly as on XS. */
