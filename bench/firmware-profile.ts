@@ -5,9 +5,10 @@
  * profiler on (test/firmware/pc-profiler.ts): every executed cycle goes to
  * the ELF function holding its PC. Prints, side by side, the top C functions
  *
- * - per sample-to-LED event: a periodic sample's first I2C address to its
- *   last stop or LED write, whichever is later (bench:firmware's window),
- *   mean over the periodic samples;
+ * - per sample-to-LED event: a periodic sample that switches the LED, from
+ *   its first I2C address to the LED write (bench:firmware's event), mean
+ *   over those samples (a sample that leaves the LED as it is writes no pin:
+ *   its window would end at the bus and leave the flow out);
  * - per wake: every busy cycle from the core leaving its WFE to waiting
  *   again, over the wakes after boot that ran a timer (bench:firmware's
  *   per-wake figure), and the parts of the samples' wakes before and after
@@ -38,7 +39,9 @@ interface Row { name: string; cycles: number; calls: number }
 interface Profile {
   /** Each periodic sample's window in cycles, and whether the LED changed in it. */
   windows: string[];
-  perSample: Row[]; sampleCycles: number; samples: number;
+  /** The samples that switch the LED: the sample-to-LED events. */
+  perEvent: Row[]; eventCycles: number; events: number;
+  samples: number;
   /** The rest of the wakes that hold a periodic sample: from the wake to the first I2C address, and from the window's end to the next wake. */
   before: Row[]; beforeCycles: number; after: Row[]; afterCycles: number;
   perWake: Row[]; wakeCycles: number; wakes: number;
@@ -67,8 +70,9 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   await host.runUntil(EMULATED_MS);
   const windows = sampleWindows(host, PICO_LED);
   const samples = windows.length;
-  const sampleRows = sum(windows.map((w) => profiler.between(w.from, w.to)));
-  const sampleCycles = windows.reduce((a, w) => a + w.to - w.from, 0);
+  const events = windows.filter((w) => w.led);
+  const eventRows = sum(events.map((w) => profiler.between(w.from, w.to)));
+  const eventCycles = events.reduce((a, w) => a + w.to - w.from, 0) / Math.max(events.length, 1);
   // Each sample's wake: from the core leaving its WFE to waiting again (rp2040-host.ts timerWakes).
   const timerWakes = host.timerWakes();
   const wakeOf = (c: number) => timerWakes.find((w) => w.from <= c && c < w.to) ?? { from: c, to: c };
@@ -82,7 +86,7 @@ async function profile(app: string, bootrom: string): Promise<Profile> {
   const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0) / Math.max(wakes, 1);
   return {
     windows: windows.map((w) => `${(w.from - wakeOf(w.from).from).toLocaleString('en')} + ${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''} + ${(wakeOf(w.from).to - w.to).toLocaleString('en')}`),
-    perSample: scale(sampleRows, n), sampleCycles: sampleCycles / n, samples,
+    perEvent: scale(eventRows, Math.max(events.length, 1)), eventCycles, events: events.length, samples,
     before: scale(before, n), beforeCycles, after: scale(after, n), afterCycles,
     perWake: scale(wakeRows, Math.max(wakes, 1)), wakeCycles, wakes,
   };
@@ -119,7 +123,7 @@ async function main(): Promise<number> {
   const floor = await profile('floor', bootrom);
   const lux = await profile('lux-demo', bootrom);
   process.stdout.write(`samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
-  process.stdout.write(table(`Per sample-to-LED event (mean of ${floor.samples} / ${lux.samples} periodic samples), top ${TOP} of each:`, floor.perSample, lux.perSample, floor.sampleCycles, lux.sampleCycles));
+  process.stdout.write(table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles));
   process.stdout.write('\n');
   process.stdout.write(table('The samples\' wakes from leaving WFE to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
   process.stdout.write('\n');

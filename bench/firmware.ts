@@ -76,14 +76,23 @@ function sizes(elf: string): Sizes {
   return s;
 }
 
-interface Cycles { samples: number; perSample: number; perSampleMax: number; ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number }
+interface Cycles {
+  samples: number; perSample: number; perSampleMax: number;
+  /** Samples whose flow switched the LED, and their mean cycles from the first I2C address to the LED write: the sample-to-LED event. */
+  events: number; perEvent: number;
+  ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number;
+}
 
 async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
   // Both firmwares sleep between wakes (manifests/pico-port.json): the host waits out each WFE at once.
   const host = nightHost({ uf2, elf, bootrom });
   await host.runUntil(EMULATED_MS);
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
-  const spans = sampleWindows(host, PICO_LED).map((w) => w.to - w.from);
+  const windows = sampleWindows(host, PICO_LED);
+  const spans = windows.map((w) => w.to - w.from);
+  // A window ends at the LED write only in a sample that switches the LED (a pin written to the level it has
+  // is no change): there it holds the whole event, the reads, the driver, the flow and the write.
+  const events = windows.filter((w) => w.led).map((w) => w.to - w.from);
   const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
   const totalNanos = host.emulatedMs * 1e6;
   const timerWakes = host.timerWakes();
@@ -92,6 +101,8 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     samples: spans.length,
     perSample: spans.length > 0 ? spans.reduce((a, b) => a + b, 0) / spans.length : NaN,
     perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
+    events: events.length,
+    perEvent: events.length > 0 ? events.reduce((a, b) => a + b, 0) / events.length : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
     // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
@@ -160,7 +171,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
   // --sizes-only: the flash/RAM rows without the minutes of emulation.
-  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, busyMs: NaN, bootMs: NaN };
+  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, events: 0, perEvent: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, busyMs: NaN, bootMs: NaN };
   for (const name of ['floor', 'lux-demo']) cycles[name] = process.argv.includes('--sizes-only') ? none : await emulate(built[name].uf2, built[name].elf, process.env.RP2040_BOOTROM!);
   const wallS = (Date.now() - started) / 1000;
 
@@ -181,7 +192,9 @@ async function main(): Promise<number> {
   row('XS stack (creation)', (n) => `${c(n).stackSlots} slots`);
   const cy = (n: string, f: (x: Cycles) => string) => (n === 'hello' ? '' : f(cycles[n]));
   row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
-  row('cycles per sample window (first I2C address to last stop or LED write, mean)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
+  row('sample-to-LED events (samples that switch the LED)', (n) => cy(n, (x) => String(x.events)));
+  row('cycles per sample-to-LED event (first I2C address to the LED write, mean)', (n) => cy(n, (x) => Math.round(x.perEvent).toLocaleString('en')), `${(cycles['lux-demo'].perEvent / cycles.floor.perEvent).toFixed(2)}x`);
+  row('cycles per sample window (first I2C address to last stop or LED write, mean; bus and driver only where the LED stays)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
   row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
   row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
   // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
