@@ -171,8 +171,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
   // --sizes-only: the flash/RAM rows without the minutes of emulation.
-  const none: Cycles = { samples: 0, perSample: NaN, perSampleMax: NaN, events: 0, perEvent: NaN, ledAt: undefined, wakes: 0, perWake: NaN, asleep: NaN, busyMs: NaN, bootMs: NaN };
-  for (const name of ['floor', 'lux-demo']) cycles[name] = process.argv.includes('--sizes-only') ? none : await emulate(built[name].uf2, built[name].elf, process.env.RP2040_BOOTROM!);
+  const emulated = !process.argv.includes('--sizes-only');
+  if (emulated) for (const name of ['floor', 'lux-demo']) cycles[name] = await emulate(built[name].uf2, built[name].elf, process.env.RP2040_BOOTROM!);
   const wallS = (Date.now() - started) / 1000;
 
   const rows: string[][] = [['', 'hello (bare Moddable)', 'floor (by hand)', 'lux demo (runtime)', 'runtime / floor']];
@@ -190,22 +190,24 @@ async function main(): Promise<number> {
   const c = (n: string) => creation(APPS.find((a) => a.name === n)!.manifest);
   row('XS heap (creation)', (n) => `${c(n).heapSlots} slots + ${kb(c(n).chunkBytes)} chunks`);
   row('XS stack (creation)', (n) => `${c(n).stackSlots} slots`);
-  const cy = (n: string, f: (x: Cycles) => string) => (n === 'hello' ? '' : f(cycles[n]));
-  row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
-  row('sample-to-LED events (samples that switch the LED)', (n) => cy(n, (x) => String(x.events)));
-  row('cycles per sample-to-LED event (first I2C address to the LED write, mean)', (n) => cy(n, (x) => Math.round(x.perEvent).toLocaleString('en')), `${(cycles['lux-demo'].perEvent / cycles.floor.perEvent).toFixed(2)}x`);
-  row('cycles per sample window (first I2C address to last stop or LED write, mean; bus and driver only where the LED stays)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
-  row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
-  row('µs per sample at 125 MHz', (n) => cy(n, (x) => ((x.perSample / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
-  // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
-  row('awake per hour from wakes (60 timer wakes)', (n) => cy(n, (x) => `${((60 * x.perWake) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
-  row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
-  row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
-  row('timer wakes / busy cycles per wake (WFE to WFE)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
-  row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
-  row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
+  if (emulated) {
+    const cy = (n: string, f: (x: Cycles) => string) => (n === 'hello' ? '' : f(cycles[n]));
+    row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
+    row('sample-to-LED events (samples that switch the LED)', (n) => cy(n, (x) => String(x.events)));
+    row('cycles per sample-to-LED event (first I2C address to the LED write, mean)', (n) => cy(n, (x) => Math.round(x.perEvent).toLocaleString('en')), `${(cycles['lux-demo'].perEvent / cycles.floor.perEvent).toFixed(2)}x`);
+    row('cycles per sample window (first I2C address to last stop or LED write, mean; bus and driver only where the LED stays)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
+    row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
+    row('µs per sample-to-LED event at 125 MHz', (n) => cy(n, (x) => ((x.perEvent / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));
+    // A light sample's wake is the whole event on a board (the temperature sample shares every fifth wake): 60 an hour.
+    row('awake per hour from wakes (60 timer wakes)', (n) => cy(n, (x) => `${((60 * x.perWake) / RP2040_CLOCK_HZ * 1000).toFixed(1)} ms`), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
+    row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
+    row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
+    row('timer wakes / busy cycles per wake (WFE to WFE)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
+    row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
+    row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
+  }
   process.stdout.write(table(rows));
-  process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`);
+  if (emulated) process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`);
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   const linked = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
   if (existsSync(linked('lux-demo')) && existsSync(linked('floor'))) {
