@@ -56,12 +56,12 @@ export function missingLine(target: FirmwareTarget, env: Env = process.env): str
   return missing.length === 0 ? undefined : `firmware: cannot build for ${target}: missing ${missing.join(', ')}`;
 }
 
-/** `lux-demo.pico`, `lux-demo.pico-pico_w`: the file name stem of a build's copies in the firmware folder. */
 /** A binutils tool of the arm-none-eabi toolchain pico-sdk uses (PICO_GCC_ROOT, else the one on PATH). */
 export function binutil(name: string, env: Env = process.env): string {
   return env.PICO_GCC_ROOT !== undefined ? join(env.PICO_GCC_ROOT, `bin/arm-none-eabi-${name}`) : `arm-none-eabi-${name}`;
 }
 
+/** `lux-demo.pico`, `lux-demo.pico-pico_w`: the file name stem of a build's copies in the firmware folder. */
 export function firmwareStem(app: string, target: string): string {
   return `${app}.${target.replace(/\//g, '-')}`;
 }
