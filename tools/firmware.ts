@@ -1,7 +1,11 @@
 /**
  * Builds an app manifest into firmware for a Moddable target:
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json] [--debug] [--out <dir>]
+ *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json | app.ts] [--debug] [--out <dir>]
+ *
+ * Given an app module instead of a manifest (its default export is the app
+ * the simulator runs), the entry and manifest are written for it first
+ * (tools/app-firmware.ts: out/firmware-apps/app-<name>/).
  *
  * mcconfig's own build tree (objects, the XS archive) is $MODDABLE/build,
  * or THINGFLOW_MODDABLE_BUILD when set (mcconfig -o): two checkouts building
@@ -21,6 +25,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
 
@@ -137,11 +142,12 @@ async function main(argv: string[]): Promise<number> {
   const outIndex = argv.indexOf('--out');
   const target = positional[0] as FirmwareTarget | undefined;
   if (target === undefined || !FIRMWARE_TARGETS.includes(target)) {
-    process.stderr.write(`usage: npm run firmware -- <${FIRMWARE_TARGETS.join(' | ')}> [manifest.json] [--debug] [--out <dir>]\n`);
+    process.stderr.write(`usage: npm run firmware -- <${FIRMWARE_TARGETS.join(' | ')}> [manifest.json | app.ts] [--debug] [--out <dir>]\n`);
     return 2;
   }
-  const manifest = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
   try {
+    const named = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
+    const manifest = /\.[cm]?[tj]s$/.test(named) ? writeAppFirmware(named) : named;
     const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
     process.stdout.write(`firmware: ${b.app} for ${b.target} built in ${b.seconds.toFixed(0)} s${b.uf2 !== undefined ? `: ${b.uf2}` : ''}\n`);
     return 0;

@@ -50,3 +50,13 @@ firmware('the button toggle as pico firmware in rp2040js, the simulated button o
     expect(later.filter((s) => !edges.some((e) => s.t >= e && s.t < e + 25)).map((s) => s.t - fw.startMs)).toEqual([]);
   }, 600_000);
 });
+
+const { describe: fromSource, boot: bootFromSource } = firmwareFor('app-button-toggle');
+
+fromSource('the button toggle built from its source alone (npm run firmware -- pico examples/button-toggle.ts: tools/app-firmware.ts writes its entry and manifest)', () => {
+  test.each(names)('%s: as on Node', async (name) => {
+    const fw = await bootFromSource(BUTTON_SCENARIOS[name]);
+    expect(fw.console.some((l) => l.startsWith('button toggle: a press on pin 15 toggles the LED on pin 25'))).toBe(true);
+    expect(ledLines(fw.lines)).toEqual(ledLines(onNode(name)));
+  }, 600_000);
+});

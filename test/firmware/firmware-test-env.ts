@@ -22,8 +22,9 @@ export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process
   const missing: string[] = [];
   const dir = env.THINGFLOW_FIRMWARE_DIR;
   const stem = firmwareStem(app, target);
-  // The lux demo is the build command's default manifest; another app names its own.
-  const build = (out: string) => `npm run firmware -- ${target}${app === 'lux-demo' ? '' : ` manifests/${app}/manifest.json`} --out ${out}`;
+  // The lux demo is the build command's default manifest; another app names its own, an app built from its source alone (app-<name>) its example.
+  const named = app === 'lux-demo' ? '' : app.startsWith('app-') ? ` examples/${app.slice(4)}.ts` : ` manifests/${app}/manifest.json`;
+  const build = (out: string) => `npm run firmware -- ${target}${named} --out ${out}`;
   if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: ${build('<folder>')})`);
   else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (${build(dir)})`);
   const bootrom = env.RP2040_BOOTROM;

@@ -82,3 +82,18 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
     expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
   }, 1_200_000);
 });
+
+const { describe: fromSource, boot: onFirmwareFromSource } = firmwareFor('app-lux-demo-flow');
+
+fromSource('the lux demo built from its source alone (npm run firmware -- pico examples/lux-demo-flow.ts: tools/app-firmware.ts writes its entry and manifest)', () => {
+  test('night: it boots and reads both sensors; every I2C transaction and LED change is what Node shows', async () => {
+    const name = 'night: the LED comes on at the second light sample';
+    const fw = await onFirmwareFromSource(LUX_SCENARIOS[name]);
+    const node = onNode(name);
+    expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
+    expect(fw.host.bridges.reduce((n, b) => n + b.mismatches, 0)).toBe(0);
+    expect(ledLines(fw.lines)).toEqual(['0s LED off', '60s LED on']);
+    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+    expect(fw.host.sleeps.length).toBe(3); // it sleeps between wakes too (manifests/pico-port.json, through thingflow.json)
+  }, 1_200_000);
+});

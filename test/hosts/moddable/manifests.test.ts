@@ -13,13 +13,15 @@
  * When $MODDABLE names an SDK, SDK_OFFERS itself is checked against the SDK's
  * manifests (followed for each target).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { writeAppFirmware } from '../../../tools/app-firmware';
 import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
 import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
-const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'bench/firmware/floor/manifest.json'];
+const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'manifests/boards.json', 'bench/firmware/floor/manifest.json'];
 /** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
 const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
 const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
@@ -301,16 +303,79 @@ describe('Moddable manifests', () => {
     ]);
   });
 
-  test.each(['lux-demo', 'door-detector', 'button-toggle'])('%s: each board section gives the LED pin and the I2C bus the board uses, and a creation heap', (app) => {
+  test.each(['lux-demo', 'door-detector', 'button-toggle', 'fleet-device'])('%s: the boards\' settings from manifests/boards.json (device provider, pins, USB console), a creation heap', (app) => {
     const m = load(`manifests/${app}/manifest.json`);
-    const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3] };
-    for (const [platform, [led, data, clock]] of Object.entries(expected)) {
-      const config = m.platforms?.[platform]?.config as { led?: unknown; i2c?: { data?: unknown; clock?: unknown } } | undefined;
-      expect([platform, config?.led, config?.i2c?.data, config?.i2c?.clock]).toEqual([platform, led, data, clock]);
+    expect(asList(m.include)).toContain('../boards.json');
+    // Nothing of the boards' left in the app's own sections (one place to change a board's pins).
+    for (const section of [m, ...Object.values(m.platforms ?? {})]) {
+      expect(Object.keys(section.config ?? {}).filter((k) => ['led', 'alert', 'button', 'i2c'].includes(k))).toEqual([]);
+      expect(Object.keys(section.modules ?? {})).not.toContain('thingflow-board/device');
     }
     expect(m.creation?.main).toBe('main');
     expect(m.creation?.heap?.initial).toBeGreaterThan(0);
     expect(m.creation?.chunk?.initial).toBeGreaterThan(0);
+  });
+
+  test('manifests/boards.json: each board the LED pin and I2C bus it really uses (its own device wins over config), the device provider, the USB console wait on Pico targets', () => {
+    const boards = load('manifests/boards.json');
+    const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3] };
+    for (const [platform, [led, data, clock]] of Object.entries(expected)) {
+      const config = boards.platforms?.[platform]?.config as { led?: unknown; i2c?: { data?: unknown; clock?: unknown } } | undefined;
+      expect([platform, config?.led, config?.i2c?.data, config?.i2c?.clock]).toEqual([platform, led, data, clock]);
+      expect([platform, (boards.platforms?.[platform] as { defines?: { pico?: { usb?: number } } }).defines?.pico?.usb]).toEqual([platform, platform === 'esp32' ? undefined : 1]);
+    }
+    for (const target of TARGETS) expect(resolveApp('manifests/boards.json', target).modules.get('thingflow-board/device')).toBe(join(ROOT, `manifests/device/${target === 'lin' ? 'lin' : 'board'}`));
+  });
+
+  describe('an app built from its source alone (npm run firmware -- <target> app.ts: tools/app-firmware.ts writes its entry and manifest)', () => {
+    const generated = (app: string) => relative(ROOT, writeAppFirmware(join(ROOT, app)));
+    /** The project's modules (not main, the SDK's or the pico port's C mends). */
+    const names = (r: Resolved) => [...r.modules.keys()].filter((n) => n.startsWith('thingflow')).sort();
+
+    test.each(TARGETS)('the lux demo\'s flow on %s: what the hand-written manifests/lux-demo compiles on a plain pico (it needs no network, so gets none; lin adds its simulated board), every import offered', (target) => {
+      const g = resolveApp(generated('examples/lux-demo-flow.ts'), target);
+      const h = resolveApp('manifests/lux-demo/manifest.json', 'pico');
+      expect(g.errors).toEqual([]);
+      const board = (list: string[]) => (target === 'lin' ? list.filter((n) => !n.startsWith('thingflow/sim/') && n !== 'thingflow/runtime/scheduler/virtual-clock') : list);
+      expect(board(names(g))).toEqual(names(h));
+      expect(board([...g.preloads].sort())).toEqual([...h.preloads].sort());
+      expect(g.sdkIncludes.has(NET)).toBe(false);
+      expect(names(g).some((n) => n.startsWith('thingflow/sim/'))).toBe(target === 'lin');
+      expect(unresolvedImports(g, target, g.modules.get('main')!).unresolved).toEqual([]);
+    });
+
+    test.each(BOARD_TARGETS)('the button toggle on %s: what the hand-written manifest compiles, no network', (target) => {
+      const g = resolveApp(generated('examples/button-toggle.ts'), target);
+      expect(g.errors).toEqual([]);
+      expect(names(g)).toEqual(names(resolveApp('manifests/button-toggle/manifest.json', target)));
+      expect(g.sdkIncludes.has(NET)).toBe(false);
+      expect(unresolvedImports(g, target, g.modules.get('main')!).unresolved).toEqual([]);
+    });
+
+    test('an app whose imports reach the MQTT client gets the network where the target has one; on a plain pico the build stops saying it needs one', () => {
+      const manifest = generated('test/hosts/moddable/fixtures/mqtt-light-app.ts');
+      for (const target of ['esp32', 'pico/pico_w', 'lin'] as Target[]) {
+        const r = resolveApp(manifest, target);
+        expect(r.errors).toEqual([]);
+        expect(names(r)).toEqual(expect.arrayContaining(['thingflow/runtime/mqtt/client/mqtt-client', 'thingflow/hosts/moddable/network']));
+        expect(unresolvedImports(r, target, r.modules.get('main')!, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
+      }
+      expect(resolveApp(manifest, 'pico').errors.join('\n')).toMatch(/mqtt-light-app\.ts needs a network .*: build it for esp32, pico\/pico_w or lin/);
+      // An app that does not reach it builds for the plain pico.
+      expect(resolveApp(generated('examples/lux-demo-flow.ts'), 'pico').errors).toEqual([]);
+    });
+
+    test('an app outside a checkout, or with no default export, is refused with why', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'thingflow-app-'));
+      try {
+        writeFileSync(join(dir, 'app.ts'), 'export default function app(): void {}\n');
+        expect(() => writeAppFirmware(join(dir, 'app.ts'))).toThrow(/outside a thingflow-xs checkout .*module names mirror the checkout's tree/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(() => writeAppFirmware(join(ROOT, 'runtime/filters/map.ts'))).toThrow(/runtime\/filters\/map\.ts has no default export/);
+      expect(() => writeAppFirmware(join(ROOT, 'examples/no-such-app.ts'))).toThrow(/no app at/);
+    });
   });
 
   const sdk = process.env.MODDABLE;
