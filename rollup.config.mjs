@@ -13,7 +13,7 @@ const external = [
 ];
 const isExternal = (id) => external.some((e) => id === e || id.startsWith(`${e}/`));
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false, types: ['node'] }, include: ['runtime/**', 'hosts/node/**', 'sim/**'], noEmitOnError: true });
+const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false, types: ['node'] }, include: ['runtime/**', 'hosts/node/**', 'sim/**', 'tools/**'], noEmitOnError: true });
 
 export default [
   {

@@ -56,6 +56,10 @@ With --wot-port, a paced run without --duration serves until Ctrl-C (at most ${f
 of simulated time). Ctrl-C stops any run early and still prints the summary and writes the plot;
 a second Ctrl-C quits at once.
 
+The same app as firmware: thingflow-xs firmware <pico | pico/pico_w | esp32> <app> builds it
+with the Moddable SDK (MODDABLE, PICO_SDK_DIR, ... in the environment); on a board import the
+runtime from 'thingflow-xs/runtime'. thingflow-xs fleet <app> runs it on a fleet of boards.
+
 Exit codes: 0 the run completed; 1 the run failed (a stream ended with an error, the
 scheduler stopped, the app reported a failure such as a broker never reached) or could not
 start (a port in use); 2 a usage error (a bad option or value, no such app file);

@@ -2,6 +2,7 @@
 /**
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
  * `thingflow-xs fleet <app>`: run it on a fleet of boards against one broker (sim/fleet-cli.ts).
+ * `thingflow-xs firmware <target> <app>`: build it as firmware with the Moddable SDK (tools/firmware.ts).
  * `npm start` runs `sim examples/lux-demo.ts` from source (`node --import tsx`).
  *
  * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
@@ -147,6 +148,7 @@ async function runAndReport(a: CliArgs, app: SimApp, interrupt: { readonly abort
 export async function main(argv: string[]): Promise<number> {
   try {
     if (argv[0] === 'fleet') return await fleetMain(argv);
+    if (argv[0] === 'firmware') return await firmwareMain(argv.slice(1));
     const args = parseCliArgs(argv);
     if (args === 'help') {
       process.stdout.write(HELP);
@@ -164,6 +166,24 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed directly (tsx sim/cli.ts, node dist/cli.js, the npm bin), not when imported by tests.
 const invoked = process.argv[1] ? resolve(process.argv[1]) : '';
 const self = typeof __filename === 'string' ? __filename : new URL(import.meta.url).pathname;
+
+/**
+ * `thingflow-xs firmware`: tools/firmware.ts, loaded only for this verb (it
+ * needs TypeScript, as mcconfig does). The package root is the folder above
+ * this file's (sim/ in a checkout, dist/ installed): an app outside a
+ * checkout builds with the installed package's runtime and manifests.
+ */
+async function firmwareMain(argv: string[]): Promise<number> {
+  let firmware: typeof import('../tools/firmware');
+  try {
+    firmware = await import('../tools/firmware');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    process.stderr.write(`thingflow-xs firmware: ${(e as Error).message}\n(it needs TypeScript in your project, as mcconfig does: npm install --save-dev typescript@~5.9)\n`);
+    return EXIT_FAILED;
+  }
+  return firmware.main(argv, { packageRoot: resolve(dirname(self), '..') });
+}
 if (invoked && (invoked === self || /(?:^|[\\/])(cli\.[cm]?[jt]s|thingflow-xs)$/.test(invoked))) {
   // The process ends with the run: a timer or socket the app left open must not keep it alive.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

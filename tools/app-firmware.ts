@@ -2,26 +2,33 @@
  * An app built as firmware from its source alone, as the simulator runs one
  * (`thingflow-xs sim <app>`):
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> <app.ts>
+ *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> <app.ts>     (in a checkout)
+ *   npx thingflow-xs firmware <pico | pico/pico_w | esp32> <app.ts>      (a project with the package installed)
  *
  * The app module's default export is the function the simulator calls with
  * its context (`SimApp`, sim/run.ts); on a board `runOnBoard` calls it with
  * the board's device, a scheduler on the board's clock and `trace` for its
- * log. This writes, under out/firmware-apps/app-<name>/, the entry (main.ts)
- * and the manifest a hand-written app would have (manifests/lux-demo is one):
- * Moddable's base, manifests/thingflow.json, the boards' devices and pins
- * (manifests/boards.json) and ./modules.json, the modules the app imports
- * (tools/app-modules.ts). An app whose imports reach the MQTT client or a
- * Web Thing server needs a network: it gets manifests/thingflow-net.json on
- * the targets that have one, and its plain pico build stops with an error
- * saying so; any other app gets no network (smaller, no Wi-Fi at boot).
+ * log. This writes, under out/firmware-apps/app-<name>/ of the app's project,
+ * the entry (main.ts) and the manifest a hand-written app would have
+ * (manifests/lux-demo is one): Moddable's base, manifests/thingflow.json, the
+ * boards' devices and pins (manifests/boards.json) and ./modules.json, the
+ * modules the app imports (tools/app-modules.ts). An app whose imports reach
+ * the MQTT client or a Web Thing server needs a network: it gets
+ * manifests/thingflow-net.json on the targets that have one, and its plain
+ * pico build stops with an error saying so; any other app gets no network
+ * (smaller, no Wi-Fi at boot).
  *
- * Module names mirror the checkout's tree (`thingflow/examples/...`), so the
- * app must be inside it (examples/, or a folder of your own).
+ * In a checkout the app's module names mirror the checkout's tree
+ * (`thingflow/examples/...`). In a project with the package installed they
+ * mirror the project's tree under `app/`, the runtime's stay
+ * `thingflow/runtime/...` (its sources ship in the package), and the app
+ * imports the runtime from `thingflow-xs/runtime`, as on Node; lin needs a
+ * checkout there (the simulated board's sources do not ship).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { appModules, APP_MODULES_FILE, writeAppModules } from './app-modules';
+import { appModules, APP_MODULES_FILE, APP_PREFIX, writeAppModules } from './app-modules';
+import { emittedText, importsOf, sourceOf } from './moddable-manifest';
 
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
 function checkoutOf(file: string): string | undefined {
@@ -31,15 +38,27 @@ function checkoutOf(file: string): string | undefined {
   }
 }
 
-/** Where an app's generated entry and manifest go: out/firmware-apps/app-<name>/ of its checkout (its firmware is app-<name>.<target>.uf2). */
-export function appFirmwareDir(root: string, appFile: string): string {
-  return join(root, 'out/firmware-apps', `app-${basename(appFile).replace(/\.[cm]?[tj]s$/, '')}`);
+/** The project holding `file`: the nearest folder above it with a package.json, else the file's folder. */
+function projectOf(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(file);
+  }
+}
+
+/** Where an app's generated entry and manifest go: out/firmware-apps/app-<name>/ of its project (its firmware is app-<name>.<target>.uf2). */
+export function appFirmwareDir(project: string, appFile: string): string {
+  return join(project, 'out/firmware-apps', `app-${basename(appFile).replace(/\.[cm]?[tj]s$/, '')}`);
 }
 
 /** Modules whose code needs a network at run time: the MQTT client, the boards' MQTT transport, a Web Thing server. */
 const NEEDS_NETWORK = /^thingflow\/(runtime\/mqtt\/client\/|hosts\/moddable\/(mqtt-transport|wot-server|network)$)/;
 
-/** XS heap and chunks for the app: the lux demo's, or the fleet device's where a network client and its buffers run too. */
+/** What an app outside a checkout imports the runtime from (the package's `./runtime` export), and the module the firmware gives that name. */
+const RUNTIME_SPECIFIER = 'thingflow-xs/runtime';
+const RUNTIME_SHIM = 'thingflow-xs-runtime';
+
+/** XS heap and chunks for the app: the lux demo's, or the fleet device's where a network client and its buffers may run too. */
 function creation(network: boolean): object {
   return {
     static: 0,
@@ -52,66 +71,166 @@ function creation(network: boolean): object {
   };
 }
 
-function manifestFor(app: string, moduleName: string, appPath: string, network: boolean, rel: (file: string) => string): object {
-  const withNet = { include: [rel('manifests/thingflow-net.json')] };
-  return {
-    note: `Generated by \`npm run firmware -- <target> ${app}\` (tools/app-firmware.ts) from the app's source: edit the app, not this file. The boards' devices and pins come from manifests/boards.json; ${network ? 'the app needs a network (its imports reach the MQTT client or a Web Thing server): manifests/thingflow-net.json on the targets that have one, and the plain pico stops the build' : 'the app needs no network and gets none'}.`,
-    include: ['$(MODDABLE)/examples/manifest_base.json', rel('manifests/thingflow.json'), rel('manifests/boards.json'), `./${APP_MODULES_FILE}`],
-    modules: { '*': './main', [moduleName]: appPath },
-    preload: [moduleName],
-    creation: creation(network),
-    // Only an app that needs it gets the network: a firmware without it is smaller and does not join Wi-Fi at boot.
-    ...(network ? {
-      platforms: {
-        esp32: withNet,
-        'pico/pico_w': withNet,
-        pico: { error: `${app} needs a network (its imports reach the MQTT client or a Web Thing server): build it for esp32, pico/pico_w or lin` },
-        lin: withNet,
-      },
+interface AppPlan {
+  /** The app as the user named it, for messages. */
+  app: string;
+  moduleName: string;
+  /** The app's source, relative to the generated folder, without extension. */
+  appPath: string;
+  /** Outside a checkout, every module of the app's own (the app's too): name → emitted JavaScript in the generated folder. */
+  ownModules: { [name: string]: string };
+  /** Relative path from the generated folder to a file of the thingflow-xs tree. */
+  rel: (file: string) => string;
+  /** Outside a checkout: lin cannot be built; the runtime barrel is a shim module when the app imports it. */
+  installed: boolean;
+  importsRuntime: boolean;
+}
+
+/**
+ * The network an app gets: `required` (its imports reach the MQTT client or a
+ * Web Thing server: the targets with a network, and the plain pico refused),
+ * `available` (it imports the whole runtime, `thingflow-xs/runtime`, so its
+ * imports cannot say: the targets with a network get it, the plain pico
+ * builds without), or `none`.
+ */
+type Network = 'required' | 'available' | 'none';
+
+const NETWORK_NOTES: Record<Network, string> = {
+  required: 'the app needs a network (its imports reach the MQTT client or a Web Thing server): manifests/thingflow-net.json on the targets that have one, and the plain pico stops the build',
+  available: 'the app imports the whole runtime (thingflow-xs/runtime), MQTT client included, so the targets with a network get manifests/thingflow-net.json and the plain pico builds without one',
+  none: 'the app needs no network and gets none',
+};
+
+function manifestFor(p: AppPlan, network: Network): object {
+  const withNet = { include: [p.rel('manifests/thingflow-net.json')] };
+  const noLin = { error: `${p.app}: lin needs a thingflow-xs checkout (the simulated board's sources are not in the package): build it for esp32, pico or pico/pico_w` };
+  const platforms = {
+    ...(network !== 'none' ? {
+      esp32: withNet,
+      'pico/pico_w': withNet,
+      pico: network === 'required' ? { error: `${p.app} needs a network (its imports reach the MQTT client or a Web Thing server): build it for esp32, pico/pico_w${p.installed ? '' : ' or lin'}` } : {},
+      lin: withNet,
     } : {}),
+    ...(p.installed ? { lin: noLin } : {}),
+  };
+  const shim = p.importsRuntime ? { [RUNTIME_SPECIFIER]: `./${RUNTIME_SHIM}` } : {};
+  return {
+    note: `Generated by \`firmware <target> ${p.app}\` (tools/app-firmware.ts) from the app's source: edit the app, not this file. The boards' devices and pins come from manifests/boards.json; ${NETWORK_NOTES[network]}.`,
+    include: ['$(MODDABLE)/examples/manifest_base.json', p.rel('manifests/thingflow.json'), p.rel('manifests/boards.json'), `./${APP_MODULES_FILE}`],
+    modules: { '*': './main', ...p.ownModules, [p.moduleName]: p.appPath, ...shim },
+    preload: [p.moduleName, ...Object.keys(shim)],
+    creation: creation(network !== 'none'),
+    // Only an app that needs it gets the network: a firmware without it is smaller and does not join Wi-Fi at boot.
+    ...(Object.keys(platforms).length > 0 ? { platforms } : {}),
   };
 }
 
-const ENTRY = (moduleName: string, app: string) => `/**
- * Generated by \`npm run firmware\` (tools/app-firmware.ts): ${app} on a board,
- * given the board's device (\`thingflow-board/device\`: the global \`device\`,
- * or the simulated board on lin), a scheduler on the board's clock and
- * \`trace\` for its log by the Moddable host.
+/** The entry; JavaScript (`typed` false) when the app's modules are: it imports one. */
+const ENTRY = (moduleName: string, app: string, typed: boolean) => `/**
+ * Generated by tools/app-firmware.ts: ${app} on a board, given the board's
+ * device (\`thingflow-board/device\`: the global \`device\`, or the simulated
+ * board on lin), a scheduler on the board's clock and \`trace\` for its log
+ * by the Moddable host.
  */
 import app from '${moduleName}';
 import { runOnBoard } from 'thingflow/hosts/moddable/index';
 import provider from 'thingflow-board/device';
 
-export default function main(): void {
+export default function main()${typed ? ': void' : ''} {
   runOnBoard(app, {}, provider);
 }
 `;
 
-/** Write the entry, the manifest and its module list for `appFile`; returns the manifest's path. */
-export function writeAppFirmware(appFile: string): string {
+/**
+ * An app's own modules (the app and what it imports by relative paths), as
+ * sources, and the bare specifiers they import with the file importing each.
+ * Outside a checkout only `thingflow-xs/runtime` of the package can be on a board.
+ */
+function ownModules(app: string, project: string): { sources: string[]; imports: { spec: string; from: string }[] } {
+  const sources: string[] = [];
+  const imports: { spec: string; from: string }[] = [];
+  const seen = new Set<string>();
+  const queue = [app.replace(/\.[cm]?[tj]s$/, '')];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = sourceOf(file);
+    if (source === undefined) throw new Error(`firmware: ${relative(project, file)}: no .ts or .js source (imported by the app)`);
+    sources.push(source);
+    for (const spec of importsOf(source)) {
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
+      else imports.push({ spec, from: relative(project, source) });
+    }
+  }
+  return { sources, imports };
+}
+
+/**
+ * Write the entry, the manifest and its module list for `appFile`; returns
+ * the manifest's path. `packageRoot` is the installed thingflow-xs package
+ * an app outside a checkout builds with (the CLI passes its own).
+ */
+export function writeAppFirmware(appFile: string, opts: { packageRoot?: string } = {}): string {
   const abs = resolve(appFile);
   if (!existsSync(abs)) throw new Error(`firmware: no app at ${abs}`);
-  const ROOT = checkoutOf(abs);
-  if (ROOT === undefined) {
-    throw new Error(`firmware: ${abs} is outside a thingflow-xs checkout (no manifests/thingflow.json above it): the firmware's module names mirror the checkout's tree, so put the app in it (examples/, or a folder of your own)`);
+  const checkout = checkoutOf(abs);
+  if (checkout === undefined && opts.packageRoot === undefined) {
+    throw new Error(`firmware: ${abs} is outside a thingflow-xs checkout (no manifests/thingflow.json above it): the firmware's module names mirror the checkout's tree, so put the app in it (examples/, or a folder of your own), or build it with the package installed in its project (npx thingflow-xs firmware)`);
   }
-  const inRepo = relative(ROOT, abs);
+  const thingflow = checkout ?? resolve(opts.packageRoot!);
+  const project = checkout ?? projectOf(abs);
+  const inProject = relative(project, abs);
   if (!/export\s+default\b/.test(readFileSync(abs, 'utf8'))) {
-    throw new Error(`firmware: ${inRepo} has no default export: a board runs the app module's default export, the function the simulator calls with its context`);
+    throw new Error(`firmware: ${inProject} has no default export: a board runs the app module's default export, the function the simulator calls with its context`);
   }
-  const noExt = inRepo.replace(/\.[cm]?[tj]s$/, '');
-  const moduleName = `thingflow/${noExt.split(sep).join('/')}`;
-  const dir = appFirmwareDir(ROOT, abs);
+  const installed = checkout === undefined;
+  const own = installed ? ownModules(abs, project) : undefined;
+  let importsRuntime = false;
+  for (const { spec, from } of own?.imports ?? []) {
+    if (spec === RUNTIME_SPECIFIER) importsRuntime = true;
+    else if (spec === 'thingflow-xs' || spec.startsWith('thingflow-xs/')) {
+      throw new Error(`firmware: ${from} imports '${spec}': on a board import the runtime from '${RUNTIME_SPECIFIER}' ('thingflow-xs' is the Node host, 'thingflow-xs/sim' the simulator; a type-only import is fine)`);
+    }
+  }
+  const noExt = (file: string) => relative(project, file).replace(/\.[cm]?[tj]s$/, '');
+  const dir = appFirmwareDir(project, abs);
   mkdirSync(dir, { recursive: true });
-  const rel = (file: string) => relative(dir, join(ROOT, file)).split(sep).join('/');
+  const posix = (path: string) => path.split(sep).join('/');
+  // Outside a checkout the app's own modules go in as JavaScript, types erased as for Node: the app is typed
+  // against the package's declarations, which mcconfig's tsc, checking against the runtime's sources, would refuse.
+  const ownJs: { [name: string]: string } = {};
+  for (const source of own?.sources ?? []) {
+    const js = join(dir, 'app', `${noExt(source)}.js`);
+    mkdirSync(dirname(js), { recursive: true });
+    writeFileSync(js, emittedText(source));
+    ownJs[`${APP_PREFIX}${posix(noExt(source))}`] = `./app/${posix(noExt(source))}`;
+  }
+  const plan: AppPlan = {
+    app: inProject,
+    moduleName: `${installed ? APP_PREFIX : 'thingflow/'}${posix(noExt(abs))}`,
+    appPath: installed ? `./app/${posix(noExt(abs))}` : posix(relative(dir, join(project, noExt(abs)))),
+    ownModules: ownJs,
+    rel: (file) => posix(relative(dir, join(thingflow, file))),
+    installed,
+    importsRuntime,
+  };
   const manifest = join(dir, 'manifest.json');
-  writeFileSync(join(dir, 'main.ts'), ENTRY(moduleName, inRepo));
+  // Outside a checkout the entry is JavaScript too (it imports the app's JavaScript); the other one is removed.
+  const [entry, stale] = installed ? ['main.js', 'main.ts'] : ['main.ts', 'main.js'];
+  writeFileSync(join(dir, entry), ENTRY(plan.moduleName, inProject, !installed));
+  rmSync(join(dir, stale), { force: true });
+  if (importsRuntime) writeFileSync(join(dir, `${RUNTIME_SHIM}.ts`), `// The runtime as \`${RUNTIME_SPECIFIER}\` gives it on Node: every module of it (import the modules you use for a smaller firmware, in a checkout).\nexport * from 'thingflow/runtime/index';\n`);
   // Whether it needs a network is read from its imports: written without one first, then with the answer.
-  const write = (network: boolean) => writeFileSync(manifest, `${JSON.stringify(manifestFor(inRepo, moduleName, rel(noExt), network, rel), null, '\t')}\n`);
-  write(false);
-  const modules = appModules(manifest);
-  const reached = [...Object.keys(modules.modules), ...Object.values(modules.platforms ?? {}).flatMap((p) => Object.keys(p.modules))];
-  write(reached.some((name) => NEEDS_NETWORK.test(name)));
+  const write = (network: Network) => writeFileSync(manifest, `${JSON.stringify(manifestFor(plan, network), null, '\t')}\n`);
+  if (importsRuntime) {
+    write('available');
+  } else {
+    write('none');
+    const modules = appModules(manifest);
+    const reached = [...Object.keys(modules.modules), ...Object.values(modules.platforms ?? {}).flatMap((p) => Object.keys(p.modules))];
+    if (reached.some((name) => NEEDS_NETWORK.test(name))) write('required');
+  }
   writeAppModules(manifest);
   return manifest;
 }

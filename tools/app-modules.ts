@@ -15,12 +15,12 @@
  * filters are imported one by one.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FIRMWARE_TARGETS } from './firmware-env';
 import { importsOf, resolveManifest, sourceOf } from './moddable-manifest';
 
-/** The repository root above `file`: the nearest folder with a package.json. */
-function rootOf(file: string): string {
+/** The project root above `file`: the nearest folder with a package.json (this repository, or an app's own project). */
+export function rootOf(file: string): string {
   for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`${file}: not inside a package`);
@@ -28,8 +28,20 @@ function rootOf(file: string): string {
 }
 /** The generated list's file name, next to the app's manifest.json. */
 export const APP_MODULES_FILE = 'modules.json';
-/** Module names mirror the repository tree under this prefix (manifests/thingflow.json). */
+/** Module names mirror the thingflow-xs tree under this prefix (manifests/thingflow.json). */
 const PREFIX = 'thingflow/';
+/** An app outside a thingflow-xs checkout (a project with the package installed): its own modules mirror its project's tree under this prefix. */
+export const APP_PREFIX = 'app/';
+
+/**
+ * The thingflow-xs tree the manifest builds from: the folder above the
+ * manifests/thingflow.json it includes (this checkout, or the installed
+ * package), else the app's own root.
+ */
+function thingflowRootOf(manifests: Set<string>, fallback: string): string {
+  for (const m of manifests) if (m.endsWith(`${sep}manifests${sep}thingflow.json`)) return dirname(dirname(m));
+  return fallback;
+}
 
 type ModuleMap = { [name: string]: string };
 export interface AppModules {
@@ -59,6 +71,12 @@ function neededFor(manifest: string, target: string): Map<string, string> | unde
   const listFile = appModulesFile(manifest);
   const r = resolveManifest(manifest, target, undefined, (file) => file === listFile);
   if (r.errors.length > 0) return undefined;
+  const THINGFLOW = thingflowRootOf(r.manifests, ROOT);
+  // The runtime's modules are named by its tree; an app's own, outside it, by the app's project tree.
+  const nameOf = (file: string) => {
+    const inThingflow = relative(THINGFLOW, file);
+    return inThingflow.startsWith('..') ? `${APP_PREFIX}${relative(ROOT, file)}` : `${PREFIX}${inThingflow}`;
+  };
   const named = new Set(r.modules.values());
   const needed = new Map<string, string>();
   const seen = new Set<string>();
@@ -73,10 +91,10 @@ function neededFor(manifest: string, target: string): Map<string, string> | unde
       let dep: string | undefined;
       if (spec.startsWith('.')) dep = resolve(dirname(file), spec);
       else if (r.modules.has(spec)) dep = r.modules.get(spec)!.startsWith('$(') ? undefined : r.modules.get(spec);
-      else if (spec.startsWith(PREFIX)) dep = join(ROOT, spec.slice(PREFIX.length));
+      else if (spec.startsWith(PREFIX)) dep = join(THINGFLOW, spec.slice(PREFIX.length));
       // Anything else is an SDK module (timer, embedded:io/i2c, ...): the manifests test checks the target offers it.
       if (dep === undefined) continue;
-      if (!named.has(dep)) needed.set(`${PREFIX}${relative(ROOT, dep)}`, dep);
+      if (!named.has(dep)) needed.set(nameOf(dep).split(sep).join('/'), dep);
       queue.push(dep);
     }
   }

@@ -26,7 +26,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:f
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeAppFirmware } from './app-firmware';
-import { APP_MODULES_FILE, usesAppModules, writeAppModules } from './app-modules';
+import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -79,7 +79,9 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   const manifestPath = resolve(manifest);
   if (!existsSync(manifestPath)) return Promise.reject(new Error(`firmware: no manifest at ${manifestPath}`));
   const app = basename(dirname(manifestPath));
-  const out = resolve(opts.out ?? join(ROOT, 'out/firmware'));
+  // The app's project (this repository, or the project of an app built with the package installed).
+  const project = rootOf(manifestPath);
+  const out = resolve(opts.out ?? join(project, 'out/firmware'));
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   // The app's module list follows its sources (tools/app-modules.ts): written again when they changed.
   if (usesAppModules(manifestPath) && writeAppModules(manifestPath)) {
@@ -91,7 +93,7 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   const args = ['-m', '-p', target, '-t', 'build', '-o', buildDir, ...(opts.debug ? ['-d'] : []), manifestPath];
   const env = {
     ...process.env,
-    PATH: `${join(moddable, 'build/bin/lin/release')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+    PATH: `${join(moddable, 'build/bin/lin/release')}:${join(project, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     MAKEFLAGS: `${process.env.MAKEFLAGS ?? ''} SHELL=/bin/bash`.trim(),
   };
   log(`firmware: mcconfig ${args.join(' ')}`);
@@ -137,17 +139,23 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   });
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * The command: `npm run firmware -- ...` in a checkout, or `thingflow-xs
+ * firmware ...` (sim/cli.ts), which passes the installed package's root: an
+ * app outside a checkout builds with that package's runtime and manifests.
+ */
+export async function main(argv: string[], installed?: { packageRoot: string }): Promise<number> {
   const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--out');
   const outIndex = argv.indexOf('--out');
   const target = positional[0] as FirmwareTarget | undefined;
-  if (target === undefined || !FIRMWARE_TARGETS.includes(target)) {
-    process.stderr.write(`usage: npm run firmware -- <${FIRMWARE_TARGETS.join(' | ')}> [manifest.json | app.ts] [--debug] [--out <dir>]\n`);
+  if (target === undefined || !FIRMWARE_TARGETS.includes(target) || (installed !== undefined && positional[1] === undefined)) {
+    const usage = installed === undefined ? 'npm run firmware --' : 'thingflow-xs firmware';
+    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')}> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [--debug] [--out <dir>]\n`);
     return 2;
   }
   try {
     const named = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
-    const manifest = /\.[cm]?[tj]s$/.test(named) ? writeAppFirmware(named) : named;
+    const manifest = /\.[cm]?[tj]s$/.test(named) ? writeAppFirmware(named, { packageRoot: installed?.packageRoot }) : named;
     const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
     process.stdout.write(`firmware: ${b.app} for ${b.target} built in ${b.seconds.toFixed(0)} s${b.uf2 !== undefined ? `: ${b.uf2}` : ''}\n`);
     return 0;

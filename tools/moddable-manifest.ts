@@ -136,13 +136,17 @@ export function sourceOf(noExt: string): string | undefined {
   return undefined;
 }
 
-/** `file` as mcconfig's tsc emits it (ES2022 modules), parsed as JavaScript: what xsc compiles. */
-export function emittedModule(file: string): ts.SourceFile {
-  const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
+/** `file` as mcconfig's tsc emits it (ES2022 modules, types erased): the JavaScript xsc compiles. */
+export function emittedText(file: string): string {
+  return ts.transpileModule(readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
   }).outputText;
-  return ts.createSourceFile(`${file}.js`, emitted, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+}
+
+/** `file` as mcconfig's tsc emits it, parsed as JavaScript: what xsc compiles. */
+export function emittedModule(file: string): ts.SourceFile {
+  return ts.createSourceFile(`${file}.js`, emittedText(file), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
 }
 
 /**

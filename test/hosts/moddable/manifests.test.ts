@@ -13,7 +13,7 @@
  * When $MODDABLE names an SDK, SDK_OFFERS itself is checked against the SDK's
  * manifests (followed for each target).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeAppFirmware } from '../../../tools/app-firmware';
@@ -363,6 +363,47 @@ describe('Moddable manifests', () => {
       expect(resolveApp(manifest, 'pico').errors.join('\n')).toMatch(/mqtt-light-app\.ts needs a network .*: build it for esp32, pico\/pico_w or lin/);
       // An app that does not reach it builds for the plain pico.
       expect(resolveApp(generated('examples/lux-demo-flow.ts'), 'pico').errors).toEqual([]);
+    });
+
+    test('in a project with the package installed: the app\'s modules under app/, the runtime\'s once each from the package, thingflow-xs/runtime the whole runtime; lin refused; a Node-only import refused with why', () => {
+      const project = mkdtempSync(join(tmpdir(), 'thingflow-project-'));
+      const packageRoot = join(project, 'node_modules/thingflow-xs');
+      try {
+        mkdirSync(join(project, 'node_modules'));
+        symlinkSync(ROOT, packageRoot); // as npm install lays it out; its manifests, hosts/moddable and runtime sources ship in the package
+        writeFileSync(join(project, 'package.json'), '{ "name": "my-board", "type": "module" }\n');
+        mkdirSync(join(project, 'src'));
+        writeFileSync(join(project, 'src/threshold.ts'), 'export const DARK = 80;\n');
+        writeFileSync(join(project, 'src/app.ts'), [
+          "import { DigitalOutput, TSL2591, ecma419Source } from 'thingflow-xs/runtime';",
+          "import type { SimAppContext } from 'thingflow-xs/sim';",
+          "import { DARK } from './threshold';",
+          'export default function app({ device, scheduler }: SimAppContext): void {',
+          "  const light = ecma419Source(new TSL2591({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), 'illuminance', { readErrors: 'skip' });",
+          '  light.map((e) => (e.val as number) < DARK).connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));',
+          '  scheduler.schedulePeriodic(light, 60);',
+          '}',
+          '',
+        ].join('\n'));
+        const manifest = writeAppFirmware(join(project, 'src/app.ts'), { packageRoot });
+        expect(relative(project, manifest)).toBe(join('out/firmware-apps/app-app/manifest.json'));
+        for (const target of BOARD_TARGETS) {
+          const r = resolveManifest(manifest, target);
+          expect(r.errors).toEqual([]);
+          const all = [...r.modules.keys()];
+          expect(all).toEqual(expect.arrayContaining(['app/src/app', 'app/src/threshold', 'thingflow-xs/runtime', 'thingflow/runtime/index', 'thingflow/runtime/sensors/tsl2591', 'thingflow/hosts/moddable/index', 'thingflow-board/device']));
+          expect(all.filter((n) => n.includes('node_modules') || n.startsWith('app/node'))).toEqual([]);
+          expect([...r.modules.values()].filter((path) => !path.startsWith('$(') && !path.startsWith(project) && !path.startsWith(ROOT))).toEqual([]);
+          expect(unresolvedImports(r, target, r.modules.get('main')!).unresolved).toEqual([]);
+          // The whole runtime holds the MQTT client: the network where the target has one, none on the plain pico.
+          expect([target, r.sdkIncludes.has(NET) || r.sdkIncludes.has(IO_PICO_NET)]).toEqual([target, target !== 'pico']);
+        }
+        expect(resolveManifest(manifest, 'lin').errors.join('\n')).toMatch(/lin needs a thingflow-xs checkout/);
+        writeFileSync(join(project, 'src/threshold.ts'), "import { Scheduler } from 'thingflow-xs';\nexport const DARK = 80;\nexport const made = Scheduler;\n");
+        expect(() => writeAppFirmware(join(project, 'src/app.ts'), { packageRoot })).toThrow(/src\/threshold\.ts imports 'thingflow-xs': on a board import the runtime from 'thingflow-xs\/runtime'/);
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
     });
 
     test('an app outside a checkout, or with no default export, is refused with why', () => {

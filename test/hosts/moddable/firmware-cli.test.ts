@@ -1,0 +1,50 @@
+/**
+ * `thingflow-xs firmware <target> <app>` as a user types it: from source
+ * (`tsx sim/cli.ts`) and from the built package (`node dist/cli.js`, as the
+ * npm bin runs it; `npm test` builds dist/ first). Without the SDK it says what
+ * is missing in one line and exits 1, after writing the app's manifest; it
+ * refuses what it cannot build with why. (With the SDK, docs/moddable.md
+ * records the builds: the package installed from `npm pack` into a project of
+ * its own, an app importing `thingflow-xs/runtime`, booted in rp2040js.)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, TSX } from '../../sim/cli-process';
+
+/** No SDK, whatever this machine has. */
+const NO_SDK = { ...process.env, MODDABLE: '', PICO_SDK_DIR: '', PICO_EXTRAS_DIR: '' };
+
+function firmware(args: string[], how: 'source' | 'dist' = 'source') {
+  const [cmd, script] = how === 'source' ? [TSX, 'sim/cli.ts'] : [process.execPath, 'dist/cli.js'];
+  const r = spawnSync(cmd, [script, 'firmware', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: NO_SDK });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('thingflow-xs firmware', () => {
+  test.each(['source', 'dist'] as const)('from %s: without a target or an app, the usage and exit code 2', (how) => {
+    for (const args of [[], ['pico'], ['nano', 'examples/door-detector-flow.ts']]) {
+      const r = firmware(args, how);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin> <app\.ts \| manifest\.json>/);
+    }
+  });
+
+  test('without the SDK: the app\'s entry and manifest are written, then one line names every missing piece, exit code 1', () => {
+    // The door detector's flow: no other test writes its folder (manifests.test.ts writes the lux demo's and the button toggle's).
+    const dir = join(ROOT, 'out/firmware-apps/app-door-detector-flow');
+    rmSync(dir, { recursive: true, force: true });
+    const r = firmware(['pico', 'examples/door-detector-flow.ts']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^firmware: cannot build for pico: missing MODDABLE \(unset: a Moddable SDK 8\.2\.3 checkout\), PICO_SDK_DIR \(unset: pico-sdk 2\.2\.0\), PICO_EXTRAS_DIR/)]);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).modules['thingflow/examples/door-detector-flow']).toBe('../../../examples/door-detector-flow');
+    expect(existsSync(join(dir, 'main.ts')) && existsSync(join(dir, 'modules.json'))).toBe(true);
+  });
+
+  test.each(['source', 'dist'] as const)('from %s: what cannot be an app is refused with why, exit code 1', (how) => {
+    const noDefault = firmware(['pico', 'runtime/filters/map.ts'], how);
+    expect([noDefault.code, noDefault.err.trim()]).toEqual([1, 'firmware: runtime/filters/map.ts has no default export: a board runs the app module\'s default export, the function the simulator calls with its context']);
+    const missing = firmware(['pico', 'examples/no-such-app.ts'], how);
+    expect([missing.code, missing.err.trim()]).toEqual([1, `firmware: no app at ${join(ROOT, 'examples/no-such-app.ts')}`]);
+  });
+});
