@@ -28,7 +28,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { appModules, APP_MODULES_FILE, APP_PREFIX, writeAppModules } from './app-modules';
-import { emittedText, importsOf, sourceOf } from './moddable-manifest';
+import { emittedText, importsOf, relativeModule, sourceOf } from './moddable-manifest';
 
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
 function checkoutOf(file: string): string | undefined {
@@ -159,7 +159,7 @@ function ownModules(app: string, project: string): { sources: string[]; imports:
     if (source === undefined) throw new Error(`firmware: ${relative(project, file)}: no .ts or .js source (imported by the app)`);
     sources.push(source);
     for (const spec of importsOf(source)) {
-      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
+      if (spec.startsWith('.')) queue.push(relativeModule(file, spec));
       else imports.push({ spec, from: relative(project, source) });
     }
   }

@@ -17,7 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FIRMWARE_TARGETS } from './firmware-env';
-import { importsOf, resolveManifest, sourceOf } from './moddable-manifest';
+import { importsOf, relativeModule, resolveManifest, sourceOf } from './moddable-manifest';
 
 /** The project root above `file`: the nearest folder with a package.json (this repository, or an app's own project). */
 export function rootOf(file: string): string {
@@ -89,7 +89,7 @@ function neededFor(manifest: string, target: string): Map<string, string> | unde
     if (source === undefined) throw new Error(`${relative(ROOT, file)}: no .ts or .js source (imported by the app)`);
     for (const spec of importsOf(source)) {
       let dep: string | undefined;
-      if (spec.startsWith('.')) dep = resolve(dirname(file), spec);
+      if (spec.startsWith('.')) dep = relativeModule(file, spec);
       else if (r.modules.has(spec)) dep = r.modules.get(spec)!.startsWith('$(') ? undefined : r.modules.get(spec);
       else if (spec.startsWith(PREFIX)) dep = join(THINGFLOW, spec.slice(PREFIX.length));
       // Anything else is an SDK module (timer, embedded:io/i2c, ...): the manifests test checks the target offers it.

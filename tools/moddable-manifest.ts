@@ -131,6 +131,15 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
   }
 }
 
+/**
+ * The module a relative specifier names, as a path without extension: XS drops
+ * a `.js` or `.mjs` ending (xsHosts.c `fxFindModule`), so `./threshold.js`, as
+ * TypeScript's NodeNext resolution has it written, is the module `./threshold`.
+ */
+export function relativeModule(importer: string, spec: string): string {
+  return resolve(dirname(importer), spec.replace(/\.m?js$/, ''));
+}
+
 export function sourceOf(noExt: string): string | undefined {
   for (const ext of ['.ts', '.js']) if (existsSync(noExt + ext)) return noExt + ext;
   return undefined;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeAppFirmware } from '../../../tools/app-firmware';
 import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
-import { asList, importsOf, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
+import { asList, importsOf, relativeModule, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
 const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'manifests/boards.json', 'bench/firmware/floor/manifest.json'];
@@ -113,7 +113,7 @@ function unresolvedImports(r: Resolved, target: Target, ...entries: string[]): {
     for (const spec of importsOf(src)) {
       const from = relative(ROOT, src);
       if (spec.startsWith('.')) {
-        const dep = resolve(dirname(file), spec);
+        const dep = relativeModule(file, spec);
         if (!byPath.has(dep)) unresolved.push(`${from} imports ${spec}, which the manifest does not name`);
         else queue.push(dep);
       } else if (r.modules.has(spec) && !r.modules.get(spec)!.startsWith('$(')) {
@@ -377,7 +377,7 @@ describe('Moddable manifests', () => {
         writeFileSync(join(project, 'src/app.ts'), [
           "import { DigitalOutput, TSL2591, ecma419Source } from 'thingflow-xs/runtime';",
           "import type { SimAppContext } from 'thingflow-xs/sim';",
-          "import { DARK } from './threshold';",
+          "import { DARK } from './threshold.js';", // NodeNext writes the extension; XS drops it
           'export default function app({ device, scheduler }: SimAppContext): void {',
           "  const light = ecma419Source(new TSL2591({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), 'illuminance', { readErrors: 'skip' });",
           '  light.map((e) => (e.val as number) < DARK).connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));',
