@@ -33,17 +33,23 @@ describe('the lux demo on Node and on XS', () => {
 
 const { describe: firmware, boot: onFirmware } = firmwareFor('lux-demo');
 
+/** The night on a build of the lux demo: it boots, reads both sensors over the emulated I2C, and every bus transaction and LED change is Node's. */
+async function nightAsOnNode(boot: typeof onFirmware): ReturnType<typeof onFirmware> {
+  const name = 'night: the LED comes on at the second light sample';
+  const fw = await boot(LUX_SCENARIOS[name]);
+  const node = onNode(name);
+  expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
+  const addresses = new Set(fw.host.bridges.flatMap((b) => b.transactions).map((t) => t.address));
+  expect([...addresses].sort()).toEqual([0x29, 0x48]);
+  expect(fw.host.bridges.reduce((n, b) => n + b.mismatches, 0)).toBe(0);
+  expect(ledLines(fw.lines)).toEqual(ledLines(node));
+  expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+  return fw;
+}
+
 firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated board', () => {
   test('night: it boots, reads both sensors over the emulated I2C, and the LED follows the light as on Node and XS', async () => {
-    const name = 'night: the LED comes on at the second light sample';
-    const fw = await onFirmware(LUX_SCENARIOS[name]);
-    const node = onNode(name);
-    expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
-    const addresses = new Set(fw.host.bridges.flatMap((b) => b.transactions).map((t) => t.address));
-    expect([...addresses].sort()).toEqual([0x29, 0x48]);
-    expect(fw.host.bridges.reduce((n, b) => n + b.mismatches, 0)).toBe(0);
-    expect(ledLines(fw.lines)).toEqual(ledLines(node));
-    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+    await nightAsOnNode(onFirmware);
   }, 1_200_000);
 
   test('between samples the core sleeps (WFE until the next timer, manifests/pico-port.json): awake only for the boot and one wake per sample', async () => {
@@ -87,13 +93,8 @@ const { describe: fromSource, boot: onFirmwareFromSource } = firmwareFor('app-lu
 
 fromSource('the lux demo built from its source alone (npm run firmware -- pico examples/lux-demo-flow.ts: tools/app-firmware.ts writes its entry and manifest)', () => {
   test('night: it boots and reads both sensors; every I2C transaction and LED change is what Node shows', async () => {
-    const name = 'night: the LED comes on at the second light sample';
-    const fw = await onFirmwareFromSource(LUX_SCENARIOS[name]);
-    const node = onNode(name);
-    expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
-    expect(fw.host.bridges.reduce((n, b) => n + b.mismatches, 0)).toBe(0);
+    const fw = await nightAsOnNode(onFirmwareFromSource);
     expect(ledLines(fw.lines)).toEqual(['0s LED off', '60s LED on']);
-    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
     expect(fw.host.sleeps.length).toBe(3); // it sleeps between wakes too (manifests/pico-port.json, through thingflow.json)
   }, 1_200_000);
 });
