@@ -365,19 +365,28 @@ describe('Moddable manifests', () => {
       expect(resolveApp(generated('examples/lux-demo-flow.ts'), 'pico').errors).toEqual([]);
     });
 
-    test('in a project with the package installed: the app\'s modules under app/, the runtime\'s once each from the package, thingflow-xs/runtime the whole runtime; lin refused; a Node-only import refused with why', () => {
+    test('in a project with the package installed: the app\'s modules under app/, the runtime\'s once each from the package and only those it uses (thingflow-xs/runtime narrowed to its imports and fluent methods; a namespace import gets it whole); lin refused; a Node-only or unknown import refused with why', () => {
       const project = mkdtempSync(join(tmpdir(), 'thingflow-project-'));
       const packageRoot = join(project, 'node_modules/thingflow-xs');
+      const app = join(project, 'src/app.ts');
+      const build = () => writeAppFirmware(app, { packageRoot });
+      const onBoards = (manifest: string) => BOARD_TARGETS.map((target) => {
+        const r = resolveManifest(manifest, target);
+        expect([target, r.errors]).toEqual([target, []]);
+        expect([target, unresolvedImports(r, target, r.modules.get('main')!).unresolved]).toEqual([target, []]);
+        expect([...r.modules.values()].filter((path) => !path.startsWith('$(') && !path.startsWith(project) && !path.startsWith(ROOT))).toEqual([]);
+        return { target, r, names: [...r.modules.keys()] };
+      });
       try {
         mkdirSync(join(project, 'node_modules'));
         symlinkSync(ROOT, packageRoot); // as npm install lays it out; its manifests, hosts/moddable and runtime sources ship in the package
         writeFileSync(join(project, 'package.json'), '{ "name": "my-board", "type": "module" }\n');
         mkdirSync(join(project, 'src'));
         writeFileSync(join(project, 'src/threshold.ts'), 'export const DARK = 80;\n');
-        writeFileSync(join(project, 'src/app.ts'), [
+        writeFileSync(app, [
           "import { DigitalOutput, TSL2591, ecma419Source } from 'thingflow-xs/runtime';",
           "import type { SimAppContext } from 'thingflow-xs/sim';",
-          "import { DARK } from './threshold.js';", // NodeNext writes the extension; XS drops it
+          "import { DARK } from './threshold.js'; // NodeNext writes the extension; XS drops it",
           'export default function app({ device, scheduler }: SimAppContext): void {',
           "  const light = ecma419Source(new TSL2591({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), 'illuminance', { readErrors: 'skip' });",
           '  light.map((e) => (e.val as number) < DARK).connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));',
@@ -385,22 +394,28 @@ describe('Moddable manifests', () => {
           '}',
           '',
         ].join('\n'));
-        const manifest = writeAppFirmware(join(project, 'src/app.ts'), { packageRoot });
+        const manifest = build();
         expect(relative(project, manifest)).toBe(join('out/firmware-apps/app-app/manifest.json'));
-        for (const target of BOARD_TARGETS) {
-          const r = resolveManifest(manifest, target);
-          expect(r.errors).toEqual([]);
-          const all = [...r.modules.keys()];
-          expect(all).toEqual(expect.arrayContaining(['app/src/app', 'app/src/threshold', 'thingflow-xs/runtime', 'thingflow/runtime/index', 'thingflow/runtime/sensors/tsl2591', 'thingflow/hosts/moddable/index', 'thingflow-board/device']));
-          expect(all.filter((n) => n.includes('node_modules') || n.startsWith('app/node'))).toEqual([]);
-          expect([...r.modules.values()].filter((path) => !path.startsWith('$(') && !path.startsWith(project) && !path.startsWith(ROOT))).toEqual([]);
-          expect(unresolvedImports(r, target, r.modules.get('main')!).unresolved).toEqual([]);
-          // The whole runtime holds the MQTT client: the network where the target has one, none on the plain pico.
-          expect([target, r.sdkIncludes.has(NET) || r.sdkIncludes.has(IO_PICO_NET)]).toEqual([target, target !== 'pico']);
+        for (const { target, r, names } of onBoards(manifest)) {
+          expect(names).toEqual(expect.arrayContaining(['app/src/app', 'app/src/threshold', 'thingflow-xs/runtime', 'thingflow/runtime/sensors/tsl2591', 'thingflow/runtime/sensors/digital-output', 'thingflow/runtime/filters/map', 'thingflow/hosts/moddable/index', 'thingflow-board/device']));
+          // Only what it uses: no barrel, no other filter or sensor, no MQTT, so no network anywhere.
+          expect(names.filter((n) => /^thingflow\/runtime\/(index|filters\/(where|running-avg)|sensors\/tmp102|mqtt\/)/.test(n))).toEqual([]);
+          expect([target, r.sdkIncludes.has(NET) || r.sdkIncludes.has(IO_PICO_NET)]).toEqual([target, false]);
         }
         expect(resolveManifest(manifest, 'lin').errors.join('\n')).toMatch(/lin needs a thingflow-xs checkout/);
+
+        // A namespace import: what it uses cannot be read, so the whole runtime, and the network where the target has one.
+        writeFileSync(app, readFileSync(app, 'utf8').replace("import { DigitalOutput, TSL2591, ecma419Source } from 'thingflow-xs/runtime';", "import * as tf from 'thingflow-xs/runtime';\nconst { DigitalOutput, TSL2591, ecma419Source } = tf;"));
+        for (const { target, r, names } of onBoards(build())) {
+          expect(names).toEqual(expect.arrayContaining(['thingflow/runtime/index', 'thingflow/runtime/mqtt/client/mqtt-client']));
+          expect([target, r.sdkIncludes.has(NET) || r.sdkIncludes.has(IO_PICO_NET)]).toEqual([target, target !== 'pico']);
+        }
+
+        writeFileSync(app, "import { NoSuchThing } from 'thingflow-xs/runtime';\nexport default function app(): void {\n  void NoSuchThing;\n}\n");
+        expect(build).toThrow(/src\/app\.ts imports 'NoSuchThing' from 'thingflow-xs\/runtime', which exports no such name/);
+        writeFileSync(app, "import { DARK } from './threshold.js';\nexport default function app(): number {\n  return DARK;\n}\n");
         writeFileSync(join(project, 'src/threshold.ts'), "import { Scheduler } from 'thingflow-xs';\nexport const DARK = 80;\nexport const made = Scheduler;\n");
-        expect(() => writeAppFirmware(join(project, 'src/app.ts'), { packageRoot })).toThrow(/src\/threshold\.ts imports 'thingflow-xs': on a board import the runtime from 'thingflow-xs\/runtime'/);
+        expect(build).toThrow(/src\/threshold\.ts imports 'thingflow-xs': on a board import the runtime from 'thingflow-xs\/runtime'/);
       } finally {
         rmSync(project, { recursive: true, force: true });
       }
