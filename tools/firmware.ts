@@ -1,7 +1,10 @@
 /**
  * Builds an app manifest into firmware for a Moddable target:
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json | app.ts] [--debug] [--out <dir>]
+ *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json | app.ts] [name=value ...] [--debug] [--out <dir>]
+ *
+ * `name=value` arguments go to mcconfig as config properties (`ssid=...
+ * password=...`: the Wi-Fi a board with a network joins).
  *
  * Given an app module instead of a manifest (its default export is the app
  * the simulator runs), the entry and manifest are written for it first
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
+import { isSetting, mcconfigArgs, shownArgs } from './mcconfig-args';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -72,7 +76,7 @@ function forgetLinkedSymbols(buildDir: string, app: string): void {
   walk(tmp, 0);
 }
 
-export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
+export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; settings?: readonly string[]; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
   const missing = missingLine(target);
   if (missing !== undefined) return Promise.reject(new Error(missing));
   const moddable = process.env.MODDABLE!;
@@ -90,13 +94,13 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
   const buildDir = moddableBuildDir();
   mkdirSync(buildDir, { recursive: true });
   forgetLinkedSymbols(buildDir, app);
-  const args = ['-m', '-p', target, '-t', 'build', '-o', buildDir, ...(opts.debug ? ['-d'] : []), manifestPath];
+  const args = mcconfigArgs(target, buildDir, manifestPath, opts);
   const env = {
     ...process.env,
     PATH: `${join(moddable, 'build/bin/lin/release')}:${join(project, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     MAKEFLAGS: `${process.env.MAKEFLAGS ?? ''} SHELL=/bin/bash`.trim(),
   };
-  log(`firmware: mcconfig ${args.join(' ')}`);
+  log(`firmware: mcconfig ${shownArgs(args)}`);
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn('mcconfig', args, { cwd: dirname(manifestPath), env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -145,18 +149,19 @@ export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { 
  * app outside a checkout builds with that package's runtime and manifests.
  */
 export async function main(argv: string[], installed?: { packageRoot: string }): Promise<number> {
-  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--out');
+  const settings = argv.filter(isSetting);
+  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--out' && !isSetting(a));
   const outIndex = argv.indexOf('--out');
   const target = positional[0] as FirmwareTarget | undefined;
   if (target === undefined || !FIRMWARE_TARGETS.includes(target) || (installed !== undefined && positional[1] === undefined)) {
     const usage = installed === undefined ? 'npm run firmware --' : 'thingflow-xs firmware';
-    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')}> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [--debug] [--out <dir>]\n`);
+    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')}> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [name=value ...] [--debug] [--out <dir>]\n(name=value: a config property for mcconfig, e.g. ssid=... password=... for a board's Wi-Fi)\n`);
     return 2;
   }
   try {
     const named = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
     const manifest = /\.[cm]?[tj]s$/.test(named) ? writeAppFirmware(named, { packageRoot: installed?.packageRoot }) : named;
-    const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
+    const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), settings, out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
     process.stdout.write(`firmware: ${b.app} for ${b.target} built in ${b.seconds.toFixed(0)} s${b.uf2 !== undefined ? `: ${b.uf2}` : ''}\n`);
     return 0;
   } catch (e) {

@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSetting, mcconfigArgs, shownArgs } from '../../../tools/mcconfig-args';
 import { ROOT, TSX } from '../../sim/cli-process';
 
 /** No SDK, whatever this machine has. */
@@ -26,7 +27,7 @@ describe('thingflow-xs firmware', () => {
     for (const args of [[], ['pico'], ['nano', 'examples/door-detector-flow.ts']]) {
       const r = firmware(args, how);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
-      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin> <app\.ts \| manifest\.json>/);
+      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin> <app\.ts \| manifest\.json> \[name=value \.\.\.\]/);
     }
   });
 
@@ -39,6 +40,20 @@ describe('thingflow-xs firmware', () => {
     expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^firmware: cannot build for pico: missing MODDABLE \(unset: a Moddable SDK 8\.2\.3 checkout\), PICO_SDK_DIR \(unset: pico-sdk 2\.2\.0\), PICO_EXTRAS_DIR/)]);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).modules['thingflow/examples/door-detector-flow']).toBe('../../../examples/door-detector-flow');
     expect(existsSync(join(dir, 'main.ts')) && existsSync(join(dir, 'modules.json'))).toBe(true);
+  });
+
+  test('name=value arguments are config properties for mcconfig (a board\'s Wi-Fi: ssid=... password=...), not the app', () => {
+    expect(mcconfigArgs('pico/pico_w', '/build', '/app/manifest.json', { settings: ['ssid=home', 'password=a=b c'] })).toEqual(['-m', '-p', 'pico/pico_w', '-t', 'build', '-o', '/build', 'ssid=home', 'password=a=b c', '/app/manifest.json']);
+    expect(mcconfigArgs('pico', '/build', '/m.json', { debug: true })).toEqual(['-m', '-p', 'pico', '-t', 'build', '-o', '/build', '-d', '/m.json']);
+    expect(['ssid=home', 'mqtt.host=10.0.0.2', 'examples/a=b.ts', './x=1', '=1', 'pico'].map(isSetting)).toEqual([true, true, false, false, false, false]);
+    // The build prints its mcconfig line: a password (or key, token) is not in it.
+    expect(shownArgs(mcconfigArgs('esp32', '/b', '/m.json', { settings: ['ssid=home', 'password=hunter2', 'apiKey=k1'] }))).toBe('-m -p esp32 -t build -o /b ssid=home password=*** apiKey=*** /m.json');
+    // Before or after the app: the app is still the app, and the command gets as far as the SDK check.
+    for (const args of [['pico/pico_w', 'ssid=home', 'examples/door-detector-flow.ts', 'password=secret'], ['pico/pico_w', 'examples/door-detector-flow.ts', 'ssid=home']]) {
+      const r = firmware(args);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 1]);
+      expect(r.err).toMatch(/^firmware: cannot build for pico\/pico_w: missing MODDABLE/);
+    }
   });
 
   test.each(['source', 'dist'] as const)('from %s: what cannot be an app is refused with why, exit code 1', (how) => {
