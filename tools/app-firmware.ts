@@ -30,7 +30,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { appModules, APP_MODULES_FILE, APP_PREFIX, writeAppModules } from './app-modules';
-import { emittedText, importsOf, relativeModule, sourceOf } from './moddable-manifest';
+import { emittedText, relativeModule, sourceOf, walkImports } from './moddable-manifest';
 import { barrelExports, barrelUse, fluentMethods } from './runtime-exports';
 
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
@@ -150,23 +150,15 @@ export default function main()${typed ? ': void' : ''} {
  * Outside a checkout only `thingflow-xs/runtime` of the package can be on a board.
  */
 function ownModules(app: string, project: string): { sources: string[]; imports: { spec: string; from: string }[] } {
-  const sources: string[] = [];
   const imports: { spec: string; from: string }[] = [];
-  const seen = new Set<string>();
-  const queue = [app.replace(/\.[cm]?[tj]s$/, '')];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = sourceOf(file);
-    if (source === undefined) throw new Error(`firmware: ${relative(project, file)}: no .ts or .js source (imported by the app)`);
-    sources.push(source);
-    for (const spec of importsOf(source)) {
-      if (spec.startsWith('.')) queue.push(relativeModule(file, spec));
-      else imports.push({ spec, from: relative(project, source) });
-    }
-  }
-  return { sources, imports };
+  const visited = walkImports([app.replace(/\.[cm]?[tj]s$/, '')], (spec, file, source) => {
+    if (spec.startsWith('.')) return relativeModule(file, spec);
+    imports.push({ spec, from: relative(project, source) });
+    return undefined;
+  }, (file) => {
+    throw new Error(`firmware: ${relative(project, file)}: no .ts or .js source (imported by the app)`);
+  });
+  return { sources: [...visited].map((file) => sourceOf(file)!), imports };
 }
 
 /**

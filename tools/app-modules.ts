@@ -17,7 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FIRMWARE_TARGETS } from './firmware-env';
-import { importsOf, relativeModule, resolveManifest, sourceOf } from './moddable-manifest';
+import { relativeModule, resolveManifest, sourceOf, walkImports } from './moddable-manifest';
 
 /** The project root above `file`: the nearest folder with a package.json (this repository, or an app's own project). */
 export function rootOf(file: string): string {
@@ -79,25 +79,18 @@ function neededFor(manifest: string, target: string): Map<string, string> | unde
   };
   const named = new Set(r.modules.values());
   const needed = new Map<string, string>();
-  const seen = new Set<string>();
-  const queue = [...named].filter((p) => !p.startsWith('$(') && !p.endsWith('*') && sourceOf(p) !== undefined);
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = sourceOf(file);
-    if (source === undefined) throw new Error(`${relative(ROOT, file)}: no .ts or .js source (imported by the app)`);
-    for (const spec of importsOf(source)) {
-      let dep: string | undefined;
-      if (spec.startsWith('.')) dep = relativeModule(file, spec);
-      else if (r.modules.has(spec)) dep = r.modules.get(spec)!.startsWith('$(') ? undefined : r.modules.get(spec);
-      else if (spec.startsWith(PREFIX)) dep = join(THINGFLOW, spec.slice(PREFIX.length));
-      // Anything else is an SDK module (timer, embedded:io/i2c, ...): the manifests test checks the target offers it.
-      if (dep === undefined) continue;
-      if (!named.has(dep)) needed.set(nameOf(dep).split(sep).join('/'), dep);
-      queue.push(dep);
-    }
-  }
+  const starts = [...named].filter((p) => !p.startsWith('$(') && !p.endsWith('*') && sourceOf(p) !== undefined);
+  walkImports(starts, (spec, file) => {
+    let dep: string | undefined;
+    if (spec.startsWith('.')) dep = relativeModule(file, spec);
+    else if (r.modules.has(spec)) dep = r.modules.get(spec)!.startsWith('$(') ? undefined : r.modules.get(spec);
+    else if (spec.startsWith(PREFIX)) dep = join(THINGFLOW, spec.slice(PREFIX.length));
+    // Anything else is an SDK module (timer, embedded:io/i2c, ...): the manifests test checks the target offers it.
+    if (dep !== undefined && !named.has(dep)) needed.set(nameOf(dep).split(sep).join('/'), dep);
+    return dep;
+  }, (file) => {
+    throw new Error(`${relative(ROOT, file)}: no .ts or .js source (imported by the app)`);
+  });
   return needed;
 }
 

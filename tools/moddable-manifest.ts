@@ -145,6 +145,33 @@ export function sourceOf(noExt: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Walk the modules reached from `starts` (paths without extension) by the
+ * imports their code runs (`importsOf`): `follow(spec, file, source)` gives
+ * the module an import leads to, or undefined where the walk stops at it; a
+ * module with no .ts or .js source goes to `missing`. Returns every module
+ * visited.
+ */
+export function walkImports(starts: Iterable<string>, follow: (spec: string, file: string, source: string) => string | undefined, missing: (file: string) => void): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...starts];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = sourceOf(file);
+    if (source === undefined) {
+      missing(file);
+      continue;
+    }
+    for (const spec of importsOf(source)) {
+      const next = follow(spec, file, source);
+      if (next !== undefined) queue.push(next);
+    }
+  }
+  return seen;
+}
+
 /** `file` as mcconfig's tsc emits it (ES2022 modules, types erased): the JavaScript xsc compiles. */
 export function emittedText(file: string): string {
   return ts.transpileModule(readFileSync(file, 'utf8'), {

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeAppFirmware } from '../../../tools/app-firmware';
 import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
-import { asList, importsOf, relativeModule, resolveManifest, sourceOf, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
+import { asList, relativeModule, resolveManifest, sourceOf, walkImports, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
 const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'manifests/boards.json', 'bench/firmware/floor/manifest.json'];
@@ -98,33 +98,22 @@ function unresolvedImports(r: Resolved, target: Target, ...entries: string[]): {
   const byPath = new Map<string, string>();
   for (const [name, abs] of r.modules) byPath.set(abs, name);
   const offers = SDK_OFFERS[target];
-  const seen = new Set<string>();
   const unresolved: string[] = [];
-  const queue = [...entries];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const src = sourceOf(file);
-    if (src === undefined) {
-      unresolved.push(`${relative(ROOT, file)}: no .ts or .js source`);
-      continue;
+  const seen = walkImports(entries, (spec, file, src) => {
+    const from = relative(ROOT, src);
+    if (spec.startsWith('.')) {
+      const dep = relativeModule(file, spec);
+      if (byPath.has(dep)) return dep;
+      unresolved.push(`${from} imports ${spec}, which the manifest does not name`);
+    } else if (r.modules.has(spec) && !r.modules.get(spec)!.startsWith('$(')) {
+      return r.modules.get(spec)!;
+    } else if (offers[spec] === undefined) {
+      unresolved.push(`${from} imports ${spec}, which ${target} does not offer`);
+    } else if (!offers[spec].some((m) => m === '' || r.sdkIncludes.has(m))) {
+      unresolved.push(`${from} imports ${spec}: on ${target} include ${offers[spec].join(' or ')}`);
     }
-    for (const spec of importsOf(src)) {
-      const from = relative(ROOT, src);
-      if (spec.startsWith('.')) {
-        const dep = relativeModule(file, spec);
-        if (!byPath.has(dep)) unresolved.push(`${from} imports ${spec}, which the manifest does not name`);
-        else queue.push(dep);
-      } else if (r.modules.has(spec) && !r.modules.get(spec)!.startsWith('$(')) {
-        queue.push(r.modules.get(spec)!);
-      } else if (offers[spec] === undefined) {
-        unresolved.push(`${from} imports ${spec}, which ${target} does not offer`);
-      } else if (!offers[spec].some((m) => m === '' || r.sdkIncludes.has(m))) {
-        unresolved.push(`${from} imports ${spec}: on ${target} include ${offers[spec].join(' or ')}`);
-      }
-    }
-  }
+    return undefined;
+  }, (file) => unresolved.push(`${relative(ROOT, file)}: no .ts or .js source`));
   return { seen: seen.size, reached: seen, unresolved };
 }
 
