@@ -29,25 +29,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { appModules, APP_MODULES_FILE, APP_PREFIX, writeAppModules } from './app-modules';
+import { appModules, APP_MODULES_FILE, APP_PREFIX, folderAbove, rootOf, writeAppModules } from './app-modules';
 import { emittedText, relativeModule, sourceOf, walkImports } from './moddable-manifest';
 import { barrelExports, barrelUse, fluentMethods } from './runtime-exports';
 
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
-function checkoutOf(file: string): string | undefined {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'manifests/thingflow.json')) && existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** The project holding `file`: the nearest folder above it with a package.json, else the file's folder. */
-function projectOf(file: string): string {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return dirname(file);
-  }
-}
+const checkoutOf = (file: string) => folderAbove(file, ['manifests/thingflow.json', 'package.json']);
 
 /** Where an app's generated entry and manifest go: out/firmware-apps/app-<name>/ of its project (its firmware is app-<name>.<target>.uf2). */
 export function appFirmwareDir(project: string, appFile: string): string {
@@ -207,7 +194,8 @@ export function writeAppFirmware(appFile: string, opts: { packageRoot?: string }
     throw new Error(`firmware: ${abs} is outside a thingflow-xs checkout (no manifests/thingflow.json above it): the firmware's module names mirror the checkout's tree, so put the app in it (examples/, or a folder of your own), or build it with the package installed in its project (npx thingflow-xs firmware)`);
   }
   const thingflow = checkout ?? resolve(opts.packageRoot!);
-  const project = checkout ?? projectOf(abs);
+  // The app's project: where its generated folder goes, and what app-modules names its modules after (rootOf too).
+  const project = checkout ?? rootOf(abs);
   const inProject = relative(project, abs);
   if (!/export\s+default\b/.test(readFileSync(abs, 'utf8'))) {
     throw new Error(`firmware: ${inProject} has no default export: a board runs the app module's default export, the function the simulator calls with its context`);

@@ -19,12 +19,19 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FIRMWARE_TARGETS } from './firmware-env';
 import { relativeModule, resolveManifest, sourceOf, walkImports } from './moddable-manifest';
 
+/** The nearest folder above `file` that holds every one of `marks`; undefined when none does. */
+export function folderAbove(file: string, marks: readonly string[]): string | undefined {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    if (marks.every((mark) => existsSync(join(dir, mark)))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The project root above `file`: the nearest folder with a package.json (this repository, or an app's own project). */
 export function rootOf(file: string): string {
-  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`${file}: not inside a package`);
-  }
+  const root = folderAbove(file, ['package.json']);
+  if (root === undefined) throw new Error(`${file}: not inside a package`);
+  return root;
 }
 /** The generated list's file name, next to the app's manifest.json. */
 export const APP_MODULES_FILE = 'modules.json';
