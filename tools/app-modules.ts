@@ -127,8 +127,8 @@ export function appModules(manifest: string): AppModules {
   return list;
 }
 
-export function appModulesText(manifest: string): string {
-  return `${JSON.stringify(appModules(manifest), null, '\t')}\n`;
+export function appModulesText(manifest: string, modules: AppModules = appModules(manifest)): string {
+  return `${JSON.stringify(modules, null, '\t')}\n`;
 }
 
 /** Whether the app's manifest takes its module list from a generated ./modules.json. */
@@ -161,10 +161,10 @@ export function appModulesFresh(manifest: string): boolean {
   return holds(appModulesFile(manifest), appModulesText(manifest));
 }
 
-/** Write the app's list when it differs; true when it did. */
-export function writeAppModules(manifest: string): boolean {
+/** Write the app's list (`modules`, when the caller has just computed it) when it differs; true when it did. */
+export function writeAppModules(manifest: string, modules?: AppModules): boolean {
   const file = appModulesFile(manifest);
-  const text = appModulesText(manifest);
+  const text = appModulesText(manifest, modules);
   if (holds(file, text)) return false;
   writeFileSync(file, text);
   return true;
