@@ -36,9 +36,13 @@ import { barrelExports, barrelUse, fluentMethods } from './runtime-exports';
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
 const checkoutOf = (file: string) => folderAbove(file, ['manifests/thingflow.json', 'package.json']);
 
+/** An app module's source file: TypeScript or JavaScript (`.ts`, `.mts`, `.js`, ...). */
+export const APP_SOURCE = /\.[cm]?[tj]s$/;
+const withoutExtension = (file: string) => file.replace(APP_SOURCE, '');
+
 /** Where an app's generated entry and manifest go: out/firmware-apps/app-<name>/ of its project (its firmware is app-<name>.<target>.uf2). */
 export function appFirmwareDir(project: string, appFile: string): string {
-  return join(project, 'out/firmware-apps', `app-${basename(appFile).replace(/\.[cm]?[tj]s$/, '')}`);
+  return join(project, 'out/firmware-apps', `app-${withoutExtension(basename(appFile))}`);
 }
 
 /** Modules whose code needs a network at run time: the MQTT client, the boards' MQTT transport, a Web Thing server. */
@@ -137,7 +141,7 @@ export default function main()${typed ? ': void' : ''} {
  */
 function ownModules(app: string, project: string): { sources: string[]; imports: { spec: string; from: string }[] } {
   const imports: { spec: string; from: string }[] = [];
-  const visited = walkImports([app.replace(/\.[cm]?[tj]s$/, '')], (spec, file, source) => {
+  const visited = walkImports([withoutExtension(app)], (spec, file, source) => {
     if (spec.startsWith('.')) return relativeModule(file, spec);
     imports.push({ spec, from: relative(project, source) });
     return undefined;
@@ -208,7 +212,7 @@ export function writeAppFirmware(appFile: string, opts: { packageRoot?: string }
       throw new Error(`firmware: ${from} imports '${spec}': on a board import the runtime from '${RUNTIME_SPECIFIER}' ('thingflow-xs' is the Node host, 'thingflow-xs/sim' the simulator; a type-only import is fine)`);
     }
   }
-  const noExt = (file: string) => relative(project, file).replace(/\.[cm]?[tj]s$/, '');
+  const noExt = (file: string) => withoutExtension(relative(project, file));
   const dir = appFirmwareDir(project, abs);
   mkdirSync(dir, { recursive: true });
   const posix = (path: string) => path.split(sep).join('/');

@@ -28,7 +28,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeAppFirmware } from './app-firmware';
+import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
 import { isSetting, mcconfigArgs, shownArgs } from './mcconfig-args';
@@ -160,7 +160,7 @@ export async function main(argv: string[], installed?: { packageRoot: string }):
   }
   try {
     const named = positional[1] ?? join(ROOT, 'manifests/lux-demo/manifest.json');
-    const manifest = /\.[cm]?[tj]s$/.test(named) ? writeAppFirmware(named, { packageRoot: installed?.packageRoot }) : named;
+    const manifest = APP_SOURCE.test(named) ? writeAppFirmware(named, { packageRoot: installed?.packageRoot }) : named;
     const b = await buildFirmware(target, manifest, { debug: argv.includes('--debug'), settings, out: outIndex >= 0 ? argv[outIndex + 1] : undefined });
     process.stdout.write(`firmware: ${b.app} for ${b.target} built in ${b.seconds.toFixed(0)} s${b.uf2 !== undefined ? `: ${b.uf2}` : ''}\n`);
     return 0;
