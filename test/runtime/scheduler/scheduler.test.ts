@@ -238,6 +238,22 @@ describe('Scheduler: wakes and rhythm', () => {
     expect(clock.trace[2]).toBe('6s: b');
   });
 
+  test('a task descheduled during a wake by a sibling\'s sink is not sampled in that wake, nor after; the others are', () => {
+    const clock = new RecordingClock();
+    const s = new Scheduler(clock);
+    const a = new Probe(clock, 'a');
+    let cancelB: () => void = () => {};
+    // a's sink deschedules b at a's second sample (1 s), before b's turn in the same wake.
+    a.connect((n) => { if (n === 2) cancelB(); });
+    s.schedulePeriodic(a, 1);
+    cancelB = s.schedulePeriodic(new Probe(clock, 'b'), 1);
+    s.schedulePeriodic(new Probe(clock, 'c'), 1);
+    start(clock, s);
+    clock.advance(2000);
+    expect(clock.trace).toEqual(['0s: a b c', '1s: a c', '2s: a c']);
+    expect(s.pending).toBe(2);
+  });
+
   test('scheduleSensor chains thunks and a final sink', () => {
     const clock = new VirtualClock();
     const s = new Scheduler(clock);
