@@ -42,10 +42,10 @@ export function boardDevice(provider: ProviderDevice | undefined, config: BoardC
   }
   const pin: { [name: string]: number } = {};
   const given = provider.pin ?? {};
-  const names = Object.keys(given);
-  for (let i = 0; i < names.length; i++) {
-    const v = given[names[i]];
-    if (typeof v === 'number') pin[names[i]] = v;
+  // `for...in`, not `Object.keys`: a built-in the firmware would link for this alone.
+  for (const name in given) {
+    const v = given[name];
+    if (typeof v === 'number') pin[name] = v;
   }
   if (pin.led === undefined && config.led !== undefined) pin.led = config.led;
   if (pin.alert === undefined && config.alert !== undefined) pin.alert = config.alert;

@@ -18,8 +18,13 @@ export interface SensorEvent<T = number> {
 
 export const DEFAULT_PORT = 'default';
 
+/**
+ * `left` → `Left`. With `substring` only: `charAt` and `slice` would each make
+ * every board app carry more of the engine's built-ins (`slice` three of them:
+ * Array's, TypedArray's and String's, ~1.3 KB of flash; docs/performance.md).
+ */
 function capitalize(port: string): string {
-  return port.charAt(0).toUpperCase() + port.slice(1);
+  return port.substring(0, 1).toUpperCase() + port.substring(1);
 }
 
 /** Method names that receive events on `port` of an input thing. */

@@ -35,7 +35,7 @@ import {
   InvalidPortError, PortAlreadyClosed, UnknownPortError, ExcInDispatch, isFatal,
 } from './errors';
 import { classNameOf } from './class-name';
-import { withRemoved } from './list-copy';
+import { indexIn, withRemoved } from './list-copy';
 import { DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
 import { reportError } from './report-error';
 
@@ -173,7 +173,8 @@ export class OutputThing<T> {
   /** The output ports that are still open. */
   get ports(): string[] {
     const open: string[] = [];
-    for (const port of Object.keys(this.portTable)) if (this.portTable[port] !== CLOSED_PORT) open.push(port);
+    // `for...in` over the null-prototype table, not `Object.keys`: a built-in every board app would link for this.
+    for (const port in this.portTable) if (this.portTable[port] !== CLOSED_PORT) open.push(port);
     return open;
   }
 
@@ -190,7 +191,9 @@ export class OutputThing<T> {
     const [outPort, inPort] = opts?.portMapping ?? [DEFAULT_PORT, DEFAULT_PORT];
     const current = this.portTable[outPort];
     if (current === undefined) {
-      throw new InvalidPortError(`invalid output port '${outPort}'; this thing has ports: ${Object.keys(this.portTable).join(', ')}`);
+      const declared: string[] = [];
+      for (const port in this.portTable) declared.push(port);
+      throw new InvalidPortError(`invalid output port '${outPort}'; this thing has ports: ${declared.join(', ')}`);
     }
     if (current === CLOSED_PORT) {
       throw new InvalidPortError(`output port '${outPort}' is already closed (it completed or errored)`);
@@ -229,7 +232,7 @@ export class OutputThing<T> {
    */
   setTap(port: string, connection: ConnectionView, tap: InputThing<unknown> | undefined): boolean {
     const list = this.portTable[port];
-    if (list === undefined || list.indexOf(connection as Connection) < 0) return false;
+    if (list === undefined || indexIn(list, connection as Connection) < 0) return false;
     const c = connection as Connection;
     const inPort = tap === undefined ? c.inPort : DEFAULT_PORT;
     c.target = tap ?? c.input;
@@ -335,7 +338,7 @@ export class OutputThing<T> {
   private removeConnection(port: string, connection: Connection): void {
     const list = this.portTable[port];
     if (list === undefined || list === CLOSED_PORT) return;
-    const i = list.indexOf(connection);
+    const i = indexIn(list, connection);
     if (i < 0) return;
     this.setConnections(port, withRemoved(list, i));
     this.connectionCount--;

@@ -1,3 +1,4 @@
+import { indexIn } from '../core/list-copy';
 import type { SensorDriverOptions, SMBusIo } from './bus-types';
 
 /** Every register access is a command byte: CMD (bit 7) | normal transaction (bits 6..5 = 01) | register. */
@@ -73,13 +74,14 @@ export class TSL2591 {
   configure(options: Tsl2591Config): void {
     const io = this.#open();
     if (options.gain !== undefined) {
-      const i = GAIN_NAMES.indexOf(options.gain);
+      const i = indexIn(GAIN_NAMES, options.gain);
       if (i < 0) this.#onError?.(`invalid gain ${String(options.gain)}`);
       else this.#gainIndex = i;
     }
     if (options.integrationTime !== undefined) {
       const i = options.integrationTime / 100 - 1;
-      if (!Number.isInteger(i) || i < 0 || i > 5) this.#onError?.(`invalid integrationTime ${options.integrationTime}`);
+      // `% 1` for a whole index: Number.isInteger is a built-in a board would link for this check alone.
+      if (i % 1 !== 0 || i < 0 || i > 5) this.#onError?.(`invalid integrationTime ${options.integrationTime}`);
       else this.#timeIndex = i;
     }
     if (options.autoGain !== undefined) this.#autoGain = options.autoGain;

@@ -1,4 +1,4 @@
-import { withInserted, withRemoved } from '../../../runtime/core/list-copy';
+import { indexIn, withInserted, withRemoved } from '../../../runtime/core/list-copy';
 
 describe('copy-on-write list edits', () => {
   const list = Object.freeze(['a', 'b', 'c']);
@@ -17,6 +17,17 @@ describe('copy-on-write list edits', () => {
     expect(withRemoved(['a', 'a'], 1)).toEqual(['a']);
     expect(withRemoved(['a'], 0)).toEqual([]);
     expect(list).toEqual(['a', 'b', 'c']);
+  });
+
+  test('indexIn finds the first item by identity, as indexOf does', () => {
+    const a = { id: 1 };
+    const b = { id: 1 };
+    expect(indexIn([a, b, a], a)).toBe(0);
+    expect(indexIn([a, b], b)).toBe(1);
+    expect(indexIn([a], { id: 1 })).toBe(-1);
+    expect(indexIn([], a)).toBe(-1);
+    expect(indexIn([NaN], NaN)).toBe(-1);
+    expect(indexIn(['low', 'medium'], 'medium')).toBe(1);
   });
 
   test('a loop over the old list is not disturbed by an edit made during it', () => {

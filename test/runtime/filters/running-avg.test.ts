@@ -34,5 +34,7 @@ describe('runningAvg', () => {
   test('rejects a window that is not a positive integer', () => {
     expect(() => runThrough([1], (s) => s.runningAvg(0))).toThrow(RangeError);
     expect(() => runThrough([1], (s) => s.runningAvg(2.5))).toThrow(RangeError);
+    expect(() => runThrough([1], (s) => s.runningAvg(Infinity))).toThrow(RangeError);
+    expect(() => runThrough([1], (s) => s.runningAvg('5' as unknown as number))).toThrow(RangeError); // from JavaScript
   });
 });
