@@ -123,8 +123,13 @@ export class OutputThing<T> {
   private fanOut: FanOut<T> | undefined;
   /** The default port's only connection, when there is exactly one to a default input: `out` is its target. */
   private soleConnection: Connection | undefined;
-  /** Connections per declared port; a closed port holds `CLOSED_PORT`. */
-  private readonly portTable: { [port: string]: ConnectionList } = Object.create(null);
+  /**
+   * Connections per declared port; a closed port holds `CLOSED_PORT`. No prototype, so a port named
+   * `toString` is a port like any other. A `__proto__: null` literal, not `Object.create(null)`: XS
+   * compiles the literal to an object made with that prototype, where `create` would make every
+   * board app carry the built-in.
+   */
+  private readonly portTable: { [port: string]: ConnectionList } = { __proto__: null } as unknown as { [port: string]: ConnectionList };
   /** The default port's list, kept apart so the common case needs no lookup. */
   private defaultConnections: ConnectionList | undefined;
   private openPorts = 0;

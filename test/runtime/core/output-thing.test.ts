@@ -55,6 +55,20 @@ describe('OutputThing: connections and ports', () => {
     expect(new InvalidPortError('x')).toBeInstanceOf(FatalError);
   });
 
+  test('ports named like Object.prototype\'s members are ports like any other; undeclared ones are unknown', () => {
+    const src = new OutputThing<number>(['toString', 'constructor', '__proto__']);
+    expect(src.ports).toEqual(['toString', 'constructor', '__proto__']);
+    const rec = new Recorder<number>();
+    src.connect(rec, { portMapping: ['constructor', 'default'] });
+    src.dispatchNext(7, 'constructor');
+    expect(rec.log).toEqual(['next 7']);
+    src.dispatchCompleted('toString');
+    expect(src.ports).toEqual(['constructor', '__proto__']);
+    const plain = new OutputThing<number>();
+    expect(() => plain.dispatchNext(1, 'toString')).toThrow(UnknownPortError);
+    expect(() => plain.connect(new Recorder(), { portMapping: ['hasOwnProperty', 'default'] })).toThrow("invalid output port 'hasOwnProperty'; this thing has ports: default");
+  });
+
   test('dispatching on an unknown port is UnknownPortError; after completion, PortAlreadyClosed', () => {
     const src = new OutputThing<number>();
     expect(() => src.dispatchNext(1, 'other')).toThrow(UnknownPortError);
