@@ -5,6 +5,8 @@
  *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> <app.ts>     (in a checkout)
  *   npx thingflow-xs firmware <pico | pico/pico_w | esp32> <app.ts>      (a project with the package installed)
  *
+ * (or another board of the SDK, `pico/<board>`, `esp32/<board>`: tools/firmware-env.ts `baseTarget`)
+ *
  * The app module's default export is the function the simulator calls with
  * its context (`SimApp`, sim/run.ts); on a board `runOnBoard` calls it with
  * the board's device, a scheduler on the board's clock and `trace` for its

@@ -3,12 +3,57 @@
  * which of it is missing: one list, so the build command and the tests name
  * every missing piece in one line instead of failing on the first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+/** The targets this project's manifests have sections for, and its checks and module lists cover. */
 export const FIRMWARE_TARGETS = ['pico', 'pico/pico_w', 'esp32', 'lin'] as const;
 export type FirmwareTarget = (typeof FIRMWARE_TARGETS)[number];
+
+/**
+ * The target a build of `target` is: one of FIRMWARE_TARGETS, or another
+ * board of the SDK, `pico/<board>` or `esp32/<board>` (a folder of
+ * $MODDABLE/build/devices/<platform>/targets), which builds as its platform
+ * does: mcconfig gives it the `pico` or `esp32` section of a manifest without
+ * one of its own, and its own device (its pins, its I2C bus) wins over
+ * boards.json's. Undefined for anything else.
+ */
+export function baseTarget(target: string): FirmwareTarget | undefined {
+  if ((FIRMWARE_TARGETS as readonly string[]).includes(target)) return target as FirmwareTarget;
+  const board = /^(pico|esp32)\/[A-Za-z0-9][\w.-]*$/.exec(target);
+  return board === null ? undefined : (board[1] as 'pico' | 'esp32');
+}
+
+/** Pico boards with a radio: a network the manifests here give pico/pico_w alone (pico_2_w would need its own sections in each). */
+const RADIO_PICOS = ['pico_2_w'];
+
+/**
+ * Why `target`, a board beyond FIRMWARE_TARGETS, cannot be built with this
+ * SDK and these manifests; undefined when it can (or when MODDABLE is not
+ * there to say: the missing line names it).
+ */
+export function boardProblem(target: string, env: Env = process.env): string | undefined {
+  if ((FIRMWARE_TARGETS as readonly string[]).includes(target)) return undefined;
+  const [platform, board] = target.split('/');
+  if (platform === 'pico' && RADIO_PICOS.includes(board)) {
+    return `firmware: ${target} has a radio, and the manifests here give a Pico a network on pico/pico_w only: build for pico/pico_w (or another board without a network)`;
+  }
+  const targets = env.MODDABLE === undefined ? undefined : join(env.MODDABLE, 'build/devices', platform, 'targets');
+  if (targets === undefined || !existsSync(targets) || existsSync(join(targets, board, 'manifest.json'))) return undefined;
+  return `firmware: the Moddable SDK at ${env.MODDABLE} has no ${platform} board "${board}" (its boards: ${readdirSync(targets).sort().join(', ')})`;
+}
+
+/** The SDK's manifest of a Pico board beyond FIRMWARE_TARGETS (`pico/<board>`), when there is one. */
+function picoBoardManifest(moddable: string, target: string): { build?: { PICO_SUBCLASS?: string }; include?: string | string[] } | undefined {
+  if (!target.startsWith('pico/') || (FIRMWARE_TARGETS as readonly string[]).includes(target)) return undefined;
+  const manifest = join(moddable, 'build/devices/pico/targets', target.slice('pico/'.length), 'manifest.json');
+  try {
+    return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The pico-sdk version Moddable SDK 8.2.3's make.pico.mk expects (`git describe` of $PICO_SDK_DIR). */
 export const EXPECTED_PICO_SDK = '2.2.0';
@@ -16,7 +61,8 @@ export const EXPECTED_PICO_SDK = '2.2.0';
 type Env = { [name: string]: string | undefined };
 
 /** Each missing piece as `NAME (why)`; empty when the target can be built. */
-export function missingForTarget(target: FirmwareTarget, env: Env = process.env): string[] {
+export function missingForTarget(target: string, env: Env = process.env): string[] {
+  const base = baseTarget(target);
   const missing: string[] = [];
   const dir = (name: string, probe: string, what: string): string | undefined => {
     const v = env[name];
@@ -29,29 +75,38 @@ export function missingForTarget(target: FirmwareTarget, env: Env = process.env)
   if (moddable !== undefined && !existsSync(join(moddable, 'build/bin/lin/release/mcconfig'))) {
     missing.push(`$MODDABLE/build/bin/lin/release/mcconfig (host tools not built: cd $MODDABLE/build/makefiles/lin && make)`);
   }
-  if (target === 'pico' || target === 'pico/pico_w') {
+  if (base === 'pico' || base === 'pico/pico_w') {
+    const board = moddable === undefined ? undefined : picoBoardManifest(moddable, target);
     const sdk = dir('PICO_SDK_DIR', 'pico_sdk_init.cmake', `pico-sdk ${EXPECTED_PICO_SDK}`);
     if (sdk !== undefined) {
       if (!existsSync(join(sdk, 'lib/tinyusb/src/tusb.h'))) missing.push('$PICO_SDK_DIR/lib/tinyusb (tinyusb 0.18.0 not in place)');
-      if (target === 'pico/pico_w' && !existsSync(join(sdk, 'lib/cyw43-driver/src/cyw43.h'))) missing.push('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
+      if (base === 'pico/pico_w' && !existsSync(join(sdk, 'lib/cyw43-driver/src/cyw43.h'))) missing.push('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
+      // An RP2350 board (its manifest's PICO_SUBCLASS) links with a flash-size script a CMake configure of the pico-sdk writes.
+      if (board?.build?.PICO_SUBCLASS === 'rp2350' && !existsSync(join(sdk, 'build/pico_flash_region.ld'))) {
+        missing.push('$PICO_SDK_DIR/build/pico_flash_region.ld (an RP2350 board\'s flash size for the linker: docs/moddable.md, "Other boards")');
+      }
       if (!existsSync(join(sdk, 'build/pioasm/pioasm'))) missing.push('$PICO_SDK_DIR/build/pioasm/pioasm (build pioasm from source)');
       if (!existsSync(join(sdk, 'build/_deps/picotool/picotool'))) missing.push('$PICO_SDK_DIR/build/_deps/picotool/picotool (build picotool 2.2.0 from source)');
       const tag = spawnSync('git', ['-C', sdk, 'describe', '--tags', '--always', '--abbrev=0'], { encoding: 'utf8' });
       if (tag.status !== 0 || tag.stdout.trim() !== EXPECTED_PICO_SDK) missing.push(`$PICO_SDK_DIR git tag ${EXPECTED_PICO_SDK} (git describe says "${(tag.stdout ?? '').trim()}")`);
     }
     dir('PICO_EXTRAS_DIR', 'src', 'pico-extras sdk-2.2.0');
-    dir('PICO_EXAMPLES_DIR', '.', 'any existing folder');
+    const examples = dir('PICO_EXAMPLES_DIR', '.', 'any existing folder');
+    // A board with a NeoPixel includes Moddable's driver, which assembles pico-examples' ws2812 PIO program.
+    if (examples !== undefined && [board?.include ?? []].flat().some((m) => m.includes('drivers/neopixel')) && !existsSync(join(examples, 'pio/ws2812/ws2812.pio'))) {
+      missing.push(`$PICO_EXAMPLES_DIR/pio/ws2812/ws2812.pio (${target} has a NeoPixel: pico-examples sdk-${EXPECTED_PICO_SDK} there)`);
+    }
     // make.pico.mk also spot-checks $PICO_ROOT (default ~/pico) for a pico-examples folder.
     dir('PICO_ROOT', 'pico-examples', 'the folder holding pico-examples/, e.g. the parent of PICO_EXAMPLES_DIR');
     dir('PICO_GCC_ROOT', 'bin/arm-none-eabi-gcc', 'the arm-none-eabi toolchain root, /usr with Debian\'s gcc-arm-none-eabi');
-  } else if (target === 'esp32') {
+  } else if (base === 'esp32') {
     dir('IDF_PATH', 'tools/idf.py', 'ESP-IDF for Moddable SDK 8.2.3');
   }
   return missing;
 }
 
 /** `firmware: cannot build for <target>: missing A, B, C` or undefined. */
-export function missingLine(target: FirmwareTarget, env: Env = process.env): string | undefined {
+export function missingLine(target: string, env: Env = process.env): string | undefined {
   const missing = missingForTarget(target, env);
   return missing.length === 0 ? undefined : `firmware: cannot build for ${target}: missing ${missing.join(', ')}`;
 }

@@ -1,7 +1,10 @@
 /**
  * Builds an app manifest into firmware for a Moddable target:
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> [manifest.json | app.ts] [name=value ...] [--debug] [--out <dir>]
+ *   npm run firmware -- <pico | pico/pico_w | esp32 | lin | pico/<board> | esp32/<board>> [manifest.json | app.ts] [name=value ...] [--debug] [--out <dir>]
+ *
+ * Another board of the SDK (`pico/xiao_rp2040`, `esp32/esp32s3`) builds as
+ * its platform does, with its own pins (firmware-env.ts `baseTarget`).
  *
  * `name=value` arguments go to mcconfig as config properties (`ssid=...
  * password=...`: the Wi-Fi a board with a network joins).
@@ -30,14 +33,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
-import { FIRMWARE_TARGETS, firmwareStem, missingLine, type FirmwareTarget } from './firmware-env';
+import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine } from './firmware-env';
 import { isSetting, mcconfigArgs, shownArgs } from './mcconfig-args';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
 
 export interface FirmwareBuild {
-  target: FirmwareTarget;
+  /** One of FIRMWARE_TARGETS or another board of the SDK (`pico/<board>`, `esp32/<board>`). */
+  target: string;
   app: string;
   /** Copied .uf2 and .elf (pico targets), undefined otherwise. */
   uf2?: string;
@@ -76,7 +80,7 @@ function forgetLinkedSymbols(buildDir: string, app: string): void {
   walk(tmp, 0);
 }
 
-export function buildFirmware(target: FirmwareTarget, manifest: string, opts: { debug?: boolean; out?: string; settings?: readonly string[]; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
+export function buildFirmware(target: string, manifest: string, opts: { debug?: boolean; out?: string; settings?: readonly string[]; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
   const missing = missingLine(target);
   if (missing !== undefined) return Promise.reject(new Error(missing));
   const moddable = process.env.MODDABLE!;
@@ -152,10 +156,15 @@ export async function main(argv: string[], installed?: { packageRoot: string }):
   const settings = argv.filter(isSetting);
   const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--out' && !isSetting(a));
   const outIndex = argv.indexOf('--out');
-  const target = positional[0] as FirmwareTarget | undefined;
-  if (target === undefined || !FIRMWARE_TARGETS.includes(target) || (installed !== undefined && positional[1] === undefined)) {
+  const target = positional[0];
+  if (target === undefined || baseTarget(target) === undefined || (installed !== undefined && positional[1] === undefined)) {
     const usage = installed === undefined ? 'npm run firmware --' : 'thingflow-xs firmware';
-    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')}> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [name=value ...] [--debug] [--out <dir>]\n(name=value: a config property for mcconfig, e.g. ssid=... password=... for a board's Wi-Fi)\n`);
+    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')} | pico/<board> | esp32/<board>> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [name=value ...] [--debug] [--out <dir>]\n(<board>: another board of the Moddable SDK, e.g. pico/xiao_rp2040, esp32/esp32s3; name=value: a config property for mcconfig, e.g. ssid=... password=... for a board's Wi-Fi)\n`);
+    return 2;
+  }
+  const problem = boardProblem(target);
+  if (problem !== undefined) {
+    process.stderr.write(`${problem}\n`);
     return 2;
   }
   try {

@@ -1,11 +1,9 @@
-import type { FirmwareTarget } from './firmware-env';
-
 /**
  * mcconfig's command line for a build. `settings` are `name=value` config
  * properties, as mcconfig takes them (`ssid=... password=...` for a board's
  * Wi-Fi): they reach the app as `mc/config` strings.
  */
-export function mcconfigArgs(target: FirmwareTarget, buildDir: string, manifestPath: string, opts: { debug?: boolean; settings?: readonly string[] } = {}): string[] {
+export function mcconfigArgs(target: string, buildDir: string, manifestPath: string, opts: { debug?: boolean; settings?: readonly string[] } = {}): string[] {
   return ['-m', '-p', target, '-t', 'build', '-o', buildDir, ...(opts.debug ? ['-d'] : []), ...(opts.settings ?? []), manifestPath];
 }
 

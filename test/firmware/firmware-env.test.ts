@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { missingForTarget, missingLine } from '../../tools/firmware-env';
+import { baseTarget, boardProblem, missingForTarget, missingLine } from '../../tools/firmware-env';
 import { firmwareTestEnv } from './firmware-test-env';
 
 const ROOT = resolve(__dirname, '../..');
@@ -15,6 +15,23 @@ const ROOT = resolve(__dirname, '../..');
 function touch(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, '');
+}
+
+/** Every file the pico checks look for, in a temporary tree, the pico-sdk a git repository (untagged); `done` removes it. */
+function fakeSdkTree() {
+  const fw = mkdtempSync(join(tmpdir(), 'tf-fwenv-'));
+  const env = {
+    MODDABLE: join(fw, 'moddable'), PICO_SDK_DIR: join(fw, 'pico-sdk'), PICO_EXTRAS_DIR: join(fw, 'pico-extras'),
+    PICO_EXAMPLES_DIR: join(fw, 'pico-examples'), PICO_ROOT: fw, PICO_GCC_ROOT: join(fw, 'gcc'),
+  };
+  for (const f of ['moddable/tools/mcconfig/make.pico.mk', 'moddable/build/bin/lin/release/mcconfig', 'pico-sdk/pico_sdk_init.cmake',
+    'pico-sdk/lib/tinyusb/src/tusb.h', 'pico-sdk/build/pioasm/pioasm', 'pico-sdk/build/_deps/picotool/picotool',
+    'pico-extras/src/.keep', 'pico-examples/.keep', 'gcc/bin/arm-none-eabi-gcc']) touch(join(fw, f));
+  const git = (...args: string[]) => spawnSync('git', ['-C', env.PICO_SDK_DIR, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'sdk');
+  return { fw, env, git, done: () => rmSync(fw, { recursive: true, force: true }) };
 }
 
 describe('firmware build environment', () => {
@@ -27,19 +44,8 @@ describe('firmware build environment', () => {
   });
 
   test('a complete tree has nothing missing; each piece removed is named', () => {
-    const fw = mkdtempSync(join(tmpdir(), 'tf-fwenv-'));
+    const { fw, env, git, done } = fakeSdkTree();
     try {
-      const env = {
-        MODDABLE: join(fw, 'moddable'), PICO_SDK_DIR: join(fw, 'pico-sdk'), PICO_EXTRAS_DIR: join(fw, 'pico-extras'),
-        PICO_EXAMPLES_DIR: join(fw, 'pico-examples'), PICO_ROOT: fw, PICO_GCC_ROOT: join(fw, 'gcc'),
-      };
-      for (const f of ['moddable/tools/mcconfig/make.pico.mk', 'moddable/build/bin/lin/release/mcconfig', 'pico-sdk/pico_sdk_init.cmake',
-        'pico-sdk/lib/tinyusb/src/tusb.h', 'pico-sdk/build/pioasm/pioasm', 'pico-sdk/build/_deps/picotool/picotool',
-        'pico-extras/src/.keep', 'pico-examples/.keep', 'gcc/bin/arm-none-eabi-gcc']) touch(join(fw, f));
-      const git = (...args: string[]) => spawnSync('git', ['-C', env.PICO_SDK_DIR, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' });
-      git('init', '-q');
-      git('add', '-A');
-      git('commit', '-qm', 'sdk');
       expect(missingForTarget('pico', env)).toEqual([`$PICO_SDK_DIR git tag 2.2.0 (git describe says "${git('rev-parse', 'HEAD').stdout.trim()}")`]);
       git('tag', '2.2.0');
       expect(missingForTarget('pico', env)).toEqual([]);
@@ -47,7 +53,37 @@ describe('firmware build environment', () => {
       expect(missingForTarget('pico', env)).toEqual(['$PICO_SDK_DIR/build/pioasm/pioasm (build pioasm from source)']);
       expect(missingForTarget('pico/pico_w', env)).toContain('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
     } finally {
-      rmSync(fw, { recursive: true, force: true });
+      done();
+    }
+  });
+
+  test('another board of the SDK builds as its platform does; an unknown one lists the boards there, a radio Pico other than pico_w is refused', () => {
+    expect(['pico', 'pico/pico_w', 'esp32', 'lin', 'pico/xiao_rp2040', 'esp32/esp32s3', 'esp32/m5atom_lite'].map(baseTarget))
+      .toEqual(['pico', 'pico/pico_w', 'esp32', 'lin', 'pico', 'esp32', 'esp32']);
+    for (const bad of ['nrf52', 'lin/x', 'pico/', 'pico/a/b', 'esp32/../x', 'pico/..', 'mac']) expect(baseTarget(bad)).toBeUndefined();
+    const { env, git, done } = fakeSdkTree();
+    try {
+      git('tag', '2.2.0');
+      const boards = join(env.MODDABLE, 'build/devices/pico/targets');
+      mkdirSync(join(boards, 'xiao_rp2040'), { recursive: true });
+      writeFileSync(join(boards, 'xiao_rp2040/manifest.json'), JSON.stringify({ include: ['$(MODULES)/drivers/led/manifest.json', '$(MODULES)/drivers/neopixel/manifest.json'] }));
+      mkdirSync(join(boards, 'pico_2'), { recursive: true });
+      writeFileSync(join(boards, 'pico_2/manifest.json'), JSON.stringify({ build: { PICO_SUBCLASS: 'rp2350' } }));
+      expect(boardProblem('pico/xiao_rp2040', env)).toBeUndefined();
+      expect(boardProblem('pico/nosuch', env)).toBe(`firmware: the Moddable SDK at ${env.MODDABLE} has no pico board "nosuch" (its boards: pico_2, xiao_rp2040)`);
+      expect(boardProblem('pico/pico_2_w', env)).toMatch(/^firmware: pico\/pico_2_w has a radio, and the manifests here give a Pico a network on pico\/pico_w only/);
+      expect(boardProblem('esp32/esp32s3', env)).toBeUndefined(); // no esp32 boards in this SDK tree to check against: its build says what is missing
+      // Each board's own needs are named with the rest: the NeoPixel's PIO program, the RP2350's flash-size script.
+      expect(missingForTarget('pico/xiao_rp2040', env)).toEqual([`$PICO_EXAMPLES_DIR/pio/ws2812/ws2812.pio (pico/xiao_rp2040 has a NeoPixel: pico-examples sdk-2.2.0 there)`]);
+      touch(join(env.PICO_EXAMPLES_DIR, 'pio/ws2812/ws2812.pio'));
+      expect(missingForTarget('pico/xiao_rp2040', env)).toEqual([]);
+      expect(missingForTarget('pico/pico_2', env)).toEqual(['$PICO_SDK_DIR/build/pico_flash_region.ld (an RP2350 board\'s flash size for the linker: docs/moddable.md, "Other boards")']);
+      touch(join(env.PICO_SDK_DIR, 'build/pico_flash_region.ld'));
+      expect(missingForTarget('pico/pico_2', env)).toEqual([]);
+      expect(missingForTarget('pico', env)).toEqual([]);
+      expect(missingLine('esp32/esp32s3', env)).toBe('firmware: cannot build for esp32/esp32s3: missing IDF_PATH (unset: ESP-IDF for Moddable SDK 8.2.3)');
+    } finally {
+      done();
     }
   });
 

@@ -89,6 +89,17 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
   }, 1_200_000);
 });
 
+const { describe: onXiao, boot: onXiaoFirmware } = firmwareFor('lux-demo', 'pico/xiao_rp2040');
+
+onXiao('the lux demo built for another RP2040 board of the SDK, the Seeed XIAO RP2040 (npm run firmware -- pico/xiao_rp2040)', () => {
+  test('night: its own device\'s bus (I2C1 on GP6/GP7, not boards.json\'s I2C0) and LED (GP25); every transaction and LED change is what Node shows', async () => {
+    const fw = await nightAsOnNode(onXiaoFirmware);
+    expect(fw.host.bridges[0].transactions).toHaveLength(0);
+    expect(fw.host.bridges[1].transactions.length).toBeGreaterThan(10);
+    expect(fw.host.sleeps.length).toBe(3);
+  }, 1_200_000);
+});
+
 const { describe: fromSource, boot: onFirmwareFromSource } = firmwareFor('app-lux-demo-flow');
 
 fromSource('the lux demo built from its source alone (npm run firmware -- pico examples/lux-demo-flow.ts: tools/app-firmware.ts writes its entry and manifest)', () => {

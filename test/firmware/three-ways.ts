@@ -93,12 +93,12 @@ export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promis
 }
 
 /**
- * The firmware half of an app's test: `describe` when `app`'s pico firmware
+ * The firmware half of an app's test: `describe` when `app`'s firmware for `target` (an RP2040 board)
  * and the bootrom are there, else `describe.skip` after one line saying what
  * is missing; `boot` runs one of its scenarios on the firmware.
  */
-export function firmwareFor(app: string): { describe: jest.Describe; boot: (s: BoardScenario) => ReturnType<typeof onFirmware> } {
-  const env = firmwareTestEnv(app);
+export function firmwareFor(app: string, target = 'pico'): { describe: jest.Describe; boot: (s: BoardScenario) => ReturnType<typeof onFirmware> } {
+  const env = firmwareTestEnv(app, target);
   if (typeof env === 'string') console.log(env);
   return {
     describe: typeof env === 'string' ? describe.skip : describe,

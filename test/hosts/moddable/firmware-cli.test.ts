@@ -24,11 +24,20 @@ function firmware(args: string[], how: 'source' | 'dist' = 'source') {
 
 describe('thingflow-xs firmware', () => {
   test.each(['source', 'dist'] as const)('from %s: without a target or an app, the usage and exit code 2', (how) => {
-    for (const args of [[], ['pico'], ['nano', 'examples/door-detector-flow.ts']]) {
+    for (const args of [[], ['pico'], ['nano', 'examples/door-detector-flow.ts'], ['lin/x', 'examples/door-detector-flow.ts']]) {
       const r = firmware(args, how);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
-      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin> <app\.ts \| manifest\.json> \[name=value \.\.\.\]/);
+      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin \| pico\/<board> \| esp32\/<board>> <app\.ts \| manifest\.json> \[name=value \.\.\.\]/);
     }
+  });
+
+  test('another board of the SDK is a target; one with a radio other than pico_w is refused before anything is written', () => {
+    const r = firmware(['pico/pico_2_w', 'examples/door-detector-flow.ts']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('firmware: pico/pico_2_w has a radio, and the manifests here give a Pico a network on pico/pico_w only: build for pico/pico_w (or another board without a network)');
+    const other = firmware(['pico/xiao_rp2040', 'examples/door-detector-flow.ts']);
+    expect(other.code).toBe(1); // the SDK missing: the one line, for that board
+    expect(other.err).toMatch(/^firmware: cannot build for pico\/xiao_rp2040: missing MODDABLE \(unset/);
   });
 
   test('without the SDK: the app\'s entry and manifest are written, then one line names every missing piece, exit code 1', () => {
