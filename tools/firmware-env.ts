@@ -5,11 +5,19 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The targets this project's manifests have sections for, and its checks and module lists cover. */
 export const FIRMWARE_TARGETS = ['pico', 'pico/pico_w', 'esp32', 'lin'] as const;
 export type FirmwareTarget = (typeof FIRMWARE_TARGETS)[number];
+
+const isFirmwareTarget = (target: string): target is FirmwareTarget => (FIRMWARE_TARGETS as readonly string[]).includes(target);
+
+/** The SDK's folder of a board beyond FIRMWARE_TARGETS (`pico/<board>` → $MODDABLE/build/devices/pico/targets/<board>). */
+function sdkBoardDir(moddable: string, target: string): string {
+  const [platform, board] = target.split('/');
+  return join(moddable, 'build/devices', platform, 'targets', board);
+}
 
 /**
  * The target a build of `target` is: one of FIRMWARE_TARGETS, or another
@@ -20,7 +28,7 @@ export type FirmwareTarget = (typeof FIRMWARE_TARGETS)[number];
  * boards.json's. Undefined for anything else.
  */
 export function baseTarget(target: string): FirmwareTarget | undefined {
-  if ((FIRMWARE_TARGETS as readonly string[]).includes(target)) return target as FirmwareTarget;
+  if (isFirmwareTarget(target)) return target;
   const board = /^(pico|esp32)\/[A-Za-z0-9][\w.-]*$/.exec(target);
   return board === null ? undefined : (board[1] as 'pico' | 'esp32');
 }
@@ -34,20 +42,22 @@ const RADIO_PICOS = ['pico_2_w'];
  * there to say: the missing line names it).
  */
 export function boardProblem(target: string, env: Env = process.env): string | undefined {
-  if ((FIRMWARE_TARGETS as readonly string[]).includes(target)) return undefined;
+  if (isFirmwareTarget(target)) return undefined;
   const [platform, board] = target.split('/');
   if (platform === 'pico' && RADIO_PICOS.includes(board)) {
     return `firmware: ${target} has a radio, and the manifests here give a Pico a network on pico/pico_w only: build for pico/pico_w (or another board without a network)`;
   }
-  const targets = env.MODDABLE === undefined ? undefined : join(env.MODDABLE, 'build/devices', platform, 'targets');
-  if (targets === undefined || !existsSync(targets) || existsSync(join(targets, board, 'manifest.json'))) return undefined;
-  return `firmware: the Moddable SDK at ${env.MODDABLE} has no ${platform} board "${board}" (its boards: ${readdirSync(targets).sort().join(', ')})`;
+  if (env.MODDABLE === undefined) return undefined;
+  const boardDir = sdkBoardDir(env.MODDABLE, target);
+  const boards = dirname(boardDir);
+  if (!existsSync(boards) || existsSync(join(boardDir, 'manifest.json'))) return undefined;
+  return `firmware: the Moddable SDK at ${env.MODDABLE} has no ${platform} board "${board}" (its boards: ${readdirSync(boards).sort().join(', ')})`;
 }
 
 /** The SDK's manifest of a Pico board beyond FIRMWARE_TARGETS (`pico/<board>`), when there is one. */
 function picoBoardManifest(moddable: string, target: string): { build?: { PICO_SUBCLASS?: string }; include?: string | string[] } | undefined {
-  if (!target.startsWith('pico/') || (FIRMWARE_TARGETS as readonly string[]).includes(target)) return undefined;
-  const manifest = join(moddable, 'build/devices/pico/targets', target.slice('pico/'.length), 'manifest.json');
+  if (!target.startsWith('pico/') || isFirmwareTarget(target)) return undefined;
+  const manifest = join(sdkBoardDir(moddable, target), 'manifest.json');
   try {
     return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : undefined;
   } catch {
