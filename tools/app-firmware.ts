@@ -30,9 +30,9 @@
  * board's sources do not ship).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { appModules, APP_MODULES_FILE, APP_PREFIX, folderAbove, rootOf, writeAppModules } from './app-modules';
-import { emittedText, relativeModule, sourceOf, walkImports } from './moddable-manifest';
+import { emittedText, posixPath, relativeModule, sourceOf, walkImports } from './moddable-manifest';
 import { barrelExports, barrelUse, fluentMethods } from './runtime-exports';
 
 /** The checkout holding `file`: the nearest folder above it with manifests/thingflow.json; undefined outside one. */
@@ -162,7 +162,7 @@ function ownModules(app: string, project: string): { sources: string[]; imports:
  */
 function writeRuntimeShim(file: string, sources: string[], thingflow: string, project: string): boolean {
   const use = barrelUse(sources, RUNTIME_SPECIFIER);
-  const moduleOf = (source: string) => `thingflow/${relative(thingflow, source).replace(/\.ts$/, '').split(sep).join('/')}`;
+  const moduleOf = (source: string) => `thingflow/${posixPath(relative(thingflow, source).replace(/\.ts$/, ''))}`;
   if (use.whole) {
     writeFileSync(file, `// The runtime as \`${RUNTIME_SPECIFIER}\` gives it on Node, every module of it: the app imports it whole (a namespace import), so what it uses cannot be read.\nexport * from 'thingflow/runtime/index';\n`);
     return true;
@@ -217,7 +217,6 @@ export function writeAppFirmware(appFile: string, opts: { packageRoot?: string }
   const noExt = (file: string) => withoutExtension(relative(project, file));
   const dir = appFirmwareDir(project, abs);
   mkdirSync(dir, { recursive: true });
-  const posix = (path: string) => path.split(sep).join('/');
   // Outside a checkout the app's own modules go in as JavaScript, types erased as for Node: the app is typed
   // against the package's declarations, which mcconfig's tsc, checking against the runtime's sources, would refuse.
   const ownJs: { [name: string]: string } = {};
@@ -225,14 +224,14 @@ export function writeAppFirmware(appFile: string, opts: { packageRoot?: string }
     const js = join(dir, 'app', `${noExt(source)}.js`);
     mkdirSync(dirname(js), { recursive: true });
     writeFileSync(js, emittedText(source));
-    ownJs[`${APP_PREFIX}${posix(noExt(source))}`] = `./app/${posix(noExt(source))}`;
+    ownJs[`${APP_PREFIX}${posixPath(noExt(source))}`] = `./app/${posixPath(noExt(source))}`;
   }
   const plan: AppPlan = {
     app: inProject,
-    moduleName: `${installed ? APP_PREFIX : 'thingflow/'}${posix(noExt(abs))}`,
-    appPath: installed ? `./app/${posix(noExt(abs))}` : posix(relative(dir, join(project, noExt(abs)))),
+    moduleName: `${installed ? APP_PREFIX : 'thingflow/'}${posixPath(noExt(abs))}`,
+    appPath: installed ? `./app/${posixPath(noExt(abs))}` : posixPath(relative(dir, join(project, noExt(abs)))),
     ownModules: ownJs,
-    rel: (file) => posix(relative(dir, join(thingflow, file))),
+    rel: (file) => posixPath(relative(dir, join(thingflow, file))),
     installed,
     importsRuntime,
   };

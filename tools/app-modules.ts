@@ -17,7 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FIRMWARE_TARGETS } from './firmware-env';
-import { relativeModule, resolveManifest, sourceOf, walkImports } from './moddable-manifest';
+import { posixPath, relativeModule, resolveManifest, sourceOf, walkImports } from './moddable-manifest';
 
 /** The nearest folder above `file` that holds every one of `marks`; undefined when none does. */
 export function folderAbove(file: string, marks: readonly string[]): string | undefined {
@@ -93,7 +93,7 @@ function neededFor(manifest: string, target: string): Map<string, string> | unde
     else if (r.modules.has(spec)) dep = r.modules.get(spec)!.startsWith('$(') ? undefined : r.modules.get(spec);
     else if (spec.startsWith(PREFIX)) dep = join(THINGFLOW, spec.slice(PREFIX.length));
     // Anything else is an SDK module (timer, embedded:io/i2c, ...): the manifests test checks the target offers it.
-    if (dep !== undefined && !named.has(dep)) needed.set(nameOf(dep).split(sep).join('/'), dep);
+    if (dep !== undefined && !named.has(dep)) needed.set(posixPath(nameOf(dep)), dep);
     return dep;
   }, (file) => {
     throw new Error(`${relative(ROOT, file)}: no .ts or .js source (imported by the app)`);

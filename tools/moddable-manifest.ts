@@ -8,7 +8,7 @@
  * `sdkRoot` names an SDK; otherwise they are recorded in `sdkIncludes`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 export interface Manifest {
@@ -138,6 +138,11 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
  */
 export function relativeModule(importer: string, spec: string): string {
   return resolve(dirname(importer), spec.replace(/\.m?js$/, ''));
+}
+
+/** A path with `/` separators, as module names and manifest paths have them on every host. */
+export function posixPath(path: string): string {
+  return path.split(sep).join('/');
 }
 
 export function sourceOf(noExt: string): string | undefined {
