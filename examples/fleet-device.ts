@@ -3,7 +3,7 @@
  * the lux flow of the demo, its readings published as ThingFlow JSON events on
  * `fleet/{id}/lux` (QoS 1; a device and a timestamp name each reading, so duplicates can be told apart),
  * and the board as a Web Thing over MQTT (`things/{thingId}/...`) for a gateway to serve.
- * On a board it is manifests/fleet-device (esp32, pico/pico_w and lin: it needs a network).
+ * On a board it is manifests/fleet-device (esp32, pico/pico_w, pico/pico_2_w and lin: it needs a network).
  */
 // The modules it uses, one by one: on a board the firmware carries only these (tools/app-modules.ts).
 import type { SensorEvent } from '../runtime/core/input-thing';

@@ -56,7 +56,7 @@ With --wot-port, a paced run without --duration serves until Ctrl-C (at most ${f
 of simulated time). Ctrl-C stops any run early and still prints the summary and writes the plot;
 a second Ctrl-C quits at once.
 
-The same app as firmware: thingflow-xs firmware <pico | pico/pico_w | esp32> <app> builds it
+The same app as firmware: thingflow-xs firmware <pico | pico/pico_w | pico/pico_2_w | esp32> <app> builds it
 with the Moddable SDK (MODDABLE, PICO_SDK_DIR, ... in the environment; another board of the SDK
 as pico/<board> or esp32/<board>, e.g. pico/xiao_rp2040); on a board import the
 runtime from 'thingflow-xs/runtime'. thingflow-xs fleet <app> runs it on a fleet of boards.

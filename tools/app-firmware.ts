@@ -2,8 +2,8 @@
  * An app built as firmware from its source alone, as the simulator runs one
  * (`thingflow-xs sim <app>`):
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin> <app.ts>     (in a checkout)
- *   npx thingflow-xs firmware <pico | pico/pico_w | esp32> <app.ts>      (a project with the package installed)
+ *   npm run firmware -- <pico | pico/pico_w | pico/pico_2_w | esp32 | lin> <app.ts>     (in a checkout)
+ *   npx thingflow-xs firmware <pico | pico/pico_w | pico/pico_2_w | esp32> <app.ts>      (a project with the package installed)
  *
  * (or another board of the SDK, `pico/<board>`, `esp32/<board>`: tools/firmware-env.ts `baseTarget`)
  *
@@ -32,6 +32,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { appModules, APP_MODULES_FILE, APP_PREFIX, folderAbove, rootOf, writeAppModules } from './app-modules';
+import { RADIO_PICO_TARGETS } from './firmware-env';
 import { emittedText, posixPath, relativeModule, sourceOf, walkImports } from './moddable-manifest';
 import { barrelExports, barrelUse, fluentMethods } from './runtime-exports';
 
@@ -97,13 +98,16 @@ const NETWORK_NOTES: Record<Network, string> = {
   none: 'the app needs no network and gets none',
 };
 
+/** `a, b or c`. */
+const orList = (names: readonly string[]): string => `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+
 function manifestFor(p: AppPlan, network: Network): object {
   const withNet = { include: [p.rel('manifests/thingflow-net.json')] };
-  const noLin = { error: `${p.app}: lin needs a thingflow-xs checkout (the simulated board's sources are not in the package): build it for esp32, pico or pico/pico_w` };
+  const noLin = { error: `${p.app}: lin needs a thingflow-xs checkout (the simulated board's sources are not in the package): build it for ${orList(['esp32', 'pico', ...RADIO_PICO_TARGETS])}` };
   const networked = network === 'none' ? {} : {
     esp32: withNet,
-    'pico/pico_w': withNet,
-    pico: network === 'required' ? { error: `${p.app} needs a network (its imports reach the MQTT client or a Web Thing server): build it for esp32, pico/pico_w${p.installed ? '' : ' or lin'}` } : {},
+    ...Object.fromEntries(RADIO_PICO_TARGETS.map((t) => [t, withNet])),
+    pico: network === 'required' ? { error: `${p.app} needs a network (its imports reach the MQTT client or a Web Thing server): build it for ${orList(['esp32', ...RADIO_PICO_TARGETS, ...(p.installed ? [] : ['lin'])])}` } : {},
   };
   // lin: never outside a checkout; else the network as on the boards.
   const lin = p.installed ? noLin : network === 'none' ? undefined : withNet;

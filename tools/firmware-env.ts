@@ -8,12 +8,20 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
 /** The targets this project's manifests have sections for, and its checks and module lists cover. */
-export const FIRMWARE_TARGETS = ['pico', 'pico/pico_w', 'esp32', 'lin'] as const;
+export const FIRMWARE_TARGETS = ['pico', 'pico/pico_w', 'pico/pico_2_w', 'esp32', 'lin'] as const;
 export type FirmwareTarget = (typeof FIRMWARE_TARGETS)[number];
 
-const isFirmwareTarget = (target: string): target is FirmwareTarget => (FIRMWARE_TARGETS as readonly string[]).includes(target);
+/**
+ * The Picos with a network: a CYW43 radio (Wi-Fi) on an RP2040 or an RP2350. Every
+ * manifest here gives them the same sections (test/hosts/moddable/manifests.test.ts
+ * holds them to it): a Pico 2 W is a Pico W with another chip.
+ */
+export const RADIO_PICO_TARGETS = ['pico/pico_w', 'pico/pico_2_w'] as const;
 
-/** The SDK's folder of a board beyond FIRMWARE_TARGETS (`pico/<board>` → $MODDABLE/build/devices/pico/targets/<board>). */
+const isFirmwareTarget = (target: string): target is FirmwareTarget => (FIRMWARE_TARGETS as readonly string[]).includes(target);
+const isRadioPico = (target: string | undefined): boolean => (RADIO_PICO_TARGETS as readonly (string | undefined)[]).includes(target);
+
+/** The SDK's folder of a board (`pico/<board>` → $MODDABLE/build/devices/pico/targets/<board>). */
 function sdkBoardDir(moddable: string, target: string): string {
   const [platform, board] = target.split('/');
   return join(moddable, 'build/devices', platform, 'targets', board);
@@ -33,30 +41,37 @@ export function baseTarget(target: string): FirmwareTarget | undefined {
   return board === null ? undefined : (board[1] as 'pico' | 'esp32');
 }
 
-/** Pico boards with a radio: a network the manifests here give pico/pico_w alone (pico_2_w would need its own sections in each). */
-const RADIO_PICOS = ['pico_2_w'];
-
 /**
  * Why `target`, a board beyond FIRMWARE_TARGETS, cannot be built with this
  * SDK and these manifests; undefined when it can (or when MODDABLE is not
  * there to say: the missing line names it).
  */
 export function boardProblem(target: string, env: Env = process.env): string | undefined {
-  if (isFirmwareTarget(target)) return undefined;
+  if (isFirmwareTarget(target) || env.MODDABLE === undefined) return undefined;
   const [platform, board] = target.split('/');
-  if (platform === 'pico' && RADIO_PICOS.includes(board)) {
-    return `firmware: ${target} has a radio, and the manifests here give a Pico a network on pico/pico_w only: build for pico/pico_w (or another board without a network)`;
-  }
-  if (env.MODDABLE === undefined) return undefined;
   const boardDir = sdkBoardDir(env.MODDABLE, target);
   const boards = dirname(boardDir);
-  if (!existsSync(boards) || existsSync(join(boardDir, 'manifest.json'))) return undefined;
-  return `firmware: the Moddable SDK at ${env.MODDABLE} has no ${platform} board "${board}" (its boards: ${readdirSync(boards).sort().join(', ')})`;
+  if (!existsSync(boards)) return undefined;
+  if (!existsSync(join(boardDir, 'manifest.json'))) {
+    return `firmware: the Moddable SDK at ${env.MODDABLE} has no ${platform} board "${board}" (its boards: ${readdirSync(boards).sort().join(', ')})`;
+  }
+  // A radio board the manifests have no sections for would get the plain pico's: no network, and its LED on the radio.
+  if (hasCyw43(picoBoardManifest(env.MODDABLE, target))) {
+    return `firmware: ${target} has a CYW43 radio, and the manifests here give a Pico its network on ${RADIO_PICO_TARGETS.join(' and ')} only: build for one of those (or a board without a radio)`;
+  }
+  return undefined;
 }
 
-/** The SDK's manifest of a Pico board beyond FIRMWARE_TARGETS (`pico/<board>`), when there is one. */
-function picoBoardManifest(moddable: string, target: string): { build?: { PICO_SUBCLASS?: string }; include?: string | string[] } | undefined {
-  if (!target.startsWith('pico/') || isFirmwareTarget(target)) return undefined;
+interface PicoBoardManifest { build?: { PICO_SUBCLASS?: string; WIFI_GPIO?: string | number }; include?: string | string[] }
+
+/** The board's SDK manifest builds the CYW43 radio's driver (make.pico.mk's WIFI_GPIO). */
+function hasCyw43(board: PicoBoardManifest | undefined): boolean {
+  return String(board?.build?.WIFI_GPIO) === '1';
+}
+
+/** The SDK's manifest of a Pico board (`pico/<board>`), when there is one. */
+function picoBoardManifest(moddable: string, target: string): PicoBoardManifest | undefined {
+  if (!target.startsWith('pico/')) return undefined;
   const manifest = join(sdkBoardDir(moddable, target), 'manifest.json');
   try {
     return existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : undefined;
@@ -85,12 +100,12 @@ export function missingForTarget(target: string, env: Env = process.env): string
   if (moddable !== undefined && !existsSync(join(moddable, 'build/bin/lin/release/mcconfig'))) {
     missing.push(`$MODDABLE/build/bin/lin/release/mcconfig (host tools not built: cd $MODDABLE/build/makefiles/lin && make)`);
   }
-  if (base === 'pico' || base === 'pico/pico_w') {
+  if (base === 'pico' || isRadioPico(base)) {
     const board = moddable === undefined ? undefined : picoBoardManifest(moddable, target);
     const sdk = dir('PICO_SDK_DIR', 'pico_sdk_init.cmake', `pico-sdk ${EXPECTED_PICO_SDK}`);
     if (sdk !== undefined) {
       if (!existsSync(join(sdk, 'lib/tinyusb/src/tusb.h'))) missing.push('$PICO_SDK_DIR/lib/tinyusb (tinyusb 0.18.0 not in place)');
-      if (base === 'pico/pico_w' && !existsSync(join(sdk, 'lib/cyw43-driver/src/cyw43.h'))) missing.push('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
+      if (isRadioPico(base) && !existsSync(join(sdk, 'lib/cyw43-driver/src/cyw43.h'))) missing.push(`$PICO_SDK_DIR/lib/cyw43-driver (${target}'s radio needs it, and lib/lwip)`);
       // An RP2350 board (its manifest's PICO_SUBCLASS) links with a flash-size script a CMake configure of the pico-sdk writes.
       if (board?.build?.PICO_SUBCLASS === 'rp2350' && !existsSync(join(sdk, 'build/pico_flash_region.ld'))) {
         missing.push('$PICO_SDK_DIR/build/pico_flash_region.ld (an RP2350 board\'s flash size for the linker: docs/moddable.md, "Other boards")');

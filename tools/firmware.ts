@@ -1,7 +1,7 @@
 /**
  * Builds an app manifest into firmware for a Moddable target:
  *
- *   npm run firmware -- <pico | pico/pico_w | esp32 | lin | pico/<board> | esp32/<board>> [manifest.json | app.ts] [name=value ...] [--debug] [--out <dir>]
+ *   npm run firmware -- <pico | pico/pico_w | pico/pico_2_w | esp32 | lin | pico/<board> | esp32/<board>> [manifest.json | app.ts] [name=value ...] [--debug] [--out <dir>]
  *
  * Another board of the SDK (`pico/xiao_rp2040`, `esp32/esp32s3`) builds as
  * its platform does, with its own pins (firmware-env.ts `baseTarget`).

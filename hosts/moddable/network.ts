@@ -4,7 +4,7 @@
  * network.
  *
  * It is a module of its own because the network is a per-board choice: only
- * targets that have one (esp32, pico/pico_w, lin) include
+ * targets that have one (esp32, pico/pico_w, pico/pico_2_w, lin) include
  * manifests/thingflow-net.json, which preloads this module so the
  * registration runs at link time (a module `let` assigned only at run time
  * would have been frozen const by the XS linker). On a plain pico nothing

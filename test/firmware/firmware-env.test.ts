@@ -51,15 +51,16 @@ describe('firmware build environment', () => {
       expect(missingForTarget('pico', env)).toEqual([]);
       rmSync(join(fw, 'pico-sdk/build/pioasm'), { recursive: true });
       expect(missingForTarget('pico', env)).toEqual(['$PICO_SDK_DIR/build/pioasm/pioasm (build pioasm from source)']);
-      expect(missingForTarget('pico/pico_w', env)).toContain('$PICO_SDK_DIR/lib/cyw43-driver (pico_w needs it, and lib/lwip)');
+      expect(missingForTarget('pico/pico_w', env)).toContain('$PICO_SDK_DIR/lib/cyw43-driver (pico/pico_w\'s radio needs it, and lib/lwip)');
+      expect(missingForTarget('pico/pico_2_w', env)).toContain('$PICO_SDK_DIR/lib/cyw43-driver (pico/pico_2_w\'s radio needs it, and lib/lwip)');
     } finally {
       done();
     }
   });
 
-  test('another board of the SDK builds as its platform does; an unknown one lists the boards there, a radio Pico other than pico_w is refused', () => {
-    expect(['pico', 'pico/pico_w', 'esp32', 'lin', 'pico/xiao_rp2040', 'esp32/esp32s3', 'esp32/m5atom_lite'].map(baseTarget))
-      .toEqual(['pico', 'pico/pico_w', 'esp32', 'lin', 'pico', 'esp32', 'esp32']);
+  test('another board of the SDK builds as its platform does; an unknown one lists the boards there, a radio Pico the manifests have no sections for is refused', () => {
+    expect(['pico', 'pico/pico_w', 'pico/pico_2_w', 'esp32', 'lin', 'pico/xiao_rp2040', 'esp32/esp32s3', 'esp32/m5atom_lite'].map(baseTarget))
+      .toEqual(['pico', 'pico/pico_w', 'pico/pico_2_w', 'esp32', 'lin', 'pico', 'esp32', 'esp32']);
     for (const bad of ['nrf52', 'lin/x', 'pico/', 'pico/a/b', 'esp32/../x', 'pico/..', 'mac']) expect(baseTarget(bad)).toBeUndefined();
     const { env, git, done } = fakeSdkTree();
     try {
@@ -69,17 +70,31 @@ describe('firmware build environment', () => {
       writeFileSync(join(boards, 'xiao_rp2040/manifest.json'), JSON.stringify({ include: ['$(MODULES)/drivers/led/manifest.json', '$(MODULES)/drivers/neopixel/manifest.json'] }));
       mkdirSync(join(boards, 'pico_2'), { recursive: true });
       writeFileSync(join(boards, 'pico_2/manifest.json'), JSON.stringify({ build: { PICO_SUBCLASS: 'rp2350' } }));
+      // The SDK's Pico 2 W and a display board with the Pico W's radio (as its ili9341_i2s): make.pico.mk's WIFI_GPIO.
+      mkdirSync(join(boards, 'pico_2_w'), { recursive: true });
+      writeFileSync(join(boards, 'pico_2_w/manifest.json'), JSON.stringify({ build: { PICO_SUBCLASS: 'rp2350', PICO_BOARD: 'pico_2_w', WIFI_GPIO: '1' } }));
+      mkdirSync(join(boards, 'lcd_w'), { recursive: true });
+      writeFileSync(join(boards, 'lcd_w/manifest.json'), JSON.stringify({ build: { WIFI_GPIO: '1' } }));
       expect(boardProblem('pico/xiao_rp2040', env)).toBeUndefined();
-      expect(boardProblem('pico/nosuch', env)).toBe(`firmware: the Moddable SDK at ${env.MODDABLE} has no pico board "nosuch" (its boards: pico_2, xiao_rp2040)`);
-      expect(boardProblem('pico/pico_2_w', env)).toMatch(/^firmware: pico\/pico_2_w has a radio, and the manifests here give a Pico a network on pico\/pico_w only/);
+      expect(boardProblem('pico/nosuch', env)).toBe(`firmware: the Moddable SDK at ${env.MODDABLE} has no pico board "nosuch" (its boards: lcd_w, pico_2, pico_2_w, xiao_rp2040)`);
+      expect(boardProblem('pico/pico_2_w', env)).toBeUndefined();
+      expect(boardProblem('pico/lcd_w', env)).toBe('firmware: pico/lcd_w has a CYW43 radio, and the manifests here give a Pico its network on pico/pico_w and pico/pico_2_w only: build for one of those (or a board without a radio)');
       expect(boardProblem('esp32/esp32s3', env)).toBeUndefined(); // no esp32 boards in this SDK tree to check against: its build says what is missing
       // Each board's own needs are named with the rest: the NeoPixel's PIO program, the RP2350's flash-size script.
       expect(missingForTarget('pico/xiao_rp2040', env)).toEqual([`$PICO_EXAMPLES_DIR/pio/ws2812/ws2812.pio (pico/xiao_rp2040 has a NeoPixel: pico-examples sdk-2.2.0 there)`]);
       touch(join(env.PICO_EXAMPLES_DIR, 'pio/ws2812/ws2812.pio'));
       expect(missingForTarget('pico/xiao_rp2040', env)).toEqual([]);
       expect(missingForTarget('pico/pico_2', env)).toEqual(['$PICO_SDK_DIR/build/pico_flash_region.ld (an RP2350 board\'s flash size for the linker: docs/moddable.md, "Other boards")']);
+      // The Pico 2 W: the radio's driver and the RP2350's script, as its own target (the RP2350 read from its SDK folder).
+      expect(missingForTarget('pico/pico_2_w', env)).toEqual([
+        '$PICO_SDK_DIR/lib/cyw43-driver (pico/pico_2_w\'s radio needs it, and lib/lwip)',
+        '$PICO_SDK_DIR/build/pico_flash_region.ld (an RP2350 board\'s flash size for the linker: docs/moddable.md, "Other boards")',
+      ]);
+      touch(join(env.PICO_SDK_DIR, 'lib/cyw43-driver/src/cyw43.h'));
+      expect(missingForTarget('pico/pico_w', env)).toEqual([]);
       touch(join(env.PICO_SDK_DIR, 'build/pico_flash_region.ld'));
       expect(missingForTarget('pico/pico_2', env)).toEqual([]);
+      expect(missingForTarget('pico/pico_2_w', env)).toEqual([]);
       expect(missingForTarget('pico', env)).toEqual([]);
       expect(missingLine('esp32/esp32s3', env)).toBe('firmware: cannot build for esp32/esp32s3: missing IDF_PATH (unset: ESP-IDF for Moddable SDK 8.2.3)');
     } finally {

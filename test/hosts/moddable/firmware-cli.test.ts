@@ -8,7 +8,8 @@
  * its own, an app importing `thingflow-xs/runtime`, booted in rp2040js.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSetting, mcconfigArgs, shownArgs } from '../../../tools/mcconfig-args';
 import { ROOT, TSX } from '../../sim/cli-process';
@@ -16,9 +17,9 @@ import { ROOT, TSX } from '../../sim/cli-process';
 /** No SDK, whatever this machine has. */
 const NO_SDK = { ...process.env, MODDABLE: '', PICO_SDK_DIR: '', PICO_EXTRAS_DIR: '' };
 
-function firmware(args: string[], how: 'source' | 'dist' = 'source') {
+function firmware(args: string[], how: 'source' | 'dist' = 'source', env: { [name: string]: string } = {}) {
   const [cmd, script] = how === 'source' ? [TSX, 'sim/cli.ts'] : [process.execPath, 'dist/cli.js'];
-  const r = spawnSync(cmd, [script, 'firmware', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: NO_SDK });
+  const r = spawnSync(cmd, [script, 'firmware', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...NO_SDK, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -27,17 +28,27 @@ describe('thingflow-xs firmware', () => {
     for (const args of [[], ['pico'], ['nano', 'examples/door-detector-flow.ts'], ['lin/x', 'examples/door-detector-flow.ts']]) {
       const r = firmware(args, how);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
-      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| esp32 \| lin \| pico\/<board> \| esp32\/<board>> <app\.ts \| manifest\.json> \[name=value \.\.\.\]/);
+      expect(r.err).toMatch(/^usage: thingflow-xs firmware <pico \| pico\/pico_w \| pico\/pico_2_w \| esp32 \| lin \| pico\/<board> \| esp32\/<board>> <app\.ts \| manifest\.json> \[name=value \.\.\.\]/);
     }
   });
 
-  test('another board of the SDK is a target; one with a radio other than pico_w is refused before anything is written', () => {
-    const r = firmware(['pico/pico_2_w', 'examples/door-detector-flow.ts']);
-    expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('firmware: pico/pico_2_w has a radio, and the manifests here give a Pico a network on pico/pico_w only: build for pico/pico_w (or another board without a network)');
-    const other = firmware(['pico/xiao_rp2040', 'examples/door-detector-flow.ts']);
-    expect(other.code).toBe(1); // the SDK missing: the one line, for that board
-    expect(other.err).toMatch(/^firmware: cannot build for pico\/xiao_rp2040: missing MODDABLE \(unset/);
+  test('another board of the SDK is a target; a radio board the manifests have no sections for is refused before anything is written', () => {
+    for (const board of ['pico/xiao_rp2040', 'pico/pico_2_w']) {
+      const r = firmware([board, 'examples/door-detector-flow.ts']);
+      expect([board, r.code]).toEqual([board, 1]); // the SDK missing: the one line, for that board
+      expect(r.err).toMatch(new RegExp(`^firmware: cannot build for ${board.replace('/', '\\/')}: missing MODDABLE \\(unset`));
+    }
+    // An SDK whose board has the Pico W's radio (make.pico.mk's WIFI_GPIO) and no section here: the plain pico's would leave it without its network.
+    const sdk = mkdtempSync(join(tmpdir(), 'tf-fw-radio-'));
+    try {
+      mkdirSync(join(sdk, 'build/devices/pico/targets/lcd_w'), { recursive: true });
+      writeFileSync(join(sdk, 'build/devices/pico/targets/lcd_w/manifest.json'), JSON.stringify({ build: { WIFI_GPIO: '1' } }));
+      const r = firmware(['pico/lcd_w', 'examples/door-detector-flow.ts'], 'source', { MODDABLE: sdk });
+      expect(r.code).toBe(2);
+      expect(r.err.trim()).toBe('firmware: pico/lcd_w has a CYW43 radio, and the manifests here give a Pico its network on pico/pico_w and pico/pico_2_w only: build for one of those (or a board without a radio)');
+    } finally {
+      rmSync(sdk, { recursive: true, force: true });
+    }
   });
 
   test('without the SDK: the app\'s entry and manifest are written, then one line names every missing piece, exit code 1', () => {

@@ -23,8 +23,10 @@ import { asList, relativeModule, resolveManifest, sourceOf, walkImports, type Ma
 const ROOT = resolve(__dirname, '../../..');
 const MANIFESTS = ['manifests/thingflow.json', 'manifests/thingflow-net.json', 'manifests/lux-demo/manifest.json', 'manifests/door-detector/manifest.json', 'manifests/button-toggle/manifest.json', 'manifests/fleet-device/manifest.json', 'manifests/host-check/manifest.json', 'manifests/pico-port.json', 'manifests/boards.json', 'bench/firmware/floor/manifest.json'];
 /** The door detector and the button toggle build for the boards only (no network anywhere; on lin the simulator runs them). */
-const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w'] as const;
-const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'lin'] as const;
+const BOARD_TARGETS = ['esp32', 'pico', 'pico/pico_w', 'pico/pico_2_w'] as const;
+const TARGETS = ['esp32', 'pico', 'pico/pico_w', 'pico/pico_2_w', 'lin'] as const;
+/** The targets with a network. */
+const NETWORK_TARGETS = ['esp32', 'pico/pico_w', 'pico/pico_2_w', 'lin'] as const;
 type Target = (typeof TARGETS)[number];
 
 function load(path: string): Manifest {
@@ -38,13 +40,25 @@ const IO_PICO_NET = '$(MODDABLE)/modules/io/manifests/pico/manifest_net.json';
 const WEBSOCKET = '$(MODDABLE)/modules/network/websocket/manifest.json';
 const MDNS = '$(MODDABLE)/modules/network/mdns/manifest.json';
 
+/** What pico/pico_w and pico/pico_2_w offer: the same SDK manifests (their board folders differ in the chip only). */
+const RADIO_PICO_OFFERS: Record<string, string[]> = {
+  'mc/config': [''],
+  time: [BASE],
+  timer: [BASE],
+  net: [NET, IO_PICO_NET, WEBSOCKET],
+  socket: [NET, IO_PICO_NET, WEBSOCKET],
+  'embedded:io/socket/tcp': [IO_PICO_NET],
+  'embedded:io/socket/listener': [IO_PICO_NET],
+  websocket: [WEBSOCKET],
+  mdns: [MDNS],
+};
 /**
  * What each target of Moddable SDK 8.2.3 offers: SDK module → the SDK
  * manifests (as an app includes them) that bring it on that target.
  * `mc/config` every app has. ECMA-419 sockets: modules/io/manifest.json
  * gives embedded:io/socket/* on esp32 (lwip) and lin, but for pico and every
  * pico/* board only modules/io/manifests/pico/manifest.json, which has no
- * socket; pico_w gets them from modules/io/manifests/pico/manifest_net.json.
+ * socket; pico_w and pico_2_w get them from modules/io/manifests/pico/manifest_net.json.
  * `net` and `socket`: manifest_net.json's "pico" section names them for any
  * Pico, but their C (modNet.c) needs pico/cyw43_arch.h, so a plain pico does
  * not build them.
@@ -66,17 +80,8 @@ const SDK_OFFERS: Record<Target, Record<string, string[]>> = {
     time: [BASE],
     timer: [BASE],
   },
-  'pico/pico_w': {
-    'mc/config': [''],
-    time: [BASE],
-    timer: [BASE],
-    net: [NET, IO_PICO_NET, WEBSOCKET],
-    socket: [NET, IO_PICO_NET, WEBSOCKET],
-    'embedded:io/socket/tcp': [IO_PICO_NET],
-    'embedded:io/socket/listener': [IO_PICO_NET],
-    websocket: [WEBSOCKET],
-    mdns: [MDNS],
-  },
+  'pico/pico_w': RADIO_PICO_OFFERS,
+  'pico/pico_2_w': RADIO_PICO_OFFERS,
   lin: {
     'mc/config': [''],
     time: [BASE],
@@ -212,7 +217,7 @@ describe('Moddable manifests', () => {
   });
 
   test.each(BOARD_APPS.map(([app]) => app))('%s on lin: the build stops with an error that says where it runs instead', (app) => {
-    expect(resolveApp(`manifests/${app}/manifest.json`, 'lin').errors.join('\n')).toMatch(/esp32, pico and pico\/pico_w only/);
+    expect(resolveApp(`manifests/${app}/manifest.json`, 'lin').errors.join('\n')).toMatch(/esp32, pico, pico\/pico_w and pico\/pico_2_w only/);
   });
 
   test.each([...TARGETS.flatMap((t) => [['lux-demo', t], ['host-check', t]]).filter(([app, t]) => app === 'lux-demo' || t !== 'pico'), ...BOARD_APPS.flatMap(([app]) => BOARD_TARGETS.map((t) => [app, t]))])('%s on %s: every runtime module compiled is preloaded (a filter evaluated at run time cannot add its fluent method to the frozen OutputThing.prototype)', (app, target) => {
@@ -222,15 +227,15 @@ describe('Moddable manifests', () => {
     expect(runtime.filter((n) => !r.preloads.has(n))).toEqual([]);
   });
 
-  test('lux demo: the network is a per-target choice (esp32, pico/pico_w, lin get it; the plain pico does not)', () => {
+  test('lux demo: the network is a per-target choice (esp32, pico/pico_w, pico/pico_2_w, lin get it; the plain pico does not)', () => {
     const withNet = (t: Target) => resolveApp('manifests/lux-demo/manifest.json', t).modules.has('thingflow/hosts/moddable/network');
-    expect(TARGETS.filter(withNet)).toEqual(['esp32', 'pico/pico_w', 'lin']);
+    expect(TARGETS.filter(withNet)).toEqual([...NETWORK_TARGETS]);
     const pico = resolveApp('manifests/lux-demo/manifest.json', 'pico');
     expect(pico.sdkIncludes.has(NET)).toBe(false);
     expect([...pico.modules.keys()].filter((n) => n.includes('mqtt-transport'))).toEqual([]);
   });
 
-  test.each(['esp32', 'pico/pico_w', 'lin'] as Target[])('host-check on %s: the MQTT transport, WoT server and their SDK modules are offered', (target) => {
+  test.each(NETWORK_TARGETS)('host-check on %s: the MQTT transport, WoT server and their SDK modules are offered', (target) => {
     const r = resolveApp('manifests/host-check/manifest.json', target);
     expect(r.errors).toEqual([]);
     const { unresolved } = unresolvedImports(r, target, r.modules.get('main')!);
@@ -244,7 +249,7 @@ describe('Moddable manifests', () => {
     expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort']);
     for (const path of MANIFESTS.filter((p) => /\/manifest\.json$/.test(p))) {
       const mended = (t: Target) => mends.every((m) => resolveApp(path, t).modules.get(m.slice(m.lastIndexOf('/') + 1)) === m);
-      expect(`${path}: ${TARGETS.filter(mended).join(' ')}`).toBe(`${path}: pico pico/pico_w`);
+      expect(`${path}: ${TARGETS.filter(mended).join(' ')}`).toBe(`${path}: pico pico/pico_w pico/pico_2_w`);
     }
     // One list in both places: each name LDFLAGS wraps has its __wrap_ in one of the C files, and no other is defined.
     const wrapped = [...port.build.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]).sort();
@@ -254,7 +259,7 @@ describe('Moddable manifests', () => {
     expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
   });
 
-  test.each(['esp32', 'pico/pico_w', 'lin'] as Target[])('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {
+  test.each(NETWORK_TARGETS)('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {
     const r = resolveApp('manifests/fleet-device/manifest.json', target);
     expect(r.errors).toEqual([]);
     const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)!);
@@ -307,13 +312,29 @@ describe('Moddable manifests', () => {
 
   test('manifests/boards.json: each board the LED pin and I2C bus it really uses (its own device wins over config), the device provider, the USB console wait on Pico targets', () => {
     const boards = load('manifests/boards.json');
-    const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3] };
+    const expected: { [p: string]: [number, number, number] } = { esp32: [2, 21, 22], pico: [25, 4, 5], 'pico/pico_w': [32, 2, 3], 'pico/pico_2_w': [32, 2, 3] };
     for (const [platform, [led, data, clock]] of Object.entries(expected)) {
       const config = boards.platforms?.[platform]?.config as { led?: unknown; i2c?: { data?: unknown; clock?: unknown } } | undefined;
       expect([platform, config?.led, config?.i2c?.data, config?.i2c?.clock]).toEqual([platform, led, data, clock]);
       expect([platform, (boards.platforms?.[platform] as { defines?: { pico?: { usb?: number } } }).defines?.pico?.usb]).toEqual([platform, platform === 'esp32' ? undefined : 1]);
     }
     for (const target of TARGETS) expect(resolveApp('manifests/boards.json', target).modules.get('thingflow-board/device')).toBe(join(ROOT, `manifests/device/${target === 'lin' ? 'lin' : 'board'}`));
+  });
+
+  test('a Pico 2 W is a Pico W with another chip: every manifest gives pico/pico_2_w what it gives pico/pico_w (a section of its own, else it would fall to the plain pico\'s: no network)', () => {
+    const resolvedAs = (path: string, target: Target) => {
+      const r = resolveApp(path, target);
+      return { modules: [...r.modules.entries()].sort(), preloads: [...r.preloads].sort(), sdkIncludes: [...r.sdkIncludes].sort(), errors: r.errors };
+    };
+    const generated = ['examples/lux-demo-flow.ts', 'examples/button-toggle.ts', 'test/hosts/moddable/fixtures/mqtt-light-app.ts'].map((app) => relative(ROOT, writeAppFirmware(join(ROOT, app))));
+    for (const path of [...MANIFESTS, ...generated]) {
+      expect([path, resolvedAs(path, 'pico/pico_2_w')]).toEqual([path, resolvedAs(path, 'pico/pico_w')]);
+      // Sections alike but for their notes: the pins, console wait and includes of boards.json and the apps.
+      const { note: _w, ...picoW } = (load(path).platforms?.['pico/pico_w'] ?? {}) as Manifest & { note?: string };
+      const { note: _2w, ...pico2W } = (load(path).platforms?.['pico/pico_2_w'] ?? {}) as Manifest & { note?: string };
+      expect([path, pico2W]).toEqual([path, picoW]);
+    }
+    expect(resolveApp('manifests/lux-demo/manifest.json', 'pico/pico_2_w').modules.has('thingflow/hosts/moddable/mqtt-transport')).toBe(true);
   });
 
   describe('an app built from its source alone (npm run firmware -- <target> app.ts: tools/app-firmware.ts writes its entry and manifest)', () => {
@@ -343,13 +364,13 @@ describe('Moddable manifests', () => {
 
     test('an app whose imports reach the MQTT client gets the network where the target has one; on a plain pico the build stops saying it needs one', () => {
       const manifest = generated('test/hosts/moddable/fixtures/mqtt-light-app.ts');
-      for (const target of ['esp32', 'pico/pico_w', 'lin'] as Target[]) {
+      for (const target of NETWORK_TARGETS) {
         const r = resolveApp(manifest, target);
         expect(r.errors).toEqual([]);
         expect(names(r)).toEqual(expect.arrayContaining(['thingflow/runtime/mqtt/client/mqtt-client', 'thingflow/hosts/moddable/network']));
         expect(unresolvedImports(r, target, r.modules.get('main')!, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
       }
-      expect(resolveApp(manifest, 'pico').errors.join('\n')).toMatch(/mqtt-light-app\.ts needs a network .*: build it for esp32, pico\/pico_w or lin/);
+      expect(resolveApp(manifest, 'pico').errors.join('\n')).toMatch(/mqtt-light-app\.ts needs a network .*: build it for esp32, pico\/pico_w, pico\/pico_2_w or lin/);
       // An app that does not reach it builds for the plain pico.
       expect(resolveApp(generated('examples/lux-demo-flow.ts'), 'pico').errors).toEqual([]);
     });
