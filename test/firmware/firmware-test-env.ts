@@ -18,7 +18,8 @@ export interface FirmwareTestEnv {
   dir: string;
 }
 
-export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env): FirmwareTestEnv | string {
+/** `emulated: false` for a test that reads the built files without booting them (no bootrom needed). */
+export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env, { emulated = true } = {}): FirmwareTestEnv | string {
   const missing: string[] = [];
   const dir = env.THINGFLOW_FIRMWARE_DIR;
   const stem = firmwareStem(app, target);
@@ -28,8 +29,10 @@ export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process
   if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: ${build('<folder>')})`);
   else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (${build(dir)})`);
   const bootrom = env.RP2040_BOOTROM;
-  if (bootrom === undefined || bootrom === '') missing.push('RP2040_BOOTROM (the B1 bootrom: rp2040js\'s demo/bootrom.ts or a .bin)');
-  else if (!existsSync(bootrom)) missing.push(`RP2040_BOOTROM=${bootrom} (no such file)`);
+  if (emulated) {
+    if (bootrom === undefined || bootrom === '') missing.push('RP2040_BOOTROM (the B1 bootrom: rp2040js\'s demo/bootrom.ts or a .bin)');
+    else if (!existsSync(bootrom)) missing.push(`RP2040_BOOTROM=${bootrom} (no such file)`);
+  }
   if (missing.length > 0) return `firmware tests skipped: missing ${missing.join(', ')}`;
-  return { uf2: join(dir!, `${stem}.uf2`), elf: join(dir!, `${stem}.elf`), bootrom: bootrom!, dir: dir! };
+  return { uf2: join(dir!, `${stem}.uf2`), elf: join(dir!, `${stem}.elf`), bootrom: emulated ? bootrom! : '', dir: dir! };
 }

@@ -1,0 +1,56 @@
+/**
+ * The lux demo built for pico/pico_2_w (manifests/lux-demo: a Pico 2 W gets
+ * the Pico W's sections, the network included). rp2040js emulates the RP2040
+ * only, so this image is not booted: what is checked is that the build is
+ * what the board needs, from the files themselves: a UF2 for the RP2350's
+ * Arm cores (a Pico W image would not boot there) whose firmware carries the
+ * CYW43 radio's driver, lwIP and the runtime's network (the MQTT transport,
+ * registered by hosts/moddable/network). Needs lux-demo.pico-pico_2_w.uf2
+ * and its .elf (`npm run firmware -- pico/pico_2_w --out <dir>`); skipped in
+ * one line otherwise.
+ */
+import { readFileSync } from 'node:fs';
+import { elfSymbol } from './elf-symbols';
+import { firmwareTestEnv } from './firmware-test-env';
+
+const env = firmwareTestEnv('lux-demo', 'pico/pico_2_w', process.env, { emulated: false });
+if (typeof env === 'string') console.log(env);
+const firmware = typeof env === 'string' ? describe.skip : describe;
+
+/** UF2 family IDs (the UF2 spec's registry; picotool writes them). */
+const RP2040 = 0xe48bff56;
+const ABSOLUTE = 0xe48bff57; // the block picotool adds for the RP2350's bootrom (its erratum E10)
+const RP2350_ARM_S = 0xe48bff59;
+
+/** Each 512-byte UF2 block's family ID and target address (the magic numbers checked). */
+function uf2Blocks(path: string): { family: number; address: number }[] {
+  const b = readFileSync(path);
+  const blocks: { family: number; address: number }[] = [];
+  for (let o = 0; o + 512 <= b.length; o += 512) {
+    if (b.readUInt32LE(o) !== 0x0a324655 || b.readUInt32LE(o + 4) !== 0x9e5d5157 || b.readUInt32LE(o + 508) !== 0x0ab16f30) throw new Error(`${path}: not a UF2 block at ${o}`);
+    const familyPresent = (b.readUInt32LE(o + 8) & 0x2000) !== 0;
+    blocks.push({ family: familyPresent ? b.readUInt32LE(o + 28) : 0, address: b.readUInt32LE(o + 12) });
+  }
+  return blocks;
+}
+
+firmware('the lux demo as pico/pico_2_w firmware', () => {
+  test('a UF2 for the RP2350\'s Arm cores, into its flash', () => {
+    if (typeof env === 'string') throw new Error(env);
+    const blocks = uf2Blocks(env.uf2);
+    const image = blocks.filter((b) => b.family !== ABSOLUTE);
+    expect(image.length).toBeGreaterThan(1000); // the runtime, the SDK, lwIP, the radio's firmware
+    expect(new Set(image.map((b) => b.family))).toEqual(new Set([RP2350_ARM_S]));
+    expect(image.every((b) => b.address >= 0x10000000 && b.address < 0x11000000)).toBe(true);
+    expect(blocks.some((b) => b.family === RP2040)).toBe(false);
+  });
+
+  test('carries the CYW43 radio\'s driver, lwIP and the runtime\'s network (the MQTT transport)', () => {
+    if (typeof env === 'string') throw new Error(env);
+    for (const symbol of ['cyw43_arch_init', 'lwip_init', 'tcp_connect']) expect([symbol, elfSymbol(env.elf, symbol) !== undefined]).toEqual([symbol, true]);
+    const elf = readFileSync(env.elf, 'latin1');
+    for (const module of ['thingflow/hosts/moddable/network', 'thingflow/hosts/moddable/mqtt-transport', 'thingflow/runtime/mqtt/client/network']) {
+      expect([module, elf.includes(module)]).toEqual([module, true]);
+    }
+  });
+});
