@@ -24,6 +24,8 @@ export class BH1750 {
   readonly #byte = new Uint8Array(1);
   readonly #data = new Uint8Array(2);
   readonly #onError: ((message: string) => void) | undefined;
+  /** No sample since the reset: the data register reads 0 until the first conversion is done. */
+  #fresh = true;
 
   constructor(options: I2CSensorDriverOptions) {
     const io = new options.sensor.io({ hz: 400_000, address: 0x23, ...options.sensor });
@@ -57,11 +59,25 @@ export class BH1750 {
     this.#send(MODES[this.#mode]); // (re)start measuring in the current mode and time
   }
 
-  sample(): { illuminance: number } {
+  /**
+   * `{ illuminance }` in lux; undefined for a first sample that reads 0: the
+   * part has no status bit, and its reset data register reads 0 until the
+   * first conversion (120 ms) is done, which a scheduler's first sampling,
+   * at once, always comes before. Every later 0 is darkness (in darkness
+   * from the start, the first real 0 is the one skipped).
+   */
+  sample(): { illuminance: number } | undefined {
     const io = this.#open();
     const d = this.#data;
     io.read(d);
     const count = (d[0] << 8) | d[1];
+    if (this.#fresh) {
+      this.#fresh = false;
+      if (count === 0) {
+        this.#onError?.('no reading yet: the first conversion after power-on takes 120 ms');
+        return undefined;
+      }
+    }
     const lux = (count / 1.2) * (MTREG_DEFAULT / this.#mtreg);
     return { illuminance: this.#mode === 'high2' ? lux / 2 : lux };
   }

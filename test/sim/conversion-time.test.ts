@@ -37,7 +37,7 @@ const sensors: [string, number, (d: ReturnType<typeof createSimDevice>) => Reade
     m.noise = 0;
     d.board.attach(m);
     const s = new BH1750({ sensor: { ...d.I2C.default, io: d.io.I2C } });
-    return () => s.sample().illuminance;
+    return () => s.sample()!.illuminance;
   }],
   ['MCP9808 (250 ms conversion at 0.0625 °C)', 250, (d) => {
     const m = new Mcp9808Model(d.board.env);
