@@ -16,11 +16,13 @@ import type * as Door from '../../sim/scenarios/door';
 import type luxDemoModule from '../../examples/lux-demo-flow';
 import type doorDetectorModule from '../../examples/door-detector-flow';
 import type buttonToggleModule from '../../examples/button-toggle';
+import type growLightModule from '../../examples/grow-light';
 
 export type BoardRuntime = typeof Runtime & Pick<typeof Sim, 'createSimDevice' | 'BOARD_PINS'> & Pick<typeof Door, 'doorWeek' | 'mountOnDoor'> & {
   luxDemo: typeof luxDemoModule;
   doorDetector: typeof doorDetectorModule;
   buttonToggle: typeof buttonToggleModule;
+  growLight: typeof growLightModule;
 };
 export type Out = (line: string) => void;
 
@@ -31,7 +33,7 @@ export type Out = (line: string) => void;
  * shifted so that its hours line up with the weather's.
  */
 export interface BoardScenario {
-  app: 'lux-demo' | 'door-detector' | 'button-toggle';
+  app: 'lux-demo' | 'door-detector' | 'button-toggle' | 'grow-light';
   startHour: number;
   seconds: number;
   seed: number;
@@ -138,7 +140,7 @@ function run(tf: BoardRuntime, out: Out, s: BoardScenario): void {
   const scheduler = new tf.Scheduler(clock);
   const noPlot = { track() {}, threshold() {} };
   const ctx = { device, scheduler, clock, board: device.board, plot: noPlot, options: {}, durationMs: s.seconds * 1000, log: (m: string) => out(`log ${m}`) };
-  const app = s.app === 'lux-demo' ? tf.luxDemo : s.app === 'door-detector' ? tf.doorDetector : tf.buttonToggle;
+  const app = s.app === 'lux-demo' ? tf.luxDemo : s.app === 'door-detector' ? tf.doorDetector : s.app === 'grow-light' ? tf.growLight : tf.buttonToggle;
   (app as unknown as (c: typeof ctx) => unknown)(ctx);
   scheduler.run();
   const button = s.button ?? [];
@@ -151,6 +153,13 @@ function run(tf: BoardRuntime, out: Out, s: BoardScenario): void {
   for (let i = 0; i < led.times.length; i++) out(ledLine(led.times[i], led.values[i], s.ledUnitMs));
 }
 
-export const SCENARIOS: { [name: string]: BoardScenario } = { ...LUX_SCENARIOS, ...DOOR_SCENARIOS, ...BUTTON_SCENARIOS };
+/** The grow light (examples/grow-light.ts): the BH1750 on plain I2C every 30 s, the MCP9808 every minute, at dusk. */
+export const GROW_SCENARIOS: { [name: string]: BoardScenario } = {
+  'grow light, seed 7, 19:00 to 20:45: on when dusk dims the sill, off when the sill cools below 19 °C': { app: 'grow-light', startHour: 19, seconds: 6300, seed: 7, faults: [] },
+  'grow light, the MCP9808 NACKs from 20:10 to 20:25: the temperature reads in between are skipped, so the light goes off only at the first read after': { app: 'grow-light', startHour: 19, seconds: 6300, seed: 7, faults: [['mcp9808', 'nack@4200s-5100s']] },
+  'grow light, the BH1750 NACKs from 19:10 to 19:20 (plain I2C reads): those light reads are skipped, and the light comes on later': { app: 'grow-light', startHour: 19, seconds: 2400, seed: 7, faults: [['bh1750', 'nack@600s-1200s']] },
+};
+
+export const SCENARIOS: { [name: string]: BoardScenario } = { ...LUX_SCENARIOS, ...DOOR_SCENARIOS, ...BUTTON_SCENARIOS, ...GROW_SCENARIOS };
 export const scenarios: { [name: string]: (tf: BoardRuntime, out: Out) => void } = {};
 for (const name of Object.keys(SCENARIOS)) scenarios[name] = (tf, out) => run(tf, out, SCENARIOS[name]);

@@ -362,6 +362,15 @@ describe('Moddable manifests', () => {
       expect(unresolvedImports(g, target, g.modules.get('main')!).unresolved).toEqual([]);
     });
 
+    test.each(BOARD_TARGETS)('the grow light on %s: its two drivers and three filters, no network, every import offered', (target) => {
+      const g = resolveApp(generated('examples/grow-light.ts'), target);
+      expect(g.errors).toEqual([]);
+      expect(names(g)).toEqual(expect.arrayContaining(['thingflow/runtime/sensors/bh1750', 'thingflow/runtime/sensors/mcp9808', 'thingflow/runtime/filters/map', 'thingflow/runtime/filters/running-avg', 'thingflow/runtime/filters/hysteresis']));
+      expect(names(g).filter((n) => /sensors\/(tsl2591|tmp102|adxl345)$|\/(mqtt|wot)\//.test(n))).toEqual([]);
+      expect(g.sdkIncludes.has(NET)).toBe(false);
+      expect(unresolvedImports(g, target, g.modules.get('main')!).unresolved).toEqual([]);
+    });
+
     test('an app whose imports reach the MQTT client gets the network where the target has one; on a plain pico the build stops saying it needs one', () => {
       const manifest = generated('test/hosts/moddable/fixtures/mqtt-light-app.ts');
       for (const target of NETWORK_TARGETS) {
