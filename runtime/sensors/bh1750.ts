@@ -45,7 +45,8 @@ export class BH1750 {
   configure(options: Bh1750Config): void {
     if (options.measurementTime !== undefined) {
       const mt = options.measurementTime;
-      if (!Number.isInteger(mt) || mt < 31 || mt > 254) this.#onError?.(`invalid measurementTime ${mt}`);
+      // `% 1` for a whole number: Number.isInteger is a built-in a board would link for this check alone.
+      if (mt % 1 !== 0 || !(mt >= 31 && mt <= 254)) this.#onError?.(`invalid measurementTime ${mt}`);
       else {
         this.#send(0x40 | (mt >> 5));
         this.#send(0x60 | (mt & 0x1f));

@@ -69,7 +69,9 @@ describe('BH1750 driver (plain I2C) against the BH1750 model', () => {
   test('bad settings go to onError and change nothing', () => {
     const { sensor, errors, model } = setup();
     sensor.configure({ measurementTime: 300, mode: 'ultra' as never });
-    expect(errors).toEqual(['invalid measurementTime 300', 'invalid mode ultra']);
+    sensor.configure({ measurementTime: 69.5 });
+    sensor.configure({ measurementTime: NaN });
+    expect(errors).toEqual(['invalid measurementTime 300', 'invalid mode ultra', 'invalid measurementTime 69.5', 'invalid measurementTime NaN']);
     expect(model.measurementTime).toBe(69);
   });
 
