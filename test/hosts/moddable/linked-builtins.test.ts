@@ -8,11 +8,14 @@
  * lux demo links and the floor does not"). bench:firmware measures that with
  * the SDK; this test needs none: it reads the names the plain pico build's
  * project modules use, as mcconfig's tsc emits them, and compares those that
- * are built-in names with the list below. A new name fails here, with what to
- * do; a name no longer used fails too, so the list records the win.
+ * are built-in names with the list below: the lux demo's exactly, the other
+ * board apps' (door detector, button toggle, grow light) within it. A new name
+ * fails here, with what to do; a name the lux demo no longer uses fails too,
+ * so the list records the win.
  */
 import { join } from 'node:path';
 import * as ts from 'typescript';
+import { writeAppFirmware } from '../../../tools/app-firmware';
 import { emittedModule, resolveManifest, sourceOf } from '../../../tools/moddable-manifest';
 
 const ROOT = join(__dirname, '../../..');
@@ -105,9 +108,9 @@ function namesIn(file: string): Set<string> {
   return names;
 }
 
-/** The project's modules in the plain pico build of the lux demo (its generated modules.json, the host entry, the app). */
-function picoProjectModules(): string[] {
-  const r = resolveManifest(MANIFEST, 'pico');
+/** The project's modules in the plain pico build of an app (its generated modules.json, the host entry, the app). */
+function picoProjectModules(manifest = MANIFEST): string[] {
+  const r = resolveManifest(manifest, 'pico');
   expect(r.errors).toEqual([]);
   const files: string[] = [];
   for (const path of r.modules.values()) {
@@ -118,20 +121,26 @@ function picoProjectModules(): string[] {
   return files.sort();
 }
 
+/** Each built-in name `files` give the linker beyond the floor's and every Moddable app's, with the files naming it. */
+function builtinsBeyondFloor(files: string[]): Map<string, string[]> {
+  const builtins = builtinNames();
+  const floor = namesIn(join(ROOT, 'bench/firmware/floor/main.js'));
+  const where = new Map<string, string[]>();
+  for (const file of files) {
+    for (const name of namesIn(file)) {
+      if (!builtins.has(name) || floor.has(name) || EVERY_MODDABLE_APP.includes(name)) continue;
+      where.set(name, [...(where.get(name) ?? []), file.slice(ROOT.length + 1)]);
+    }
+  }
+  return where;
+}
+
 describe('the built-ins the lux demo\'s pico firmware names (the XS linker keeps their C code)', () => {
   test('beyond the floor\'s, the runtime path, host entry and app name exactly the known built-ins', () => {
     const files = picoProjectModules();
     expect(files.some((f) => f.endsWith('runtime/scheduler/scheduler.ts'))).toBe(true);
     expect(files.some((f) => f.endsWith('examples/lux-demo-flow.ts'))).toBe(true);
-    const builtins = builtinNames();
-    const floor = namesIn(join(ROOT, 'bench/firmware/floor/main.js'));
-    const where = new Map<string, string[]>();
-    for (const file of files) {
-      for (const name of namesIn(file)) {
-        if (!builtins.has(name) || floor.has(name) || EVERY_MODDABLE_APP.includes(name)) continue;
-        where.set(name, [...(where.get(name) ?? []), file.slice(ROOT.length + 1)]);
-      }
-    }
+    const where = builtinsBeyondFloor(files);
     const added = [...where.keys()].filter((n) => !EXPECTED.includes(n)).sort();
     const gone = EXPECTED.filter((n) => !where.has(n));
     expect({
@@ -141,6 +150,19 @@ describe('the built-ins the lux demo\'s pico firmware names (the XS linker keeps
       // A name the board no longer uses: take it out of EXPECTED (and say what it saved in docs/performance.md).
       noLongerUsed: gone,
     }).toEqual({ newBuiltinNames: [], noLongerUsed: [] });
+  });
+
+  // The other board apps (their drivers, filters and sources) name no built-in the lux demo's list does not have:
+  // the BH1750's `Number.isInteger` was one, until the grow light's firmware counted it.
+  test.each([
+    ['door detector', () => join(ROOT, 'manifests/door-detector/manifest.json'), 'runtime/sensors/adxl345.ts'],
+    ['button toggle', () => join(ROOT, 'manifests/button-toggle/manifest.json'), 'runtime/edges/digital-edge-source.ts'],
+    ['grow light', () => writeAppFirmware(join(ROOT, 'examples/grow-light.ts')), 'runtime/sensors/bh1750.ts'],
+  ])('the %s\'s pico firmware names no built-in beyond the floor\'s and that list', (_app, manifest, ownModule) => {
+    const files = picoProjectModules(manifest());
+    expect(files.some((f) => f.endsWith(ownModule))).toBe(true);
+    const where = builtinsBeyondFloor(files);
+    expect([...where.keys()].filter((n) => !EXPECTED.includes(n)).map((n) => `${n} (${where.get(n)!.join(', ')})`)).toEqual([]);
   });
 
   test('the check sees the names a module gives the linker: property names, not comments, types or locals', () => {
