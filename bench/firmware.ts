@@ -25,7 +25,10 @@
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
  * naming what is missing otherwise. `--reuse` takes already built firmware
  * from out/firmware/ instead of building (each build takes minutes);
- * `--sizes-only` skips the emulation; `--seconds N` emulates N s per app (65).
+ * `--sizes-only` skips the emulation; `--seconds N` emulates N s per app (65);
+ * `--write-docs` also writes what it printed into docs/performance.md, between
+ * its `<!-- bench:firmware begin/end -->` markers (the run's date and commit
+ * above it; the page's history of earlier runs is left as it is).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -35,6 +38,7 @@ import { nightHost } from '../test/firmware/night-host';
 import { RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
+import { writeDocBlock } from './doc-block';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { binutil, firmwareStem, missingLine } from '../tools/firmware-env';
 
@@ -147,6 +151,15 @@ function table(rows: string[][]): string {
   return `${line(rows[0])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
 }
 
+/** Which run the written figures are: when, on which commit, with which arguments. */
+function runHeading(): string {
+  const git = (...args: string[]) => spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).stdout.trim();
+  // The page itself changes with every written run: not counted as a change to what was measured.
+  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/performance.md') !== '' ? ' with uncommitted changes' : '';
+  const args = process.argv.slice(2).join(' ');
+  return `Latest run, written by \`npm run bench:firmware -- ${args}\`: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${git('rev-parse', '--short', 'HEAD')}${dirty}.`;
+}
+
 async function main(): Promise<number> {
   const missing = [missingLine('pico'), process.env.RP2040_BOOTROM === undefined || !existsSync(process.env.RP2040_BOOTROM) ? 'RP2040_BOOTROM (the B1 bootrom image)' : undefined].filter((x) => x !== undefined);
   if (missing.length > 0) {
@@ -206,16 +219,23 @@ async function main(): Promise<number> {
     row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
     row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
   }
-  process.stdout.write(table(rows));
-  if (emulated) process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`);
+  // Printed, and with --write-docs written into docs/performance.md.
+  let report = table(rows);
+  if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`;
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   const linked = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
   if (existsSync(linked('lux-demo')) && existsSync(linked('floor'))) {
     const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
-    process.stdout.write(`\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`);
+    report += `\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`;
   }
   const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
-  process.stdout.write(`\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`);
+  report += `\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`;
+  process.stdout.write(report);
+  if (process.argv.includes('--write-docs')) {
+    const page = join(ROOT, 'docs/performance.md');
+    writeDocBlock(page, 'bench:firmware', `${runHeading()}\n\n${report}`);
+    process.stdout.write(`\nwritten into ${page}\n`);
+  }
   return 0;
 }
 

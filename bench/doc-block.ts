@@ -1,0 +1,26 @@
+/**
+ * A benchmark's latest figures, written into its page by the benchmark itself
+ * (`--write-docs`): the block between `<!-- <name> begin -->` and
+ * `<!-- <name> end -->` is replaced, everything around it (the hand-written
+ * history of earlier runs) is left as it was. A page without the markers, or
+ * with them out of order or twice, is an error: nothing is written then.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** `text` with the block `name` holding `content`. */
+export function replaceDocBlock(text: string, name: string, content: string): string {
+  const begin = `<!-- ${name} begin -->`;
+  const end = `<!-- ${name} end -->`;
+  const at = text.indexOf(begin);
+  const until = text.indexOf(end);
+  if (at < 0 || until < 0) throw new Error(`no "${begin}" … "${end}" block to write ${name}'s figures into`);
+  if (until < at || text.indexOf(begin, at + 1) >= 0 || text.indexOf(end, until + 1) >= 0) {
+    throw new Error(`the "${begin}" … "${end}" block must appear once, begin before end`);
+  }
+  return `${text.slice(0, at + begin.length)}\n${content.trimEnd()}\n${text.slice(until)}`;
+}
+
+/** Write `content` into the block `name` of the file `path`. */
+export function writeDocBlock(path: string, name: string, content: string): void {
+  writeFileSync(path, replaceDocBlock(readFileSync(path, 'utf8'), name, content));
+}
