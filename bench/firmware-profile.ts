@@ -16,7 +16,8 @@
  *
  * with the calls counted into each (its entry address reached).
  * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
- * another firmware directory.
+ * another firmware directory. `--write-docs` also writes what it printed into
+ * docs/performance.md between its `<!-- bench:firmware-profile begin/end -->` markers.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { nightHost } from '../test/firmware/night-host';
 import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
 import { sampleWindows } from '../test/firmware/sample-windows';
+import { writeBenchReport } from './doc-block';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
@@ -109,7 +111,7 @@ function table(title: string, floor: Row[], lux: Row[], floorTotal: number, luxT
   rows.push(['(all)', Math.round(floorTotal).toLocaleString('en'), '', Math.round(luxTotal).toLocaleString('en'), '', Math.round(luxTotal - floorTotal).toLocaleString('en')]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return `${title}\n${line(rows[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
+  return `${title}\n\n${line(rows[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
 }
 
 async function main(): Promise<number> {
@@ -122,15 +124,21 @@ async function main(): Promise<number> {
   const started = Date.now();
   const floor = await profile('floor', bootrom);
   const lux = await profile('lux-demo', bootrom);
-  process.stdout.write(`samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`);
-  process.stdout.write(table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles));
-  process.stdout.write('\n');
-  process.stdout.write(table('The samples\' wakes from leaving WFE to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles));
-  process.stdout.write('\n');
-  process.stdout.write(table('The samples\' wakes from the end of the window to WFE again (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles));
-  process.stdout.write('\n');
-  process.stdout.write(table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles));
-  process.stdout.write(`\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`);
+  // Printed, and with --write-docs written into docs/performance.md.
+  let report = `samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`;
+  report += table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles);
+  report += '\n';
+  report += table('The samples\' wakes from leaving WFE to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles);
+  report += '\n';
+  report += table('The samples\' wakes from the end of the window to WFE again (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles);
+  report += '\n';
+  report += table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles);
+  report += `\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`;
+  process.stdout.write(report);
+  if (process.argv.includes('--write-docs')) {
+    writeBenchReport(ROOT, 'bench:firmware-profile', 'docs/performance.md', report);
+    process.stdout.write('\nwritten into docs/performance.md\n');
+  }
   return 0;
 }
 

@@ -38,7 +38,7 @@ import { nightHost } from '../test/firmware/night-host';
 import { RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
-import { writeDocBlock } from './doc-block';
+import { writeBenchReport } from './doc-block';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { binutil, firmwareStem, missingLine } from '../tools/firmware-env';
 
@@ -151,15 +151,6 @@ function table(rows: string[][]): string {
   return `${line(rows[0])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
 }
 
-/** Which run the written figures are: when, on which commit, with which arguments. */
-function runHeading(): string {
-  const git = (...args: string[]) => spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).stdout.trim();
-  // The page itself changes with every written run: not counted as a change to what was measured.
-  const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/performance.md') !== '' ? ' with uncommitted changes' : '';
-  const args = process.argv.slice(2).join(' ');
-  return `Latest run, written by \`npm run bench:firmware -- ${args}\`: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${git('rev-parse', '--short', 'HEAD')}${dirty}.`;
-}
-
 async function main(): Promise<number> {
   const missing = [missingLine('pico'), process.env.RP2040_BOOTROM === undefined || !existsSync(process.env.RP2040_BOOTROM) ? 'RP2040_BOOTROM (the B1 bootrom image)' : undefined].filter((x) => x !== undefined);
   if (missing.length > 0) {
@@ -232,9 +223,8 @@ async function main(): Promise<number> {
   report += `\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`;
   process.stdout.write(report);
   if (process.argv.includes('--write-docs')) {
-    const page = join(ROOT, 'docs/performance.md');
-    writeDocBlock(page, 'bench:firmware', `${runHeading()}\n\n${report}`);
-    process.stdout.write(`\nwritten into ${page}\n`);
+    writeBenchReport(ROOT, 'bench:firmware', 'docs/performance.md', report);
+    process.stdout.write('\nwritten into docs/performance.md\n');
   }
   return 0;
 }

@@ -1,11 +1,13 @@
 /**
  * A benchmark writes its latest figures between its markers in a page and
- * touches nothing else; a page without a proper block is refused, unchanged.
+ * touches nothing else; a page without a proper block is refused, unchanged;
+ * the figures carry the commit they were measured on.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replaceDocBlock, writeDocBlock } from '../../bench/doc-block';
+import { replaceDocBlock, writeBenchReport, writeDocBlock } from '../../bench/doc-block';
 
 const PAGE = '# Perf\n\nhistory above\n<!-- bench:x begin -->\nold table\n<!-- bench:x end -->\nhistory below\n';
 
@@ -35,6 +37,33 @@ describe('a benchmark\'s block in its page', () => {
       expect(readFileSync(page, 'utf8')).toBe('# no block\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a benchmark\'s report written with the run it is', () => {
+  test('under a line naming the commit; "with uncommitted changes" only when a file other than the page changed', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'tf-benchreport-'));
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).stdout.trim();
+    try {
+      mkdirSync(join(repo, 'docs'));
+      writeFileSync(join(repo, 'docs/performance.md'), PAGE.replace(/bench:x/g, 'bench:y'));
+      writeFileSync(join(repo, 'runtime.ts'), 'export const x = 1;\n');
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'start');
+      const sha = git('rev-parse', '--short', 'HEAD');
+      writeBenchReport(repo, 'bench:y', 'docs/performance.md', '| t |\n');
+      const first = readFileSync(join(repo, 'docs/performance.md'), 'utf8');
+      expect(first).toMatch(new RegExp(`<!-- bench:y begin -->\\nLatest run, written by \`npm run bench:y -- [^\`]*\`: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, commit ${sha}\\.\\n\\n\\| t \\|\\n<!-- bench:y end -->`));
+      // The page now differs from the commit: a second run is still "commit <sha>." (the page is what it writes).
+      writeBenchReport(repo, 'bench:y', 'docs/performance.md', '| t |\n');
+      expect(readFileSync(join(repo, 'docs/performance.md'), 'utf8')).toMatch(`commit ${sha}.\n`);
+      writeFileSync(join(repo, 'runtime.ts'), 'export const x = 2;\n');
+      writeBenchReport(repo, 'bench:y', 'docs/performance.md', '| t |\n');
+      expect(readFileSync(join(repo, 'docs/performance.md'), 'utf8')).toMatch(`commit ${sha} with uncommitted changes.\n`);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
     }
   });
 });
