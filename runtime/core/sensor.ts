@@ -94,11 +94,39 @@ export interface Ecma419Sensor {
  *
  * ```ts
  * const temp = new SensorAsOutputThing(fromEcma419(new TMP102({ sensor }), 'temperature', 'temp-1'));
+ * const light = new SensorAsOutputThing(fromEcma419(() => new TSL2591({ sensor }), 'illuminance'), { readErrors: 'skip' });
  * ```
  * A sample without that field (a driver that returns `undefined` on a failed
- * read) is a read error.
+ * read) is a read error. Given a function instead of a driver, the driver is
+ * made at once, as `new` would, but if that throws it is made again at each
+ * sample until it works: a driver's constructor talks to its part (an ID
+ * check, a configuration), and a part missing or glitching at boot is then a
+ * read error of each sample until it answers (skipped, with `readErrors:
+ * 'skip'`, and reported), not an app that fails to start. (The error of the
+ * first try is not lost: the first sample, at `run()`, tries again.) A part
+ * that answers at once costs nothing more per sample than a driver given.
  */
-export function fromEcma419<T = number>(sensor: Ecma419Sensor, field: string, sensorId: string | number = field): Sensor<T> {
+export function fromEcma419<T = number>(sensor: Ecma419Sensor | (() => Ecma419Sensor), field: string, sensorId: string | number = field): Sensor<T> {
+  if (typeof sensor !== 'function') return fieldOf<T>(sensor, field, sensorId);
+  try {
+    // The part answered: the same adapter as for a driver given as itself (nothing more per sample).
+    return fieldOf<T>(sensor(), field, sensorId);
+  } catch (e) {
+    if (isFatal(e)) throw e;
+  }
+  // It did not: made again at each sample until it does (the first sample, at `run()`, reports what it throws then).
+  let made: Sensor<T> | undefined;
+  return {
+    sensorId,
+    sample(): T {
+      if (made === undefined) made = fieldOf<T>(sensor(), field, sensorId);
+      return made.sample();
+    },
+  };
+}
+
+/** The adapter: the field of each sample, a read error when it has none. */
+function fieldOf<T>(sensor: Ecma419Sensor, field: string, sensorId: string | number): Sensor<T> {
   return {
     sensorId,
     sample(): T {

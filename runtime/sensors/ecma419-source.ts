@@ -15,7 +15,11 @@ export interface Ecma419SourceOptions extends SensorOptions {
  * const temp = ecma419Source(new TMP102({ sensor }), 'temperature', { id: 'temp', readErrors: 'skip' });
  * scheduler.schedulePeriodic(temp, 60);
  * ```
+ * Given a function that makes the driver, the source makes it at once and,
+ * if that throws, again at each sample until it works (`fromEcma419`): a part
+ * missing or glitching at boot is then skipped reads, not an app that fails
+ * to start. A board app should make its drivers that way.
  */
-export function ecma419Source<T = number>(driver: Ecma419Sensor, field: string, opts: Ecma419SourceOptions = {}): SensorAsOutputThing<T> {
+export function ecma419Source<T = number>(driver: Ecma419Sensor | (() => Ecma419Sensor), field: string, opts: Ecma419SourceOptions = {}): SensorAsOutputThing<T> {
   return new SensorAsOutputThing<T>(fromEcma419<T>(driver, field, opts.id ?? field), opts);
 }
