@@ -45,8 +45,9 @@ export interface DoorDecisions {
 /** Sample the door's sensors: light first, then tilt, at the same instants. */
 export function doorSensors(ctx: SimAppContext): DoorStreams {
   const bus = { ...ctx.device.I2C.default, io: ctx.device.io.SMBus };
-  const light = ecma419Source<number>(new TSL2591({ sensor: bus }), 'illuminance', { id: 'lux', readErrors: 'skip' });
-  const tilt = ecma419Source<number>(new ADXL345({ sensor: bus }), 'z', { id: 'accel_z', readErrors: 'skip' });
+  // The sources make the drivers: a part that does not answer at boot is tried again at each sample (skipped reads), not the end of the app.
+  const light = ecma419Source<number>(() => new TSL2591({ sensor: bus }), 'illuminance', { id: 'lux', readErrors: 'skip' });
+  const tilt = ecma419Source<number>(() => new ADXL345({ sensor: bus }), 'z', { id: 'accel_z', readErrors: 'skip' });
   ctx.scheduler.schedulePeriodic(light, DOOR_SAMPLE_SEC);
   ctx.scheduler.schedulePeriodic(tilt, DOOR_SAMPLE_SEC);
   return { light, tilt };

@@ -29,7 +29,7 @@ export type FleetDeviceApp = Pick<FleetDeviceContext, 'id' | 'thingId' | 'device
 
 export default function fleetDevice({ id, thingId, device, scheduler, mqtt, countSent }: FleetDeviceApp) {
   const bus = { ...device.I2C.default, io: device.io.SMBus };
-  const light = ecma419Source(new TSL2591({ sensor: bus }), 'illuminance', { id: `${id}/lux`, readErrors: 'skip' });
+  const light = ecma419Source(() => new TSL2591({ sensor: bus }), 'illuminance', { id: `${id}/lux`, readErrors: 'skip' });
   const dark = light.map((e) => e.val).runningAvg(5).hysteresis({ low: LUX_DARK, high: LUX_BRIGHT }).map((bright) => !bright);
   dark.connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));
 

@@ -31,8 +31,9 @@ export const TEMPERATURE_INTERVAL_SEC = 60;
 
 export default function growLight(ctx: SimAppContext): void {
   const { device, scheduler, plot, log } = ctx;
-  const light = ecma419Source<number>(new BH1750({ sensor: { ...device.I2C.default, io: device.io.I2C } }), 'illuminance', { id: 'lux', readErrors: 'skip' });
-  const temperature = ecma419Source<number>(new MCP9808({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), 'temperature', { id: 'sill', readErrors: 'skip' });
+  // The sources make the drivers: a part that does not answer at boot is tried again at each sample (skipped reads), not the end of the app.
+  const light = ecma419Source<number>(() => new BH1750({ sensor: { ...device.I2C.default, io: device.io.I2C } }), 'illuminance', { id: 'lux', readErrors: 'skip' });
+  const temperature = ecma419Source<number>(() => new MCP9808({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), 'temperature', { id: 'sill', readErrors: 'skip' });
   // Until the first reading the sill counts as too cold: the lamp stays off rather than guess.
   let warm = false;
   temperature.connect((e) => { warm = e.val >= MIN_GROW_C; });

@@ -57,8 +57,8 @@ export function luxDemoFlow(ctx: SimAppContext): LuxDemoFlow {
   const started = clock.now();
   const sinceStart = () => ticksDiff(clock.now(), started, clock.period);
   const lightSkips = new SkippedReads(sinceStart, { ms: 1000, note: 'before its first conversion was done' });
-  const lightSensor = new TSL2591({ sensor: bus, onError: (why: string) => lightSkips.because(`TSL2591: ${why}`) });
-  const light = ecma419Source(lightSensor, 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: (e) => lightSkips.skipped(e) });
+  // Each source makes its driver (now, and if its part does not answer, at each sample until it does): a part missing or glitching at boot is skipped reads, not a demo that fails to start.
+  const light = ecma419Source(() => new TSL2591({ sensor: bus, onError: (why: string) => lightSkips.because(`TSL2591: ${why}`) }), 'illuminance', { id: 'lux', readErrors: 'skip', onReadError: (e) => lightSkips.skipped(e) });
   const luxValues = light.map((e) => e.val);
   const average = luxValues.runningAvg(5);
   const bright = average.hysteresis({ low: LUX_DARK, high: LUX_BRIGHT });
@@ -67,7 +67,7 @@ export function luxDemoFlow(ctx: SimAppContext): LuxDemoFlow {
   scheduler.schedulePeriodic(light, LIGHT_INTERVAL_SEC);
 
   const temperatureSkips = new SkippedReads(sinceStart);
-  const temperature = ecma419Source(new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip', onReadError: (e) => temperatureSkips.skipped(e) });
+  const temperature = ecma419Source(() => new TMP102({ sensor: bus }), 'temperature', { id: 'temp', readErrors: 'skip', onReadError: (e) => temperatureSkips.skipped(e) });
   scheduler.schedulePeriodic(temperature, TEMPERATURE_INTERVAL_SEC);
 
   plot.track(light, { name: 'TSL2591 lux', panel: 'Light', unit: 'lux, log scale', style: 'dots', log: true, color: '#7f7f7f' });

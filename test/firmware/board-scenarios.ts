@@ -50,6 +50,7 @@ export const LUX_SCENARIOS: { [name: string]: BoardScenario } = {
   'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped, the LED comes on a sample later': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
   'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },
   'the bus hangs from 50 s to 70 s: the light read in between times out and is skipped, the next one works': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [['bus', 'hang@50s-70s']] },
+  'the TSL2591 NACKs from boot to 90 s: the demo starts anyway, its light driver is made at the first sample the part answers': { app: 'lux-demo', startHour: 0, seconds: 250, seed: 7, faults: [['tsl2591', 'nack@0s-90s']] },
 };
 
 /** The lines the board side shows: I2C transactions and LED changes, by second of board time. */

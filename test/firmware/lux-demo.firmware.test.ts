@@ -29,6 +29,15 @@ describe('the lux demo on Node and on XS', () => {
     expect(i2cLines(hung).filter((l) => l.endsWith(' timeout'))).toEqual(['60s i2c 0x29 write [b3] timeout']);
     expect(ledLines(hung)).toEqual(['0s LED off', '120s LED on']);
   });
+
+  test('the TSL2591 NACKing from boot: the demo starts anyway; its driver is tried at start and at each sample until the part answers (120 s), and the LED follows from the first reading after', () => {
+    const boot = onNode('the TSL2591 NACKs from boot to 90 s: the demo starts anyway, its light driver is made at the first sample the part answers');
+    const light = i2cLines(boot).filter((l) => l.includes(' 0x29 '));
+    // The ID check refused at start and at run()'s sample (both at 0 s), at 60 s; it answers at 120 s.
+    expect(light.slice(0, 5)).toEqual(['0s i2c 0x29 write [b2] nack', '0s i2c 0x29 write [b2] nack', '60s i2c 0x29 write [b2] nack', '120s i2c 0x29 write [b2] ack', '120s i2c 0x29 read [50] ack']);
+    expect(i2cLines(boot).filter((l) => l.includes(' 0x48 ')).length).toBeGreaterThan(0); // the temperature was read all along
+    expect(ledLines(boot)).toEqual(['0s LED off', '180s LED on']);
+  });
 });
 
 const { describe: firmware, boot: onFirmware } = firmwareFor('lux-demo');
@@ -85,6 +94,16 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
     const node = onNode(name);
     expect(i2cLines(fw.lines).filter((l) => / i2c 0x29 read \[.. .. .. ..\]/.test(l))).toHaveLength(2);
     expect(ledLines(fw.lines)).toEqual(ledLines(node));
+    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+  }, 1_200_000);
+
+  test('the TSL2591 NACKing from boot: the firmware starts anyway (no "the app failed to start"), makes the driver when the part answers, and the LED follows, as on Node', async () => {
+    const name = 'the TSL2591 NACKs from boot to 90 s: the demo starts anyway, its light driver is made at the first sample the part answers';
+    const fw = await onFirmware(LUX_SCENARIOS[name]);
+    const node = onNode(name);
+    expect(fw.console.some((l) => l.includes('failed to start'))).toBe(false);
+    expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
+    expect(ledLines(fw.lines)).toEqual(['0s LED off', '180s LED on']);
     expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
   }, 1_200_000);
 });
