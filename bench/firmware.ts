@@ -218,6 +218,9 @@ async function main(): Promise<number> {
   if (existsSync(linked('lux-demo')) && existsSync(linked('floor'))) {
     const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
     report += `\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`;
+  } else {
+    // The XS linker's output is in mcconfig's build tree, which a build for another target of the same app replaces.
+    report += '\n(The lux demo\'s preloaded modules are left out: mcconfig\'s build tree of its plain pico build, or the floor\'s, is gone. Build it again, `npm run firmware -- pico`, then run this.)\n';
   }
   const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
   report += `\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`;
