@@ -39,3 +39,11 @@ export function writeBenchReport(root: string, script: string, page: string, rep
   const heading = `Latest run, written by \`npm run ${script} -- ${args}\`: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${git('rev-parse', '--short', 'HEAD')}${dirty}.`;
   writeDocBlock(join(root, page), script, `${heading}\n\n${report}`);
 }
+
+/** Print a benchmark's `report`; with `--write-docs` on its command line, also write it into its block of `page` (`writeBenchReport`). */
+export function printBenchReport(root: string, script: string, page: string, report: string): void {
+  process.stdout.write(report);
+  if (!process.argv.includes('--write-docs')) return;
+  writeBenchReport(root, script, page, report);
+  process.stdout.write(`\nwritten into ${page}\n`);
+}

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { nightHost } from '../test/firmware/night-host';
 import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
 import { sampleWindows } from '../test/firmware/sample-windows';
-import { writeBenchReport } from './doc-block';
+import { printBenchReport } from './doc-block';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
@@ -134,11 +134,7 @@ async function main(): Promise<number> {
   report += '\n';
   report += table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles);
   report += `\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`;
-  process.stdout.write(report);
-  if (process.argv.includes('--write-docs')) {
-    writeBenchReport(ROOT, 'bench:firmware-profile', 'docs/performance.md', report);
-    process.stdout.write('\nwritten into docs/performance.md\n');
-  }
+  printBenchReport(ROOT, 'bench:firmware-profile', 'docs/performance.md', report);
   return 0;
 }
 

@@ -38,7 +38,7 @@ import { nightHost } from '../test/firmware/night-host';
 import { RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
-import { writeBenchReport } from './doc-block';
+import { printBenchReport } from './doc-block';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
 import { binutil, firmwareStem, missingLine } from '../tools/firmware-env';
 
@@ -224,11 +224,7 @@ async function main(): Promise<number> {
   }
   const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
   report += `\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`;
-  process.stdout.write(report);
-  if (process.argv.includes('--write-docs')) {
-    writeBenchReport(ROOT, 'bench:firmware', 'docs/performance.md', report);
-    process.stdout.write('\nwritten into docs/performance.md\n');
-  }
+  printBenchReport(ROOT, 'bench:firmware', 'docs/performance.md', report);
   return 0;
 }
 
