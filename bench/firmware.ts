@@ -35,7 +35,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nightHost } from '../test/firmware/night-host';
-import { RP2040_CLOCK_HZ } from '../test/firmware/rp2040-host';
+import { RP2040_CLOCK_HZ } from '../sim/emulator/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware, moddableBuildDir } from '../tools/firmware';
 import { printBenchReport } from './doc-block';

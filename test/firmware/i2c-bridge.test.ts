@@ -9,7 +9,7 @@
  */
 import { Simulator, type RPI2C } from 'rp2040js';
 import { createSimDevice } from '../../sim/index';
-import { I2cBridge } from './i2c-bridge';
+import { I2cBridge } from '../../sim/emulator/i2c-bridge';
 
 const IC_TAR = 0x04;
 const IC_DATA_CMD = 0x10;

@@ -1,7 +1,7 @@
 /**
  * The lux demo three ways: on Node, in a bare XS machine (xsnap), and as
  * Moddable pico firmware booted in rp2040js, whose I2C bus is the simulated
- * board (rp2040-host.ts). The board side prints the same lines in each way
+ * board (sim/emulator/rp2040-host.ts). The board side prints the same lines in each way
  * (board-scenarios.ts, run by three-ways.ts): every I2C transaction with its bytes, and every LED
  * change, by second of board time; the three must agree line by line.
  *

@@ -7,7 +7,7 @@
  */
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import type { PcProfiler } from './pc-profiler';
-import { Rp2040Host, timerEntryMarks } from './rp2040-host';
+import { Rp2040Host, timerEntryMarks } from '../../sim/emulator/rp2040-host';
 
 export interface FirmwareFiles {
   uf2: string;

@@ -11,7 +11,7 @@
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
 import { elfFunctions, PcProfiler } from './pc-profiler';
-import type { Rp2040Host } from './rp2040-host';
+import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const env = firmwareTestEnv();
 if (typeof env === 'string') process.stdout.write(`${env}\n`);

@@ -1,5 +1,5 @@
 /**
- * An opt-in PC sampler for the emulated RP2040 (rp2040-host.ts `profile`):
+ * An opt-in PC sampler for the emulated RP2040 (sim/emulator/rp2040-host.ts `profiler`):
  * every executed instruction's cycles go to the ELF function that contains
  * its PC. The counts are cumulative over the run; `mark(cycles)` keeps a
  * copy at a point of the run (an I2C address or stop, a GPIO change, a wake)

@@ -10,7 +10,8 @@
  * one line otherwise.
  */
 import { readFileSync } from 'node:fs';
-import { elfSymbol } from './elf-symbols';
+import { elfSymbol } from '../../sim/emulator/elf-symbols';
+import { loadUf2 } from '../../sim/emulator/firmware-image';
 import { firmwareTestEnv } from './firmware-test-env';
 
 const env = firmwareTestEnv('lux-demo', 'pico/pico_2_w', process.env, { emulated: false });
@@ -43,6 +44,11 @@ firmware('the lux demo as pico/pico_2_w firmware', () => {
     expect(new Set(image.map((b) => b.family))).toEqual(new Set([RP2350_ARM_S]));
     expect(image.every((b) => b.address >= 0x10000000 && b.address < 0x11000000)).toBe(true);
     expect(blocks.some((b) => b.family === RP2040)).toBe(false);
+  });
+
+  test('the emulator refuses it with the chip named (`thingflow-xs emulate` would otherwise run an RP2350 image as RP2040 code)', () => {
+    if (typeof env === 'string') throw new Error(env);
+    expect(() => loadUf2(env.uf2, new Uint8Array(16 * 1024 * 1024))).toThrow(/an image for RP2350 \(Arm, secure\): a pico2 or pico_2_w build, not the RP2040/);
   });
 
   test('carries the CYW43 radio\'s driver, lwIP and the runtime\'s network (the MQTT transport)', () => {

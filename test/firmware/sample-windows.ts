@@ -5,7 +5,7 @@
  * sample's first I2C address to its last stop or the LED write that follows
  * within the second, whichever is later.
  */
-import type { Rp2040Host } from './rp2040-host';
+import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 export interface SampleWindow {
   /** Busy cycles at the sample's first I2C address and at its end. */

@@ -2,14 +2,14 @@
  * A board app's scenario (board-scenarios.ts) run each of the three ways,
  * returning the board-side lines it prints: on Node (the TypeScript runtime),
  * in a bare XS machine (xsnap, the runtime bundled by esbuild), and as pico
- * firmware booted in rp2040js on a board made the same way (rp2040-host.ts).
+ * firmware booted in rp2040js on a board made the same way (sim/emulator/rp2040-host.ts).
  */
 import { join } from 'node:path';
 import { BOARD_PINS } from '../../sim/index';
 import { runOnXsBundled } from '../xs/xs-scenarios';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
-import { Rp2040Host } from './rp2040-host';
+import { Rp2040Host } from '../../sim/emulator/rp2040-host';
 import * as board from './xs/board-bundle';
 
 /** The plain pico's LED (its `device` provider's pin.led). */

@@ -17,53 +17,26 @@
  * cycles between marks the caller sets (GPIO changes, I2C starts), for
  * bench/firmware.ts.
  */
-import { readFileSync } from 'node:fs';
 import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
-import type { SimBoard } from '../../sim/board';
+import type { SimBoard } from '../board';
 import { elfSymbol } from './elf-symbols';
+import { FLASH_START, loadBootrom, loadUf2 } from './firmware-image';
 import { I2cBridge } from './i2c-bridge';
-import type { PcProfiler } from './pc-profiler';
 
-const FLASH_START = 0x10000000;
-const UF2_MAGIC_START0 = 0x0a324655;
-const UF2_MAGIC_START1 = 0x9e5d5157;
 const CLOCK_HZ = 125_000_000;
-
-/** The B1 bootrom: a raw little-endian binary, or rp2040js's demo/bootrom.ts (`new Uint32Array([0x..., ...])`). */
-export function loadBootrom(path: string): Uint32Array {
-  const raw = readFileSync(path);
-  if (path.endsWith('.ts') || path.endsWith('.js')) {
-    const body = raw.toString('utf8');
-    const start = body.indexOf('Uint32Array([');
-    if (start < 0) throw new Error(`${path}: no "new Uint32Array([...])" in it`);
-    const words = body.slice(start + 13, body.indexOf('])', start)).split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => Number(w));
-    if (words.length < 4096 || words.some((w) => !Number.isFinite(w))) throw new Error(`${path}: expected 4096 words of bootrom, found ${words.length}`);
-    return Uint32Array.from(words);
-  }
-  return new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + (raw.length & ~3)));
-}
-
-/** Copy a UF2's blocks into flash. Returns the bytes loaded. */
-export function loadUf2(path: string, flash: Uint8Array): number {
-  const data = readFileSync(path);
-  let loaded = 0;
-  for (let off = 0; off + 512 <= data.length; off += 512) {
-    const view = new DataView(data.buffer, data.byteOffset + off, 512);
-    if (view.getUint32(0, true) !== UF2_MAGIC_START0 || view.getUint32(4, true) !== UF2_MAGIC_START1) throw new Error(`${path}: not a UF2 block at ${off}`);
-    const addr = view.getUint32(12, true);
-    const size = view.getUint32(16, true);
-    if (addr < FLASH_START || addr + size > FLASH_START + flash.length) continue;
-    flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH_START);
-    loaded += size;
-  }
-  if (loaded === 0) throw new Error(`${path}: no flash blocks`);
-  return loaded;
-}
 
 /** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
 export function timerEntryMarks(elf: string): number[] {
   const at = elfSymbol(elf, 'xs_timer_callback');
   return at === undefined ? [] : [at];
+}
+
+/** Attributes executed cycles to code, with marks the host sets (test/firmware/pc-profiler.ts for bench:firmware-profile). */
+export interface CycleProfiler {
+  /** An instruction at `pc` took `cycles`. */
+  count(pc: number, cycles: number): void;
+  /** A boundary (a bus event, a GPIO change, a wake) at this busy-cycle count. */
+  mark(cycles: number): void;
 }
 
 export interface Rp2040HostOptions {
@@ -83,11 +56,11 @@ export interface Rp2040HostOptions {
   boardStartsWithApp?: boolean;
   /**
    * Attribute every executed instruction's cycles to its ELF function
-   * (pc-profiler.ts), marked at every I2C address and stop, GPIO change and
+   * (a `CycleProfiler`), marked at every I2C address and stop, GPIO change and
    * wake, so bench/firmware-profile.ts can read any window between them.
    * Off by default: it slows the emulation.
    */
-  profiler?: PcProfiler;
+  profiler?: CycleProfiler;
   /**
    * Addresses of functions whose every entry is recorded in `entries` (and
    * marked for the profiler): e.g. Moddable's `xs_timer_callback`, where a

@@ -24,7 +24,7 @@
  * emulated time.
  */
 import { I2CMode, type RPI2C } from 'rp2040js';
-import type { SimBoard } from '../../sim/board';
+import type { SimBoard } from '../board';
 import { snapshotState } from './state-snapshot';
 
 /** Longest read the read-ahead serves; longer reads get 0xff past it. */

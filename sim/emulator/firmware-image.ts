@@ -1,0 +1,83 @@
+/**
+ * The two images an emulated RP2040 starts from: the firmware (a `.uf2`, as
+ * `thingflow-xs firmware` writes it and as a Pico takes it over USB) and the
+ * chip's B1 bootrom (rp2040js's demo/bootrom.ts, or a raw `.bin`), which the
+ * pico-sdk calls into and which rp2040js does not ship.
+ *
+ * A UF2 for another chip is refused here, with the chip named: loaded, an
+ * RP2350 image would run as garbage and say nothing.
+ */
+import { readFileSync } from 'node:fs';
+
+export const FLASH_START = 0x10000000;
+const UF2_MAGIC_START0 = 0x0a324655;
+const UF2_MAGIC_START1 = 0x9e5d5157;
+const UF2_FLAG_FAMILY_ID = 0x2000;
+const UF2_FLAG_NOT_MAIN_FLASH = 0x1;
+export const RP2040_FAMILY = 0xe48bff56;
+const ABSOLUTE_FAMILY = 0xe48bff57;
+
+/** UF2 family IDs a user may meet here (Microsoft's uf2 families list), for the message that refuses them. */
+const OTHER_FAMILIES: { [id: number]: string } = {
+  0xe48bff57: 'RP2350 (absolute block)',
+  0xe48bff58: 'RP2350 (data)',
+  0xe48bff59: 'RP2350 (Arm, secure): a pico2 or pico_2_w build',
+  0xe48bff5a: 'RP2350 (RISC-V)',
+  0xe48bff5b: 'RP2350 (Arm, non-secure)',
+  0xbfdd4eee: 'ESP32-S2',
+  0xc47e5767: 'ESP32-S3',
+  0xd42ba06c: 'ESP32-C3',
+};
+
+/**
+ * The family of the first block not for the RP2040, checking every block is UF2 on the way; an RP2350
+ * image's leading "absolute" block (the RP2350-E10 workaround) gives way to the family of its flash blocks.
+ */
+function foreignFamily(path: string, data: Buffer): number | undefined {
+  let found: number | undefined;
+  for (let off = 0; off + 512 <= data.length; off += 512) {
+    if (data.readUInt32LE(off) !== UF2_MAGIC_START0 || data.readUInt32LE(off + 4) !== UF2_MAGIC_START1) throw new Error(`${path}: not a UF2 file (no UF2 block at byte ${off})`);
+    if ((data.readUInt32LE(off + 8) & UF2_FLAG_FAMILY_ID) === 0) continue;
+    const family = data.readUInt32LE(off + 28);
+    if (family === RP2040_FAMILY) continue;
+    if (found === undefined || found === ABSOLUTE_FAMILY) found = family;
+  }
+  return found;
+}
+
+/** The B1 bootrom: a raw little-endian binary, or rp2040js's demo/bootrom.ts (`new Uint32Array([0x..., ...])`). */
+export function loadBootrom(path: string): Uint32Array {
+  const raw = readFileSync(path);
+  if (path.endsWith('.ts') || path.endsWith('.js')) {
+    const body = raw.toString('utf8');
+    const start = body.indexOf('Uint32Array([');
+    if (start < 0) throw new Error(`${path}: no "new Uint32Array([...])" in it`);
+    const words = body.slice(start + 13, body.indexOf('])', start)).split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => Number(w));
+    if (words.length < 4096 || words.some((w) => !Number.isFinite(w))) throw new Error(`${path}: expected 4096 words of bootrom, found ${words.length}`);
+    return Uint32Array.from(words);
+  }
+  if (raw.length < 16384) throw new Error(`${path}: ${raw.length} bytes, not a 16 KB bootrom image`);
+  return new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + (raw.length & ~3)));
+}
+
+/** Copy an RP2040 UF2's flash blocks into `flash`. Returns the bytes loaded. */
+export function loadUf2(path: string, flash: Uint8Array): number {
+  const data = readFileSync(path);
+  if (data.length % 512 !== 0 || data.length === 0) throw new Error(`${path}: not a UF2 file (${data.length} bytes, not whole 512-byte blocks)`);
+  const foreign = foreignFamily(path, data);
+  if (foreign !== undefined) {
+    throw new Error(`${path}: an image for ${OTHER_FAMILIES[foreign] ?? `UF2 family 0x${foreign.toString(16)}`}, not the RP2040: the emulator (rp2040js) runs RP2040 images only (pico, pico/pico_w, pico/xiao_rp2040, ...)`);
+  }
+  let loaded = 0;
+  for (let off = 0; off + 512 <= data.length; off += 512) {
+    const view = new DataView(data.buffer, data.byteOffset + off, 512);
+    if ((view.getUint32(8, true) & UF2_FLAG_NOT_MAIN_FLASH) !== 0) continue;
+    const addr = view.getUint32(12, true);
+    const size = view.getUint32(16, true);
+    if (addr < FLASH_START || addr + size > FLASH_START + flash.length) continue;
+    flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH_START);
+    loaded += size;
+  }
+  if (loaded === 0) throw new Error(`${path}: no blocks for the RP2040's flash (0x10000000 on)`);
+  return loaded;
+}
