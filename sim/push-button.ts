@@ -48,33 +48,55 @@ export const PRESS_HOLD_MS = 150;
 /** Contact bounces of a scripted press and release, 1 ms each way: what a debounce must absorb. */
 const PRESS_BOUNCES = 3;
 
+/** One change a finger makes on the button's pin: 0 pulled to ground, undefined released (the pull decides). */
+export interface ButtonEdge {
+  at: number;
+  level: 0 | undefined;
+}
+
 /**
- * A finger that presses a button at given times (ms of board time, as
- * `--press` gives them), holding each PRESS_HOLD_MS, with contact bounce.
- * The run's loop advances the clock to `nextAt`, then calls `act`.
+ * The edges of presses at the given times (ms of board time, as `--press`
+ * gives them): each held PRESS_HOLD_MS, the contacts chattering
+ * PRESS_BOUNCES times 1 ms each way as they close and as they open, in
+ * order of time. What `ScriptedPresses` does on the simulator, and what the
+ * emulated Pico's GPIO sees (sim/emulate.ts).
+ */
+export function pressEdges(pressAt: readonly number[]): ButtonEdge[] {
+  const edges: ButtonEdge[] = [];
+  const chatter = (at: number, level: 0 | undefined) => {
+    const other = level === undefined ? 0 : undefined;
+    for (let i = 0; i < PRESS_BOUNCES; i++) edges.push({ at: at + 2 * i, level }, { at: at + 2 * i + 1, level: other });
+    edges.push({ at: at + 2 * PRESS_BOUNCES, level });
+  };
+  for (const at of pressAt) {
+    chatter(at, 0);
+    chatter(at + PRESS_HOLD_MS, undefined);
+  }
+  return edges.sort((a, b) => a.at - b.at); // stable: a press's own edges keep their order
+}
+
+/**
+ * A finger that presses a button (to ground, on its pull-up) at given times,
+ * as `pressEdges` says. The run's loop advances the clock to `nextAt`, then
+ * calls `act`.
  */
 export class ScriptedPresses {
-  private readonly events: { at: number; down: boolean }[] = [];
+  private readonly edges: ButtonEdge[];
   private next = 0;
-  /** The button, on the pin only when there are presses to make. */
-  private readonly button: SimButton | undefined;
 
-  constructor(board: SimBoard, pin: number, pressAt: readonly number[]) {
-    for (const at of pressAt) this.events.push({ at, down: true }, { at: at + PRESS_HOLD_MS, down: false });
-    this.events.sort((a, b) => a.at - b.at);
-    this.button = pressAt.length > 0 ? new SimButton(board, pin) : undefined;
+  constructor(private readonly board: SimBoard, private readonly pin: number, pressAt: readonly number[]) {
+    this.edges = pressEdges(pressAt);
+    // The button is on the pin only when there are presses to make; released, the pin's pull decides.
+    if (this.edges.length > 0) board.pins.drive(pin, undefined);
   }
 
-  /** Board time of the next press or release; Infinity when none is left. */
+  /** Board time of the next edge; Infinity when none is left. */
   get nextAt(): number {
-    return this.next < this.events.length ? this.events[this.next].at : Infinity;
+    return this.next < this.edges.length ? this.edges[this.next].at : Infinity;
   }
 
-  /** Press or release whatever is due at board time `now`. */
+  /** Make every edge due at board time `now`. */
   act(now: number): void {
-    while (this.next < this.events.length && this.events[this.next].at <= now) {
-      if (this.events[this.next++].down) this.button!.press(PRESS_BOUNCES, 1);
-      else this.button!.release(PRESS_BOUNCES, 1);
-    }
+    while (this.next < this.edges.length && this.edges[this.next].at <= now) this.board.pins.drive(this.pin, this.edges[this.next++].level);
   }
 }

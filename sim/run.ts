@@ -2,15 +2,15 @@ import { reportError } from '../runtime/core/report-error';
 import { Scheduler } from '../runtime/scheduler/scheduler';
 import { VirtualClock } from '../runtime/scheduler/virtual-clock';
 import type { SimBoard } from './board';
+import { faultSpans, injectFaults, ledPanels, nightSpans } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
 import type { EnvironmentOptions } from './environment';
-import { parseFault, type FaultCounts } from './faults';
+import type { FaultCounts } from './faults';
 import type { I2cBusStats } from './i2c-bus';
-import { renderPlot, type PlotPanel } from './plot';
+import { renderPlot } from './plot';
 import { PlotRecorder } from './plot-recorder';
-import { checkRunBounds, SimOptionsError } from './run-bounds';
+import { checkRunBounds } from './run-bounds';
 import { RunFailures } from './run-failures';
-import { checkFaultWithin } from './faults';
 import { ScriptedPresses } from './push-button';
 
 /** What an app receives: the same `device` shape as on a board, plus the simulation's extras. */
@@ -233,54 +233,4 @@ function finish(opts: SimRunOptions, r: {
     device,
     fatalError: fatal,
   };
-}
-
-/** Put the faults on the board, refusing any the board cannot take or that would start after the run. */
-function injectFaults(board: SimBoard, faults: string[], durationMs: number): void {
-  for (const f of faults) {
-    try {
-      const { target, spec } = parseFault(f);
-      checkFaultWithin(spec, durationMs, f);
-      board.fault(target, spec);
-    } catch (e) {
-      throw e instanceof RangeError ? new SimOptionsError(e.message) : e;
-    }
-  }
-}
-
-function ledPanels(board: SimBoard): PlotPanel[] {
-  return board.pins.usedOutputs().map((h) => ({
-    title: `LED on pin ${h.pin}`,
-    binary: ['off', 'on'] as [string, string],
-    series: [{ name: `${h.switchings} switching${h.switchings === 1 ? '' : 's'}`, color: '#e6a700', style: 'step' as const, times: h.times.length ? h.times : [0], values: h.values.length ? h.values : [0] }],
-    height: 90,
-  }));
-}
-
-/** Fault windows given with a start time, for shading in the plot. */
-function faultSpans(faults: string[], durationMs: number): { from: number; to: number; label: string }[] {
-  const spans: { from: number; to: number; label: string }[] = [];
-  for (const f of faults) {
-    const { target, spec } = parseFault(f);
-    if (spec.fromMs === undefined) continue; // all-run faults are named in the subtitle
-    spans.push({ from: spec.fromMs, to: Math.min(spec.toMs ?? durationMs, durationMs), label: `${target} ${spec.kind}` });
-  }
-  return spans;
-}
-
-/** Spans where the sun is down, sampled every minute. */
-function nightSpans(board: SimBoard, durationMs: number): { from: number; to: number }[] {
-  const spans: { from: number; to: number }[] = [];
-  let start = -1;
-  for (let t = 0; t <= durationMs; t += 60_000) {
-    const h = board.env.hourOfDay(t);
-    const dark = h < board.env.sunriseHour || h >= board.env.sunsetHour;
-    if (dark && start < 0) start = t;
-    if (!dark && start >= 0) {
-      spans.push({ from: start, to: t });
-      start = -1;
-    }
-  }
-  if (start >= 0) spans.push({ from: start, to: durationMs });
-  return spans;
 }
