@@ -24,6 +24,8 @@ import { FLASH_START, loadBootrom, loadUf2 } from './firmware-image';
 import { I2cBridge } from './i2c-bridge';
 
 const CLOCK_HZ = 125_000_000;
+/** PIO steps per slice of emulation (rp2040js's own pace per timer turn). */
+const PIO_STEPS_PER_SLICE = 1000;
 
 /** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
 export function timerEntryMarks(elf: string): number[] {
@@ -87,6 +89,13 @@ export class Rp2040Host {
   readonly entries: { pc: number; cycles: number }[] = [];
   /** GPIO changes: emulated ms, pin, level. */
   readonly gpioChanges: { t: number; pin: number; level: number; cycles: number }[] = [];
+  /**
+   * The core met a breakpoint (BKPT) or an undefined instruction (UDF, which
+   * rp2040js does not turn into a hard fault): the pico-sdk's `panic` and its
+   * handlers of unexpected exceptions (a hard fault) end there. Set once;
+   * `runUntil` returns and runs no more (a real core would halt too).
+   */
+  halted: { atMs: number; pc: number; code: number } | undefined;
   private readonly boardStartMs: number;
   private consoleBuffer: number[] = [];
   private readonly utf8 = new TextDecoder();
@@ -149,6 +158,18 @@ export class Rp2040Host {
       cdcRead?.(endpoint, size);
     };
     mcu.uart[0].onByte = (b) => this.console(Uint8Array.of(b));
+    // rp2040js runs an enabled PIO block on timers of its own (`setTimeout(run, 0)`, 1,000 steps each),
+    // apart from the emulated clock: a Pico W's radio driver starts one, and it then ran until the process
+    // was killed, holding Node open and taking the CPU from the core. Here the host steps each running
+    // block as much at the end of every slice instead (`runUntil`), on no timer.
+    for (const pio of mcu.pio) {
+      pio.run = () => {
+        for (let i = 0; i < PIO_STEPS_PER_SLICE && !pio.stopped; i++) pio.step();
+      };
+    }
+    mcu.onBreak = (code) => {
+      this.halted ??= { atMs: this.emulatedMs, pc: mcu.core.PC - mcu.core.breakRewind, code };
+    };
     mcu.core.PC = FLASH_START;
   }
 
@@ -220,8 +241,8 @@ export class Rp2040Host {
     const untilNanos = untilMs * 1e6;
     const profiler = this.opts.profiler;
     const entryMarks = this.opts.entryMarks ?? [];
-    while (clock.nanos < untilNanos) {
-      for (let i = 0; i < 500_000 && clock.nanos < untilNanos; i++) {
+    while (clock.nanos < untilNanos && this.halted === undefined) {
+      for (let i = 0; i < 500_000 && clock.nanos < untilNanos && this.halted === undefined; i++) {
         if (mcu.core.waiting) {
           if (!this.asleep) this.fallAsleep();
           // Not past `untilMs`: the caller may change the board's inputs then (a press ends a long WFE).
@@ -242,6 +263,7 @@ export class Rp2040Host {
           clock.tick(cycles * cycleNanos);
         }
       }
+      for (const pio of mcu.pio) if (!pio.stopped) pio.run();
       this.syncBoard();
       if (stopWhen?.()) return;
       await new Promise((r) => setImmediate(r));
