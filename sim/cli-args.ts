@@ -200,7 +200,7 @@ function checkReplay(spec: string): string {
   return spec;
 }
 
-function readDuration(text: string): number {
+export function readDuration(text: string): number {
   try {
     return parseDuration(text, { requireUnit: true });
   } catch (e) {
@@ -209,7 +209,7 @@ function readDuration(text: string): number {
 }
 
 /** `--press` values: times after the start, each inside the run, in order. */
-function readPresses(values: string[], durationMs: number): number[] {
+export function readPresses(values: string[], durationMs: number): number[] {
   const at: number[] = [];
   for (const value of values) {
     for (const part of value.split(',')) {
@@ -233,13 +233,13 @@ function readSpeed(text: string): number {
   return n;
 }
 
-function readStart(text: string): number {
+export function readStart(text: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text);
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new UsageError(`--start takes HH:MM (00:00 to 23:59), got '${text}'`);
   return Number(m[1]) + Number(m[2]) / 60;
 }
 
-function readSeed(text: string): number {
+export function readSeed(text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n <= 0xffff_ffff)) throw new UsageError(`--seed takes a whole number from 0 to 4294967295, got '${text}'`);
   return n;

@@ -3,6 +3,7 @@
  * `thingflow-xs sim <app>`: run an app on the simulated board and plot it.
  * `thingflow-xs fleet <app>`: run it on a fleet of boards against one broker (sim/fleet-cli.ts).
  * `thingflow-xs firmware <target> <app>`: build it as firmware with the Moddable SDK (tools/firmware.ts).
+ * `thingflow-xs emulate <firmware.uf2>`: boot that firmware in an emulated Pico on the simulated board (sim/emulate-cli.ts).
  * `npm start` runs `sim examples/lux-demo.ts` from source (`node --import tsx`).
  *
  * Exit codes: 0 the run completed; 1 it failed or could not start; 2 a usage
@@ -149,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (argv[0] === 'fleet') return await fleetMain(argv);
     if (argv[0] === 'firmware') return await firmwareMain(argv.slice(1));
+    if (argv[0] === 'emulate') return await emulateVerb(argv.slice(1));
     const args = parseCliArgs(argv);
     if (args === 'help') {
       process.stdout.write(HELP);
@@ -157,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    const verb = argv[0] === 'fleet' ? 'fleet' : 'sim';
+    const verb = argv[0] === 'fleet' || argv[0] === 'emulate' ? argv[0] : 'sim';
     process.stderr.write(`thingflow-xs: ${e.message}\n(thingflow-xs ${verb} --help lists the options)\n`);
     return EXIT_USAGE;
   }
@@ -183,6 +185,16 @@ async function firmwareMain(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
   return firmware.main(argv, { packageRoot: resolve(dirname(self), '..') });
+}
+/** `thingflow-xs emulate`: sim/emulate-cli.ts, loaded only for this verb (it brings the RP2040 emulator). Ctrl-C ends the run where it got to, with its summary. */
+async function emulateVerb(argv: string[]): Promise<number> {
+  const { emulateMain } = await import('./emulate-cli');
+  const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
+  try {
+    return await emulateMain(argv, { packageRoot: resolve(dirname(self), '..'), signal: interrupt });
+  } finally {
+    interrupt.release();
+  }
 }
 if (invoked && (invoked === self || /(?:^|[\\/])(cli\.[cm]?[jt]s|thingflow-xs)$/.test(invoked))) {
   // The process ends with the run: a timer or socket the app left open must not keep it alive.

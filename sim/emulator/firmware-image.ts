@@ -9,6 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 
+/** An image that cannot be run: not what it should be, or for another chip. The message says which and why. */
+export class FirmwareImageError extends Error {
+  override name = 'FirmwareImageError';
+}
+
 export const FLASH_START = 0x10000000;
 const UF2_MAGIC_START0 = 0x0a324655;
 const UF2_MAGIC_START1 = 0x9e5d5157;
@@ -36,7 +41,7 @@ const OTHER_FAMILIES: { [id: number]: string } = {
 function foreignFamily(path: string, data: Buffer): number | undefined {
   let found: number | undefined;
   for (let off = 0; off + 512 <= data.length; off += 512) {
-    if (data.readUInt32LE(off) !== UF2_MAGIC_START0 || data.readUInt32LE(off + 4) !== UF2_MAGIC_START1) throw new Error(`${path}: not a UF2 file (no UF2 block at byte ${off})`);
+    if (data.readUInt32LE(off) !== UF2_MAGIC_START0 || data.readUInt32LE(off + 4) !== UF2_MAGIC_START1) throw new FirmwareImageError(`${path}: not a UF2 file (no UF2 block at byte ${off})`);
     if ((data.readUInt32LE(off + 8) & UF2_FLAG_FAMILY_ID) === 0) continue;
     const family = data.readUInt32LE(off + 28);
     if (family === RP2040_FAMILY) continue;
@@ -51,22 +56,22 @@ export function loadBootrom(path: string): Uint32Array {
   if (path.endsWith('.ts') || path.endsWith('.js')) {
     const body = raw.toString('utf8');
     const start = body.indexOf('Uint32Array([');
-    if (start < 0) throw new Error(`${path}: no "new Uint32Array([...])" in it`);
+    if (start < 0) throw new FirmwareImageError(`${path}: no "new Uint32Array([...])" in it`);
     const words = body.slice(start + 13, body.indexOf('])', start)).split(',').map((w) => w.trim()).filter((w) => w !== '').map((w) => Number(w));
-    if (words.length < 4096 || words.some((w) => !Number.isFinite(w))) throw new Error(`${path}: expected 4096 words of bootrom, found ${words.length}`);
+    if (words.length < 4096 || words.some((w) => !Number.isFinite(w))) throw new FirmwareImageError(`${path}: expected 4096 words of bootrom, found ${words.length}`);
     return Uint32Array.from(words);
   }
-  if (raw.length < 16384) throw new Error(`${path}: ${raw.length} bytes, not a 16 KB bootrom image`);
+  if (raw.length < 16384) throw new FirmwareImageError(`${path}: ${raw.length} bytes, not a 16 KB bootrom image`);
   return new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + (raw.length & ~3)));
 }
 
 /** Copy an RP2040 UF2's flash blocks into `flash`. Returns the bytes loaded. */
 export function loadUf2(path: string, flash: Uint8Array): number {
   const data = readFileSync(path);
-  if (data.length % 512 !== 0 || data.length === 0) throw new Error(`${path}: not a UF2 file (${data.length} bytes, not whole 512-byte blocks)`);
+  if (data.length % 512 !== 0 || data.length === 0) throw new FirmwareImageError(`${path}: not a UF2 file (${data.length} bytes, not whole 512-byte blocks)`);
   const foreign = foreignFamily(path, data);
   if (foreign !== undefined) {
-    throw new Error(`${path}: an image for ${OTHER_FAMILIES[foreign] ?? `UF2 family 0x${foreign.toString(16)}`}, not the RP2040: the emulator (rp2040js) runs RP2040 images only (pico, pico/pico_w, pico/xiao_rp2040, ...)`);
+    throw new FirmwareImageError(`${path}: an image for ${OTHER_FAMILIES[foreign] ?? `UF2 family 0x${foreign.toString(16)}`}, not the RP2040: the emulator (rp2040js) runs RP2040 images only (pico, pico/pico_w, pico/xiao_rp2040, ...)`);
   }
   let loaded = 0;
   for (let off = 0; off + 512 <= data.length; off += 512) {
@@ -78,6 +83,6 @@ export function loadUf2(path: string, flash: Uint8Array): number {
     flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH_START);
     loaded += size;
   }
-  if (loaded === 0) throw new Error(`${path}: no blocks for the RP2040's flash (0x10000000 on)`);
+  if (loaded === 0) throw new FirmwareImageError(`${path}: no blocks for the RP2040's flash (0x10000000 on)`);
   return loaded;
 }

@@ -19,7 +19,12 @@ export interface CliResult {
 
 /** Run `tsx sim/cli.ts sim <args>` to its end (at most `timeoutMs`). */
 export function runCli(args: string[], timeoutMs = 60_000): CliResult {
-  const r = spawnSync(TSX, ['sim/cli.ts', 'sim', ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+  return runCliVerb('sim', args, timeoutMs);
+}
+
+/** Run `tsx sim/cli.ts <verb> <args>` to its end (at most `timeoutMs`), with `env` over this process's. */
+export function runCliVerb(verb: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(TSX, ['sim/cli.ts', verb, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr, timedOut: r.error !== undefined || r.signal !== null };
 }
 

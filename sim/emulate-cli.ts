@@ -1,0 +1,283 @@
+/**
+ * `thingflow-xs emulate <firmware.uf2>`: boot a firmware image that
+ * `thingflow-xs firmware` built in an emulated Raspberry Pi Pico whose I2C bus
+ * and pins are the simulated board (sim/emulate.ts), print what its console
+ * says and what its pins do as it happens, then a summary and a plot. Arguments
+ * are read by `util.parseArgs` in strict mode, as `sim`'s are.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { explainParseError, readDuration, readPresses, readSeed, readStart, UsageError } from './cli-args';
+import { formatDuration } from './duration';
+import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
+import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';
+import { FirmwareImageError } from './emulator/firmware-image';
+import { checkFaultWithin, parseFault } from './faults';
+import { SimOptionsError } from './run-bounds';
+
+export const EMULATE_HELP = `Usage: thingflow-xs emulate <firmware.uf2> [options]
+
+Boots <firmware.uf2> (built by thingflow-xs firmware pico <app>: out/firmware/<app>.pico.uf2) in an
+emulated Raspberry Pi Pico (rp2040js: an RP2040 at 125 MHz) whose I2C buses are the simulated board
+(TSL2591 0x29, TMP102 0x48, MCP9808 0x18, ADXL345 0x53, BH1750 0x23) and whose GPIOs are its pins.
+Prints the firmware's console and every GPIO it drives as they happen, then a summary (LED time,
+I2C traffic, how long the core slept), and writes an SVG plot of the LEDs against the simulated
+day. Board time starts at reset: the firmware's boot is part of the run.
+
+Options:
+  --bootrom <file>    the RP2040's B1 bootrom, which rp2040js does not ship: its repository's
+                      demo/bootrom.ts, or a 16 KB .bin (default: $RP2040_BOOTROM)
+  --target <board>    the board the image was built for: pico, pico/pico_w, pico/<board> (default:
+                      from the file name, <app>.<target with - for />.uf2, else pico); its GPIOs
+                      for the LED, the TMP102's ALERT and the button come from manifests/boards.json
+  --duration <time>   emulated time to run, with a unit: 10m, 2h, 30s (default 10m; the emulator
+                      runs about 100 times faster than real time while the firmware sleeps)
+  --start <HH:MM>     time of day at reset (default 00:00)
+  --seed <n>          seed for clouds and sensor noise, 0 to 4294967295 (default 1)
+  --fault <spec>      inject a fault, as thingflow-xs sim takes it; repeatable. e.g. --fault tsl2591:nack@1m-3m
+  --press <time>[,<time>...]
+                      a finger presses the board's button at each time after reset; repeatable
+  --i2c               also print every I2C transaction (address, direction, bytes, result)
+  --plot <file.svg>   where to write the plot (default out/<firmware>.svg)
+  --no-plot           do not write a plot
+  --quiet             no progress line
+  -h, --help          this help
+
+rp2040js emulates the RP2040 only: an RP2350 image (pico2, pico/pico_2_w) is refused, and a
+pico/pico_w image stops where it waits for its CYW43 radio, which rp2040js does not model.
+
+Exit codes: 0 the run completed; 1 the firmware halted (a panic or a fault) or could not be loaded;
+2 a usage error; 130 stopped by Ctrl-C before its end.
+`;
+
+const OPTIONS = {
+  bootrom: { type: 'string' },
+  target: { type: 'string' },
+  duration: { type: 'string' },
+  start: { type: 'string' },
+  seed: { type: 'string' },
+  fault: { type: 'string', multiple: true },
+  press: { type: 'string', multiple: true },
+  i2c: { type: 'boolean' },
+  plot: { type: 'string' },
+  'no-plot': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface EmulateCliArgs {
+  firmware: string;
+  bootrom: string;
+  target: string;
+  durationMs: number;
+  startHour: number;
+  seed: number;
+  faults: string[];
+  presses: number[];
+  i2c: boolean;
+  plot: string | undefined;
+  quiet: boolean;
+}
+
+const DEFAULT_DURATION_MS = 600_000;
+/** A month of emulated time: far beyond any patience at ~100x, but a bound. */
+const MAX_DURATION_MS = 31 * 86_400_000;
+
+/** Read `emulate <firmware.uf2> [options]`; `'help'` when help was asked for. */
+export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): EmulateCliArgs | 'help' {
+  const args = argv[0] === 'emulate' ? argv.slice(1) : argv;
+  if (args.length === 0) return 'help';
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(explainParseError(e as Error & { code?: string }, Object.keys(OPTIONS).map((k) => `--${k}`)));
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const [firmware, ...extra] = parsed.positionals;
+  if (!firmware) throw new UsageError('no firmware given (thingflow-xs emulate <firmware.uf2> [options])');
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}': one firmware at a time, and every option starts with --`);
+  if (extname(firmware) !== '.uf2') {
+    throw new UsageError(`emulate boots a built image (.uf2), got '${firmware}': build it first, e.g. thingflow-xs firmware pico ${firmware} (it writes out/firmware/<app>.pico.uf2)`);
+  }
+  if (!existsSync(firmware)) throw new UsageError(`no such file: ${firmware}`);
+  if (v.plot !== undefined && v['no-plot']) throw new UsageError('--plot and --no-plot contradict each other: give one');
+  const bootrom = v.bootrom ?? env.RP2040_BOOTROM ?? '';
+  if (bootrom === '') {
+    throw new UsageError('no bootrom: give --bootrom <file> or set RP2040_BOOTROM (the RP2040\'s B1 bootrom, which rp2040js does not ship: demo/bootrom.ts in its repository, github.com/wokwi/rp2040js, or a 16 KB .bin)');
+  }
+  if (!existsSync(bootrom)) throw new UsageError(`${v.bootrom !== undefined ? '--bootrom' : 'RP2040_BOOTROM'}: no such file: ${bootrom}`);
+  const target = v.target ?? targetFromName(firmware);
+  if (target !== 'pico' && !target.startsWith('pico/')) throw new UsageError(`--target: the emulator is an RP2040, so pico or pico/<board>, got '${target}'`);
+  const durationMs = v.duration !== undefined ? readDuration(v.duration) : DEFAULT_DURATION_MS;
+  if (durationMs <= 0 || durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be more than 0 and at most 31d, got '${v.duration}'`);
+  const faults = v.fault ?? [];
+  for (const f of faults) {
+    try {
+      checkFaultWithin(parseFault(f, { requireUnit: true }).spec, durationMs, f);
+    } catch (e) {
+      throw new UsageError(`--fault: ${(e as Error).message}`);
+    }
+  }
+  return {
+    firmware,
+    bootrom,
+    target,
+    durationMs,
+    startHour: v.start !== undefined ? readStart(v.start) : 0,
+    seed: v.seed !== undefined ? readSeed(v.seed) : 1,
+    faults,
+    presses: readPresses(v.press ?? [], durationMs),
+    i2c: v.i2c === true,
+    plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(firmware, '.uf2')}.svg`,
+    quiet: v.quiet === true,
+  };
+}
+
+/** `lux-demo.pico-pico_w.uf2` → `pico/pico_w` (tools/firmware-env.ts `firmwareStem`); `pico` when the name says no board. */
+export function targetFromName(file: string): string {
+  const stem = basename(file, '.uf2');
+  const dot = stem.lastIndexOf('.');
+  const tail = dot < 0 ? '' : stem.slice(dot + 1);
+  if (tail === 'pico') return 'pico';
+  if (tail.startsWith('pico-')) return `pico/${tail.slice(5)}`;
+  return 'pico';
+}
+
+interface BoardsManifest {
+  platforms: { [target: string]: { config?: { led?: number; alert?: number; button?: number } } };
+}
+
+/** The target's GPIOs from manifests/boards.json: its own section, else the plain pico's (as mcconfig falls back). */
+export function pinsForTarget(target: string, packageRoot: string): EmulatedPins {
+  const boards = JSON.parse(readFileSync(join(packageRoot, 'manifests', 'boards.json'), 'utf8')) as BoardsManifest;
+  const own = boards.platforms[target]?.config ?? {};
+  const pico = boards.platforms.pico?.config ?? {};
+  const pin = (name: 'led' | 'alert' | 'button'): number => {
+    const n = own[name] ?? pico[name];
+    if (typeof n !== 'number') throw new Error(`manifests/boards.json gives ${target} no ${name} pin`);
+    return n;
+  };
+  const led = pin('led');
+  // An LED past the RP2040's GPIO29 is on a Pico W's CYW43 radio (pico_w.h): its bus pins are the radio's, not the app's.
+  const others = led > 29 ? CYW43_PINS : undefined;
+  return { led, alert: pin('alert'), button: pin('button'), others };
+}
+
+/** The GPIOs a Pico W's CYW43 radio takes (the pico-sdk's boards/pico_w.h). */
+const CYW43_PINS: { [gpio: number]: string } = { 23: 'CYW43 WL_ON', 24: 'CYW43 WL_D', 25: 'CYW43 WL_CS', 29: 'CYW43 WL_CLK' };
+
+/** `GPIO25 (LED)`, `GPIO23 (CYW43 WL_ON)`, `GPIO7`. */
+function gpioName(gpio: number, pins: EmulatedPins): string {
+  const role = gpio === pins.led ? 'LED' : pins.others?.[gpio];
+  return role === undefined ? `GPIO${gpio}` : `GPIO${gpio} (${role})`;
+}
+
+/** `HH:MM:SS.mmm` of the simulated day. */
+export function clockMs(startHour: number, t: number): string {
+  const ms = Math.round(startHour * 3_600_000 + t) % 86_400_000;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
+}
+
+/** One event as a line: the time of day, then what happened. */
+export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPins): string {
+  const at = clockMs(startHour, e.t);
+  if (e.kind === 'console') return `${at}  ${e.line}`;
+  if (e.kind === 'gpio') return `${at}  ${gpioName(e.gpio, pins)} ${e.level ? 'high' : 'low'}`;
+  const tx = e.tx;
+  const bytes = tx.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `${at}  i2c${tx.bus} 0x${tx.address.toString(16).padStart(2, '0')} ${tx.op} [${bytes}] ${tx.result}`;
+}
+
+/** What the run did, for people. */
+export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs, 'seed' | 'target'>, pins: EmulatedPins): string {
+  const real = `${(r.realMs / 1000).toFixed(1)} s real time`;
+  const pace = r.realMs > 0 ? `, ${Math.round(r.durationMs / r.realMs)}x` : '';
+  const lines = [r.interrupted && r.halted === undefined
+    ? `Stopped by Ctrl-C after ${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} emulated, in ${real}`
+    : `Emulated ${formatDuration(r.durationMs)} of ${a.target} firmware in ${real} (seed ${a.seed}${pace})`];
+  lines.push(`  console:       ${r.consoleLines} line${r.consoleLines === 1 ? '' : 's'}`);
+  const radio = r.leds.filter((led) => pins.others?.[led.pin] !== undefined);
+  for (const led of r.leds.filter((l) => !radio.includes(l))) {
+    lines.push(`  ${`${gpioName(led.pin, pins)}:`.padEnd(14)} ${led.switchings} switching${led.switchings === 1 ? '' : 's'}, high for ${formatDuration(led.onMs)}, now ${led.state ? 'high' : 'low'}`);
+  }
+  if (radio.length > 0) {
+    const counts = radio.map((l) => `${pins.others![l.pin].replace(/^CYW43 /, '')} ${l.switchings}`).join(', ');
+    lines.push(`  CYW43 radio:   its driver drove its pins (switchings: ${counts}); rp2040js has no radio to answer, so Wi-Fi and the LED on GPIO${pins.led} do nothing here`);
+  }
+  if (r.leds.length === radio.length) lines.push(`  GPIOs:         none driven by the app${pins.led > 29 ? ` (its LED, GPIO${pins.led}, is on the radio)` : ''}`);
+  lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed`);
+  for (const f of r.faults.filter((x) => Object.values(x.counts).some((n) => n > 0))) {
+    const what = Object.entries(f.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+    lines.push(`  faults:        ${f.device} (0x${f.address.toString(16)}): ${what}`);
+  }
+  if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transactions`);
+  const ms = (cycles: number) => (cycles / RP2040_CLOCK_HZ) * 1000;
+  if (r.bootMs === undefined) lines.push(`  core:          never slept: busy ${ms(r.busyCycles).toFixed(1)} ms at 125 MHz`);
+  else {
+    const afterBoot = r.busyCycles - r.bootCycles;
+    const span = r.durationMs - r.bootMs;
+    const perHour = span > 0 ? (ms(afterBoot) / span) * 3_600_000 : 0;
+    const perWake = r.wakes > 0 ? ` (${Math.round(afterBoot / r.wakes).toLocaleString('en-US')} cycles each)` : '';
+    lines.push(`  core:          asleep ${(r.asleepFraction * 100).toFixed(1)} % of the run; boot ${ms(r.bootCycles).toFixed(1)} ms busy until its first sleep at ${(r.bootMs / 1000).toFixed(3)} s`);
+    lines.push(`                 then ${r.wakes} wake${r.wakes === 1 ? '' : 's'}${perWake}, awake ${perHour.toFixed(1)} ms per hour at 125 MHz`);
+  }
+  if (r.halted) {
+    lines.push(`  HALTED:        at ${formatDuration(r.halted.atMs)} (${(r.halted.atMs / 1000).toFixed(3)} s), the core met ${r.halted.code === 0 ? 'a breakpoint' : `breakpoint ${r.halted.code}`} at 0x${r.halted.pc.toString(16)}: a panic or a fault in the firmware (its console, above, may say which)`);
+  }
+  return lines.join('\n');
+}
+
+/** Run the verb; resolves to the exit code. `packageRoot` holds manifests/boards.json. */
+export async function emulateMain(argv: string[], opts: { packageRoot: string; signal?: { readonly aborted: boolean } }): Promise<number> {
+  const a = parseEmulateArgs(argv);
+  if (a === 'help') {
+    process.stdout.write(EMULATE_HELP);
+    return 0;
+  }
+  const out = (m: string) => process.stdout.write(`${m}\n`);
+  const tty = process.stdout.isTTY === true;
+  const pins = pinsForTarget(a.target, opts.packageRoot);
+  out(`Emulating ${a.firmware} (${a.target}: LED GPIO${pins.led}, TMP102 ALERT GPIO${pins.alert}, button GPIO${pins.button}) from ${clockMs(a.startHour, 0).slice(0, 5)} for ${formatDuration(a.durationMs)}, seed ${a.seed}`);
+  let progressShown = false;
+  const say = (line: string) => {
+    if (progressShown) process.stdout.write('\r\x1b[K');
+    progressShown = false;
+    out(line);
+  };
+  let result: EmulateResult;
+  try {
+    result = await emulateFirmware({
+      uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
+      faults: a.faults, presses: a.presses, pins, signal: opts.signal,
+      onEvent: (e) => {
+        // The radio's bus pins are its driver at work (the summary counts them); an app's I2C only when asked.
+        if (e.kind === 'gpio' && pins.others?.[e.gpio] !== undefined) return;
+        if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));
+      },
+      onProgress: a.quiet || !tty ? undefined : (p) => {
+        progressShown = true;
+        process.stdout.write(`\r  ${clockMs(a.startHour, p.emulatedMs).slice(0, 8)}  ${Math.floor((p.emulatedMs / p.durationMs) * 100)}% of ${formatDuration(p.durationMs)}`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof SimOptionsError) throw new UsageError(e.message);
+    if (!(e instanceof FirmwareImageError)) throw e;
+    // The images themselves (not UF2, another chip, a short bootrom): said in one line.
+    process.stderr.write(`thingflow-xs emulate: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (progressShown) process.stdout.write('\r\x1b[K');
+  out(formatEmulationSummary(result, a, pins));
+  if (a.plot) {
+    const path = resolve(a.plot);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, result.svg);
+    out(`Plot written to ${path}`);
+  }
+  if (result.halted) return 1;
+  return result.interrupted ? 130 : 0;
+}

@@ -1,0 +1,205 @@
+/**
+ * A built firmware image run in an emulated Raspberry Pi Pico (rp2040js,
+ * sim/emulator/rp2040-host.ts) on the simulated board: the same parts, day,
+ * faults and button presses `thingflow-xs sim` gives an app on Node, for the
+ * app as the Moddable SDK compiled it. What `thingflow-xs emulate` runs.
+ *
+ * Board time is emulated time since reset: the firmware's boot (USB, the
+ * console wait, ~0.5 s) is part of the run, as on a board that is plugged in.
+ */
+import { BOARD_PINS } from './board';
+import { faultSpans, injectFaults, ledPanels, nightSpans } from './board-run';
+import { createSimDevice, type SimDevice } from './device';
+import type { FaultCounts } from './faults';
+import type { I2cBridgeTransaction } from './emulator/i2c-bridge';
+import { Rp2040Host, RP2040_CLOCK_HZ } from './emulator/rp2040-host';
+import { renderPlot, type PlotPanel } from './plot';
+import { pressEdges } from './push-button';
+
+/** The GPIOs the board's parts reach (the manifests' `config` for the target: manifests/boards.json). */
+export interface EmulatedPins {
+  /** The LED, for the summary's names (the firmware's every GPIO output is recorded). */
+  led: number;
+  /** The TMP102's ALERT line. */
+  alert: number;
+  /** The button, to ground. */
+  button: number;
+  /** GPIOs wired to something else on the board (a Pico W's radio), by name. */
+  others?: { [gpio: number]: string };
+}
+
+export interface EmulateOptions {
+  uf2: string;
+  /** The RP2040's B1 bootrom (rp2040js's demo/bootrom.ts or a raw .bin). */
+  bootrom: string;
+  durationMs: number;
+  startHour?: number;
+  seed?: number;
+  /** Fault specs on the board's parts and bus, as `sim --fault` takes them. */
+  faults?: string[];
+  /** Board ms at which a finger presses the button (`--press`). */
+  presses?: number[];
+  pins: EmulatedPins;
+  /** What happened, in order of time, as each slice of emulation ends. */
+  onEvent?: (e: EmulatedEvent) => void;
+  onProgress?: (p: { emulatedMs: number; durationMs: number; busyCycles: number }) => void;
+  /** Real ms between progress calls (default 250). */
+  progressEveryMs?: number;
+  /** Set when the run should end where it got to (Ctrl-C). */
+  signal?: { readonly aborted: boolean };
+  realNow?: () => number;
+}
+
+/** A line on the firmware's console, a GPIO it drove, or an I2C transaction it made; `t` in board ms. */
+export type EmulatedEvent =
+  | { kind: 'console'; t: number; line: string }
+  | { kind: 'gpio'; t: number; gpio: number; level: number }
+  | { kind: 'i2c'; t: number; tx: I2cBridgeTransaction };
+
+export interface EmulateResult {
+  durationMs: number;
+  plannedMs: number;
+  interrupted: boolean;
+  realMs: number;
+  /** Cycles the core executed (not waiting), and the share of the run it waited (WFI/WFE). */
+  busyCycles: number;
+  asleepFraction: number;
+  /** Times the core left its wait after boot: a board's wakes. */
+  wakes: number;
+  /** Emulated ms from reset to the core's first wait (boot: clocks, USB, the console wait, the app's start), and its busy cycles. */
+  bootMs: number | undefined;
+  bootCycles: number;
+  consoleLines: number;
+  leds: { pin: number; switchings: number; onMs: number; state: number }[];
+  i2c: { transactions: number; failed: number };
+  faults: { device: string; address: number; counts: FaultCounts }[];
+  busHangs: number;
+  /** The core stopped on a breakpoint instruction: a panic or an unhandled fault in the firmware. */
+  halted: { atMs: number; pc: number; code: number } | undefined;
+  svg: string;
+  device: SimDevice;
+}
+
+/** Emulated ms per step of the loop when nothing is due sooner: progress and Ctrl-C are seen at least this often. */
+const STEP_MS = 1000;
+
+export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResult> {
+  const durationMs = opts.durationMs;
+  const startHour = opts.startHour ?? 0;
+  const realNow = opts.realNow ?? (() => Date.now());
+  const device = createSimDevice({ seed: opts.seed, parts: 'standard', env: { startHour } });
+  const board = device.board;
+  injectFaults(board, opts.faults ?? [], durationMs);
+  const host = new Rp2040Host({
+    uf2: opts.uf2, bootrom: opts.bootrom, board,
+    inputs: { [BOARD_PINS.alert]: opts.pins.alert, [BOARD_PINS.button]: opts.pins.button },
+  });
+  const edges = pressEdges(opts.presses ?? []);
+  if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
+  const events = new EventFeed(host, opts.onEvent);
+
+  const realStart = realNow();
+  let lastProgress = realStart;
+  let nextEdge = 0;
+  const stop = () => opts.signal?.aborted === true || host.halted !== undefined;
+  while (host.emulatedMs < durationMs && !stop()) {
+    const until = Math.min(durationMs, nextEdge < edges.length ? edges[nextEdge].at : Infinity, Math.floor(host.emulatedMs / STEP_MS + 1) * STEP_MS);
+    await host.runUntil(until, () => {
+      events.flush();
+      return stop();
+    });
+    while (nextEdge < edges.length && edges[nextEdge].at <= host.emulatedMs) board.pins.drive(BOARD_PINS.button, edges[nextEdge++].level);
+    const r = realNow();
+    if (opts.onProgress && r - lastProgress >= (opts.progressEveryMs ?? 250)) {
+      lastProgress = r;
+      opts.onProgress({ emulatedMs: host.emulatedMs, durationMs, busyCycles: host.busyCycles });
+    }
+  }
+  events.flush();
+  const ranMs = Math.min(host.emulatedMs, durationMs);
+  opts.onProgress?.({ emulatedMs: ranMs, durationMs, busyCycles: host.busyCycles });
+  const leds = board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(ranMs), state: h.state }));
+  const transactions = host.bridges.flatMap((b) => b.transactions);
+  return {
+    durationMs: ranMs,
+    plannedMs: durationMs,
+    interrupted: ranMs < durationMs,
+    realMs: realNow() - realStart,
+    busyCycles: host.busyCycles,
+    asleepFraction: host.emulatedMs > 0 ? host.waitingNanos / 1e6 / host.emulatedMs : 0,
+    wakes: Math.max(0, host.sleeps.length - 1),
+    bootMs: host.sleeps[0]?.t,
+    bootCycles: host.sleeps[0]?.cycles ?? host.busyCycles,
+    consoleLines: host.consoleLines.length,
+    leds,
+    i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length },
+    faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
+    busHangs: board.i2c.faults.counts.hang,
+    halted: host.halted,
+    svg: renderPlot({
+      title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,
+      subtitle: `${formatHours(ranMs)} emulated (RP2040 at ${RP2040_CLOCK_HZ / 1e6} MHz), seed ${opts.seed ?? 1}, ${Math.max(0, host.sleeps.length - 1)} wakes after boot` +
+        (opts.faults?.length ? `, faults: ${opts.faults.join(' ')}` : ''),
+      durationMs: ranMs,
+      startHour,
+      night: nightSpans(board, ranMs),
+      faults: faultSpans(opts.faults ?? [], ranMs),
+      panels: [...worldPanels(device, ranMs), ...ledPanels(board)],
+    }),
+    device,
+  };
+}
+
+/** Hands the host's console lines, GPIO changes and I2C transactions to `onEvent` in order of time, as they come. */
+class EventFeed {
+  private console = 0;
+  private gpio = 0;
+  private readonly i2c: number[];
+
+  constructor(private readonly host: Rp2040Host, private readonly onEvent: ((e: EmulatedEvent) => void) | undefined) {
+    this.i2c = host.bridges.map(() => 0);
+  }
+
+  flush(): void {
+    if (this.onEvent === undefined) return;
+    const host = this.host;
+    const batch: EmulatedEvent[] = [];
+    for (; this.console < host.consoleLines.length; this.console++) {
+      const { t, line } = host.consoleLines[this.console];
+      batch.push({ kind: 'console', t, line });
+    }
+    for (; this.gpio < host.gpioChanges.length; this.gpio++) {
+      const { t, pin, level } = host.gpioChanges[this.gpio];
+      batch.push({ kind: 'gpio', t, gpio: pin, level });
+    }
+    host.bridges.forEach((bridge, i) => {
+      for (; this.i2c[i] < bridge.transactions.length; this.i2c[i]++) {
+        const tx = bridge.transactions[this.i2c[i]];
+        batch.push({ kind: 'i2c', t: tx.t, tx });
+      }
+    });
+    batch.sort((a, b) => a.t - b.t);
+    for (const e of batch) this.onEvent(e);
+  }
+}
+
+/** What the board's sensors measure (the simulated truth), for the plot: the firmware's own values stay inside it. */
+function worldPanels(device: SimDevice, durationMs: number): PlotPanel[] {
+  const step = Math.max(1000, Math.round(durationMs / 720 / 1000) * 1000);
+  const times: number[] = [];
+  const lux: number[] = [];
+  const celsius: number[] = [];
+  for (let t = 0; t <= durationMs; t += step) {
+    times.push(t);
+    lux.push(Math.max(device.board.env.lux(t), 0.01));
+    celsius.push(device.board.env.temperature(t));
+  }
+  return [
+    { title: 'Light at the board (what the light sensors measure)', unit: 'lux, log scale', log: true, series: [{ name: 'simulated light', color: '#7f7f7f', style: 'line', times, values: lux }] },
+    { title: 'Temperature at the board', unit: '°C', series: [{ name: 'simulated temperature', color: '#d62728', style: 'line', times, values: celsius }], height: 120 },
+  ];
+}
+
+function formatHours(ms: number): string {
+  return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(ms % 3_600_000 ? 2 : 0)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(ms % 60_000 ? 1 : 0)} min` : `${(ms / 1000).toFixed(1)} s`;
+}

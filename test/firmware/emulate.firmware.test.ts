@@ -1,0 +1,73 @@
+/**
+ * `thingflow-xs emulate` on real firmware, as a user runs it: the CLI boots
+ * the image in rp2040js on the simulated board and prints the firmware's
+ * console, its LED and a summary. The same decisions as the three-way tests
+ * (board-scenarios.ts), here with board time counted from reset. Needs the
+ * images and the bootrom (firmware-test-env.ts); skipped in one line each
+ * otherwise.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliVerb } from '../sim/cli-process';
+import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'tf-emulate-fw-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function withFirmware(app: string, target: string, name: string, fn: (env: FirmwareTestEnv) => void): void {
+  const env = firmwareTestEnv(app, target);
+  if (typeof env === 'string') {
+    console.log(env);
+    test.skip(name, () => {});
+  } else {
+    test(name, () => fn(env), 180_000);
+  }
+}
+
+const emulate = (env: FirmwareTestEnv, ...args: string[]) => runCliVerb('emulate', [env.uf2, '--bootrom', env.bootrom, ...args], 170_000);
+
+withFirmware('lux-demo', 'pico', 'the lux demo at night: the LED comes on at the 60 s sample, both sensors read, a plot of the LED against the day', (env) => {
+  const plot = join(dir, 'lux.svg');
+  const r = emulate(env, '--duration', '3m', '--seed', '7', '--plot', plot);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  const lines = r.out.split('\n');
+  expect(lines[0]).toBe(`Emulating ${env.uf2} (pico: LED GPIO25, TMP102 ALERT GPIO6, button GPIO15) from 00:00 for 3m00s, seed 7`);
+  expect(lines).toContain('00:01:00.514  GPIO25 (LED) high');
+  expect(lines.filter((l) => /GPIO25 \(LED\) high/.test(l))).toHaveLength(1);
+  expect(r.out).toMatch(/^00:00:00\.5\d\d {2}lux demo: light every 60 s → runningAvg\(5\)/m);
+  expect(r.out).toMatch(/^ {2}GPIO25 \(LED\): {2}1 switching, high for 1m59s, now high$/m);
+  expect(r.out).toMatch(/^ {2}I2C: {11}2\d transactions, 0 failed$/m);
+  // Two timer wakes after boot (60 s, 120 s), each the bench's per-wake figure within a few cycles.
+  expect(r.out).toMatch(/then 2 wakes \(1\d\d,\d{3} cycles each\)/);
+  const svg = readFileSync(plot, 'utf8');
+  expect(svg).toContain('LED on pin 25');
+  expect(svg).toContain('Light at the board');
+});
+
+withFirmware('app-grow-light', 'pico', 'the grow light at dusk with the MCP9808 NACKing 20:10 to 20:25: on at 19:15, off at the first temperature after the fault, as in the three-way test', (env) => {
+  const r = emulate(env, '--start', '19:00', '--duration', '2h', '--seed', '7', '--fault', 'mcp9808:nack@70m-85m', '--no-plot');
+  expect(r.code).toBe(0);
+  const led = r.out.split('\n').filter((l) => /GPIO25 \(LED\)/.test(l) && !/^ /.test(l));
+  expect(led).toEqual(['19:00:00.510  GPIO25 (LED) low', '19:15:00.513  GPIO25 (LED) high', '20:25:30.513  GPIO25 (LED) low']);
+  expect(r.out).toMatch(/^ {2}faults: {8}mcp9808 \(0x18\): nack 15$/m);
+});
+
+withFirmware('button-toggle', 'pico', 'the button toggle: each --press reaches GPIO15 with its bounce, and the LED toggles once per press', (env) => {
+  const r = emulate(env, '--duration', '5s', '--press', '1s,2500ms', '--no-plot', '--i2c');
+  expect(r.code).toBe(0);
+  const led = r.out.split('\n').filter((l) => /GPIO25 \(LED\) (high|low)$/.test(l));
+  expect(led).toEqual([expect.stringMatching(/^00:00:00\.5\d\d {2}GPIO25 \(LED\) low$/), '00:00:01.000  GPIO25 (LED) high', '00:00:02.500  GPIO25 (LED) low']);
+  expect(r.out).toMatch(/^ {2}I2C: {11}0 transactions, 0 failed$/m);
+});
+
+withFirmware('lux-demo', 'pico/pico_w', 'a Pico W image: the app starts and its LED writes go to the CYW43 radio, which rp2040js does not model, and the summary says so', (env) => {
+  const r = emulate(env, '--duration', '10s', '--no-plot');
+  expect(r.code).toBe(0);
+  expect(r.out).not.toMatch(/failed to start/);
+  expect(r.out).toMatch(/^00:00:0\d\.\d{3} {2}lux demo: light every 60 s/m);
+  expect(r.out).toMatch(/^ {2}CYW43 radio: {3}its driver drove its pins .*rp2040js has no radio to answer, so Wi-Fi and the LED on GPIO32 do nothing here$/m);
+  expect(existsSync(env.uf2)).toBe(true);
+});

@@ -1,0 +1,117 @@
+/**
+ * `thingflow-xs emulate` without the SDK or the bootrom (CI): its command line,
+ * the board pins it takes from manifests/boards.json, the lines it prints, and
+ * an image it must refuse, through the real CLI. Runs of real firmware are in
+ * test/firmware/emulate.firmware.test.ts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../sim/cli-args';
+import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, targetFromName } from '../../sim/emulate-cli';
+import { ROOT, runCliVerb } from './cli-process';
+
+let dir: string;
+let uf2: string;
+let bootrom: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tf-emulate-'));
+  uf2 = join(dir, 'app.pico.uf2');
+  bootrom = join(dir, 'bootrom.bin');
+  writeFileSync(bootrom, Buffer.alloc(16384));
+  // Two blocks of an RP2350 image: picotool's leading "absolute" block, then one for flash.
+  const block = (family: number) => {
+    const b = Buffer.alloc(512);
+    b.writeUInt32LE(0x0a324655, 0);
+    b.writeUInt32LE(0x9e5d5157, 4);
+    b.writeUInt32LE(0x2000, 8);
+    b.writeUInt32LE(0x10000000, 12);
+    b.writeUInt32LE(256, 16);
+    b.writeUInt32LE(family, 28);
+    b.writeUInt32LE(0x0ab16f30, 508);
+    return b;
+  };
+  writeFileSync(uf2, Buffer.concat([block(0xe48bff57), block(0xe48bff59)]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const usage = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  try {
+    parseEmulateArgs(argv, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`accepted: ${argv.join(' ')}`);
+};
+
+describe('the command line', () => {
+  test('defaults: 10 minutes from midnight, seed 1, the target from the file name, a plot beside the name', () => {
+    const a = parseEmulateArgs([uf2, '--bootrom', bootrom]);
+    expect(a).toMatchObject({ firmware: uf2, bootrom, target: 'pico', durationMs: 600_000, startHour: 0, seed: 1, faults: [], presses: [], i2c: false, plot: 'out/app.pico.svg', quiet: false });
+  });
+
+  test('every option read and checked as sim reads it', () => {
+    const a = parseEmulateArgs([uf2, '--duration', '2h', '--start', '19:30', '--seed', '7', '--fault', 'mcp9808:nack@70m-85m', '--press', '10s,1m', '--i2c', '--no-plot', '--quiet', '--target', 'pico/xiao_rp2040'], { RP2040_BOOTROM: bootrom });
+    expect(a).toMatchObject({ bootrom, target: 'pico/xiao_rp2040', durationMs: 7_200_000, startHour: 19.5, seed: 7, faults: ['mcp9808:nack@70m-85m'], presses: [10_000, 60_000], i2c: true, plot: undefined, quiet: true });
+  });
+
+  test('an app source, a missing file, no bootrom, another chip\'s target, a bad fault: each a usage error that says what to do', () => {
+    expect(usage(['examples/grow-light.ts', '--bootrom', bootrom])).toBe("emulate boots a built image (.uf2), got 'examples/grow-light.ts': build it first, e.g. thingflow-xs firmware pico examples/grow-light.ts (it writes out/firmware/<app>.pico.uf2)");
+    expect(usage([join(dir, 'none.uf2'), '--bootrom', bootrom])).toMatch(/^no such file: .*none\.uf2$/);
+    expect(usage([uf2])).toMatch(/^no bootrom: give --bootrom <file> or set RP2040_BOOTROM \(the RP2040's B1 bootrom, which rp2040js does not ship/);
+    expect(usage([uf2], { RP2040_BOOTROM: join(dir, 'nope.ts') })).toMatch(/^RP2040_BOOTROM: no such file: .*nope\.ts$/);
+    expect(usage([uf2, '--bootrom', bootrom, '--target', 'esp32'])).toBe("--target: the emulator is an RP2040, so pico or pico/<board>, got 'esp32'");
+    expect(usage([uf2, '--bootrom', bootrom, '--fault', 'tsl2591:melt'])).toBe("--fault: bad fault kind 'melt' in 'tsl2591:melt': one of nack, dropout, stuck, spike, hang");
+    expect(usage([uf2, '--bootrom', bootrom, '--fault', 'tsl2591:nack@20m', '--duration', '10m'])).toBe("--fault: fault 'tsl2591:nack@20m' starts at 20m00s, when the run (10m00s) is over: it would never strike");
+    expect(usage([uf2, '--bootrom', bootrom, '--duration', '10'])).toMatch(/^--duration: duration '10' has no unit/);
+    expect(usage([uf2, '--bootrom', bootrom, '--bootrm', 'x'])).toBe("unknown option '--bootrm' (did you mean --bootrom?)");
+    expect(usage([uf2, uf2, '--bootrom', bootrom])).toMatch(/^unexpected argument/);
+  });
+
+  test('the target from the file name, as thingflow-xs firmware names its images', () => {
+    expect(targetFromName('out/firmware/lux-demo.pico.uf2')).toBe('pico');
+    expect(targetFromName('out/firmware/lux-demo.pico-pico_w.uf2')).toBe('pico/pico_w');
+    expect(targetFromName('out/firmware/app-grow-light.pico-xiao_rp2040.uf2')).toBe('pico/xiao_rp2040');
+    expect(targetFromName('xs_pico.uf2')).toBe('pico');
+  });
+});
+
+describe('the board', () => {
+  test('each target\'s GPIOs from manifests/boards.json: a board without a section gets the plain pico\'s, as mcconfig gives it', () => {
+    expect(pinsForTarget('pico', ROOT)).toEqual({ led: 25, alert: 6, button: 15, others: undefined });
+    expect(pinsForTarget('pico/xiao_rp2040', ROOT)).toEqual(pinsForTarget('pico', ROOT));
+    const w = pinsForTarget('pico/pico_w', ROOT);
+    expect(w).toMatchObject({ led: 32, alert: 6, button: 15 });
+    expect(w.others).toEqual({ 23: 'CYW43 WL_ON', 24: 'CYW43 WL_D', 25: 'CYW43 WL_CS', 29: 'CYW43 WL_CLK' });
+  });
+
+  test('events print at the time of day, the LED and the radio\'s pins named', () => {
+    const pins = pinsForTarget('pico/pico_w', ROOT);
+    expect(clockMs(19, 5_130_513)).toBe('20:25:30.513');
+    expect(clockMs(23.5, 3_600_000)).toBe('00:30:00.000');
+    expect(eventLine({ kind: 'console', t: 511, line: 'hello' }, 0, pins)).toBe('00:00:00.511  hello');
+    expect(eventLine({ kind: 'gpio', t: 60_514, gpio: 25, level: 1 }, 0, pinsForTarget('pico', ROOT))).toBe('00:01:00.514  GPIO25 (LED) high');
+    expect(eventLine({ kind: 'gpio', t: 860, gpio: 23, level: 0 }, 0, pins)).toBe('00:00:00.860  GPIO23 (CYW43 WL_ON) low');
+    const tx = { t: 512, bus: 0, address: 0x29, op: 'read' as const, bytes: [0x50], result: 'ack' as const, cycles: 0, endCycles: 0 };
+    expect(eventLine({ kind: 'i2c', t: 512, tx }, 0, pins)).toBe('00:00:00.512  i2c0 0x29 read [50] ack');
+  });
+});
+
+describe('through the CLI', () => {
+  test('help, and a usage error with exit code 2', () => {
+    const help = runCliVerb('emulate', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: thingflow-xs emulate <firmware\.uf2> \[options\]/);
+    const bad = runCliVerb('emulate', ['examples/grow-light.ts'], 60_000, { RP2040_BOOTROM: bootrom });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe("thingflow-xs: emulate boots a built image (.uf2), got 'examples/grow-light.ts': build it first, e.g. thingflow-xs firmware pico examples/grow-light.ts (it writes out/firmware/<app>.pico.uf2)\n(thingflow-xs emulate --help lists the options)\n");
+  });
+
+  test('an RP2350 image is refused in one line naming the chip, exit code 1, nothing run', () => {
+    const r = runCliVerb('emulate', [uf2, '--bootrom', bootrom, '--no-plot']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`thingflow-xs emulate: ${uf2}: an image for RP2350 (Arm, secure): a pico2 or pico_2_w build, not the RP2040: the emulator (rp2040js) runs RP2040 images only (pico, pico/pico_w, pico/xiao_rp2040, ...)\n`);
+    expect(r.out).not.toMatch(/Emulated/);
+  });
+});
