@@ -195,10 +195,13 @@ export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPin
 /** What the run did, for people. */
 export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs, 'seed' | 'target'>, pins: EmulatedPins): string {
   const real = `${(r.realMs / 1000).toFixed(1)} s real time`;
-  const pace = r.realMs > 0 ? `, ${Math.round(r.durationMs / r.realMs)}x` : '';
-  const lines = [r.interrupted && r.halted === undefined
-    ? `Stopped by Ctrl-C after ${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} emulated, in ${real}`
-    : `Emulated ${formatDuration(r.durationMs)} of ${a.target} firmware in ${real} (seed ${a.seed}${pace})`];
+  const pace = r.realMs >= 100 ? `, ${Math.round(r.durationMs / r.realMs)}x real time` : '';
+  const ran = `${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} emulated`;
+  const lines = [r.halted !== undefined
+    ? `Halted after ${ran}, in ${real} (${a.target} firmware, seed ${a.seed})`
+    : r.interrupted
+      ? `Stopped by Ctrl-C after ${ran}, in ${real}`
+      : `Emulated ${formatDuration(r.durationMs)} of ${a.target} firmware in ${real} (seed ${a.seed}${pace})`];
   lines.push(`  console:       ${r.consoleLines} line${r.consoleLines === 1 ? '' : 's'}`);
   const radio = r.leds.filter((led) => pins.others?.[led.pin] !== undefined);
   for (const led of r.leds.filter((l) => !radio.includes(l))) {

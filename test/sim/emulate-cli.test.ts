@@ -32,6 +32,15 @@ beforeAll(() => {
     return b;
   };
   writeFileSync(uf2, Buffer.concat([block(0xe48bff57), block(0xe48bff59)]));
+  // An RP2040 image of eight Thumb instructions: GPIO25 to SIO, an output, high; then `bkpt #3`, as a panic ends.
+  const program = Buffer.alloc(256);
+  [0x4803, 0x2105, 0x6001, 0x4803, 0x4903, 0x6241, 0x6141, 0xbe03].forEach((op, i) => program.writeUInt16LE(op, 2 * i));
+  program.writeUInt32LE(0x400140cc, 0x10); // IO_BANK0 GPIO25_CTRL (FUNCSEL 5: SIO)
+  program.writeUInt32LE(0xd0000000, 0x14); // SIO: GPIO_OE_SET at +0x24, GPIO_OUT_SET at +0x14
+  program.writeUInt32LE(1 << 25, 0x18);
+  const image = block(0xe48bff56);
+  program.copy(image, 32);
+  writeFileSync(join(dir, 'halts.pico.uf2'), image);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,6 +115,18 @@ describe('through the CLI', () => {
     const bad = runCliVerb('emulate', ['examples/grow-light.ts'], 60_000, { RP2040_BOOTROM: bootrom });
     expect(bad.code).toBe(2);
     expect(bad.err).toBe("thingflow-xs: emulate boots a built image (.uf2), got 'examples/grow-light.ts': build it first, e.g. thingflow-xs firmware pico examples/grow-light.ts (it writes out/firmware/<app>.pico.uf2)\n(thingflow-xs emulate --help lists the options)\n");
+  });
+
+  test('an image that drives its LED and halts: the GPIO printed as it happens, the halt in the summary with where, exit code 1', () => {
+    const r = runCliVerb('emulate', [join(dir, 'halts.pico.uf2'), '--bootrom', bootrom, '--duration', '1s', '--no-plot']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines.slice(1, 3)).toEqual(['00:00:00.000  GPIO25 (LED) low', '00:00:00.000  GPIO25 (LED) high']); // output enabled, then set
+    expect(lines[3]).toMatch(/^Halted after 0s of 1s emulated, in \d+\.\d s real time \(pico firmware, seed 1\)$/);
+    expect(r.out).toMatch(/^ {2}GPIO25 \(LED\): {2}1 switching, high for 0s, now high$/m);
+    expect(r.out).toMatch(/^ {2}core: {10}never slept: busy 0\.0 ms at 125 MHz$/m);
+    expect(r.out).toMatch(/^ {2}HALTED: {8}at 0s \(0\.000 s\), the core met breakpoint 3 at 0x1000000e: a panic or a fault in the firmware/m);
   });
 
   test('an RP2350 image is refused in one line naming the chip, exit code 1, nothing run', () => {
