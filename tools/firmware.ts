@@ -34,7 +34,9 @@ import { fileURLToPath } from 'node:url';
 import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine } from './firmware-env';
+import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs } from './mcconfig-args';
+import { resolveManifest } from './moddable-manifest';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -97,6 +99,11 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   }
   const buildDir = moddableBuildDir();
   mkdirSync(buildDir, { recursive: true });
+  const debug = opts.debug === true;
+  const settings = buildSettings(resolveManifest(manifestPath, target, moddable), debug);
+  const objects = appObjectsDir(buildDir, target, app, debug);
+  const stale = dropStaleObjects(objects, settings);
+  if (stale !== undefined) log(`firmware: ${app} for ${target} compiles from clean: ${stale}, and make would keep them`);
   forgetLinkedSymbols(buildDir, app);
   const args = mcconfigArgs(target, buildDir, manifestPath, opts);
   const env = {
@@ -130,6 +137,7 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
         reject(new Error(`firmware: mcconfig exited ${code} after ${seconds.toFixed(0)} s; last lines:\n${tail.join('\n')}`));
         return;
       }
+      recordSettings(objects, settings);
       const result: FirmwareBuild = { target, app, seconds };
       if (target.startsWith('pico')) {
         if (built === undefined || !existsSync(built)) {

@@ -20,6 +20,7 @@ export interface Manifest {
   config?: { [k: string]: unknown };
   creation?: { heap?: { initial: number }; chunk?: { initial: number }; main?: string };
   error?: string | string[];
+  defines?: { [k: string]: unknown };
 }
 
 export interface Resolved {
@@ -32,6 +33,10 @@ export interface Resolved {
   /** The modules preloaded, by name. */
   preloads: Set<string>;
   errors: string[];
+  /** Build variables the manifests set (their `build` sections, substituted), the later over the earlier. */
+  build: Map<string, string>;
+  /** Each section's `defines` (mc.defines.h's MODDEF_ values), in the order merged. */
+  defines: unknown[];
 }
 
 export function asList<T>(x: T | T[] | undefined): T[] {
@@ -69,7 +74,7 @@ function substitute(path: string, vars: Map<string, string>): string | undefined
 
 /** `skip`: manifests left out (an app's generated module list, when it is being made again). */
 export function resolveManifest(path: string, target: string, sdkRoot?: string, skip?: (file: string) => boolean): Resolved {
-  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), preloads: new Set(), errors: [] };
+  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), preloads: new Set(), errors: [], build: new Map(), defines: [] };
   const vars = new Map<string, string>();
   if (sdkRoot !== undefined) {
     vars.set('MODDABLE', sdkRoot);
@@ -91,7 +96,10 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
   for (const [k, v] of Object.entries({ ...(m.build ?? {}), ...(platform?.build ?? {}) })) {
     if (typeof v === 'string') {
       const s = substitute(v, vars);
-      if (s !== undefined) vars.set(k, s);
+      if (s !== undefined) {
+        vars.set(k, s);
+        out.build.set(k, s);
+      }
     }
   }
   for (const inc of [...asList(m.include), ...asList(platform?.include)]) {
@@ -109,6 +117,7 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
   for (const section of [m, platform]) {
     if (section === undefined) continue;
     out.errors.push(...asList(section.error));
+    if (section.defines !== undefined) out.defines.push(section.defines);
     for (const name of asList(section.preload)) out.preloads.add(name);
     for (const [name, target] of Object.entries(section.modules ?? {})) {
       for (const t of asList(target)) {
