@@ -321,6 +321,18 @@ describe('Moddable manifests', () => {
     for (const target of TARGETS) expect(resolveApp('manifests/boards.json', target).modules.get('thingflow-board/device')).toBe(join(ROOT, `manifests/device/${target === 'lin' ? 'lin' : 'board'}`));
   });
 
+  test('a Pico with the CYW43 radio compiles its LED and radio GPIO in: WIFI_GPIO reaches the C compiler on pico/pico_w and pico/pico_2_w, for every app, and nowhere else', () => {
+    // SDK 8.2.3's make.pico.mk reads WIFI_GPIO (the board's manifest sets it) as a make variable only, while
+    // modules/io/digital/pico/digitalbank.c writes pin 32, the LED on the radio, only `#if WIFI_GPIO`: without
+    // it, `new Digital({ pin: 32, mode: Output })` is an input and its first write throws "can't write input".
+    const generated = ['examples/lux-demo-flow.ts', 'examples/button-toggle.ts', 'examples/grow-light.ts', 'test/hosts/moddable/fixtures/mqtt-light-app.ts'].map((app) => relative(ROOT, writeAppFirmware(join(ROOT, app))));
+    const apps = [...MANIFESTS.filter((p) => /\/manifest\.json$/.test(p) && !/host-check|bench\//.test(p)), ...generated];
+    for (const path of apps) {
+      const passed = (t: Target) => /(^|\s)-DWIFI_GPIO=1(\s|$)/.test(resolveApp(path, t).build.get('PICO_C_DEFINES') ?? '');
+      expect(`${path}: ${BOARD_TARGETS.filter(passed).join(' ')}`).toBe(`${path}: pico/pico_w pico/pico_2_w`);
+    }
+  });
+
   test('a Pico 2 W is a Pico W with another chip: every manifest gives pico/pico_2_w what it gives pico/pico_w (a section of its own, else it would fall to the plain pico\'s: no network)', () => {
     const resolvedAs = (path: string, target: Target) => {
       const r = resolveApp(path, target);
