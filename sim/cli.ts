@@ -21,6 +21,7 @@ import { formatSpan, realTimeEstimateMs, SimOptionsError } from './run-bounds';
 import { describeError } from './run-failures';
 import { fleetMain } from './fleet-cli';
 import { loadAppModule } from './load-app';
+import { packageRootOf } from './package-root';
 import { parseReplaySpec, recordingApp, replayingApp } from './record-replay-app';
 import { tracingApp } from './tracing-app';
 
@@ -171,9 +172,10 @@ const self = typeof __filename === 'string' ? __filename : new URL(import.meta.u
 
 /**
  * `thingflow-xs firmware`: tools/firmware.ts, loaded only for this verb (it
- * needs TypeScript, as mcconfig does). The package root is the folder above
- * this file's (sim/ in a checkout, dist/ installed): an app outside a
- * checkout builds with the installed package's runtime and manifests.
+ * needs TypeScript, as mcconfig does). The package's root is found from this
+ * file, wherever the build put it (sim/ in a checkout, dist/chunks/
+ * installed): an app outside a checkout builds with the installed package's
+ * runtime and manifests.
  */
 async function firmwareMain(argv: string[]): Promise<number> {
   let firmware: typeof import('../tools/firmware');
@@ -184,14 +186,14 @@ async function firmwareMain(argv: string[]): Promise<number> {
     process.stderr.write(`thingflow-xs firmware: ${(e as Error).message}\n(it needs TypeScript in your project, as mcconfig does: npm install --save-dev typescript@~5.9)\n`);
     return EXIT_FAILED;
   }
-  return firmware.main(argv, { packageRoot: resolve(dirname(self), '..') });
+  return firmware.main(argv, { packageRoot: packageRootOf(self) });
 }
 /** `thingflow-xs emulate`: sim/emulate-cli.ts, loaded only for this verb (it brings the RP2040 emulator). Ctrl-C ends the run where it got to, with its summary. */
 async function emulateVerb(argv: string[]): Promise<number> {
   const { emulateMain } = await import('./emulate-cli');
   const interrupt = stopOnInterrupt((m) => process.stdout.write(`${m}\n`));
   try {
-    return await emulateMain(argv, { packageRoot: resolve(dirname(self), '..'), signal: interrupt });
+    return await emulateMain(argv, { packageRoot: packageRootOf(self), signal: interrupt });
   } finally {
     interrupt.release();
   }

@@ -4,6 +4,7 @@
  * an image it must refuse, through the real CLI. Runs of real firmware are in
  * test/firmware/emulate.firmware.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,8 +118,13 @@ describe('through the CLI', () => {
     expect(bad.err).toBe("thingflow-xs: emulate boots a built image (.uf2), got 'examples/grow-light.ts': build it first, e.g. thingflow-xs firmware pico examples/grow-light.ts (it writes out/firmware/<app>.pico.uf2)\n(thingflow-xs emulate --help lists the options)\n");
   });
 
-  test('an image that drives its LED and halts: the GPIO printed as it happens, the halt in the summary with where, exit code 1', () => {
-    const r = runCliVerb('emulate', [join(dir, 'halts.pico.uf2'), '--bootrom', bootrom, '--duration', '1s', '--no-plot']);
+  test.each(['source', 'dist'] as const)('from %s: an image that drives its LED and halts: the GPIO printed as it happens, the halt in the summary with where, exit code 1', (how) => {
+    // From dist as the npm bin runs it (`npm test` builds dist/ first): the board's pins come from the package's manifests/boards.json.
+    const args = [join(dir, 'halts.pico.uf2'), '--bootrom', bootrom, '--duration', '1s', '--no-plot'];
+    const r = how === 'source' ? runCliVerb('emulate', args) : (() => {
+      const p = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'emulate', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      return { code: p.status, out: p.stdout, err: p.stderr };
+    })();
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');

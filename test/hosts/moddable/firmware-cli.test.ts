@@ -8,9 +8,9 @@
  * its own, an app importing `thingflow-xs/runtime`, booted in rp2040js.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isSetting, mcconfigArgs, shownArgs } from '../../../tools/mcconfig-args';
 import { ROOT, TSX } from '../../sim/cli-process';
 
@@ -73,6 +73,40 @@ describe('thingflow-xs firmware', () => {
       const r = firmware(args);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 1]);
       expect(r.err).toMatch(/^firmware: cannot build for pico\/pico_w: missing MODDABLE/);
+    }
+  });
+
+  test('from dist, installed: an app in a project of its own gets its manifest from the installed package (its runtime, its manifests), then the one missing-SDK line', () => {
+    // As npm lays the package out: node_modules/thingflow-xs, whose bin is dist/cli.js and whose CLI code rollup put in dist/chunks/.
+    const project = mkdtempSync(join(tmpdir(), 'tf-fw-installed-'));
+    try {
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-board', type: 'module' }));
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(ROOT, join(project, 'node_modules/thingflow-xs'));
+      writeFileSync(join(project, 'app.ts'), [
+        "import { DigitalOutput, TMP102, ecma419Source } from 'thingflow-xs/runtime';",
+        "import type { SimAppContext } from 'thingflow-xs/sim';",
+        'export default function app({ device, scheduler }: SimAppContext): void {',
+        '  const temperature = ecma419Source(() => new TMP102({ sensor: { ...device.I2C.default, io: device.io.SMBus } }), \'temperature\');',
+        '  temperature.map((e) => e.val > 25).connect(new DigitalOutput({ io: device.io.Digital, pin: device.pin.led }));',
+        '  scheduler.schedulePeriodic(temperature, 60);',
+        '}',
+        '',
+      ].join('\n'));
+      const r = spawnSync(process.execPath, [join(project, 'node_modules/thingflow-xs/dist/cli.js'), 'firmware', 'pico', 'app.ts'], { cwd: project, encoding: 'utf8', timeout: 60_000, env: NO_SDK });
+      expect(r.stderr.trim()).toMatch(/^firmware: cannot build for pico: missing MODDABLE/);
+      expect(r.status).toBe(1);
+      const manifest = JSON.parse(readFileSync(join(project, 'out/firmware-apps/app-app/manifest.json'), 'utf8')) as { include: string[] };
+      // The installed package's manifests (node resolved the symlink to the package's real folder, as it does for any install).
+      const packageManifests = realpathSync(join(project, 'node_modules/thingflow-xs/manifests'));
+      expect(manifest.include.map((i) => resolve(project, 'out/firmware-apps/app-app', i))).toEqual(expect.arrayContaining([join(packageManifests, 'boards.json'), join(packageManifests, 'thingflow.json')]));
+      // Only the runtime modules the app uses, from the package's sources.
+      const modules = (JSON.parse(readFileSync(join(project, 'out/firmware-apps/app-app/modules.json'), 'utf8')) as { modules: { [name: string]: string } }).modules;
+      expect(Object.keys(modules)).toEqual(expect.arrayContaining(['thingflow/runtime/sensors/tmp102', 'thingflow/runtime/filters/map', 'thingflow/runtime/sensors/digital-output']));
+      expect(Object.keys(modules).filter((m) => /runtime\/(mqtt|wot)\//.test(m))).toEqual([]);
+      expect(resolve(project, 'out/firmware-apps/app-app', modules['thingflow/runtime/sensors/tmp102'])).toBe(join(realpathSync(join(project, 'node_modules/thingflow-xs')), 'runtime/sensors/tmp102'));
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 
