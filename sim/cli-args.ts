@@ -59,7 +59,8 @@ a second Ctrl-C quits at once.
 The same app as firmware: thingflow-xs firmware <pico | pico/pico_w | pico/pico_2_w | esp32> <app> builds it
 with the Moddable SDK (MODDABLE, PICO_SDK_DIR, ... in the environment; another board of the SDK
 as pico/<board> or esp32/<board>, e.g. pico/xiao_rp2040); on a board import the
-runtime from 'thingflow-xs/runtime'. thingflow-xs fleet <app> runs it on a fleet of boards.
+runtime from 'thingflow-xs/runtime'. thingflow-xs emulate <firmware.uf2> boots the built image in an
+emulated Pico on this simulated board. thingflow-xs fleet <app> runs it on a fleet of boards.
 
 Exit codes: 0 the run completed; 1 the run failed (a stream ended with an error, the
 scheduler stopped, the app reported a failure such as a broker never reached) or could not
