@@ -5,7 +5,7 @@
  * run starts only with options it can honour.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { basename, extname } from 'node:path';
 import { parseDuration } from './duration';
 import { checkFaultWithin, parseFault } from './faults';
@@ -122,12 +122,7 @@ const DEFAULT_DURATION_MS = 86_400_000;
 export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   const args = argv[0] === 'sim' ? argv.slice(1) : argv;
   if (args.length === 0 || args[0] === 'help') return 'help';
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(explainParseError(e as Error & { code?: string }));
-  }
+  const parsed = parseStrict(args, OPTIONS);
   const v = parsed.values;
   if (v.help) return 'help';
   const [app, ...extra] = parsed.positionals;
@@ -156,14 +151,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const faults = v.fault ?? [];
-  for (const f of faults) {
-    try {
-      checkFaultWithin(parseFault(f, { requireUnit: true }).spec, durationMs, f);
-    } catch (e) {
-      throw new UsageError(`--fault: ${(e as Error).message}`);
-    }
-  }
+  const faults = readFaults(v.fault ?? [], durationMs);
   return {
     app,
     durationMs,
@@ -271,6 +259,30 @@ function checkMqttTarget(text: string): string {
 }
 
 const FLAGS = Object.keys(OPTIONS).map((k) => `--${k}`);
+
+/**
+ * `util.parseArgs` in strict mode with positionals, as every verb reads its command line: an
+ * unknown flag, a flag without its value, a value where none belongs are a `UsageError` saying so.
+ */
+export function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(explainParseError(e as Error & { code?: string }, Object.keys(options).map((k) => `--${k}`)));
+  }
+}
+
+/** `--fault` values, each one a fault the board takes that strikes within the run. */
+export function readFaults(values: string[], durationMs: number): string[] {
+  for (const f of values) {
+    try {
+      checkFaultWithin(parseFault(f, { requireUnit: true }).spec, durationMs, f);
+    } catch (e) {
+      throw new UsageError(`--fault: ${(e as Error).message}`);
+    }
+  }
+  return values;
+}
 
 /** Node's parseArgs messages, said for this command: the flag, what was wrong, a near flag when there is one. */
 export function explainParseError(e: Error & { code?: string }, flags: string[] = FLAGS): string {

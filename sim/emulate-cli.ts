@@ -7,13 +7,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { explainParseError, readDuration, readPresses, readSeed, readStart, UsageError } from './cli-args';
+import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart, UsageError } from './cli-args';
 import { formatDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
 import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';
 import { FirmwareImageError } from './emulator/firmware-image';
-import { checkFaultWithin, parseFault } from './faults';
 import { SimOptionsError } from './run-bounds';
 
 export const EMULATE_HELP = `Usage: thingflow-xs emulate <firmware.uf2> [options]
@@ -88,12 +86,7 @@ const MAX_DURATION_MS = 31 * 86_400_000;
 export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): EmulateCliArgs | 'help' {
   const args = argv[0] === 'emulate' ? argv.slice(1) : argv;
   if (args.length === 0) return 'help';
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(explainParseError(e as Error & { code?: string }, Object.keys(OPTIONS).map((k) => `--${k}`)));
-  }
+  const parsed = parseStrict(args, OPTIONS);
   const v = parsed.values;
   if (v.help) return 'help';
   const [firmware, ...extra] = parsed.positionals;
@@ -113,14 +106,7 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   if (target !== 'pico' && !target.startsWith('pico/')) throw new UsageError(`--target: the emulator is an RP2040, so pico or pico/<board>, got '${target}'`);
   const durationMs = v.duration !== undefined ? readDuration(v.duration) : DEFAULT_DURATION_MS;
   if (durationMs <= 0 || durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be more than 0 and at most 31d, got '${v.duration}'`);
-  const faults = v.fault ?? [];
-  for (const f of faults) {
-    try {
-      checkFaultWithin(parseFault(f, { requireUnit: true }).spec, durationMs, f);
-    } catch (e) {
-      throw new UsageError(`--fault: ${(e as Error).message}`);
-    }
-  }
+  const faults = readFaults(v.fault ?? [], durationMs);
   return {
     firmware,
     bootrom,

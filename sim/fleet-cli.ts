@@ -5,9 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { setErrorReporter } from '../runtime/core/report-error';
-import { explainParseError, UsageError } from './cli-args';
+import { parseStrict, UsageError } from './cli-args';
 import { formatDuration, parseDuration } from './duration';
 import { loadAppModule } from './load-app';
 import { runFleet, type FleetApp, type FleetOptions, type FleetProgress, type FleetResult } from './fleet';
@@ -89,12 +88,7 @@ function window(text: string, flag: string, durationMs: number): { atMs: number;
 export function parseFleetArgs(argv: string[]): FleetCliArgs | 'help' {
   const args = argv[0] === 'fleet' ? argv.slice(1) : argv;
   if (args.length === 0) return 'help';
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(explainParseError(e as Error & { code?: string }, Object.keys(OPTIONS).map((k) => `--${k}`)));
-  }
+  const parsed = parseStrict(args, OPTIONS);
   const v = parsed.values;
   if (v.help) return 'help';
   const [app, ...extra] = parsed.positionals;
