@@ -10,6 +10,7 @@
 import { BOARD_PINS } from './board';
 import { faultSpans, injectFaults, ledPanels, nightSpans } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
+import { formatDuration } from './duration';
 import type { FaultCounts } from './faults';
 import type { I2cBridgeTransaction } from './emulator/i2c-bridge';
 import { Rp2040Host, RP2040_CLOCK_HZ } from './emulator/rp2040-host';
@@ -138,7 +139,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     halted: host.halted,
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,
-      subtitle: `${formatHours(ranMs)} emulated (RP2040 at ${RP2040_CLOCK_HZ / 1e6} MHz), seed ${opts.seed ?? 1}, ${Math.max(0, host.sleeps.length - 1)} wakes after boot` +
+      subtitle: `${formatDuration(ranMs)} emulated (RP2040 at ${RP2040_CLOCK_HZ / 1e6} MHz), seed ${opts.seed ?? 1}, ${Math.max(0, host.sleeps.length - 1)} wakes after boot` +
         (opts.faults?.length ? `, faults: ${opts.faults.join(' ')}` : ''),
       durationMs: ranMs,
       startHour,
@@ -200,6 +201,3 @@ function worldPanels(device: SimDevice, durationMs: number): PlotPanel[] {
   ];
 }
 
-function formatHours(ms: number): string {
-  return ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(ms % 3_600_000 ? 2 : 0)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(ms % 60_000 ? 1 : 0)} min` : `${(ms / 1000).toFixed(1)} s`;
-}
