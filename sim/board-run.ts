@@ -1,10 +1,11 @@
 /**
  * What every run on the simulated board shares, whether the app runs on Node
  * (sim/run.ts) or as firmware in the emulated Pico (sim/emulate.ts): the
- * faults put on the board, and the plot's night, fault and LED spans.
+ * faults put on the board, what its pins and parts saw, and the plot's
+ * night, fault and LED spans.
  */
 import type { SimBoard } from './board';
-import { checkFaultWithin, parseFault } from './faults';
+import { checkFaultWithin, parseFault, type FaultCounts } from './faults';
 import type { PlotPanel } from './plot';
 import { SimOptionsError } from './run-bounds';
 
@@ -19,6 +20,21 @@ export function injectFaults(board: SimBoard, faults: string[], durationMs: numb
       throw e instanceof RangeError ? new SimOptionsError(e.message) : e;
     }
   }
+}
+
+/** What the board saw over a run, for its summary: each output pin driven, the faults that struck each part, the bus's hangs. */
+export interface BoardOutcome {
+  leds: { pin: number; switchings: number; onMs: number; state: number }[];
+  faults: { device: string; address: number; counts: FaultCounts }[];
+  busHangs: number;
+}
+
+export function boardOutcome(board: SimBoard, durationMs: number): BoardOutcome {
+  return {
+    leds: board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(durationMs), state: h.state })),
+    faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
+    busHangs: board.i2c.faults.counts.hang,
+  };
 }
 
 export function ledPanels(board: SimBoard): PlotPanel[] {

@@ -1,4 +1,5 @@
 import { formatClock, formatDuration } from './duration';
+import type { BoardOutcome } from './board-run';
 import type { SimProgress, SimRunResult } from './run';
 
 /** The progress line: the simulated clock, a bar to the end (or the day, when the run serves until Ctrl-C), the counts. */
@@ -30,13 +31,19 @@ export function formatSummary(r: SimRunResult, seed: number, opts: { untilInterr
   if (r.leds.length === 0) lines.push('  LEDs:          none written');
   lines.push(`  wakes:         ${r.wakes} (times a board would leave sleep)${r.missedDeadlines ? `, ${r.missedDeadlines} missed deadlines` : ''}`);
   lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.errors} failed`);
-  const struck = r.faults.filter((f) => Object.values(f.counts).some((n) => n > 0));
-  for (const f of struck) {
+  lines.push(...faultLines(r));
+  // A fatal error that stopped the scheduler is among the failures (it was reported while the run was on).
+  for (const f of r.failures) lines.push(`  FAILED:        ${f}`);
+  return lines.join('\n');
+}
+
+/** The summary's lines for the faults that struck: each part's by kind, then the bus's hangs (sim and emulate alike). */
+export function faultLines(r: Pick<BoardOutcome, 'faults' | 'busHangs'>): string[] {
+  const lines: string[] = [];
+  for (const f of r.faults.filter((x) => Object.values(x.counts).some((n) => n > 0))) {
     const what = Object.entries(f.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     lines.push(`  faults:        ${f.device} (0x${f.address.toString(16)}): ${what}`);
   }
   if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transactions`);
-  // A fatal error that stopped the scheduler is among the failures (it was reported while the run was on).
-  for (const f of r.failures) lines.push(`  FAILED:        ${f}`);
-  return lines.join('\n');
+  return lines;
 }

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart, UsageError } from './cli-args';
+import { faultLines } from './cli-summary';
 import { formatDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
 import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';
@@ -199,11 +200,7 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
   }
   if (r.leds.length === radio.length) lines.push(`  GPIOs:         none driven by the app${pins.led > 29 ? ` (its LED, GPIO${pins.led}, is on the radio)` : ''}`);
   lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed`);
-  for (const f of r.faults.filter((x) => Object.values(x.counts).some((n) => n > 0))) {
-    const what = Object.entries(f.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-    lines.push(`  faults:        ${f.device} (0x${f.address.toString(16)}): ${what}`);
-  }
-  if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transactions`);
+  lines.push(...faultLines(r));
   const ms = (cycles: number) => (cycles / RP2040_CLOCK_HZ) * 1000;
   if (r.bootMs === undefined) lines.push(`  core:          never slept: busy ${ms(r.busyCycles).toFixed(1)} ms at 125 MHz`);
   else {

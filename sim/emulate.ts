@@ -8,10 +8,9 @@
  * console wait, ~0.5 s) is part of the run, as on a board that is plugged in.
  */
 import { BOARD_PINS } from './board';
-import { faultSpans, injectFaults, ledPanels, nightSpans } from './board-run';
+import { boardOutcome, faultSpans, injectFaults, ledPanels, nightSpans, type BoardOutcome } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
 import { formatDuration } from './duration';
-import type { FaultCounts } from './faults';
 import type { I2cBridgeTransaction } from './emulator/i2c-bridge';
 import { Rp2040Host, RP2040_CLOCK_HZ } from './emulator/rp2040-host';
 import { renderPlot, type PlotPanel } from './plot';
@@ -57,7 +56,7 @@ export type EmulatedEvent =
   | { kind: 'gpio'; t: number; gpio: number; level: number }
   | { kind: 'i2c'; t: number; tx: I2cBridgeTransaction };
 
-export interface EmulateResult {
+export interface EmulateResult extends BoardOutcome {
   durationMs: number;
   plannedMs: number;
   interrupted: boolean;
@@ -71,10 +70,7 @@ export interface EmulateResult {
   bootMs: number | undefined;
   bootCycles: number;
   consoleLines: number;
-  leds: { pin: number; switchings: number; onMs: number; state: number }[];
   i2c: { transactions: number; failed: number };
-  faults: { device: string; address: number; counts: FaultCounts }[];
-  busHangs: number;
   /** The core stopped on a breakpoint instruction: a panic or an unhandled fault in the firmware. */
   halted: { atMs: number; pc: number; code: number } | undefined;
   svg: string;
@@ -119,7 +115,6 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   events.flush();
   const ranMs = Math.min(host.emulatedMs, durationMs);
   opts.onProgress?.({ emulatedMs: ranMs, durationMs, busyCycles: host.busyCycles });
-  const leds = board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(ranMs), state: h.state }));
   const transactions = host.bridges.flatMap((b) => b.transactions);
   return {
     durationMs: ranMs,
@@ -132,10 +127,8 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     bootMs: host.sleeps[0]?.t,
     bootCycles: host.sleeps[0]?.cycles ?? host.busyCycles,
     consoleLines: host.consoleLines.length,
-    leds,
+    ...boardOutcome(board, ranMs),
     i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length },
-    faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
-    busHangs: board.i2c.faults.counts.hang,
     halted: host.halted,
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,

@@ -2,10 +2,9 @@ import { reportError } from '../runtime/core/report-error';
 import { Scheduler } from '../runtime/scheduler/scheduler';
 import { VirtualClock } from '../runtime/scheduler/virtual-clock';
 import type { SimBoard } from './board';
-import { faultSpans, injectFaults, ledPanels, nightSpans } from './board-run';
+import { boardOutcome, faultSpans, injectFaults, ledPanels, nightSpans, type BoardOutcome } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
 import type { EnvironmentOptions } from './environment';
-import type { FaultCounts } from './faults';
 import type { I2cBusStats } from './i2c-bus';
 import { renderPlot } from './plot';
 import { PlotRecorder } from './plot-recorder';
@@ -90,9 +89,9 @@ export interface SimRunResult {
   /** Events recorded on tracked streams. */
   events: number;
   series: { name: string; events: number; errors: number }[];
-  leds: { pin: number; switchings: number; onMs: number; state: number }[];
+  leds: BoardOutcome['leds'];
   i2c: I2cBusStats;
-  faults: { device: string; address: number; counts: FaultCounts }[];
+  faults: BoardOutcome['faults'];
   busHangs: number;
   missedDeadlines: number;
   realMs: number;
@@ -202,7 +201,6 @@ function finish(opts: SimRunOptions, r: {
   const board = device.board;
   const durationMs = r.ranMs;
 
-  const leds = board.pins.usedOutputs().map((h) => ({ pin: h.pin, switchings: h.switchings, onMs: h.onTime(durationMs), state: h.state }));
   const svg = renderPlot({
     title: opts.title ?? 'thingflow-xs simulation',
     subtitle: `${(durationMs / 3_600_000).toFixed(durationMs % 3_600_000 ? 2 : 0)} h simulated, seed ${opts.seed ?? 1}, ${clock.wakes} wakes` +
@@ -222,10 +220,8 @@ function finish(opts: SimRunOptions, r: {
     wakes: clock.wakes,
     events: series.reduce((a, c) => a + c.events, 0),
     series,
-    leds,
+    ...boardOutcome(board, durationMs),
     i2c: { ...board.i2c.stats },
-    faults: board.i2c.entries().map((e) => ({ device: e.model.name, address: e.address, counts: { ...e.faults.counts } })),
-    busHangs: board.i2c.faults.counts.hang,
     missedDeadlines: scheduler.missedDeadlines,
     realMs: r.realMs,
     svg,
