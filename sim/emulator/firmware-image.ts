@@ -34,17 +34,46 @@ const OTHER_FAMILIES: { [id: number]: string } = {
   0xd42ba06c: 'ESP32-C3',
 };
 
+/** One 512-byte UF2 block: its flags, target address, payload size and place in the file, and its family when it names one. */
+export interface Uf2Block {
+  flags: number;
+  address: number;
+  size: number;
+  /** Byte offset of its payload in the file. */
+  payload: number;
+  family: number | undefined;
+}
+
+const UF2_MAGIC_END = 0x0ab16f30;
+
+/** Every block of a UF2 file, each one's three magic numbers checked. */
+export function uf2Blocks(path: string, data: Buffer = readFileSync(path)): Uf2Block[] {
+  if (data.length % 512 !== 0 || data.length === 0) throw new FirmwareImageError(`${path}: not a UF2 file (${data.length} bytes, not whole 512-byte blocks)`);
+  const blocks: Uf2Block[] = [];
+  for (let off = 0; off < data.length; off += 512) {
+    if (data.readUInt32LE(off) !== UF2_MAGIC_START0 || data.readUInt32LE(off + 4) !== UF2_MAGIC_START1 || data.readUInt32LE(off + 508) !== UF2_MAGIC_END) {
+      throw new FirmwareImageError(`${path}: not a UF2 file (no UF2 block at byte ${off})`);
+    }
+    const flags = data.readUInt32LE(off + 8);
+    blocks.push({
+      flags,
+      address: data.readUInt32LE(off + 12),
+      size: data.readUInt32LE(off + 16),
+      payload: off + 32,
+      family: (flags & UF2_FLAG_FAMILY_ID) !== 0 ? data.readUInt32LE(off + 28) : undefined,
+    });
+  }
+  return blocks;
+}
+
 /**
- * The family of the first block not for the RP2040, checking every block is UF2 on the way; an RP2350
- * image's leading "absolute" block (the RP2350-E10 workaround) gives way to the family of its flash blocks.
+ * The family of the first block not for the RP2040; an RP2350 image's leading "absolute" block
+ * (the RP2350-E10 workaround) gives way to the family of its flash blocks.
  */
-function foreignFamily(path: string, data: Buffer): number | undefined {
+function foreignFamily(blocks: Uf2Block[]): number | undefined {
   let found: number | undefined;
-  for (let off = 0; off + 512 <= data.length; off += 512) {
-    if (data.readUInt32LE(off) !== UF2_MAGIC_START0 || data.readUInt32LE(off + 4) !== UF2_MAGIC_START1) throw new FirmwareImageError(`${path}: not a UF2 file (no UF2 block at byte ${off})`);
-    if ((data.readUInt32LE(off + 8) & UF2_FLAG_FAMILY_ID) === 0) continue;
-    const family = data.readUInt32LE(off + 28);
-    if (family === RP2040_FAMILY) continue;
+  for (const { family } of blocks) {
+    if (family === undefined || family === RP2040_FAMILY) continue;
     if (found === undefined || found === ABSOLUTE_FAMILY) found = family;
   }
   return found;
@@ -68,19 +97,15 @@ export function loadBootrom(path: string): Uint32Array {
 /** Copy an RP2040 UF2's flash blocks into `flash`. Returns the bytes loaded. */
 export function loadUf2(path: string, flash: Uint8Array): number {
   const data = readFileSync(path);
-  if (data.length % 512 !== 0 || data.length === 0) throw new FirmwareImageError(`${path}: not a UF2 file (${data.length} bytes, not whole 512-byte blocks)`);
-  const foreign = foreignFamily(path, data);
+  const blocks = uf2Blocks(path, data);
+  const foreign = foreignFamily(blocks);
   if (foreign !== undefined) {
     throw new FirmwareImageError(`${path}: an image for ${OTHER_FAMILIES[foreign] ?? `UF2 family 0x${foreign.toString(16)}`}, not the RP2040: the emulator (rp2040js) runs RP2040 images only (pico, pico/pico_w, pico/xiao_rp2040, ...)`);
   }
   let loaded = 0;
-  for (let off = 0; off + 512 <= data.length; off += 512) {
-    const view = new DataView(data.buffer, data.byteOffset + off, 512);
-    if ((view.getUint32(8, true) & UF2_FLAG_NOT_MAIN_FLASH) !== 0) continue;
-    const addr = view.getUint32(12, true);
-    const size = view.getUint32(16, true);
-    if (addr < FLASH_START || addr + size > FLASH_START + flash.length) continue;
-    flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH_START);
+  for (const { flags, address, size, payload } of blocks) {
+    if ((flags & UF2_FLAG_NOT_MAIN_FLASH) !== 0 || address < FLASH_START || address + size > FLASH_START + flash.length) continue;
+    flash.set(data.subarray(payload, payload + size), address - FLASH_START);
     loaded += size;
   }
   if (loaded === 0) throw new FirmwareImageError(`${path}: no blocks for the RP2040's flash (0x10000000 on)`);

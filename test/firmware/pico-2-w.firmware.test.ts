@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
-import { loadUf2 } from '../../sim/emulator/firmware-image';
+import { loadUf2, uf2Blocks } from '../../sim/emulator/firmware-image';
 import { firmwareTestEnv } from './firmware-test-env';
 
 const env = firmwareTestEnv('lux-demo', 'pico/pico_2_w', process.env, { emulated: false });
@@ -22,18 +22,6 @@ const firmware = typeof env === 'string' ? describe.skip : describe;
 const RP2040 = 0xe48bff56;
 const ABSOLUTE = 0xe48bff57; // the block picotool adds for the RP2350's bootrom (its erratum E10)
 const RP2350_ARM_S = 0xe48bff59;
-
-/** Each 512-byte UF2 block's family ID and target address (the magic numbers checked). */
-function uf2Blocks(path: string): { family: number; address: number }[] {
-  const b = readFileSync(path);
-  const blocks: { family: number; address: number }[] = [];
-  for (let o = 0; o + 512 <= b.length; o += 512) {
-    if (b.readUInt32LE(o) !== 0x0a324655 || b.readUInt32LE(o + 4) !== 0x9e5d5157 || b.readUInt32LE(o + 508) !== 0x0ab16f30) throw new Error(`${path}: not a UF2 block at ${o}`);
-    const familyPresent = (b.readUInt32LE(o + 8) & 0x2000) !== 0;
-    blocks.push({ family: familyPresent ? b.readUInt32LE(o + 28) : 0, address: b.readUInt32LE(o + 12) });
-  }
-  return blocks;
-}
 
 firmware('the lux demo as pico/pico_2_w firmware', () => {
   test('a UF2 for the RP2350\'s Arm cores, into its flash', () => {
