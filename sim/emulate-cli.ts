@@ -11,6 +11,7 @@ import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart
 import { faultLines } from './cli-summary';
 import { formatDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
+import { CYW43_GPIO_BASE_PIN } from './emulator/cyw43';
 import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';
 import { FirmwareImageError } from './emulator/firmware-image';
 import { SimOptionsError } from './run-bounds';
@@ -43,8 +44,9 @@ Options:
   --quiet             no progress line
   -h, --help          this help
 
-rp2040js emulates the RP2040 only: an RP2350 image (pico2, pico/pico_2_w) is refused, and a
-pico/pico_w image stops where it waits for its CYW43 radio, which rp2040js does not model.
+rp2040js emulates the RP2040 only: an RP2350 image (pico2, pico/pico_2_w) is refused. A
+pico/pico_w image runs with a model of its CYW43 radio: the driver brings it up and the LED on
+it works; Wi-Fi does not (no network here: a join is never answered).
 
 Exit codes: 0 the run completed; 1 the firmware halted (a panic or a fault) or could not be loaded;
 2 a usage error; 130 stopped by Ctrl-C before its end.
@@ -148,18 +150,14 @@ export function pinsForTarget(target: string, packageRoot: string): EmulatedPins
     return n;
   };
   const led = pin('led');
-  // An LED past the RP2040's GPIO29 is on a Pico W's CYW43 radio (pico_w.h): its bus pins are the radio's, not the app's.
-  const others = led > 29 ? CYW43_PINS : undefined;
-  return { led, alert: pin('alert'), button: pin('button'), others };
+  // An LED past the RP2040's GPIO29 is on a Pico W's CYW43 radio (pico_w.h): Moddable's pins from 32 are the radio's GPIOs.
+  return { led, alert: pin('alert'), button: pin('button'), radio: led >= CYW43_GPIO_BASE_PIN ? 'cyw43' : undefined };
 }
 
-/** The GPIOs a Pico W's CYW43 radio takes (the pico-sdk's boards/pico_w.h). */
-const CYW43_PINS: { [gpio: number]: string } = { 23: 'CYW43 WL_ON', 24: 'CYW43 WL_D', 25: 'CYW43 WL_CS', 29: 'CYW43 WL_CLK' };
-
-/** `GPIO25 (LED)`, `GPIO23 (CYW43 WL_ON)`, `GPIO7`. */
+/** `GPIO25 (LED)`, `CYW43 GPIO0 (LED)` (Moddable's pin 32, on a Pico W's radio), `GPIO7`. */
 function gpioName(gpio: number, pins: EmulatedPins): string {
-  const role = gpio === pins.led ? 'LED' : pins.others?.[gpio];
-  return role === undefined ? `GPIO${gpio}` : `GPIO${gpio} (${role})`;
+  const name = pins.radio !== undefined && gpio >= CYW43_GPIO_BASE_PIN ? `CYW43 GPIO${gpio - CYW43_GPIO_BASE_PIN}` : `GPIO${gpio}`;
+  return gpio === pins.led ? `${name} (LED)` : name;
 }
 
 /** `HH:MM:SS.mmm` of the simulated day. */
@@ -190,15 +188,15 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
       ? `Stopped by Ctrl-C after ${ran}, in ${real}`
       : `Emulated ${formatDuration(r.durationMs)} of ${a.target} firmware in ${real} (seed ${a.seed}${pace})`];
   lines.push(`  console:       ${r.consoleLines} line${r.consoleLines === 1 ? '' : 's'}`);
-  const radio = r.leds.filter((led) => pins.others?.[led.pin] !== undefined);
-  for (const led of r.leds.filter((l) => !radio.includes(l))) {
+  for (const led of r.leds) {
     lines.push(`  ${`${gpioName(led.pin, pins)}:`.padEnd(14)} ${led.switchings} switching${led.switchings === 1 ? '' : 's'}, high for ${formatDuration(led.onMs)}, now ${led.state ? 'high' : 'low'}`);
   }
-  if (radio.length > 0) {
-    const counts = radio.map((l) => `${pins.others![l.pin].replace(/^CYW43 /, '')} ${l.switchings}`).join(', ');
-    lines.push(`  CYW43 radio:   its driver drove its pins (switchings: ${counts}); rp2040js has no radio to answer, so Wi-Fi and the LED on GPIO${pins.led} do nothing here`);
+  if (r.radio) {
+    lines.push(r.radio.upAtMs === undefined
+      ? '  CYW43 radio:   never came up (its driver\'s messages, if any, are on the console above)'
+      : `  CYW43 radio:   up at ${(r.radio.upAtMs / 1000).toFixed(3)} s (${r.radio.downloadedBytes.toLocaleString('en-US')} bytes of firmware loaded, ${r.radio.ioctls} ioctls answered); no Wi-Fi here, a join is never answered${r.radio.dataFrames > 0 ? ` (${r.radio.dataFrames} Ethernet frames dropped)` : ''}`);
   }
-  if (r.leds.length === radio.length) lines.push(`  GPIOs:         none driven by the app${pins.led > 29 ? ` (its LED, GPIO${pins.led}, is on the radio)` : ''}`);
+  if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');
   lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed`);
   lines.push(...faultLines(r));
   const ms = (cycles: number) => (cycles / RP2040_CLOCK_HZ) * 1000;
@@ -240,8 +238,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
       uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
       faults: a.faults, presses: a.presses, pins, signal: opts.signal,
       onEvent: (e) => {
-        // The radio's bus pins are its driver at work (the summary counts them); an app's I2C only when asked.
-        if (e.kind === 'gpio' && pins.others?.[e.gpio] !== undefined) return;
+        // An app's I2C only when asked.
         if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));
       },
       onProgress: a.quiet || !tty ? undefined : (p) => {

@@ -24,8 +24,11 @@ export interface EmulatedPins {
   alert: number;
   /** The button, to ground. */
   button: number;
-  /** GPIOs wired to something else on the board (a Pico W's radio), by name. */
-  others?: { [gpio: number]: string };
+  /**
+   * The LED is on a Pico W's CYW43 radio (Moddable's pin 32 and up are the radio's GPIOs): the radio is
+   * modelled on its bus pins (GPIO23, 24, 25, 29, sim/emulator/cyw43.ts), which are then not the app's.
+   */
+  radio?: 'cyw43';
 }
 
 export interface EmulateOptions {
@@ -73,6 +76,8 @@ export interface EmulateResult extends BoardOutcome {
   i2c: { transactions: number; failed: number };
   /** The core stopped on a breakpoint instruction: a panic or an unhandled fault in the firmware. */
   halted: { atMs: number; pc: number; code: number } | undefined;
+  /** A Pico W's radio: when its driver first reached its WLAN function (undefined: never), the ioctls it sent, the Ethernet frames dropped. */
+  radio?: { upAtMs: number | undefined; ioctls: number; downloadedBytes: number; dataFrames: number };
   svg: string;
   device: SimDevice;
 }
@@ -89,7 +94,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   injectFaults(board, opts.faults ?? [], durationMs);
   const host = new Rp2040Host({
     uf2: opts.uf2, bootrom: opts.bootrom, board,
-    inputs: { [BOARD_PINS.alert]: opts.pins.alert, [BOARD_PINS.button]: opts.pins.button },
+    inputs: { [BOARD_PINS.alert]: opts.pins.alert, [BOARD_PINS.button]: opts.pins.button }, radio: opts.pins.radio,
   });
   const edges = pressEdges(opts.presses ?? []);
   if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
@@ -130,6 +135,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     ...boardOutcome(board, ranMs),
     i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length },
     halted: host.halted,
+    radio: host.radio && { upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes, dataFrames: host.radio.dataFrames },
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,
       subtitle: `${formatDuration(ranMs)} emulated (RP2040 at ${RP2040_CLOCK_HZ / 1e6} MHz), seed ${opts.seed ?? 1}, ${Math.max(0, host.sleeps.length - 1)} wakes after boot` +

@@ -17,15 +17,16 @@
  * cycles between marks the caller sets (GPIO changes, I2C starts), for
  * bench/firmware.ts.
  */
-import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC } from 'rp2040js';
+import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC, type RP2040 } from 'rp2040js';
 import type { SimBoard } from '../board';
+import { CYW43_GPIO_BASE_PIN, Cyw43Radio, PICO_W_RADIO_PINS } from './cyw43';
 import { elfSymbol } from './elf-symbols';
 import { FLASH_START, loadBootrom, loadUf2 } from './firmware-image';
 import { I2cBridge } from './i2c-bridge';
 
 const CLOCK_HZ = 125_000_000;
-/** PIO steps per slice of emulation (rp2040js's own pace per timer turn). */
-const PIO_STEPS_PER_SLICE = 1000;
+/** While the core sleeps and a PIO state machine has work, emulated time advances this many cycles at a step. */
+const PIO_CYCLES_ASLEEP = 1000;
 
 /** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
 export function timerEntryMarks(elf: string): number[] {
@@ -69,6 +70,13 @@ export interface Rp2040HostOptions {
    * wake's work starts once its timer fires.
    */
   entryMarks?: number[];
+  /**
+   * The board has a Pico W's CYW43 radio (sim/emulator/cyw43.ts) on GPIO23,
+   * 24, 25 and 29: the driver's bus traffic there is the radio's, not
+   * recorded as GPIO changes, and the radio's own GPIOs are recorded as pins
+   * 32 and up (Moddable's numbers: 32 is the LED).
+   */
+  radio?: 'cyw43';
 }
 
 export class Rp2040Host {
@@ -116,16 +124,16 @@ export class Rp2040Host {
       return this.busyCycles;
     };
     this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
+    const radioPins: number[] = opts.radio === 'cyw43' ? Object.values(PICO_W_RADIO_PINS) : [];
     mcu.gpio.forEach((pin, index) => {
+      if (radioPins.includes(index)) return;
       pin.addListener((state) => {
-        if (state !== GPIOPinState.High && state !== GPIOPinState.Low) return;
-        const level = state === GPIOPinState.High ? 1 : 0;
-        const t = this.syncBoard();
-        opts.profiler?.mark(this.busyCycles);
-        this.gpioChanges.push({ t, pin: index, level, cycles: this.busyCycles });
-        opts.board.pins.setOutput(index, level);
+        if (state === GPIOPinState.High || state === GPIOPinState.Low) this.output(index, state === GPIOPinState.High ? 1 : 0);
       });
     });
+    this.radio = opts.radio === 'cyw43'
+      ? new Cyw43Radio(mcu, { now: () => this.emulatedMs, onGpio: (n, level) => this.output(CYW43_GPIO_BASE_PIN + n, level) })
+      : undefined;
     for (const [boardPin, gpio] of Object.entries(opts.inputs ?? {})) {
       // The board's parts (a TMP102's ALERT, a button) drive lines through PinBank.drive; mirror its level into the GPIO.
       const pins = opts.board.pins;
@@ -160,17 +168,25 @@ export class Rp2040Host {
     mcu.uart[0].onByte = (b) => this.console(Uint8Array.of(b));
     // rp2040js runs an enabled PIO block on timers of its own (`setTimeout(run, 0)`, 1,000 steps each),
     // apart from the emulated clock: a Pico W's radio driver starts one, and it then ran until the process
-    // was killed, holding Node open and taking the CPU from the core. Here the host steps each running
-    // block as much at the end of every slice instead (`runUntil`), on no timer.
-    for (const pio of mcu.pio) {
-      pio.run = () => {
-        for (let i = 0; i < PIO_STEPS_PER_SLICE && !pio.stopped; i++) pio.step();
-      };
-    }
+    // was killed, holding Node open and taking the CPU from the core. Here the host steps running blocks
+    // in step with the core instead (`runUntil`: a PIO cycle per core cycle, as both run from clk_sys), on
+    // no timer, so a transfer on a PIO takes its time in emulated time while the core waits for it.
+    for (const pio of mcu.pio) pio.run = () => {};
     mcu.onBreak = (code) => {
       this.halted ??= { atMs: this.emulatedMs, pc: mcu.core.PC - mcu.core.breakRewind, code };
     };
     mcu.core.PC = FLASH_START;
+  }
+
+  /** The Pico W's radio, when the board has one (`radio`). */
+  readonly radio: Cyw43Radio | undefined;
+
+  /** A GPIO the firmware drives (or the radio's, from pin 32) changed: recorded and seen by the board's parts. */
+  private output(pin: number, level: 0 | 1): void {
+    const t = this.syncBoard();
+    this.opts.profiler?.mark(this.busyCycles);
+    this.gpioChanges.push({ t, pin, level, cycles: this.busyCycles });
+    this.opts.board.pins.setOutput(pin, level);
   }
 
   /** Emulated milliseconds since reset. */
@@ -241,12 +257,18 @@ export class Rp2040Host {
     const untilNanos = untilMs * 1e6;
     const profiler = this.opts.profiler;
     const entryMarks = this.opts.entryMarks ?? [];
+    const [pio0, pio1] = mcu.pio;
     while (clock.nanos < untilNanos && this.halted === undefined) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos && this.halted === undefined; i++) {
         if (mcu.core.waiting) {
           if (!this.asleep) this.fallAsleep();
           // Not past `untilMs`: the caller may change the board's inputs then (a press ends a long WFE).
-          const next = Math.max(Math.min(clock.nanosToNextAlarm, untilNanos - clock.nanos), cycleNanos);
+          let next = Math.max(Math.min(clock.nanosToNextAlarm, untilNanos - clock.nanos), cycleNanos);
+          if (pioAtWork(mcu)) {
+            // A state machine shifts bits while the core waits (for its interrupt, say): run it through the wait.
+            next = Math.min(next, PIO_CYCLES_ASLEEP * cycleNanos);
+            stepPio(mcu, Math.round(next / cycleNanos));
+          }
           clock.tick(next);
           this.waitingNanos += next;
           i += next / cycleNanos;
@@ -258,12 +280,12 @@ export class Rp2040Host {
             profiler?.mark(this.busyCycles);
           }
           const cycles = mcu.core.executeInstruction();
+          if (!pio0.stopped || !pio1.stopped) stepPio(mcu, cycles);
           this.busyCycles += cycles;
           profiler?.count(pc, cycles);
           clock.tick(cycles * cycleNanos);
         }
       }
-      for (const pio of mcu.pio) if (!pio.stopped) pio.run();
       this.syncBoard();
       if (stopWhen?.()) return;
       await new Promise((r) => setImmediate(r));
@@ -272,3 +294,16 @@ export class Rp2040Host {
 }
 
 export const RP2040_CLOCK_HZ = CLOCK_HZ;
+
+/** Step the running PIO blocks `cycles` times. */
+function stepPio(mcu: RP2040, cycles: number): void {
+  for (const pio of mcu.pio) {
+    if (pio.stopped) continue;
+    for (let i = 0; i < cycles; i++) pio.step();
+  }
+}
+
+/** A state machine is enabled and not stalled (on a FIFO, a pin, an IRQ): time passing moves it on. */
+function pioAtWork(mcu: RP2040): boolean {
+  return mcu.pio.some((pio) => !pio.stopped && pio.machines.some((m) => m.enabled && !m.waiting));
+}

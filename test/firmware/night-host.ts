@@ -15,11 +15,11 @@ export interface FirmwareFiles {
   bootrom: string;
 }
 
-/** A host for `files` on the night board, with `profiler` attributing its cycles when given. */
-export function nightHost(files: FirmwareFiles, profiler?: PcProfiler): Rp2040Host {
+/** A host for `files` on the night board, with `profiler` attributing its cycles when given; `radio` for a Pico W's image. */
+export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, radio?: 'cyw43'): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    entryMarks: timerEntryMarks(files.elf),
+    entryMarks: timerEntryMarks(files.elf), radio,
   });
 }

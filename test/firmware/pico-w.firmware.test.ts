@@ -1,18 +1,20 @@
 /**
  * The lux demo built for pico/pico_w (manifests/lux-demo, the network
- * included) in rp2040js. It boots, reads the TSL2591 over I2C1 (GP2/GP3, the
- * pico_w provider's default bus) and starts: its LED, pin 32, is on the CYW43
- * radio, and the firmware carries the code that writes it there. rp2040js
- * does not model the radio, so the driver's start fails here and the LED
- * writes go nowhere; on a board they light the LED.
+ * included) in rp2040js, with the Pico W's CYW43 radio modelled at its pins
+ * (sim/emulator/cyw43.ts): the pico-sdk's own driver brings the radio up over
+ * its PIO SPI bus (the chip's firmware and CLM downloaded, its MAC read), the
+ * app reads the TSL2591 over I2C1 (GP2/GP3, the pico_w provider's default
+ * bus), and its LED, Moddable's pin 32, is the radio's GPIO 0, written with
+ * the driver's `gpioout` ioctl.
  *
- * Until boards.json passed WIFI_GPIO to the C compiler, the SDK (8.2.3)
- * compiled its digital IO without the radio's pin (`#if WIFI_GPIO` in
- * modules/io/digital/pico/digitalbank.c; make.pico.mk reads WIFI_GPIO as a
- * make variable only): pin 32 was an input, the first write threw "can't
- * write input", and the app failed to start, on a board as here. Needs
- * lux-demo.pico-pico_w.uf2 and its .elf (`npm run firmware -- pico/pico_w
- * --out <dir>`); skipped in one line otherwise.
+ * Before the model, the driver found no radio ("[CYW43] Failed to start
+ * CYW43") and the LED's writes went nowhere. Before boards.json passed
+ * WIFI_GPIO to the C compiler, the SDK (8.2.3) compiled its digital IO without
+ * the radio's pin (`#if WIFI_GPIO` in modules/io/digital/pico/digitalbank.c;
+ * make.pico.mk reads WIFI_GPIO as a make variable only): pin 32 was an input,
+ * the first write threw "can't write input", and the app failed to start, on
+ * a board as here. Needs lux-demo.pico-pico_w.uf2 and its .elf (`npm run
+ * firmware -- pico/pico_w --out <dir>`); skipped in one line otherwise.
  */
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import { firmwareTestEnv } from './firmware-test-env';
@@ -22,20 +24,28 @@ const env = firmwareTestEnv('lux-demo', 'pico/pico_w');
 if (typeof env === 'string') console.log(env);
 const firmware = typeof env === 'string' ? describe.skip : describe;
 
-firmware('the lux demo as pico/pico_w firmware in rp2040js', () => {
-  test('boots, reads the TSL2591 over I2C1, and starts: its LED on the CYW43 is an output, written through the radio\'s driver', async () => {
+firmware('the lux demo as pico/pico_w firmware in rp2040js, with the CYW43 radio modelled', () => {
+  test('boots and brings the radio up through the pico-sdk\'s driver; reads the TSL2591 over I2C1; its LED on the radio comes on at the first reading in the dark', async () => {
     if (typeof env === 'string') throw new Error(env);
-    const host = nightHost(env);
+    const host = nightHost(env, undefined, 'cyw43');
     await host.runUntil(5000);
-    // The radio's driver runs a PIO block; the host steps it, on no timer of rp2040js's own (it would run on, holding Node open).
-    expect(host.simulator.rp2040.pio.some((pio) => !pio.stopped)).toBe(true);
+    // The radio's bus is a PIO block the host steps with the core, on no timer of rp2040js's own (it would run on, holding Node open).
     expect(host.simulator.rp2040.pio.map((pio) => (pio as unknown as { runTimer?: unknown }).runTimer ?? null)).toEqual([null, null]);
     const console = host.consoleLines.map((c) => c.line);
     expect(console).toContain('No Wi-Fi SSID');
-    expect(console.filter((l) => /failed to start/.test(l))).toEqual([]);
+    expect(console.filter((l) => /failed to start|^\[CYW43\]/.test(l))).toEqual([]); // no driver warning: "Failed to start CYW43", "F2 not ready", an ioctl timeout
     expect(console.some((l) => l.startsWith('lux demo: light every 60 s') && l.includes('LED on pin 32'))).toBe(true);
-    // The LED's constructor starts the radio's driver, which finds no radio in rp2040js.
-    expect(console).toContain('[CYW43] Failed to start CYW43');
+    const radio = host.radio!;
+    expect(radio.upAtMs).toBeGreaterThan(500);
+    expect(radio.upAtMs).toBeLessThan(1500);
+    expect(radio.downloadedBytes).toBeGreaterThan(200_000); // the chip's firmware and NVRAM (the driver's 43439A0 blob)
+    const names = radio.ioctls.map((i) => i.name);
+    expect(names.slice(0, 2)).toEqual(['clmload', 'clmload_status']);
+    expect(names).toEqual(expect.arrayContaining(['bus:txglom', 'apsta', 'cur_etheraddr', 'gpioout']));
+    // The LED: driven off when the app makes it, on with the first reading (in the dark, the integration done while the radio came up).
+    const led = host.gpioChanges.filter((c) => c.pin === 32).map((c) => c.level);
+    expect(led).toEqual([0, 1]);
+    expect(host.gpioChanges.filter((c) => [23, 24, 25, 29].includes(c.pin))).toEqual([]); // the radio's bus, not the app's GPIOs
     const transactions = host.bridges.flatMap((b) => b.transactions);
     expect(transactions.length).toBeGreaterThan(0);
     expect(transactions.every((t) => t.bus === 1 && t.result === 'ack')).toBe(true);

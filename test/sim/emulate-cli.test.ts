@@ -89,20 +89,20 @@ describe('the command line', () => {
 
 describe('the board', () => {
   test('each target\'s GPIOs from manifests/boards.json: a board without a section gets the plain pico\'s, as mcconfig gives it', () => {
-    expect(pinsForTarget('pico', ROOT)).toEqual({ led: 25, alert: 6, button: 15, others: undefined });
+    expect(pinsForTarget('pico', ROOT)).toEqual({ led: 25, alert: 6, button: 15, radio: undefined });
     expect(pinsForTarget('pico/xiao_rp2040', ROOT)).toEqual(pinsForTarget('pico', ROOT));
-    const w = pinsForTarget('pico/pico_w', ROOT);
-    expect(w).toMatchObject({ led: 32, alert: 6, button: 15 });
-    expect(w.others).toEqual({ 23: 'CYW43 WL_ON', 24: 'CYW43 WL_D', 25: 'CYW43 WL_CS', 29: 'CYW43 WL_CLK' });
+    // The Pico W's LED is Moddable's pin 32, the radio's GPIO 0: the emulator then models the radio.
+    expect(pinsForTarget('pico/pico_w', ROOT)).toEqual({ led: 32, alert: 6, button: 15, radio: 'cyw43' });
   });
 
-  test('events print at the time of day, the LED and the radio\'s pins named', () => {
+  test('events print at the time of day, the LED named, on the RP2040 or on a Pico W\'s radio', () => {
     const pins = pinsForTarget('pico/pico_w', ROOT);
     expect(clockMs(19, 5_130_513)).toBe('20:25:30.513');
     expect(clockMs(23.5, 3_600_000)).toBe('00:30:00.000');
     expect(eventLine({ kind: 'console', t: 511, line: 'hello' }, 0, pins)).toBe('00:00:00.511  hello');
     expect(eventLine({ kind: 'gpio', t: 60_514, gpio: 25, level: 1 }, 0, pinsForTarget('pico', ROOT))).toBe('00:01:00.514  GPIO25 (LED) high');
-    expect(eventLine({ kind: 'gpio', t: 860, gpio: 23, level: 0 }, 0, pins)).toBe('00:00:00.860  GPIO23 (CYW43 WL_ON) low');
+    expect(eventLine({ kind: 'gpio', t: 60_514, gpio: 32, level: 1 }, 0, pins)).toBe('00:01:00.514  CYW43 GPIO0 (LED) high');
+    expect(eventLine({ kind: 'gpio', t: 860, gpio: 7, level: 0 }, 0, pins)).toBe('00:00:00.860  GPIO7 low');
     const tx = { t: 512, bus: 0, address: 0x29, op: 'read' as const, bytes: [0x50], result: 'ack' as const, cycles: 0, endCycles: 0 };
     expect(eventLine({ kind: 'i2c', t: 512, tx }, 0, pins)).toBe('00:00:00.512  i2c0 0x29 read [50] ack');
   });

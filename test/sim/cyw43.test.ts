@@ -1,0 +1,175 @@
+/**
+ * The Pico W's radio model (sim/emulator/cyw43.ts) at its pins, in rp2040js,
+ * without firmware: the test is the host, driving CS, clock and data through
+ * the RP2040's SIO as the pico-sdk's PIO program does (a bit on each rising
+ * clock edge, MSB first, each byte in memory order) and encoding each
+ * transaction as cyw43-driver does (cyw43_bus_pio_spi.c, cyw43_ll.c). The
+ * firmware test (test/firmware/pico-w.firmware.test.ts) runs the real driver.
+ */
+import { Simulator } from 'rp2040js';
+import { Cyw43Radio, PICO_W_RADIO_PINS } from '../../sim/emulator/cyw43';
+
+const { regOn: REG_ON, data: DATA, cs: CS, clock: CLOCK } = PICO_W_RADIO_PINS;
+const SIO = 0xd0000000, OUT_SET = SIO + 0x14, OUT_CLR = SIO + 0x18, OE_SET = SIO + 0x24, OE_CLR = SIO + 0x28;
+const IO_BANK0 = 0x40014000, FUNC_SIO = 5;
+const BUS = 0, BACKPLANE = 1, WLAN = 2;
+
+function setup() {
+  const mcu = new Simulator().rp2040;
+  for (const pin of [REG_ON, DATA, CS, CLOCK]) {
+    mcu.writeUint32(IO_BANK0 + pin * 8 + 4, FUNC_SIO);
+    mcu.gpio[pin].padValue |= 0x40; // input enable, as the pico-sdk's gpio_set_function sets it
+  }
+  const gpio: [number, number][] = [];
+  const radio = new Cyw43Radio(mcu, { now: () => 0, onGpio: (n, level) => gpio.push([n, level]) });
+  const out = (pin: number, level: number) => mcu.writeUint32(level ? OUT_SET : OUT_CLR, 1 << pin);
+  mcu.writeUint32(OE_SET, (1 << REG_ON) | (1 << CS) | (1 << CLOCK));
+  out(CS, 1);
+  out(REG_ON, 1);
+
+  /** One transaction: `tx` bytes out, then `rxLength` bytes in; each byte MSB first. */
+  const transfer = (tx: number[], rxLength: number): number[] => {
+    out(CS, 0);
+    mcu.writeUint32(OE_SET, 1 << DATA);
+    for (const byte of tx) {
+      for (let b = 7; b >= 0; b--) {
+        out(DATA, (byte >> b) & 1);
+        out(CLOCK, 1);
+        out(CLOCK, 0);
+      }
+    }
+    mcu.writeUint32(OE_CLR, 1 << DATA); // turned around: the chip drives the data line
+    const rx: number[] = [];
+    for (let i = 0; i < rxLength; i++) {
+      let byte = 0;
+      for (let b = 0; b < 8; b++) {
+        out(CLOCK, 1);
+        out(CLOCK, 0);
+        byte = (byte << 1) | (mcu.gpio[DATA].inputValue ? 1 : 0);
+      }
+      rx.push(byte);
+    }
+    out(CS, 1);
+    return rx;
+  };
+  let words32 = false;
+  const swap = (w: number) => (words32 ? w >>> 0 : (((w & 0x00ff00ff) << 8) | ((w >>> 8) & 0x00ff00ff)) >>> 0);
+  const bytes = (w: number) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24];
+  const word = (b: number[], at = 0) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+  const command = (write: boolean, fn: number, address: number, length: number) =>
+    ((write ? 1 << 31 : 0) | (1 << 30) | (fn << 28) | ((address & 0x1ffff) << 11) | length) >>> 0;
+  const readRegister = (fn: number, address: number, length: number) => {
+    const pad = fn === BACKPLANE ? 16 : 0;
+    return swap(word(transfer(bytes(swap(command(false, fn, address, length))), 4 + pad), pad));
+  };
+  const writeRegister = (fn: number, address: number, length: number, value: number) => {
+    transfer([...bytes(swap(command(true, fn, address, length))), ...bytes(swap(value))], 0);
+    if (fn === BUS && address === 0) words32 = (value & 1) !== 0;
+  };
+  return { mcu, radio, gpio, out, transfer, readRegister, writeRegister, bytes, word, command, setWords32: (on: boolean) => (words32 = on) };
+}
+
+/** An SDPCM control frame holding one ioctl, as cyw43_send_ioctl builds it. */
+function ioctlFrame(sequence: number, id: number, cmd: number, set: boolean, payload: number[]): number[] {
+  const size = 12 + 16 + payload.length;
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+  return [
+    size & 0xff, size >> 8, ~size & 0xff, (~size >> 8) & 0xff, sequence, 0, 0, 12, 0, 0, 0, 0,
+    ...le32(cmd), ...le32(payload.length), ...le32((id << 16) | (set ? 2 : 0)), ...le32(0),
+    ...payload,
+  ];
+}
+
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+
+describe('the Pico W\'s CYW43 radio at its pins', () => {
+  test('powers up in 16-bit words (the test pattern reads swapped), answers in 32-bit words once SPI_BUS_CONTROL says so, and starts again when WL_ON goes low', () => {
+    const h = setup();
+    expect(h.readRegister(BUS, 0x14, 4).toString(16)).toBe('feedbead');
+    // Read as if the words were already 32-bit, the pattern comes back with its halves swapped: the chip is in 16-bit mode.
+    h.setWords32(true);
+    expect(h.readRegister(BUS, 0x14, 4).toString(16)).not.toBe('feedbead');
+    h.setWords32(false);
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3); // WORD_LENGTH_32 | ENDIAN_BIG | HIGH_SPEED | WAKE_UP, as cyw43_ll_bus_init
+    expect(h.readRegister(BUS, 0x14, 4).toString(16)).toBe('feedbead');
+    expect(h.readRegister(BUS, 0x00, 4)).toBe(0x000400b3);
+    h.out(REG_ON, 0);
+    h.out(REG_ON, 1);
+    h.setWords32(false);
+    expect(h.readRegister(BUS, 0x14, 4).toString(16)).toBe('feedbead');
+  });
+
+  test('the backplane: clocks always ready, both cores in reset until the driver takes them out, registers behind the address window keep what is written', () => {
+    const h = setup();
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    expect(h.readRegister(BACKPLANE, 0x1000e, 1) & 0xc0).toBe(0xc0); // ALP and HT available
+    // Both cores' AI_RESETCTRL (0x18103800 for the WLAN ARM, 0x18104800 for SOCSRAM) are behind the window at
+    // 0x18100000 (cyw43_set_backplane_window), read with the 32-bit access flag.
+    const resetControl = (core: 'wlan' | 'socsram') => {
+      h.writeRegister(BACKPLANE, 0x1000c, 1, 0x18);
+      h.writeRegister(BACKPLANE, 0x1000b, 1, 0x10);
+      h.writeRegister(BACKPLANE, 0x1000a, 1, 0x00);
+      return ((core === 'wlan' ? 0x18103800 : 0x18104800) & 0x7fff) | 0x8000;
+    };
+    const wlan = resetControl('wlan');
+    expect(h.readRegister(BACKPLANE, wlan, 1)).toBe(1);
+    h.writeRegister(BACKPLANE, wlan, 1, 0);
+    expect(h.readRegister(BACKPLANE, wlan, 1)).toBe(0);
+    expect(h.readRegister(BACKPLANE, resetControl('socsram'), 1)).toBe(1);
+    // Firmware written into RAM (window 0) is counted, not kept.
+    h.writeRegister(BACKPLANE, 0x1000c, 1, 0);
+    h.writeRegister(BACKPLANE, 0x1000b, 1, 0);
+    h.transfer([...h.bytes(h.command(true, BACKPLANE, 0x8000, 8)), 1, 2, 3, 4, 5, 6, 7, 8], 0);
+    expect(h.radio.downloadedBytes).toBe(8);
+  });
+
+  test('an ioctl over the WLAN function is answered at once: the host-wake line goes high, the status register gives the frame\'s length, the answer carries the ioctl\'s id and status 0; `gpioout` drives the radio\'s GPIO 0, the LED', () => {
+    const h = setup();
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    expect(h.readRegister(BUS, 0x08, 4) & 0x20).toBe(0x20); // F2 ready to receive
+    expect(h.mcu.gpio[DATA].inputValue).toBe(false);
+    // The LED's first write, off, is reported though the level was already 0 (the pin becomes driven), then on.
+    const first = ioctlFrame(0, 6, 263, true, [...ascii('gpioout'), 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    h.transfer([...h.bytes(h.command(true, WLAN, 0, first.length)), ...first, ...new Array((4 - (first.length % 4)) % 4).fill(0)], 0);
+    h.transfer(h.bytes(h.command(false, WLAN, 0, (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff)), 40);
+    expect(h.gpio).toEqual([[0, 0]]);
+    const payload = [...ascii('gpioout'), 0, 1, 0, 0, 0, 1, 0, 0, 0];
+    const frame = ioctlFrame(1, 7, 263, true, payload);
+    h.transfer([...h.bytes(h.command(true, WLAN, 0, frame.length)), ...frame, ...new Array((4 - (frame.length % 4)) % 4).fill(0)], 0);
+    expect(h.gpio).toEqual([[0, 0], [0, 1]]);
+    expect(h.radio.ioctls.map((i) => [i.cmd, i.set, i.name])).toEqual([[263, true, 'gpioout'], [263, true, 'gpioout']]);
+    expect(h.mcu.gpio[DATA].inputValue).toBe(true); // the chip has a frame for the host
+    expect(h.readRegister(BUS, 0x04, 2) & 0x20).toBe(0x20); // F2_PACKET_AVAILABLE
+    const status = h.readRegister(BUS, 0x08, 4);
+    expect(status & 0x100).toBe(0x100);
+    const length = (status >>> 9) & 0x7ff;
+    expect(length).toBe(12 + 16 + payload.length);
+    const answer = h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length);
+    expect(answer[0] | (answer[1] << 8)).toBe(length);
+    expect((answer[0] | (answer[1] << 8)) ^ (answer[2] | (answer[3] << 8))).toBe(0xffff);
+    expect(answer[5] & 0x0f).toBe(0); // the control channel
+    expect((h.word(answer, 12 + 8) >>> 16) & 0xffff).toBe(7); // the ioctl's id
+    expect(h.word(answer, 12 + 12)).toBe(0); // status: done
+    expect(((answer[9] - 1) & 0xff) <= 20 && answer[9] !== 1).toBe(true); // credit past the host's next sequence number
+    expect(h.mcu.gpio[DATA].inputValue).toBe(false); // read: nothing more for the host
+    // The LED off again, and the MAC address read back.
+    const off = ioctlFrame(2, 8, 263, true, [...ascii('gpioout'), 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    h.transfer([...h.bytes(h.command(true, WLAN, 0, off.length)), ...off, ...new Array((4 - (off.length % 4)) % 4).fill(0)], 0);
+    h.transfer(h.bytes(h.command(false, WLAN, 0, (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff)), 40);
+    expect(h.gpio).toEqual([[0, 0], [0, 1], [0, 0]]);
+    const mac = ioctlFrame(3, 9, 262, false, [...ascii('cur_etheraddr'), 0, 0, 0, 0, 0, 0, 0]);
+    h.transfer([...h.bytes(h.command(true, WLAN, 0, mac.length)), ...mac, ...new Array((4 - (mac.length % 4)) % 4).fill(0)], 0);
+    const macLength = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
+    const macAnswer = h.transfer(h.bytes(h.command(false, WLAN, 0, macLength)), macLength);
+    expect(macAnswer.slice(28, 34).map((b) => b.toString(16).padStart(2, '0')).join(':')).toBe('28:cd:c1:00:00:01');
+  });
+
+  test('an Ethernet frame on the data channel is counted and dropped: there is no network', () => {
+    const h = setup();
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    const frame = [20, 0, 0xeb, 0xff, 0, 2, 0, 14, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0];
+    h.transfer([...h.bytes(h.command(true, WLAN, 0, frame.length)), ...frame], 0);
+    expect(h.radio.dataFrames).toBe(1);
+    expect(h.mcu.gpio[DATA].inputValue).toBe(false);
+  });
+});
