@@ -7,7 +7,9 @@
  * its platform does, with its own pins (firmware-env.ts `baseTarget`).
  *
  * `name=value` arguments go to mcconfig as config properties (`ssid=...
- * password=...`: the Wi-Fi a board with a network joins).
+ * password=...`: the Wi-Fi a board with a network joins); a dotted name
+ * (`mqtt.host=...`) is a nested one, set by a manifest written for it
+ * (mcconfig would make it a flat property the app never reads).
  *
  * Given an app module instead of a manifest (its default export is the app
  * the simulator runs), the entry and manifest are written for it first
@@ -35,7 +37,7 @@ import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine } from './firmware-env';
 import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings } from './build-settings';
-import { isSetting, mcconfigArgs, shownArgs } from './mcconfig-args';
+import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -105,7 +107,11 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const stale = dropStaleObjects(objects, settings);
   if (stale !== undefined) log(`firmware: ${app} for ${target} compiles from clean: ${stale}, and make would keep them`);
   forgetLinkedSymbols(buildDir, app);
-  const args = mcconfigArgs(target, buildDir, manifestPath, opts);
+  // Dotted names are nested config: mcconfig would set them flat (config["mqtt.host"]), where the app never looks.
+  const { flat, nested } = splitSettings(opts.settings ?? []);
+  const withSettings = nested === undefined ? manifestPath : writeSettingsManifest(manifestPath, nested, join(project, 'out/firmware-settings'));
+  if (nested !== undefined) log(`firmware: the settings with dotted names are nested config properties, set by ${withSettings}`);
+  const args = mcconfigArgs(target, buildDir, withSettings, { debug, settings: flat });
   const env = {
     ...process.env,
     PATH: `${join(moddable, 'build/bin/lin/release')}:${join(project, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
@@ -115,13 +121,13 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn('mcconfig', args, { cwd: dirname(manifestPath), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let built: string | undefined;
+    let image: string | undefined;
     let tail: string[] = [];
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line === '') continue;
         const m = /Target built: (\S+\.uf2)/.exec(line);
-        if (m !== null) built = m[1];
+        if (m !== null) image = m[1];
         tail.push(line);
         if (tail.length > 40) tail = tail.slice(-40);
         // Failures only (compiler errors, make's ***); progress lines (`# tsc errors.ts`) stay quiet.
@@ -140,15 +146,15 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
       recordSettings(objects, settings);
       const result: FirmwareBuild = { target, app, seconds };
       if (target.startsWith('pico')) {
-        if (built === undefined || !existsSync(built)) {
+        if (image === undefined || !existsSync(image)) {
           reject(new Error(`firmware: mcconfig succeeded but named no .uf2; last lines:\n${tail.join('\n')}`));
           return;
         }
         mkdirSync(out, { recursive: true });
         result.uf2 = join(out, `${firmwareStem(app, target)}.uf2`);
         result.elf = join(out, `${firmwareStem(app, target)}.elf`);
-        copyFileSync(built, result.uf2);
-        copyFileSync(built.replace(/\.uf2$/, '.elf'), result.elf);
+        copyFileSync(image, result.uf2);
+        copyFileSync(image.replace(/\.uf2$/, '.elf'), result.elf);
       }
       resolvePromise(result);
     });
@@ -167,7 +173,7 @@ export async function main(argv: string[], installed?: { packageRoot: string }):
   const target = positional[0];
   if (target === undefined || baseTarget(target) === undefined || (installed !== undefined && positional[1] === undefined)) {
     const usage = installed === undefined ? 'npm run firmware --' : 'thingflow-xs firmware';
-    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')} | pico/<board> | esp32/<board>> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [name=value ...] [--debug] [--out <dir>]\n(<board>: another board of the Moddable SDK, e.g. pico/xiao_rp2040, esp32/esp32s3; name=value: a config property for mcconfig, e.g. ssid=... password=... for a board's Wi-Fi)\n`);
+    process.stderr.write(`usage: ${usage} <${FIRMWARE_TARGETS.join(' | ')} | pico/<board> | esp32/<board>> ${installed === undefined ? '[manifest.json | app.ts]' : '<app.ts | manifest.json>'} [name=value ...] [--debug] [--out <dir>]\n(<board>: another board of the Moddable SDK, e.g. pico/xiao_rp2040, esp32/esp32s3; name=value: a config property for mcconfig, e.g. ssid=... password=... for a board's Wi-Fi; a dotted name is nested, e.g. mqtt.host=192.168.1.10)\n`);
     return 2;
   }
   const problem = boardProblem(target);

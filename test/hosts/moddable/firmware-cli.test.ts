@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isSetting, mcconfigArgs, shownArgs } from '../../../tools/mcconfig-args';
+import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from '../../../tools/mcconfig-args';
 import { ROOT, TSX } from '../../sim/cli-process';
 
 /** No SDK, whatever this machine has. */
@@ -73,6 +73,23 @@ describe('thingflow-xs firmware', () => {
       const r = firmware(args);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 1]);
       expect(r.err).toMatch(/^firmware: cannot build for pico\/pico_w: missing MODDABLE/);
+    }
+  });
+
+  test('a dotted name is a nested config property (mcconfig alone would set config["mqtt.host"], which the app never reads): a manifest including the app\'s sets it, in a folder named as the app', () => {
+    expect(splitSettings(['ssid=home', 'mqtt.host=10.0.0.1', 'mqtt.port=1884', 'a.b.on=true', 'a.b.name=007x', 'port=1883'])).toEqual({
+      flat: ['ssid=home', 'port=1883'], // as mcconfig gives them: strings
+      nested: { mqtt: { host: '10.0.0.1', port: 1884 }, a: { b: { on: true, name: '007x' } } },
+    });
+    expect(splitSettings(['ssid=home']).nested).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'settings-manifest-'));
+    try {
+      const path = writeSettingsManifest('/work/app/manifests/fleet-device/manifest.json', { mqtt: { host: '10.0.0.1' } }, dir);
+      expect(path).toBe(join(dir, 'fleet-device', 'manifest.json')); // mcconfig names the build after the folder
+      const m = JSON.parse(readFileSync(path, 'utf8'));
+      expect([m.include, m.config]).toEqual([['/work/app/manifests/fleet-device/manifest.json'], { mqtt: { host: '10.0.0.1' } }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
