@@ -38,6 +38,10 @@ Options:
   --fault <spec>      inject a fault, as thingflow-xs sim takes it; repeatable. e.g. --fault tsl2591:nack@1m-3m
   --press <time>[,<time>...]
                       a finger presses the board's button at each time after reset; repeatable
+  --relay <port>[=<host>:<port>]
+                      a Pico W's TCP connections to its Wi-Fi gateway's port (10.0.0.1:<port>) reach
+                      <host>:<port> on this machine (default localhost, the same port): an MQTT
+                      broker, say; repeatable. Build the image for it: mqtt.host=10.0.0.1
   --i2c               also print every I2C transaction (address, direction, bytes, result)
   --plot <file.svg>   where to write the plot (default out/<firmware>.svg)
   --no-plot           do not write a plot
@@ -45,8 +49,9 @@ Options:
   -h, --help          this help
 
 rp2040js emulates the RP2040 only: an RP2350 image (pico2, pico/pico_2_w) is refused. A
-pico/pico_w image runs with a model of its CYW43 radio: the driver brings it up and the LED on
-it works; Wi-Fi does not (no network here: a join is never answered).
+pico/pico_w image runs with a model of its CYW43 radio: the driver brings it up, the LED on it
+works, and it joins a Wi-Fi network of any name, where a gateway at 10.0.0.1 gives it 10.0.0.2
+by DHCP and relays the TCP ports --relay names to this machine.
 
 Exit codes: 0 the run completed; 1 the firmware halted (a panic or a fault) or could not be loaded;
 2 a usage error; 130 stopped by Ctrl-C before its end.
@@ -60,6 +65,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   fault: { type: 'string', multiple: true },
   press: { type: 'string', multiple: true },
+  relay: { type: 'string', multiple: true },
   i2c: { type: 'boolean' },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
@@ -76,6 +82,8 @@ export interface EmulateCliArgs {
   seed: number;
   faults: string[];
   presses: number[];
+  /** The gateway's TCP ports relayed to this machine: port → host and port. */
+  relays: Map<number, { host: string; port: number }>;
   i2c: boolean;
   plot: string | undefined;
   quiet: boolean;
@@ -119,10 +127,29 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     seed: v.seed !== undefined ? readSeed(v.seed) : 1,
     faults,
     presses: readPresses(v.press ?? [], durationMs),
+    relays: readRelays(v.relay ?? []),
     i2c: v.i2c === true,
     plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(firmware, '.uf2')}.svg`,
     quiet: v.quiet === true,
   };
+}
+
+/** `--relay 1883`, `--relay 1883=localhost:18830`, `--relay 80=192.168.1.5:8080`. */
+export function readRelays(values: string[]): Map<number, { host: string; port: number }> {
+  const relays = new Map<number, { host: string; port: number }>();
+  const portOf = (text: string, what: string) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`--relay ${what}: a port from 1 to 65535, got '${text}'`);
+    return n;
+  };
+  for (const value of values) {
+    const m = /^([^=]*)(?:=(.*):([^:]*))?$/.exec(value);
+    if (m === null || (value.includes('=') && m[2] === undefined)) throw new UsageError(`--relay takes <port> or <port>=<host>:<port>, got '${value}'`);
+    const gatewayPort = portOf(m[1], value);
+    if (relays.has(gatewayPort)) throw new UsageError(`--relay ${gatewayPort} is given twice`);
+    relays.set(gatewayPort, m[2] === undefined ? { host: 'localhost', port: gatewayPort } : { host: m[2] === '' ? 'localhost' : m[2], port: portOf(m[3], value) });
+  }
+  return relays;
 }
 
 /** `lux-demo.pico-pico_w.uf2` → `pico/pico_w` (tools/firmware-env.ts `firmwareStem`); `pico` when the name says no board. */
@@ -178,7 +205,7 @@ export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPin
 }
 
 /** What the run did, for people. */
-export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs, 'seed' | 'target'>, pins: EmulatedPins): string {
+export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs, 'seed' | 'target' | 'relays'>, pins: EmulatedPins): string {
   const real = `${(r.realMs / 1000).toFixed(1)} s real time`;
   const pace = r.realMs >= 100 ? `, ${Math.round(r.durationMs / r.realMs)}x real time` : '';
   const ran = `${formatDuration(r.durationMs)} of ${formatDuration(r.plannedMs)} emulated`;
@@ -192,9 +219,15 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
     lines.push(`  ${`${gpioName(led.pin, pins)}:`.padEnd(14)} ${led.switchings} switching${led.switchings === 1 ? '' : 's'}, high for ${formatDuration(led.onMs)}, now ${led.state ? 'high' : 'low'}`);
   }
   if (r.radio) {
-    lines.push(r.radio.upAtMs === undefined
+    const radio = r.radio;
+    lines.push(radio.upAtMs === undefined
       ? '  CYW43 radio:   never came up (its driver\'s messages, if any, are on the console above)'
-      : `  CYW43 radio:   up at ${(r.radio.upAtMs / 1000).toFixed(3)} s (${r.radio.downloadedBytes.toLocaleString('en-US')} bytes of firmware loaded, ${r.radio.ioctls} ioctls answered); no Wi-Fi here, a join is never answered${r.radio.dataFrames > 0 ? ` (${r.radio.dataFrames} Ethernet frames dropped)` : ''}`);
+      : `  CYW43 radio:   up at ${(radio.upAtMs / 1000).toFixed(3)} s (${radio.downloadedBytes.toLocaleString('en-US')} bytes of firmware loaded, ${radio.ioctls} ioctls answered)`);
+    if (radio.joined === undefined) lines.push('  Wi-Fi:         not joined (an image built without ssid=... never tries)');
+    else {
+      const tcp = radio.connections.length === 0 ? 'no TCP connection' : radio.connections.map((c) => `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${a.relays.get(c.port)?.host}:${a.relays.get(c.port)?.port}` : 'refused (no --relay for it)'}`).join('; ');
+      lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}; ${tcp}`);
+    }
   }
   if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');
   lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed`);
@@ -236,7 +269,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
   try {
     result = await emulateFirmware({
       uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
-      faults: a.faults, presses: a.presses, pins, signal: opts.signal,
+      faults: a.faults, presses: a.presses, relays: a.relays, pins, signal: opts.signal,
       onEvent: (e) => {
         // An app's I2C only when asked.
         if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));

@@ -7,6 +7,7 @@
  * Board time is emulated time since reset: the firmware's boot (USB, the
  * console wait, ~0.5 s) is part of the run, as on a board that is plugged in.
  */
+import { connect, type Socket } from 'node:net';
 import { BOARD_PINS } from './board';
 import { boardOutcome, faultSpans, injectFaults, ledPanels, nightSpans, type BoardOutcome } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
@@ -42,6 +43,8 @@ export interface EmulateOptions {
   faults?: string[];
   /** Board ms at which a finger presses the button (`--press`). */
   presses?: number[];
+  /** A Pico W's Wi-Fi: the gateway's TCP ports relayed to this machine (`--relay`); others are refused. */
+  relays?: Map<number, { host: string; port: number }>;
   pins: EmulatedPins;
   /** What happened, in order of time, as each slice of emulation ends. */
   onEvent?: (e: EmulatedEvent) => void;
@@ -77,9 +80,21 @@ export interface EmulateResult extends BoardOutcome {
   /** The core stopped on a breakpoint instruction: a panic or an unhandled fault in the firmware. */
   halted: { atMs: number; pc: number; code: number } | undefined;
   /** A Pico W's radio: when its driver first reached its WLAN function (undefined: never), the ioctls it sent, the Ethernet frames dropped. */
-  radio?: { upAtMs: number | undefined; ioctls: number; downloadedBytes: number; dataFrames: number };
+  radio?: {
+    upAtMs: number | undefined; ioctls: number; downloadedBytes: number;
+    /** The SSID it joined, the DHCP leases it took, its TCP connections to the gateway. */
+    joined: string | undefined; leases: number; connections: { port: number; accepted: boolean }[];
+  };
   svg: string;
   device: SimDevice;
+}
+
+/** A socket to the relay's target, kept to be closed when the run ends; undefined when the port is not relayed. */
+function relay(to: { host: string; port: number } | undefined, sockets: Socket[]): Socket | undefined {
+  if (to === undefined) return undefined;
+  const socket = connect(to.port, to.host); // its errors are the emulated network's: a reset to the board (emulated-lan.ts)
+  sockets.push(socket);
+  return socket;
 }
 
 /** Emulated ms per step of the loop when nothing is due sooner: progress and Ctrl-C are seen at least this often. */
@@ -92,9 +107,11 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   const device = createSimDevice({ seed: opts.seed, parts: 'standard', env: { startHour } });
   const board = device.board;
   injectFaults(board, opts.faults ?? [], durationMs);
+  const sockets: Socket[] = [];
   const host = new Rp2040Host({
     uf2: opts.uf2, bootrom: opts.bootrom, board,
     inputs: { [BOARD_PINS.alert]: opts.pins.alert, [BOARD_PINS.button]: opts.pins.button }, radio: opts.pins.radio,
+    network: { connect: (port) => relay(opts.relays?.get(port), sockets) },
   });
   const edges = pressEdges(opts.presses ?? []);
   if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
@@ -118,6 +135,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     }
   }
   events.flush();
+  for (const s of sockets) s.destroy(); // the board is gone: its connections with it
   const ranMs = Math.min(host.emulatedMs, durationMs);
   opts.onProgress?.({ emulatedMs: ranMs, durationMs, busyCycles: host.busyCycles });
   const transactions = host.bridges.flatMap((b) => b.transactions);
@@ -135,7 +153,10 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     ...boardOutcome(board, ranMs),
     i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length },
     halted: host.halted,
-    radio: host.radio && { upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes, dataFrames: host.radio.dataFrames },
+    radio: host.radio && {
+      upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes,
+      joined: host.radio.joinedSsid, leases: host.lan?.leases ?? 0, connections: host.lan?.connections ?? [],
+    },
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,
       subtitle: `${formatDuration(ranMs)} emulated (RP2040 at ${RP2040_CLOCK_HZ / 1e6} MHz), seed ${opts.seed ?? 1}, ${Math.max(0, host.sleeps.length - 1)} wakes after boot` +

@@ -18,8 +18,11 @@
  * (memory that keeps what is written, clocks that are always ready, cores
  * that leave reset when told), and the WLAN function's SDPCM frames: every
  * ioctl is answered at once with status 0, `GET`s with zeros but for the
- * MAC address, and `gpioout` sets the radio's GPIOs. No Wi-Fi: scans find
- * nothing and a join is never answered; data frames are counted and dropped.
+ * MAC address, and `gpioout` sets the radio's GPIOs. Wi-Fi, when a network
+ * is given (`onEthernet`): a join to any SSID succeeds at once (the events
+ * the driver waits for: auth, link up, SSID set, keys done) and Ethernet
+ * frames pass between the driver and that network; without one, a join is
+ * never answered and data frames are counted and dropped. Scans find nothing.
  * Each transaction is decoded the way the driver encodes it (bytes in memory
  * order, each MSB first, after the DMA's byte swap), not as a wire analyser
  * of the real chip would read it.
@@ -47,8 +50,12 @@ const ALP_AVAIL = 0x40, HT_AVAIL = 0x80, KEEP_SDIO_ON = 0x01, DEVICE_ON = 0x02;
 const CORE_RESET_REGISTERS = [0x18103800, 0x18104800];
 /** SDPCM (cyw43_ll.c). */
 const SDPCM_HEADER_LEN = 12, IOCTL_HEADER_LEN = 16;
-const CONTROL_CHANNEL = 0, DATA_CHANNEL = 2;
-const SDPCM_SET = 2, WLC_GET_VAR = 262, WLC_SET_VAR = 263;
+const CONTROL_CHANNEL = 0, EVENT_CHANNEL = 1, DATA_CHANNEL = 2;
+const BDC_HEADER_LEN = 4;
+const SDPCM_SET = 2, WLC_SET_SSID = 26, WLC_GET_VAR = 262, WLC_SET_VAR = 263;
+/** Async events (cyw43_ll.h) and the statuses the driver's join waits for (cyw43_ctrl.c). */
+const EV_SET_SSID = 0, EV_AUTH = 3, EV_LINK = 16, EV_PSK_SUP = 46;
+const WLC_SUP_KEYED = 6;
 /** A Raspberry Pi OUI, with the rest made up: what `cur_etheraddr` reads. */
 const MAC = [0x28, 0xcd, 0xc1, 0x00, 0x00, 0x01];
 
@@ -66,6 +73,11 @@ export interface Cyw43RadioOptions {
   onGpio: (n: number, level: 0 | 1) => void;
   /** Emulated ms now, for the ioctl log. */
   now: () => number;
+  /**
+   * The Wi-Fi network: every Ethernet frame the driver sends once joined
+   * (`deliver` carries frames the other way). Without it no join succeeds.
+   */
+  onEthernet?: (frame: Uint8Array) => void;
 }
 
 /** One gSPI command word: write or read, function, address, length in bytes. */
@@ -81,8 +93,10 @@ export class Cyw43Radio {
   readonly ioctls: Cyw43Ioctl[] = [];
   /** Emulated ms when the driver first found the WLAN function ready (the firmware "booted"), if it did. */
   upAtMs: number | undefined;
-  /** Ethernet frames the driver sent (there is no network to carry them). */
+  /** Ethernet frames the driver sent. */
   dataFrames = 0;
+  /** The SSID the driver joined, once it has (only with a network). */
+  joinedSsid: string | undefined;
   /** Bytes the driver downloaded into the chip's RAM (its firmware and NVRAM). */
   downloadedBytes = 0;
   /** The radio's GPIO levels (bit n: GPIO n). */
@@ -99,6 +113,8 @@ export class Cyw43Radio {
   /** Frames the chip holds for the host, oldest first. */
   private readonly toHost: Uint8Array[] = [];
   private txSequence = 0;
+  /** The sequence number of the host's latest frame: each frame to the host gives it credit past it. */
+  private hostSequence = 0;
 
   // The transaction under way (CS low).
   private selected = false;
@@ -137,6 +153,8 @@ export class Cyw43Radio {
     for (const address of CORE_RESET_REGISTERS) this.backplane.set(address, 1);
     this.toHost.length = 0;
     this.txSequence = 0;
+    this.hostSequence = 0;
+    this.joinedSsid = undefined;
     this.gpioOut = 0;
     this.gpioWritten = 0;
   }
@@ -274,10 +292,14 @@ export class Cyw43Radio {
     if (frame.length < SDPCM_HEADER_LEN) return;
     const size = frame[0] | (frame[1] << 8);
     const sequence = frame[4];
+    this.hostSequence = sequence;
     const channel = frame[5] & 0x0f;
     const headerLength = frame[7];
     if (channel === DATA_CHANNEL) {
       this.dataFrames++;
+      // The BDC header after the SDPCM one, then the frame from its data offset (in words).
+      const at = headerLength + BDC_HEADER_LEN + (frame[headerLength + 3] ?? 0) * 4;
+      if (this.joinedSsid !== undefined && at < size) this.opts.onEthernet?.(frame.slice(at, size));
       return;
     }
     if (channel !== CONTROL_CHANNEL || size < headerLength + IOCTL_HEADER_LEN) return;
@@ -297,21 +319,81 @@ export class Cyw43Radio {
       answer.set(MAC);
     }
     this.toHost.push(this.controlFrame(sequence, frame.subarray(at, at + IOCTL_HEADER_LEN), answer));
+    if (set && cmd === WLC_SET_SSID && this.opts.onEthernet) this.join(payload);
     this.hostWake();
   }
 
-  private controlFrame(hostSequence: number, ioctlHeader: Uint8Array, payload: Uint8Array): Uint8Array {
-    const size = SDPCM_HEADER_LEN + IOCTL_HEADER_LEN + payload.length;
+  /** A join (wlc_ssid_t: length, then the name) to a network that is there: the events the driver's join state waits for. */
+  private join(ssid: Uint8Array): void {
+    const length = Math.min(le32(ssid, 0), 32);
+    this.joinedSsid = String.fromCharCode(...ssid.subarray(4, 4 + length));
+    this.toHost.push(this.eventFrame(EV_AUTH, 0, 0), this.eventFrame(EV_LINK, 0, 1), this.eventFrame(EV_SET_SSID, 0, 0), this.eventFrame(EV_PSK_SUP, WLC_SUP_KEYED, 0));
+  }
+
+  /** An Ethernet frame from the network to the driver. Dropped while the driver has not joined. */
+  deliver(ethernet: Uint8Array): void {
+    if (this.joinedSsid === undefined) return;
+    this.toHost.push(this.bdcFrame(DATA_CHANNEL, ethernet));
+    if (!this.selected) this.hostWake();
+  }
+
+  /**
+   * A frame on the event or data channel: the SDPCM header padded to 14
+   * bytes, the BDC header, and 4 bytes of BDC data offset before `body`, as
+   * the chip sends them. The driver reads an event's fields in place, 46
+   * bytes into its buffer (cyw43_ll_parse_async_event): at another offset its
+   * word reads are unaligned, a hard fault on the Cortex-M0+.
+   */
+  private bdcFrame(channel: number, body: Uint8Array): Uint8Array {
+    const frame = this.frame(channel, 2 + BDC_HEADER_LEN + 4 + body.length, SDPCM_HEADER_LEN + 2);
+    const bdc = SDPCM_HEADER_LEN + 2;
+    frame[bdc] = 0x20; // BDC version 2
+    frame[bdc + 3] = 1; // data offset, in words
+    frame.set(body, bdc + BDC_HEADER_LEN + 4);
+    return frame;
+  }
+
+  /**
+   * An async event on the STA interface: a BDC header, an Ethernet header of
+   * type 0x886c with Broadcom's OUI, then wl_event_msg_t, big-endian (the
+   * layout cyw43_ll_parse_async_event reads).
+   */
+  private eventFrame(type: number, status: number, flags: number): Uint8Array {
+    const message = new Uint8Array(24 + 48);
+    message.set(MAC, 0);
+    message.set(MAC, 6);
+    message[12] = 0x88;
+    message[13] = 0x6c;
+    message.set([0x00, 0x10, 0x18], 19);
+    const view = new DataView(message.buffer, 24);
+    view.setUint16(0, 2); // version
+    view.setUint16(2, flags);
+    view.setUint32(4, type);
+    view.setUint32(8, status);
+    view.setUint32(12, 0); // reason
+    view.setUint8(46, 0); // the STA interface
+    return this.bdcFrame(EVENT_CHANNEL, message);
+  }
+
+  /** An SDPCM frame to the host on `channel`, `bodyLength` bytes after the 12-byte header, the header filled in (its length field `headerLength`). */
+  private frame(channel: number, bodyLength: number, headerLength = SDPCM_HEADER_LEN): Uint8Array {
+    const size = SDPCM_HEADER_LEN + bodyLength;
     const frame = new Uint8Array(size);
     frame[0] = size & 0xff;
     frame[1] = size >> 8;
     frame[2] = ~size & 0xff;
     frame[3] = (~size >> 8) & 0xff;
     frame[4] = this.txSequence++ & 0xff;
-    frame[5] = CONTROL_CHANNEL;
-    frame[7] = SDPCM_HEADER_LEN;
+    frame[5] = channel;
+    frame[7] = headerLength;
+    frame[9] = (this.hostSequence + 8) & 0xff;
+    return frame;
+  }
+
+  private controlFrame(hostSequence: number, ioctlHeader: Uint8Array, payload: Uint8Array): Uint8Array {
     // Credit to send well past the host's next sequence number: it never has to wait for the chip.
-    frame[9] = (hostSequence + 8) & 0xff;
+    this.hostSequence = hostSequence;
+    const frame = this.frame(CONTROL_CHANNEL, IOCTL_HEADER_LEN + payload.length);
     frame.set(ioctlHeader, SDPCM_HEADER_LEN);
     frame.fill(0, SDPCM_HEADER_LEN + 12, SDPCM_HEADER_LEN + 16); // status 0: done
     frame.set(payload, SDPCM_HEADER_LEN + IOCTL_HEADER_LEN);

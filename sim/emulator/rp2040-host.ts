@@ -19,12 +19,16 @@
  */
 import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC, type RP2040 } from 'rp2040js';
 import type { SimBoard } from '../board';
+import type { Duplex } from 'node:stream';
 import { CYW43_GPIO_BASE_PIN, Cyw43Radio, PICO_W_RADIO_PINS } from './cyw43';
+import { EmulatedLan } from './emulated-lan';
 import { elfSymbol } from './elf-symbols';
 import { FLASH_START, loadBootrom, loadUf2 } from './firmware-image';
 import { I2cBridge } from './i2c-bridge';
 
 const CLOCK_HZ = 125_000_000;
+/** Emulated ms from a frame the board sends on its Wi-Fi to the network's answer (a few ms on a home network). */
+const LAN_ROUND_TRIP_MS = 2;
 /** While the core sleeps and a PIO state machine has work, emulated time advances this many cycles at a step. */
 const PIO_CYCLES_ASLEEP = 1000;
 
@@ -77,6 +81,13 @@ export interface Rp2040HostOptions {
    * 32 and up (Moddable's numbers: 32 is the LED).
    */
   radio?: 'cyw43';
+  /**
+   * With `radio`: the Wi-Fi network it joins (sim/emulator/emulated-lan.ts:
+   * the board gets 10.0.0.2 by DHCP; its TCP connections to 10.0.0.1:port
+   * are relayed to what `connect` opens, e.g. a socket to a local broker).
+   * Without it a join is never answered.
+   */
+  network?: { connect: (port: number) => Duplex | undefined };
 }
 
 export class Rp2040Host {
@@ -131,8 +142,18 @@ export class Rp2040Host {
         if (state === GPIOPinState.High || state === GPIOPinState.Low) this.output(index, state === GPIOPinState.High ? 1 : 0);
       });
     });
+    const network = opts.radio === 'cyw43' && opts.network ? opts.network : undefined;
+    // A frame reaches the board a round trip after what it answers, as on a Wi-Fi network, not within the
+    // instruction that sent the question: at once, the driver's background work ran lwIP input inside the
+    // board's own lwIP call that had sent it (docs/moddable.md, the Pico W's radio).
+    this.lan = network && new EmulatedLan({ connect: network.connect, toBoard: (frame) => after(LAN_ROUND_TRIP_MS, () => this.radio!.deliver(frame)) });
+    const lan = this.lan;
     this.radio = opts.radio === 'cyw43'
-      ? new Cyw43Radio(mcu, { now: () => this.emulatedMs, onGpio: (n, level) => this.output(CYW43_GPIO_BASE_PIN + n, level) })
+      ? new Cyw43Radio(mcu, {
+        now: () => this.emulatedMs,
+        onGpio: (n, level) => this.output(CYW43_GPIO_BASE_PIN + n, level),
+        onEthernet: lan && ((frame) => lan.fromBoard(frame)),
+      })
       : undefined;
     for (const [boardPin, gpio] of Object.entries(opts.inputs ?? {})) {
       // The board's parts (a TMP102's ALERT, a button) drive lines through PinBank.drive; mirror its level into the GPIO.
@@ -180,6 +201,8 @@ export class Rp2040Host {
 
   /** The Pico W's radio, when the board has one (`radio`). */
   readonly radio: Cyw43Radio | undefined;
+  /** The network its radio joins (`network`). */
+  readonly lan: EmulatedLan | undefined;
 
   /** A GPIO the firmware drives (or the radio's, from pin 32) changed: recorded and seen by the board's parts. */
   private output(pin: number, level: 0 | 1): void {

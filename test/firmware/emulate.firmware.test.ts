@@ -10,19 +10,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliVerb } from '../sim/cli-process';
+import { startBroker } from '../support/brokers';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'tf-emulate-fw-')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function withFirmware(app: string, target: string, name: string, fn: (env: FirmwareTestEnv) => void): void {
-  const env = firmwareTestEnv(app, target);
+function withFirmware(app: string, target: string, name: string, fn: (env: FirmwareTestEnv) => void | Promise<void>, settings: readonly string[] = []): void {
+  const env = firmwareTestEnv(app, target, process.env, { settings });
   if (typeof env === 'string') {
     console.log(env);
     test.skip(name, () => {});
   } else {
-    test(name, () => fn(env), 180_000);
+    test(name, async () => { await fn(env); }, 180_000);
   }
 }
 
@@ -69,10 +70,24 @@ withFirmware('lux-demo', 'pico/pico_w', 'a Pico W image at dusk: its radio comes
   expect(r.out).not.toMatch(/failed to start|\[CYW43\]/);
   const led = r.out.split('\n').filter((l) => /CYW43 GPIO0 \(LED\) (high|low)$/.test(l));
   expect(led).toEqual([expect.stringMatching(/^19:00:00\.9\d\d {2}CYW43 GPIO0 \(LED\) low$/), expect.stringMatching(/^20:07:00\.9\d\d {2}CYW43 GPIO0 \(LED\) high$/)]);
-  expect(r.out).toMatch(/^ {2}CYW43 radio: {3}up at 0\.9\d\d s \(2\d\d,\d{3} bytes of firmware loaded, \d+ ioctls answered\); no Wi-Fi here, a join is never answered$/m);
+  expect(r.out).toMatch(/^ {2}CYW43 radio: {3}up at 0\.9\d\d s \(2\d\d,\d{3} bytes of firmware loaded, \d+ ioctls answered\)$/m);
+  expect(r.out).toMatch(/^ {2}Wi-Fi: {9}not joined \(an image built without ssid=\.\.\. never tries\)$/m);
   // The plain pico's image of the same app, same day: the LED at the same sample (20:07), on GPIO25.
   const pico = firmwareTestEnv('lux-demo', 'pico');
   if (typeof pico === 'string') return;
   const p = emulate(pico, '--start', '19:00', '--duration', '70m', '--seed', '7', '--no-plot');
   expect(p.out).toMatch(/^20:07:00\.5\d\d {2}GPIO25 \(LED\) high$/m);
 });
+
+withFirmware('fleet-device', 'pico/pico_w', 'a networked Pico W image with --relay: it joins the emulated Wi-Fi, takes 10.0.0.2, and its MQTT connection to the gateway reaches the broker on this machine', async (env) => {
+  const broker = await startBroker('aedes'); // in a process of its own: the CLI runs while this one waits for it
+  try {
+    const r = emulate(env, '--duration', '30s', '--relay', `1883=localhost:${broker.port}`, '--no-plot');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^00:00:01\.\d{3} {2}IP address 10\.0\.0\.2$/m);
+    expect(r.out).toMatch(/^00:00:\d\d\.\d{3} {2}fleet-device: dev-0001 connected to 10\.0\.0\.1:1883$/m);
+    expect(r.out).toContain(`  Wi-Fi:         joined "thingflow-emulated", 10.0.0.2 by DHCP; TCP to 10.0.0.1:1883 relayed to localhost:${broker.port}`);
+  } finally {
+    await broker.stop();
+  }
+}, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1']);

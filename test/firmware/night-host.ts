@@ -7,7 +7,7 @@
  */
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import type { PcProfiler } from './pc-profiler';
-import { Rp2040Host, timerEntryMarks } from '../../sim/emulator/rp2040-host';
+import { Rp2040Host, timerEntryMarks, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 
 export interface FirmwareFiles {
   uf2: string;
@@ -15,11 +15,11 @@ export interface FirmwareFiles {
   bootrom: string;
 }
 
-/** A host for `files` on the night board, with `profiler` attributing its cycles when given; `radio` for a Pico W's image. */
-export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, radio?: 'cyw43'): Rp2040Host {
+/** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
+export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log'> = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    entryMarks: timerEntryMarks(files.elf), radio,
+    entryMarks: timerEntryMarks(files.elf), ...more,
   });
 }

@@ -27,7 +27,7 @@ const firmware = typeof env === 'string' ? describe.skip : describe;
 firmware('the lux demo as pico/pico_w firmware in rp2040js, with the CYW43 radio modelled', () => {
   test('boots and brings the radio up through the pico-sdk\'s driver; reads the TSL2591 over I2C1; its LED on the radio comes on at the first reading in the dark', async () => {
     if (typeof env === 'string') throw new Error(env);
-    const host = nightHost(env, undefined, 'cyw43');
+    const host = nightHost(env, undefined, { radio: 'cyw43' });
     await host.runUntil(5000);
     // The radio's bus is a PIO block the host steps with the core, on no timer of rp2040js's own (it would run on, holding Node open).
     expect(host.simulator.rp2040.pio.map((pio) => (pio as unknown as { runTimer?: unknown }).runTimer ?? null)).toEqual([null, null]);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../sim/cli-args';
-import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, targetFromName } from '../../sim/emulate-cli';
+import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readRelays, targetFromName } from '../../sim/emulate-cli';
 import { ROOT, runCliVerb } from './cli-process';
 
 let dir: string;
@@ -84,6 +84,18 @@ describe('the command line', () => {
     expect(targetFromName('out/firmware/lux-demo.pico-pico_w.uf2')).toBe('pico/pico_w');
     expect(targetFromName('out/firmware/app-grow-light.pico-xiao_rp2040.uf2')).toBe('pico/xiao_rp2040');
     expect(targetFromName('xs_pico.uf2')).toBe('pico');
+  });
+});
+
+describe('--relay', () => {
+  test('a port alone is the same port on localhost; <port>=<host>:<port> another; a bad one or a repeat is a usage error', () => {
+    expect([...readRelays(['1883', '80=192.168.1.5:8080', '8883=:18883'])]).toEqual([
+      [1883, { host: 'localhost', port: 1883 }], [80, { host: '192.168.1.5', port: 8080 }], [8883, { host: 'localhost', port: 18883 }],
+    ]);
+    expect(() => readRelays(['0'])).toThrow(/--relay 0: a port from 1 to 65535, got '0'/);
+    expect(() => readRelays(['1883=localhost'])).toThrow(/--relay takes <port> or <port>=<host>:<port>, got '1883=localhost'/);
+    expect(() => readRelays(['1883=localhost:99999'])).toThrow(/a port from 1 to 65535, got '99999'/);
+    expect(() => readRelays(['1883', '1883=x:1'])).toThrow(/--relay 1883 is given twice/);
   });
 });
 

@@ -1,0 +1,350 @@
+/**
+ * The Wi-Fi network an emulated Pico W joins (sim/emulator/cyw43.ts): one
+ * gateway at 10.0.0.1 that answers ARP, hands the board 10.0.0.2 by DHCP and
+ * relays TCP connections made to it to real sockets on this machine
+ * (`connect`: an MQTT broker, say), so firmware in rp2040js talks to real
+ * servers through its own lwIP stack, unchanged. Frames are Ethernet II, as
+ * the radio's driver sends and takes them.
+ *
+ * The link is lossless and in order, so the relay keeps only what TCP needs
+ * between two such ends: sequence numbers, the board's window and MSS, and
+ * both directions' FIN; it never retransmits and acknowledges each segment
+ * at once (lwIP then never needs to retransmit either). Nothing else is
+ * routed: a packet to another address or port is dropped, a connection to a
+ * port with no server is refused with a reset.
+ */
+import type { Duplex } from 'node:stream';
+
+const GATEWAY_IP = [10, 0, 0, 1];
+const BOARD_IP = [10, 0, 0, 2];
+const NETMASK = [255, 255, 255, 0];
+const GATEWAY_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
+const BROADCAST_MAC = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+const ETH_ARP = 0x0806, ETH_IPV4 = 0x0800;
+const PROTO_TCP = 6, PROTO_UDP = 17;
+const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68;
+const DHCP_DISCOVER = 1, DHCP_OFFER = 2, DHCP_REQUEST = 3, DHCP_ACK = 5;
+const DHCP_MAGIC = 0x63825363;
+const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+/** The relay's own maximum segment (it offers this in its SYN-ACK). */
+const RELAY_MSS = 1460;
+
+export interface EmulatedLanOptions {
+  /** Hand a frame to the board (the radio's `deliver`). */
+  toBoard: (frame: Uint8Array) => void;
+  /** Open a connection for the board's TCP connection to the gateway's `port`; undefined: nothing listens there (the board gets a reset). */
+  connect: (port: number) => Duplex | undefined;
+}
+
+/** One of the board's TCP connections to the gateway, relayed to a socket. */
+interface Relay {
+  boardPort: number;
+  gatewayPort: number;
+  socket: Duplex;
+  /** Next sequence number expected from the board. */
+  boardNext: number;
+  /** The board's latest acknowledgement and window, and its MSS. */
+  boardAcked: number;
+  boardWindow: number;
+  boardMss: number;
+  /** Next sequence number the relay sends. */
+  next: number;
+  /** Bytes from the socket not yet sent to the board. */
+  pending: Uint8Array[];
+  /** The socket ended: a FIN follows the pending bytes. */
+  socketEnded: boolean;
+  finSent: boolean;
+  /** The board sent its FIN. */
+  boardFin: boolean;
+  closed: boolean;
+}
+
+export class EmulatedLan {
+  /** The board's MAC address, from its first frame. */
+  boardMac: number[] | undefined;
+  /** DHCP leases given (the board's ACKs). */
+  leases = 0;
+  /** TCP connections the board opened to the gateway, in order: port and whether anything listened. */
+  readonly connections: { port: number; accepted: boolean }[] = [];
+  private readonly relays = new Map<number, Relay>();
+  private ipId = 0;
+
+  constructor(private readonly opts: EmulatedLanOptions) {}
+
+  /** A frame the board sent. */
+  fromBoard(frame: Uint8Array): void {
+    if (frame.length < 14) return;
+    this.boardMac ??= [...frame.subarray(6, 12)];
+    const type = (frame[12] << 8) | frame[13];
+    if (type === ETH_ARP) this.arp(frame.subarray(14));
+    else if (type === ETH_IPV4) this.ipv4(frame.subarray(14));
+  }
+
+  /** Who has 10.0.0.1: the gateway does (it answers for no other address). */
+  private arp(p: Uint8Array): void {
+    if (p.length < 28 || ((p[6] << 8) | p[7]) !== 1 || !sameIp(p.subarray(24, 28), GATEWAY_IP)) return;
+    const reply = new Uint8Array(28);
+    reply.set(p.subarray(0, 6)); // hardware and protocol types, sizes
+    reply[7] = 2; // a reply
+    reply.set(GATEWAY_MAC, 8);
+    reply.set(GATEWAY_IP, 14);
+    reply.set(p.subarray(8, 18), 18); // back to the asker's MAC and IP
+    this.send([...p.subarray(8, 14)], ETH_ARP, reply);
+  }
+
+  private ipv4(p: Uint8Array): void {
+    if (p.length < 20 || p[0] >> 4 !== 4) return;
+    const headerLength = (p[0] & 0x0f) * 4;
+    const total = Math.min((p[2] << 8) | p[3], p.length);
+    const body = p.subarray(headerLength, total);
+    const source = [...p.subarray(12, 16)];
+    const destination = [...p.subarray(16, 20)];
+    if (p[9] === PROTO_UDP && body.length >= 8) {
+      const destPort = (body[2] << 8) | body[3];
+      if (destPort === DHCP_SERVER_PORT) this.dhcp(body.subarray(8));
+    } else if (p[9] === PROTO_TCP && sameIp(destination, GATEWAY_IP) && sameIp(source, BOARD_IP)) {
+      this.tcp(body);
+    }
+  }
+
+  /** DISCOVER gets an OFFER of 10.0.0.2, REQUEST an ACK: a day's lease, the gateway as router and DNS. */
+  private dhcp(m: Uint8Array): void {
+    if (m.length < 240 || m[0] !== 1 || readU32(m, 236) !== DHCP_MAGIC) return;
+    let type = 0;
+    for (let i = 240; i < m.length && m[i] !== 255;) {
+      if (m[i] === 0) { i++; continue; }
+      if (m[i] === 53) type = m[i + 2];
+      i += 2 + m[i + 1];
+    }
+    const answer = type === DHCP_DISCOVER ? DHCP_OFFER : type === DHCP_REQUEST ? DHCP_ACK : 0;
+    if (answer === 0) return;
+    if (answer === DHCP_ACK) this.leases++;
+    const reply = new Uint8Array(300);
+    reply[0] = 2; // a reply
+    reply[1] = 1; // Ethernet
+    reply[2] = 6;
+    reply.set(m.subarray(4, 8), 4); // xid
+    reply.set(m.subarray(10, 12), 10); // flags
+    reply.set(BOARD_IP, 16); // yiaddr
+    reply.set(GATEWAY_IP, 20); // siaddr
+    reply.set(m.subarray(28, 44), 28); // chaddr
+    writeU32(reply, 236, DHCP_MAGIC);
+    const options = [53, 1, answer, 54, 4, ...GATEWAY_IP, 51, 4, 0, 1, 0x51, 0x80, 1, 4, ...NETMASK, 3, 4, ...GATEWAY_IP, 6, 4, ...GATEWAY_IP, 255];
+    reply.set(options, 240);
+    this.sendIp([255, 255, 255, 255], PROTO_UDP, udp(DHCP_SERVER_PORT, DHCP_CLIENT_PORT, reply), BROADCAST_MAC);
+  }
+
+  private tcp(s: Uint8Array): void {
+    if (s.length < 20) return;
+    const boardPort = (s[0] << 8) | s[1];
+    const gatewayPort = (s[2] << 8) | s[3];
+    const seq = readU32(s, 4);
+    const ack = readU32(s, 8);
+    const flags = s[13];
+    const window = (s[14] << 8) | s[15];
+    const data = s.subarray((s[12] >> 4) * 4);
+    let relay = this.relays.get(boardPort);
+    if (flags & RST) {
+      if (relay) this.close(relay, true);
+      return;
+    }
+    if (flags & SYN && !(flags & ACK)) {
+      if (relay && !relay.closed) return; // a repeated SYN: the SYN-ACK is on its way
+      const socket = this.opts.connect(gatewayPort);
+      this.connections.push({ port: gatewayPort, accepted: socket !== undefined });
+      if (socket === undefined) {
+        this.segment(gatewayPort, boardPort, 0, (seq + 1) >>> 0, RST | ACK, new Uint8Array(0));
+        return;
+      }
+      relay = {
+        boardPort, gatewayPort, socket, boardNext: (seq + 1) >>> 0, boardAcked: 0, boardWindow: window, boardMss: mssOption(s) ?? 536,
+        next: (Math.random() * 0xffffffff) >>> 0, pending: [], socketEnded: false, finSent: false, boardFin: false, closed: false,
+      };
+      const r = relay;
+      this.relays.set(boardPort, r);
+      socket.on('data', (chunk: Buffer) => {
+        r.pending.push(new Uint8Array(chunk));
+        this.pump(r);
+      });
+      socket.on('end', () => {
+        r.socketEnded = true;
+        this.pump(r);
+      });
+      // The far end refused or dropped the connection: the board's connection ends with a reset.
+      socket.on('error', () => {
+        if (!r.closed) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, RST | ACK, new Uint8Array(0));
+        this.close(r, true);
+      });
+      socket.on('close', () => {
+        r.socketEnded = true;
+        this.pump(r);
+      });
+      const mss = [2, 4, RELAY_MSS >> 8, RELAY_MSS & 0xff];
+      this.segment(gatewayPort, boardPort, r.next, r.boardNext, SYN | ACK, new Uint8Array(0), mss);
+      r.next = (r.next + 1) >>> 0;
+      r.boardAcked = r.next;
+      return;
+    }
+    if (!relay || relay.closed) {
+      if (!(flags & RST)) this.segment(gatewayPort, boardPort, ack, (seq + data.length) >>> 0, RST | ACK, new Uint8Array(0));
+      return;
+    }
+    if (flags & ACK) {
+      relay.boardAcked = ack;
+      relay.boardWindow = window;
+    }
+    let advanced = false;
+    if (data.length > 0 && seq === relay.boardNext) {
+      relay.socket.write(Buffer.from(data));
+      relay.boardNext = (relay.boardNext + data.length) >>> 0;
+      advanced = true;
+    }
+    if (flags & FIN && ((seq + data.length) >>> 0) === relay.boardNext) {
+      relay.boardNext = (relay.boardNext + 1) >>> 0;
+      relay.boardFin = true;
+      relay.socket.end();
+      advanced = true;
+    }
+    if (advanced || data.length > 0) this.segment(gatewayPort, boardPort, relay.next, relay.boardNext, ACK, new Uint8Array(0));
+    this.pump(relay);
+    // Both FINs sent and acknowledged: the connection is over.
+    if (relay.finSent && relay.boardFin && relay.boardAcked === relay.next) this.close(relay, false);
+  }
+
+  /** Send what the socket gave, as the board's window and MSS allow; then the FIN once the socket has ended. */
+  private pump(r: Relay): void {
+    if (r.closed) return;
+    const mss = Math.min(r.boardMss, RELAY_MSS);
+    while (r.pending.length > 0) {
+      const inFlight = (r.next - r.boardAcked) >>> 0;
+      const room = r.boardWindow - inFlight;
+      if (room <= 0) return; // the board's ACK opens the window again
+      const head = r.pending[0];
+      const n = Math.min(head.length, mss, room);
+      this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK | PSH, head.subarray(0, n));
+      r.next = (r.next + n) >>> 0;
+      if (n === head.length) r.pending.shift();
+      else r.pending[0] = head.subarray(n);
+    }
+    if (r.socketEnded && !r.finSent) {
+      this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, FIN | ACK, new Uint8Array(0));
+      r.next = (r.next + 1) >>> 0;
+      r.finSent = true;
+    }
+  }
+
+  private close(r: Relay, reset: boolean): void {
+    if (r.closed) return;
+    r.closed = true;
+    this.relays.delete(r.boardPort);
+    if (reset) r.socket.destroy();
+  }
+
+  private segment(sourcePort: number, destPort: number, seq: number, ack: number, flags: number, data: Uint8Array, options: number[] = []): void {
+    const headerLength = 20 + options.length;
+    const s = new Uint8Array(headerLength + data.length);
+    s[0] = sourcePort >> 8;
+    s[1] = sourcePort & 0xff;
+    s[2] = destPort >> 8;
+    s[3] = destPort & 0xff;
+    writeU32(s, 4, seq);
+    writeU32(s, 8, ack);
+    s[12] = (headerLength / 4) << 4;
+    s[13] = flags;
+    s[14] = 0xff; // window: 65535, the relay buffers what the board sends
+    s[15] = 0xff;
+    s.set(options, 20);
+    s.set(data, headerLength);
+    const sum = checksum(s, pseudoHeaderSum(GATEWAY_IP, BOARD_IP, PROTO_TCP, s.length));
+    s[16] = sum >> 8;
+    s[17] = sum & 0xff;
+    this.sendIp(BOARD_IP, PROTO_TCP, s);
+  }
+
+  private sendIp(destination: number[], protocol: number, body: Uint8Array, mac?: number[]): void {
+    const p = new Uint8Array(20 + body.length);
+    p[0] = 0x45;
+    p[2] = p.length >> 8;
+    p[3] = p.length & 0xff;
+    p[4] = (this.ipId >> 8) & 0xff;
+    p[5] = this.ipId++ & 0xff;
+    p[8] = 64; // TTL
+    p[9] = protocol;
+    p.set(GATEWAY_IP, 12);
+    p.set(destination, 16);
+    const sum = checksum(p.subarray(0, 20), 0);
+    p[10] = sum >> 8;
+    p[11] = sum & 0xff;
+    p.set(body, 20);
+    if (protocol === PROTO_UDP) {
+      // The UDP checksum over the pseudo-header (lwIP checks it when it is not 0).
+      const u = p.subarray(20);
+      const usum = checksum(u, pseudoHeaderSum(GATEWAY_IP, destination, PROTO_UDP, u.length)) || 0xffff;
+      u[6] = usum >> 8;
+      u[7] = usum & 0xff;
+    }
+    this.send(mac ?? this.boardMac ?? BROADCAST_MAC, ETH_IPV4, p);
+  }
+
+  private send(destinationMac: number[], type: number, payload: Uint8Array): void {
+    const frame = new Uint8Array(14 + payload.length);
+    frame.set(destinationMac, 0);
+    frame.set(GATEWAY_MAC, 6);
+    frame[12] = type >> 8;
+    frame[13] = type & 0xff;
+    frame.set(payload, 14);
+    this.opts.toBoard(frame);
+  }
+}
+
+function udp(sourcePort: number, destPort: number, data: Uint8Array): Uint8Array {
+  const u = new Uint8Array(8 + data.length);
+  u[0] = sourcePort >> 8;
+  u[1] = sourcePort & 0xff;
+  u[2] = destPort >> 8;
+  u[3] = destPort & 0xff;
+  u[4] = u.length >> 8;
+  u[5] = u.length & 0xff;
+  u.set(data, 8);
+  return u;
+}
+
+/** The MSS option of a SYN, if it has one. */
+function mssOption(s: Uint8Array): number | undefined {
+  const end = (s[12] >> 4) * 4;
+  for (let i = 20; i < end;) {
+    if (s[i] === 0) return undefined;
+    if (s[i] === 1) { i++; continue; }
+    if (s[i] === 2) return (s[i + 2] << 8) | s[i + 3];
+    i += Math.max(2, s[i + 1]);
+  }
+  return undefined;
+}
+
+function pseudoHeaderSum(source: number[], destination: number[], protocol: number, length: number): number {
+  return ((source[0] << 8) | source[1]) + ((source[2] << 8) | source[3]) + ((destination[0] << 8) | destination[1]) + ((destination[2] << 8) | destination[3]) + protocol + length;
+}
+
+/** The Internet checksum of `bytes` (its checksum field zero), starting from `initial`. */
+function checksum(bytes: Uint8Array, initial: number): number {
+  let sum = initial;
+  for (let i = 0; i + 1 < bytes.length; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
+  if (bytes.length % 2 === 1) sum += bytes[bytes.length - 1] << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+function sameIp(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+function readU32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
+}

@@ -1,0 +1,127 @@
+/**
+ * The fleet's device app (manifests/fleet-device) as pico/pico_w firmware in
+ * rp2040js, on the network of the emulated Pico W (sim/emulator/cyw43.ts,
+ * emulated-lan.ts): it joins the Wi-Fi, takes its address by DHCP and, through
+ * its own lwIP and the runtime's MQTT client over Moddable's TCP, talks to a
+ * real broker here (aedes), relayed from the gateway's 10.0.0.1:1883. The
+ * checks are those test/hosts/moddable/lin-fleet-check.mjs makes of the same
+ * app on Moddable's lin simulator: what a fleet gateway relies on.
+ *
+ * Needs fleet-device.pico-pico_w.uf2 built for that network (the command is
+ * in the skip line: its Wi-Fi, and the broker at the gateway, `mqtt.host`
+ * being a nested config property) and the bootrom; skipped in one line
+ * otherwise.
+ */
+import { connect, type Socket } from 'node:net';
+import mqtt from 'mqtt';
+import { startBroker, type TestBroker } from '../support/brokers';
+import { firmwareTestEnv } from './firmware-test-env';
+import { nightHost } from './night-host';
+import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
+
+const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
+const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
+if (typeof env === 'string') console.log(env);
+const firmware = typeof env === 'string' ? describe.skip : describe;
+
+const ID = 'dev-0001';
+const THINGS = `things/urn:dev:thingflow-xs:fleet:${ID}`;
+
+firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi-Fi, with a real broker', () => {
+  let broker: TestBroker;
+  let listener: mqtt.MqttClient;
+  let host: Rp2040Host;
+  const relayed: Socket[] = [];
+  const heard: { topic: string; text: string; qos: number; retain: boolean }[] = [];
+
+  /** Run the emulation on until `done` holds (checked as each emulated 100 ms ends, the broker answering in between), at most `ms` more. */
+  async function emulateUntil(done: () => boolean, ms: number, what: string): Promise<void> {
+    const until = host.emulatedMs + ms;
+    while (!done()) {
+      if (host.emulatedMs >= until || host.halted) {
+        throw new Error(`${what}: not within ${ms} emulated ms (halted: ${JSON.stringify(host.halted)}); console: ${host.consoleLines.map((c) => c.line).join(' | ')}; heard: ${heard.map((h) => h.topic).join(', ')}`);
+      }
+      await host.runUntil(host.emulatedMs + 100);
+      await new Promise((r) => setTimeout(r, 1)); // the broker's own turn
+    }
+  }
+  const heardOn = (topic: string, test: (m: (typeof heard)[number]) => boolean = () => true) => () => heard.some((m) => m.topic === topic && test(m));
+
+  beforeAll(async () => {
+    if (typeof env === 'string') return;
+    broker = await startBroker('aedes');
+    listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-test' });
+    listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
+    await new Promise((r) => listener.on('connect', r));
+    await new Promise((r) => listener.subscribe([`fleet/${ID}/lux`, `${THINGS}/#`], { qos: 1 }, r));
+    host = nightHost(env, undefined, {
+      radio: 'cyw43',
+      network: {
+        connect: (port) => {
+          if (port !== 1883) return undefined;
+          const socket = connect(broker.port, '127.0.0.1');
+          relayed.push(socket);
+          return socket;
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    if (typeof env === 'string') return;
+    for (const s of relayed) s.destroy();
+    listener.end(true);
+    await broker.stop();
+  });
+
+  test('joins the Wi-Fi, takes 10.0.0.2 by DHCP, and connects to the broker as thingflow-fleet-dev-0001', async () => {
+    const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
+    await emulateUntil(() => connected() || host.consoleLines.some((c) => c.line === 'No Wi-Fi SSID'), 20_000, 'the MQTT connection');
+    expect(host.consoleLines.map((c) => c.line)).not.toContain('No Wi-Fi SSID'); // built without the settings in the skip line's command
+    const console = host.consoleLines.map((c) => c.line);
+    expect(console).toContain('IP address 10.0.0.2');
+    expect(host.radio!.joinedSsid).toBe('thingflow-emulated');
+    expect(host.lan!.leases).toBe(1);
+    expect(host.lan!.connections).toEqual([{ port: 1883, accepted: true }]);
+    expect(connected()).toBe(true);
+  }, 120_000);
+
+  test('its Web Thing over MQTT: description, values and availability, retained for a gateway that comes later', async () => {
+    await emulateUntil(() => heardOn(`${THINGS}/availability`, (m) => m.text === 'online')() && heardOn(`${THINGS}/td`)() && heardOn(`${THINGS}/values`)(), 10_000, 'the Thing\'s retained topics');
+    const late = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-test-late' });
+    const retained: { [part: string]: string } = {};
+    late.on('message', (topic, payload, packet) => { if (packet.retain) retained[topic.slice(THINGS.length + 1)] = payload.toString(); });
+    await new Promise((r) => late.on('connect', r));
+    await new Promise((r) => late.subscribe(`${THINGS}/#`, { qos: 1 }, r));
+    await new Promise((r) => setTimeout(r, 300));
+    late.end(true);
+    const td = JSON.parse(retained.td ?? '{}');
+    expect([td.id, td.title, Object.keys(td.properties ?? {}).sort()]).toEqual([`urn:dev:thingflow-xs:fleet:${ID}`, `Fleet board ${ID}`, ['illuminance', 'led']]);
+    expect(typeof JSON.parse(retained.values ?? '{}').illuminance).toBe('number');
+    expect(retained.availability).toBe('online');
+  }, 120_000);
+
+  test('a gateway\'s property write is taken; an unknown property is refused on the error topic', async () => {
+    listener.publish(`${THINGS}/set`, JSON.stringify({ led: true }), { qos: 1 });
+    await emulateUntil(heardOn(`${THINGS}/values`, (m) => JSON.parse(m.text).led === true), 5_000, 'the LED written');
+    listener.publish(`${THINGS}/set`, JSON.stringify({ nope: 1 }), { qos: 1 });
+    await emulateUntil(heardOn(`${THINGS}/error`), 5_000, 'the refusal');
+    expect(JSON.parse(heard.find((m) => m.topic === `${THINGS}/error`)!.text).message).toMatch(/nope/);
+  }, 120_000);
+
+  test('publishes its light on fleet/dev-0001/lux as ThingFlow JSON events at QoS 1 (the sample 60 s after the app\'s start), the Thing\'s values following', async () => {
+    await emulateUntil(heardOn(`fleet/${ID}/lux`), 75_000, 'a light reading');
+    const m = heard.find((h) => h.topic === `fleet/${ID}/lux`)!;
+    const [device, ts, lux] = JSON.parse(m.text) as [string, number, number];
+    expect([device, typeof ts, m.qos]).toEqual([ID, 'number', 1]);
+    expect(lux).toBeGreaterThanOrEqual(0);
+    await emulateUntil(heardOn(`${THINGS}/values`, (v) => JSON.parse(v.text).illuminance === lux), 5_000, 'the values with the reading');
+    expect(host.halted).toBeUndefined();
+  }, 180_000);
+
+  test('its last will: when the board is gone (its connection cut) the broker says it is offline', async () => {
+    for (const s of relayed) s.destroy();
+    const deadline = Date.now() + 10_000;
+    while (!heardOn(`${THINGS}/availability`, (m) => m.text === 'offline')() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(heardOn(`${THINGS}/availability`, (m) => m.text === 'offline')()).toBe(true);
+  }, 30_000);
+});

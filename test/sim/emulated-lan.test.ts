@@ -1,0 +1,154 @@
+/**
+ * The emulated Pico W's Wi-Fi network (sim/emulator/emulated-lan.ts) at its
+ * Ethernet frames, without firmware: the test is the board, sending ARP,
+ * DHCP and TCP as lwIP does, and checks what the gateway answers, checksums
+ * included (lwIP drops a frame whose checksum is wrong), and that a TCP
+ * connection to the gateway reaches a real server on this machine.
+ * test/firmware/fleet-device.firmware.test.ts runs the real lwIP on it.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { EmulatedLan } from '../../sim/emulator/emulated-lan';
+
+const BOARD_MAC = [0x28, 0xcd, 0xc1, 0x00, 0x00, 0x01];
+const BOARD_IP = [10, 0, 0, 2];
+const GATEWAY_IP = [10, 0, 0, 1];
+
+function sum16(bytes: ArrayLike<number>, initial = 0): number {
+  let s = initial;
+  for (let i = 0; i + 1 < bytes.length; i += 2) s += (bytes[i] << 8) | bytes[i + 1];
+  if (bytes.length % 2 === 1) s += bytes[bytes.length - 1] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return s;
+}
+/** A segment or datagram with its checksum field in place sums to 0xffff over the pseudo-header. */
+const transportChecksumOk = (ip: Uint8Array) => {
+  const body = ip.subarray(20);
+  const pseudo = sum16([...ip.subarray(12, 20), 0, ip[9], body.length >> 8, body.length & 0xff]);
+  return sum16(body, pseudo) === 0xffff;
+};
+
+function ethernet(destination: number[], type: number, payload: number[]): Uint8Array {
+  return Uint8Array.from([...destination, ...BOARD_MAC, type >> 8, type & 0xff, ...payload]);
+}
+function ipv4(source: number[], destination: number[], protocol: number, body: number[]): number[] {
+  const h = [0x45, 0, (20 + body.length) >> 8, (20 + body.length) & 0xff, 0, 0, 0, 0, 64, protocol, 0, 0, ...source, ...destination];
+  const c = ~sum16(h) & 0xffff;
+  h[10] = c >> 8;
+  h[11] = c & 0xff;
+  return [...h, ...body];
+}
+const be32 = (v: number) => [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+function tcp(sourcePort: number, destPort: number, seq: number, ack: number, flags: number, data: number[] = [], options: number[] = []): number[] {
+  const length = 20 + options.length;
+  return [sourcePort >> 8, sourcePort & 0xff, destPort >> 8, destPort & 0xff, ...be32(seq), ...be32(ack), (length / 4) << 4, flags, 0x16, 0xd0, 0, 0, 0, 0, ...options, ...data];
+}
+
+/** The board's side: what the gateway sends it, parsed. */
+function setup(connectTo: (port: number) => Socket | undefined) {
+  const frames: Uint8Array[] = [];
+  const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: connectTo });
+  const ip = (f: Uint8Array) => f.subarray(14);
+  const segments = () => frames.filter((f) => ((f[12] << 8) | f[13]) === 0x0800 && f[14 + 9] === 6).map((f) => {
+    const p = ip(f);
+    const s = p.subarray(20);
+    return { seq: (s[4] << 24 | s[5] << 16 | s[6] << 8 | s[7]) >>> 0, ack: (s[8] << 24 | s[9] << 16 | s[10] << 8 | s[11]) >>> 0, flags: s[13], data: Buffer.from(s.subarray((s[12] >> 4) * 4)).toString(), checksumOk: transportChecksumOk(p), options: [...s.subarray(20, (s[12] >> 4) * 4)] };
+  });
+  return { lan, frames, segments };
+}
+
+describe('the emulated Pico W\'s network', () => {
+  test('ARP: the gateway answers for 10.0.0.1 with its MAC address, and for no other address', () => {
+    const { lan, frames } = setup(() => undefined);
+    const who = (target: number[]) => ethernet([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0x0806, [0, 1, 8, 0, 6, 4, 0, 1, ...BOARD_MAC, ...BOARD_IP, 0, 0, 0, 0, 0, 0, ...target]);
+    lan.fromBoard(who([10, 0, 0, 7]));
+    expect(frames).toHaveLength(0);
+    lan.fromBoard(who(GATEWAY_IP));
+    expect(frames).toHaveLength(1);
+    const arp = frames[0].subarray(14);
+    expect([...frames[0].subarray(0, 6)]).toEqual(BOARD_MAC);
+    expect([arp[7], [...arp.subarray(14, 18)], [...arp.subarray(18, 24)], [...arp.subarray(24, 28)]]).toEqual([2, GATEWAY_IP, BOARD_MAC, BOARD_IP]);
+    expect([...arp.subarray(8, 14)]).toEqual([...frames[0].subarray(6, 12)]); // the MAC it answers with is the one it sends from
+  });
+
+  test('DHCP: a DISCOVER gets an OFFER of 10.0.0.2 and a REQUEST an ACK, with the mask, the gateway as router and DNS, and a valid UDP checksum', () => {
+    const { lan, frames } = setup(() => undefined);
+    const dhcp = (type: number) => {
+      const m = new Array(240).fill(0);
+      m[0] = 1; m[1] = 1; m[2] = 6;
+      m.splice(4, 4, 0xde, 0xad, 0xbe, 0xef);
+      m.splice(28, 6, ...BOARD_MAC);
+      m.splice(236, 4, 0x63, 0x82, 0x53, 0x63);
+      const body = [...m, 53, 1, type, 255];
+      const udp = [0, 68, 0, 67, (8 + body.length) >> 8, (8 + body.length) & 0xff, 0, 0, ...body];
+      return ethernet([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0x0800, ipv4([0, 0, 0, 0], [255, 255, 255, 255], 17, udp));
+    };
+    lan.fromBoard(dhcp(1));
+    lan.fromBoard(dhcp(3));
+    lan.fromBoard(dhcp(7)); // a RELEASE: no answer
+    expect(frames).toHaveLength(2);
+    const replies = frames.map((f) => {
+      const p = f.subarray(14);
+      const m = p.subarray(28);
+      const options: { [code: number]: number[] } = {};
+      for (let i = 240; m[i] !== 255;) { options[m[i]] = [...m.subarray(i + 2, i + 2 + m[i + 1])]; i += 2 + m[i + 1]; }
+      return { checksumOk: transportChecksumOk(p), ports: [(p[20] << 8) | p[21], (p[22] << 8) | p[23]], xid: [...m.subarray(4, 8)], yiaddr: [...m.subarray(16, 20)], type: options[53][0], mask: options[1], router: options[3], dns: options[6] };
+    });
+    expect(replies.map((r) => r.type)).toEqual([2, 5]);
+    for (const r of replies) expect(r).toEqual({ checksumOk: true, ports: [67, 68], xid: [0xde, 0xad, 0xbe, 0xef], yiaddr: BOARD_IP, type: r.type, mask: [255, 255, 255, 0], router: GATEWAY_IP, dns: GATEWAY_IP });
+    expect(lan.leases).toBe(1);
+  });
+
+  describe('TCP to the gateway, relayed to a server here', () => {
+    let server: Server;
+    let port: number;
+    const received: string[] = [];
+    let serverSide: Socket | undefined;
+    beforeAll(async () => {
+      server = createServer((s) => {
+        serverSide = s;
+        s.on('data', (d) => received.push(d.toString()));
+        s.on('end', () => { received.push('<end>'); s.end('bye'); });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    const until = async (done: () => boolean) => { for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5)); };
+
+    test('the handshake, data both ways within the board\'s MSS, acknowledgements, and both FINs; every checksum valid', async () => {
+      const { lan, segments } = setup((p) => (p === 1883 ? connect(port, '127.0.0.1') : undefined));
+      const send = (seq: number, ack: number, flags: number, data: string, options: number[] = []) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(50000, 1883, seq, ack, flags, [...Buffer.from(data)], options))));
+      send(1000, 0, 0x02, '', [2, 4, 0, 8]); // SYN with an MSS of 8 bytes
+      const synAck = segments()[0];
+      expect([synAck.flags, synAck.ack, synAck.options.slice(0, 2)]).toEqual([0x12, 1001, [2, 4]]);
+      let next = (synAck.seq + 1) >>> 0;
+      send(1001, next, 0x10, '');
+      send(1001, next, 0x18, 'hello');
+      expect(segments().at(-1)).toMatchObject({ flags: 0x10, ack: 1006 });
+      await until(() => received.join('') === 'hello');
+      expect(received.join('')).toBe('hello');
+      serverSide!.write('a reply longer than the MSS');
+      await until(() => segments().filter((s) => s.data.length > 0).length >= 4);
+      const data = segments().filter((s) => s.data.length > 0);
+      expect(data.map((s) => s.data)).toEqual(['a reply ', 'longer t', 'han the ', 'MSS']);
+      expect(data.every((s, i) => s.seq === (next + 8 * i) >>> 0)).toBe(true);
+      next = (next + 27) >>> 0;
+      send(1006, next, 0x11, ''); // the board's FIN: the server sees the end and says bye
+      await until(() => segments().some((s) => (s.flags & 0x01) !== 0));
+      expect(received.at(-1)).toBe('<end>');
+      const fin = segments().find((s) => (s.flags & 0x01) !== 0)!;
+      expect(segments().filter((s) => s.data === 'bye')).toHaveLength(1);
+      expect(fin.seq).toBe((next + 3) >>> 0);
+      expect(segments().every((s) => s.checksumOk)).toBe(true);
+      expect(lan.connections).toEqual([{ port: 1883, accepted: true }]);
+    });
+
+    test('a connection to a port where nothing listens is refused with a reset', () => {
+      const { lan, segments } = setup(() => undefined);
+      lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(50001, 80, 7, 0, 0x02))));
+      expect(segments().map((s) => [s.flags & 0x04, s.ack])).toEqual([[0x04, 8]]);
+      expect(lan.connections).toEqual([{ port: 80, accepted: false }]);
+    });
+  });
+});
