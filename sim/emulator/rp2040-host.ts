@@ -87,7 +87,11 @@ export interface Rp2040HostOptions {
    * are relayed to what `connect` opens, e.g. a socket to a local broker).
    * Without it a join is never answered.
    */
-  network?: { connect: (port: number) => Duplex | undefined };
+  network?: {
+    connect: (port: number) => Duplex | undefined;
+    /** Emulated ms from a frame the board sends to the network's answer (default 2). 0: within the instruction that sent it, a timing no real network has, to test the firmware against the worst case. */
+    roundTripMs?: number;
+  };
 }
 
 export class Rp2040Host {
@@ -146,7 +150,11 @@ export class Rp2040Host {
     // A frame reaches the board a round trip after what it answers, as on a Wi-Fi network, not within the
     // instruction that sent the question: at once, the driver's background work ran lwIP input inside the
     // board's own lwIP call that had sent it (docs/moddable.md, the Pico W's radio).
-    this.lan = network && new EmulatedLan({ connect: network.connect, toBoard: (frame) => after(LAN_ROUND_TRIP_MS, () => this.radio!.deliver(frame)) });
+    this.lan = network && new EmulatedLan({ connect: network.connect, toBoard: (frame) => {
+      const roundTrip = network!.roundTripMs ?? LAN_ROUND_TRIP_MS;
+      if (roundTrip > 0) after(roundTrip, () => this.radio!.deliver(frame));
+      else this.radio!.deliver(frame);
+    } });
     const lan = this.lan;
     this.radio = opts.radio === 'cyw43'
       ? new Cyw43Radio(mcu, {

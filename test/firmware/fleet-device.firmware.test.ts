@@ -125,3 +125,39 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     expect(heardOn(`${THINGS}/availability`, (m) => m.text === 'offline')()).toBe(true);
   }, 30_000);
 });
+
+firmware('the fleet device\'s firmware on a network that answers at once (round trip 0: the worst timing for its lwIP calls)', () => {
+  test('connects to the broker and runs on through its first QoS 1 publish with no panic: the radio\'s background work never runs lwIP input inside the app\'s own lwIP call', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const broker = await startBroker('aedes');
+    const relayed: Socket[] = [];
+    try {
+      const host = nightHost(env, undefined, {
+        radio: 'cyw43',
+        network: {
+          roundTripMs: 0,
+          connect: (port) => {
+            if (port !== 1883) return undefined;
+            const socket = connect(broker.port, '127.0.0.1');
+            relayed.push(socket);
+            return socket;
+          },
+        },
+      });
+      const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
+      for (let i = 0; i < 300 && !connected() && host.halted === undefined; i++) {
+        await host.runUntil(host.emulatedMs + 100);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(connected()).toBe(true);
+      while (host.emulatedMs < 75_000 && host.halted === undefined) {
+        await host.runUntil(host.emulatedMs + 500);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(host.halted === undefined ? '' : host.consoleLines.map((c) => c.line).join(' | ')).toBe('');
+    } finally {
+      for (const s of relayed) s.destroy();
+      await broker.stop();
+    }
+  }, 120_000);
+});

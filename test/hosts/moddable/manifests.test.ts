@@ -259,6 +259,26 @@ describe('Moddable manifests', () => {
     expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
   });
 
+  test('on the boards with the CYW43 radio a networked app\'s lwIP calls hold the radio\'s lock (lwip-lock.c): its wraps join the pico port\'s in the one LDFLAGS, and the C wraps exactly those', () => {
+    const port = (load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string } }).build.LDFLAGS;
+    const lock = resolve(ROOT, 'hosts/moddable/pico/lwip-lock');
+    const defined = [...readFileSync(`${lock}.c`, 'utf8').matchAll(/^LOCKED(?:_VOID)?\((?:[^,]+, )?(\w+),/gm)].map((m) => m[1]).sort();
+    expect(defined).toEqual(expect.arrayContaining(['tcp_connect', 'tcp_write', 'tcp_output', 'udp_sendto', 'dns_gethostbyname']));
+    for (const board of ['pico/pico_w', 'pico/pico_2_w']) {
+      const net = load('manifests/thingflow-net.json').platforms![board] as { build: { LDFLAGS: string } };
+      // A build variable is set, not appended: this one carries the pico port's wraps, then the lock's.
+      expect(net.build.LDFLAGS.startsWith(`${port},`)).toBe(true);
+      expect([...net.build.LDFLAGS.slice(port.length).matchAll(/--wrap=(\w+)/g)].map((m) => m[1]).sort()).toEqual(defined);
+      const r = resolveApp('manifests/fleet-device/manifest.json', board as Target);
+      expect(r.modules.get('lwip-lock')).toBe(lock);
+      expect(r.build.get('LDFLAGS')).toBe(net.build.LDFLAGS);
+    }
+    // Not on a target without the radio, nor in an app without the network.
+    expect(resolveApp('manifests/fleet-device/manifest.json', 'esp32').modules.has('lwip-lock')).toBe(false);
+    expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').modules.has('lwip-lock')).toBe(false);
+    expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').build.get('LDFLAGS')).toBe(port);
+  });
+
   test.each(NETWORK_TARGETS)('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {
     const r = resolveApp('manifests/fleet-device/manifest.json', target);
     expect(r.errors).toEqual([]);
