@@ -51,7 +51,8 @@ Options:
 rp2040js emulates the RP2040 only: an RP2350 image (pico2, pico/pico_2_w) is refused. A
 pico/pico_w image runs with a model of its CYW43 radio: the driver brings it up, the LED on it
 works, and it joins a Wi-Fi network of any name, where a gateway at 10.0.0.1 gives it 10.0.0.2
-by DHCP and relays the TCP ports --relay names to this machine.
+by DHCP, resolves every name to itself, tells the simulated day's time (SNTP) and relays the TCP
+ports --relay names to this machine.
 
 Exit codes: 0 the run completed; 1 the firmware halted (a panic or a fault) or could not be loaded;
 2 a usage error; 130 stopped by Ctrl-C before its end.
@@ -226,7 +227,9 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
     if (radio.joined === undefined) lines.push('  Wi-Fi:         not joined (an image built without ssid=... never tries)');
     else {
       const tcp = radio.connections.length === 0 ? 'no TCP connection' : radio.connections.map((c) => `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${a.relays.get(c.port)?.host}:${a.relays.get(c.port)?.port}` : 'refused (no --relay for it)'}`).join('; ');
-      lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}; ${tcp}`);
+      const names = [...new Set(radio.lookups)];
+      const asked = [radio.timeAnswers > 0 ? 'the time by SNTP' : '', names.length > 0 ? `looked up ${names.join(', ')} (the gateway)` : ''].filter((x) => x !== '');
+      lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}${asked.length > 0 ? `; ${asked.join('; ')}` : ''}; ${tcp}`);
     }
   }
   if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');

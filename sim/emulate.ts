@@ -84,9 +84,16 @@ export interface EmulateResult extends BoardOutcome {
     upAtMs: number | undefined; ioctls: number; downloadedBytes: number;
     /** The SSID it joined, the DHCP leases it took, its TCP connections to the gateway. */
     joined: string | undefined; leases: number; connections: { port: number; accepted: boolean }[];
+    /** Names it looked up (all resolve to the gateway), and the times the network told it the time (SNTP). */
+    lookups: string[]; timeAnswers: number;
   };
   svg: string;
   device: SimDevice;
+}
+
+/** Unix ms of `hour` (UTC) on the day of `nowMs`. */
+function todayAtHour(hour: number, nowMs: number): number {
+  return Math.floor(nowMs / 86_400_000) * 86_400_000 + hour * 3_600_000;
 }
 
 /** A socket to the relay's target, kept to be closed when the run ends; undefined when the port is not relayed. */
@@ -111,7 +118,8 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   const host = new Rp2040Host({
     uf2: opts.uf2, bootrom: opts.bootrom, board,
     inputs: { [BOARD_PINS.alert]: opts.pins.alert, [BOARD_PINS.button]: opts.pins.button }, radio: opts.pins.radio,
-    network: { connect: (port) => relay(opts.relays?.get(port), sockets) },
+    // The network's clock (SNTP) tells the simulated day's time: today's date, the run's start hour at reset, in UTC.
+    network: { connect: (port) => relay(opts.relays?.get(port), sockets), wallClockAtResetMs: todayAtHour(startHour, realNow()) },
   });
   const edges = pressEdges(opts.presses ?? []);
   if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
@@ -156,6 +164,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     radio: host.radio && {
       upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes,
       joined: host.radio.joinedSsid, leases: host.lan?.leases ?? 0, connections: host.lan?.connections ?? [],
+      lookups: host.lan?.lookups ?? [], timeAnswers: host.lan?.timeAnswers ?? 0,
     },
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,

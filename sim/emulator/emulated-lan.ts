@@ -1,17 +1,21 @@
 /**
  * The Wi-Fi network an emulated Pico W joins (sim/emulator/cyw43.ts): one
- * gateway at 10.0.0.1 that answers ARP, hands the board 10.0.0.2 by DHCP and
- * relays TCP connections made to it to real sockets on this machine
- * (`connect`: an MQTT broker, say), so firmware in rp2040js talks to real
- * servers through its own lwIP stack, unchanged. Frames are Ethernet II, as
- * the radio's driver sends and takes them.
+ * gateway at 10.0.0.1 that answers ARP, hands the board 10.0.0.2 by DHCP,
+ * resolves every name to itself (DNS), tells the time (SNTP, from
+ * `wallClockMs`: the simulated day's) and relays TCP connections made to it
+ * to real sockets on this machine (`connect`: an MQTT broker, say), so
+ * firmware in rp2040js talks to real servers through its own lwIP stack,
+ * unchanged. Frames are Ethernet II, as the radio's driver sends and takes
+ * them.
  *
  * The link is lossless and in order, so the relay keeps only what TCP needs
  * between two such ends: sequence numbers, the board's window and MSS, and
  * both directions' FIN; it never retransmits and acknowledges each segment
  * at once (lwIP then never needs to retransmit either). Nothing else is
  * routed: a packet to another address or port is dropped, a connection to a
- * port with no server is refused with a reset.
+ * port with no server is refused with a reset. A name resolves to the
+ * gateway, so an app given a broker's name reaches the relay as one given
+ * 10.0.0.1 does.
  */
 import type { Duplex } from 'node:stream';
 
@@ -22,7 +26,9 @@ const GATEWAY_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 const BROADCAST_MAC = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 const ETH_ARP = 0x0806, ETH_IPV4 = 0x0800;
 const PROTO_TCP = 6, PROTO_UDP = 17;
-const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68;
+const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68, DNS_PORT = 53, NTP_PORT = 123;
+/** Seconds from the NTP epoch (1900) to the Unix one (1970). */
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
 const DHCP_DISCOVER = 1, DHCP_OFFER = 2, DHCP_REQUEST = 3, DHCP_ACK = 5;
 const DHCP_MAGIC = 0x63825363;
 const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
@@ -34,6 +40,8 @@ export interface EmulatedLanOptions {
   toBoard: (frame: Uint8Array) => void;
   /** Open a connection for the board's TCP connection to the gateway's `port`; undefined: nothing listens there (the board gets a reset). */
   connect: (port: number) => Duplex | undefined;
+  /** Unix ms now, for SNTP (default: this machine's clock). */
+  wallClockMs?: () => number;
 }
 
 /** One of the board's TCP connections to the gateway, relayed to a socket. */
@@ -64,6 +72,9 @@ export class EmulatedLan {
   boardMac: number[] | undefined;
   /** DHCP leases given (the board's ACKs). */
   leases = 0;
+  /** Names the board looked up (each answered with the gateway's address), and SNTP answers given. */
+  readonly lookups: string[] = [];
+  timeAnswers = 0;
   /** TCP connections the board opened to the gateway, in order: port and whether anything listened. */
   readonly connections: { port: number; accepted: boolean }[] = [];
   private readonly relays = new Map<number, Relay>();
@@ -100,8 +111,11 @@ export class EmulatedLan {
     const source = [...p.subarray(12, 16)];
     const destination = [...p.subarray(16, 20)];
     if (p[9] === PROTO_UDP && body.length >= 8) {
+      const sourcePort = (body[0] << 8) | body[1];
       const destPort = (body[2] << 8) | body[3];
       if (destPort === DHCP_SERVER_PORT) this.dhcp(body.subarray(8));
+      else if (sameIp(destination, GATEWAY_IP) && destPort === DNS_PORT) this.dns(body.subarray(8), sourcePort, source);
+      else if (sameIp(destination, GATEWAY_IP) && destPort === NTP_PORT) this.ntp(body.subarray(8), sourcePort, source);
     } else if (p[9] === PROTO_TCP && sameIp(destination, GATEWAY_IP) && sameIp(source, BOARD_IP)) {
       this.tcp(body);
     }
@@ -132,6 +146,49 @@ export class EmulatedLan {
     const options = [53, 1, answer, 54, 4, ...GATEWAY_IP, 51, 4, 0, 1, 0x51, 0x80, 1, 4, ...NETMASK, 3, 4, ...GATEWAY_IP, 6, 4, ...GATEWAY_IP, 255];
     reply.set(options, 240);
     this.sendIp([255, 255, 255, 255], PROTO_UDP, udp(DHCP_SERVER_PORT, DHCP_CLIENT_PORT, reply), BROADCAST_MAC);
+  }
+
+  /** A query: an A record of the gateway for any name; no record of another type (NOERROR, no answer). */
+  private dns(q: Uint8Array, sourcePort: number, source: number[]): void {
+    if (q.length < 12 || (q[2] & 0x80) !== 0 || ((q[4] << 8) | q[5]) !== 1) return;
+    let at = 12;
+    const labels: string[] = [];
+    while (at < q.length && q[at] !== 0) {
+      labels.push(String.fromCharCode(...q.subarray(at + 1, at + 1 + q[at])));
+      at += 1 + q[at];
+    }
+    const questionEnd = at + 5; // the root label, type, class
+    if (questionEnd > q.length) return;
+    const type = (q[at + 1] << 8) | q[at + 2];
+    this.lookups.push(labels.join('.'));
+    const answer = type === 1 ? [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...GATEWAY_IP] : [];
+    const r = new Uint8Array(questionEnd + answer.length);
+    r.set(q.subarray(0, questionEnd));
+    r[2] = 0x81; // a response, recursion desired
+    r[3] = 0x80; // recursion available, NOERROR
+    r[6] = 0;
+    r[7] = type === 1 ? 1 : 0; // answers
+    r.fill(0, 8, 12);
+    r.set(answer, questionEnd);
+    this.sendIp(source, PROTO_UDP, udp(DNS_PORT, sourcePort, r));
+  }
+
+  /** An SNTP request: the time now, as a stratum-1 server gives it, with the request's transmit time as the origin. */
+  private ntp(m: Uint8Array, sourcePort: number, source: number[]): void {
+    if (m.length < 48 || (m[0] & 7) !== 3) return; // a client's request
+    this.timeAnswers++;
+    const ms = (this.opts.wallClockMs ?? Date.now)();
+    const seconds = Math.floor(ms / 1000) + NTP_UNIX_OFFSET_S;
+    const fraction = Math.floor(((ms % 1000) / 1000) * 0x100000000);
+    const r = new Uint8Array(48);
+    r[0] = (4 << 3) | 4; // no leap warning, version 4, server
+    r[1] = 1; // stratum 1
+    r[2] = m[2];
+    r[3] = 0xec; // precision about a microsecond
+    r.set([0x47, 0x50, 0x53, 0x00], 12); // reference: "GPS"
+    for (const at of [16, 32, 40]) { writeU32(r, at, seconds >>> 0); writeU32(r, at + 4, fraction >>> 0); }
+    r.set(m.subarray(40, 48), 24); // origin: the client's transmit time
+    this.sendIp(source, PROTO_UDP, udp(NTP_PORT, sourcePort, r));
   }
 
   private tcp(s: Uint8Array): void {

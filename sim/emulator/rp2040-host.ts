@@ -91,6 +91,8 @@ export interface Rp2040HostOptions {
     connect: (port: number) => Duplex | undefined;
     /** Emulated ms from a frame the board sends to the network's answer (default 2). 0: within the instruction that sent it, a timing no real network has, to test the firmware against the worst case. */
     roundTripMs?: number;
+    /** Unix ms at reset, for the network's SNTP answers: the board's time of day then runs with emulated time (default: this machine's clock at reset). */
+    wallClockAtResetMs?: number;
   };
 }
 
@@ -150,7 +152,8 @@ export class Rp2040Host {
     // A frame reaches the board a round trip after what it answers, as on a Wi-Fi network, not within the
     // instruction that sent the question: at once, the driver's background work ran lwIP input inside the
     // board's own lwIP call that had sent it (docs/moddable.md, the Pico W's radio).
-    this.lan = network && new EmulatedLan({ connect: network.connect, toBoard: (frame) => {
+    const wallClockAtReset = network?.wallClockAtResetMs ?? Date.now();
+    this.lan = network && new EmulatedLan({ connect: network.connect, wallClockMs: () => wallClockAtReset + this.emulatedMs, toBoard: (frame) => {
       const roundTrip = network!.roundTripMs ?? LAN_ROUND_TRIP_MS;
       if (roundTrip > 0) after(roundTrip, () => this.radio!.deliver(frame));
       else this.radio!.deliver(frame);

@@ -86,7 +86,10 @@ withFirmware('fleet-device', 'pico/pico_w', 'a networked Pico W image with --rel
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^00:00:01\.\d{3} {2}IP address 10\.0\.0\.2$/m);
     expect(r.out).toMatch(/^00:00:\d\d\.\d{3} {2}fleet-device: dev-0001 connected to 10\.0\.0\.1:1883$/m);
-    expect(r.out).toContain(`  Wi-Fi:         joined "thingflow-emulated", 10.0.0.2 by DHCP; TCP to 10.0.0.1:1883 relayed to localhost:${broker.port}`);
+    expect(r.out).toMatch(/^00:00:01\.\d{3} {2}got unix time \d+ from pool\.ntp\.org$/m); // the day's midnight and a second, from the gateway
+    const told = Number(/got unix time (\d+)/.exec(r.out)![1]);
+    expect(told % 86_400).toBe(1);
+    expect(r.out).toContain(`  Wi-Fi:         joined "thingflow-emulated", 10.0.0.2 by DHCP; the time by SNTP; looked up pool.ntp.org (the gateway); TCP to 10.0.0.1:1883 relayed to localhost:${broker.port}`);
   } finally {
     await broker.stop();
   }

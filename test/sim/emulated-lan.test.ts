@@ -98,6 +98,36 @@ describe('the emulated Pico W\'s network', () => {
     expect(lan.leases).toBe(1);
   });
 
+  test('DNS: any name is the gateway (an A record, TTL 60), another type gets no answer; SNTP: the time of `wallClockMs`, the request\'s transmit time as the origin', () => {
+    const frames: Uint8Array[] = [];
+    const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined, wallClockMs: () => Date.UTC(2026, 11, 5, 19, 0, 1, 500) });
+    const udpTo = (port: number, sourcePort: number, body: number[]) => ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 17, [sourcePort >> 8, sourcePort & 0xff, port >> 8, port & 0xff, (8 + body.length) >> 8, (8 + body.length) & 0xff, 0, 0, ...body]));
+    const query = (id: number, name: string, type: number) => [id >> 8, id & 0xff, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...name.split('.').flatMap((l) => [l.length, ...[...l].map((c) => c.charCodeAt(0))]), 0, 0, type, 0, 1];
+    lan.fromBoard(udpTo(53, 4000, query(0x1234, 'broker.example', 1)));
+    lan.fromBoard(udpTo(53, 4000, query(0x1235, 'broker.example', 28))); // AAAA
+    const replies = frames.map((f) => {
+      const p = f.subarray(14);
+      const d = p.subarray(28);
+      return { checksumOk: transportChecksumOk(p), ports: [(p[20] << 8) | p[21], (p[22] << 8) | p[23]], id: (d[0] << 8) | d[1], flags: (d[2] << 8) | d[3], answers: (d[6] << 8) | d[7], tail: [...d.subarray(d.length - 4)] };
+    });
+    expect(replies).toEqual([
+      { checksumOk: true, ports: [53, 4000], id: 0x1234, flags: 0x8180, answers: 1, tail: GATEWAY_IP },
+      { checksumOk: true, ports: [53, 4000], id: 0x1235, flags: 0x8180, answers: 0, tail: [0, 28, 0, 1] },
+    ]);
+    expect(lan.lookups).toEqual(['broker.example', 'broker.example']);
+    frames.length = 0;
+    const request = new Array(48).fill(0);
+    request[0] = 0x23; // version 4, client
+    request.splice(40, 8, 1, 2, 3, 4, 5, 6, 7, 8);
+    lan.fromBoard(udpTo(123, 5000, request));
+    const p = frames[0].subarray(14);
+    const m = p.subarray(28);
+    const u32 = (at: number) => ((m[at] << 24) | (m[at + 1] << 16) | (m[at + 2] << 8) | m[at + 3]) >>> 0;
+    expect([transportChecksumOk(p), m[0] & 7, m[1], [...m.subarray(24, 32)]]).toEqual([true, 4, 1, [1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect((u32(40) - 2_208_988_800) * 1000 + Math.round((u32(44) / 0x100000000) * 1000)).toBe(Date.UTC(2026, 11, 5, 19, 0, 1, 500));
+    expect(lan.timeAnswers).toBe(1);
+  });
+
   describe('TCP to the gateway, relayed to a server here', () => {
     let server: Server;
     let port: number;
