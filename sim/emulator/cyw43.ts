@@ -124,6 +124,8 @@ export class Cyw43Radio {
   private command: Command | undefined;
   private answer: Uint8Array | undefined;
   private answerBit = 0;
+  /** The frame a WLAN read is giving the host: gone from the queue once the read ends. */
+  private frameRead: Uint8Array | undefined;
 
   constructor(private readonly mcu: RP2040, private readonly opts: Cyw43RadioOptions) {
     const { regOn, data, cs, clock } = PICO_W_RADIO_PINS;
@@ -167,6 +169,7 @@ export class Cyw43Radio {
     this.command = undefined;
     this.answer = undefined;
     this.answerBit = 0;
+    this.frameRead = undefined;
   }
 
   private deselect(): void {
@@ -174,7 +177,8 @@ export class Cyw43Radio {
     this.selected = false;
     const command = this.command;
     if (command?.write) this.write(command, Uint8Array.from(this.received.slice(4)));
-    else if (command && command.fn === WLAN) this.toHost.shift(); // the host has read the frame
+    // The host has read the frame (not one the network delivered during the read).
+    else if (this.frameRead !== undefined) this.toHost.splice(this.toHost.indexOf(this.frameRead), 1);
     this.hostWake();
   }
 
@@ -228,6 +232,7 @@ export class Cyw43Radio {
       return out;
     }
     const frame = this.toHost[0];
+    this.frameRead = frame;
     const out = new Uint8Array(c.length);
     if (frame) out.set(frame.subarray(0, c.length));
     return out;

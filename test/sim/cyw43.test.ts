@@ -14,21 +14,21 @@ const SIO = 0xd0000000, OUT_SET = SIO + 0x14, OUT_CLR = SIO + 0x18, OE_SET = SIO
 const IO_BANK0 = 0x40014000, FUNC_SIO = 5;
 const BUS = 0, BACKPLANE = 1, WLAN = 2;
 
-function setup() {
+function setup(network?: (frame: Uint8Array) => void) {
   const mcu = new Simulator().rp2040;
   for (const pin of [REG_ON, DATA, CS, CLOCK]) {
     mcu.writeUint32(IO_BANK0 + pin * 8 + 4, FUNC_SIO);
     mcu.gpio[pin].padValue |= 0x40; // input enable, as the pico-sdk's gpio_set_function sets it
   }
   const gpio: [number, number][] = [];
-  const radio = new Cyw43Radio(mcu, { now: () => 0, onGpio: (n, level) => gpio.push([n, level]) });
+  const radio = new Cyw43Radio(mcu, { now: () => 0, onGpio: (n, level) => gpio.push([n, level]), onEthernet: network });
   const out = (pin: number, level: number) => mcu.writeUint32(level ? OUT_SET : OUT_CLR, 1 << pin);
   mcu.writeUint32(OE_SET, (1 << REG_ON) | (1 << CS) | (1 << CLOCK));
   out(CS, 1);
   out(REG_ON, 1);
 
-  /** One transaction: `tx` bytes out, then `rxLength` bytes in; each byte MSB first. */
-  const transfer = (tx: number[], rxLength: number): number[] => {
+  /** One transaction: `tx` bytes out, then `rxLength` bytes in; each byte MSB first (`midway` runs between the two). */
+  const transfer = (tx: number[], rxLength: number, midway?: () => void): number[] => {
     out(CS, 0);
     mcu.writeUint32(OE_SET, 1 << DATA);
     for (const byte of tx) {
@@ -39,6 +39,7 @@ function setup() {
       }
     }
     mcu.writeUint32(OE_CLR, 1 << DATA); // turned around: the chip drives the data line
+    midway?.();
     const rx: number[] = [];
     for (let i = 0; i < rxLength; i++) {
       let byte = 0;
@@ -162,6 +163,43 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
     const macLength = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
     const macAnswer = h.transfer(h.bytes(h.command(false, WLAN, 0, macLength)), macLength);
     expect(macAnswer.slice(28, 34).map((b) => b.toString(16).padStart(2, '0')).join(':')).toBe('28:cd:c1:00:00:01');
+  });
+
+  test('with a network: a join to any SSID is answered with the four events the driver\'s join waits for, padded as the chip pads them; Ethernet frames pass both ways; a frame the network delivers during a read is not lost', () => {
+    const sent: Uint8Array[] = [];
+    const h = setup((f) => sent.push(f));
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    const pad4 = (f: number[]) => [...f, ...new Array((4 - (f.length % 4)) % 4).fill(0)];
+    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...pad4(f)], 0);
+    const receive = (midway?: () => void) => {
+      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
+      return length === 0 ? [] : h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length, midway);
+    };
+    const ssid = 'home';
+    send(ioctlFrame(0, 1, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)])); // WLC_SET_SSID
+    expect(h.radio.joinedSsid).toBe('home');
+    expect(receive()[5] & 0x0f).toBe(0); // the ioctl's answer first
+    const events = [receive(), receive(), receive(), receive()];
+    expect(events.map((e) => [e[5] & 0x0f, e[7], e[14 + 3]])).toEqual(new Array(4).fill([1, 14, 1])); // event channel, header 14, BDC offset 1
+    // The message 46 bytes in (where the driver reads it in place): after Ethernet type 0x886c and Broadcom's OUI.
+    expect(events.map((e) => [e[22 + 12], e[22 + 13], e[22 + 19], e[22 + 20], e[22 + 21]])).toEqual(new Array(4).fill([0x88, 0x6c, 0x00, 0x10, 0x18]));
+    // wl_event_msg_t at 46, big-endian: version, flags, event type, status.
+    const be = (at: number, e: number[]) => h.word([e[at + 3], e[at + 2], e[at + 1], e[at]]);
+    const event = (e: number[]) => ({ type: be(50, e), status: be(54, e), flags: (e[48] << 8) | e[49] });
+    expect(events.map(event)).toEqual([{ type: 3, status: 0, flags: 0 }, { type: 16, status: 0, flags: 1 }, { type: 0, status: 0, flags: 0 }, { type: 46, status: 6, flags: 0 }]);
+    // A frame from the board: SDPCM header 14, BDC, then Ethernet.
+    const ethernet = [...new Array(12).fill(0xab), 0x08, 0x00, 1, 2, 3];
+    send([14 + 4 + ethernet.length, 0, ~(14 + 4 + ethernet.length) & 0xff, 0xff, 2, 2, 0, 14, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, ...ethernet]);
+    expect(sent.map((f) => [...f])).toEqual([ethernet]);
+    // Frames to the board: one the network delivers while the board reads (another, or nothing: zeros) is still there after.
+    h.radio.deliver(Uint8Array.from([1, 1, 1]));
+    const first = receive(() => h.radio.deliver(Uint8Array.from([2, 2, 2, 2])));
+    const second = receive();
+    const empty = h.transfer(h.bytes(h.command(false, WLAN, 0, 4)), 4);
+    expect([first.slice(22), second.slice(22), empty]).toEqual([[1, 1, 1], [2, 2, 2, 2], [0, 0, 0, 0]]);
+    expect(h.transfer(h.bytes(h.command(false, WLAN, 0, 4)), 4, () => h.radio.deliver(Uint8Array.from([3, 3, 3])))).toEqual([0, 0, 0, 0]);
+    expect(receive().slice(22)).toEqual([3, 3, 3]);
+    expect(h.mcu.gpio[DATA].inputValue).toBe(false);
   });
 
   test('an Ethernet frame on the data channel is counted and dropped: there is no network', () => {
