@@ -145,6 +145,22 @@ function ownSet<T>(s: Set<T>): Set<T> {
   return s === NO_MEMBERS ? new Set<T>() : s;
 }
 
+/**
+ * Delete `key` from a table that may be a stand-in. The stand-ins are always
+ * empty and, on a board, read-only (a preloaded module's tables are: even
+ * deleting an absent key throws "read-only Map instance"), so an empty table
+ * is never touched. Every delete and clear of the client's tables goes
+ * through here or `emptied`.
+ */
+function deleteFrom<K>(table: { readonly size: number; delete(key: K): boolean }, key: K): boolean {
+  return table.size !== 0 && table.delete(key);
+}
+
+/** Empty a table that may be a stand-in (see `deleteFrom`). */
+function emptied(table: { readonly size: number; clear(): void }): void {
+  if (table.size !== 0) table.clear();
+}
+
 /** One attempt's callbacks; stale ones (from a connection already given up) are ignored. */
 class Connection implements TransportHandler, PacketHandler {
   transport: Transport | undefined;
@@ -357,7 +373,7 @@ export class MqttClient {
       const problem = topicNameProblem(topic);
       if (problem !== undefined) throw new TypeError(`MqttClient.publish: ${problem}`);
       bytes = utf8Bytes(topic);
-      if (this.topicCache.size >= 64) this.topicCache.clear();
+      if (this.topicCache.size >= 64) emptied(this.topicCache);
       (this.topicCache = own(this.topicCache)).set(topic, bytes);
     }
     return bytes;
@@ -395,7 +411,7 @@ export class MqttClient {
 
   /** Unsubscribe now or, for a kept session, at the next connect. */
   unsubscribe(filter: string): void {
-    if (!this.subscriptions.delete(filter)) return;
+    if (!deleteFrom(this.subscriptions, filter)) return;
     if (this.stateValue === 'connected') this.sendUnsubscribe([filter]);
     else (this.unsynced = ownSet(this.unsynced)).add(filter);
   }
@@ -484,12 +500,12 @@ export class MqttClient {
     switch (p.cmd) {
       case 'publish': return this.handlePublish(p);
       case 'puback':
-        if (this.inflight.delete(p.messageId)) this.pump();
+        if (deleteFrom(this.inflight, p.messageId)) this.pump();
         return;
       case 'connack': return this.handleConnack(p);
       case 'suback': {
         const filters = this.pendingSubacks.get(p.messageId);
-        this.pendingSubacks.delete(p.messageId);
+        deleteFrom(this.pendingSubacks, p.messageId);
         for (let i = 0; i < p.granted.length; i++) {
           if (p.granted[i] === 0x80) {
             this.listeners.emit('error', new Error(`the broker refused the subscription to '${filters?.[i] ?? '?'}'`));
@@ -498,7 +514,7 @@ export class MqttClient {
         return;
       }
       case 'unsuback':
-        this.pendingUnsubacks.delete(p.messageId);
+        deleteFrom(this.pendingUnsubacks, p.messageId);
         return;
       case 'pubrel':
         this.write(encode({ cmd: 'pubcomp', messageId: p.messageId }));
@@ -562,7 +578,7 @@ export class MqttClient {
    */
   private syncSubscriptions(sessionPresent: boolean): void {
     if (!sessionPresent) {
-      this.unsynced.clear();
+      emptied(this.unsynced);
       if (this.subscriptions.size === 0) return;
       const subs: Subscription[] = [];
       this.subscriptions.forEach((qos, topic) => subs.push({ topic, qos }));
@@ -577,7 +593,7 @@ export class MqttClient {
       if (qos === undefined) unsubs.push(filter);
       else subs.push({ topic: filter, qos });
     });
-    this.unsynced.clear();
+    emptied(this.unsynced);
     if (subs.length > 0) this.sendSubscribe(subs);
     if (unsubs.length > 0) this.sendUnsubscribe(unsubs);
   }
@@ -603,9 +619,9 @@ export class MqttClient {
     this.cancelTimers();
     // Subscription changes the broker never acknowledged are sent again to a kept session.
     this.pendingSubacks.forEach(this.markUnsynced, this);
-    this.pendingSubacks.clear();
+    emptied(this.pendingSubacks);
     this.pendingUnsubacks.forEach(this.markUnsynced, this);
-    this.pendingUnsubacks.clear();
+    emptied(this.pendingUnsubacks);
     const wasConnected = this.stateValue === 'connected';
     if (this.stateValue !== 'ended') this.stateValue = 'waiting';
     this.listeners.emit('close', error);
