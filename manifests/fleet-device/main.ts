@@ -25,6 +25,9 @@ export default function main(): void {
   const { thingId, client } = fleetDeviceIdentity(id);
   const mqtt = new MqttClient({ host: broker.host, port: broker.port, ...client });
   mqtt.on('connect', () => trace(`fleet-device: ${id} connected to ${broker.host}:${broker.port}\n`));
+  // A board has no other window on its uplink: the console says when the connection goes and when it tries again.
+  mqtt.on('close', (error?: unknown) => trace(`fleet-device: ${id} lost its broker${error ? `: ${String(error)}` : ''}\n`));
+  mqtt.on('reconnect', (attempt: number, delayMs: number) => trace(`fleet-device: ${id} reconnects in ${delayMs} ms (attempt ${attempt})\n`));
   // The board's device is ECMA-419's, as sim/'s is (their types differ only in what the simulator adds); no fleet monitor counts here.
   runOnBoard((ctx: BoardAppContext) => fleetDevice({
     id, thingId, device: ctx.device as unknown as FleetDeviceApp['device'], scheduler: ctx.scheduler, mqtt, countSent: () => {},

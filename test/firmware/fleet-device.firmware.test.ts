@@ -161,3 +161,61 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
     }
   }, 120_000);
 });
+
+firmware('the fleet device\'s firmware when its broker goes away for 90 s (connection cut, new ones refused)', () => {
+  test('its MQTT client backs off and reconnects, and the reading taken during the outage arrives after it (QoS 1, held in the offline queue)', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const broker = await startBroker('aedes');
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-outage-test' });
+    const lux: { at: number; ts: number }[] = [];
+    listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
+    await new Promise((r) => listener.on('connect', r));
+    await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
+    const relayed: Socket[] = [];
+    let outage = false;
+    const host = nightHost(env, undefined, {
+      radio: 'cyw43',
+      network: {
+        wallClockAtResetMs: 0, // the readings' timestamps are then seconds since reset
+        connect: (port) => {
+          if (port !== 1883 || outage) return undefined; // refused: the board gets a reset
+          const socket = connect(broker.port, '127.0.0.1');
+          relayed.push(socket);
+          return socket;
+        },
+      },
+    });
+    const run = async (untilMs: number) => {
+      while (host.emulatedMs < untilMs && host.halted === undefined) {
+        await host.runUntil(host.emulatedMs + 100);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    const connects = () => host.consoleLines.filter((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`).map((c) => c.t);
+    try {
+      await run(30_000);
+      expect(connects()).toHaveLength(1);
+      outage = true;
+      for (const s of relayed) s.destroy(); // the broker's side of the connection is gone
+      await run(120_000);
+      outage = false;
+      expect(lux).toEqual([]); // the 60 s reading is waiting on the board
+      const refused = host.lan!.connections.filter((c) => !c.accepted).length;
+      // Attempts through 90 s, backing off from 0.5 s, doubling, to the fleet device's 10 s (fleet-device-identity.ts), with jitter.
+      expect(refused).toBeGreaterThanOrEqual(9);
+      expect(refused).toBeLessThanOrEqual(20);
+      await run(200_000);
+      expect(host.halted).toBeUndefined();
+      expect(connects()).toHaveLength(2);
+      expect(connects()[1]).toBeGreaterThan(120_000);
+      expect(connects()[1]).toBeLessThan(132_000); // within one back-off step (at most 10 s) of the broker's return
+      // The reading of the 60 s sample (taken during the outage) arrived after the reconnection, then the 120 s and 180 s ones.
+      expect(lux.map((l) => Math.round(l.ts / 60))).toEqual([1, 2, 3]);
+      expect(lux[0].at).toBeGreaterThan(connects()[1]);
+    } finally {
+      for (const s of relayed) s.destroy();
+      listener.end(true);
+      await broker.stop();
+    }
+  }, 180_000);
+});
