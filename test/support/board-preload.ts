@@ -13,51 +13,35 @@ function check(table: object, kind: string): void {
   if (frozen.has(table)) throw new TypeError(`this: read-only ${kind} instance`);
 }
 
-const NativeMap = globalThis.Map;
-const NativeSet = globalThis.Set;
-
-class BoardMap<K, V> extends NativeMap<K, V> {
-  constructor(entries?: readonly (readonly [K, V])[] | null) {
-    super(entries);
-    if (preloading) frozen.add(this);
+/** `Native` whose instances made while preloading refuse every call of `mutators` afterwards. */
+function boardTable<C extends new (...args: any[]) => object>(Native: C, kind: string, mutators: readonly string[]): C {
+  const Board = class extends Native {
+    constructor(...args: any[]) {
+      super(...args);
+      if (preloading) frozen.add(this);
+    }
+  };
+  for (const name of mutators) {
+    const native = (Native.prototype as Record<string, (...args: unknown[]) => unknown>)[name];
+    Object.defineProperty(Board.prototype, name, {
+      value(this: object, ...args: unknown[]) {
+        check(this, kind);
+        return native.apply(this, args);
+      },
+      writable: true,
+      configurable: true,
+    });
   }
-  override set(key: K, value: V): this {
-    check(this, 'Map');
-    return super.set(key, value);
-  }
-  override delete(key: K): boolean {
-    check(this, 'Map');
-    return super.delete(key);
-  }
-  override clear(): void {
-    check(this, 'Map');
-    super.clear();
-  }
+  return Board;
 }
 
-class BoardSet<T> extends NativeSet<T> {
-  constructor(values?: readonly T[] | null) {
-    super(values);
-    if (preloading) frozen.add(this);
-  }
-  override add(value: T): this {
-    check(this, 'Set');
-    return super.add(value);
-  }
-  override delete(value: T): boolean {
-    check(this, 'Set');
-    return super.delete(value);
-  }
-  override clear(): void {
-    check(this, 'Set');
-    super.clear();
-  }
-}
+const BoardMap = boardTable(globalThis.Map, 'Map', ['set', 'delete', 'clear']);
+const BoardSet = boardTable(globalThis.Set, 'Set', ['add', 'delete', 'clear']);
 
 /** Evaluate what `load` imports as a board's preload would: its tables read-only from then on. */
 export async function preload<T>(load: () => Promise<T>): Promise<T> {
-  globalThis.Map = BoardMap as unknown as MapConstructor;
-  globalThis.Set = BoardSet as unknown as SetConstructor;
+  globalThis.Map = BoardMap;
+  globalThis.Set = BoardSet;
   preloading = true;
   try {
     return await load();
