@@ -89,6 +89,17 @@ try {
     expect(bad.length === 0, bad.join(' | '));
     return `${sim.traces.filter((l) => /Exception/.test(l)).length} caught throw(s) of a skipped read`;
   });
+  await check('when the broker drops its connection it says so, backs off and connects again (a board\'s preloaded client once threw here: docs/moddable.md, finding 4)', async () => {
+    const before = sim.traces.filter((l) => /fleet-device: .* connected/.test(l)).length;
+    for (const client of Object.values(broker.aedes.clients)) if (client.id === `thingflow-fleet-${id}`) client.conn.destroy();
+    await sim.waitTrace(/fleet-device: .* lost its broker/, 10000);
+    await sim.waitTrace(/fleet-device: .* reconnects in \d+ ms/, 10000);
+    const deadline = Date.now() + 20000;
+    while (sim.traces.filter((l) => /fleet-device: .* connected/.test(l)).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const after = sim.traces.filter((l) => /fleet-device: .* connected/.test(l)).length;
+    expect(after === before + 1, `connections traced: ${before} then ${after}; traces: ${sim.traces.slice(-6).join(' | ')}`);
+    return sim.traces.filter((l) => /lost its broker|reconnects in|connected/.test(l)).slice(-3).join(' | ');
+  });
   await check('its last will: when the board goes away the broker says it is offline', async () => {
     sim.stop();
     const off = await heardOn(`${things}/availability`, (m) => m.text === 'offline', 15000);
