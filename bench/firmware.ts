@@ -12,7 +12,9 @@
  *   links over the floor (bench/firmware-flash.ts);
  * - CPU cycles on the emulated Cortex-M0+ at 125 MHz (rp2040js counts them),
  *   booted with the simulated board on its I2C bus (night, so the LED comes
- *   on at the second light sample): cycles from each sample's first I2C
+ *   on at the second light sample), each transfer taking its time on the
+ *   wire as on the chip (sim/emulator/i2c-bridge.ts; the event's wire time
+ *   and the cycles off the wire are rows of their own): cycles from each sample's first I2C
  *   address to its last stop or LED write (it holds the flow only when the
  *   sample ends in a gain change or an LED change); cycles per wake, from the
  *   core leaving its WFE to waiting again (both firmwares sleep between
@@ -84,6 +86,8 @@ interface Cycles {
   samples: number; perSample: number; perSampleMax: number;
   /** Samples whose flow switched the LED, and their mean cycles from the first I2C address to the LED write: the sample-to-LED event. */
   events: number; perEvent: number;
+  /** Of those, the mean cycles the event's transactions were on the wire (the core polling the bus). */
+  wirePerEvent: number;
   ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number;
 }
 
@@ -96,7 +100,8 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   const spans = windows.map((w) => w.to - w.from);
   // A window ends at the LED write only in a sample that switches the LED (a pin written to the level it has
   // is no change): there it holds the whole event, the reads, the driver, the flow and the write.
-  const events = windows.filter((w) => w.led).map((w) => w.to - w.from);
+  const ledWindows = windows.filter((w) => w.led);
+  const events = ledWindows.map((w) => w.to - w.from);
   const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
   const totalNanos = host.emulatedMs * 1e6;
   const timerWakes = host.timerWakes();
@@ -107,6 +112,7 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
     events: events.length,
     perEvent: events.length > 0 ? events.reduce((a, b) => a + b, 0) / events.length : NaN,
+    wirePerEvent: ledWindows.length > 0 ? ledWindows.reduce((a, w) => a + w.wire, 0) / ledWindows.length : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
     // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
@@ -199,6 +205,8 @@ async function main(): Promise<number> {
     row('periodic samples emulated', (n) => cy(n, (x) => String(x.samples)));
     row('sample-to-LED events (samples that switch the LED)', (n) => cy(n, (x) => String(x.events)));
     row('cycles per sample-to-LED event (first I2C address to the LED write, mean)', (n) => cy(n, (x) => Math.round(x.perEvent).toLocaleString('en')), `${(cycles['lux-demo'].perEvent / cycles.floor.perEvent).toFixed(2)}x`);
+    row('of which the I2C transfers on the wire (400 kHz; the core polls the bus)', (n) => cy(n, (x) => Math.round(x.wirePerEvent).toLocaleString('en')));
+    row('cycles per sample-to-LED event off the wire (the event less its wire time: the CPU\'s own work)', (n) => cy(n, (x) => Math.round(x.perEvent - x.wirePerEvent).toLocaleString('en')), `${((cycles['lux-demo'].perEvent - cycles['lux-demo'].wirePerEvent) / (cycles.floor.perEvent - cycles.floor.wirePerEvent)).toFixed(2)}x`);
     row('cycles per sample window (first I2C address to last stop or LED write, mean; bus and driver only where the LED stays)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
     row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
     row('µs per sample-to-LED event at 125 MHz', (n) => cy(n, (x) => ((x.perEvent / RP2040_CLOCK_HZ) * 1e6).toFixed(0)));

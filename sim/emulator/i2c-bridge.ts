@@ -18,7 +18,15 @@
  *   and the replay are counted in `mismatches`;
  * - a hung bus (a `hang` fault) holds the transfer: nothing completes until
  *   the hang ends (at most `maxHangMs`), then the controller loses
- *   arbitration, so the firmware's own timeout is what it sees first.
+ *   arbitration, so the firmware's own timeout is what it sees first;
+ * - every bus event takes its time on the wire: a byte (address, data, with
+ *   its acknowledge bit) 9 SCL periods, a start, repeated start or stop one,
+ *   a period being what the controller's registers make it (DW_apb_i2c, RP2040
+ *   datasheet 4.3.14: high HCNT + SPKLEN + 7, low LCNT + 1 ic_clk cycles). The
+ *   firmware's blocking transfer then polls through the bus time as on the
+ *   chip, and the cycles it is awake per sample are the chip's. (Completed at
+ *   once, a TSL2591 sample's two reads took no time at all, where at 400 kHz
+ *   they hold the core for ~0.28 ms: docs/performance.md, firmware.)
  *
  * `sync()` is called before every bus event so the board's clock shows the
  * emulated time.
@@ -31,6 +39,13 @@ import { snapshotState } from './state-snapshot';
 const READ_AHEAD = 32;
 /** IC_RAW_INTR_STAT's TX_EMPTY bit. */
 const R_TX_EMPTY = 1 << 4;
+/** The spike suppression register: part of each SCL high period. */
+const IC_FS_SPKLEN = 0xa0;
+/** SCL periods on the wire: a byte with its acknowledge bit; a start, repeated start or stop condition. */
+const BYTE_PERIODS = 9;
+const CONDITION_PERIODS = 1;
+/** ic_clk of the RP2040's I2C controllers: clk_sys, 125 MHz as the pico-sdk sets it. */
+const DEFAULT_IC_CLK_HZ = 125_000_000;
 
 export interface I2cBridgeTransaction {
   /** Board time (ms) the address was sent. */
@@ -44,16 +59,20 @@ export interface I2cBridgeTransaction {
   /** CPU cycles (the host's count) at the address and at the stop. */
   cycles: number;
   endCycles: number;
+  /** Emulated nanoseconds on the wire: its start (or repeated start), address, bytes and stop. */
+  wireNanos: number;
 }
 
 export interface I2cBridgeOptions {
   /** Make the board's clock show the emulated time; returns it (board ms). */
   sync: () => number;
-  /** Run `fn` after `ms` of emulated time. */
-  after: (ms: number, fn: () => void) => void;
+  /** Run `fn` after `nanos` of emulated time. */
+  after: (nanos: number, fn: () => void) => void;
   /** CPU cycles executed so far. */
   cycles?: () => number;
   maxHangMs?: number;
+  /** The controller's clock (ic_clk), which its SCL counts count (default 125 MHz). */
+  icClkHz?: number;
 }
 
 function failure(e: unknown): 'nack' | 'dropout' | 'hang' {
@@ -69,6 +88,8 @@ export class I2cBridge {
   private ahead = new Uint8Array(READ_AHEAD);
   private served = 0;
   private restore: (() => void) | undefined;
+  /** A start condition's time, counted with the transaction whose address follows it. */
+  private startNanos = 0;
 
   constructor(private readonly i2c: RPI2C, readonly index: number, private readonly board: SimBoard, private readonly opts: I2cBridgeOptions) {
     i2c.onStart = (repeated) => this.start(repeated);
@@ -77,6 +98,7 @@ export class I2cBridge {
     i2c.onReadByte = (ack) => this.readByte(ack);
     i2c.onStop = () => this.stop();
     raiseTxEmptyOnAbort(i2c);
+    keepOddSpikeLengths(i2c);
   }
 
   /** What a transaction changes besides the model: the random draws, fault and bus counters. */
@@ -90,9 +112,26 @@ export class I2cBridge {
     return objs;
   }
 
+  /** One SCL period in nanoseconds, from the controller's registers now (the firmware sets them with the baud rate). */
+  private sclPeriodNanos(): number {
+    const i2c = this.i2c;
+    const icClks = i2c.sclHighPeriod + i2c.readUint32(IC_FS_SPKLEN) + 7 + i2c.sclLowPeriod + 1;
+    return (icClks * 1e9) / (this.opts.icClkHz ?? DEFAULT_IC_CLK_HZ);
+  }
+
+  /** Run `complete` once `periods` SCL periods have passed on the wire (counted with the latest transaction). */
+  private onWire(periods: number, complete: () => void): void {
+    const nanos = periods * this.sclPeriodNanos();
+    const tx = this.transactions[this.transactions.length - 1];
+    if (tx !== undefined) tx.wireNanos += nanos;
+    this.opts.after(nanos, complete);
+  }
+
   private start(repeated: boolean): void {
     if (repeated) this.finish(false);
-    this.i2c.completeStart();
+    const nanos = CONDITION_PERIODS * this.sclPeriodNanos();
+    this.startNanos = nanos;
+    this.opts.after(nanos, () => this.i2c.completeStart());
   }
 
   private connect(address: number, mode: I2CMode): void {
@@ -100,7 +139,8 @@ export class I2cBridge {
     const bus = this.board.i2c;
     const op = mode === I2CMode.Read ? 'read' : 'write';
     const now = this.opts.cycles?.() ?? 0;
-    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now };
+    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now, wireNanos: this.startNanos };
+    this.startNanos = 0;
     this.transactions.push(tx);
     const hang = bus.faults.active('hang', t);
     if (hang !== undefined) {
@@ -108,7 +148,7 @@ export class I2cBridge {
       tx.result = 'hang';
       if (op === 'write') tx.bytes = this.pendingWrite();
       const until = Math.min(hang.toMs ?? Infinity, t + (this.opts.maxHangMs ?? 1000));
-      this.opts.after(Math.max(1, until - t), () => this.i2c.arbitrationLost());
+      this.opts.after(Math.max(1, until - t) * 1e6, () => this.i2c.arbitrationLost());
       return;
     }
     if (op === 'write') {
@@ -121,7 +161,7 @@ export class I2cBridge {
         undo();
         this.current = tx;
         this.written = [];
-        this.i2c.completeConnect(true);
+        this.completeConnect(true);
       } else {
         // What the firmware meant to write: the data commands waiting in the TX FIFO, up to the stop.
         tx.bytes = this.pendingWrite();
@@ -130,7 +170,7 @@ export class I2cBridge {
           tx.result = 'nack';
           bus.stats.errors++;
         }
-        this.i2c.completeConnect(false);
+        this.completeConnect(false);
       }
       return;
     }
@@ -141,12 +181,17 @@ export class I2cBridge {
     } catch (e) {
       this.restore = undefined;
       tx.result = failure(e);
-      this.i2c.completeConnect(false);
+      this.completeConnect(false);
       return;
     }
     this.current = tx;
     this.served = 0;
-    this.i2c.completeConnect(true);
+    this.completeConnect(true);
+  }
+
+  /** The address byte has gone out; its acknowledge bit ends it. */
+  private completeConnect(ack: boolean): void {
+    this.onWire(BYTE_PERIODS, () => this.i2c.completeConnect(ack));
   }
 
   private pendingWrite(): number[] {
@@ -164,8 +209,8 @@ export class I2cBridge {
     this.written.push(value);
     // The controller's own `stop` flag says this byte is the last of the transfer.
     const last = (this.i2c as unknown as { stop: boolean }).stop;
-    if (last) this.i2c.completeWrite(this.deliverWrite(true));
-    else this.i2c.completeWrite(true);
+    const ack = last ? this.deliverWrite(true) : true;
+    this.onWire(BYTE_PERIODS, () => this.i2c.completeWrite(ack));
   }
 
   private deliverWrite(stop: boolean): boolean {
@@ -187,7 +232,7 @@ export class I2cBridge {
     this.served++;
     if (this.current !== undefined) this.current.bytes.push(value);
     if (!ack) this.finishRead(true);
-    this.i2c.completeRead(value);
+    this.onWire(BYTE_PERIODS, () => this.i2c.completeRead(value));
   }
 
   private finishRead(stop: boolean): void {
@@ -214,10 +259,12 @@ export class I2cBridge {
   }
 
   private stop(): void {
-    const last = this.transactions[this.transactions.length - 1];
-    if (last !== undefined) last.endCycles = this.opts.cycles?.() ?? 0;
     this.finish(true);
-    this.i2c.completeStop();
+    this.onWire(CONDITION_PERIODS, () => {
+      const last = this.transactions[this.transactions.length - 1];
+      if (last !== undefined) last.endCycles = this.opts.cycles?.() ?? 0;
+      this.i2c.completeStop();
+    });
   }
 }
 
@@ -235,5 +282,22 @@ function raiseTxEmptyOnAbort(i2c: RPI2C): void {
   controller.abort = (reason: number) => {
     abort(reason);
     controller.setInterrupts(R_TX_EMPTY);
+  };
+}
+
+/**
+ * rp2040js (1.4.1) takes a write to IC_FS_SPKLEN only when bit 0 of the value
+ * is clear (it tests the value, not IC_ENABLE, for the enable bit), so an odd
+ * spike length is dropped. The pico-sdk sets it with the baud rate (lcnt / 16:
+ * 11 at 400 kHz), and it is part of every SCL high period, so the bus would
+ * run ~1 % fast. On the chip the register takes any nonzero value while the
+ * controller is disabled.
+ */
+function keepOddSpikeLengths(i2c: RPI2C): void {
+  const controller = i2c as unknown as { writeUint32(offset: number, value: number): void; enable: number; spikelen: number };
+  const write = controller.writeUint32.bind(controller);
+  controller.writeUint32 = (offset: number, value: number) => {
+    if (offset === IC_FS_SPKLEN && (controller.enable & 1) === 0 && (value & 0xff) > 0) controller.spikelen = value & 0xff;
+    else write(offset, value);
   };
 }

@@ -134,13 +134,14 @@ export class Rp2040Host {
     loadUf2(opts.uf2, mcu.flash);
     this.boardStartMs = opts.board.clock.elapsed;
     const sync = () => this.syncBoard(true);
-    const after = (ms: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(ms * 1e6);
+    const afterNanos = (nanos: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(nanos);
+    const after = (ms: number, fn: () => void) => afterNanos(ms * 1e6, fn);
     const profiler = opts.profiler;
     const cycles = () => {
       profiler?.mark(this.busyCycles);
       return this.busyCycles;
     };
-    this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after, cycles }));
+    this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after: afterNanos, cycles, icClkHz: CLOCK_HZ }));
     const radioPins: number[] = opts.radio === 'cyw43' ? Object.values(PICO_W_RADIO_PINS) : [];
     mcu.gpio.forEach((pin, index) => {
       if (radioPins.includes(index)) return;

@@ -5,7 +5,7 @@
  * sample's first I2C address to its last stop or the LED write that follows
  * within the second, whichever is later.
  */
-import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
+import { RP2040_CLOCK_HZ, type Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 export interface SampleWindow {
   /** Busy cycles at the sample's first I2C address and at its end. */
@@ -13,6 +13,8 @@ export interface SampleWindow {
   to: number;
   /** Whether the window ends with an LED write rather than the bus. */
   led: boolean;
+  /** Cycles of it the sample's transactions spent on the wire (the core polls the bus meanwhile). */
+  wire: number;
 }
 
 export function sampleWindows(host: Rp2040Host, ledPin: number): SampleWindow[] {
@@ -27,6 +29,7 @@ export function sampleWindows(host: Rp2040Host, ledPin: number): SampleWindow[] 
   return groups.slice(1).map((g) => {
     const busEnd = g[g.length - 1].endCycles;
     const to = Math.max(busEnd, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
-    return { from: g[0].cycles, to, led: to > busEnd };
+    const wireNanos = g.reduce((sum, tx) => sum + tx.wireNanos, 0);
+    return { from: g[0].cycles, to, led: to > busEnd, wire: (wireNanos * RP2040_CLOCK_HZ) / 1e9 };
   });
 }
