@@ -39,6 +39,8 @@ import { snapshotState } from './state-snapshot';
 const READ_AHEAD = 32;
 /** IC_RAW_INTR_STAT's TX_EMPTY bit. */
 const R_TX_EMPTY = 1 << 4;
+/** IC_CON's TX_EMPTY_CTRL: TX_EMPTY waits for the command taken from the FIFO to finish on the wire (the pico-sdk sets it). */
+const TX_EMPTY_CTRL = 1 << 8;
 /** The spike suppression register: part of each SCL high period. */
 const IC_FS_SPKLEN = 0xa0;
 /** SCL periods on the wire: a byte with its acknowledge bit; a start, repeated start or stop condition. */
@@ -99,6 +101,35 @@ export class I2cBridge {
     i2c.onStop = () => this.stop();
     raiseTxEmptyOnAbort(i2c);
     keepOddSpikeLengths(i2c);
+    this.holdTxEmptyWhileOnWire();
+  }
+
+  /** A command taken from the TX FIFO is on the wire (its byte and acknowledge bit not yet done). */
+  private commandOnWire = false;
+
+  /**
+   * With TX_EMPTY_CTRL set, the chip raises TX_EMPTY only once the command it
+   * took from the FIFO has gone out (RP2040 datasheet, IC_CON); rp2040js
+   * raises it as it takes the command. The pico-sdk's write waits for
+   * TX_EMPTY and then reads the abort source, so with the bytes timed it
+   * would read it before a data byte's NACK: a dropout would pass as written.
+   * Held here, TX_EMPTY comes when the byte is done (`completeCommand`).
+   */
+  private holdTxEmptyWhileOnWire(): void {
+    const controller = this.i2c as unknown as { setInterrupts(mask: number): void; control: number };
+    const set = controller.setInterrupts.bind(controller);
+    controller.setInterrupts = (mask: number) => {
+      if (this.commandOnWire && (controller.control & TX_EMPTY_CTRL) !== 0) mask &= ~R_TX_EMPTY;
+      if (mask !== 0) set(mask);
+    };
+  }
+
+  /** A data byte is done on the wire: TX_EMPTY as the chip would raise it, then the controller goes on. */
+  private completeCommand(complete: () => void): void {
+    this.commandOnWire = false;
+    const controller = this.i2c as unknown as { setInterrupts(mask: number): void; control: number; txThreshold: number; txFIFO: { itemCount: number } };
+    if ((controller.control & TX_EMPTY_CTRL) !== 0 && controller.txFIFO.itemCount <= controller.txThreshold) controller.setInterrupts(R_TX_EMPTY);
+    complete();
   }
 
   /** What a transaction changes besides the model: the random draws, fault and bus counters. */
@@ -210,7 +241,8 @@ export class I2cBridge {
     // The controller's own `stop` flag says this byte is the last of the transfer.
     const last = (this.i2c as unknown as { stop: boolean }).stop;
     const ack = last ? this.deliverWrite(true) : true;
-    this.onWire(BYTE_PERIODS, () => this.i2c.completeWrite(ack));
+    this.commandOnWire = true;
+    this.onWire(BYTE_PERIODS, () => this.completeCommand(() => this.i2c.completeWrite(ack)));
   }
 
   private deliverWrite(stop: boolean): boolean {
@@ -232,7 +264,8 @@ export class I2cBridge {
     this.served++;
     if (this.current !== undefined) this.current.bytes.push(value);
     if (!ack) this.finishRead(true);
-    this.onWire(BYTE_PERIODS, () => this.i2c.completeRead(value));
+    this.commandOnWire = true;
+    this.onWire(BYTE_PERIODS, () => this.completeCommand(() => this.i2c.completeRead(value)));
   }
 
   private finishRead(stop: boolean): void {

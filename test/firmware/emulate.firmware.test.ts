@@ -36,7 +36,7 @@ withFirmware('lux-demo', 'pico', 'the lux demo at night: the LED comes on at the
   expect(r.code).toBe(0);
   const lines = r.out.split('\n');
   expect(lines[0]).toBe(`Emulating ${env.uf2} (pico: LED GPIO25, TMP102 ALERT GPIO6, button GPIO15) from 00:00 for 3m00s, seed 7`);
-  expect(lines).toContain('00:01:00.513  GPIO25 (LED) high');
+  expect(lines).toContain('00:01:00.515  GPIO25 (LED) high');
   expect(lines.filter((l) => /GPIO25 \(LED\) high/.test(l))).toHaveLength(1);
   expect(r.out).toMatch(/^00:00:00\.5\d\d {2}lux demo: light every 60 s → runningAvg\(5\)/m);
   expect(r.out).toMatch(/^ {2}GPIO25 \(LED\): {2}1 switching, high for 1m59s, now high$/m);

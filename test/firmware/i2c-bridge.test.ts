@@ -44,7 +44,7 @@ function setup(seed = 3) {
     },
     after: (nanos, fn) => sim.clock.createAlarm(fn).schedule(nanos),
   });
-  i2c.writeUint32(IC_ENABLE, 0);
+  sdkInit(i2c);
   return { sim, device, i2c, bridge };
 }
 
@@ -59,32 +59,77 @@ function settled(i2c: RPI2C): boolean {
   return (i2c.readUint32(IC_STATUS) & STATUS_ACTIVITY) === 0 || (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT) !== 0;
 }
 
+const IC_CON = 0x00;
+/** What the pico-sdk's i2c_init sets: fast mode, master, slave disabled, restarts, TX_EMPTY when a command is done. */
+const CON_SDK = (2 << 1) | (1 << 0) | (1 << 6) | (1 << 5) | (1 << 8);
+const IC_CLR_STOP_DET = 0x60;
+const IC_TXFLR = 0x74;
+const R_STOP_DET = 1 << 9;
+
+/** The controller after the pico-sdk's i2c_init (the baud-rate counts left at their reset values). */
+function sdkInit(i2c: RPI2C): void {
+  i2c.writeUint32(IC_ENABLE, 0);
+  i2c.writeUint32(IC_CON, CON_SDK);
+}
+
 /**
- * What the pico-sdk does for i2c_write/read: target address, enable, one
- * command per byte, each written once the previous one has left the FIFO
- * (TX_EMPTY) and not after an abort; then it waits for the transfer to end.
+ * The pico-sdk's i2c_write_blocking_internal (2.2.0), step for step: each
+ * command written, then TX_EMPTY awaited before the abort source is read;
+ * after an abort or the last byte, STOP_DET awaited. Returns the abort
+ * reason it saw (0: none). The emulated clock runs while it polls, bounded
+ * as the SDK's timeout bounds it.
  */
-function transfer(sim: Simulator, i2c: RPI2C, address: number, write: number[], readLength: number): { rx: number[]; abort: number } {
+function sdkWrite(sim: Simulator, i2c: RPI2C, address: number, bytes: number[], nostop: boolean): number {
   i2c.writeUint32(IC_ENABLE, 0);
   i2c.writeUint32(IC_TAR, address);
   i2c.writeUint32(IC_ENABLE, 1);
-  const aborted = () => (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT) !== 0;
-  const sent = () => aborted() || (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_EMPTY) !== 0;
-  const commands = [
-    ...write.map((b, i) => b | (i === write.length - 1 && readLength === 0 ? STOP : 0)),
-    ...Array.from({ length: readLength }, (_, i) => CMD_READ | (i === 0 && write.length > 0 ? RESTART : 0) | (i === readLength - 1 ? STOP : 0)),
-  ];
-  for (const command of commands) {
-    if (aborted()) break;
-    i2c.writeUint32(IC_DATA_CMD, command);
-    waitFor(sim, sent);
+  const raw = () => i2c.readUint32(IC_RAW_INTR_STAT);
+  for (let i = 0; i < bytes.length; i++) {
+    const last = i === bytes.length - 1;
+    i2c.writeUint32(IC_DATA_CMD, bytes[i] | (last && !nostop ? STOP : 0));
+    waitFor(sim, () => (raw() & R_TX_EMPTY) !== 0);
+    const reason = i2c.readUint32(IC_TX_ABRT_SOURCE);
+    if (reason !== 0) i2c.readUint32(IC_CLR_TX_ABRT);
+    if (reason !== 0 || (last && !nostop)) {
+      waitFor(sim, () => (raw() & R_STOP_DET) !== 0);
+      i2c.readUint32(IC_CLR_STOP_DET);
+    }
+    if (reason !== 0) return reason & 0x1ffff;
   }
-  waitFor(sim, () => settled(i2c));
+  return 0;
+}
+
+/** The pico-sdk's i2c_read_blocking_internal: a read command per byte, each byte awaited (or an abort). */
+function sdkRead(sim: Simulator, i2c: RPI2C, address: number, length: number, restart: boolean): { rx: number[]; abort: number } {
+  i2c.writeUint32(IC_ENABLE, 0);
+  i2c.writeUint32(IC_TAR, address);
+  i2c.writeUint32(IC_ENABLE, 1);
   const rx: number[] = [];
-  while (i2c.readUint32(IC_RXFLR) > 0) rx.push(i2c.readUint32(IC_DATA_CMD) & 0xff);
-  const abort = i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT ? i2c.readUint32(IC_TX_ABRT_SOURCE) & 0x1ffff : 0;
-  i2c.readUint32(IC_CLR_TX_ABRT);
-  return { rx, abort };
+  for (let i = 0; i < length; i++) {
+    waitFor(sim, () => i2c.readUint32(IC_TXFLR) < 16);
+    i2c.writeUint32(IC_DATA_CMD, CMD_READ | (i === 0 && restart ? RESTART : 0) | (i === length - 1 ? STOP : 0));
+    let abort = 0;
+    waitFor(sim, () => {
+      if (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_ABRT) {
+        abort = i2c.readUint32(IC_TX_ABRT_SOURCE) & 0x1ffff;
+        i2c.readUint32(IC_CLR_TX_ABRT);
+      }
+      return abort !== 0 || i2c.readUint32(IC_RXFLR) > 0;
+    });
+    if (abort !== 0) return { rx, abort };
+    if (i2c.readUint32(IC_RXFLR) === 0) return { rx, abort: 0 }; // the SDK's timeout
+    rx.push(i2c.readUint32(IC_DATA_CMD) & 0xff);
+  }
+  return { rx, abort: 0 };
+}
+
+/** A register write then a repeated-start read, as Moddable's SMBus makes them through the SDK. */
+function transfer(sim: Simulator, i2c: RPI2C, address: number, write: number[], readLength: number): { rx: number[]; abort: number } {
+  if (write.length > 0) {
+    const abort = sdkWrite(sim, i2c, address, write, readLength > 0);
+    if (abort !== 0 || readLength === 0) return { rx: [], abort };
+  }
+  return sdkRead(sim, i2c, address, readLength, write.length > 0);
 }
 
 describe('I2C bridge: rp2040js controller ↔ simulated bus, byte by byte', () => {
@@ -119,6 +164,26 @@ describe('I2C bridge: rp2040js controller ↔ simulated bus, byte by byte', () =
     expect(bridge.transactions.map((t) => [t.op, t.bytes, t.result])).toEqual([['write', [0x01], 'ack'], ['read', [0x60, 0xa0], 'ack']]);
     // Each transaction's time on the wire: its (repeated) start, address and bytes, the stop with the last.
     expect(bridge.transactions.map((t) => t.wireNanos / periodNs)).toEqual([1 + 9 + 9, 1 + 9 + 9 + 9 + 1]);
+  });
+
+  test('TX_EMPTY (with the SDK\'s TX_EMPTY_CTRL) rises when the byte is done on the wire, not when it leaves the FIFO', () => {
+    const { sim, i2c } = setup();
+    i2c.writeUint32(IC_TAR, 0x48);
+    i2c.writeUint32(IC_ENABLE, 1);
+    const txEmpty = () => (i2c.readUint32(IC_RAW_INTR_STAT) & R_TX_EMPTY) !== 0;
+    i2c.writeUint32(IC_DATA_CMD, 0x01 | STOP); // TMP102 pointer write
+    waitFor(sim, () => i2c.readUint32(IC_TXFLR) === 0); // taken from the FIFO: start and address are out
+    expect(txEmpty()).toBe(false); // its byte is still on the wire
+    waitFor(sim, txEmpty);
+    expect(i2c.readUint32(IC_STATUS) & STATUS_ACTIVITY).toBe(STATUS_ACTIVITY); // the stop follows
+    // Without TX_EMPTY_CTRL, TX_EMPTY follows the FIFO level alone (rp2040js as it is).
+    i2c.writeUint32(IC_ENABLE, 0);
+    i2c.writeUint32(IC_CON, CON_SDK & ~(1 << 8));
+    i2c.writeUint32(IC_ENABLE, 1);
+    waitFor(sim, () => settled(i2c));
+    i2c.writeUint32(IC_DATA_CMD, 0x01 | STOP);
+    waitFor(sim, () => i2c.readUint32(IC_TXFLR) === 0);
+    expect(txEmpty()).toBe(true);
   });
 
   test('a TMP102 register read (write pointer, repeated start, read 2) gets the bytes the model gives that transaction', () => {
