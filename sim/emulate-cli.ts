@@ -202,7 +202,7 @@ export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPin
   if (e.kind === 'gpio') return `${at}  ${gpioName(e.gpio, pins)} ${e.level ? 'high' : 'low'}`;
   const tx = e.tx;
   const bytes = tx.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `${at}  i2c${tx.bus} 0x${tx.address.toString(16).padStart(2, '0')} ${tx.op} [${bytes}] ${tx.result}`;
+  return `${at}  i2c${tx.bus} 0x${tx.address.toString(16).padStart(2, '0')} ${tx.op} [${bytes}] ${tx.result}, ${Math.round(tx.wireNanos / 1000)} µs on the wire`;
 }
 
 /** What the run did, for people. */
@@ -233,7 +233,8 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
     }
   }
   if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');
-  lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed`);
+  const wire = r.i2c.transactions > 0 ? `, ${r.i2c.wireMs.toFixed(1)} ms on the wire` : '';
+  lines.push(`  I2C:           ${r.i2c.transactions} transactions, ${r.i2c.failed} failed${wire}`);
   lines.push(...faultLines(r));
   const ms = (cycles: number) => (cycles / RP2040_CLOCK_HZ) * 1000;
   if (r.bootMs === undefined) lines.push(`  core:          never slept: busy ${ms(r.busyCycles).toFixed(1)} ms at 125 MHz`);

@@ -76,7 +76,8 @@ export interface EmulateResult extends BoardOutcome {
   bootMs: number | undefined;
   bootCycles: number;
   consoleLines: number;
-  i2c: { transactions: number; failed: number };
+  /** The app's I2C transactions, those that failed, and their time on the wire (the core polls the bus meanwhile). */
+  i2c: { transactions: number; failed: number; wireMs: number };
   /** The core stopped on a breakpoint instruction: a panic or an unhandled fault in the firmware. */
   halted: { atMs: number; pc: number; code: number } | undefined;
   /** A Pico W's radio: when its driver first reached its WLAN function (undefined: never), the ioctls it sent, the Ethernet frames dropped. */
@@ -142,7 +143,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
       opts.onProgress({ emulatedMs: host.emulatedMs, durationMs, busyCycles: host.busyCycles });
     }
   }
-  events.flush();
+  events.flush(true);
   for (const s of sockets) s.destroy(); // the board is gone: its connections with it
   const ranMs = Math.min(host.emulatedMs, durationMs);
   opts.onProgress?.({ emulatedMs: ranMs, durationMs, busyCycles: host.busyCycles });
@@ -159,7 +160,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     bootCycles: host.sleeps[0]?.cycles ?? host.busyCycles,
     consoleLines: host.consoleLines.length,
     ...boardOutcome(board, ranMs),
-    i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length },
+    i2c: { transactions: transactions.length, failed: transactions.filter((t) => t.result !== 'ack').length, wireMs: transactions.reduce((ms, t) => ms + t.wireNanos / 1e6, 0) },
     halted: host.halted,
     radio: host.radio && {
       upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes,
@@ -190,20 +191,37 @@ class EventFeed {
     this.i2c = host.bridges.map(() => 0);
   }
 
-  flush(): void {
+  /**
+   * `all`: everything so far (the end of the run). Otherwise a transaction
+   * still on the wire is held back until it is over (its bytes and time are
+   * final then), and with it whatever came after it, so lines stay in order.
+   */
+  flush(all = false): void {
     if (this.onEvent === undefined) return;
     const host = this.host;
+    let holdFrom = Infinity;
+    if (!all) {
+      host.bridges.forEach((bridge, i) => {
+        for (let k = this.i2c[i]; k < bridge.transactions.length; k++) {
+          const tx = bridge.transactions[k];
+          if (!tx.done) {
+            holdFrom = Math.min(holdFrom, tx.t);
+            break;
+          }
+        }
+      });
+    }
     const batch: EmulatedEvent[] = [];
-    for (; this.console < host.consoleLines.length; this.console++) {
+    for (; this.console < host.consoleLines.length && host.consoleLines[this.console].t < holdFrom; this.console++) {
       const { t, line } = host.consoleLines[this.console];
       batch.push({ kind: 'console', t, line });
     }
-    for (; this.gpio < host.gpioChanges.length; this.gpio++) {
+    for (; this.gpio < host.gpioChanges.length && host.gpioChanges[this.gpio].t < holdFrom; this.gpio++) {
       const { t, pin, level } = host.gpioChanges[this.gpio];
       batch.push({ kind: 'gpio', t, gpio: pin, level });
     }
     host.bridges.forEach((bridge, i) => {
-      for (; this.i2c[i] < bridge.transactions.length; this.i2c[i]++) {
+      for (; this.i2c[i] < bridge.transactions.length && bridge.transactions[this.i2c[i]].t < holdFrom; this.i2c[i]++) {
         const tx = bridge.transactions[this.i2c[i]];
         batch.push({ kind: 'i2c', t: tx.t, tx });
       }

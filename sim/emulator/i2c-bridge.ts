@@ -63,6 +63,8 @@ export interface I2cBridgeTransaction {
   endCycles: number;
   /** Emulated nanoseconds on the wire: its start (or repeated start), address, bytes and stop. */
   wireNanos: number;
+  /** Over on the wire (its stop, or the repeated start that ends it, or a hang given up): bytes and time are final. */
+  done: boolean;
 }
 
 export interface I2cBridgeOptions {
@@ -159,7 +161,10 @@ export class I2cBridge {
   }
 
   private start(repeated: boolean): void {
-    if (repeated) this.finish(false);
+    if (repeated) {
+      this.finish(false);
+      this.markDone();
+    }
     const nanos = CONDITION_PERIODS * this.sclPeriodNanos();
     this.startNanos = nanos;
     this.opts.after(nanos, () => this.i2c.completeStart());
@@ -170,7 +175,7 @@ export class I2cBridge {
     const bus = this.board.i2c;
     const op = mode === I2CMode.Read ? 'read' : 'write';
     const now = this.opts.cycles?.() ?? 0;
-    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now, wireNanos: this.startNanos };
+    const tx: I2cBridgeTransaction = { t, bus: this.index, address, op, bytes: [], result: 'ack', cycles: now, endCycles: now, wireNanos: this.startNanos, done: false };
     this.startNanos = 0;
     this.transactions.push(tx);
     const hang = bus.faults.active('hang', t);
@@ -179,7 +184,10 @@ export class I2cBridge {
       tx.result = 'hang';
       if (op === 'write') tx.bytes = this.pendingWrite();
       const until = Math.min(hang.toMs ?? Infinity, t + (this.opts.maxHangMs ?? 1000));
-      this.opts.after(Math.max(1, until - t) * 1e6, () => this.i2c.arbitrationLost());
+      this.opts.after(Math.max(1, until - t) * 1e6, () => {
+        tx.done = true;
+        this.i2c.arbitrationLost();
+      });
       return;
     }
     if (op === 'write') {
@@ -296,8 +304,14 @@ export class I2cBridge {
     this.onWire(CONDITION_PERIODS, () => {
       const last = this.transactions[this.transactions.length - 1];
       if (last !== undefined) last.endCycles = this.opts.cycles?.() ?? 0;
+      this.markDone();
       this.i2c.completeStop();
     });
+  }
+
+  private markDone(): void {
+    const last = this.transactions[this.transactions.length - 1];
+    if (last !== undefined) last.done = true;
   }
 }
 

@@ -40,7 +40,7 @@ withFirmware('lux-demo', 'pico', 'the lux demo at night: the LED comes on at the
   expect(lines.filter((l) => /GPIO25 \(LED\) high/.test(l))).toHaveLength(1);
   expect(r.out).toMatch(/^00:00:00\.5\d\d {2}lux demo: light every 60 s → runningAvg\(5\)/m);
   expect(r.out).toMatch(/^ {2}GPIO25 \(LED\): {2}1 switching, high for 1m59s, now high$/m);
-  expect(r.out).toMatch(/^ {2}I2C: {11}2\d transactions, 0 failed$/m);
+  expect(r.out).toMatch(/^ {2}I2C: {11}2\d transactions, 0 failed, \d\.\d ms on the wire$/m);
   // Two timer wakes after boot (60 s, 120 s), each the bench's per-wake figure within a few cycles.
   expect(r.out).toMatch(/then 2 wakes \(1\d\d,\d{3} cycles each\)/);
   const svg = readFileSync(plot, 'utf8');
@@ -54,6 +54,31 @@ withFirmware('app-grow-light', 'pico', 'the grow light at dusk with the MCP9808 
   const led = r.out.split('\n').filter((l) => /GPIO25 \(LED\)/.test(l) && !/^ /.test(l));
   expect(led).toEqual(['19:00:00.511  GPIO25 (LED) low', '19:15:00.514  GPIO25 (LED) high', '20:25:30.514  GPIO25 (LED) low']);
   expect(r.out).toMatch(/^ {2}faults: {8}mcp9808 \(0x18\): nack 15$/m);
+});
+
+withFirmware('lux-demo', 'pico', 'with --i2c, each transaction is printed once it is over on the wire: all its bytes, its time at 400 kHz', (env) => {
+  const r = emulate(env, '--duration', '3m', '--seed', '7', '--no-plot', '--i2c');
+  expect(r.code).toBe(0);
+  const i2c = r.out.split('\n').filter((l) => /^\d\d:\d\d:\d\d\.\d{3} {2}i2c0 /.test(l));
+  const period = 2.656; // µs: the pico-sdk's 400 kHz counts (332 cycles at 125 MHz)
+  const wire = (l: string) => Number(/, (\d+) µs on the wire$/.exec(l)![1]);
+  // The TSL2591's channel reads: a pointer write (start, address, byte), then a repeated-start read of 4 and the stop.
+  const channels = i2c.filter((l, k) => / 0x29 read /.test(l) && / 0x29 write \[b4\]/.test(i2c[k - 1] ?? ''));
+  expect(channels).toHaveLength(2); // the two timer wakes (at the first sample, at boot, no conversion is done yet)
+  for (const l of channels) {
+    expect(l).toMatch(/ read \[[0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}\] ack, /);
+    expect(wire(l)).toBe(Math.round((1 + 9 + 4 * 9 + 1) * period));
+  }
+  // Every line whole: a register pointer write (one byte, no stop: a read follows) 19 periods; a register write
+  // (pointer and data, with the stop) and a read (repeated start, bytes, stop) 11 + 9 per byte.
+  for (const l of i2c) {
+    const bytes = /\[([^\]]*)\]/.exec(l)![1].split(' ').length;
+    const periods = / write /.test(l) && bytes === 1 ? 1 + 9 + 9 : 1 + 9 + 9 * bytes + 1;
+    expect([l, wire(l)]).toEqual([l, Math.round(periods * period)]);
+  }
+  // The summary's wire time is the lines' (each rounded to a µs).
+  const total = Number(/ (\d+\.\d) ms on the wire$/m.exec(r.out)![1]);
+  expect(Math.abs(i2c.reduce((ms, l) => ms + wire(l) / 1000, 0) - total)).toBeLessThan(0.1);
 });
 
 withFirmware('button-toggle', 'pico', 'the button toggle: each --press reaches GPIO15 with its bounce, and the LED toggles once per press', (env) => {

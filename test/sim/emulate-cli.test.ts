@@ -115,8 +115,8 @@ describe('the board', () => {
     expect(eventLine({ kind: 'gpio', t: 60_514, gpio: 25, level: 1 }, 0, pinsForTarget('pico', ROOT))).toBe('00:01:00.514  GPIO25 (LED) high');
     expect(eventLine({ kind: 'gpio', t: 60_514, gpio: 32, level: 1 }, 0, pins)).toBe('00:01:00.514  CYW43 GPIO0 (LED) high');
     expect(eventLine({ kind: 'gpio', t: 860, gpio: 7, level: 0 }, 0, pins)).toBe('00:00:00.860  GPIO7 low');
-    const tx = { t: 512, bus: 0, address: 0x29, op: 'read' as const, bytes: [0x50], result: 'ack' as const, cycles: 0, endCycles: 0, wireNanos: 0 };
-    expect(eventLine({ kind: 'i2c', t: 512, tx }, 0, pins)).toBe('00:00:00.512  i2c0 0x29 read [50] ack');
+    const tx = { t: 512, bus: 0, address: 0x29, op: 'read' as const, bytes: [0x50], result: 'ack' as const, cycles: 0, endCycles: 0, wireNanos: 53_120, done: true };
+    expect(eventLine({ kind: 'i2c', t: 512, tx }, 0, pins)).toBe('00:00:00.512  i2c0 0x29 read [50] ack, 53 µs on the wire');
   });
 });
 
