@@ -14,7 +14,9 @@
  *   booted with the simulated board on its I2C bus (night, so the LED comes
  *   on at the second light sample), each transfer taking its time on the
  *   wire as on the chip (sim/emulator/i2c-bridge.ts; the event's wire time
- *   and the cycles off the wire are rows of their own): cycles from each sample's first I2C
+ *   and the cycles off the wire are rows of their own) and each read of
+ *   flash through the XIP cache, a miss stalling the core
+ *   (sim/emulator/xip-cache.ts; its share is a row too): cycles from each sample's first I2C
  *   address to its last stop or LED write (it holds the flow only when the
  *   sample ends in a gain change or an LED change); cycles per wake, from the
  *   core leaving its WFE to waiting again (both firmwares sleep between
@@ -88,6 +90,8 @@ interface Cycles {
   events: number; perEvent: number;
   /** Of those, the mean cycles the event's transactions were on the wire (the core polling the bus). */
   wirePerEvent: number;
+  /** Of the event's and of a wake's cycles, those the core stalled on XIP flash-cache misses; the misses of the whole run. */
+  xipPerEvent: number; xipPerWake: number; xipMisses: number; xipAccesses: number; missCycles: number;
   ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number;
 }
 
@@ -113,6 +117,11 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
     events: events.length,
     perEvent: events.length > 0 ? events.reduce((a, b) => a + b, 0) / events.length : NaN,
     wirePerEvent: ledWindows.length > 0 ? ledWindows.reduce((a, w) => a + w.wire, 0) / ledWindows.length : NaN,
+    xipPerEvent: ledWindows.length > 0 ? ledWindows.reduce((a, w) => a + host.xipStallCycles(w.from, w.to), 0) / ledWindows.length : NaN,
+    xipPerWake: wakes > 0 ? timerWakes.reduce((a, w) => a + host.xipStallCycles(w.from, w.to), 0) / wakes : NaN,
+    xipMisses: host.xip.misses,
+    xipAccesses: host.xip.accesses,
+    missCycles: host.xip.misses > 0 ? host.xip.stallCycles / host.xip.misses : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
     // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
@@ -206,6 +215,7 @@ async function main(): Promise<number> {
     row('sample-to-LED events (samples that switch the LED)', (n) => cy(n, (x) => String(x.events)));
     row('cycles per sample-to-LED event (first I2C address to the LED write, mean)', (n) => cy(n, (x) => Math.round(x.perEvent).toLocaleString('en')), `${(cycles['lux-demo'].perEvent / cycles.floor.perEvent).toFixed(2)}x`);
     row('of which the I2C transfers on the wire (400 kHz; the core polls the bus)', (n) => cy(n, (x) => Math.round(x.wirePerEvent).toLocaleString('en')));
+    row('of which stalled on XIP flash-cache misses (the core waits for a line from the QSPI flash)', (n) => cy(n, (x) => Math.round(x.xipPerEvent).toLocaleString('en')));
     row('cycles per sample-to-LED event off the wire (the event less its wire time: the CPU\'s own work)', (n) => cy(n, (x) => Math.round(x.perEvent - x.wirePerEvent).toLocaleString('en')), `${((cycles['lux-demo'].perEvent - cycles['lux-demo'].wirePerEvent) / (cycles.floor.perEvent - cycles.floor.wirePerEvent)).toFixed(2)}x`);
     row('cycles per sample window (first I2C address to last stop or LED write, mean; bus and driver only where the LED stays)', (n) => cy(n, (x) => Math.round(x.perSample).toLocaleString('en')), `${(cycles['lux-demo'].perSample / cycles.floor.perSample).toFixed(2)}x`);
     row('cycles per sample (max)', (n) => cy(n, (x) => Math.round(x.perSampleMax).toLocaleString('en')));
@@ -215,6 +225,8 @@ async function main(): Promise<number> {
     row('core asleep (WFI/WFE) over the run', (n) => cy(n, (x) => `${(x.asleep * 100).toFixed(1)} %`));
     row('cycles executed over the run (ms at 125 MHz)', (n) => cy(n, (x) => x.busyMs.toFixed(0)));
     row('timer wakes / busy cycles per wake (WFE to WFE)', (n) => cy(n, (x) => (x.wakes > 0 ? `${x.wakes} / ${Math.round(x.perWake).toLocaleString('en')}` : 'no wake measured')), `${(cycles['lux-demo'].perWake / cycles.floor.perWake).toFixed(2)}x`);
+    row('of a wake, stalled on XIP flash-cache misses', (n) => cy(n, (x) => Math.round(x.xipPerWake).toLocaleString('en')), `${(cycles['lux-demo'].xipPerWake / cycles.floor.xipPerWake).toFixed(2)}x`);
+    row('XIP cache over the run: reads of flash, misses (cycles each)', (n) => cy(n, (x) => `${x.xipAccesses.toLocaleString('en')}, ${x.xipMisses.toLocaleString('en')} (${x.missCycles.toFixed(0)})`));
     row('LED on at (emulated ms)', (n) => cy(n, (x) => (x.ledAt !== undefined ? x.ledAt.toFixed(0) : 'never')));
     row('first I2C transaction at (ms after reset)', (n) => cy(n, (x) => x.bootMs.toFixed(0)));
   }

@@ -15,7 +15,9 @@
  *
  * It also counts CPU cycles: `busyCycles` executed by the core, and the
  * cycles between marks the caller sets (GPIO changes, I2C starts), for
- * bench/firmware.ts.
+ * bench/firmware.ts. A read of flash that misses the XIP cache stalls the
+ * core as on the chip (xip-cache.ts): those cycles count as busy and take
+ * their emulated time.
  */
 import { ConsoleLogger, GPIOPinState, LogLevel, Simulator, USBCDC, type RP2040 } from 'rp2040js';
 import type { SimBoard } from '../board';
@@ -25,12 +27,19 @@ import { EmulatedLan } from './emulated-lan';
 import { elfSymbol } from './elf-symbols';
 import { FLASH_START, loadBootrom, loadUf2 } from './firmware-image';
 import { I2cBridge } from './i2c-bridge';
+import { QSPI_CLOCKS_PER_LINE, XIP_BASE, XIP_END, XipCache } from './xip-cache';
 
 const CLOCK_HZ = 125_000_000;
 /** Emulated ms from a frame the board sends on its Wi-Fi to the network's answer (a few ms on a home network). */
 const LAN_ROUND_TRIP_MS = 2;
 /** While the core sleeps and a PIO state machine has work, emulated time advances this many cycles at a step. */
 const PIO_CYCLES_ASLEEP = 1000;
+/** The XIP SSI's clock divider register (SSI base 0x18000000 + BAUDR), as the firmware's boot2 set it. */
+const SSI_BAUDR = 0x18000014;
+/** XIP_CTRL.FLUSH: a write empties the cache (the SDK's flash writes end with one). */
+const XIP_CTRL_FLUSH = 0x14000004;
+/** Cycle marks kept for `xipStallCycles` (two or three a bus event, GPIO change or sleep). */
+const MAX_STALL_MARKS = 1_000_000;
 
 /** `entryMarks` for `timerWakes`: Moddable's timer callback, where a wake's work starts. */
 export function timerEntryMarks(elf: string): number[] {
@@ -136,9 +145,10 @@ export class Rp2040Host {
     const sync = () => this.syncBoard(true);
     const afterNanos = (nanos: number, fn: () => void) => this.simulator.clock.createAlarm(fn).schedule(nanos);
     const after = (ms: number, fn: () => void) => afterNanos(ms * 1e6, fn);
-    const profiler = opts.profiler;
+    this.xip = new XipCache(() => QSPI_CLOCKS_PER_LINE * Math.max(2, mcu.readUint32(SSI_BAUDR) & 0xfffe));
+    this.watchFlashReads(mcu);
     const cycles = () => {
-      profiler?.mark(this.busyCycles);
+      this.mark();
       return this.busyCycles;
     };
     this.bridges = mcu.i2c.map((i2c, index) => new I2cBridge(i2c, index, opts.board, { sync, after: afterNanos, cycles, icClkHz: CLOCK_HZ }));
@@ -211,6 +221,63 @@ export class Rp2040Host {
     mcu.core.PC = FLASH_START;
   }
 
+  /** The flash cache the core's reads go through (its counts: `accesses`, `misses`, `stallCycles`). */
+  readonly xip: XipCache;
+  private readonly stallMarks: { cycles: number[]; stalls: number[] } = { cycles: [], stalls: [] };
+
+  /** The core's reads (fetches and loads; not DMA's) go through the XIP cache; a write to its FLUSH register empties it. */
+  private watchFlashReads(mcu: RP2040): void {
+    // The core's own methods only forward to the chip's; these do the same, after the cache (every fetch comes here).
+    const core = mcu.core;
+    const xip = this.xip;
+    core.readUint32 = (address: number) => {
+      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      return mcu.readUint32(address);
+    };
+    core.readUint16 = (address: number) => {
+      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      return mcu.readUint16(address);
+    };
+    core.readUint8 = (address: number) => {
+      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      return mcu.readUint8(address);
+    };
+    core.writeUint32 = (address: number, value: number) => {
+      if (address === XIP_CTRL_FLUSH) xip.flush();
+      mcu.writeUint32(address, value);
+    };
+  }
+
+  /** A point of the run the profiler and `xipStallCycles` can cut at: bus events, GPIO changes, sleeps, timer entries. */
+  private mark(): void {
+    this.opts.profiler?.mark(this.busyCycles);
+    const marks = this.stallMarks;
+    const last = marks.cycles.length - 1;
+    if (last >= 0 && marks.cycles[last] === this.busyCycles) marks.stalls[last] = this.xip.stallCycles;
+    else if (last < MAX_STALL_MARKS) {
+      marks.cycles.push(this.busyCycles);
+      marks.stalls.push(this.xip.stallCycles);
+    }
+  }
+
+  /** Busy cycles the core spent stalled on XIP cache misses between two marked points (e.g. a sample window's ends). */
+  xipStallCycles(fromCycles: number, toCycles: number): number {
+    return this.stallsAt(toCycles) - this.stallsAt(fromCycles);
+  }
+
+  private stallsAt(cycles: number): number {
+    const { cycles: at, stalls } = this.stallMarks;
+    let lo = 0;
+    let hi = at.length - 1;
+    if (hi < 0 || at[0] > cycles) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid] <= cycles) lo = mid;
+      else hi = mid - 1;
+    }
+    return stalls[lo];
+  }
+
   /** The Pico W's radio, when the board has one (`radio`). */
   readonly radio: Cyw43Radio | undefined;
   /** The network its radio joins (`network`). */
@@ -219,7 +286,7 @@ export class Rp2040Host {
   /** A GPIO the firmware drives (or the radio's, from pin 32) changed: recorded and seen by the board's parts. */
   private output(pin: number, level: 0 | 1): void {
     const t = this.syncBoard();
-    this.opts.profiler?.mark(this.busyCycles);
+    this.mark();
     this.gpioChanges.push({ t, pin, level, cycles: this.busyCycles });
     this.opts.board.pins.setOutput(pin, level);
   }
@@ -264,7 +331,7 @@ export class Rp2040Host {
     this.asleep = true;
     if (this.sleeps.length >= 100_000) return;
     this.sleeps.push({ t: this.emulatedMs, cycles: this.busyCycles });
-    this.opts.profiler?.mark(this.busyCycles);
+    this.mark();
   }
 
   private console(bytes: Uint8Array): void {
@@ -293,6 +360,7 @@ export class Rp2040Host {
     const profiler = this.opts.profiler;
     const entryMarks = this.opts.entryMarks ?? [];
     const [pio0, pio1] = mcu.pio;
+    const xip = this.xip;
     while (clock.nanos < untilNanos && this.halted === undefined) {
       for (let i = 0; i < 500_000 && clock.nanos < untilNanos && this.halted === undefined; i++) {
         if (mcu.core.waiting) {
@@ -312,9 +380,10 @@ export class Rp2040Host {
           const pc = mcu.core.PC;
           if (entryMarks.length > 0 && entryMarks.includes(pc) && this.entries.length < 100_000) {
             this.entries.push({ pc, cycles: this.busyCycles });
-            profiler?.mark(this.busyCycles);
+            this.mark();
           }
-          const cycles = mcu.core.executeInstruction();
+          // A fetch or load that missed the flash cache holds the core until its line is in.
+          const cycles = mcu.core.executeInstruction() + xip.takeStall();
           if (!pio0.stopped || !pio1.stopped) stepPio(mcu, cycles);
           this.busyCycles += cycles;
           profiler?.count(pc, cycles);

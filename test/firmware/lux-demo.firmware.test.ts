@@ -70,6 +70,21 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
     expect(fw.host.waitingNanos / (fw.host.emulatedMs * 1e6)).toBeGreaterThan(0.99);
   }, 1_200_000);
 
+  test('code and read-only data run from flash through the XIP cache: most reads hit, each miss stalls the core 56 cycles (28 QSPI clocks at clk_sys / 2), counted as busy', async () => {
+    const fw = await onFirmware(LUX_SCENARIOS['night: the LED comes on at the second light sample']);
+    const xip = fw.host.xip;
+    expect(xip.misses).toBeGreaterThan(1000);
+    expect(xip.misses / xip.accesses).toBeLessThan(0.01);
+    expect(xip.stallCycles).toBe(xip.misses * 56);
+    // The stalls are busy cycles of the wakes they happen in (from one sleep to the next).
+    const sleeps = fw.host.sleeps;
+    expect(sleeps.length).toBe(3);
+    for (let i = 0; i + 1 < sleeps.length; i++) {
+      const [from, to] = [sleeps[i].cycles, sleeps[i + 1].cycles];
+      expect(fw.host.xipStallCycles(from, to)).toBeGreaterThan(0.2 * (to - from));
+    }
+  }, 1_200_000);
+
   test('a NACK from the simulated TSL2591 reaches the firmware through the emulated bus: that sample is skipped and the next read works, as on Node', async () => {
     const name = 'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped, the LED comes on a sample later';
     const fw = await onFirmware(LUX_SCENARIOS[name]);
