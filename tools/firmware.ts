@@ -39,6 +39,7 @@ import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine }
 import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
+import { writeXsInSramLinkerScript } from './xs-in-sram';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -112,10 +113,14 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const withSettings = nested === undefined ? manifestPath : writeSettingsManifest(manifestPath, nested, join(project, 'out/firmware-settings'));
   if (nested !== undefined) log(`firmware: the settings with dotted names are nested config properties, set by ${withSettings}`);
   const args = mcconfigArgs(target, buildDir, withSettings, { debug, settings: flat });
+  // On an RP2040 the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
+  const linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'));
+  if (linkerScript !== undefined) log(`firmware: xsRun.c.o links into SRAM (${linkerScript})`);
   const env = {
     ...process.env,
     PATH: `${join(moddable, 'build/bin/lin/release')}:${join(project, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     MAKEFLAGS: `${process.env.MAKEFLAGS ?? ''} SHELL=/bin/bash`.trim(),
+    ...(linkerScript !== undefined ? { LINKER_SCRIPT: linkerScript } : {}),
   };
   log(`firmware: mcconfig ${shownArgs(args)}`);
   const started = Date.now();

@@ -1,0 +1,66 @@
+/**
+ * tools/xs-in-sram.ts: the linker script `npm run firmware` gives an RP2040
+ * build, Moddable's with xsRun.c.o excluded from flash's .text and .rodata
+ * (its .data, in SRAM, takes what they exclude). The firmware tests check the
+ * result on real builds (fxRunID at a 0x2000_0000 address); these check the
+ * edit and the choice of chip without the SDK.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { picoChip, withXsRunInSram, writeXsInSramLinkerScript, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
+
+/** The lines of the script the edit works on, as Moddable's xsproj_rp2040.ld has them (abridged). */
+const SCRIPT = `SECTIONS {
+    .text : {
+        *(.init)
+        *(EXCLUDE_FILE(*libgcc.a: *libc.a:*lib_a-mem*.o *libm.a:) .text*)
+        *(EXCLUDE_FILE(*crtend?.o *crtend.o) .ctors)
+    } > FLASH
+    .rodata : {
+        *(EXCLUDE_FILE(*libgcc.a: *libc.a:*lib_a-mem*.o *libm.a:) .rodata*)
+    } > FLASH
+    .data : {
+        *(.time_critical*)
+        *(.text*)
+        *(.rodata*)
+    } > RAM AT> FLASH
+}
+`;
+
+describe('xsRun.c.o in SRAM on an RP2040', () => {
+  test('the object joins the exclusion lists of flash\'s .text and .rodata, and nothing else changes', () => {
+    const out = withXsRunInSram(SCRIPT);
+    expect(out).toContain(`*(EXCLUDE_FILE(*libgcc.a: *libc.a:*lib_a-mem*.o *libm.a: ${XS_RUN_OBJECT}) .text*)`);
+    expect(out).toContain(`*(EXCLUDE_FILE(*libgcc.a: *libc.a:*lib_a-mem*.o *libm.a: ${XS_RUN_OBJECT}) .rodata*)`);
+    expect(out).toContain('*(EXCLUDE_FILE(*crtend?.o *crtend.o) .ctors)');
+    expect(out.replaceAll(` ${XS_RUN_OBJECT}`, '')).toBe(SCRIPT);
+  });
+
+  test('a script without those lists (another SDK version) is an error that says what was looked for, not a silent flash build', () => {
+    expect(() => withXsRunInSram(SCRIPT.replace(/\*\(EXCLUDE_FILE\([^)]*\) \.rodata\*\)/, '*(.rodata*)'))).toThrow('expected one *(EXCLUDE_FILE(...) .rodata*) in the linker script, found 0');
+  });
+
+  test('only RP2040 targets get it: a board whose manifest says rp2350 links as Moddable does, and so do esp32 and lin', () => {
+    const sdk = mkdtempSync(join(tmpdir(), 'xs-in-sram-'));
+    try {
+      const board = (name: string, build: object) => {
+        mkdirSync(join(sdk, 'build/devices/pico/targets', name), { recursive: true });
+        writeFileSync(join(sdk, 'build/devices/pico/targets', name, 'manifest.json'), JSON.stringify({ build }));
+      };
+      board('pico_w', { WIFI_GPIO: '1' });
+      board('pico_2_w', { PICO_SUBCLASS: 'rp2350', WIFI_GPIO: '1' });
+      mkdirSync(join(sdk, 'build/devices/pico/config'), { recursive: true });
+      writeFileSync(join(sdk, 'build/devices/pico/config/xsproj_rp2040.ld'), SCRIPT);
+      expect([picoChip(sdk, 'pico'), picoChip(sdk, 'pico/pico_w'), picoChip(sdk, 'pico/pico_2_w')]).toEqual(['rp2040', 'rp2040', 'rp2350']);
+      const out = join(sdk, 'out');
+      const written = writeXsInSramLinkerScript(sdk, 'pico/pico_w', out);
+      expect(written).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
+      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_2_w', out)).toBeUndefined();
+      expect(writeXsInSramLinkerScript(sdk, 'esp32', out)).toBeUndefined();
+      expect(writeXsInSramLinkerScript(sdk, 'lin', out)).toBeUndefined();
+    } finally {
+      rmSync(sdk, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * On an RP2040 the XS interpreter's main loop runs from SRAM, not flash.
+ *
+ * xsRun.c (fxRunID, the bytecode loop, 30 KB) runs on every JavaScript step
+ * of a wake, and from flash it runs through the 16 kB XIP cache, which a wake
+ * outgrows: the emulator, with the cache modelled (sim/emulator/xip-cache.ts),
+ * found 44-47 % of a wake's misses in it, each a 56-cycle stall. Moddable's
+ * linker script for the chip (build/devices/pico/config/xsproj_rp2040.ld)
+ * already puts into SRAM whatever its .text and .rodata exclude (its .data
+ * takes the rest of `.text*` and `.rodata*`, and the SDK's start-up copies it
+ * there); `npm run firmware` writes a copy of it with xsRun.c.o added to those
+ * exclusions and hands it to make as LINKER_SCRIPT (make.pico.mk sets it with
+ * `?=`). The cost is xsRun.c.o's size in SRAM; flash stays the same (the code
+ * is still loaded from it). `mcconfig` run by hand links as Moddable does.
+ *
+ * Only the RP2040 (the chip the emulator runs and measured); an RP2350 board
+ * (`PICO_SUBCLASS` rp2350 in its target manifest) links as Moddable does.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The object whose code and read-only data go to SRAM (make.pico.mk's name for it). */
+export const XS_RUN_OBJECT = '*xsRun.c.o';
+
+/**
+ * Moddable's linker script with xsRun.c.o excluded from flash's .text and
+ * .rodata, so its .data (SRAM, loaded from flash) takes it. Throws when the
+ * script does not have the one exclusion list of each it is written for.
+ */
+export function withXsRunInSram(script: string): string {
+  let out = script;
+  for (const input of ['.text*', '.rodata*']) {
+    const pattern = new RegExp(`\\*\\(EXCLUDE_FILE\\(([^)]*)\\) ${input.replace(/[.*]/g, (c) => `\\${c}`)}\\)`, 'g');
+    const found = [...out.matchAll(pattern)];
+    if (found.length !== 1) throw new Error(`xs-in-sram: expected one *(EXCLUDE_FILE(...) ${input}) in the linker script, found ${found.length}`);
+    out = out.replace(pattern, (_m, files: string) => `*(EXCLUDE_FILE(${files} ${XS_RUN_OBJECT}) ${input})`);
+  }
+  return out;
+}
+
+/** The chip a pico target builds for: its board's `PICO_SUBCLASS` (rp2040 unless the board's manifest says otherwise). */
+export function picoChip(moddable: string, target: string): string {
+  const board = target.split('/')[1];
+  if (board === undefined) return 'rp2040';
+  const manifest = join(moddable, 'build/devices/pico/targets', board, 'manifest.json');
+  if (!existsSync(manifest)) return 'rp2040';
+  const build = (JSON.parse(readFileSync(manifest, 'utf8')) as { build?: { PICO_SUBCLASS?: string } }).build;
+  return build?.PICO_SUBCLASS ?? 'rp2040';
+}
+
+/**
+ * For an RP2040 target, write the linker script (into `dir`) and return its
+ * path, for make's LINKER_SCRIPT; undefined for any other target.
+ */
+export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string): string | undefined {
+  if (target.split('/')[0] !== 'pico' || picoChip(moddable, target) !== 'rp2040') return undefined;
+  const source = join(moddable, 'build/devices/pico/config/xsproj_rp2040.ld');
+  const path = join(dir, 'xsproj_rp2040-xs-in-sram.ld');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, withXsRunInSram(readFileSync(source, 'utf8')));
+  return path;
+}
