@@ -114,8 +114,14 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   if (nested !== undefined) log(`firmware: the settings with dotted names are nested config properties, set by ${withSettings}`);
   const args = mcconfigArgs(target, buildDir, withSettings, { debug, settings: flat });
   // On an RP2040 the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
-  const linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'));
-  if (linkerScript !== undefined) log(`firmware: xsRun.c.o links into SRAM (${linkerScript})`);
+  let linkerScript: string | undefined;
+  try {
+    linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'));
+    if (linkerScript !== undefined) log(`firmware: xsRun.c.o links into SRAM (${linkerScript})`);
+  } catch (e) {
+    // Another SDK's script: the app still builds, as Moddable links it, a third slower per wake.
+    log(`firmware: warning: ${(e as Error).message}; linking with Moddable's script, the XS interpreter's loop stays in flash`);
+  }
   const env = {
     ...process.env,
     PATH: `${join(moddable, 'build/bin/lin/release')}:${join(project, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
