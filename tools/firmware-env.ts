@@ -80,6 +80,11 @@ function picoBoardManifest(moddable: string, target: string): PicoBoardManifest 
   }
 }
 
+/** The chip a pico target builds for: its board manifest's `PICO_SUBCLASS` (make.pico.mk's rp2040 unless it says otherwise). */
+export function picoChip(moddable: string, target: string): string {
+  return picoBoardManifest(moddable, target)?.build?.PICO_SUBCLASS ?? 'rp2040';
+}
+
 /** The pico-sdk version Moddable SDK 8.2.3's make.pico.mk expects (`git describe` of $PICO_SDK_DIR). */
 export const EXPECTED_PICO_SDK = '2.2.0';
 

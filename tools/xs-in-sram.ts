@@ -16,8 +16,9 @@
  * Only the RP2040 (the chip the emulator runs and measured); an RP2350 board
  * (`PICO_SUBCLASS` rp2350 in its target manifest) links as Moddable does.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { picoChip } from './firmware-env';
 
 /** The object whose code and read-only data go to SRAM (make.pico.mk's name for it). */
 export const XS_RUN_OBJECT = '*xsRun.c.o';
@@ -36,16 +37,6 @@ export function withXsRunInSram(script: string): string {
     out = out.replace(pattern, (_m, files: string) => `*(EXCLUDE_FILE(${files} ${XS_RUN_OBJECT}) ${input})`);
   }
   return out;
-}
-
-/** The chip a pico target builds for: its board's `PICO_SUBCLASS` (rp2040 unless the board's manifest says otherwise). */
-export function picoChip(moddable: string, target: string): string {
-  const board = target.split('/')[1];
-  if (board === undefined) return 'rp2040';
-  const manifest = join(moddable, 'build/devices/pico/targets', board, 'manifest.json');
-  if (!existsSync(manifest)) return 'rp2040';
-  const build = (JSON.parse(readFileSync(manifest, 'utf8')) as { build?: { PICO_SUBCLASS?: string } }).build;
-  return build?.PICO_SUBCLASS ?? 'rp2040';
 }
 
 /**

@@ -8,7 +8,8 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { picoChip, withXsRunInSram, writeXsInSramLinkerScript, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
+import { picoChip } from '../../../tools/firmware-env';
+import { withXsRunInSram, writeXsInSramLinkerScript, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
 
 /** The lines of the script the edit works on, as Moddable's xsproj_rp2040.ld has them (abridged). */
 const SCRIPT = `SECTIONS {
