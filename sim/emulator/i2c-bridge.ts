@@ -49,6 +49,24 @@ const CONDITION_PERIODS = 1;
 /** ic_clk of the RP2040's I2C controllers: clk_sys, 125 MHz as the pico-sdk sets it. */
 const DEFAULT_IC_CLK_HZ = 125_000_000;
 
+/** What the bridge reaches in rp2040js's RPI2C (1.4.1) past its public API: state and methods it keeps private. */
+interface ControllerInternals {
+  /** The command being done carries STOP. */
+  stop: boolean;
+  control: number;
+  enable: number;
+  spikelen: number;
+  txThreshold: number;
+  txFIFO: { items: number[]; itemCount: number };
+  abort(reason: number): void;
+  setInterrupts(mask: number): void;
+  writeUint32(offset: number, value: number): void;
+}
+
+function internals(i2c: RPI2C): ControllerInternals {
+  return i2c as unknown as ControllerInternals;
+}
+
 export interface I2cBridgeTransaction {
   /** Board time (ms) the address was sent. */
   t: number;
@@ -118,7 +136,7 @@ export class I2cBridge {
    * Held here, TX_EMPTY comes when the byte is done (`completeCommand`).
    */
   private holdTxEmptyWhileOnWire(): void {
-    const controller = this.i2c as unknown as { setInterrupts(mask: number): void; control: number };
+    const controller = internals(this.i2c);
     const set = controller.setInterrupts.bind(controller);
     controller.setInterrupts = (mask: number) => {
       if (this.commandOnWire && (controller.control & TX_EMPTY_CTRL) !== 0) mask &= ~R_TX_EMPTY;
@@ -129,7 +147,7 @@ export class I2cBridge {
   /** A data byte is done on the wire: TX_EMPTY as the chip would raise it, then the controller goes on. */
   private completeCommand(complete: () => void): void {
     this.commandOnWire = false;
-    const controller = this.i2c as unknown as { setInterrupts(mask: number): void; control: number; txThreshold: number; txFIFO: { itemCount: number } };
+    const controller = internals(this.i2c);
     if ((controller.control & TX_EMPTY_CTRL) !== 0 && controller.txFIFO.itemCount <= controller.txThreshold) controller.setInterrupts(R_TX_EMPTY);
     complete();
   }
@@ -234,7 +252,7 @@ export class I2cBridge {
   }
 
   private pendingWrite(): number[] {
-    const items = (this.i2c as unknown as { txFIFO: { items: number[] } }).txFIFO.items;
+    const items = internals(this.i2c).txFIFO.items;
     const bytes: number[] = [];
     for (const cmd of items) {
       if (cmd & 0x100) break; // a read command
@@ -247,7 +265,7 @@ export class I2cBridge {
   private writeByte(value: number): void {
     this.written.push(value);
     // The controller's own `stop` flag says this byte is the last of the transfer.
-    const last = (this.i2c as unknown as { stop: boolean }).stop;
+    const last = internals(this.i2c).stop;
     const ack = last ? this.deliverWrite(true) : true;
     this.commandOnWire = true;
     this.onWire(BYTE_PERIODS, () => this.completeCommand(() => this.i2c.completeWrite(ack)));
@@ -324,7 +342,7 @@ export class I2cBridge {
  * and the controller's next transfer, to any device, fails on that stale abort.
  */
 function raiseTxEmptyOnAbort(i2c: RPI2C): void {
-  const controller = i2c as unknown as { abort(reason: number): void; setInterrupts(mask: number): void };
+  const controller = internals(i2c);
   const abort = controller.abort.bind(controller);
   controller.abort = (reason: number) => {
     abort(reason);
@@ -341,7 +359,7 @@ function raiseTxEmptyOnAbort(i2c: RPI2C): void {
  * controller is disabled.
  */
 function keepOddSpikeLengths(i2c: RPI2C): void {
-  const controller = i2c as unknown as { writeUint32(offset: number, value: number): void; enable: number; spikelen: number };
+  const controller = internals(i2c);
   const write = controller.writeUint32.bind(controller);
   controller.writeUint32 = (offset: number, value: number) => {
     if (offset === IC_FS_SPKLEN && (controller.enable & 1) === 0 && (value & 0xff) > 0) controller.spikelen = value & 0xff;
