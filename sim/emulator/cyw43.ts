@@ -18,7 +18,8 @@
  * (memory that keeps what is written, clocks that are always ready, cores
  * that leave reset when told), and the WLAN function's SDPCM frames: every
  * ioctl is answered at once with status 0, `GET`s with zeros but for the
- * MAC address, and `gpioout` sets the radio's GPIOs. Wi-Fi, when a network
+ * MAC address and, once joined, the SSID and BSSID, and `gpioout` sets the
+ * radio's GPIOs. Wi-Fi, when a network
  * is given (`onEthernet`): a join to any SSID succeeds at once (the events
  * the driver waits for: auth, link up, SSID set, keys done) and Ethernet
  * frames pass between the driver and that network; without one, a join is
@@ -52,12 +53,14 @@ const CORE_RESET_REGISTERS = [0x18103800, 0x18104800];
 const SDPCM_HEADER_LEN = 12, IOCTL_HEADER_LEN = 16;
 const CONTROL_CHANNEL = 0, EVENT_CHANNEL = 1, DATA_CHANNEL = 2;
 const BDC_HEADER_LEN = 4;
-const SDPCM_SET = 2, WLC_SET_SSID = 26, WLC_GET_VAR = 262, WLC_SET_VAR = 263;
+const SDPCM_SET = 2, WLC_GET_BSSID = 23, WLC_GET_SSID = 25, WLC_SET_SSID = 26, WLC_GET_VAR = 262, WLC_SET_VAR = 263;
 /** Async events (cyw43_ll.h) and the statuses the driver's join waits for (cyw43_ctrl.c). */
 const EV_SET_SSID = 0, EV_AUTH = 3, EV_LINK = 16, EV_PSK_SUP = 46;
 const WLC_SUP_KEYED = 6;
 /** A Raspberry Pi OUI, with the rest made up: what `cur_etheraddr` reads. */
 const MAC = [0x28, 0xcd, 0xc1, 0x00, 0x00, 0x01];
+/** The access point's address, made up (locally administered): what `WLC_GET_BSSID` reads once joined. */
+const AP_BSSID = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 
 export interface Cyw43Ioctl {
   /** Emulated ms when it arrived. */
@@ -322,6 +325,10 @@ export class Cyw43Radio {
       if (name === 'gpioout') this.setGpio(le32(payload, 8), le32(payload, 12));
     } else if (name === 'cur_etheraddr') {
       answer.set(MAC);
+    } else if (cmd === WLC_GET_SSID && this.joinedSsid !== undefined) {
+      answer.set(ssidRecord(this.joinedSsid).subarray(0, answer.length));
+    } else if (cmd === WLC_GET_BSSID && this.joinedSsid !== undefined) {
+      answer.set(AP_BSSID.slice(0, answer.length));
     }
     this.toHost.push(this.controlFrame(sequence, frame.subarray(at, at + IOCTL_HEADER_LEN), answer));
     if (set && cmd === WLC_SET_SSID && this.opts.onEthernet) this.join(payload);
@@ -431,4 +438,13 @@ function cString(bytes: Uint8Array): string {
   let end = 0;
   while (end < bytes.length && bytes[end] !== 0) end++;
   return String.fromCharCode(...bytes.subarray(0, end));
+}
+
+/** wlc_ssid_t as the chip answers `WLC_GET_SSID`: the length (little-endian word), then the name in 32 bytes. */
+function ssidRecord(ssid: string): Uint8Array {
+  const record = new Uint8Array(36);
+  const length = Math.min(ssid.length, 32);
+  record[0] = length;
+  for (let i = 0; i < length; i++) record[4 + i] = ssid.charCodeAt(i);
+  return record;
 }

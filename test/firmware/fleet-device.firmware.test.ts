@@ -78,6 +78,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     await emulateUntil(() => connected() || host.consoleLines.some((c) => c.line === 'No Wi-Fi SSID'), 20_000, 'the MQTT connection');
     expect(host.consoleLines.map((c) => c.line)).not.toContain('No Wi-Fi SSID'); // built without the settings in the skip line's command
     const console = host.consoleLines.map((c) => c.line);
+    expect(console).toContain('Wi-Fi connected to "thingflow-emulated"'); // Moddable's setup reads the SSID back from the radio
     expect(console).toContain('IP address 10.0.0.2');
     expect(host.radio!.joinedSsid).toBe('thingflow-emulated');
     expect(host.lan!.leases).toBe(1);

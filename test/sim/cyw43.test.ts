@@ -202,6 +202,28 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
     expect(h.mcu.gpio[DATA].inputValue).toBe(false);
   });
 
+  test('the SSID and BSSID read back (WLC_GET_SSID, WLC_GET_BSSID) are zeros until a join and the joined network\'s after, as Moddable\'s `WiFi` getters read them', () => {
+    const h = setup(() => {});
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...f], 0);
+    const receive = () => {
+      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
+      return h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length);
+    };
+    const answerOf = (sequence: number, cmd: number, length: number) => {
+      send(ioctlFrame(sequence, 10 + sequence, cmd, false, new Array(length).fill(0)));
+      return receive().slice(12 + 16, 12 + 16 + length); // after the SDPCM and ioctl headers
+    };
+    expect(answerOf(0, 25, 36)).toEqual(new Array(36).fill(0));
+    expect(answerOf(1, 23, 6)).toEqual(new Array(6).fill(0));
+    const ssid = 'thingflow-emulated';
+    send(ioctlFrame(2, 3, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)]));
+    for (let i = 0; i < 5; i++) receive(); // the join's answer and its four events
+    const read = answerOf(3, 25, 36);
+    expect([h.word(read.slice(0, 4)), String.fromCharCode(...read.slice(4, 4 + ssid.length)), read.slice(4 + ssid.length)]).toEqual([ssid.length, ssid, new Array(32 - ssid.length).fill(0)]);
+    expect(answerOf(4, 23, 6)).toEqual([0x02, 0, 0, 0, 0, 0x01]);
+  });
+
   test('an Ethernet frame on the data channel is counted and dropped: there is no network', () => {
     const h = setup();
     h.writeRegister(BUS, 0x00, 4, 0x000400b3);
