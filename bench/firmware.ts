@@ -41,10 +41,10 @@ import { fileURLToPath } from 'node:url';
 import { nightHost } from '../test/firmware/night-host';
 import { RP2040_CLOCK_HZ } from '../sim/emulator/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
-import { buildFirmware, moddableBuildDir } from '../tools/firmware';
+import { buildFirmware } from '../tools/firmware';
 import { printBenchReport } from './doc-block';
 import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
-import { binutil, firmwareStem, missingLine } from '../tools/firmware-env';
+import { binutil, firmwareStem, missingLine, moddableBuildDir } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where firmware is built to and, with `--reuse`, read from (THINGFLOW_FIRMWARE_DIR: another set, e.g. an older build to compare). */

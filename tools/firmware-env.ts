@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The targets this project's manifests have sections for, and its checks and module lists cover. */
 export const FIRMWARE_TARGETS = ['pico', 'pico/pico_w', 'pico/pico_2_w', 'esp32', 'lin'] as const;
@@ -149,4 +149,9 @@ export function binutil(name: string, env: Env = process.env): string {
 /** `lux-demo.pico`, `lux-demo.pico-pico_w`: the file name stem of a build's copies in the firmware folder. */
 export function firmwareStem(app: string, target: string): string {
   return `${app}.${target.replace(/\//g, '-')}`;
+}
+
+/** mcconfig's build tree (its -o): THINGFLOW_MODDABLE_BUILD, else $MODDABLE/build. */
+export function moddableBuildDir(): string {
+  return resolve(process.env.THINGFLOW_MODDABLE_BUILD ?? join(process.env.MODDABLE ?? '', 'build'));
 }

@@ -35,7 +35,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
-import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine } from './firmware-env';
+import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine, moddableBuildDir } from './firmware-env';
 import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
@@ -54,10 +54,6 @@ export interface FirmwareBuild {
   seconds: number;
 }
 
-/** mcconfig's build tree (its -o): THINGFLOW_MODDABLE_BUILD, else $MODDABLE/build. */
-export function moddableBuildDir(): string {
-  return resolve(process.env.THINGFLOW_MODDABLE_BUILD ?? join(process.env.MODDABLE ?? '', 'build'));
-}
 
 /**
  * xsl links incrementally: it starts from the symbol table (modules/mc.xsi) of

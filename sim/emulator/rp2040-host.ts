@@ -84,6 +84,12 @@ export interface Rp2040HostOptions {
    */
   entryMarks?: number[];
   /**
+   * Called as the core is about to run the instruction at any of `at`
+   * (function entries, say), before it runs: a test's check of what holds
+   * there (test/firmware/lwip-lock-check.ts: the lock lwIP needs).
+   */
+  entryHook?: { at: ReadonlySet<number>; call: (pc: number) => void };
+  /**
    * The board has a Pico W's CYW43 radio (sim/emulator/cyw43.ts) on GPIO23,
    * 24, 25 and 29: the driver's bus traffic there is the radio's, not
    * recorded as GPIO changes, and the radio's own GPIOs are recorded as pins
@@ -359,6 +365,7 @@ export class Rp2040Host {
     const untilNanos = untilMs * 1e6;
     const profiler = this.opts.profiler;
     const entryMarks = this.opts.entryMarks ?? [];
+    const entryHook = this.opts.entryHook;
     const [pio0, pio1] = mcu.pio;
     const xip = this.xip;
     while (clock.nanos < untilNanos && this.halted === undefined) {
@@ -382,6 +389,7 @@ export class Rp2040Host {
             this.entries.push({ pc, cycles: this.busyCycles });
             this.mark();
           }
+          if (entryHook !== undefined && entryHook.at.has(pc)) entryHook.call(pc);
           // A fetch or load that missed the flash cache holds the core until its line is in.
           const cycles = mcu.core.executeInstruction() + xip.takeStall();
           if (!pio0.stopped || !pio1.stopped) stepPio(mcu, cycles);

@@ -12,12 +12,17 @@
  * being a nested config property) and the bootrom; skipped in one line
  * otherwise.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { binutil, moddableBuildDir } from '../../tools/firmware-env';
 import mqtt from 'mqtt';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
+import { LWIP_STATEFUL, lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
 const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
@@ -31,6 +36,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
   let broker: TestBroker;
   let listener: mqtt.MqttClient;
   let host: Rp2040Host;
+  let lock: LwipLockCheck;
   const relayed: Socket[] = [];
   const heard: { topic: string; text: string; qos: number; retain: boolean }[] = [];
 
@@ -54,8 +60,10 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
     await new Promise((r) => listener.on('connect', r));
     await new Promise((r) => listener.subscribe([`fleet/${ID}/lux`, `${THINGS}/#`], { qos: 1 }, r));
+    lock = lwipLockCheck(env.elf);
     host = nightHost(env, undefined, {
       radio: 'cyw43',
+      entryHook: lock.entryHook,
       network: {
         connect: (port) => {
           if (port !== 1883) return undefined;
@@ -65,6 +73,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
         },
       },
     });
+    lock.attach(host);
   });
   afterAll(async () => {
     if (typeof env === 'string') return;
@@ -125,6 +134,14 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     while (!heardOn(`${THINGS}/availability`, (m) => m.text === 'offline')() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(heardOn(`${THINGS}/availability`, (m) => m.text === 'offline')()).toBe(true);
   }, 30_000);
+
+  test('every lwIP call of the run, from joining to the cut connection, held the radio\'s lock (lwip-lock.c): none ran where the radio\'s background work could enter lwIP too', async () => {
+    const until = host.emulatedMs + 5_000; // the board meets its closed connection and goes on
+    await emulateUntil(() => host.emulatedMs >= until, 6_000, 'five seconds after the cut');
+    expect(lock.watched).toBeGreaterThan(100);
+    expect(lock.checked.locked).toBeGreaterThan(1_000);
+    expect([...lock.violations.values()]).toEqual([]);
+  }, 60_000);
 });
 
 firmware('the fleet device\'s firmware on a network that answers at once (round trip 0: the worst timing for its lwIP calls)', () => {
@@ -133,8 +150,10 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
     const broker = await startBroker('aedes');
     const relayed: Socket[] = [];
     try {
+      const lock = lwipLockCheck(env.elf);
       const host = nightHost(env, undefined, {
         radio: 'cyw43',
+        entryHook: lock.entryHook,
         network: {
           roundTripMs: 0,
           connect: (port) => {
@@ -145,6 +164,7 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
           },
         },
       });
+      lock.attach(host);
       const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
       for (let i = 0; i < 300 && !connected() && host.halted === undefined; i++) {
         await host.runUntil(host.emulatedMs + 100);
@@ -156,6 +176,7 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
         await new Promise((r) => setTimeout(r, 1));
       }
       expect(host.halted === undefined ? '' : host.consoleLines.map((c) => c.line).join(' | ')).toBe('');
+      expect([...lock.violations.values()]).toEqual([]); // and none of its lwIP calls ran without the lock
     } finally {
       for (const s of relayed) s.destroy();
       await broker.stop();
@@ -174,8 +195,10 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
     await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
     const relayed: Socket[] = [];
     let outage = false;
+    const lock = lwipLockCheck(env.elf);
     const host = nightHost(env, undefined, {
       radio: 'cyw43',
+      entryHook: lock.entryHook,
       network: {
         wallClockAtResetMs: 0, // the readings' timestamps are then seconds since reset
         connect: (port) => {
@@ -186,6 +209,7 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
         },
       },
     });
+    lock.attach(host);
     const run = async (untilMs: number) => {
       while (host.emulatedMs < untilMs && host.halted === undefined) {
         await host.runUntil(host.emulatedMs + 100);
@@ -213,10 +237,33 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
       // The reading of the 60 s sample (taken during the outage) arrived after the reconnection, then the 120 s and 180 s ones.
       expect(lux.map((l) => Math.round(l.ts / 60))).toEqual([1, 2, 3]);
       expect(lux[0].at).toBeGreaterThan(connects()[1]);
+      expect([...lock.violations.values()]).toEqual([]); // the refused connections and the reconnection included
     } finally {
       for (const s of relayed) s.destroy();
       listener.end(true);
       await broker.stop();
     }
   }, 180_000);
+});
+
+firmware('the fleet device\'s image: Moddable\'s C code and lwIP', () => {
+  test('every lwIP function Moddable\'s code in the image calls is one lwip-lock.c wraps (calls the run did not make included: RAW sockets, a static address)', () => {
+    if (typeof env === 'string') throw new Error(env);
+    // The objects of this very image: Moddable's build of it, when its ELF is the one under test.
+    const app = join(moddableBuildDir(), 'tmp/pico/pico_w/release/fleet-device');
+    const built = join(moddableBuildDir(), 'bin/pico/pico_w/release/fleet-device/xs_pico.elf');
+    if (!existsSync(built) || !readFileSync(built).equals(readFileSync(env.elf))) {
+      console.log(`skipped: ${env.elf} was not built in ${moddableBuildDir()} (its objects are not there to read)`);
+      return;
+    }
+    const net = JSON.parse(readFileSync(join(__dirname, '../../manifests/thingflow-net.json'), 'utf8')) as { platforms: { [board: string]: { build?: { LDFLAGS: string } } } };
+    const wrapped = new Set([...net.platforms['pico/pico_w'].build!.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]));
+    const calls: string[] = [];
+    for (const object of readdirSync(app).filter((f) => f.endsWith('.c.o') && f !== 'lwip-lock.c.o')) {
+      const r = spawnSync(binutil('nm'), ['-u', join(app, object)], { encoding: 'utf8' });
+      for (const [, name] of r.stdout.matchAll(/^\s+U (\w+)$/gm)) if (LWIP_STATEFUL.test(name) && name !== 'netif_list') calls.push(`${name} (${object})`);
+    }
+    expect(calls.length).toBeGreaterThan(20);
+    expect(calls.filter((c) => !wrapped.has(c.split(' ')[0]))).toEqual([]);
+  });
 });

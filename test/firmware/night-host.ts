@@ -16,7 +16,7 @@ export interface FirmwareFiles {
 }
 
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
-export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log'> = {}): Rp2040Host {
+export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHook'> = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,

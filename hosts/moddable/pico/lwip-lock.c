@@ -15,10 +15,16 @@
  * pending work, the SYN-ACK was input there, and tcp_output then freed the
  * segment the input had freed: "*** PANIC *** pbuf_free: p->ref > 0".
  *
- * Each lwIP call Moddable's sockets, UDP and DNS make from the main loop is
- * wrapped here (manifests/thingflow-net.json wraps them for the boards with
- * the radio) to hold the lock: the work waits, and runs when the wrapper
- * releases it, after the call. Calls lwIP makes itself, in that work, take
+ * Each lwIP call Moddable's sockets (TCP, UDP, RAW), DNS and Wi-Fi make from
+ * the main loop is wrapped here (manifests/thingflow-net.json wraps them for
+ * the boards with the radio) to hold the lock: the work waits, and runs when
+ * the wrapper releases it, after the call. That includes setting a pcb's
+ * callbacks (two stores the input could fall between) and pbuf_alloc and
+ * pbuf_free: the pico-sdk's sys_arch_protect does nothing (NO_SYS), so
+ * lwIP's heap and pools are guarded by this lock alone, and the app frees
+ * every pbuf it read while the radio's input allocates. The emulator checks
+ * it: test/firmware/lwip-lock-check.ts reads the lock at every entry into
+ * lwIP, and the fleet device's firmware tests find no call without it. Calls lwIP makes itself, in that work, take
  * the lock again on the same core (it is recursive): nothing more. Before
  * the radio is up there is no context and nothing to lock.
  */
@@ -27,6 +33,10 @@
 #include "lwip/udp.h"
 #include "lwip/dns.h"
 #include "lwip/igmp.h"
+#include "lwip/raw.h"
+#include "lwip/dhcp.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
 
 static async_context_t *locked(void)
 {
@@ -65,3 +75,22 @@ LOCKED_VOID(udp_remove, (struct udp_pcb *pcb), (pcb))
 LOCKED(err_t, dns_gethostbyname, (const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg), (hostname, addr, found, arg))
 LOCKED(err_t, igmp_joingroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
 LOCKED(err_t, igmp_leavegroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
+LOCKED_VOID(tcp_accept, (struct tcp_pcb *pcb, tcp_accept_fn accept), (pcb, accept))
+LOCKED_VOID(tcp_arg, (struct tcp_pcb *pcb, void *arg), (pcb, arg))
+LOCKED_VOID(tcp_err, (struct tcp_pcb *pcb, tcp_err_fn err), (pcb, err))
+LOCKED_VOID(tcp_recv, (struct tcp_pcb *pcb, tcp_recv_fn recv), (pcb, recv))
+LOCKED_VOID(tcp_sent, (struct tcp_pcb *pcb, tcp_sent_fn sent), (pcb, sent))
+LOCKED_VOID(udp_recv, (struct udp_pcb *pcb, udp_recv_fn recv, void *recv_arg), (pcb, recv, recv_arg))
+LOCKED(struct raw_pcb *, raw_new, (u8_t proto), (proto))
+LOCKED(err_t, raw_bind, (struct raw_pcb *pcb, const ip_addr_t *ipaddr), (pcb, ipaddr))
+LOCKED_VOID(raw_recv, (struct raw_pcb *pcb, raw_recv_fn recv, void *recv_arg), (pcb, recv, recv_arg))
+LOCKED(err_t, raw_sendto, (struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ipaddr), (pcb, p, ipaddr))
+LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
+LOCKED(struct pbuf *, pbuf_alloc, (pbuf_layer layer, u16_t length, pbuf_type type), (layer, length, type))
+LOCKED(u8_t, pbuf_free, (struct pbuf *p), (p))
+LOCKED(struct netif *, netif_get_by_index, (u8_t idx), (idx))
+LOCKED_VOID(netif_set_addr, (struct netif *netif, const ip4_addr_t *ipaddr, const ip4_addr_t *netmask, const ip4_addr_t *gw), (netif, ipaddr, netmask, gw))
+LOCKED_VOID(netif_set_link_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
+LOCKED_VOID(netif_set_status_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
+LOCKED(err_t, dhcp_start, (struct netif *netif), (netif))
+LOCKED_VOID(dhcp_stop, (struct netif *netif), (netif))

@@ -1,0 +1,109 @@
+/**
+ * Checks, in the emulated Pico W, that lwIP is only ever entered with the
+ * CYW43 arch's lock held: the pico-sdk runs the radio's receive path (lwIP
+ * input) as background work of its async context, from an interrupt, so any
+ * lwIP call made without the lock can be interrupted by lwIP itself
+ * (hosts/moddable/pico/lwip-lock.c, which wraps Moddable's calls to take it).
+ *
+ * As the core is about to enter a function of lwIP's stateful API (its pcbs,
+ * pools, interfaces, timers), the check reads the lock (the recursive mutex in
+ * the pico-sdk's `async_context_threadsafe_background_t`) from SRAM; entered
+ * while nobody holds it is a violation, recorded with its caller (from LR).
+ * A call lwIP makes inside an unlocked call is the outer call's violation,
+ * not counted again, nor is lwIP's start-up (`START_UP`). Before the
+ * context exists (the mutex not yet made) there is nothing to hold and
+ * nothing is checked.
+ */
+import { spawnSync } from 'node:child_process';
+import { binutil } from '../../tools/firmware-env';
+import { elfSymbol } from '../../sim/emulator/elf-symbols';
+import type { Rp2040Host, Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
+import { elfFunctions, type ElfFunction } from './pc-profiler';
+
+/** lwIP's functions that touch shared state, by name (lwIP 2.2's modules as the pico-sdk builds them). */
+export const LWIP_STATEFUL = /^(tcp|udp|raw|pbuf|mem|memp|netif|dhcp|dns|igmp|etharp|ip4|sys_timeout|sys_untimeout|sys_check_timeouts)(_|$)/;
+/**
+ * `async_context_threadsafe_background_t` (pico-sdk 2.2.0, single-core): the
+ * `async_context_t` (32 bytes), the alarm pool, the last alarm time, then
+ * `lock_mutex`, a `recursive_mutex_t`: its spin lock pointer, owner (int8),
+ * enter count (uint8). The struct is 72 bytes; the check refuses another size.
+ */
+const CONTEXT_SIZE = 72;
+/**
+ * lwIP's own start-up: the pico-sdk's `lwip_nosys_init` runs `lwip_init` once, without the lock,
+ * before any interface or timer exists (nothing in the background can enter lwIP yet).
+ */
+const START_UP = new Set(['lwip_init', 'sys_timeouts_init']);
+const MUTEX_OFFSET = 48;
+const SRAM_BASE = 0x20000000;
+
+export interface LockViolation {
+  /** `function <- caller`. */
+  call: string;
+  count: number;
+  firstAtMs: number;
+}
+
+export interface LwipLockCheck {
+  /** For `Rp2040Host`'s options; `attach` the host once it is made. */
+  entryHook: NonNullable<Rp2040HostOptions['entryHook']>;
+  attach(host: Rp2040Host): void;
+  /** lwIP functions entered so far with the lock held, and without it (by call). */
+  readonly checked: { locked: number };
+  readonly violations: Map<string, LockViolation>;
+  /** How many lwIP functions are watched. */
+  readonly watched: number;
+}
+
+export function lwipLockCheck(elf: string): LwipLockCheck {
+  const functions = elfFunctions(elf);
+  const context = elfSymbol(elf, 'cyw43_async_context_threadsafe_background');
+  if (context === undefined) throw new Error(`${elf}: no cyw43_async_context_threadsafe_background (not a Pico W image with lwIP?)`);
+  const size = symbolSize(elf, 'cyw43_async_context_threadsafe_background');
+  if (size !== undefined && size !== CONTEXT_SIZE) throw new Error(`the async context is ${size} bytes, not the ${CONTEXT_SIZE} this check reads (another pico-sdk?)`);
+  const lwip = functions.filter((f) => LWIP_STATEFUL.test(f.name));
+  const byStart = new Map(lwip.map((f) => [f.start, f.name]));
+  const mutex = context + MUTEX_OFFSET - SRAM_BASE;
+  let host: Rp2040Host | undefined;
+  const checked = { locked: 0 };
+  const violations = new Map<string, LockViolation>();
+  const entryHook = {
+    at: new Set(byStart.keys()),
+    call: (pc: number) => {
+      const { rp2040 } = host!.simulator;
+      const sram = rp2040.sram;
+      const made = (sram[mutex] | (sram[mutex + 1] << 8) | (sram[mutex + 2] << 16) | (sram[mutex + 3] << 24)) !== 0;
+      if (!made) return;
+      if (sram[mutex + 5] > 0) {
+        checked.locked++;
+        return;
+      }
+      const caller = functionAt(functions, rp2040.core.LR & ~1);
+      if (caller !== undefined && (LWIP_STATEFUL.test(caller) || START_UP.has(caller))) return; // inside an unlocked lwIP call (that one is the violation), or lwIP's start-up
+      const call = `${byStart.get(pc)} <- ${caller ?? `0x${(rp2040.core.LR >>> 0).toString(16)}`}`;
+      const seen = violations.get(call);
+      if (seen) seen.count++;
+      else violations.set(call, { call, count: 1, firstAtMs: host!.emulatedMs });
+    },
+  };
+  return { entryHook, attach: (h) => { host = h; }, checked, violations, watched: lwip.length };
+}
+
+function functionAt(functions: readonly ElfFunction[], pc: number): string | undefined {
+  let lo = 0, hi = functions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const f = functions[mid];
+    if (pc < f.start) hi = mid - 1;
+    else if (pc >= f.end) lo = mid + 1;
+    else return f.name;
+  }
+  return undefined;
+}
+
+/** A data symbol's size (`nm -S`). */
+function symbolSize(elf: string, name: string): number | undefined {
+  const r = spawnSync(binutil('nm'), ['-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = new RegExp(`^[0-9a-f]{8} ([0-9a-f]{8}) [bBdD] ${name}$`, 'm').exec(r.stdout);
+  return m === null ? undefined : parseInt(m[1], 16);
+}
