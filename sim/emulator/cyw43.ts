@@ -118,6 +118,10 @@ export class Cyw43Radio {
   private txSequence = 0;
   /** The sequence number of the host's latest frame: each frame to the host gives it credit past it. */
   private hostSequence = 0;
+  /** The credit of the chip's latest frame: the host may send until its sequence number reaches it. */
+  private creditGiven = 0;
+  /** Header-only frames the chip sent to give the host credit (`creditFrame`). */
+  creditFrames = 0;
 
   // The transaction under way (CS low).
   private selected = false;
@@ -160,6 +164,7 @@ export class Cyw43Radio {
     this.txSequence = 0;
     this.hostSequence = 0;
     this.joinedSsid = undefined;
+    this.creditGiven = 0;
     this.gpioOut = 0;
     this.gpioWritten = 0;
   }
@@ -308,6 +313,7 @@ export class Cyw43Radio {
       // The BDC header after the SDPCM one, then the frame from its data offset (in words).
       const at = headerLength + BDC_HEADER_LEN + (frame[headerLength + 3] ?? 0) * 4;
       if (this.joinedSsid !== undefined && at < size) this.opts.onEthernet?.(frame.slice(at, size));
+      this.creditFrame();
       return;
     }
     if (channel !== CONTROL_CHANNEL || size < headerLength + IOCTL_HEADER_LEN) return;
@@ -333,6 +339,23 @@ export class Cyw43Radio {
     this.toHost.push(this.controlFrame(sequence, frame.subarray(at, at + IOCTL_HEADER_LEN), answer));
     if (set && cmd === WLC_SET_SSID && this.opts.onEthernet) this.join(payload);
     this.hostWake();
+  }
+
+  /**
+   * The host is about to run out of credit (it may send up to the sequence
+   * number of the chip's last frame's credit, then stalls, polling for more):
+   * a frame with no body gives it more, as the chip's flow control packets
+   * do. A host that sends Ethernet frames faster than frames come back (a
+   * board answering a client here with several segments, ACKs of a large
+   * upload) otherwise stalls for the driver's second and drops the frame:
+   * `[CYW43] STALL(0;77-77): timeout`, `send_ethernet failed: -2`.
+   */
+  private creditFrame(): void {
+    const left = (this.creditGiven - ((this.hostSequence + 1) & 0xff)) & 0xff;
+    if (left > 2) return;
+    this.creditFrames++;
+    this.toHost.push(this.frame(CONTROL_CHANNEL, 0));
+    if (!this.selected) this.hostWake();
   }
 
   /** A join (wlc_ssid_t: length, then the name) to a network that is there: the events the driver's join state waits for. */
@@ -398,7 +421,7 @@ export class Cyw43Radio {
     frame[4] = this.txSequence++ & 0xff;
     frame[5] = channel;
     frame[7] = headerLength;
-    frame[9] = (this.hostSequence + 8) & 0xff;
+    frame[9] = this.creditGiven = (this.hostSequence + 8) & 0xff;
     return frame;
   }
 

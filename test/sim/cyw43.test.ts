@@ -224,6 +224,37 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
     expect(answerOf(4, 23, 6)).toEqual([0x02, 0, 0, 0, 0, 0x01]);
   });
 
+  test('flow control: a host that sends Ethernet frames faster than frames come back gets credit in a frame with no body before it runs out, as the chip\'s flow control packets give it', () => {
+    const h = setup(() => {});
+    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...f], 0);
+    const receive = () => {
+      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
+      return length === 0 ? [] : h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length);
+    };
+    const ssid = 'home';
+    send(ioctlFrame(0, 1, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)]));
+    let credit = 0;
+    for (let i = 0; i < 5; i++) credit = receive()[9]; // the join's answer and its four events: credit past sequence 0
+    expect(credit).toBe(8);
+    // Data frames 1, 2, ... with nothing coming back: the host may send up to sequence 7.
+    const ethernet = [...new Array(12).fill(0xab), 0x08, 0x00, 1, 2, 3];
+    const data = (sequence: number) => [14 + 4 + ethernet.length, 0, ~(14 + 4 + ethernet.length) & 0xff, 0xff, sequence, 2, 0, 14, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, ...ethernet];
+    const sent: number[] = [];
+    for (let sequence = 1; sequence <= 20; sequence++) {
+      if (((credit - sequence) & 0xff) === 0) break; // out of credit: the driver would stall here
+      send(data(sequence));
+      sent.push(sequence);
+      const frame = receive();
+      if (frame.length > 0) {
+        expect([frame[0] | (frame[1] << 8), frame[5] & 0x0f]).toEqual([12, 0]); // the SDPCM header alone, on the control channel
+        credit = frame[9];
+      }
+    }
+    expect(sent).toHaveLength(20);
+    expect(h.radio.creditFrames).toBeGreaterThanOrEqual(3);
+  });
+
   test('an Ethernet frame on the data channel is counted and dropped: there is no network', () => {
     const h = setup();
     h.writeRegister(BUS, 0x00, 4, 0x000400b3);
