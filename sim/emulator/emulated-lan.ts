@@ -8,12 +8,18 @@
  * unchanged. Frames are Ethernet II, as the radio's driver sends and takes
  * them.
  *
+ * Connections go the other way too (`accept`): a client on this machine
+ * connected to a port of the board (its Web Thing's HTTP server, say) is
+ * relayed to the board as a connection from the gateway, the gateway opening
+ * it (a SYN from a port of its own).
+ *
  * The link is lossless and in order, so the relay keeps only what TCP needs
  * between two such ends: sequence numbers, the board's window and MSS, and
  * both directions' FIN; it never retransmits and acknowledges each segment
  * at once (lwIP then never needs to retransmit either). Nothing else is
  * routed: a packet to another address or port is dropped, a connection to a
- * port with no server is refused with a reset. A name resolves to the
+ * port with no server is refused with a reset (and a board that refuses
+ * one sent to it ends the client's with a reset). A name resolves to the
  * gateway, so an app given a broker's name reaches the relay as one given
  * 10.0.0.1 does.
  */
@@ -34,6 +40,10 @@ const DHCP_MAGIC = 0x63825363;
 const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
 /** The relay's own maximum segment (it offers this in its SYN-ACK). */
 const RELAY_MSS = 1460;
+/** The gateway's ports for the connections it opens to the board (`accept`): IANA's dynamic range. */
+const FIRST_GATEWAY_PORT = 49152;
+/** The MSS option of the relay's SYN and SYN-ACK. */
+const MSS_OPTION = [2, 4, RELAY_MSS >> 8, RELAY_MSS & 0xff];
 
 export interface EmulatedLanOptions {
   /** Hand a frame to the board (the radio's `deliver`). */
@@ -65,6 +75,15 @@ interface Relay {
   /** The board sent its FIN. */
   boardFin: boolean;
   closed: boolean;
+  /** A connection the gateway opened (`accept`) and the board has not yet answered: its SYN is out. */
+  synSent: boolean;
+  /** For a connection the gateway opened: its entry in `accepted`. */
+  attempt?: { port: number; accepted: boolean | undefined };
+}
+
+/** Relays by their two ports (the board's and the gateway's): a server port on the board has a relay per client. */
+function relayKey(boardPort: number, gatewayPort: number): number {
+  return boardPort * 0x10000 + gatewayPort;
 }
 
 export class EmulatedLan {
@@ -77,7 +96,10 @@ export class EmulatedLan {
   timeAnswers = 0;
   /** TCP connections the board opened to the gateway, in order: port and whether anything listened. */
   readonly connections: { port: number; accepted: boolean }[] = [];
+  /** Connections opened to the board's ports (`accept`), in order: port and whether the board took it (undefined while it has not answered). */
+  readonly accepted: { port: number; accepted: boolean | undefined }[] = [];
   private readonly relays = new Map<number, Relay>();
+  private nextGatewayPort = FIRST_GATEWAY_PORT;
   private ipId = 0;
 
   constructor(private readonly opts: EmulatedLanOptions) {}
@@ -200,7 +222,11 @@ export class EmulatedLan {
     const flags = s[13];
     const window = (s[14] << 8) | s[15];
     const data = s.subarray((s[12] >> 4) * 4);
-    let relay = this.relays.get(boardPort);
+    let relay = this.relays.get(relayKey(boardPort, gatewayPort));
+    if (relay?.synSent) {
+      this.answered(relay, s, flags, seq, ack, window);
+      return;
+    }
     if (flags & RST) {
       if (relay) this.close(relay, true);
       return;
@@ -213,31 +239,8 @@ export class EmulatedLan {
         this.segment(gatewayPort, boardPort, 0, (seq + 1) >>> 0, RST | ACK, new Uint8Array(0));
         return;
       }
-      relay = {
-        boardPort, gatewayPort, socket, boardNext: (seq + 1) >>> 0, boardAcked: 0, boardWindow: window, boardMss: mssOption(s) ?? 536,
-        next: (Math.random() * 0xffffffff) >>> 0, pending: [], socketEnded: false, finSent: false, boardFin: false, closed: false,
-      };
-      const r = relay;
-      this.relays.set(boardPort, r);
-      socket.on('data', (chunk: Buffer) => {
-        r.pending.push(new Uint8Array(chunk));
-        this.pump(r);
-      });
-      socket.on('end', () => {
-        r.socketEnded = true;
-        this.pump(r);
-      });
-      // The far end refused or dropped the connection: the board's connection ends with a reset.
-      socket.on('error', () => {
-        if (!r.closed) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, RST | ACK, new Uint8Array(0));
-        this.close(r, true);
-      });
-      socket.on('close', () => {
-        r.socketEnded = true;
-        this.pump(r);
-      });
-      const mss = [2, 4, RELAY_MSS >> 8, RELAY_MSS & 0xff];
-      this.segment(gatewayPort, boardPort, r.next, r.boardNext, SYN | ACK, new Uint8Array(0), mss);
+      const r = this.relay(boardPort, gatewayPort, socket, { boardNext: (seq + 1) >>> 0, boardWindow: window, boardMss: mssOption(s) ?? 536, synSent: false });
+      this.segment(gatewayPort, boardPort, r.next, r.boardNext, SYN | ACK, new Uint8Array(0), MSS_OPTION);
       r.next = (r.next + 1) >>> 0;
       r.boardAcked = r.next;
       return;
@@ -268,9 +271,71 @@ export class EmulatedLan {
     if (relay.finSent && relay.boardFin && relay.boardAcked === relay.next) this.close(relay, false);
   }
 
+  /**
+   * Relay `socket`, a client's connection on this machine, to the board's
+   * `boardPort`: the gateway opens the connection (a SYN from a port of its
+   * own); what the client sends waits until the board has answered. A board
+   * that refuses (a reset: nothing listens there) ends the client's
+   * connection with a reset too.
+   */
+  accept(boardPort: number, socket: Duplex): void {
+    const gatewayPort = this.nextGatewayPort;
+    this.nextGatewayPort = gatewayPort === 65535 ? FIRST_GATEWAY_PORT : gatewayPort + 1;
+    const r = this.relay(boardPort, gatewayPort, socket, { boardNext: 0, boardWindow: 0, boardMss: 536, synSent: true });
+    r.attempt = { port: boardPort, accepted: undefined };
+    this.accepted.push(r.attempt);
+    this.segment(gatewayPort, boardPort, r.next, 0, SYN, new Uint8Array(0), MSS_OPTION);
+    r.next = (r.next + 1) >>> 0;
+  }
+
+  /** The board's answer to the gateway's SYN: a SYN-ACK opens the connection, a reset refuses it. */
+  private answered(r: Relay, s: Uint8Array, flags: number, seq: number, ack: number, window: number): void {
+    if (flags & RST) {
+      if (r.attempt) r.attempt.accepted = false;
+      this.close(r, true);
+      return;
+    }
+    if (!(flags & SYN) || !(flags & ACK) || ack !== r.next) return;
+    if (r.attempt) r.attempt.accepted = true;
+    r.synSent = false;
+    r.boardNext = (seq + 1) >>> 0;
+    r.boardAcked = ack;
+    r.boardWindow = window;
+    r.boardMss = mssOption(s) ?? 536;
+    this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0));
+    this.pump(r);
+  }
+
+  /** A relay between the board's `boardPort` and a socket here, through the gateway's `gatewayPort`. */
+  private relay(boardPort: number, gatewayPort: number, socket: Duplex, board: Pick<Relay, 'boardNext' | 'boardWindow' | 'boardMss' | 'synSent'>): Relay {
+    const r: Relay = {
+      boardPort, gatewayPort, socket, boardAcked: 0, ...board,
+      next: (Math.random() * 0xffffffff) >>> 0, pending: [], socketEnded: false, finSent: false, boardFin: false, closed: false,
+    };
+    this.relays.set(relayKey(boardPort, gatewayPort), r);
+    socket.on('data', (chunk: Buffer) => {
+      r.pending.push(new Uint8Array(chunk));
+      this.pump(r);
+    });
+    socket.on('end', () => {
+      r.socketEnded = true;
+      this.pump(r);
+    });
+    // The far end refused or dropped the connection: the board's connection ends with a reset.
+    socket.on('error', () => {
+      if (!r.closed && !r.synSent) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, RST | ACK, new Uint8Array(0));
+      this.close(r, true);
+    });
+    socket.on('close', () => {
+      r.socketEnded = true;
+      this.pump(r);
+    });
+    return r;
+  }
+
   /** Send what the socket gave, as the board's window and MSS allow; then the FIN once the socket has ended. */
   private pump(r: Relay): void {
-    if (r.closed) return;
+    if (r.closed || r.synSent) return;
     const mss = Math.min(r.boardMss, RELAY_MSS);
     while (r.pending.length > 0) {
       const inFlight = (r.next - r.boardAcked) >>> 0;
@@ -293,7 +358,7 @@ export class EmulatedLan {
   private close(r: Relay, reset: boolean): void {
     if (r.closed) return;
     r.closed = true;
-    this.relays.delete(r.boardPort);
+    this.relays.delete(relayKey(r.boardPort, r.gatewayPort));
     if (reset) r.socket.destroy();
   }
 

@@ -51,7 +51,7 @@ function setup(connectTo: (port: number) => Socket | undefined) {
   const segments = () => frames.filter((f) => ((f[12] << 8) | f[13]) === 0x0800 && f[14 + 9] === 6).map((f) => {
     const p = ip(f);
     const s = p.subarray(20);
-    return { seq: (s[4] << 24 | s[5] << 16 | s[6] << 8 | s[7]) >>> 0, ack: (s[8] << 24 | s[9] << 16 | s[10] << 8 | s[11]) >>> 0, flags: s[13], data: Buffer.from(s.subarray((s[12] >> 4) * 4)).toString(), checksumOk: transportChecksumOk(p), options: [...s.subarray(20, (s[12] >> 4) * 4)] };
+    return { from: (s[0] << 8) | s[1], to: (s[2] << 8) | s[3], seq: (s[4] << 24 | s[5] << 16 | s[6] << 8 | s[7]) >>> 0, ack: (s[8] << 24 | s[9] << 16 | s[10] << 8 | s[11]) >>> 0, flags: s[13], data: Buffer.from(s.subarray((s[12] >> 4) * 4)).toString(), checksumOk: transportChecksumOk(p), options: [...s.subarray(20, (s[12] >> 4) * 4)] };
   });
   return { lan, frames, segments };
 }
@@ -179,6 +179,73 @@ describe('the emulated Pico W\'s network', () => {
       lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(50001, 80, 7, 0, 0x02))));
       expect(segments().map((s) => [s.flags & 0x04, s.ack])).toEqual([[0x04, 8]]);
       expect(lan.connections).toEqual([{ port: 80, accepted: false }]);
+    });
+  });
+
+  describe('TCP from a client here to the board\'s port (`accept`): the gateway opens the connection', () => {
+    let server: Server;
+    let port: number;
+    const clientSides: Socket[] = [];
+    const accepted: Socket[] = [];
+    beforeAll(async () => {
+      server = createServer((s) => accepted.push(s));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((r) => { for (const c of clientSides) c.destroy(); server.close(() => r()); }));
+    const until = async (done: () => boolean) => { for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5)); };
+    /** A client connected here, and the server's side of it, handed to the LAN. */
+    async function client(): Promise<Socket> {
+      const c = connect(port, '127.0.0.1');
+      clientSides.push(c);
+      const before = accepted.length;
+      await until(() => accepted.length > before);
+      return c;
+    }
+
+    test('a SYN from the gateway\'s own port; what the client sent waits for the board\'s SYN-ACK, then flows both ways; the board\'s FIN ends the client\'s connection', async () => {
+      const { lan, segments } = setup(() => undefined);
+      const c = await client();
+      const heard: string[] = [];
+      c.on('data', (d) => heard.push(d.toString()));
+      let ended = false;
+      c.on('end', () => { ended = true; c.end(); });
+      c.write('GET / HTTP/1.1\r\n\r\n');
+      lan.accept(18080, accepted.at(-1)!);
+      await new Promise((r) => setTimeout(r, 20));
+      const syn = segments()[0];
+      expect([segments().length, syn.flags, syn.from, syn.to, syn.options.slice(0, 2)]).toEqual([1, 0x02, 49152, 18080, [2, 4]]);
+      expect(lan.accepted).toEqual([{ port: 18080, accepted: undefined }]);
+      const send = (seq: number, ack: number, flags: number, data: string, options: number[] = []) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18080, 49152, seq, ack, flags, [...Buffer.from(data)], options))));
+      const next = (syn.seq + 1) >>> 0;
+      send(5000, next, 0x12, '', [2, 4, 0x05, 0xb4]); // SYN-ACK, MSS 1460
+      expect(lan.accepted).toEqual([{ port: 18080, accepted: true }]);
+      const [ack, request] = segments().slice(1);
+      expect([ack.flags, ack.ack, request.flags & 0x18, request.data, request.seq]).toEqual([0x10, 5001, 0x18, 'GET / HTTP/1.1\r\n\r\n', next]);
+      send(5001, (next + request.data.length) >>> 0, 0x18, 'HTTP/1.1 200 OK\r\n\r\n');
+      await until(() => heard.join('') === 'HTTP/1.1 200 OK\r\n\r\n');
+      expect(heard.join('')).toBe('HTTP/1.1 200 OK\r\n\r\n');
+      send(5020, (next + request.data.length) >>> 0, 0x11, ''); // the board closes
+      await until(() => ended);
+      expect(ended).toBe(true);
+      expect(segments().every((s) => s.checksumOk)).toBe(true);
+    });
+
+    test('a board with nothing on that port answers with a reset: the client\'s connection ends at once, and nothing is left relayed', async () => {
+      const { lan, segments } = setup(() => undefined);
+      const c = await client();
+      let closed = false;
+      c.on('error', () => {});
+      c.on('close', () => { closed = true; });
+      lan.accept(80, accepted.at(-1)!);
+      const syn = segments()[0];
+      lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(80, syn.from, 0, (syn.seq + 1) >>> 0, 0x14))));
+      await until(() => closed);
+      expect([closed, lan.accepted]).toEqual([true, [{ port: 80, accepted: false }]]);
+      // A late segment on that pair is answered with a reset, as any other unknown connection is.
+      lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(80, syn.from, 1, 1, 0x10))));
+      expect(segments().at(-1)!.flags & 0x04).toBe(0x04);
     });
   });
 });
