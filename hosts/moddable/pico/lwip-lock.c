@@ -38,9 +38,14 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 
+/* The pcb the latest call from the main loop closed: see __wrap_tcp_abort. Any other call clears it. */
+static struct tcp_pcb *justClosed;
+
 static async_context_t *locked(void)
 {
 	async_context_t *context = cyw43_arch_async_context();
+	if (!__get_current_exception())
+		justClosed = NULL; // a main-loop call (lwIP's work in an interrupt may come between the close and its abort)
 	if (context)
 		async_context_acquire_lock_blocking(context);
 	return context;
@@ -66,8 +71,40 @@ LOCKED(err_t, tcp_connect, (struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t 
 LOCKED(err_t, tcp_write, (struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags), (pcb, data, len, apiflags))
 LOCKED(err_t, tcp_output, (struct tcp_pcb *pcb), (pcb))
 LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
-LOCKED(err_t, tcp_close, (struct tcp_pcb *pcb), (pcb))
-LOCKED_VOID(tcp_abort, (struct tcp_pcb *pcb), (pcb))
+/*
+ * Moddable's tcp_close_safe (modLwipSafe.h, every port but the ESP32) is
+ * tcp_close(pcb) then tcp_abort(pcb), for an ESP8266 leak. But a pcb that
+ * tcp_close returns ERR_OK for is lwIP's: it may already be freed (a close
+ * with unread input sends a reset and frees it at once), and tcp_abort then
+ * frees it again. The pool hands that pcb out twice, tcp_active_pcbs links
+ * it to itself, and the board hangs in tcp_input (found on the emulated
+ * Pico W: a WebSocket closed after an oversized message, the next connection
+ * reusing its pcb). Freed or not, the abort also turned every close into a
+ * reset that drops what was not yet sent (a response's end, a close frame).
+ * So an abort of the pcb the main loop's previous lwIP call closed is that
+ * macro's, and is skipped; the close stands.
+ */
+err_t __real_tcp_close(struct tcp_pcb *pcb);
+err_t __wrap_tcp_close(struct tcp_pcb *pcb)
+{
+	async_context_t *c = locked();
+	err_t result = __real_tcp_close(pcb);
+	unlock(c);
+	justClosed = (result == ERR_OK) ? pcb : NULL;
+	return result;
+}
+
+void __real_tcp_abort(struct tcp_pcb *pcb);
+void __wrap_tcp_abort(struct tcp_pcb *pcb)
+{
+	if (pcb == justClosed) {
+		justClosed = NULL;
+		return;
+	}
+	async_context_t *c = locked();
+	__real_tcp_abort(pcb);
+	unlock(c);
+}
 LOCKED(struct udp_pcb *, udp_new, (void), ())
 LOCKED(err_t, udp_bind, (struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))
 LOCKED(err_t, udp_sendto, (struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst, u16_t port), (pcb, p, dst, port))
