@@ -104,6 +104,8 @@ type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
 const SEND_ROOM_BYTES = 512;
 
 const SOCKET_DATA = 2;
+/** How long a connection that sent an oversized message stays open for its peer to read the 1009 close frame and close. */
+const OVERSIZE_LINGER_MS = 2000;
 const SOCKET_WRITABLE = 3;
 
 /**
@@ -118,10 +120,18 @@ class ReplaySocket implements RawSocket {
   /** A frame over `maxMessageBytes` was refused before it was read (the connection is closing: 1009). */
   oversize = false;
   private closed = false;
+  /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
+  private lingering: Timer | undefined;
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number) {
     real.callback = (message: number, value?: number) => {
       if (message < 0) this.closed = true; // the peer went away
+      if (this.lingering !== undefined) {
+        // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
+        if (message === SOCKET_DATA) this.drop();
+        else if (message < 0) this.closeNow();
+        return;
+      }
       if (this.callback !== undefined) this.callback(message, value);
       // The socket has room again: what the byte budget held back may go out.
       if (message === SOCKET_WRITABLE && link.outbound.drained !== undefined) link.outbound.drained();
@@ -157,10 +167,33 @@ class ReplaySocket implements RawSocket {
     return (this.real.write as (...a: unknown[]) => number)(...data);
   }
 
+  /**
+   * After an oversized message the socket stays open, its input dropped unread, until the peer
+   * closes its side (having read the 1009 close frame: RFC 6455 7.1.1) or OVERSIZE_LINGER_MS have
+   * passed. Closed at once, lwIP (ESP32, Pico W) resets a connection with unread input and drops
+   * what it has not sent yet, the close frame with it: the client saw 1006, not 1009.
+   */
   close(): void {
+    if (this.closed || this.lingering !== undefined) return;
+    if (this.oversize) {
+      this.drop();
+      this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
+      return;
+    }
+    this.closeNow();
+  }
+
+  private closeNow(): void {
+    if (this.lingering !== undefined) Timer.clear(this.lingering);
     if (this.closed) return;
     this.closed = true;
     this.real.close();
+  }
+
+  /** Read and drop whatever input has come. */
+  private drop(): void {
+    const n = this.real.read();
+    if (n > 0) (this.real as unknown as { read(type: null, n: number): void }).read(null, n);
   }
 }
 
@@ -584,7 +617,7 @@ export class WebThingServer {
       if (c.link !== undefined) c.link.ready = true;
     } else if (message === WebSocketServer.receive) {
       if ((c.socket as ReplaySocket | undefined)?.oversize) {
-        // Refused before it was read (ReplaySocket.read); the close frame (1009) is sent.
+        // Refused before it was read (ReplaySocket.read); the close frame (1009) is sent (ReplaySocket.close).
         c.close();
         return;
       }
