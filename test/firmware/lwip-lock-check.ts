@@ -107,3 +107,29 @@ function symbolSize(elf: string, name: string): number | undefined {
   const m = new RegExp(`^[0-9a-f]{8} ([0-9a-f]{8}) [bBdD] ${name}$`, 'm').exec(r.stdout);
   return m === null ? undefined : parseInt(m[1], 16);
 }
+
+/** lwIP's TCP pcb lists (lwIP 2.2, IPv4 only: a pcb's `next` follows its 12 bytes of IP_PCB). */
+const TCP_PCB_LISTS = ['tcp_active_pcbs', 'tcp_tw_pcbs', 'tcp_bound_pcbs', 'tcp_listen_pcbs'];
+const TCP_PCB_NEXT = 12;
+
+/**
+ * lwIP's TCP pcb lists as they are in the emulated SRAM, each pcb's address in order, and any list
+ * that runs back into itself (a pcb freed twice and handed out twice ends up linked to itself:
+ * tcp_input then loops for ever).
+ */
+export function tcpPcbLists(host: Rp2040Host, elf: string): { [list: string]: { pcbs: number[]; loopsAt?: number } } {
+  const mcu = host.simulator.rp2040;
+  const lists: { [list: string]: { pcbs: number[]; loopsAt?: number } } = {};
+  for (const name of TCP_PCB_LISTS) {
+    const head = elfSymbol(elf, name);
+    if (head === undefined) throw new Error(`${elf}: no ${name}`);
+    const pcbs: number[] = [];
+    let pcb = mcu.readUint32(head) >>> 0;
+    while (pcb !== 0 && !pcbs.includes(pcb) && pcbs.length < 256) {
+      pcbs.push(pcb);
+      pcb = mcu.readUint32(pcb + TCP_PCB_NEXT) >>> 0;
+    }
+    lists[name] = pcb === 0 ? { pcbs } : { pcbs, loopsAt: pcb };
+  }
+  return lists;
+}

@@ -1,0 +1,201 @@
+/**
+ * The Web Thing on the device itself, as Pico W firmware: the host check app
+ * (manifests/host-check: a counter sampled every 250 ms, a Thing with its
+ * `count` and `led` properties and a `wait` action, the runtime's
+ * WebThingServer on Moddable's HTTP server) in rp2040js, on the emulated Pico
+ * W's Wi-Fi. A real HTTP and WebSocket client here reaches the board's port
+ * 18080 through the emulated network's gateway (`EmulatedLan.accept`), as a
+ * client on the LAN would: the checks are those
+ * test/hosts/moddable/lin-host-check.mjs makes of the same app on Moddable's
+ * lin simulator. Every lwIP call of the run must hold the radio's lock
+ * (lwip-lock-check.ts): a server accepts connections, which the fleet device
+ * never does.
+ *
+ * Needs host-check.pico-pico_w.uf2 built for the emulated network (the
+ * command is in the skip line) and the bootrom; skipped in one line otherwise.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import mqtt from 'mqtt';
+import { WebSocket } from 'ws';
+import { startBroker, type TestBroker } from '../support/brokers';
+import { firmwareTestEnv } from './firmware-test-env';
+import { nightHost } from './night-host';
+import { lwipLockCheck, tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
+
+const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883'];
+const env = firmwareTestEnv('host-check', 'pico/pico_w', process.env, { settings: SETTINGS });
+if (typeof env === 'string') console.log(env);
+const firmware = typeof env === 'string' ? describe.skip : describe;
+/** The app's `config.wotPort`. */
+const WOT_PORT = 18080;
+
+firmware('the Web Thing on an emulated Pico W: the host check app as firmware, reached from here over its Wi-Fi', () => {
+  let broker: TestBroker;
+  let host: Rp2040Host;
+  let lock: LwipLockCheck;
+  let server: Server;
+  let base: string;
+  let running = true;
+  let emulation: Promise<void> | undefined;
+  /** What stopped the emulation, if it threw. */
+  let failure: unknown;
+  const relayed: Socket[] = [];
+  /** The clients' connections here, each relayed to the board. */
+  const clients: Socket[] = [];
+  const lines = () => host.consoleLines.map((c) => c.line);
+  /** Wall-clock wait (the emulation runs on meanwhile) until `done`. */
+  async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!done()) {
+      if (Date.now() > deadline || host.halted || failure) throw new Error(`${what}: not within ${ms} ms (halted: ${JSON.stringify(host.halted)}, emulation: ${String(failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms); console: ${lines().slice(-8).join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** `fetch` with a deadline: a board that stops answering fails the test with what it was doing, not a jest timeout. */
+  async function request(path: string, init?: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
+    } catch (e) {
+      throw new Error(`${init?.method ?? 'GET'} ${path}: ${String(e)} at ${host.emulatedMs.toFixed(0)} emulated ms (halted: ${JSON.stringify(host.halted)}); connections ${JSON.stringify(host.lan!.accepted)}; console: ${lines().slice(-6).join(' | ')}`);
+    }
+  }
+
+  beforeAll(async () => {
+    if (typeof env === 'string') return;
+    broker = await startBroker('aedes');
+    lock = lwipLockCheck(env.elf);
+    host = nightHost(env, undefined, {
+      radio: 'cyw43',
+      entryHook: lock.entryHook,
+      network: {
+        connect: (port) => {
+          if (port !== 1883) return undefined;
+          const socket = connect(broker.port, '127.0.0.1');
+          relayed.push(socket);
+          return socket;
+        },
+      },
+    });
+    lock.attach(host);
+    // A client's connection here is one from the gateway to the board's WoT port.
+    server = createServer((socket) => {
+      clients.push(socket);
+      host.lan!.accept(WOT_PORT, socket);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    emulation = (async () => {
+      while (running && host.halted === undefined) {
+        await host.runUntil(host.emulatedMs + 20);
+        await new Promise((r) => setImmediate(r));
+      }
+    })().catch((e: unknown) => { failure = e instanceof Error ? e.stack : e; });
+    await until(() => lines().some((l) => /wot listening/.test(l)), 60_000, 'the WoT server');
+  }, 90_000);
+  afterAll(async () => {
+    if (typeof env === 'string') return;
+    running = false;
+    await emulation;
+    for (const s of [...relayed, ...clients]) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+    await broker.stop();
+  });
+
+  test('HTTP GET / is the Thing Description, with its WebSocket link; GET /properties/count a number', async () => {
+    const r = await request('/');
+    const td = await r.json() as { title: string; links?: { rel: string; href: string }[] };
+    expect([r.status, td.title]).toEqual([200, 'Host check']);
+    expect(td.links?.some((l) => l.rel === 'alternate' && l.href.startsWith('ws'))).toBe(true);
+    const count = await request('/properties/count');
+    expect([count.status, typeof (await count.json() as { count: unknown }).count]).toEqual([200, 'number']);
+    expect(host.lan!.accepted.every((a) => a.accepted === true)).toBe(true);
+  }, 60_000);
+
+  test('HTTP PUT /properties/led drives the flow on the board; an unknown property is 404, an oversized body 413, and the board keeps serving', async () => {
+    const r = await request('/properties/led', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ led: true }) });
+    expect([r.status, await r.json()]).toEqual([200, { led: true }]);
+    await until(() => lines().includes('host-check: led on'), 20_000, 'the LED on');
+    const unknown = await request('/properties/nope');
+    expect([unknown.status, (await unknown.json() as { status: string }).status]).toEqual([404, '404 Not Found']);
+    const big = await request('/properties/led', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(17 * 1024) });
+    expect(big.status).toBe(413);
+    expect((await request('/properties')).status).toBe(200);
+  }, 60_000);
+
+  test('HTTP POST /wot/actions/wait answers when the action completes, 700 emulated ms later', async () => {
+    const sent = host.emulatedMs;
+    const r = await request('/wot/actions/wait', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ms: 700 }) });
+    expect(r.status).toBe(204);
+    expect(host.emulatedMs - sent).toBeGreaterThanOrEqual(700);
+    expect(lines()).toContain('host-check: wait 700 ms done');
+  }, 60_000);
+
+  test('WebSocket: setProperty drives the flow, and the board pushes propertyStatus for its count and the LED', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const got: { messageType: string; data: Record<string, unknown> }[] = [];
+    ws.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    ws.send(JSON.stringify({ messageType: 'setProperty', data: { led: false } }));
+    await until(() => lines().includes('host-check: led off') && got.some((m) => m.messageType === 'propertyStatus' && m.data.led === false) && got.some((m) => m.messageType === 'propertyStatus' && 'count' in m.data), 20_000, 'the LED off and the pushes');
+    ws.close();
+  }, 60_000);
+
+  test('HTTP GET /wot/properties/count/observe streams server-sent events as the count changes', async () => {
+    const r = await request('/wot/properties/count/observe');
+    expect([r.status, r.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+    const reader = r.body!.getReader();
+    let text = '';
+    while ((text.match(/^data: /gm) ?? []).length < 3) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    const counts = (text.match(/^data: .*$/gm) ?? []).map((l) => (JSON.parse(l.slice(6)) as { count: number }).count);
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    expect({ counts, text }).toEqual({ counts: [...new Set(counts)].sort((a, b) => a - b), text });
+  }, 60_000);
+
+  test('WebSocket: a message over the size limit is refused before it is read (1009), and the board keeps serving', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(20_000)); // over the server's 16 KiB
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([closed, new Promise((r) => { timer = setTimeout(() => r(`still open after 20 s; emulation ${String(failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms`), 20_000); })]);
+    clearTimeout(timer);
+    expect(code).toBe(1009);
+    expect((await request('/properties')).status).toBe(200);
+  }, 60_000);
+
+  test('MQTT through the gateway: the board publishes its count and gets what is published to it', async () => {
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-test' });
+    try {
+      const counts: string[] = [];
+      listener.on('message', (_topic, payload) => counts.push(payload.toString()));
+      await new Promise((r) => listener.on('connect', r));
+      await new Promise((r) => listener.subscribe('thingflow/lin/count', { qos: 0 }, r));
+      await until(() => lines().includes('host-check: mqtt connected') && counts.length > 0, 20_000, 'a count from the board');
+      expect((JSON.parse(counts[0]) as unknown[])[0]).toBe('counter');
+      listener.publish('thingflow/lin/in', 'hello from the test');
+      await until(() => lines().includes('host-check: mqtt received thingflow/lin/in "hello from the test"'), 20_000, 'the board receiving');
+    } finally {
+      listener.end(true);
+    }
+  }, 60_000);
+
+  test('lwIP\'s TCP pcb lists are whole after it all (a pcb closed by Moddable\'s tcp_close_safe was aborted too, freed twice, handed out twice, and linked to itself: the board hung in tcp_input)', () => {
+    const lists = tcpPcbLists(host, (env as { elf: string }).elf);
+    expect(Object.entries(lists).filter(([, l]) => l.loopsAt !== undefined).map(([name]) => name)).toEqual([]);
+    expect(lists.tcp_listen_pcbs.pcbs).toHaveLength(1); // the WoT server's
+  });
+
+  test('every lwIP call of the run, the server\'s accepted connections included, held the radio\'s lock', () => {
+    expect(host.halted).toBeUndefined();
+    expect(lock.checked.locked).toBeGreaterThan(1_000);
+    expect([...lock.violations.values()]).toEqual([]);
+    expect(lines().filter((l) => /Exception|abort|PANIC/.test(l))).toEqual([]);
+  });
+});
