@@ -14,15 +14,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { binutil, moddableBuildDir } from '../../tools/firmware-env';
 import mqtt from 'mqtt';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
-import { nightHost } from './night-host';
+import { wifiHost } from './night-host';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
-import { LWIP_STATEFUL, lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
+import { LWIP_STATEFUL, type LwipLockCheck } from './lwip-lock-check';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
 const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
@@ -60,20 +60,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
     await new Promise((r) => listener.on('connect', r));
     await new Promise((r) => listener.subscribe([`fleet/${ID}/lux`, `${THINGS}/#`], { qos: 1 }, r));
-    lock = lwipLockCheck(env.elf);
-    host = nightHost(env, undefined, {
-      radio: 'cyw43',
-      entryHook: lock.entryHook,
-      network: {
-        connect: (port) => {
-          if (port !== 1883) return undefined;
-          const socket = connect(broker.port, '127.0.0.1');
-          relayed.push(socket);
-          return socket;
-        },
-      },
-    });
-    lock.attach(host);
+    ({ host, lock } = wifiHost(env, broker.port, relayed));
   });
   afterAll(async () => {
     if (typeof env === 'string') return;
@@ -150,21 +137,7 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
     const broker = await startBroker('aedes');
     const relayed: Socket[] = [];
     try {
-      const lock = lwipLockCheck(env.elf);
-      const host = nightHost(env, undefined, {
-        radio: 'cyw43',
-        entryHook: lock.entryHook,
-        network: {
-          roundTripMs: 0,
-          connect: (port) => {
-            if (port !== 1883) return undefined;
-            const socket = connect(broker.port, '127.0.0.1');
-            relayed.push(socket);
-            return socket;
-          },
-        },
-      });
-      lock.attach(host);
+      const { host, lock } = wifiHost(env, broker.port, relayed, { roundTripMs: 0 });
       const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
       for (let i = 0; i < 300 && !connected() && host.halted === undefined; i++) {
         await host.runUntil(host.emulatedMs + 100);
@@ -195,21 +168,8 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
     await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
     const relayed: Socket[] = [];
     let outage = false;
-    const lock = lwipLockCheck(env.elf);
-    const host = nightHost(env, undefined, {
-      radio: 'cyw43',
-      entryHook: lock.entryHook,
-      network: {
-        wallClockAtResetMs: 0, // the readings' timestamps are then seconds since reset
-        connect: (port) => {
-          if (port !== 1883 || outage) return undefined; // refused: the board gets a reset
-          const socket = connect(broker.port, '127.0.0.1');
-          relayed.push(socket);
-          return socket;
-        },
-      },
-    });
-    lock.attach(host);
+    // The readings' timestamps are seconds since reset; during the outage connections are refused.
+    const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0, refuse: () => outage });
     const run = async (untilMs: number) => {
       while (host.emulatedMs < untilMs && host.halted === undefined) {
         await host.runUntil(host.emulatedMs + 100);

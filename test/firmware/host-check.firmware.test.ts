@@ -14,13 +14,13 @@
  * Needs host-check.pico-pico_w.uf2 built for the emulated network (the
  * command is in the skip line) and the bootrom; skipped in one line otherwise.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
-import { nightHost } from './night-host';
-import { lwipLockCheck, tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import { wifiHost } from './night-host';
+import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883'];
@@ -65,20 +65,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   beforeAll(async () => {
     if (typeof env === 'string') return;
     broker = await startBroker('aedes');
-    lock = lwipLockCheck(env.elf);
-    host = nightHost(env, undefined, {
-      radio: 'cyw43',
-      entryHook: lock.entryHook,
-      network: {
-        connect: (port) => {
-          if (port !== 1883) return undefined;
-          const socket = connect(broker.port, '127.0.0.1');
-          relayed.push(socket);
-          return socket;
-        },
-      },
-    });
-    lock.attach(host);
+    ({ host, lock } = wifiHost(env, broker.port, relayed));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);

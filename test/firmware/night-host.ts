@@ -5,7 +5,9 @@
  * GPIO6, and every timer wake marked, so the same wakes and sample windows
  * are measured everywhere.
  */
+import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
+import { lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
 import type { PcProfiler } from './pc-profiler';
 import { Rp2040Host, timerEntryMarks, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 
@@ -22,4 +24,30 @@ export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pic
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
     entryMarks: timerEntryMarks(files.elf), ...more,
   });
+}
+
+/**
+ * A Pico W's image on the night board, joined to the emulated Wi-Fi, its connections to the
+ * gateway's port 1883 relayed to a broker here on `brokerPort` (each socket pushed to `relayed`;
+ * others refused, and all refused while `refuse()` says so), and every lwIP call it makes
+ * checked for the radio's lock (`lock`).
+ */
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}): { host: Rp2040Host; lock: LwipLockCheck } {
+  const lock = lwipLockCheck(files.elf);
+  const { refuse, ...rest } = network;
+  const host = nightHost(files, undefined, {
+    radio: 'cyw43',
+    entryHook: lock.entryHook,
+    network: {
+      ...rest,
+      connect: (port) => {
+        if (port !== 1883 || refuse?.()) return undefined; // refused: the board gets a reset
+        const socket = connect(brokerPort, '127.0.0.1');
+        relayed.push(socket);
+        return socket;
+      },
+    },
+  });
+  lock.attach(host);
+  return { host, lock };
 }

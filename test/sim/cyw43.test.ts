@@ -83,6 +83,22 @@ function ioctlFrame(sequence: number, id: number, cmd: number, set: boolean, pay
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
+/** The host's frames over the WLAN function once the bus is in 32-bit words: `send` a frame (padded to words), `receive` the chip's next (none: []). */
+function wlanFrames(h: ReturnType<typeof setup>) {
+  h.writeRegister(BUS, 0x00, 4, 0x000400b3);
+  const pad4 = (f: number[]) => [...f, ...new Array((4 - (f.length % 4)) % 4).fill(0)];
+  return {
+    send: (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...pad4(f)], 0),
+    receive: (midway?: () => void) => {
+      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
+      return length === 0 ? [] : h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length, midway);
+    },
+  };
+}
+
+/** WLC_SET_SSID: join `ssid`. */
+const joinFrame = (sequence: number, id: number, ssid: string) => ioctlFrame(sequence, id, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)]);
+
 describe('the Pico W\'s CYW43 radio at its pins', () => {
   test('powers up in 16-bit words (the test pattern reads swapped), answers in 32-bit words once SPI_BUS_CONTROL says so, and starts again when WL_ON goes low', () => {
     const h = setup();
@@ -168,15 +184,8 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
   test('with a network: a join to any SSID is answered with the four events the driver\'s join waits for, padded as the chip pads them; Ethernet frames pass both ways; a frame the network delivers during a read is not lost', () => {
     const sent: Uint8Array[] = [];
     const h = setup((f) => sent.push(f));
-    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
-    const pad4 = (f: number[]) => [...f, ...new Array((4 - (f.length % 4)) % 4).fill(0)];
-    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...pad4(f)], 0);
-    const receive = (midway?: () => void) => {
-      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
-      return length === 0 ? [] : h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length, midway);
-    };
-    const ssid = 'home';
-    send(ioctlFrame(0, 1, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)])); // WLC_SET_SSID
+    const { send, receive } = wlanFrames(h);
+    send(joinFrame(0, 1, 'home'));
     expect(h.radio.joinedSsid).toBe('home');
     expect(receive()[5] & 0x0f).toBe(0); // the ioctl's answer first
     const events = [receive(), receive(), receive(), receive()];
@@ -204,12 +213,7 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
 
   test('the SSID and BSSID read back (WLC_GET_SSID, WLC_GET_BSSID) are zeros until a join and the joined network\'s after, as Moddable\'s `WiFi` getters read them', () => {
     const h = setup(() => {});
-    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
-    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...f], 0);
-    const receive = () => {
-      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
-      return h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length);
-    };
+    const { send, receive } = wlanFrames(h);
     const answerOf = (sequence: number, cmd: number, length: number) => {
       send(ioctlFrame(sequence, 10 + sequence, cmd, false, new Array(length).fill(0)));
       return receive().slice(12 + 16, 12 + 16 + length); // after the SDPCM and ioctl headers
@@ -217,7 +221,7 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
     expect(answerOf(0, 25, 36)).toEqual(new Array(36).fill(0));
     expect(answerOf(1, 23, 6)).toEqual(new Array(6).fill(0));
     const ssid = 'thingflow-emulated';
-    send(ioctlFrame(2, 3, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)]));
+    send(joinFrame(2, 3, ssid));
     for (let i = 0; i < 5; i++) receive(); // the join's answer and its four events
     const read = answerOf(3, 25, 36);
     expect([h.word(read.slice(0, 4)), String.fromCharCode(...read.slice(4, 4 + ssid.length)), read.slice(4 + ssid.length)]).toEqual([ssid.length, ssid, new Array(32 - ssid.length).fill(0)]);
@@ -226,14 +230,8 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
 
   test('flow control: a host that sends Ethernet frames faster than frames come back gets credit in a frame with no body before it runs out, as the chip\'s flow control packets give it', () => {
     const h = setup(() => {});
-    h.writeRegister(BUS, 0x00, 4, 0x000400b3);
-    const send = (f: number[]) => h.transfer([...h.bytes(h.command(true, WLAN, 0, f.length)), ...f], 0);
-    const receive = () => {
-      const length = (h.readRegister(BUS, 0x08, 4) >>> 9) & 0x7ff;
-      return length === 0 ? [] : h.transfer(h.bytes(h.command(false, WLAN, 0, length)), length);
-    };
-    const ssid = 'home';
-    send(ioctlFrame(0, 1, 26, true, [ssid.length, 0, 0, 0, ...ascii(ssid), ...new Array(32 - ssid.length).fill(0)]));
+    const { send, receive } = wlanFrames(h);
+    send(joinFrame(0, 1, 'home'));
     let credit = 0;
     for (let i = 0; i < 5; i++) credit = receive()[9]; // the join's answer and its four events: credit past sequence 0
     expect(credit).toBe(8);
