@@ -42,6 +42,11 @@ Options:
                       a Pico W's TCP connections to its Wi-Fi gateway's port (10.0.0.1:<port>) reach
                       <host>:<port> on this machine (default localhost, the same port): an MQTT
                       broker, say; repeatable. Build the image for it: mqtt.host=10.0.0.1
+  --forward <port>[=<board port>]
+                      a Pico W's server (its Web Thing, say) on 127.0.0.1:<port> here: each connection
+                      reaches the board's port (default the same) through the gateway; repeatable.
+                      The emulation runs as fast as it can: give it a --duration long enough
+                      for your client (a busy Pico W runs at a few times real time)
   --i2c               also print every I2C transaction (address, direction, bytes, result)
   --plot <file.svg>   where to write the plot (default out/<firmware>.svg)
   --no-plot           do not write a plot
@@ -67,6 +72,7 @@ const OPTIONS = {
   fault: { type: 'string', multiple: true },
   press: { type: 'string', multiple: true },
   relay: { type: 'string', multiple: true },
+  forward: { type: 'string', multiple: true },
   i2c: { type: 'boolean' },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
@@ -85,6 +91,8 @@ export interface EmulateCliArgs {
   presses: number[];
   /** The gateway's TCP ports relayed to this machine: port → host and port. */
   relays: Map<number, { host: string; port: number }>;
+  /** Ports here (127.0.0.1) forwarded to the board's ports: local port → board port. */
+  forwards: Map<number, number>;
   i2c: boolean;
   plot: string | undefined;
   quiet: boolean;
@@ -129,6 +137,7 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     faults,
     presses: readPresses(v.press ?? [], durationMs),
     relays: readRelays(v.relay ?? []),
+    forwards: readForwards(v.forward ?? []),
     i2c: v.i2c === true,
     plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(firmware, '.uf2')}.svg`,
     quiet: v.quiet === true,
@@ -151,6 +160,24 @@ export function readRelays(values: string[]): Map<number, { host: string; port: 
     relays.set(gatewayPort, m[2] === undefined ? { host: 'localhost', port: gatewayPort } : { host: m[2] === '' ? 'localhost' : m[2], port: portOf(m[3], value) });
   }
   return relays;
+}
+
+/** `--forward 18080` (the same port here and on the board), `--forward 8080=18080` (here=board). */
+export function readForwards(values: string[]): Map<number, number> {
+  const forwards = new Map<number, number>();
+  const portOf = (text: string, value: string) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`--forward ${value}: a port from 1 to 65535, got '${text}'`);
+    return n;
+  };
+  for (const value of values) {
+    const m = /^([^=]+)(?:=(.+))?$/.exec(value);
+    if (m === null) throw new UsageError(`--forward takes <port> or <port here>=<board port>, got '${value}'`);
+    const local = portOf(m[1], value);
+    if (forwards.has(local)) throw new UsageError(`--forward ${local} is given twice`);
+    forwards.set(local, m[2] === undefined ? local : portOf(m[2], value));
+  }
+  return forwards;
 }
 
 /** `lux-demo.pico-pico_w.uf2` → `pico/pico_w` (tools/firmware-env.ts `firmwareStem`); `pico` when the name says no board. */
@@ -227,9 +254,10 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
     if (radio.joined === undefined) lines.push('  Wi-Fi:         not joined (an image built without ssid=... never tries)');
     else {
       const tcp = radio.connections.length === 0 ? 'no TCP connection' : radio.connections.map((c) => `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${a.relays.get(c.port)?.host}:${a.relays.get(c.port)?.port}` : 'refused (no --relay for it)'}`).join('; ');
+      const inbound = radio.accepted.length === 0 ? '' : `; ${radio.accepted.length} connection${radio.accepted.length === 1 ? '' : 's'} to its ports (${[...new Set(radio.accepted.map((c) => c.port))].join(', ')}), ${radio.accepted.filter((c) => c.accepted === true).length} taken`;
       const names = [...new Set(radio.lookups)];
       const asked = [radio.timeAnswers > 0 ? 'the time by SNTP' : '', names.length > 0 ? `looked up ${names.join(', ')} (the gateway)` : ''].filter((x) => x !== '');
-      lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}${asked.length > 0 ? `; ${asked.join('; ')}` : ''}; ${tcp}`);
+      lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}${asked.length > 0 ? `; ${asked.join('; ')}` : ''}; ${tcp}${inbound}`);
     }
   }
   if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');
@@ -273,7 +301,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
   try {
     result = await emulateFirmware({
       uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
-      faults: a.faults, presses: a.presses, relays: a.relays, pins, signal: opts.signal,
+      faults: a.faults, presses: a.presses, relays: a.relays, forwards: a.forwards, pins, signal: opts.signal,
       onEvent: (e) => {
         // An app's I2C only when asked.
         if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));

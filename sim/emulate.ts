@@ -7,13 +7,14 @@
  * Board time is emulated time since reset: the firmware's boot (USB, the
  * console wait, ~0.5 s) is part of the run, as on a board that is plugged in.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { BOARD_PINS } from './board';
 import { boardOutcome, faultSpans, injectFaults, ledPanels, nightSpans, type BoardOutcome } from './board-run';
 import { createSimDevice, type SimDevice } from './device';
 import { formatDuration } from './duration';
 import type { I2cBridgeTransaction } from './emulator/i2c-bridge';
 import { Rp2040Host, RP2040_CLOCK_HZ } from './emulator/rp2040-host';
+import { SimOptionsError } from './run-bounds';
 import { renderPlot, type PlotPanel } from './plot';
 import { pressEdges } from './push-button';
 
@@ -45,6 +46,8 @@ export interface EmulateOptions {
   presses?: number[];
   /** A Pico W's Wi-Fi: the gateway's TCP ports relayed to this machine (`--relay`); others are refused. */
   relays?: Map<number, { host: string; port: number }>;
+  /** A Pico W's servers: a TCP port here (127.0.0.1) → the board's port it reaches through the gateway (`--forward`). */
+  forwards?: Map<number, number>;
   pins: EmulatedPins;
   /** What happened, in order of time, as each slice of emulation ends. */
   onEvent?: (e: EmulatedEvent) => void;
@@ -85,6 +88,8 @@ export interface EmulateResult extends BoardOutcome {
     upAtMs: number | undefined; ioctls: number; downloadedBytes: number;
     /** The SSID it joined, the DHCP leases it took, its TCP connections to the gateway. */
     joined: string | undefined; leases: number; connections: { port: number; accepted: boolean }[];
+    /** Connections made to its ports (`forwards`): the port, and whether it took them (undefined: not answered). */
+    accepted: { port: number; accepted: boolean | undefined }[];
     /** Names it looked up (all resolve to the gateway), and the times the network told it the time (SNTP). */
     lookups: string[]; timeAnswers: number;
   };
@@ -105,6 +110,25 @@ function relay(to: { host: string; port: number } | undefined, sockets: Socket[]
   return socket;
 }
 
+/** Servers on 127.0.0.1 whose connections reach the board's ports through the emulated gateway (`EmulatedLan.accept`). */
+async function forwardServers(forwards: Map<number, number>, host: Rp2040Host, sockets: Socket[]): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (const [localPort, boardPort] of forwards) {
+    const lan = host.lan;
+    if (lan === undefined) throw new SimOptionsError('--forward needs a Pico W image (its Wi-Fi): this one has no radio');
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      lan.accept(boardPort, socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(new SimOptionsError(`--forward ${localPort}: ${(e as Error).message}`)));
+      server.listen(localPort, '127.0.0.1', () => resolve());
+    });
+    servers.push(server);
+  }
+  return servers;
+}
+
 /** Emulated ms per step of the loop when nothing is due sooner: progress and Ctrl-C are seen at least this often. */
 const STEP_MS = 1000;
 
@@ -122,6 +146,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     // The network's clock (SNTP) tells the simulated day's time: today's date, the run's start hour at reset, in UTC.
     network: { connect: (port) => relay(opts.relays?.get(port), sockets), wallClockAtResetMs: todayAtHour(startHour, realNow()) },
   });
+  const servers = await forwardServers(opts.forwards ?? new Map(), host, sockets);
   const edges = pressEdges(opts.presses ?? []);
   if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
   const events = new EventFeed(host, opts.onEvent);
@@ -144,6 +169,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     }
   }
   events.flush(true);
+  for (const s of servers) s.close();
   for (const s of sockets) s.destroy(); // the board is gone: its connections with it
   const ranMs = Math.min(host.emulatedMs, durationMs);
   opts.onProgress?.({ emulatedMs: ranMs, durationMs, busyCycles: host.busyCycles });
@@ -164,7 +190,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
     halted: host.halted,
     radio: host.radio && {
       upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes,
-      joined: host.radio.joinedSsid, leases: host.lan?.leases ?? 0, connections: host.lan?.connections ?? [],
+      joined: host.radio.joinedSsid, leases: host.lan?.leases ?? 0, connections: host.lan?.connections ?? [], accepted: host.lan?.accepted ?? [],
       lookups: host.lan?.lookups ?? [], timeAnswers: host.lan?.timeAnswers ?? 0,
     },
     svg: renderPlot({

@@ -6,6 +6,7 @@
  * images and the bootrom (firmware-test-env.ts); skipped in one line each
  * otherwise.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,3 +125,24 @@ withFirmware('fleet-device', 'pico/pico_w', 'a networked Pico W image with --rel
     await broker.stop();
   }
 }, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1']);
+
+withFirmware('host-check', 'pico/pico_w', 'a Pico W\'s Web Thing with --forward: a client here gets its Thing Description from the board while the emulation runs, and the summary counts the connection', async (env) => {
+  const port = 20_000 + (process.pid % 20_000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/cli.ts', 'emulate', env.uf2, '--bootrom', env.bootrom, '--duration', '20s', '--forward', `${port}=18080`, '--no-plot', '--quiet'], { cwd: join(__dirname, '../..') });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    while (!/wot listening/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`emulate exited: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(30_000) });
+    expect([r.status, (await r.json() as { title: string }).title]).toEqual([200, 'Host check']);
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/; 1 connection to its ports \(18080\), 1 taken$/m);
+  } finally {
+    child.kill();
+  }
+}, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883']);

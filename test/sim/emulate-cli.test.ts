@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../sim/cli-args';
-import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readRelays, targetFromName } from '../../sim/emulate-cli';
+import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readForwards, readRelays, targetFromName } from '../../sim/emulate-cli';
 import { ROOT, runCliVerb } from './cli-process';
 
 let dir: string;
@@ -84,6 +84,15 @@ describe('the command line', () => {
     expect(targetFromName('out/firmware/lux-demo.pico-pico_w.uf2')).toBe('pico/pico_w');
     expect(targetFromName('out/firmware/app-grow-light.pico-xiao_rp2040.uf2')).toBe('pico/xiao_rp2040');
     expect(targetFromName('xs_pico.uf2')).toBe('pico');
+  });
+});
+
+describe('--forward', () => {
+  test('a port here to the same port on the board, or here=board; bad ports and repeats are usage errors', () => {
+    expect([...readForwards(['18080', '8080=80'])]).toEqual([[18080, 18080], [8080, 80]]);
+    expect(() => readForwards(['0'])).toThrow(/--forward 0: a port from 1 to 65535, got '0'/);
+    expect(() => readForwards(['8080=x'])).toThrow(/--forward 8080=x: a port from 1 to 65535, got 'x'/);
+    expect(() => readForwards(['8080=80', '8080'])).toThrow(/--forward 8080 is given twice/);
   });
 });
 
