@@ -137,10 +137,25 @@ export class Rp2040Host {
    */
   halted: { atMs: number; pc: number; code: number } | undefined;
   private readonly boardStartMs: number;
+  /** What runs as the core is about to enter each address of `entryMarks` and `entryHook`: one lookup per instruction. */
+  private readonly onEntry = new Map<number, (pc: number) => void>();
   private consoleBuffer: number[] = [];
   private readonly utf8 = new TextDecoder();
 
   constructor(private readonly opts: Rp2040HostOptions) {
+    const markEntry = (pc: number) => {
+      if (this.entries.length >= 100_000) return;
+      this.entries.push({ pc, cycles: this.busyCycles });
+      this.mark();
+    };
+    for (const pc of opts.entryMarks ?? []) this.onEntry.set(pc, markEntry);
+    const hook = opts.entryHook;
+    if (hook !== undefined) {
+      for (const pc of hook.at) {
+        const marked = this.onEntry.get(pc);
+        this.onEntry.set(pc, marked === undefined ? hook.call : (at) => { marked(at); hook.call(at); });
+      }
+    }
     this.simulator = new Simulator();
     const mcu = this.simulator.rp2040;
     // rp2040js logs every USB transfer and SEV at its default level.
@@ -364,8 +379,7 @@ export class Rp2040Host {
     const cycleNanos = 1e9 / CLOCK_HZ;
     const untilNanos = untilMs * 1e6;
     const profiler = this.opts.profiler;
-    const entryMarks = this.opts.entryMarks ?? [];
-    const entryHook = this.opts.entryHook;
+    const onEntry = this.onEntry;
     const [pio0, pio1] = mcu.pio;
     const xip = this.xip;
     while (clock.nanos < untilNanos && this.halted === undefined) {
@@ -385,11 +399,7 @@ export class Rp2040Host {
         } else {
           this.asleep = false; // woken here or by an input the host drove between slices
           const pc = mcu.core.PC;
-          if (entryMarks.length > 0 && entryMarks.includes(pc) && this.entries.length < 100_000) {
-            this.entries.push({ pc, cycles: this.busyCycles });
-            this.mark();
-          }
-          if (entryHook !== undefined && entryHook.at.has(pc)) entryHook.call(pc);
+          if (onEntry.size > 0) onEntry.get(pc)?.(pc);
           // A fetch or load that missed the flash cache holds the core until its line is in.
           const cycles = mcu.core.executeInstruction() + xip.takeStall();
           if (!pio0.stopped || !pio1.stopped) stepPio(mcu, cycles);
