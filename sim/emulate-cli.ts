@@ -144,14 +144,17 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   };
 }
 
+/** `text`, a TCP port in `option`'s `value`: a whole number from 1 to 65535, else a usage error naming both. */
+function portArg(option: string, value: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`${option} ${value}: a port from 1 to 65535, got '${text}'`);
+  return n;
+}
+
 /** `--relay 1883`, `--relay 1883=localhost:18830`, `--relay 80=192.168.1.5:8080`. */
 export function readRelays(values: string[]): Map<number, { host: string; port: number }> {
   const relays = new Map<number, { host: string; port: number }>();
-  const portOf = (text: string, what: string) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`--relay ${what}: a port from 1 to 65535, got '${text}'`);
-    return n;
-  };
+  const portOf = (text: string, value: string) => portArg('--relay', value, text);
   for (const value of values) {
     const m = /^([^=]*)(?:=(.*):([^:]*))?$/.exec(value);
     if (m === null || (value.includes('=') && m[2] === undefined)) throw new UsageError(`--relay takes <port> or <port>=<host>:<port>, got '${value}'`);
@@ -165,11 +168,7 @@ export function readRelays(values: string[]): Map<number, { host: string; port: 
 /** `--forward 18080` (the same port here and on the board), `--forward 8080=18080` (here=board). */
 export function readForwards(values: string[]): Map<number, number> {
   const forwards = new Map<number, number>();
-  const portOf = (text: string, value: string) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`--forward ${value}: a port from 1 to 65535, got '${text}'`);
-    return n;
-  };
+  const portOf = (text: string, value: string) => portArg('--forward', value, text);
   for (const value of values) {
     const m = /^([^=]+)(?:=(.+))?$/.exec(value);
     if (m === null) throw new UsageError(`--forward takes <port> or <port here>=<board port>, got '${value}'`);

@@ -113,17 +113,22 @@ function relay(to: { host: string; port: number } | undefined, sockets: Socket[]
 /** Servers on 127.0.0.1 whose connections reach the board's ports through the emulated gateway (`EmulatedLan.accept`). */
 async function forwardServers(forwards: Map<number, number>, host: Rp2040Host, sockets: Socket[]): Promise<Server[]> {
   const servers: Server[] = [];
+  const lan = host.lan;
+  if (forwards.size > 0 && lan === undefined) throw new SimOptionsError('--forward needs a Pico W image (its Wi-Fi): this one has no radio');
   for (const [localPort, boardPort] of forwards) {
-    const lan = host.lan;
-    if (lan === undefined) throw new SimOptionsError('--forward needs a Pico W image (its Wi-Fi): this one has no radio');
     const server = createServer((socket) => {
       sockets.push(socket);
-      lan.accept(boardPort, socket);
+      lan!.accept(boardPort, socket);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(new SimOptionsError(`--forward ${localPort}: ${(e as Error).message}`)));
-      server.listen(localPort, '127.0.0.1', () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e) => reject(new SimOptionsError(`--forward ${localPort}: ${(e as Error).message}`)));
+        server.listen(localPort, '127.0.0.1', () => resolve());
+      });
+    } catch (e) {
+      for (const s of servers) s.close(); // those already listening would keep the process alive
+      throw e;
+    }
     servers.push(server);
   }
   return servers;
