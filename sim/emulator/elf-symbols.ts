@@ -6,6 +6,11 @@
 import { readFileSync } from 'node:fs';
 
 export function elfSymbol(path: string, name: string): number | undefined {
+  return elfSymbolEntry(path, name)?.address;
+}
+
+/** A symbol's address (without the Thumb bit) and size, from the ELF's symbol table. */
+export function elfSymbolEntry(path: string, name: string): { address: number; size: number } | undefined {
   const b = readFileSync(path);
   if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 1 || b[5] !== 1) throw new Error(`${path}: not a 32-bit little-endian ELF`);
   const shoff = b.readUInt32LE(0x20);
@@ -23,7 +28,7 @@ export function elfSymbol(path: string, name: string): number | undefined {
       const nameOff = b.readUInt32LE(o);
       let end = strtab.offset + nameOff;
       while (b[end] !== 0) end++;
-      if (b.toString('latin1', strtab.offset + nameOff, end) === name) return b.readUInt32LE(o + 4) & ~1;
+      if (b.toString('latin1', strtab.offset + nameOff, end) === name) return { address: b.readUInt32LE(o + 4) & ~1, size: b.readUInt32LE(o + 8) };
     }
   }
   return undefined;

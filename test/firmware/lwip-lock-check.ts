@@ -14,9 +14,7 @@
  * context exists (the mutex not yet made) there is nothing to hold and
  * nothing is checked.
  */
-import { spawnSync } from 'node:child_process';
-import { binutil } from '../../tools/firmware-env';
-import { elfSymbol } from '../../sim/emulator/elf-symbols';
+import { elfSymbol, elfSymbolEntry } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host, Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 import { elfFunctions, type ElfFunction } from './pc-profiler';
 
@@ -57,10 +55,10 @@ export interface LwipLockCheck {
 
 export function lwipLockCheck(elf: string): LwipLockCheck {
   const functions = elfFunctions(elf);
-  const context = elfSymbol(elf, 'cyw43_async_context_threadsafe_background');
-  if (context === undefined) throw new Error(`${elf}: no cyw43_async_context_threadsafe_background (not a Pico W image with lwIP?)`);
-  const size = symbolSize(elf, 'cyw43_async_context_threadsafe_background');
-  if (size !== undefined && size !== CONTEXT_SIZE) throw new Error(`the async context is ${size} bytes, not the ${CONTEXT_SIZE} this check reads (another pico-sdk?)`);
+  const symbol = elfSymbolEntry(elf, 'cyw43_async_context_threadsafe_background');
+  if (symbol === undefined) throw new Error(`${elf}: no cyw43_async_context_threadsafe_background (not a Pico W image with lwIP?)`);
+  if (symbol.size !== CONTEXT_SIZE) throw new Error(`the async context is ${symbol.size} bytes, not the ${CONTEXT_SIZE} this check reads (another pico-sdk?)`);
+  const context = symbol.address;
   const lwip = functions.filter((f) => LWIP_STATEFUL.test(f.name));
   const byStart = new Map(lwip.map((f) => [f.start, f.name]));
   const mutex = context + MUTEX_OFFSET - SRAM_BASE;
@@ -99,13 +97,6 @@ function functionAt(functions: readonly ElfFunction[], pc: number): string | und
     else return f.name;
   }
   return undefined;
-}
-
-/** A data symbol's size (`nm -S`). */
-function symbolSize(elf: string, name: string): number | undefined {
-  const r = spawnSync(binutil('nm'), ['-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const m = new RegExp(`^[0-9a-f]{8} ([0-9a-f]{8}) [bBdD] ${name}$`, 'm').exec(r.stdout);
-  return m === null ? undefined : parseInt(m[1], 16);
 }
 
 /** lwIP's TCP pcb lists (lwIP 2.2, IPv4 only: a pcb's `next` follows its 12 bytes of IP_PCB). */
