@@ -119,13 +119,16 @@ class ReplaySocket implements RawSocket {
 
   /** A frame over `maxMessageBytes` was refused before it was read (the connection is closing: 1009). */
   oversize = false;
+  /** The peer closed its side: there is no more room to write (the socket itself is still ours to close). */
+  private peerGone = false;
+  /** This side closed the real socket. */
   private closed = false;
   /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
   private lingering: Timer | undefined;
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number) {
     real.callback = (message: number, value?: number) => {
-      if (message < 0) this.closed = true; // the peer went away
+      if (message < 0) this.peerGone = true;
       if (this.lingering !== undefined) {
         // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
         if (message === SOCKET_DATA) this.drop();
@@ -141,7 +144,7 @@ class ReplaySocket implements RawSocket {
   /** Bytes the socket can take now (Moddable's `write()` without arguments). */
   room(): number {
     // A closed socket has no room (asking it would throw "write on closed socket").
-    return this.closed ? 0 : this.real.write();
+    return this.closed || this.peerGone ? 0 : this.real.write();
   }
 
   read(type?: unknown, arg?: unknown): any {
@@ -175,7 +178,7 @@ class ReplaySocket implements RawSocket {
    */
   close(): void {
     if (this.closed || this.lingering !== undefined) return;
-    if (this.oversize) {
+    if (this.oversize && !this.peerGone) {
       this.drop();
       this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
       return;
@@ -183,11 +186,21 @@ class ReplaySocket implements RawSocket {
     this.closeNow();
   }
 
+  /**
+   * Close the real socket, also when the peer closed first: on lwIP its pcb waits in CLOSE_WAIT
+   * until this side closes, Moddable's socket holds itself from the garbage collector until then,
+   * and lwIP never reclaims a CLOSE_WAIT pcb for a new connection (a Pico W has five). lin's socket
+   * closes itself once its disconnect callback returns, and then refuses a close.
+   */
   private closeNow(): void {
     if (this.lingering !== undefined) Timer.clear(this.lingering);
     if (this.closed) return;
     this.closed = true;
-    this.real.close();
+    try {
+      this.real.close();
+    } catch {
+      // "close on closed socket": lin closed it when the peer did
+    }
   }
 
   /** Read and drop whatever input has come. */

@@ -157,6 +157,21 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 60_000);
 
+  test('WebSocket clients that go away without a close frame leave no connection behind: more of them than lwIP has TCP pcbs, one after another, and the board keeps serving', async () => {
+    // lwIP's pool holds MEMP_NUM_TCP_PCB (5) pcbs, and a pcb in CLOSE_WAIT is never reclaimed for a new one.
+    const elf = (env as { elf: string }).elf;
+    const boardSide = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
+    for (let i = 0; i < 7; i++) {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+      await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', (e) => reject(new Error(`WebSocket ${i + 1}: ${String(e)}; the board's connections: ${JSON.stringify(boardSide())}`))); });
+      ws.terminate(); // a FIN, no close frame: a client that crashed, a tab killed
+      const left = Date.now() + 10_000;
+      while (boardSide().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
+      expect({ client: i + 1, connections: boardSide() }).toEqual({ client: i + 1, connections: boardSide().filter((p) => p.state !== 'CLOSE_WAIT' && p.state !== 'ESTABLISHED') });
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
+
   test('MQTT through the gateway: the board publishes its count and gets what is published to it', async () => {
     const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-test' });
     try {
@@ -177,6 +192,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const lists = tcpPcbLists(host, (env as { elf: string }).elf);
     expect(Object.entries(lists).filter(([, l]) => l.loopsAt !== undefined).map(([name]) => name)).toEqual([]);
     expect(lists.tcp_listen_pcbs.pcbs).toHaveLength(1); // the WoT server's
+    // Every connection a client closed first, the one refused with 1009 among them, was closed by the board too.
+    expect(lists.tcp_active_pcbs.pcbs.filter((p) => p.state === 'CLOSE_WAIT')).toEqual([]);
   });
 
   test('every lwIP call of the run, the server\'s accepted connections included, held the radio\'s lock', () => {

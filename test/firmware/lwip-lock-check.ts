@@ -99,25 +99,49 @@ function functionAt(functions: readonly ElfFunction[], pc: number): string | und
   return undefined;
 }
 
-/** lwIP's TCP pcb lists (lwIP 2.2, IPv4 only: a pcb's `next` follows its 12 bytes of IP_PCB). */
+/**
+ * lwIP's TCP pcb lists (lwIP 2.2, IPv4 only, GCC's short enums on arm-none-eabi): a pcb's `next`
+ * follows its 12 bytes of IP_PCB, then `callback_arg`, the state (one byte), `prio`, `local_port`;
+ * a `tcp_pcb`'s `remote_port` comes next (a listening pcb has none).
+ */
 const TCP_PCB_LISTS = ['tcp_active_pcbs', 'tcp_tw_pcbs', 'tcp_bound_pcbs', 'tcp_listen_pcbs'];
 const TCP_PCB_NEXT = 12;
+const TCP_PCB_STATE = 20;
+const TCP_PCB_LOCAL_PORT = 22;
+const TCP_PCB_REMOTE_PORT = 24;
+/** lwIP's `enum tcp_state`, by value. */
+export const TCP_STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'] as const;
+
+/** One pcb on a list: its address, state and ports. */
+export interface TcpPcb {
+  address: number;
+  state: (typeof TCP_STATES)[number] | `state ${number}`;
+  localPort: number;
+  /** 0 for a listening pcb. */
+  remotePort: number;
+}
 
 /**
- * lwIP's TCP pcb lists as they are in the emulated SRAM, each pcb's address in order, and any list
+ * lwIP's TCP pcb lists as they are in the emulated SRAM, each pcb in order, and any list
  * that runs back into itself (a pcb freed twice and handed out twice ends up linked to itself:
  * tcp_input then loops for ever).
  */
-export function tcpPcbLists(host: Rp2040Host, elf: string): { [list: string]: { pcbs: number[]; loopsAt?: number } } {
+export function tcpPcbLists(host: Rp2040Host, elf: string): { [list: string]: { pcbs: TcpPcb[]; loopsAt?: number } } {
   const mcu = host.simulator.rp2040;
-  const lists: { [list: string]: { pcbs: number[]; loopsAt?: number } } = {};
+  const lists: { [list: string]: { pcbs: TcpPcb[]; loopsAt?: number } } = {};
   for (const name of TCP_PCB_LISTS) {
     const head = elfSymbol(elf, name);
     if (head === undefined) throw new Error(`${elf}: no ${name}`);
-    const pcbs: number[] = [];
+    const pcbs: TcpPcb[] = [];
     let pcb = mcu.readUint32(head) >>> 0;
-    while (pcb !== 0 && !pcbs.includes(pcb) && pcbs.length < 256) {
-      pcbs.push(pcb);
+    while (pcb !== 0 && !pcbs.some((p) => p.address === pcb) && pcbs.length < 256) {
+      const state = mcu.readUint8(pcb + TCP_PCB_STATE);
+      pcbs.push({
+        address: pcb,
+        state: TCP_STATES[state] ?? `state ${state}`,
+        localPort: mcu.readUint16(pcb + TCP_PCB_LOCAL_PORT),
+        remotePort: name === 'tcp_listen_pcbs' ? 0 : mcu.readUint16(pcb + TCP_PCB_REMOTE_PORT),
+      });
       pcb = mcu.readUint32(pcb + TCP_PCB_NEXT) >>> 0;
     }
     lists[name] = pcb === 0 ? { pcbs } : { pcbs, loopsAt: pcb };

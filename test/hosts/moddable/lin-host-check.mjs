@@ -116,6 +116,19 @@ try {
     expect(r.status === 200, `GET /properties after: ${r.status}`);
     return `closed with ${code}; GET /properties still 200`;
   });
+  await check('WebSocket: clients that go away without a close frame; the board keeps serving', async () => {
+    // ReplaySocket closes the socket when its peer has gone (lwIP keeps such a pcb in CLOSE_WAIT until it does);
+    // lin's socket closes itself after its disconnect callback and refuses a later close.
+    for (let i = 0; i < 7; i++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
+      await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error(`no open (client ${i + 1})`)), 5000); });
+      ws.terminate(); // a FIN, no close frame
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await fetch(`http://127.0.0.1:${wotPort}/properties`);
+    expect(r.status === 200, `GET /properties after: ${r.status}`);
+    return '7 clients dropped; GET /properties still 200';
+  });
   await check('MQTT: board publishes, board receives', async () => {
     listener.publish('thingflow/lin/in', 'hello from node');
     await waitTrace(/mqtt received thingflow\/lin\/in "hello from node"/);
