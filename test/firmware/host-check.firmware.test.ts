@@ -163,7 +163,13 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const boardSide = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
     for (let i = 0; i < 7; i++) {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
-      await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', (e) => reject(new Error(`WebSocket ${i + 1}: ${String(e)}; the board's connections: ${JSON.stringify(boardSide())}`))); });
+      const refused = (why: string) => new Error(`WebSocket ${i + 1}: ${why}; the board's connections: ${JSON.stringify(boardSide())}`);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', (e) => reject(refused(String(e))));
+        timer = setTimeout(() => reject(refused('not open after 20 s')), 20_000);
+      }).finally(() => clearTimeout(timer));
       ws.terminate(); // a FIN, no close frame: a client that crashed, a tab killed
       const left = Date.now() + 10_000;
       while (boardSide().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
