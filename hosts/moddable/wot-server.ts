@@ -159,7 +159,9 @@ class ReplaySocket implements RawSocket {
     // heap is the limit), its bytes dropped, and the connection closed with 1009 (message too big).
     if ((type === ArrayBuffer || type === String) && typeof arg === 'number' && arg > this.maxMessageBytes) {
       this.oversize = true;
-      real.read(null, arg);
+      // What has come of the payload is dropped now, the rest as it comes (close). Not read(null, length): with
+      // none of it here yet (the header ended a segment) Moddable's socket throws "nothing to read".
+      this.drop();
       this.real.write(0x88, 2, 0x03, 0xf1);
       return type === String ? '' : new ArrayBuffer(0);
     }
@@ -371,7 +373,7 @@ class HttpConnection {
         // (1 KiB on lin): under SEND_ROOM_BYTES of room is read as over budget, so updates coalesce
         // until it reports room again (SOCKET_WRITABLE → drained).
         bufferedBytes: () => (replay === undefined || replay.room() >= SEND_ROOM_BYTES ? 0 : budget.maxBufferedBytes + 1),
-        closeSlow: () => { if (link.connection !== undefined) link.connection.close(); },
+        closeSlow: () => { if (link.connection !== undefined) this.server.closeWebSocket(link.connection); },
       },
     };
     let replay: ReplaySocket | undefined;
@@ -583,11 +585,7 @@ export class WebThingServer {
     this.listener = undefined;
     if (listener?.close !== undefined) listener.close();
     while (this.connections.length > 0) this.connections[this.connections.length - 1].finish();
-    while (this.sockets.length > 0) {
-      const c = this.sockets.pop()!;
-      c.link?.session?.close();
-      c.close();
-    }
+    while (this.sockets.length > 0) this.closeWebSocket(this.sockets[this.sockets.length - 1]);
   }
 
   /** @internal hand an upgraded connection to the WebSocket server. */
@@ -620,7 +618,7 @@ export class WebThingServer {
     if (message === WebSocketServer.connect) {
       const link = (c.socket as ReplaySocket | undefined)?.link;
       if (link === undefined || link.session === undefined) {
-        c.close();
+        this.closeWebSocket(c);
         return;
       }
       c.link = link;
@@ -631,7 +629,7 @@ export class WebThingServer {
     } else if (message === WebSocketServer.receive) {
       if ((c.socket as ReplaySocket | undefined)?.oversize) {
         // Refused before it was read (ReplaySocket.read); the close frame (1009) is sent (ReplaySocket.close).
-        c.close();
+        this.closeWebSocket(c);
         return;
       }
       const session = c.link?.session;
@@ -641,22 +639,39 @@ export class WebThingServer {
       }
       if (value.length > this.handler.maxBodyBytes) {
         // Characters can outnumber the frame's bytes' limit only through multi-byte text: same answer.
-        c.close();
+        this.closeWebSocket(c);
         return;
       }
       session?.receive(value);
     } else if (message === WebSocketServer.disconnect) {
-      const link = c.link;
-      c.link = undefined;
-      if (link !== undefined) {
-        link.ready = false;
-        link.connection = undefined;
-        link.session?.close();
-        this.release(link.entry);
-        link.entry = undefined;
-      }
-      const i = this.sockets.indexOf(c);
-      if (i >= 0) this.sockets.splice(i, 1);
+      this.endWebSocket(c);
     }
+  }
+
+  /** @internal the server ends a WebSocket itself (refused, too slow, stopping): Moddable's `websocket` reports no disconnect for a close it was asked for. */
+  closeWebSocket(c: WsConnection): void {
+    this.endWebSocket(c);
+    c.close();
+  }
+
+  /**
+   * A WebSocket is over, whoever ended it: its session closes and its place (maxSessions, the
+   * connection guard's entry) is free again, once. A refused message that ended a session without
+   * this held its place for good: two 1009s and every later WebSocket was refused with 503.
+   */
+  private endWebSocket(c: WsConnection): void {
+    const link = c.link ?? (c.socket as ReplaySocket | undefined)?.link;
+    c.link = undefined;
+    if (link !== undefined) {
+      link.ready = false;
+      link.connection = undefined;
+      const session = link.session;
+      link.session = undefined;
+      session?.close();
+      this.release(link.entry);
+      link.entry = undefined;
+    }
+    const i = this.sockets.indexOf(c);
+    if (i >= 0) this.sockets.splice(i, 1);
   }
 }

@@ -14,7 +14,7 @@
  * Needs host-check.pico-pico_w.uf2 built for the emulated network (the
  * command is in the skip line) and the bootrom; skipped in one line otherwise.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
@@ -155,6 +155,45 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     clearTimeout(timer);
     expect(code).toBe(1009);
     expect((await request('/properties')).status).toBe(200);
+  }, 60_000);
+
+  test('WebSocket: an oversized message whose header comes alone, its payload later, is refused as well (1009), and the board keeps serving', async () => {
+    // A handshake and a masked frame by hand, so the header ends a segment: the board has none of the payload when it reads the header.
+    const socket = createConnection((server.address() as { port: number }).port, '127.0.0.1');
+    const got: Buffer[] = [];
+    socket.on('data', (d) => got.push(d));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    await until(() => Buffer.concat(got).includes('\r\n\r\n'), 20_000, 'the handshake');
+    expect(Buffer.concat(got).toString().split('\r\n')[0]).toBe('HTTP/1.1 101 Web Socket Protocol Handshake');
+    got.length = 0;
+    const length = 20_000;
+    socket.write(Buffer.from([0x81, 0xfe, length >> 8, length & 0xff, 1, 2, 3, 4])); // text, masked, 16-bit length
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write(Buffer.alloc(length, 0x61));
+    /** The server's frames so far (unmasked): opcode and payload. The board pushes the count's updates too. */
+    const frames = () => {
+      const all = Buffer.concat(got);
+      const out: { opcode: number; payload: number[] }[] = [];
+      for (let at = 0; at + 2 <= all.length;) {
+        let n = all[at + 1] & 0x7f;
+        let header = 2;
+        if (n === 126) [n, header] = [all.readUInt16BE(at + 2), 4];
+        if (at + header + n > all.length) break;
+        out.push({ opcode: all[at] & 0x0f, payload: [...all.subarray(at + header, at + header + n)] });
+        at += header + n;
+      }
+      return out;
+    };
+    await until(() => frames().some((f) => f.opcode === 8), 20_000, 'the close frame');
+    expect(frames().find((f) => f.opcode === 8)!.payload).toEqual([0x03, 0xf1]); // 1009
+    socket.end();
+    await ended;
+    expect((await request('/properties')).status).toBe(200);
+    // Both refused sessions gave their places back (the board takes 2): a WebSocket is still taken, not refused with 503.
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    ws.close();
   }, 60_000);
 
   test('WebSocket clients that go away without a close frame leave no connection behind: more of them than lwIP has TCP pcbs, one after another, and the board keeps serving', async () => {
