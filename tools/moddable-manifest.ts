@@ -37,6 +37,8 @@ export interface Resolved {
   build: Map<string, string>;
   /** Each section's `defines` (mc.defines.h's MODDEF_ values), in the order merged. */
   defines: unknown[];
+  /** Sources a `"~"` entry excludes (absolute, without extension): mcconfig compiles none of them, whatever name a manifest gives one. */
+  excluded: Set<string>;
 }
 
 export function asList<T>(x: T | T[] | undefined): T[] {
@@ -74,7 +76,7 @@ function substitute(path: string, vars: Map<string, string>): string | undefined
 
 /** `skip`: manifests left out (an app's generated module list, when it is being made again). */
 export function resolveManifest(path: string, target: string, sdkRoot?: string, skip?: (file: string) => boolean): Resolved {
-  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), preloads: new Set(), errors: [], build: new Map(), defines: [] };
+  const out: Resolved = { modules: new Map(), sdkIncludes: new Set(), manifests: new Set(), preloads: new Set(), errors: [], build: new Map(), defines: [], excluded: new Set() };
   const vars = new Map<string, string>();
   if (sdkRoot !== undefined) {
     vars.set('MODDABLE', sdkRoot);
@@ -84,6 +86,7 @@ export function resolveManifest(path: string, target: string, sdkRoot?: string, 
     vars.set('PLATFORM', target.split('/')[0]);
   }
   merge(resolve(path), target, sdkRoot, vars, out, skip);
+  for (const [name, source] of out.modules) if (out.excluded.has(source)) out.modules.delete(name);
   return out;
 }
 
@@ -125,7 +128,9 @@ function merge(file: string, target: string, sdkRoot: string | undefined, vars: 
         const sdkPath = t.startsWith('$(') ? substitute(t, vars) : undefined;
         const abs = sdkPath ?? (t.startsWith('$(') ? t : resolve(base, t));
         const listable = !abs.startsWith('$(') && abs.endsWith('*') && existsSync(dirname(abs));
-        if (name.endsWith('*') && listable) {
+        if (name === '~') {
+          out.excluded.add(abs);
+        } else if (name.endsWith('*') && listable) {
           // A folder's sources, each named by the prefix before the name's `*` (none for `"*"`).
           for (const f of readdirSync(dirname(abs))) {
             if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) out.modules.set(name.slice(0, -1) + f.replace(/\.(ts|js)$/, ''), join(dirname(abs), f.replace(/\.(ts|js)$/, '')));

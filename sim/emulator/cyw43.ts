@@ -23,7 +23,9 @@
  * is given (`onEthernet`): a join to any SSID succeeds at once (the events
  * the driver waits for: auth, link up, SSID set, keys done) and Ethernet
  * frames pass between the driver and that network; without one, a join is
- * never answered and data frames are counted and dropped. Scans find nothing.
+ * never answered and data frames are counted and dropped. The access point can
+ * go off the air and come back (`setAccessPoint`): the link drops, and joins
+ * meanwhile find no network. Scans find nothing.
  * Each transaction is decoded the way the driver encodes it (bytes in memory
  * order, each MSB first, after the DMA's byte swap), not as a wire analyser
  * of the real chip would read it.
@@ -57,6 +59,10 @@ const SDPCM_SET = 2, WLC_GET_BSSID = 23, WLC_GET_SSID = 25, WLC_SET_SSID = 26, W
 /** Async events (cyw43_ll.h) and the statuses the driver's join waits for (cyw43_ctrl.c). */
 const EV_SET_SSID = 0, EV_AUTH = 3, EV_LINK = 16, EV_PSK_SUP = 46;
 const WLC_SUP_KEYED = 6;
+/** WLC_E_STATUS_NO_NETWORKS: a join found no network of that name (the driver's join state turns NONET). */
+const WLC_E_STATUS_NO_NETWORKS = 3;
+/** WLC_E_LINK_BCN_LOSS: the link went down because the access point's beacons stopped. */
+const LINK_DOWN_BEACON_LOSS = 1;
 /** A Raspberry Pi OUI, with the rest made up: what `cur_etheraddr` reads. */
 const MAC = [0x28, 0xcd, 0xc1, 0x00, 0x00, 0x01];
 /** The access point's address, made up (locally administered): what `WLC_GET_BSSID` reads once joined. */
@@ -100,6 +106,11 @@ export class Cyw43Radio {
   dataFrames = 0;
   /** The SSID the driver joined, once it has (only with a network). */
   joinedSsid: string | undefined;
+  /** Whether the access point is on the air (`setAccessPoint`): while it is not, joins find no network. */
+  accessPoint = true;
+  /** Joins the driver asked for, and those that found no network. */
+  joins = 0;
+  failedJoins = 0;
   /** Bytes the driver downloaded into the chip's RAM (its firmware and NVRAM). */
   downloadedBytes = 0;
   /** The radio's GPIO levels (bit n: GPIO n). */
@@ -360,9 +371,31 @@ export class Cyw43Radio {
 
   /** A join (wlc_ssid_t: length, then the name) to a network that is there: the events the driver's join state waits for. */
   private join(ssid: Uint8Array): void {
+    this.joins++;
+    if (!this.accessPoint) {
+      // The chip scans for the SSID, finds none and says so: the driver's join ends (CYW43_LINK_NONET).
+      this.failedJoins++;
+      this.toHost.push(this.eventFrame(EV_SET_SSID, WLC_E_STATUS_NO_NETWORKS, 0));
+      return;
+    }
     const length = Math.min(le32(ssid, 0), 32);
     this.joinedSsid = String.fromCharCode(...ssid.subarray(4, 4 + length));
     this.toHost.push(this.eventFrame(EV_AUTH, 0, 0), this.eventFrame(EV_LINK, 0, 1), this.eventFrame(EV_SET_SSID, 0, 0), this.eventFrame(EV_PSK_SUP, WLC_SUP_KEYED, 0));
+  }
+
+  /**
+   * The access point goes off the air (`false`: a router rebooting, out of range) or comes back.
+   * Going, it drops a joined link as the chip does when the beacons stop (a link-down event: the
+   * driver takes the netif's link down); the chip does not join again by itself, and a join while
+   * the access point is away finds no network. Frames either way are dropped until a join succeeds.
+   */
+  setAccessPoint(on: boolean): void {
+    if (this.accessPoint === on) return;
+    this.accessPoint = on;
+    if (on || this.joinedSsid === undefined) return;
+    this.joinedSsid = undefined;
+    this.toHost.push(this.eventFrame(EV_LINK, 0, 0, LINK_DOWN_BEACON_LOSS));
+    if (!this.selected) this.hostWake();
   }
 
   /** An Ethernet frame from the network to the driver. Dropped while the driver has not joined. */
@@ -393,7 +426,7 @@ export class Cyw43Radio {
    * type 0x886c with Broadcom's OUI, then wl_event_msg_t, big-endian (the
    * layout cyw43_ll_parse_async_event reads).
    */
-  private eventFrame(type: number, status: number, flags: number): Uint8Array {
+  private eventFrame(type: number, status: number, flags: number, reason = 0): Uint8Array {
     const message = new Uint8Array(24 + 48);
     message.set(MAC, 0);
     message.set(MAC, 6);
@@ -405,7 +438,7 @@ export class Cyw43Radio {
     view.setUint16(2, flags);
     view.setUint32(4, type);
     view.setUint32(8, status);
-    view.setUint32(12, 0); // reason
+    view.setUint32(12, reason);
     view.setUint8(46, 0); // the STA interface
     return this.bdcFrame(EVENT_CHANNEL, message);
   }

@@ -206,6 +206,94 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
   }, 180_000);
 });
 
+firmware('the fleet device\'s firmware when its Wi-Fi access point is away (hosts/moddable/setup-network: Moddable\'s setup joined once)', () => {
+  /** A board on its own broker; `ap` turns the access point off and on. */
+  async function board() {
+    if (typeof env === 'string') throw new Error(env);
+    const broker = await startBroker('aedes');
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-wifi-test' });
+    const lux: { at: number; ts: number }[] = [];
+    await new Promise((r) => listener.on('connect', r));
+    await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
+    const relayed: Socket[] = [];
+    // The readings' timestamps are seconds since reset.
+    const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0 });
+    listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
+    const run = async (untilMs: number) => {
+      while (host.emulatedMs < untilMs && host.halted === undefined) {
+        await host.runUntil(host.emulatedMs + 100);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    const lines = (test: (line: string) => boolean) => host.consoleLines.filter((c) => test(c.line));
+    const connects = () => lines((l) => l === `fleet-device: ${ID} connected to 10.0.0.1:1883`).map((c) => c.t);
+    const stop = async () => {
+      for (const s of relayed) s.destroy();
+      listener.end(true);
+      await broker.stop();
+    };
+    return { host, lock, lux, run, lines, connects, stop, radio: host.radio! };
+  }
+
+  test('away at power-up: the app starts after wifiWaitMs (15 s) without the network, the board joins when the access point comes, and the reading taken offline reaches the broker', async () => {
+    const b = await board();
+    try {
+      b.radio.setAccessPoint(false);
+      await b.run(45_000);
+      const started = b.lines((l) => l.startsWith('Wi-Fi: not joined after 15000 ms; the app starts'));
+      expect(started).toHaveLength(1);
+      expect(started[0].t).toBeGreaterThan(15_000);
+      expect(started[0].t).toBeLessThan(17_000);
+      // The app runs: its MQTT client is trying (with no link, each attempt fails at once).
+      expect(b.lines((l) => l.startsWith(`fleet-device: ${ID} reconnects in`)).length).toBeGreaterThan(0);
+      // Joins tried again: 1 s, 2 s, 4 s, 8 s, 16 s after each failure.
+      expect(b.radio.failedJoins).toBeGreaterThanOrEqual(4);
+      expect(b.radio.failedJoins).toBeLessThanOrEqual(7);
+      expect(b.connects()).toEqual([]);
+      b.radio.setAccessPoint(true);
+      await b.run(110_000);
+      expect(b.host.halted).toBeUndefined();
+      expect(b.radio.joinedSsid).toBe('thingflow-emulated');
+      expect(b.lines((l) => l === 'IP address 10.0.0.2')).toHaveLength(1);
+      // Each try with the link down failed at once; its socket is closed (lwip-lock.c), so lwIP's five pcbs are not used up.
+      expect(b.lines((l) => /no socket|connect error/.test(l))).toEqual([]);
+      expect(b.connects()).toHaveLength(1);
+      expect(b.connects()[0]).toBeLessThan(45_000 + 40_000); // within a back-off step of joining and the client's own
+      // The first readings (the sample at the app's start and 60 s after it) arrived once connected.
+      expect(b.lux.length).toBeGreaterThanOrEqual(1);
+      expect(b.lux[0].at).toBeGreaterThan(b.connects()[0]);
+      expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+
+  test('off the air for 60 s mid-run: the board sees its link go, joins again when the access point is back, takes its address again and reconnects to the broker; the reading taken meanwhile arrives after', async () => {
+    const b = await board();
+    try {
+      await b.run(30_000);
+      expect(b.connects()).toHaveLength(1);
+      expect(b.lines((l) => l.startsWith('Wi-Fi: not joined after'))).toEqual([]); // joined before wifiWaitMs: the app started then
+      b.radio.setAccessPoint(false);
+      await b.run(90_000);
+      expect(b.lines((l) => l === 'Wi-Fi disconnected').length).toBe(1);
+      expect(b.radio.failedJoins).toBeGreaterThanOrEqual(4);
+      expect(b.lux).toEqual([]); // the 60 s reading is waiting on the board
+      b.radio.setAccessPoint(true);
+      await b.run(200_000);
+      expect(b.host.halted).toBeUndefined();
+      expect(b.lines((l) => l === 'IP address 10.0.0.2')).toHaveLength(2);
+      expect(b.connects()).toHaveLength(2);
+      expect(b.connects()[1]).toBeGreaterThan(90_000);
+      expect(b.lux.map((l) => Math.round(l.ts / 60))).toEqual(expect.arrayContaining([1, 2, 3]));
+      expect(b.lux[0].at).toBeGreaterThan(b.connects()[1]);
+      expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+});
+
 firmware('the fleet device\'s image: Moddable\'s C code and lwIP', () => {
   test('every lwIP function Moddable\'s code in the image calls is one lwip-lock.c wraps (calls the run did not make included: RAW sockets, a static address)', () => {
     if (typeof env === 'string') throw new Error(env);

@@ -211,6 +211,31 @@ describe('the Pico W\'s CYW43 radio at its pins', () => {
     expect(h.mcu.gpio[DATA].inputValue).toBe(false);
   });
 
+  test('the access point goes off the air: the joined link drops with a link-down event (beacon loss), a join meanwhile finds no network (SET_SSID status 3, the driver\'s NONET), frames either way are dropped; back on the air, a join succeeds again', () => {
+    const sent: Uint8Array[] = [];
+    const h = setup((f) => sent.push(f));
+    const { send, receive } = wlanFrames(h);
+    const be = (at: number, e: number[]) => h.word([e[at + 3], e[at + 2], e[at + 1], e[at]]);
+    const event = (e: number[]) => ({ type: be(50, e), status: be(54, e), reason: be(58, e), flags: (e[48] << 8) | e[49] });
+    send(joinFrame(0, 1, 'home'));
+    for (let i = 0; i < 5; i++) receive(); // the join's answer and its four events
+    h.radio.setAccessPoint(false);
+    expect(h.radio.joinedSsid).toBeUndefined();
+    expect(h.mcu.gpio[DATA].inputValue).toBe(true); // the chip has a frame for the host
+    expect(event(receive())).toEqual({ type: 16, status: 0, reason: 1, flags: 0 });
+    h.radio.deliver(Uint8Array.from([1, 2, 3]));
+    expect(h.transfer(h.bytes(h.command(false, WLAN, 0, 4)), 4)).toEqual([0, 0, 0, 0]); // dropped: nothing for the host
+    send(joinFrame(1, 2, 'home'));
+    expect(receive()[5] & 0x0f).toBe(0); // the ioctl's answer
+    expect(event(receive())).toEqual({ type: 0, status: 3, reason: 0, flags: 0 });
+    expect([h.radio.joins, h.radio.failedJoins, h.radio.joinedSsid]).toEqual([2, 1, undefined]);
+    h.radio.setAccessPoint(true);
+    send(joinFrame(2, 3, 'home'));
+    receive();
+    expect([receive(), receive(), receive(), receive()].map((e) => event(e).type)).toEqual([3, 16, 0, 46]);
+    expect([h.radio.joins, h.radio.failedJoins, h.radio.joinedSsid]).toEqual([3, 1, 'home']);
+  });
+
   test('the SSID and BSSID read back (WLC_GET_SSID, WLC_GET_BSSID) are zeros until a join and the joined network\'s after, as Moddable\'s `WiFi` getters read them', () => {
     const h = setup(() => {});
     const { send, receive } = wlanFrames(h);

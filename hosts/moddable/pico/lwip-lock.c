@@ -67,7 +67,6 @@ static void unlock(async_context_t *context)
 LOCKED(struct tcp_pcb *, tcp_new, (void), ())
 LOCKED(err_t, tcp_bind, (struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))
 LOCKED(struct tcp_pcb *, tcp_listen_with_backlog, (struct tcp_pcb *pcb, u8_t backlog), (pcb, backlog))
-LOCKED(err_t, tcp_connect, (struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected), (pcb, ipaddr, port, connected))
 LOCKED(err_t, tcp_write, (struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags), (pcb, data, len, apiflags))
 LOCKED(err_t, tcp_output, (struct tcp_pcb *pcb), (pcb))
 LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
@@ -84,10 +83,13 @@ LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
  * So an abort of the pcb the main loop's previous lwIP call closed is that
  * macro's, and is skipped; the close stands.
  */
+static void forgetFailedConnect(struct tcp_pcb *pcb);
+
 err_t __real_tcp_close(struct tcp_pcb *pcb);
 err_t __wrap_tcp_close(struct tcp_pcb *pcb)
 {
 	async_context_t *c = locked();
+	forgetFailedConnect(pcb);
 	err_t result = __real_tcp_close(pcb);
 	unlock(c);
 	justClosed = (result == ERR_OK) ? pcb : NULL;
@@ -102,8 +104,66 @@ void __wrap_tcp_abort(struct tcp_pcb *pcb)
 		return;
 	}
 	async_context_t *c = locked();
+	forgetFailedConnect(pcb);
 	__real_tcp_abort(pcb);
 	unlock(c);
+}
+
+/*
+ * A connect that fails at once (no route: the Wi-Fi link is down; no memory)
+ * is reported the way lwIP reports every other failed connect: through the
+ * pcb's error callback, from the radio's background work. Moddable's
+ * ECMA-419 TCP (modules/io/socket/lwip/tcp.c) throws "connect error" from
+ * its constructor after it has remembered the socket (xsRemember), so neither
+ * the app nor the garbage collector could ever close that socket or free its
+ * pcb: five tries with the access point away and lwIP's pool was empty, every
+ * later socket "no socket", also once the Wi-Fi was back (found on the
+ * emulated Pico W). Now the app gets the socket, then its onError, and closes
+ * it as it closes any that failed. The abort waits in a list of its own (not
+ * a sys_timeout: lwIP's timeout pool holds its own timers and no more); a
+ * close or abort of the pcb before then takes it out.
+ */
+static struct tcp_pcb *failedConnects[MEMP_NUM_TCP_PCB];
+
+static void abortFailedConnects(async_context_t *context, async_when_pending_worker_t *worker)
+{
+	for (int i = 0; i < MEMP_NUM_TCP_PCB; i++) {
+		struct tcp_pcb *pcb = failedConnects[i];
+		failedConnects[i] = NULL;
+		if (pcb)
+			__real_tcp_abort(pcb); /* background work: the lock is held */
+	}
+}
+
+static async_when_pending_worker_t failedConnectWorker = { .do_work = abortFailedConnects };
+static bool failedConnectWorkerAdded;
+
+static void forgetFailedConnect(struct tcp_pcb *pcb)
+{
+	for (int i = 0; i < MEMP_NUM_TCP_PCB; i++)
+		if (failedConnects[i] == pcb)
+			failedConnects[i] = NULL;
+}
+
+err_t __real_tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected);
+err_t __wrap_tcp_connect(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, tcp_connected_fn connected)
+{
+	async_context_t *c = locked();
+	err_t result = __real_tcp_connect(pcb, ipaddr, port, connected);
+	if (c && ((result == ERR_RTE) || (result == ERR_MEM) || (result == ERR_BUF))) {
+		for (int i = 0; i < MEMP_NUM_TCP_PCB; i++) {
+			if (failedConnects[i] == NULL) {
+				failedConnects[i] = pcb;
+				if (!failedConnectWorkerAdded)
+					failedConnectWorkerAdded = async_context_add_when_pending_worker(c, &failedConnectWorker);
+				async_context_set_work_pending(c, &failedConnectWorker);
+				result = ERR_OK;
+				break;
+			}
+		}
+	}
+	unlock(c);
+	return result;
 }
 LOCKED(struct udp_pcb *, udp_new, (void), ())
 LOCKED(err_t, udp_bind, (struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))

@@ -51,6 +51,8 @@ const RADIO_PICO_OFFERS: Record<string, string[]> = {
   'embedded:io/socket/listener': [IO_PICO_NET],
   websocket: [WEBSOCKET],
   mdns: [MDNS],
+  sntp: [NET, IO_PICO_NET],
+  'embedded:network/interface/wifi': [NET, IO_PICO_NET],
 };
 /**
  * What each target of Moddable SDK 8.2.3 offers: SDK module → the SDK
@@ -280,6 +282,34 @@ describe('Moddable manifests', () => {
     expect(resolveApp('manifests/fleet-device/manifest.json', 'esp32').modules.has('lwip-lock')).toBe(false);
     expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').modules.has('lwip-lock')).toBe(false);
     expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').build.get('LDFLAGS')).toBe(port);
+  });
+
+  test('on the boards with the CYW43 radio a networked app joins Wi-Fi with the runtime\'s setup/network (hosts/moddable/setup-network: the app starts without the network, a failed join or a dropped link is tried again); the SDK\'s, which joins once, is excluded', () => {
+    const ours = resolve(ROOT, 'hosts/moddable/setup-network');
+    for (const board of ['pico/pico_w', 'pico/pico_2_w'] as const) {
+      const section = load('manifests/thingflow-net.json').platforms![board] as Manifest;
+      expect(section.modules!['~']).toBe('$(BUILD)/devices/pico/setup/network');
+      expect(section.config).toEqual({ wifiWaitMs: 15000 });
+      for (const app of ['manifests/fleet-device/manifest.json', 'manifests/lux-demo/manifest.json', 'manifests/host-check/manifest.json']) {
+        const r = resolveApp(app, board);
+        expect({ app, board, setup: r.modules.get('setup/network') }).toEqual({ app, board, setup: ours });
+        expect(r.excluded).toEqual(new Set(['$(BUILD)/devices/pico/setup/network']));
+        expect(unresolvedImports(r, board, ours).unresolved).toEqual([]);
+      }
+    }
+    // esp32 keeps the SDK's (not run here), lin has no setup step; an app without the network has none.
+    for (const target of ['esp32', 'lin'] as const) expect(resolveApp('manifests/fleet-device/manifest.json', target).modules.has('setup/network')).toBe(false);
+    expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').modules.has('setup/network')).toBe(false);
+  });
+
+  // Without the SDK its manifests are not followed: the test above checks the exclusion by name alone.
+  const sdkForExclusion = process.env.MODDABLE;
+  const withSdk = sdkForExclusion !== undefined && existsSync(join(sdkForExclusion, 'build/devices/pico/setup/network.js')) ? test : test.skip;
+  withSdk('with the SDK: a "~" entry excludes its source whatever name another manifest gives it (mcconfig marks it taken before any module is added)', () => {
+    const sdk = sdkForExclusion!;
+    const r = resolveManifest(join(ROOT, 'manifests/fleet-device/manifest.json'), 'pico/pico_w', sdk);
+    expect(r.modules.get('setup/network')).toBe(resolve(ROOT, 'hosts/moddable/setup-network'));
+    expect([...r.modules.values()].filter((p) => p === join(sdk, 'build/devices/pico/setup/network'))).toEqual([]);
   });
 
   test.each(NETWORK_TARGETS)('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {

@@ -1,0 +1,144 @@
+/**
+ * The board's Wi-Fi on a Pico W (pico/pico_w, pico/pico_2_w), in place of the
+ * Moddable SDK's `setup/network` (manifests/thingflow-net.json excludes that
+ * one). Moddable's joins once: a board whose access point was away at power-up
+ * never started its app (the SDK runs `main` only when every setup step is
+ * done), and one whose access point rebooted stayed off the network for good,
+ * its MQTT client reconnecting to nothing. Here:
+ *
+ * - the app starts once the board has an address (and the time, by SNTP, when
+ *   the clock is unset and `config.sntp` names a server), or after
+ *   `config.wifiWaitMs` (default 15 s) without one: a sensor's local work does
+ *   not wait on the network, and joining goes on;
+ * - a join that finds no network and a link that drops are tried again, 1 s
+ *   after the first failure, the wait doubling to a minute, and back to 1 s
+ *   once joined.
+ *
+ * The console lines are Moddable's (`Wi-Fi connected to "..."`, `IP address
+ * ...`), with one for each new try.
+ */
+import config from 'mc/config';
+import SNTP from 'sntp';
+import Time from 'time';
+import Timer from 'timer';
+import WiFi from 'embedded:network/interface/wifi';
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 60_000;
+const DEFAULT_WAIT_MS = 15_000;
+/** Moddable's setup takes a clock past this (2023-01-03) as set. */
+const CLOCK_SET_AFTER_MS = 1672722071_000;
+/** ECMA-419 network interface `connection` values: at or below this the board is not joined; from 400 joined; 500 with an address. */
+const DISCONNECTED = 200, CONNECTED = 400, ADDRESSED = 500;
+
+export default function setupNetwork(done: () => void): void {
+  const ssid = config.ssid as string | undefined;
+  if (!ssid) {
+    trace('No Wi-Fi SSID\n');
+    done();
+    return;
+  }
+  const waitMs = config.wifiWaitMs === undefined ? DEFAULT_WAIT_MS : Number(config.wifiWaitMs);
+  const keeper = new WiFiKeeper(ssid, config.password as string | undefined, config.sntp as string | undefined, done);
+  keeper.join();
+  keeper.startAfter(waitMs);
+}
+
+class WiFiKeeper {
+  private readonly wifi: WiFi;
+  private readonly joinOptions: { SSID: string; password?: string; secure?: boolean };
+  /** Moddable's `done`, until the app has been started. */
+  private startApp: (() => void) | undefined;
+  private startTimer: Timer | undefined;
+  private retryMs = FIRST_RETRY_MS;
+  private retryTimer: Timer | undefined;
+  private addressed = false;
+  private askingTime = false;
+
+  constructor(ssid: string, password: string | undefined, private readonly sntp: string | undefined, done: () => void) {
+    this.startApp = done;
+    this.joinOptions = password ? { SSID: ssid, password, secure: true } : { SSID: ssid };
+    const keeper = this;
+    this.wifi = new WiFi({
+      onChanged() {
+        keeper.changed();
+      },
+    });
+  }
+
+  join(): void {
+    this.retryTimer = undefined;
+    try {
+      this.wifi.connect(this.joinOptions as { SSID: string; password?: string });
+    } catch (e) {
+      trace(`Wi-Fi: ${String(e)}\n`);
+      this.tryAgain();
+    }
+  }
+
+  /** Start the app after `ms` without an address, if it has not started by then. */
+  startAfter(ms: number): void {
+    if (this.startApp === undefined || !(ms >= 0)) return;
+    this.startTimer = Timer.set(() => {
+      this.startTimer = undefined;
+      if (this.startApp !== undefined) trace(`Wi-Fi: not joined after ${ms} ms; the app starts, and joining goes on\n`);
+      this.start();
+    }, ms);
+  }
+
+  private changed(): void {
+    const connection = this.wifi.connection;
+    if (connection >= ADDRESSED) {
+      if (this.addressed) return;
+      this.addressed = true;
+      this.retryMs = FIRST_RETRY_MS;
+      trace(`IP address ${this.wifi.address}\n`);
+      this.askTime();
+    } else if (connection >= CONNECTED) {
+      trace(`Wi-Fi connected to "${this.wifi.SSID}"\n`);
+    } else if (connection <= DISCONNECTED) {
+      // A join that found no network (or was refused), or a link that went down.
+      trace(this.addressed ? 'Wi-Fi disconnected\n' : 'Wi-Fi: not joined\n');
+      this.addressed = false;
+      this.tryAgain();
+    }
+  }
+
+  private tryAgain(): void {
+    if (this.retryTimer !== undefined) return;
+    trace(`Wi-Fi: joining again in ${this.retryMs / 1000} s\n`);
+    this.retryTimer = Timer.set(() => this.join(), this.retryMs);
+    this.retryMs = this.retryMs * 2 >= MAX_RETRY_MS ? MAX_RETRY_MS : this.retryMs * 2;
+  }
+
+  /** The time by SNTP when the clock is unset (asked again at the next join if it fails), then the app. */
+  private askTime(): void {
+    if (this.sntp === undefined || this.askingTime || Date.now() > CLOCK_SET_AFTER_MS) {
+      this.start();
+      return;
+    }
+    this.askingTime = true;
+    const keeper = this;
+    const sntp = this.sntp;
+    new SNTP({ host: sntp }, (message, value) => {
+      if (message === SNTP.time) {
+        trace(`got unix time ${value} from ${sntp}\n`);
+        Time.set(value!);
+      } else if (message === SNTP.error) {
+        trace("can't get time\n");
+      } else {
+        return;
+      }
+      keeper.askingTime = false;
+      keeper.start();
+    });
+  }
+
+  private start(): void {
+    if (this.startTimer !== undefined) Timer.clear(this.startTimer);
+    this.startTimer = undefined;
+    const startApp = this.startApp;
+    this.startApp = undefined;
+    if (startApp !== undefined) startApp();
+  }
+}
