@@ -498,6 +498,32 @@ class HttpConnection {
   }
 }
 
+/**
+ * A TXT record's strings as DNS sends them (a length byte, then `key=value`), which Moddable's
+ * `mdns` passes through as they are. Given an object it serializes it wrong (SDK 8.2.3,
+ * dnsserializer.js loops `for (let [property, value] in data)`, which cuts each key to its first
+ * two letters: `td=/.well-known/wot` went out as `t=d`, `path=/` as `p=a`), so a WoT client that
+ * found the board could not read where its Thing Description is.
+ */
+function txtRecord(entries: { [key: string]: string }): Record<string, string> {
+  const strings: ArrayBuffer[] = [];
+  let length = 0;
+  for (const key in entries) {
+    const s = ArrayBuffer.fromString(`${key}=${entries[key]}`);
+    strings.push(s);
+    length += 1 + s.byteLength;
+  }
+  const record = new Uint8Array(length);
+  let at = 0;
+  for (let i = 0; i < strings.length; i++) {
+    record[at++] = strings[i].byteLength;
+    record.set(new Uint8Array(strings[i]), at);
+    at += strings[i].byteLength;
+  }
+  // Bytes where the typings say strings: the serializer sends anything with a byteLength as it is.
+  return record as unknown as Record<string, string>;
+}
+
 /** Serves things over HTTP, WebSocket and (optionally) mDNS on a Moddable board. */
 export class WebThingServer {
   readonly things: ThingContainer;
@@ -560,8 +586,8 @@ export class WebThingServer {
       const mdns = new MDNS({ hostName: m.hostName }, (message: number, value?: string) => {
         // 1: the host name is claimed (value is the name); services can be added now.
         if (message === 1 && value !== undefined && value !== '') {
-          mdns.add({ name: 'webthing', protocol: 'tcp', port, txt: { path } });
-          mdns.add({ name: 'wot', protocol: 'tcp', port, txt: { td: '/.well-known/wot', type, scheme: 'http' } });
+          mdns.add({ name: 'webthing', protocol: 'tcp', port, txt: txtRecord({ path }) });
+          mdns.add({ name: 'wot', protocol: 'tcp', port, txt: txtRecord({ td: '/.well-known/wot', type, scheme: 'http' }) });
         }
       });
       this.mdns = mdns;

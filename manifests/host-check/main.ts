@@ -2,7 +2,8 @@
  * Exercises the Moddable host on a real Moddable runtime (the `lin`
  * simulator, or a board on a network): the scheduler on `ModdableClock`
  * (Timer + Time.ticks), the MQTT client on the ECMA-419 TCP transport against
- * the broker at config.mqtt, and the WebThingServer on config.wotPort.
+ * the broker at config.mqtt, and the WebThingServer on config.wotPort (and
+ * mDNS as config.mdns, when given).
  * Progress goes to `trace` as `host-check: ...` lines, which
  * test/hosts/moddable/lin-host-check.mjs reads.
  */
@@ -17,6 +18,8 @@ interface HostCheckConfig {
   intervalSec: number;
   mqtt: { host: string; port: number };
   wotPort: number;
+  /** The host name to claim by mDNS (`<name>.local`) and advertise the Thing under; none when unset (the lin check runs on this machine's own network). */
+  mdns?: string;
 }
 
 /** Completes `input.ms` later, on a Moddable Timer: a POST answers only then (`WotResponse.later`). */
@@ -51,9 +54,10 @@ export default function main(): void {
   thing.addProperty(new Property(thing, 'count', new Value(0), { type: 'number', title: 'Count', readOnly: true }));
   thing.addProperty(new Property(thing, 'led', new Value(false), { type: 'boolean', title: 'LED' }));
   thing.addAvailableAction('wait', { title: 'Wait', input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0 } }, required: ['ms'] } }, WaitAction);
-  const server = new WebThingServer(new SingleThing(thing), { port: cfg.wotPort });
+  const server = new WebThingServer(new SingleThing(thing), { port: cfg.wotPort, mdns: cfg.mdns ? { hostName: cfg.mdns } : undefined });
   server.start();
   trace(`host-check: wot listening on ${cfg.wotPort}\n`);
+  if (cfg.mdns) trace(`host-check: mdns as ${cfg.mdns}.local\n`);
 
   const client = new MqttClient({ host: cfg.mqtt.host, port: cfg.mqtt.port, clientId: 'thingflow-xs-lin' });
   client.on('connect', () => trace('host-check: mqtt connected\n'));

@@ -14,10 +14,14 @@
  * it (a SYN from a port of its own).
  *
  * The link is lossless and in order, so the relay keeps only what TCP needs
- * between two such ends: sequence numbers, the board's window and MSS, and
- * both directions' FIN; it never retransmits and acknowledges each segment
- * at once (lwIP then never needs to retransmit either). Nothing else is
- * routed: a packet to another address or port is dropped, a connection to a
+ * between two such ends: sequence numbers, the board's window and MSS, both
+ * directions' FIN, and what the board has not yet acknowledged. It
+ * acknowledges each segment at once (lwIP then never needs to retransmit),
+ * and sends again, after a timeout that doubles (`after`), what the board
+ * dropped itself: lwIP drops a segment with data while its app still refuses
+ * earlier data, or when its pbuf pool is empty, as on a real network. mDNS's group is
+ * carried both ways (`mdns`, `sendMdns`), as a querier on the LAN sees it.
+ * Nothing else is routed: a packet to another address or port is dropped, a connection to a
  * port with no server is refused with a reset (and a board that refuses
  * one sent to it ends the client's with a reset). A name resolves to the
  * gateway, so an app given a broker's name reaches the relay as one given
@@ -31,6 +35,10 @@ const NETMASK = [255, 255, 255, 0];
 const GATEWAY_MAC = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 const BROADCAST_MAC = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 const ETH_ARP = 0x0806, ETH_IPV4 = 0x0800;
+/** mDNS's group (RFC 6762) and its Ethernet address (01:00:5e and the group's low 23 bits). */
+export const MDNS_GROUP = [224, 0, 0, 251];
+const MDNS_MAC = [0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb];
+export const MDNS_PORT = 5353;
 const PROTO_TCP = 6, PROTO_UDP = 17;
 const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68, DNS_PORT = 53, NTP_PORT = 123;
 /** Seconds from the NTP epoch (1900) to the Unix one (1970). */
@@ -42,6 +50,8 @@ const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
 const RELAY_MSS = 1460;
 /** The gateway's ports for the connections it opens to the board (`accept`): IANA's dynamic range. */
 const FIRST_GATEWAY_PORT = 49152;
+/** The relay's first retransmission timeout, and its longest after doubling (emulated ms). */
+const FIRST_RTO_MS = 300, MAX_RTO_MS = 3000;
 /** The MSS option of the relay's SYN and SYN-ACK. */
 const MSS_OPTION = [2, 4, RELAY_MSS >> 8, RELAY_MSS & 0xff];
 
@@ -52,6 +62,8 @@ export interface EmulatedLanOptions {
   connect: (port: number) => Duplex | undefined;
   /** Unix ms now, for SNTP (default: this machine's clock). */
   wallClockMs?: () => number;
+  /** Run `fn` `ms` of emulated time from now: the relay's retransmission timer. Without it nothing is sent again. */
+  after?: (ms: number, fn: () => void) => void;
 }
 
 /** One of the board's TCP connections to the gateway, relayed to a socket. */
@@ -69,6 +81,10 @@ interface Relay {
   next: number;
   /** Bytes from the socket not yet sent to the board. */
   pending: Uint8Array[];
+  /** Bytes sent to the board and not yet acknowledged, oldest first (sent again when the timer runs out). */
+  unacked: Uint8Array[];
+  rtoMs: number;
+  timerArmed: boolean;
   /** The socket ended: a FIN follows the pending bytes. */
   socketEnded: boolean;
   finSent: boolean;
@@ -98,6 +114,10 @@ export class EmulatedLan {
   readonly connections: { port: number; accepted: boolean }[] = [];
   /** Connections opened to the board's ports (`accept`), in order: port and whether the board took it (undefined while it has not answered). */
   readonly accepted: { port: number; accepted: boolean | undefined }[] = [];
+  /** Segments the relay sent again because the board had not acknowledged them in time. */
+  retransmits = 0;
+  /** UDP datagrams the board sent to mDNS's group, in order (`sendMdns` sends the other way). */
+  readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   private readonly relays = new Map<number, Relay>();
   private nextGatewayPort = FIRST_GATEWAY_PORT;
   private ipId = 0;
@@ -138,6 +158,7 @@ export class EmulatedLan {
       if (destPort === DHCP_SERVER_PORT) this.dhcp(body.subarray(8));
       else if (sameIp(destination, GATEWAY_IP) && destPort === DNS_PORT) this.dns(body.subarray(8), sourcePort, source);
       else if (sameIp(destination, GATEWAY_IP) && destPort === NTP_PORT) this.ntp(body.subarray(8), sourcePort, source);
+      else if (sameIp(destination, MDNS_GROUP) && destPort === MDNS_PORT) this.mdns.push({ sourcePort, data: body.slice(8, (body[4] << 8) | body[5]) });
     } else if (p[9] === PROTO_TCP && sameIp(destination, GATEWAY_IP) && sameIp(source, BOARD_IP)) {
       this.tcp(body);
     }
@@ -250,7 +271,7 @@ export class EmulatedLan {
       return;
     }
     if (flags & ACK) {
-      relay.boardAcked = ack;
+      this.acked(relay, ack);
       relay.boardWindow = window;
     }
     let advanced = false;
@@ -286,6 +307,7 @@ export class EmulatedLan {
     this.accepted.push(r.attempt);
     this.segment(gatewayPort, boardPort, r.next, 0, SYN, new Uint8Array(0), MSS_OPTION);
     r.next = (r.next + 1) >>> 0;
+    this.armRetransmit(r); // a board whose pcbs are all taken drops the SYN
   }
 
   /** The board's answer to the gateway's SYN: a SYN-ACK opens the connection, a reset refuses it. */
@@ -300,6 +322,7 @@ export class EmulatedLan {
     r.synSent = false;
     r.boardNext = (seq + 1) >>> 0;
     r.boardAcked = ack;
+    r.rtoMs = FIRST_RTO_MS;
     r.boardWindow = window;
     r.boardMss = mssOption(s) ?? 536;
     this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0));
@@ -310,7 +333,7 @@ export class EmulatedLan {
   private relay(boardPort: number, gatewayPort: number, socket: Duplex, board: Pick<Relay, 'boardNext' | 'boardWindow' | 'boardMss' | 'synSent'>): Relay {
     const r: Relay = {
       boardPort, gatewayPort, socket, boardAcked: 0, ...board,
-      next: (Math.random() * 0xffffffff) >>> 0, pending: [], socketEnded: false, finSent: false, boardFin: false, closed: false,
+      next: (Math.random() * 0xffffffff) >>> 0, pending: [], unacked: [], rtoMs: FIRST_RTO_MS, timerArmed: false, socketEnded: false, finSent: false, boardFin: false, closed: false,
     };
     this.relays.set(relayKey(boardPort, gatewayPort), r);
     socket.on('data', (chunk: Buffer) => {
@@ -344,7 +367,9 @@ export class EmulatedLan {
       const head = r.pending[0];
       const n = Math.min(head.length, mss, room);
       this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK | PSH, head.subarray(0, n));
+      r.unacked.push(head.subarray(0, n));
       r.next = (r.next + n) >>> 0;
+      this.armRetransmit(r);
       if (n === head.length) r.pending.shift();
       else r.pending[0] = head.subarray(n);
     }
@@ -352,7 +377,62 @@ export class EmulatedLan {
       this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, FIN | ACK, new Uint8Array(0));
       r.next = (r.next + 1) >>> 0;
       r.finSent = true;
+      this.armRetransmit(r);
     }
+  }
+
+  /** The board acknowledged up to `ack`: what it has is no longer kept for sending again. */
+  private acked(r: Relay, ack: number): void {
+    const advance = (ack - r.boardAcked) >>> 0;
+    if (advance === 0 || advance > ((r.next - r.boardAcked) >>> 0)) return; // a duplicate, or not ours
+    r.boardAcked = ack;
+    r.rtoMs = FIRST_RTO_MS;
+    let bytes = advance;
+    while (bytes > 0 && r.unacked.length > 0) {
+      const head = r.unacked[0];
+      if (head.length <= bytes) {
+        bytes -= head.length;
+        r.unacked.shift();
+      } else {
+        r.unacked[0] = head.subarray(bytes);
+        bytes = 0;
+      }
+    }
+  }
+
+  /**
+   * A TCP peer sends again what the board has not acknowledged, after a timeout that doubles: the
+   * board may drop a segment, as a device on a real network does (lwIP drops one with data while the
+   * app still refuses earlier data, or when its pbuf pool is empty), and the link being lossless does
+   * not make the board's own drops go away. The gateway's SYN is sent again too.
+   */
+  private armRetransmit(r: Relay): void {
+    const after = this.opts.after;
+    if (after === undefined || r.timerArmed) return;
+    r.timerArmed = true;
+    after(r.rtoMs, () => {
+      r.timerArmed = false;
+      if (r.closed) return;
+      if (r.synSent) {
+        this.segment(r.gatewayPort, r.boardPort, (r.next - 1) >>> 0, 0, SYN, new Uint8Array(0), MSS_OPTION);
+      } else {
+        const outstanding = (r.next - r.boardAcked) >>> 0;
+        if (outstanding === 0) return;
+        const mss = Math.min(r.boardMss, RELAY_MSS);
+        let seq = r.boardAcked;
+        for (const chunk of r.unacked) {
+          for (let at = 0; at < chunk.length; at += mss) {
+            const part = chunk.subarray(at, Math.min(chunk.length, at + mss));
+            this.segment(r.gatewayPort, r.boardPort, seq, r.boardNext, ACK | PSH, part);
+            seq = (seq + part.length) >>> 0;
+          }
+        }
+        if (r.finSent && seq !== r.next) this.segment(r.gatewayPort, r.boardPort, seq, r.boardNext, FIN | ACK, new Uint8Array(0));
+      }
+      this.retransmits++;
+      r.rtoMs = Math.min(r.rtoMs * 2, MAX_RTO_MS);
+      this.armRetransmit(r);
+    });
   }
 
   private close(r: Relay, reset: boolean): void {
@@ -381,6 +461,11 @@ export class EmulatedLan {
     s[16] = sum >> 8;
     s[17] = sum & 0xff;
     this.sendIp(BOARD_IP, PROTO_TCP, s);
+  }
+
+  /** A datagram to mDNS's group from the gateway's port 5353, as a querier on the LAN sends it: the board takes it once it has joined the group. */
+  sendMdns(data: Uint8Array): void {
+    this.sendIp(MDNS_GROUP, PROTO_UDP, udp(MDNS_PORT, MDNS_PORT, data), MDNS_MAC);
   }
 
   private sendIp(destination: number[], protocol: number, body: Uint8Array, mac?: number[]): void {

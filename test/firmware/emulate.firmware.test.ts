@@ -145,4 +145,4 @@ withFirmware('host-check', 'pico/pico_w', 'a Pico W\'s Web Thing with --forward:
   } finally {
     child.kill();
   }
-}, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883']);
+}, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883', 'mdns=host-check']);

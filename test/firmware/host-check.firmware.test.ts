@@ -15,6 +15,7 @@
  * command is in the skip line) and the bootrom; skipped in one line otherwise.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import dnsPacket from 'dns-packet';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
@@ -23,7 +24,7 @@ import { wifiHost } from './night-host';
 import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
-const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883'];
+const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883', 'mdns=host-check'];
 const env = firmwareTestEnv('host-check', 'pico/pico_w', process.env, { settings: SETTINGS });
 if (typeof env === 'string') console.log(env);
 const firmware = typeof env === 'string' ? describe.skip : describe;
@@ -216,6 +217,30 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
+
+  test('mDNS on the LAN: the board claims host-check.local, and a query for _webthing._tcp and _wot._tcp gets its port, its address and the TXT a WoT client reads', async () => {
+    const lan = host.lan!;
+    /** Every record in the board's mDNS datagrams from the `from`th on. */
+    const records = (from = 0) => lan.mdns.slice(from).flatMap((d) => {
+      const m = dnsPacket.decode(Buffer.from(d.data));
+      return [...(m.answers ?? []), ...(m.additionals ?? [])] as { type: string; name: string; data?: unknown }[];
+    });
+    await until(() => records().some((r) => r.type === 'A' && r.name === 'host-check.local'), 20_000, 'the host name claimed (its announcement)');
+    expect(records().find((r) => r.type === 'A' && r.name === 'host-check.local')!.data).toBe('10.0.0.2');
+    const from = lan.mdns.length;
+    lan.sendMdns(dnsPacket.encode({ type: 'query', id: 0, questions: [{ type: 'PTR', name: '_webthing._tcp.local' }, { type: 'PTR', name: '_wot._tcp.local' }] }));
+    const instanceOf = (service: string) => records(from).find((r) => r.type === 'PTR' && r.name === service)?.data as string | undefined;
+    await until(() => instanceOf('_webthing._tcp.local') !== undefined && instanceOf('_wot._tcp.local') !== undefined, 20_000, 'the answers to the query');
+    const all = records();
+    const txt = (name: string) => Object.fromEntries(((all.find((r) => r.type === 'TXT' && r.name === name)?.data ?? []) as Buffer[]).map((b) => b.toString().split('=') as [string, string]));
+    for (const service of ['_webthing._tcp.local', '_wot._tcp.local']) {
+      const instance = instanceOf(service)!;
+      const srv = all.find((r) => r.type === 'SRV' && r.name === instance)?.data as { port: number; target: string } | undefined;
+      expect({ service, port: srv?.port, target: srv?.target }).toEqual({ service, port: WOT_PORT, target: 'host-check.local' });
+    }
+    expect(txt(instanceOf('_webthing._tcp.local')!)).toEqual({ path: '/' });
+    expect(txt(instanceOf('_wot._tcp.local')!)).toEqual({ td: '/.well-known/wot', type: 'Thing', scheme: 'http' });
+  }, 60_000);
 
   test('MQTT through the gateway: the board publishes its count and gets what is published to it', async () => {
     const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-test' });

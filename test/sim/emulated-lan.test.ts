@@ -98,6 +98,20 @@ describe('the emulated Pico W\'s network', () => {
     expect(lan.leases).toBe(1);
   });
 
+  test('mDNS: the board\'s datagrams to 224.0.0.251:5353 are kept in order; a query sent to the group reaches the board at the group\'s Ethernet address, from port 5353, its UDP checksum valid', () => {
+    const frames: Uint8Array[] = [];
+    const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined });
+    const udpTo = (port: number, data: number[]) => [0x14, 0xe9, port >> 8, port & 0xff, 0, 8 + data.length, 0, 0, ...data];
+    lan.fromBoard(ethernet([0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb], 0x0800, ipv4(BOARD_IP, [224, 0, 0, 251], 17, udpTo(5353, [1, 2, 3]))));
+    lan.fromBoard(ethernet([0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb], 0x0800, ipv4(BOARD_IP, [224, 0, 0, 251], 17, udpTo(5354, [9])))); // another port: not mDNS
+    expect(lan.mdns.map((d) => [d.sourcePort, [...d.data]])).toEqual([[5353, [1, 2, 3]]]);
+    lan.sendMdns(Uint8Array.from([4, 5]));
+    const f = frames[0];
+    expect([...f.subarray(0, 6)]).toEqual([0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb]);
+    const p = f.subarray(14);
+    expect([[...p.subarray(16, 20)], p[9], (p[20] << 8) | p[21], (p[22] << 8) | p[23], [...p.subarray(28)], transportChecksumOk(p)]).toEqual([[224, 0, 0, 251], 17, 5353, 5353, [4, 5], true]);
+  });
+
   test('DNS: any name is the gateway (an A record, TTL 60), another type gets no answer; SNTP: the time of `wallClockMs`, the request\'s transmit time as the origin', () => {
     const frames: Uint8Array[] = [];
     const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined, wallClockMs: () => Date.UTC(2026, 11, 5, 19, 0, 1, 500) });
@@ -230,6 +244,38 @@ describe('the emulated Pico W\'s network', () => {
       await until(() => ended);
       expect(ended).toBe(true);
       expect(segments().every((s) => s.checksumOk)).toBe(true);
+    });
+
+    test('what the board does not acknowledge is sent again when the timer runs out, the wait doubling (the SYN, then data): a board drops segments itself; an acknowledgement ends it', async () => {
+      const timers: { ms: number; fn: () => void }[] = [];
+      const frames: Uint8Array[] = [];
+      const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined, after: (ms, fn) => timers.push({ ms, fn }) });
+      const segments = () => frames.filter((f) => f[14 + 9] === 6).map((f) => {
+        const t = f.subarray(34);
+        return { seq: (t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7]) >>> 0, flags: t[13], data: Buffer.from(t.subarray((t[12] >> 4) * 4)).toString() };
+      });
+      const fire = () => timers.shift()!.fn();
+      const c = await client();
+      c.write('hello');
+      lan.accept(18080, accepted.at(-1)!);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(timers.map((t) => t.ms)).toEqual([300]);
+      fire(); // the board dropped the SYN (its pcbs all taken, say)
+      expect(segments().map((x) => [x.flags, x.seq])).toEqual([[0x02, segments()[0].seq], [0x02, segments()[0].seq]]);
+      expect([lan.retransmits, timers.map((t) => t.ms)]).toEqual([1, [600]]);
+      const next = (segments()[0].seq + 1) >>> 0;
+      const send = (seq: number, ack: number, flags: number, options: number[] = []) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18080, 49152 + lan.accepted.length - 1, seq, ack, flags, [], options))));
+      send(7000, next, 0x12, [2, 4, 0x05, 0xb4]); // SYN-ACK
+      const sent = segments().filter((x) => x.data === 'hello');
+      expect(sent.map((x) => x.seq)).toEqual([next]);
+      fire(); // no acknowledgement of 'hello': the board dropped it
+      expect(segments().filter((x) => x.data === 'hello').map((x) => x.seq)).toEqual([next, next]);
+      expect([lan.retransmits, timers.map((t) => t.ms)]).toEqual([2, [600]]);
+      send(7001, (next + 5) >>> 0, 0x10); // acknowledged
+      const before = segments().length;
+      fire();
+      expect([segments().length, lan.retransmits, timers]).toEqual([before, 2, []]);
     });
 
     test('a board with nothing on that port answers with a reset: the client\'s connection ends at once, and nothing is left relayed', async () => {
