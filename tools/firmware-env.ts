@@ -80,6 +80,11 @@ function picoBoardManifest(moddable: string, target: string): PicoBoardManifest 
   }
 }
 
+/** A pico board with the CYW43 radio (pico_w, pico_2_w): its board manifest passes WIFI_GPIO to the build. */
+export function picoHasRadio(moddable: string, target: string): boolean {
+  return picoBoardManifest(moddable, target)?.build?.WIFI_GPIO === '1';
+}
+
 /** The chip a pico target builds for: its board manifest's `PICO_SUBCLASS` (make.pico.mk's rp2040 unless it says otherwise). */
 export function picoChip(moddable: string, target: string): string {
   return picoBoardManifest(moddable, target)?.build?.PICO_SUBCLASS ?? 'rp2040';

@@ -109,7 +109,7 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const withSettings = nested === undefined ? manifestPath : writeSettingsManifest(manifestPath, nested, join(project, 'out/firmware-settings'));
   if (nested !== undefined) log(`firmware: the settings with dotted names are nested config properties, set by ${withSettings}`);
   const args = mcconfigArgs(target, buildDir, withSettings, { debug, settings: flat });
-  // On an RP2040 the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
+  // On an RP2040 without the radio the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
   let linkerScript: string | undefined;
   try {
     linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'));

@@ -14,11 +14,12 @@
  * is still loaded from it). `mcconfig` run by hand links as Moddable does.
  *
  * Only the RP2040 (the chip the emulator runs and measured); an RP2350 board
- * (`PICO_SUBCLASS` rp2350 in its target manifest) links as Moddable does.
+ * (`PICO_SUBCLASS` rp2350 in its target manifest) links as Moddable does, and
+ * so does a board with the radio (below).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { picoChip } from './firmware-env';
+import { picoChip, picoHasRadio } from './firmware-env';
 
 /** The object whose code and read-only data go to SRAM (make.pico.mk's name for it). */
 export const XS_RUN_OBJECT = '*xsRun.c.o';
@@ -40,11 +41,15 @@ export function withXsRunInSram(script: string): string {
 }
 
 /**
- * For an RP2040 target, write the linker script (into `dir`) and return its
- * path, for make's LINKER_SCRIPT; undefined for any other target.
+ * For an RP2040 target without the CYW43 radio, write the linker script (into
+ * `dir`) and return its path, for make's LINKER_SCRIPT; undefined for any
+ * other target. A Pico W's radio stack (lwIP, the driver, sockets, mDNS)
+ * lives in the C heap those 35 KB would take: the host check app (WoT, MQTT,
+ * mDNS) panicked "Out of memory" at its first HTTP connection in half the
+ * runs with it, none in eight without (docs/moddable.md).
  */
 export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string): string | undefined {
-  if (target.split('/')[0] !== 'pico' || picoChip(moddable, target) !== 'rp2040') return undefined;
+  if (target.split('/')[0] !== 'pico' || picoChip(moddable, target) !== 'rp2040' || picoHasRadio(moddable, target)) return undefined;
   const source = join(moddable, 'build/devices/pico/config/xsproj_rp2040.ld');
   const path = join(dir, 'xsproj_rp2040-xs-in-sram.ld');
   mkdirSync(dir, { recursive: true });

@@ -22,6 +22,7 @@ import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883', 'mdns=host-check'];
@@ -59,7 +60,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     try {
       return await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
     } catch (e) {
-      throw new Error(`${init?.method ?? 'GET'} ${path}: ${String(e)} at ${host.emulatedMs.toFixed(0)} emulated ms (halted: ${JSON.stringify(host.halted)}); connections ${JSON.stringify(host.lan!.accepted)}; console: ${lines().slice(-6).join(' | ')}`);
+      throw new Error(`${init?.method ?? 'GET'} ${path}: ${String(e)}${e instanceof Error && e.cause !== undefined ? ` (${String(e.cause)})` : ''} at ${host.emulatedMs.toFixed(0)} emulated ms (halted: ${JSON.stringify(host.halted)}); connections ${JSON.stringify(host.lan!.accepted)}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; console: ${lines().slice(-6).join(' | ')}`);
     }
   }
 
@@ -264,6 +265,15 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(lists.tcp_listen_pcbs.pcbs).toHaveLength(1); // the WoT server's
     // Every connection a client closed first, the one refused with 1009 among them, was closed by the board too.
     expect(lists.tcp_active_pcbs.pcbs.filter((p) => p.state === 'CLOSE_WAIT')).toEqual([]);
+  });
+
+  test('the C heap kept room after it all: the radio\'s stack, the sockets and mDNS share it with the XS heap\'s growth', () => {
+    const elf = (env as { elf: string }).elf;
+    const top = host.simulator.rp2040.readUint32(elfSymbol(elf, 'heap_end.0')!) >>> 0; // newlib's sbrk: the heap's end so far
+    const limit = elfSymbol(elf, '__StackLimit')!;
+    // 77,824 bytes here after the whole run. With xsRun.c.o linked into SRAM (35 KB less heap) it was 40,960 after the first
+    // request, and the board panicked "Out of memory" at its first connection during mDNS's probes in half of the runs.
+    expect(limit - top).toBeGreaterThanOrEqual(64 * 1024);
   });
 
   test('every lwIP call of the run, the server\'s accepted connections included, held the radio\'s lock', () => {
