@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart, UsageError } from './cli-args';
+import { parseDuration } from './duration';
 import { faultLines } from './cli-summary';
 import { formatDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
@@ -47,6 +48,10 @@ Options:
                       reaches the board's port (default the same) through the gateway; repeatable.
                       The emulation runs as fast as it can: give it a --duration long enough
                       for your client (a busy Pico W runs at a few times real time)
+  --wifi-away <from>-<to>
+                      a Pico W's access point is off the air over that span of board time (1m-3m;
+                      0s-2m: at power-up): a joined board loses its link, and joins meanwhile find
+                      no network; repeatable
   --i2c               also print every I2C transaction (address, direction, bytes, result)
   --plot <file.svg>   where to write the plot (default out/<firmware>.svg)
   --no-plot           do not write a plot
@@ -73,6 +78,7 @@ const OPTIONS = {
   press: { type: 'string', multiple: true },
   relay: { type: 'string', multiple: true },
   forward: { type: 'string', multiple: true },
+  'wifi-away': { type: 'string', multiple: true },
   i2c: { type: 'boolean' },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
@@ -93,6 +99,8 @@ export interface EmulateCliArgs {
   relays: Map<number, { host: string; port: number }>;
   /** Ports here (127.0.0.1) forwarded to the board's ports: local port → board port. */
   forwards: Map<number, number>;
+  /** Spans of board time when the Wi-Fi access point is off the air, in order. */
+  wifiAway: { fromMs: number; toMs: number }[];
   i2c: boolean;
   plot: string | undefined;
   quiet: boolean;
@@ -138,6 +146,7 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     presses: readPresses(v.press ?? [], durationMs),
     relays: readRelays(v.relay ?? []),
     forwards: readForwards(v.forward ?? []),
+    wifiAway: readWifiAway(v['wifi-away'] ?? [], durationMs),
     i2c: v.i2c === true,
     plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(firmware, '.uf2')}.svg`,
     quiet: v.quiet === true,
@@ -163,6 +172,28 @@ export function readRelays(values: string[]): Map<number, { host: string; port: 
     relays.set(gatewayPort, m[2] === undefined ? { host: 'localhost', port: gatewayPort } : { host: m[2] === '' ? 'localhost' : m[2], port: portOf(m[3], value) });
   }
   return relays;
+}
+
+/** `--wifi-away 1m-3m`: the access point is off the air from 1 to 3 minutes after reset (`0s-2m`: at power-up); spans in order, none overlapping. */
+export function readWifiAway(values: string[], durationMs: number): { fromMs: number; toMs: number }[] {
+  const spans = values.map((value) => {
+    const m = /^([^-]+)-([^-]+)$/.exec(value.trim());
+    if (m === null) throw new UsageError(`--wifi-away takes <from>-<to>, times after reset with a unit (1m-3m), got '${value}'`);
+    let fromMs: number, toMs: number;
+    try {
+      fromMs = parseDuration(m[1], { requireUnit: true });
+      toMs = parseDuration(m[2], { requireUnit: true });
+    } catch (e) {
+      throw new UsageError(`--wifi-away ${value}: ${(e as Error).message}`);
+    }
+    if (!(toMs > fromMs)) throw new UsageError(`--wifi-away ${value}: the access point must come back after it goes (${m[2]} is not after ${m[1]})`);
+    if (fromMs >= durationMs) throw new UsageError(`--wifi-away ${value}: starts after the run ends (${formatDuration(durationMs)})`);
+    return { fromMs, toMs };
+  }).sort((a, b) => a.fromMs - b.fromMs);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].fromMs < spans[i - 1].toMs) throw new UsageError('--wifi-away: the spans overlap; give each outage once');
+  }
+  return spans;
 }
 
 /** `--forward 18080` (the same port here and on the board), `--forward 8080=18080` (here=board). */
@@ -250,13 +281,17 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
     lines.push(radio.upAtMs === undefined
       ? '  CYW43 radio:   never came up (its driver\'s messages, if any, are on the console above)'
       : `  CYW43 radio:   up at ${(radio.upAtMs / 1000).toFixed(3)} s (${radio.downloadedBytes.toLocaleString('en-US')} bytes of firmware loaded, ${radio.ioctls} ioctls answered)`);
-    if (radio.joined === undefined) lines.push('  Wi-Fi:         not joined (an image built without ssid=... never tries)');
+    if (radio.joined === undefined) lines.push(radio.joins > 0 ? '  Wi-Fi:         not joined at the end (its access point away)' : '  Wi-Fi:         not joined (an image built without ssid=... never tries)');
     else {
       const tcp = radio.connections.length === 0 ? 'no TCP connection' : radio.connections.map((c) => `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${a.relays.get(c.port)?.host}:${a.relays.get(c.port)?.port}` : 'refused (no --relay for it)'}`).join('; ');
       const inbound = radio.accepted.length === 0 ? '' : `; ${radio.accepted.length} connection${radio.accepted.length === 1 ? '' : 's'} to its ports (${[...new Set(radio.accepted.map((c) => c.port))].join(', ')}), ${radio.accepted.filter((c) => c.accepted === true).length} taken`;
       const names = [...new Set(radio.lookups)];
       const asked = [radio.timeAnswers > 0 ? 'the time by SNTP' : '', names.length > 0 ? `looked up ${names.join(', ')} (the gateway)` : ''].filter((x) => x !== '');
       lines.push(`  Wi-Fi:         joined "${radio.joined}"${radio.leases > 0 ? ', 10.0.0.2 by DHCP' : ''}${asked.length > 0 ? `; ${asked.join('; ')}` : ''}; ${tcp}${inbound}`);
+    }
+    if (radio.away.length > 0) {
+      const spans = radio.away.map((w) => `${formatDuration(w.fromMs)}-${formatDuration(w.toMs)}`).join(', ');
+      lines.push(`  access point:  away ${spans}; the board asked to join ${radio.joins} time${radio.joins === 1 ? '' : 's'}, ${radio.failedJoins} found no network${radio.joined === undefined ? ' (not joined at the end)' : ''}`);
     }
   }
   if (r.leds.length === 0) lines.push('  GPIOs:         none driven by the app');
@@ -300,7 +335,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
   try {
     result = await emulateFirmware({
       uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
-      faults: a.faults, presses: a.presses, relays: a.relays, forwards: a.forwards, pins, signal: opts.signal,
+      faults: a.faults, presses: a.presses, relays: a.relays, forwards: a.forwards, wifiAway: a.wifiAway, pins, signal: opts.signal,
       onEvent: (e) => {
         // An app's I2C only when asked.
         if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));

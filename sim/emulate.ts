@@ -48,6 +48,8 @@ export interface EmulateOptions {
   relays?: Map<number, { host: string; port: number }>;
   /** A Pico W's servers: a TCP port here (127.0.0.1) → the board's port it reaches through the gateway (`--forward`). */
   forwards?: Map<number, number>;
+  /** Spans of board ms when a Pico W's access point is off the air (`--wifi-away`), in order. */
+  wifiAway?: { fromMs: number; toMs: number }[];
   pins: EmulatedPins;
   /** What happened, in order of time, as each slice of emulation ends. */
   onEvent?: (e: EmulatedEvent) => void;
@@ -92,6 +94,8 @@ export interface EmulateResult extends BoardOutcome {
     accepted: { port: number; accepted: boolean | undefined }[];
     /** Names it looked up (all resolve to the gateway), and the times the network told it the time (SNTP). */
     lookups: string[]; timeAnswers: number;
+    /** Joins the driver asked for, those that found no network (the access point away), and the spans it was away. */
+    joins: number; failedJoins: number; away: { fromMs: number; toMs: number }[];
   };
   svg: string;
   device: SimDevice;
@@ -154,6 +158,15 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   const servers = await forwardServers(opts.forwards ?? new Map(), host, sockets);
   const edges = pressEdges(opts.presses ?? []);
   if (edges.length > 0) board.pins.drive(BOARD_PINS.button, undefined);
+  const away = opts.wifiAway ?? [];
+  if (away.length > 0 && host.radio === undefined) throw new SimOptionsError('--wifi-away needs a Pico W image (its Wi-Fi): this one has no radio');
+  // The access point's changes, in time order: off at each span's start, on at its end.
+  const apEdges = away.flatMap((span) => [{ at: span.fromMs, on: false }, { at: span.toMs, on: true }]);
+  let nextAp = 0;
+  const applyAp = () => {
+    while (nextAp < apEdges.length && apEdges[nextAp].at <= host.emulatedMs) host.radio!.setAccessPoint(apEdges[nextAp++].on);
+  };
+  applyAp();
   const events = new EventFeed(host, opts.onEvent);
 
   const realStart = realNow();
@@ -161,12 +174,13 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   let nextEdge = 0;
   const stop = () => opts.signal?.aborted === true || host.halted !== undefined;
   while (host.emulatedMs < durationMs && !stop()) {
-    const until = Math.min(durationMs, nextEdge < edges.length ? edges[nextEdge].at : Infinity, Math.floor(host.emulatedMs / STEP_MS + 1) * STEP_MS);
+    const until = Math.min(durationMs, nextEdge < edges.length ? edges[nextEdge].at : Infinity, nextAp < apEdges.length ? apEdges[nextAp].at : Infinity, Math.floor(host.emulatedMs / STEP_MS + 1) * STEP_MS);
     await host.runUntil(until, () => {
       events.flush();
       return stop();
     });
     while (nextEdge < edges.length && edges[nextEdge].at <= host.emulatedMs) board.pins.drive(BOARD_PINS.button, edges[nextEdge++].level);
+    applyAp();
     const r = realNow();
     if (opts.onProgress && r - lastProgress >= (opts.progressEveryMs ?? 250)) {
       lastProgress = r;
@@ -197,6 +211,7 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
       upAtMs: host.radio.upAtMs, ioctls: host.radio.ioctls.length, downloadedBytes: host.radio.downloadedBytes,
       joined: host.radio.joinedSsid, leases: host.lan?.leases ?? 0, connections: host.lan?.connections ?? [], accepted: host.lan?.accepted ?? [],
       lookups: host.lan?.lookups ?? [], timeAnswers: host.lan?.timeAnswers ?? 0,
+      joins: host.radio.joins, failedJoins: host.radio.failedJoins, away,
     },
     svg: renderPlot({
       title: `${opts.uf2.split(/[\\/]/).pop()} on an emulated Raspberry Pi Pico`,

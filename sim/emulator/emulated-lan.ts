@@ -116,6 +116,8 @@ export class EmulatedLan {
   readonly accepted: { port: number; accepted: boolean | undefined }[] = [];
   /** Segments the relay sent again because the board had not acknowledged them in time. */
   retransmits = 0;
+  /** Relayed connections that ended with a reset (from the board, or a client here that failed). */
+  resets = 0;
   /** UDP datagrams the board sent to mDNS's group, in order (`sendMdns` sends the other way). */
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   private readonly relays = new Map<number, Relay>();
@@ -439,7 +441,13 @@ export class EmulatedLan {
     if (r.closed) return;
     r.closed = true;
     this.relays.delete(relayKey(r.boardPort, r.gatewayPort));
-    if (reset) r.socket.destroy();
+    if (!reset) return;
+    this.resets++;
+    // What the board sent before its reset is the client's, as a TCP stack gives data it received before the reset:
+    // the socket ends once it has written that out (destroy at once drops it).
+    const socket = r.socket;
+    if (socket.writableLength > 0) socket.once('drain', () => socket.destroy());
+    else socket.destroy();
   }
 
   private segment(sourcePort: number, destPort: number, seq: number, ack: number, flags: number, data: Uint8Array, options: number[] = []): void {

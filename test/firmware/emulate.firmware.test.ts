@@ -126,6 +126,21 @@ withFirmware('fleet-device', 'pico/pico_w', 'a networked Pico W image with --rel
   }
 }, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1']);
 
+withFirmware('fleet-device', 'pico/pico_w', 'a Pico W image with --wifi-away: with its access point away at power-up the app starts after wifiWaitMs, and the board joins once the access point is back', async (env) => {
+  const broker = await startBroker('aedes');
+  try {
+    const r = emulate(env, '--duration', '60s', '--wifi-away', '0s-25s', '--relay', `1883=localhost:${broker.port}`, '--no-plot');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^00:00:1[56]\.\d{3} {2}Wi-Fi: not joined after 15000 ms; the app starts, and joining goes on$/m);
+    const joined = /^00:00:(\d\d)\.\d{3} {2}IP address 10\.0\.0\.2$/m.exec(r.out);
+    expect(Number(joined?.[1])).toBeGreaterThanOrEqual(25);
+    expect(r.out).toMatch(/^00:00:\d\d\.\d{3} {2}fleet-device: dev-0001 connected to 10\.0\.0\.1:1883$/m);
+    expect(r.out).toMatch(/^ {2}access point: {2}away 0s-25s; the board asked to join \d+ times, [4-9] found no network$/m);
+  } finally {
+    await broker.stop();
+  }
+}, ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1']);
+
 withFirmware('host-check', 'pico/pico_w', 'a Pico W\'s Web Thing with --forward: a client here gets its Thing Description from the board while the emulation runs, and the summary counts the connection', async (env) => {
   const port = 20_000 + (process.pid % 20_000);
   const child = spawn(process.execPath, ['--import', 'tsx', 'sim/cli.ts', 'emulate', env.uf2, '--bootrom', env.bootrom, '--duration', '20s', '--forward', `${port}=18080`, '--no-plot', '--quiet'], { cwd: join(__dirname, '../..') });

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../sim/cli-args';
-import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readForwards, readRelays, targetFromName } from '../../sim/emulate-cli';
+import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readForwards, readRelays, readWifiAway, targetFromName } from '../../sim/emulate-cli';
 import { ROOT, runCliVerb } from './cli-process';
 
 let dir: string;
@@ -93,6 +93,18 @@ describe('--forward', () => {
     expect(() => readForwards(['0'])).toThrow(/--forward 0: a port from 1 to 65535, got '0'/);
     expect(() => readForwards(['8080=x'])).toThrow(/--forward 8080=x: a port from 1 to 65535, got 'x'/);
     expect(() => readForwards(['8080=80', '8080'])).toThrow(/--forward 8080 is given twice/);
+  });
+});
+
+describe('--wifi-away', () => {
+  test('spans of board time with units, in order; a span that ends before it starts, starts after the run, overlaps another or has no unit is a usage error', () => {
+    expect(readWifiAway(['2m-3m', '0s-30s'], 600_000)).toEqual([{ fromMs: 0, toMs: 30_000 }, { fromMs: 120_000, toMs: 180_000 }]);
+    expect(readWifiAway(['9m-20m'], 600_000)).toEqual([{ fromMs: 540_000, toMs: 1_200_000 }]); // away to the end of the run
+    expect(() => readWifiAway(['3m-2m'], 600_000)).toThrow(/--wifi-away 3m-2m: the access point must come back after it goes/);
+    expect(() => readWifiAway(['11m-12m'], 600_000)).toThrow(/--wifi-away 11m-12m: starts after the run ends/);
+    expect(() => readWifiAway(['1m-3m', '2m-4m'], 600_000)).toThrow(/--wifi-away: the spans overlap/);
+    expect(() => readWifiAway(['1-3'], 600_000)).toThrow(/--wifi-away 1-3: /);
+    expect(() => readWifiAway(['1m'], 600_000)).toThrow(/--wifi-away takes <from>-<to>/);
   });
 });
 
