@@ -39,6 +39,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let server: Server;
   let base: string;
   let running = true;
+  /** Emulated ms between turns for the clients here: finer, connections come in between the board's steps, as on a LAN. */
+  let stepMs = 20;
   let emulation: Promise<void> | undefined;
   /** What stopped the emulation, if it threw. */
   let failure: unknown;
@@ -77,7 +79,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     emulation = (async () => {
       while (running && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + 20);
+        await host.runUntil(host.emulatedMs + stepMs);
         await new Promise((r) => setImmediate(r));
       }
     })().catch((e: unknown) => { failure = e instanceof Error ? e.stack : e; });
@@ -91,6 +93,23 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     await new Promise<void>((r) => server.close(() => r()));
     await broker.stop();
   });
+
+  test('eight HTTP clients at once, twice, more than the board has TCP pcbs: none is left hanging, and no connection is left open on the board', async () => {
+    // First, while the MQTT client may not hold a pcb yet. Moddable's listener queued 4 accepted connections; one accepted
+    // before the app took the others was left with no owner: its client never answered, its pcb held for good (the
+    // queue is now 8, manifests/thingflow-net.json). A client may still be refused: the server's connection guard
+    // sheds the oldest connection still sending its headers when it holds six (docs/moddable.md).
+    const elf = (env as { elf: string }).elf;
+    stepMs = 2;
+    for (let round = 0; round < 2; round++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${base}${i % 2 === 0 ? '/properties/count' : '/'}`, { signal: AbortSignal.timeout(20_000) })
+        .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 20 s' : 'refused'))));
+      expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, served: answers.filter((a) => a === 200).length >= 6 }).toEqual({ round, unanswered: 0, served: true });
+    }
+    const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'ESTABLISHED');
+    await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
+    stepMs = 20;
+  }, 90_000);
 
   test('HTTP GET / is the Thing Description, with its WebSocket link; GET /properties/count a number', async () => {
     const r = await request('/');
@@ -212,7 +231,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
         timer = setTimeout(() => reject(refused('not open after 20 s')), 20_000);
       }).finally(() => clearTimeout(timer));
       ws.terminate(); // a FIN, no close frame: a client that crashed, a tab killed
-      const left = Date.now() + 10_000;
+      const left = Date.now() + 30_000; // wall clock: a loaded machine emulates slowly
       while (boardSide().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
       expect({ client: i + 1, connections: boardSide() }).toEqual({ client: i + 1, connections: boardSide().filter((p) => p.state !== 'CLOSE_WAIT' && p.state !== 'ESTABLISHED') });
     }
