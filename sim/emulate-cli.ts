@@ -8,9 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart, UsageError } from './cli-args';
-import { parseDuration } from './duration';
 import { faultLines } from './cli-summary';
-import { formatDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
 import { CYW43_GPIO_BASE_PIN } from './emulator/cyw43';
 import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';

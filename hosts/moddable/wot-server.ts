@@ -108,6 +108,13 @@ const SOCKET_DATA = 2;
 const OVERSIZE_LINGER_MS = 2000;
 const SOCKET_WRITABLE = 3;
 
+/** Read and drop whatever input has come; returns how many bytes that was. */
+function dropInput(socket: RawSocket): number {
+  const n = socket.read();
+  if (n > 0) socket.read(null, n);
+  return n;
+}
+
 /**
  * A socket whose first reads return header lines already consumed from it:
  * `websocket`'s Server parses the handshake itself, so it is given the lines
@@ -131,7 +138,7 @@ class ReplaySocket implements RawSocket {
       if (message < 0) this.peerGone = true;
       if (this.lingering !== undefined) {
         // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
-        if (message === SOCKET_DATA) this.drop();
+        if (message === SOCKET_DATA) dropInput(this.real);
         else if (message < 0) this.closeNow();
         return;
       }
@@ -161,7 +168,7 @@ class ReplaySocket implements RawSocket {
       this.oversize = true;
       // What has come of the payload is dropped now, the rest as it comes (close). Not read(null, length): with
       // none of it here yet (the header ended a segment) Moddable's socket throws "nothing to read".
-      this.drop();
+      dropInput(this.real);
       this.real.write(0x88, 2, 0x03, 0xf1);
       return type === String ? '' : new ArrayBuffer(0);
     }
@@ -181,7 +188,7 @@ class ReplaySocket implements RawSocket {
   close(): void {
     if (this.closed || this.lingering !== undefined) return;
     if (this.oversize && !this.peerGone) {
-      this.drop();
+      dropInput(this.real);
       this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
       return;
     }
@@ -203,12 +210,6 @@ class ReplaySocket implements RawSocket {
     } catch {
       // "close on closed socket": lin closed it when the peer did
     }
-  }
-
-  /** Read and drop whatever input has come. */
-  private drop(): void {
-    const n = this.real.read();
-    if (n > 0) (this.real as unknown as { read(type: null, n: number): void }).read(null, n);
   }
 }
 
@@ -256,9 +257,7 @@ class HttpConnection {
     const socket = this.socket;
     if (socket === undefined) return;
     if (this.discarding > 0) {
-      const n = socket.read();
-      if (n > 0) socket.read(null, n);
-      this.discarding -= n;
+      this.discarding -= dropInput(socket);
       if (this.discarding <= 0 && this.out === undefined) this.finish();
       return;
     }

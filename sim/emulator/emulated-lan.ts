@@ -420,14 +420,11 @@ export class EmulatedLan {
       } else {
         const outstanding = (r.next - r.boardAcked) >>> 0;
         if (outstanding === 0) return;
-        const mss = Math.min(r.boardMss, RELAY_MSS);
+        // Each kept chunk is a segment pump sent (within the MSS), or the unacknowledged end of one.
         let seq = r.boardAcked;
         for (const chunk of r.unacked) {
-          for (let at = 0; at < chunk.length; at += mss) {
-            const part = chunk.subarray(at, Math.min(chunk.length, at + mss));
-            this.segment(r.gatewayPort, r.boardPort, seq, r.boardNext, ACK | PSH, part);
-            seq = (seq + part.length) >>> 0;
-          }
+          this.segment(r.gatewayPort, r.boardPort, seq, r.boardNext, ACK | PSH, chunk);
+          seq = (seq + chunk.length) >>> 0;
         }
         if (r.finSent && seq !== r.next) this.segment(r.gatewayPort, r.boardPort, seq, r.boardNext, FIN | ACK, new Uint8Array(0));
       }

@@ -157,26 +157,43 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
   }, 120_000);
 });
 
+/**
+ * The fleet device on a broker of its own, with a listener here for its readings on fleet/<id>/lux
+ * (timestamps in seconds since reset), the emulation run on in 100 ms steps (`run`), the board's
+ * console lines and MQTT connections, and `stop` to end it all. `refuse` refuses the board's
+ * connections to the broker while it says so.
+ */
+async function outageBoard(clientId: string, refuse?: () => boolean) {
+  if (typeof env === 'string') throw new Error(env);
+  const broker = await startBroker('aedes');
+  const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId });
+  const lux: { at: number; ts: number }[] = [];
+  await new Promise((r) => listener.on('connect', r));
+  await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
+  const relayed: Socket[] = [];
+  const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0, refuse });
+  listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
+  const run = async (untilMs: number) => {
+    while (host.emulatedMs < untilMs && host.halted === undefined) {
+      await host.runUntil(host.emulatedMs + 100);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+  const lines = (test: (line: string) => boolean) => host.consoleLines.filter((c) => test(c.line));
+  const connects = () => lines((l) => l === `fleet-device: ${ID} connected to 10.0.0.1:1883`).map((c) => c.t);
+  const stop = async () => {
+    for (const s of relayed) s.destroy();
+    listener.end(true);
+    await broker.stop();
+  };
+  return { host, lock, lux, relayed, run, lines, connects, stop, radio: host.radio! };
+}
+
 firmware('the fleet device\'s firmware when its broker goes away for 90 s (connection cut, new ones refused)', () => {
   test('its MQTT client backs off and reconnects, and the reading taken during the outage arrives after it (QoS 1, held in the offline queue)', async () => {
-    if (typeof env === 'string') throw new Error(env);
-    const broker = await startBroker('aedes');
-    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-outage-test' });
-    const lux: { at: number; ts: number }[] = [];
-    listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
-    await new Promise((r) => listener.on('connect', r));
-    await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
-    const relayed: Socket[] = [];
     let outage = false;
-    // The readings' timestamps are seconds since reset; during the outage connections are refused.
-    const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0, refuse: () => outage });
-    const run = async (untilMs: number) => {
-      while (host.emulatedMs < untilMs && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + 100);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    };
-    const connects = () => host.consoleLines.filter((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`).map((c) => c.t);
+    // During the outage the board's connections to the broker are refused.
+    const { host, lock, lux, relayed, run, connects, stop } = await outageBoard('fleet-firmware-outage-test', () => outage);
     try {
       await run(30_000);
       expect(connects()).toHaveLength(1);
@@ -199,44 +216,14 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
       expect(lux[0].at).toBeGreaterThan(connects()[1]);
       expect([...lock.violations.values()]).toEqual([]); // the refused connections and the reconnection included
     } finally {
-      for (const s of relayed) s.destroy();
-      listener.end(true);
-      await broker.stop();
+      await stop();
     }
   }, 180_000);
 });
 
 firmware('the fleet device\'s firmware when its Wi-Fi access point is away (hosts/moddable/setup-network: Moddable\'s setup joined once)', () => {
-  /** A board on its own broker; `ap` turns the access point off and on. */
-  async function board() {
-    if (typeof env === 'string') throw new Error(env);
-    const broker = await startBroker('aedes');
-    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'fleet-firmware-wifi-test' });
-    const lux: { at: number; ts: number }[] = [];
-    await new Promise((r) => listener.on('connect', r));
-    await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
-    const relayed: Socket[] = [];
-    // The readings' timestamps are seconds since reset.
-    const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0 });
-    listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
-    const run = async (untilMs: number) => {
-      while (host.emulatedMs < untilMs && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + 100);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-    };
-    const lines = (test: (line: string) => boolean) => host.consoleLines.filter((c) => test(c.line));
-    const connects = () => lines((l) => l === `fleet-device: ${ID} connected to 10.0.0.1:1883`).map((c) => c.t);
-    const stop = async () => {
-      for (const s of relayed) s.destroy();
-      listener.end(true);
-      await broker.stop();
-    };
-    return { host, lock, lux, run, lines, connects, stop, radio: host.radio! };
-  }
-
   test('away at power-up: the app starts after wifiWaitMs (15 s) without the network, the board joins when the access point comes, and the reading taken offline reaches the broker', async () => {
-    const b = await board();
+    const b = await outageBoard('fleet-firmware-wifi-test');
     try {
       b.radio.setAccessPoint(false);
       await b.run(45_000);
@@ -269,7 +256,7 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
   }, 240_000);
 
   test('off the air for 60 s mid-run: the board sees its link go, joins again when the access point is back, takes its address again and reconnects to the broker; the reading taken meanwhile arrives after', async () => {
-    const b = await board();
+    const b = await outageBoard('fleet-firmware-wifi-test');
     try {
       await b.run(30_000);
       expect(b.connects()).toHaveLength(1);
