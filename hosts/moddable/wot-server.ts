@@ -35,7 +35,7 @@ import type { HistoryLimits } from '../../runtime/wot/thing';
 import type { WotCounters } from '../../runtime/wot/counters';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
 import {
-  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_RESPONDING, PHASE_STREAM,
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
   type ConnectionEntry, type ConnectionLimits, type ConnectionPhase,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
@@ -242,8 +242,15 @@ class HttpConnection {
     socket!.callback = (message: number, value?: number) => this.onSocket(message, value ?? 0);
   }
 
+  /** The guard gave this waiting connection its place: read what it sent meanwhile. */
+  admitted(): void {
+    this.onSocket(SOCKET_DATA, 0);
+  }
+
   private onSocket(message: number, value: number): void {
     try {
+      // Waiting for a place: what it sends stays in the socket until then.
+      if (message === SOCKET_DATA && this.entry?.phase === PHASE_WAITING) return;
       if (message === SOCKET_DATA) this.onData(value);
       else if (message === SOCKET_WRITABLE) this.flush();
       else if (message < 0) this.finish();
@@ -535,6 +542,8 @@ export class WebThingServer {
   private mdns: MDNS | undefined;
   private readonly guard: ConnectionGuard;
   private sweeper: Timer | undefined;
+  /** The pending turn that gives a freed place to a waiting connection. */
+  private admitter: Timer | undefined;
   /** @internal */
   readonly maxDiscardBytes: number;
 
@@ -567,8 +576,9 @@ export class WebThingServer {
     listener.callback = () => {
       const socket = new Socket({ listener } as never) as unknown as RawSocket;
       const connection = new HttpConnection(this, socket);
-      // Full: the oldest idle connection is closed to make room, or (none idle) this one.
-      const entry = this.guard.add(() => connection.finish(), Date.now());
+      // Full: the oldest idle connection is closed to make room, or else this one waits for a place, its
+      // request left unread in the socket (a burst of clients is accepted before any of them is read).
+      const entry = this.guard.addOrWait(() => connection.finish(), () => connection.admitted(), Date.now());
       if (entry === undefined) {
         connection.finish();
         return;
@@ -597,6 +607,8 @@ export class WebThingServer {
   stop(): void {
     if (this.sweeper !== undefined) Timer.clear(this.sweeper);
     this.sweeper = undefined;
+    if (this.admitter !== undefined) Timer.clear(this.admitter);
+    this.admitter = undefined;
     if (this.mdns !== undefined) {
       try {
         this.mdns.remove('_webthing._tcp');
@@ -628,9 +640,16 @@ export class WebThingServer {
     if (c.entry !== undefined) this.guard.enter(c.entry, phase, Date.now());
   }
 
-  /** @internal a connection (or WebSocket) closed: its place is free. */
+  /** @internal a connection (or WebSocket) closed: its place is free, for a waiting one next (not from inside this close). */
   release(entry: ConnectionEntry | undefined): void {
-    if (entry !== undefined) this.guard.remove(entry);
+    if (entry === undefined) return;
+    this.guard.remove(entry);
+    if (this.guard.waitingCount > 0 && this.admitter === undefined) {
+      this.admitter = Timer.set(() => {
+        this.admitter = undefined;
+        this.guard.admitWaiting(Date.now());
+      }, 0);
+    }
   }
 
   /** @internal a connection closed or was handed over. */

@@ -2,14 +2,16 @@
  * Which connections a WoT server keeps, for both hosts: a cap on how many are open, and timeouts
  * that close (destroy, never half-close) a connection that is too slow to send its headers, too
  * slow to send its request, or idle too long between requests. When the cap is reached, the
- * oldest idle connection (between requests, or still sending headers) is closed to make room;
- * connections being answered or carrying a WebSocket or event stream are never shed (those are
- * bounded by `maxSessions` and the byte budget). With none to shed, the new connection is closed.
+ * oldest idle connection (between requests, or still sending headers for at least `shedGraceMs`)
+ * is closed to make room; connections being answered or carrying a WebSocket or event stream are
+ * never shed (those are bounded by `maxSessions` and the byte budget). With none to shed, the new
+ * connection is closed (`add`) or, on a host whose sockets can hold their input unread, waits for
+ * a place (`addOrWait`), first come first served.
  *
  * No timer per connection: the host calls `sweep(now)` about once a second.
  *
  * ```ts
- * const guard = new ConnectionGuard({ maxConnections: 8 }, handler.counters);
+ * const guard = new ConnectionGuard({ maxConnections: 8 }, NODE_CONNECTION_LIMITS, handler.counters);
  * const entry = guard.add(() => socket.destroy(), Date.now());   // undefined: no room, close it
  * guard.enter(entry, PHASE_RESPONDING, Date.now());               // headers read: being answered
  * ```
@@ -26,7 +28,9 @@ export const PHASE_RESPONDING = 2;
 export const PHASE_IDLE = 3;
 /** A WebSocket session or an event stream: no timeout (the byte budget watches it). */
 export const PHASE_STREAM = 4;
-export type ConnectionPhase = 0 | 1 | 2 | 3 | 4;
+/** Accepted, waiting for a place (`addOrWait`), its input not read: the headers timeout runs. */
+export const PHASE_WAITING = 5;
+export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5;
 
 export interface ConnectionLimits {
   /** Connections open at once. Node: 128; a board: its socket count less what it needs for itself. */
@@ -37,13 +41,21 @@ export interface ConnectionLimits {
   requestTimeoutMs: number;
   /** Idle between requests on a kept-alive connection, in ms. */
   keepAliveTimeoutMs: number;
+  /**
+   * How long a connection still sending its headers is spared from being shed for a newer one, in
+   * ms. Younger, it has had no time to send its request: clients arriving together would shed each
+   * other (a board accepts a burst before it reads any of them). It only helps where the newer
+   * connection can wait for a place instead (`addOrWait`): Node, which reads every connection it
+   * accepts, sheds at once (0), so that a flood of new connections cannot lock clients out.
+   */
+  shedGraceMs: number;
 }
 
 export const NODE_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
-  maxConnections: 128, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000,
+  maxConnections: 128, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, shedGraceMs: 0,
 });
 export const BOARD_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
-  maxConnections: 6, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 2_000,
+  maxConnections: 6, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 2_000, shedGraceMs: 1_000,
 });
 
 export interface ConnectionEntry {
@@ -51,11 +63,15 @@ export interface ConnectionEntry {
   /** When the current phase began (for PHASE_BODY: when the request began). */
   since: number;
   readonly close: () => void;
+  /** A waiting connection got its place (it is in PHASE_HEADERS now): read what it sent. */
+  readonly admitted?: () => void;
 }
 
 export class ConnectionGuard {
   readonly limits: ConnectionLimits;
   private readonly open: ConnectionEntry[] = [];
+  /** Connections waiting for a place, oldest first. */
+  private readonly waiting: ConnectionEntry[] = [];
 
   constructor(limits: Partial<ConnectionLimits> | undefined, defaults: ConnectionLimits, private readonly counters: WotCounters) {
     const l: ConnectionLimits = {
@@ -63,8 +79,10 @@ export class ConnectionGuard {
       headersTimeoutMs: limits?.headersTimeoutMs ?? defaults.headersTimeoutMs,
       requestTimeoutMs: limits?.requestTimeoutMs ?? defaults.requestTimeoutMs,
       keepAliveTimeoutMs: limits?.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs,
+      shedGraceMs: limits?.shedGraceMs ?? defaults.shedGraceMs,
     };
     if (!(Number.isInteger(l.maxConnections) && l.maxConnections >= 1)) throw new RangeError(`maxConnections must be a positive integer, got ${String(l.maxConnections)}`);
+    if (!(l.shedGraceMs >= 0 && l.shedGraceMs <= 0x7fffffff)) throw new RangeError(`shedGraceMs must be between 0 and 2^31-1 ms, got ${String(l.shedGraceMs)}`);
     const t = [l.headersTimeoutMs, l.requestTimeoutMs, l.keepAliveTimeoutMs];
     for (let i = 0; i < t.length; i++) {
       if (!(t[i] > 0 && t[i] <= 0x7fffffff)) throw new RangeError(`connection timeouts must be between 1 ms and 2^31-1 ms, got ${String(t[i])}`);
@@ -72,24 +90,59 @@ export class ConnectionGuard {
     this.limits = l;
   }
 
-  /** Connections tracked now. */
+  /** Connections tracked now (waiting ones not included). */
   get size(): number {
     return this.open.length;
   }
 
+  /** Connections waiting for a place now. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   /**
    * A new connection: tracked in PHASE_HEADERS, after shedding the oldest idle one when full.
-   * `undefined` when every open connection is busy: the host closes the new one.
+   * `undefined` when there is none to shed: the host closes the new one.
    */
   add(close: () => void, now: number): ConnectionEntry | undefined {
-    if (this.open.length >= this.limits.maxConnections && !this.shedOne()) {
+    if (!this.makeRoom(now)) {
       this.counters.connectionsShed++;
       return undefined;
     }
-    const entry: ConnectionEntry = { phase: PHASE_HEADERS, since: now, close };
-    this.open.push(entry);
-    this.counters.connections = this.open.length;
+    return this.track({ phase: PHASE_HEADERS, since: now, close });
+  }
+
+  /**
+   * A new connection that can wait for a place: tracked in PHASE_HEADERS when there is room (or one
+   * to shed) and nobody waits before it; otherwise it waits in PHASE_WAITING, and `admitWaiting`
+   * later gives it a place and calls `admitted`. `undefined` when as many wait as may be open: the
+   * host closes the new one. The host reads nothing from a waiting connection.
+   */
+  addOrWait(close: () => void, admitted: () => void, now: number): ConnectionEntry | undefined {
+    if (this.waiting.length === 0 && this.makeRoom(now)) return this.track({ phase: PHASE_HEADERS, since: now, close, admitted });
+    if (this.waiting.length >= this.limits.maxConnections) {
+      this.counters.connectionsShed++;
+      return undefined;
+    }
+    const entry: ConnectionEntry = { phase: PHASE_WAITING, since: now, close, admitted };
+    this.waiting.push(entry);
+    this.counters.connectionsWaited++;
     return entry;
+  }
+
+  /**
+   * Give waiting connections their places, first come first served, while there is room or one to
+   * shed. The host calls it after a connection closed (not from inside that close: an admitted
+   * connection reads at once) and `sweep` calls it.
+   */
+  admitWaiting(now: number): void {
+    while (this.waiting.length > 0 && this.makeRoom(now)) {
+      const entry = this.waiting.shift()!;
+      entry.phase = PHASE_HEADERS;
+      entry.since = now;
+      this.track(entry);
+      entry.admitted?.();
+    }
   }
 
   enter(entry: ConnectionEntry, phase: ConnectionPhase, now: number): void {
@@ -97,17 +150,26 @@ export class ConnectionGuard {
     entry.since = now;
   }
 
-  /** The connection closed (for whatever reason): forget it. */
+  /** The connection closed (for whatever reason): forget it, open or waiting. */
   remove(entry: ConnectionEntry): void {
+    const w = this.waiting.indexOf(entry);
+    if (w >= 0) this.waiting.splice(w, 1);
     const i = this.open.indexOf(entry);
     if (i < 0) return;
     this.open.splice(i, 1);
     this.counters.connections = this.open.length;
   }
 
-  /** Close every connection past its timeout. */
+  /** Close every connection past its timeout (one that waited as long as its headers may take included), then admit waiting ones. */
   sweep(now: number): void {
     const l = this.limits;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const e = this.waiting[i];
+      if (e !== undefined && now - e.since >= l.headersTimeoutMs) {
+        this.counters.connectionsTimedOut++;
+        this.drop(e);
+      }
+    }
     for (let i = this.open.length - 1; i >= 0; i--) {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
@@ -117,14 +179,30 @@ export class ConnectionGuard {
         this.drop(e);
       }
     }
+    this.admitWaiting(now);
   }
 
-  /** Close the oldest connection that is idle or still sending its headers; false if there is none. */
-  private shedOne(): boolean {
+  private track(entry: ConnectionEntry): ConnectionEntry {
+    this.open.push(entry);
+    this.counters.connections = this.open.length;
+    return entry;
+  }
+
+  /** True when one more connection may be open: below the cap, or one was shed to make room. */
+  private makeRoom(now: number): boolean {
+    return this.open.length < this.limits.maxConnections || this.shedOne(now);
+  }
+
+  /**
+   * Close the oldest connection that is idle, or else the oldest still sending its headers for at
+   * least `shedGraceMs`; false if there is none.
+   */
+  private shedOne(now: number): boolean {
     let victim: ConnectionEntry | undefined;
+    const grace = this.limits.shedGraceMs;
     for (let i = 0; i < this.open.length; i++) {
       const e = this.open[i];
-      if (e.phase !== PHASE_IDLE && e.phase !== PHASE_HEADERS) continue;
+      if (e.phase !== PHASE_IDLE && (e.phase !== PHASE_HEADERS || now - e.since < grace)) continue;
       // Idle connections go before those sending headers; among equals, the oldest.
       if (victim === undefined || (e.phase === PHASE_IDLE && victim.phase !== PHASE_IDLE) || (e.phase === victim.phase && e.since < victim.since)) victim = e;
     }

@@ -21,15 +21,19 @@ export interface WotCounters {
   tooDeep: number;
   /** Action requests refused with 503 because `maxRunningActions` were running. */
   actionsRefused: number;
-  /** Host: connections open now, closed to make room (oldest idle first), closed by a timeout. */
+  /**
+   * Host: connections open now, closed to make room (oldest idle first) or refused, closed by a
+   * timeout, and accepted to wait for a place (a board, `ConnectionGuard.addOrWait`).
+   */
   connections: number;
   connectionsShed: number;
   connectionsTimedOut: number;
+  connectionsWaited: number;
 }
 
 export function newWotCounters(): WotCounters {
   return {
     sessions: 0, sessionsRefused: 0, streams: 0, coalesced: 0, dropped: 0, closedSlow: 0, repliesSuppressed: 0,
-    tooDeep: 0, actionsRefused: 0, connections: 0, connectionsShed: 0, connectionsTimedOut: 0,
+    tooDeep: 0, actionsRefused: 0, connections: 0, connectionsShed: 0, connectionsTimedOut: 0, connectionsWaited: 0,
   };
 }

@@ -94,17 +94,18 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     await broker.stop();
   });
 
-  test('eight HTTP clients at once, twice, more than the board has TCP pcbs: none is left hanging, and no connection is left open on the board', async () => {
+  test('eight HTTP clients at once, twice, more than the board has TCP pcbs: each is answered, and no connection is left open on the board', async () => {
     // First, while the MQTT client may not hold a pcb yet. Moddable's listener queued 4 accepted connections; one accepted
     // before the app took the others was left with no owner: its client never answered, its pcb held for good (the
-    // queue is now 8, manifests/thingflow-net.json). A client may still be refused: the server's connection guard
-    // sheds the oldest connection still sending its headers when it holds six (docs/moddable.md).
+    // queue is now 8, manifests/thingflow-net.json). Then two of each eight were refused: the server's connection guard,
+    // holding six, shed the oldest connection still in its headers, one whose request had come but was not yet read. A
+    // connection younger than the guard's shedGraceMs is now spared and the newer one waits for its place.
     const elf = (env as { elf: string }).elf;
     stepMs = 2;
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${base}${i % 2 === 0 ? '/properties/count' : '/'}`, { signal: AbortSignal.timeout(20_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 20 s' : 'refused'))));
-      expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, served: answers.filter((a) => a === 200).length >= 6 }).toEqual({ round, unanswered: 0, served: true });
+      expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, answers }).toEqual({ round, unanswered: 0, answers: answers.map(() => 200) });
     }
     const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'ESTABLISHED');
     await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);

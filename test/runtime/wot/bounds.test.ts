@@ -2,7 +2,9 @@
  * The portable parts of the WoT bounds, without a network: the connection guard's shedding order and
  * timeouts, the nesting-depth checks, and the order in which a slow client's held values go out.
  */
-import { ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM } from '../../../runtime/wot/connection-guard';
+import {
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_HEADERS, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
+} from '../../../runtime/wot/connection-guard';
 import { newWotCounters } from '../../../runtime/wot/counters';
 import { jsonTextDeeperThan, jsonValueProblem } from '../../../runtime/wot/json-depth';
 import { ClientOutbound, type OutboundLink } from '../../../runtime/wot/client-outbound';
@@ -32,6 +34,57 @@ test('ConnectionGuard sheds idle before header-senders, oldest first, never busy
   expect(counters.connectionsShed).toBe(4);
   expect(counters.connectionsTimedOut).toBe(2);
   expect(guard.size).toBe(1);
+});
+
+test('ConnectionGuard.addOrWait (a board): a burst waits for places, first come first served, instead of shedding connections younger than shedGraceMs', () => {
+  const counters = newWotCounters();
+  const guard = new ConnectionGuard({ maxConnections: 2, headersTimeoutMs: 5000 }, BOARD_CONNECTION_LIMITS, counters);
+  expect(guard.limits.shedGraceMs).toBe(1000);
+  const closed: string[] = [];
+  const admitted: string[] = [];
+  const connect = (name: string, now: number) => guard.addOrWait(() => closed.push(name), () => admitted.push(name), now);
+  const a = connect('a', 0)!;
+  const b = connect('b', 1)!;
+  const c = connect('c', 2)!;
+  const d = connect('d', 3)!;
+  // a and b have had no time to send their requests: c and d wait, and a third in line is refused.
+  expect([a.phase, b.phase, c.phase, d.phase]).toEqual([PHASE_HEADERS, PHASE_HEADERS, PHASE_WAITING, PHASE_WAITING]);
+  expect(connect('e', 4)).toBeUndefined();
+  expect(guard.add(() => closed.push('plain'), 4)).toBeUndefined(); // `add` cannot wait: refused, nothing shed
+  expect(closed).toEqual([]);
+  expect([guard.size, guard.waitingCount, counters.connectionsWaited, counters.connectionsShed]).toEqual([2, 2, 2, 2]);
+  guard.remove(a); // answered and closed
+  guard.admitWaiting(5);
+  expect([admitted, c.phase, c.since, d.phase]).toEqual([['c'], PHASE_HEADERS, 5, PHASE_WAITING]);
+  guard.admitWaiting(1000); // b is 999 ms old: still spared
+  expect([closed, admitted]).toEqual([[], ['c']]);
+  guard.admitWaiting(1001); // b has had its grace without a request: shed for d
+  expect([closed, admitted, d.phase]).toEqual([['b'], ['c', 'd'], PHASE_HEADERS]);
+  const f = connect('f', 1002)!;
+  expect(f.phase).toBe(PHASE_WAITING);
+  guard.remove(f); // its client gave up while waiting
+  expect(guard.waitingCount).toBe(0);
+  const g = connect('g', 1003)!;
+  guard.sweep(1003 + 4999);
+  expect([closed, g.phase]).toEqual([['b', 'd', 'c'], PHASE_HEADERS]); // c and d timed out with their headers; g took a place
+  guard.sweep(1003 + 4999 + 4999);
+  expect(closed).toHaveLength(3); // g's headers timeout counts from its admission
+  guard.sweep(1003 + 4999 + 5000);
+  expect(closed).toEqual(['b', 'd', 'c', 'g']);
+  expect([counters.connectionsTimedOut, counters.connectionsShed, guard.size]).toEqual([3, 3, 0]);
+});
+
+test('ConnectionGuard: a waiting connection past the headers timeout is closed without ever being admitted', () => {
+  const counters = newWotCounters();
+  const guard = new ConnectionGuard({ maxConnections: 1, headersTimeoutMs: 100, shedGraceMs: 1000 }, BOARD_CONNECTION_LIMITS, counters);
+  const closed: string[] = [];
+  const admitted: string[] = [];
+  const a = guard.addOrWait(() => closed.push('a'), () => admitted.push('a'), 0)!;
+  guard.enter(a, PHASE_RESPONDING, 1); // a long answer
+  const b = guard.addOrWait(() => closed.push('b'), () => admitted.push('b'), 2)!;
+  guard.sweep(102);
+  expect([closed, admitted, b.phase, guard.waitingCount, counters.connectionsTimedOut]).toEqual([['b'], [], PHASE_WAITING, 0, 1]);
+  expect(() => new ConnectionGuard({ shedGraceMs: -1 }, BOARD_CONNECTION_LIMITS, counters)).toThrow(/shedGraceMs/);
 });
 
 test('nesting depth: text scan ignores brackets in strings; value check stops at the limit', () => {
