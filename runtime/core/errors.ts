@@ -11,8 +11,9 @@ export class FatalError extends Error {
   constructor(message: string) {
     super(message);
     // A subclass's own name (a user's too); where the build stripped function names, the prototype's
-    // below (an inherited constructor name would be Error's).
-    if (Object.hasOwn(new.target, 'name')) this.name = new.target.name;
+    // below (an inherited constructor name would be Error's). Defined, not assigned: on a board the
+    // preload freezes the prototypes, and assigning `name`, inherited read-only, throws.
+    if (Object.hasOwn(new.target, 'name')) Object.defineProperty(this, 'name', { value: new.target.name, writable: true, enumerable: true, configurable: true });
   }
 }
 

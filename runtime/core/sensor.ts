@@ -15,9 +15,11 @@ export interface Sensor<T = number> {
 export class StopIteration extends Error {
   constructor(message = 'sensor has no more samples') {
     super(message);
-    this.name = 'StopIteration';
   }
 }
+// The name on the prototype, set once: on a board the preload freezes Error.prototype, and `this.name = ...`
+// in the constructor would throw there ("set name: not writable", docs/moddable.md).
+StopIteration.prototype.name = 'StopIteration';
 
 export interface SensorOptions {
   /**

@@ -8,9 +8,11 @@ import { TimedFilter } from './timed-filter';
 export class TimeoutError extends Error {
   constructor(readonly intervalSec: number) {
     super(`no event within ${intervalSec} s`);
-    this.name = 'TimeoutError';
   }
 }
+// The name on the prototype, set once: on a board the preload freezes Error.prototype, and `this.name = ...`
+// in the constructor would throw there ("set name: not writable", docs/moddable.md).
+TimeoutError.prototype.name = 'TimeoutError';
 
 /**
  * Pass events through; if none arrives within `intervalSec` of the previous

@@ -24,9 +24,11 @@ export interface ReplayOptions {
 export class ReplayLineError extends Error {
   constructor(readonly lineNumber: number, readonly line: string, cause: unknown) {
     super(`replay: line ${lineNumber} ${JSON.stringify(line.length > 80 ? `${line.slice(0, 77)}...` : line)}: ${(cause as Error)?.message ?? String(cause)}`);
-    this.name = 'ReplayLineError';
   }
 }
+// The name on the prototype, set once: on a board the preload freezes Error.prototype, and `this.name = ...`
+// in the constructor would throw there ("set name: not writable", docs/moddable.md).
+ReplayLineError.prototype.name = 'ReplayLineError';
 
 /**
  * Plays a recording back as a stream, each event at its own time

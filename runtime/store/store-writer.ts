@@ -34,9 +34,11 @@ export interface StoreWriterOptions<E> {
 export class BadRowError extends Error {
   constructor(readonly event: unknown, problem: string, table: string) {
     super(`store: event ${describeEvent(event)} cannot be a row of '${table}': ${problem}`);
-    this.name = 'BadRowError';
   }
 }
+// The name on the prototype, set once: on a board the preload freezes Error.prototype, and `this.name = ...`
+// in the constructor would throw there ("set name: not writable", docs/moddable.md).
+BadRowError.prototype.name = 'BadRowError';
 
 /**
  * Writes a stream to a time-series table (ThingFlow's `PostgresWriter`), in

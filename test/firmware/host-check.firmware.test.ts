@@ -122,12 +122,15 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(host.lan!.accepted.every((a) => a.accepted === true)).toBe(true);
   }, 60_000);
 
-  test('HTTP PUT /properties/led drives the flow on the board; an unknown property is 404, an oversized body 413, and the board keeps serving', async () => {
+  test('HTTP PUT /properties/led drives the flow on the board; an unknown property is 404, a value outside the schema 400, an oversized body 413, and the board keeps serving', async () => {
     const r = await request('/properties/led', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ led: true }) });
     expect([r.status, await r.json()]).toEqual([200, { led: true }]);
     await until(() => lines().includes('host-check: led on'), 20_000, 'the LED on');
     const unknown = await request('/properties/nope');
     expect([unknown.status, (await unknown.json() as { status: string }).status]).toEqual([404, '404 Not Found']);
+    // The old image answered 500: PropertyError's constructor assigned `this.name`, which the preload had made read-only.
+    const wrong = await request('/properties/led', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"led":"x"}' });
+    expect([wrong.status, (await wrong.json() as { status: string }).status]).toEqual([400, '400 Bad Request']);
     const big = await request('/properties/led', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(17 * 1024) });
     expect(big.status).toBe(413);
     expect((await request('/properties')).status).toBe(200);

@@ -180,13 +180,16 @@ export const scenarios: ScenarioTable = {
       });
     };
     const wake = clock.wake.bind(clock);
-    clock.wake = (ms: number, fn: () => void) => {
-      out(`  sleep ${ms}`);
-      wake(ms, () => {
-        out(`wake at ${clock.elapsed}`);
-        fn();
-      });
-    };
+    // Defined, not assigned: on a board's preload the prototype's `wake` is read-only (test/support/board-preload.ts).
+    Object.defineProperty(clock, 'wake', {
+      value: (ms: number, fn: () => void) => {
+        out(`  sleep ${ms}`);
+        wake(ms, () => {
+          out(`wake at ${clock.elapsed}`);
+          fn();
+        });
+      },
+    });
     const { probe } = rig(tf, out);
     const sched = new tf.Scheduler(clock);
     sched.schedulePeriodic(probe('minute'), 60);

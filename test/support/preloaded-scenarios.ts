@@ -23,7 +23,8 @@ async function main(): Promise<void> {
       } finally {
         runtime.setErrorReporter(undefined);
       }
-      results[`${file}#${name}`] = lines;
+      // What it printed by its end, as runOnNode takes it: an action it started may print later, when the next file loads.
+      results[`${file}#${name}`] = lines.slice();
     }
   }
   process.stdout.write(JSON.stringify(results));

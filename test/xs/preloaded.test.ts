@@ -1,12 +1,14 @@
 /**
  * Every XS conformance scenario on Node with the runtime preloaded as on a
  * board (test/support/board-preload.ts: the Maps and Sets its modules make
- * while loading are read-only afterwards, as Moddable's preload makes them;
- * xsnap has no preload, so the XS suites cannot show it): each prints what it
- * prints on plain Node. A write to a preloaded table fails here with
- * "read-only Map instance", as the MQTT client's reconnection did on the
- * emulated Pico W. (A preload also freezes other objects and makes
- * never-assigned module `let`s constant: not modelled here.)
+ * while loading are read-only afterwards, and what they made and the
+ * built-ins are frozen, as Moddable's preload leaves them; xsnap has no
+ * preload, so the XS suites cannot show it): each prints what it prints on
+ * plain Node. A write to a preloaded table fails here with "read-only Map
+ * instance", as the MQTT client's reconnection did on the emulated Pico W,
+ * and `this.name = 'X'` in an Error subclass with "Cannot assign to read only
+ * property 'name'", as a refused property write did there. (A preload also
+ * makes never-assigned module `let`s constant: not modelled here.)
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import type { ScenarioTable } from '../scenarios/scenario';
 import { runOnNode } from './xs-scenarios';
 
 const FILES = ['core', 'door', 'edges', 'filters', 'scheduler', 'timers', 'trace'].map((f) => join(__dirname, '../scenarios', `${f}.ts`))
-  .concat(join(__dirname, '../runtime/mqtt/xs-scenarios.ts'));
+  .concat(['mqtt/xs-scenarios.ts', 'wot/wot-scenarios.ts', 'sensors/xs-scenarios.ts'].map((f) => join(__dirname, '../runtime', f)));
 
 let preloaded: Record<string, string[]>;
 beforeAll(() => {

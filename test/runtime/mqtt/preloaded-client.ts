@@ -7,6 +7,9 @@
 import { preload } from '../../support/board-preload';
 
 async function main(): Promise<void> {
+  // The broker's library is this machine's, not the board's: loaded before the preload freezes the built-ins
+  // (its modules assign over inherited methods as they load, which frozen built-ins refuse).
+  await import('aedes');
   const { MqttClient } = await preload(() => import('../../../runtime/mqtt/client/mqtt-client'));
   const { nodeMqttNetwork } = await import('../../../hosts/node/mqtt-tcp');
   const { startEmbeddedBroker } = await import('../../../hosts/node/mqtt-broker');
