@@ -35,7 +35,7 @@ import type { HistoryLimits } from '../../runtime/wot/thing';
 import type { WotCounters } from '../../runtime/wot/counters';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
 import {
-  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
   type ConnectionEntry, type ConnectionLimits, type ConnectionPhase,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
@@ -213,7 +213,7 @@ class ReplaySocket implements RawSocket {
   }
 }
 
-const enum State { RequestLine, Headers, Body, Responding, Done }
+const enum State { RequestLine, Headers, Body, Responding, Lingering, Done }
 
 /** One HTTP request on one accepted connection. */
 class HttpConnection {
@@ -235,6 +235,8 @@ class HttpConnection {
   private hostCount = 0;
   /** After a 413: body bytes still to read and drop before closing, so the client can read the answer. */
   private discarding = 0;
+  /** Answered before the request was all read (`respondNow`): more of it is on its way. */
+  private refusedUnread = false;
   /** This connection's entry in the server's ConnectionGuard (undefined once handed to the WebSocket server). */
   entry: ConnectionEntry | undefined;
 
@@ -265,16 +267,24 @@ class HttpConnection {
     if (socket === undefined) return;
     if (this.discarding > 0) {
       this.discarding -= dropInput(socket);
-      if (this.discarding <= 0 && this.out === undefined) this.finish();
+      if (this.discarding <= 0 && this.out === undefined) this.close();
       return;
     }
-    while (this.state === State.RequestLine || this.state === State.Headers) {
+    if (this.state === State.Lingering) {
+      dropInput(socket);
+      return;
+    }
+    // `read()` first: Moddable's lwIP socket throws "nothing to read" once a segment is used up, and a segment may end a line.
+    while ((this.state === State.RequestLine || this.state === State.Headers) && socket.read() > 0) {
       const chunk = socket.read(String, '\n');
       if (chunk === undefined || chunk.length === 0) return;
       const line = this.partial + chunk;
+      if (line.length > 8192) {
+        this.respondNow(431, 'request header line too long');
+        return;
+      }
       if (line.charCodeAt(line.length - 1) !== 10) {
         this.partial = line;
-        if (line.length > 8192) this.respondNow(431, 'request header line too long');
         return;
       }
       this.partial = '';
@@ -407,7 +417,9 @@ class HttpConnection {
     this.server.attachWebSocket(replay);
   }
 
+  /** Refuse the request before it is all read (a malformed or oversized header, a chunked body): the rest is still to come. */
   private respondNow(status: number, message: string): void {
+    this.refusedUnread = true;
     this.respond({ status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: `${status} ${STATUS_TEXT[status] ?? ''}`.trimEnd(), message }) });
   }
 
@@ -480,8 +492,27 @@ class HttpConnection {
     if (this.outOffset === this.out.byteLength) {
       this.out = undefined;
       if (this.streamLink !== undefined && this.streamLink.drained !== undefined) this.streamLink.drained();
-      if (this.closeWhenSent && this.discarding <= 0) this.finish();
+      if (this.closeWhenSent && this.discarding <= 0) this.close();
     }
+  }
+
+  /**
+   * The answer is written: close, unless input is left unread: the rest of a request refused early,
+   * or more than the request (a second request sent with the first, say). Closing with input unread
+   * is a reset in lwIP, which throws away the answer not yet on the wire; so then wait for the client
+   * to close (it was told `Connection: close`), dropping what it sends. The guard treats that
+   * connection as idle: closed at the keep-alive timeout, or first when room is needed. Not always:
+   * a client that keeps its end open would hold one of the board's few TCP connections meanwhile.
+   */
+  private close(): void {
+    const socket = this.socket;
+    if (socket === undefined || (!this.refusedUnread && socket.read() === 0)) {
+      this.finish();
+      return;
+    }
+    this.state = State.Lingering;
+    this.server.enter(this, PHASE_IDLE);
+    dropInput(socket);
   }
 
   finish(): void {
