@@ -115,14 +115,30 @@ function dropInput(socket: RawSocket): number {
   return n;
 }
 
+/** No bytes held. */
+const NOTHING_HELD = new Uint8Array(0);
+
 /**
- * A socket whose first reads return header lines already consumed from it:
- * `websocket`'s Server parses the handshake itself, so it is given the lines
- * again, then reads the real socket.
+ * The socket `websocket`'s Server is given. Its first reads return the header lines already
+ * consumed from the real socket (`websocket` parses the handshake itself). Then it is given whole
+ * frames only: `websocket` reads a frame as if all of it had come, and Moddable's lwIP socket holds
+ * one received segment at a time, so a message over a segment (a 3 KB one; a header sent before its
+ * payload) was read short and its rest taken for frames of its own. What has come is held here
+ * until its frames are whole. A frame announced over `maxMessageBytes` is refused from its header,
+ * before anything is held for it (on a board the heap is the limit): its bytes are dropped, and the
+ * connection is closed with 1009 (message too big).
  */
 class ReplaySocket implements RawSocket {
   callback: ((message: number, value?: number) => void) | undefined;
   private next = 0;
+  /** Bytes taken from the real socket and not yet read by `websocket`: `held[heldAt, heldEnd)`. */
+  private held = NOTHING_HELD;
+  private heldAt = 0;
+  private heldEnd = 0;
+  /** How many of the held bytes make whole frames: what `websocket` may read now. */
+  private whole = 0;
+  /** Bytes from `heldAt` to the end of the frame still coming, once its header is in (0 before): room made for it at once. */
+  private needed = 0;
 
   /** A frame over `maxMessageBytes` was refused before it was read (the connection is closing: 1009). */
   oversize = false;
@@ -133,13 +149,19 @@ class ReplaySocket implements RawSocket {
   /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
   private lingering: Timer | undefined;
 
-  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number) {
+  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
     real.callback = (message: number, value?: number) => {
       if (message < 0) this.peerGone = true;
       if (this.lingering !== undefined) {
         // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
         if (message === SOCKET_DATA) dropInput(this.real);
         else if (message < 0) this.closeNow();
+        return;
+      }
+      if (message === SOCKET_DATA) {
+        // Told only once there is a whole frame (or a header line still to replay).
+        const readable = this.read();
+        if (readable > 0 && this.callback !== undefined) this.callback(message, readable);
         return;
       }
       if (this.callback !== undefined) this.callback(message, value);
@@ -159,20 +181,94 @@ class ReplaySocket implements RawSocket {
       if (type === undefined) return this.lines[this.next].length;
       if (type === String && arg === '\n') return this.lines[this.next++];
     }
-    if (type === undefined) return this.real.read();
-    const real = this.real as unknown as { read(...a: unknown[]): unknown };
-    // `websocket` reads a frame's header, then its payload as read(ArrayBuffer | String, length): a
-    // payload over the limit is refused here, before anything is allocated for it (on a board the
-    // heap is the limit), its bytes dropped, and the connection closed with 1009 (message too big).
-    if ((type === ArrayBuffer || type === String) && typeof arg === 'number' && arg > this.maxMessageBytes) {
-      this.oversize = true;
-      // What has come of the payload is dropped now, the rest as it comes (close). Not read(null, length): with
-      // none of it here yet (the header ended a segment) Moddable's socket throws "nothing to read".
-      dropInput(this.real);
-      this.real.write(0x88, 2, 0x03, 0xf1);
-      return type === String ? '' : new ArrayBuffer(0);
+    if (type === undefined) {
+      this.take();
+      return this.whole;
     }
-    return real.read(type, arg);
+    const held = this.held; // `consume` lets go of it once all is read
+    if (type === Number) return held[this.consume(1)];
+    const n = typeof arg === 'number' && arg < this.whole ? arg : this.whole;
+    const at = this.consume(n);
+    if (type === null) return n;
+    const bytes = held.slice(at, at + n).buffer as ArrayBuffer; // its own: `websocket` unmasks it in place
+    return type === String ? String.fromArrayBuffer(bytes) : bytes;
+  }
+
+  /** Move what the real socket has (its segment at hand) to the held bytes, and count the whole frames. */
+  private take(): void {
+    if (this.closed || this.oversize) return;
+    const n = this.real.read();
+    if (n > 0) {
+      if (this.heldEnd + n > this.held.length) this.makeRoom(n);
+      this.held.set(new Uint8Array(this.real.read(ArrayBuffer, n) as ArrayBuffer), this.heldEnd);
+      this.heldEnd += n;
+    }
+    this.whole = this.wholeFrames();
+  }
+
+  /** Room for `n` more bytes, and for all of the frame still coming: one buffer per message, not one per segment (the C heap a board's XS heap grows into is shared with its radio and sockets). */
+  private makeRoom(n: number): void {
+    const left = this.heldEnd - this.heldAt;
+    const room = new Uint8Array(left + n > this.needed ? left + n : this.needed);
+    room.set(this.held.subarray(this.heldAt, this.heldEnd), 0);
+    this.held = room;
+    this.heldAt = 0;
+    this.heldEnd = left;
+  }
+
+  /** Bytes of whole frames from `heldAt`; a frame announced over the limit is refused here. */
+  private wholeFrames(): number {
+    const h = this.held;
+    const end = this.heldEnd;
+    let at = this.heldAt;
+    this.needed = 0;
+    while (at + 2 <= end) {
+      let length = h[at + 1] & 0x7f;
+      let header = (h[at + 1] & 0x80) !== 0 ? 6 : 2;
+      if (length === 126) {
+        if (at + 4 > end) break;
+        length = (h[at + 2] << 8) | h[at + 3];
+        header += 2;
+      } else if (length === 127) {
+        length = this.maxMessageBytes + 1; // 64 bits of length: 2^16 bytes and more (`websocket` cannot read it either)
+      }
+      if (length > this.maxMessageBytes) {
+        this.refuseOversize();
+        return 0;
+      }
+      if (at + header + length > end) {
+        this.needed = at + header + length - this.heldAt;
+        break;
+      }
+      at += header + length;
+    }
+    return at - this.heldAt;
+  }
+
+  /** Hand `n` held bytes (of whole frames, n <= whole) to a read: where they start. */
+  private consume(n: number): number {
+    const at = this.heldAt;
+    this.heldAt += n;
+    this.whole -= n;
+    if (this.heldAt === this.heldEnd) this.letGo();
+    return at;
+  }
+
+  private letGo(): void {
+    this.held = NOTHING_HELD;
+    this.heldAt = 0;
+    this.heldEnd = 0;
+  }
+
+  /** A frame over the limit: drop what has come of it (the rest as it comes, close), send 1009 and end the WebSocket. */
+  private refuseOversize(): void {
+    this.oversize = true;
+    this.letGo();
+    this.whole = 0;
+    dropInput(this.real);
+    this.real.write(0x88, 2, 0x03, 0xf1);
+    // Not from inside this read, which `websocket` may be making.
+    Timer.set(this.refused, 0);
   }
 
   write(...data: (string | ArrayBuffer | number)[]): number {
@@ -413,7 +509,9 @@ class HttpConnection {
     this.socket = undefined;
     this.state = State.Done;
     this.server.forget(this);
-    replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link, this.server.handler.maxBodyBytes);
+    replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link, this.server.handler.maxBodyBytes, () => {
+      if (link.connection !== undefined) this.server.closeWebSocket(link.connection);
+    });
     this.server.attachWebSocket(replay);
   }
 

@@ -9,6 +9,8 @@
  * client, a flow, an MQTT `set`): a value is kept only if it can be written
  * back as the same JSON.
  */
+import { asciiBytes } from '../core/ascii-bytes';
+
 export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 /**
@@ -18,10 +20,13 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
 export function jsonTextDeeperThan(text: string, limit: number): boolean {
   // Each level takes two characters: a short text (every ordinary request) cannot be too deep.
   if (text.length <= 2 * limit) return false;
+  // Its bytes, not `charCodeAt` in a loop: quadratic on a board (ascii-bytes.ts).
+  const bytes = asciiBytes(text);
+  const n = bytes.length;
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
     if (inString) {
       if (c === 92) i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
