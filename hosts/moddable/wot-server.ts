@@ -331,6 +331,8 @@ class HttpConnection {
   private hostCount = 0;
   /** After a 413: body bytes still to read and drop before closing, so the client can read the answer. */
   private discarding = 0;
+  /** The request line said HTTP/1.1 (then a Host header is required). */
+  private http11 = false;
   /** Answered before the request was all read (`respondNow`): more of it is on its way. */
   private refusedUnread = false;
   /** This connection's entry in the server's ConnectionGuard (undefined once handed to the WebSocket server). */
@@ -392,6 +394,7 @@ class HttpConnection {
         }
         this.method = parts[0];
         this.url = parts[1];
+        this.http11 = parts[2] === 'HTTP/1.1';
         this.state = State.Headers;
       } else if (line === '\r\n' || line === '\n') {
         this.headersDone();
@@ -423,6 +426,11 @@ class HttpConnection {
   }
 
   private headersDone(): void {
+    if (this.http11 && this.hostCount === 0) {
+      // As Node's server answers it (RFC 9112 §3.2); an allowedHosts check would otherwise have no name to judge.
+      this.respondNow(400, 'an HTTP/1.1 request needs a Host header');
+      return;
+    }
     const upgrade = this.headers.upgrade;
     if (upgrade !== undefined && upgrade.toLowerCase() === 'websocket') {
       this.upgrade();
