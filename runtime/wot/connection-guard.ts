@@ -24,7 +24,7 @@ export const PHASE_HEADERS = 0;
 export const PHASE_BODY = 1;
 /** The request is being answered (perhaps waiting for an action): no timeout. */
 export const PHASE_RESPONDING = 2;
-/** Between requests on a kept-alive connection: the keep-alive timeout runs. */
+/** Between requests on a kept-alive connection, or answered and waiting for its client to close (a board, with input unread): the keep-alive timeout runs. */
 export const PHASE_IDLE = 3;
 /** A WebSocket session or an event stream: no timeout (the byte budget watches it). */
 export const PHASE_STREAM = 4;
