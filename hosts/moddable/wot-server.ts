@@ -140,8 +140,8 @@ class ReplaySocket implements RawSocket {
   /** Bytes from `heldAt` to the end of the frame still coming, once its header is in (0 before): room made for it at once. */
   private needed = 0;
 
-  /** A frame over `maxMessageBytes` was refused before it was read (the connection is closing: 1009). */
-  oversize = false;
+  /** A frame over `maxMessageBytes` was refused from its header, never handed to `websocket` (the connection is closing: 1009). */
+  private oversize = false;
   /** The peer closed its side: there is no more room to write (the socket itself is still ours to close). */
   private peerGone = false;
   /** This side closed the real socket. */
@@ -808,11 +808,6 @@ export class WebThingServer {
     } else if (message === WebSocketServer.handshake) {
       if (c.link !== undefined) c.link.ready = true;
     } else if (message === WebSocketServer.receive) {
-      if ((c.socket as ReplaySocket | undefined)?.oversize) {
-        // Refused before it was read (ReplaySocket.read); the close frame (1009) is sent (ReplaySocket.close).
-        this.closeWebSocket(c);
-        return;
-      }
       const session = c.link?.session;
       if (typeof value !== 'string') {
         session?.receiveBinary(value instanceof ArrayBuffer ? value.byteLength : 0);

@@ -136,6 +136,17 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 60_000);
 
+  /** A WebSocket handshake by hand, for frames written by hand (each write its own TCP segment): the socket, and what it has received. */
+  async function rawWebSocket(): Promise<{ socket: Socket; got: Buffer[] }> {
+    const socket = createConnection((server.address() as { port: number }).port, '127.0.0.1');
+    socket.setNoDelay(true);
+    const got: Buffer[] = [];
+    socket.on('data', (d) => got.push(d));
+    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    await until(() => Buffer.concat(got).includes('\r\n\r\n'), 20_000, 'the handshake');
+    return { socket, got };
+  }
+
   /** A raw HTTP exchange: `chunks` written `gapMs` apart (each its own TCP segment to the board), then all it answered until it closed. */
   async function exchange(chunks: string[], gapMs: number): Promise<string> {
     const s = createConnection(Number(new URL(base).port), '127.0.0.1');
@@ -206,12 +217,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(tookMs).toBeLessThan(3000); // measured: about 1 s, the transfer included
     ws.close();
 
-    const socket = createConnection((server.address() as { port: number }).port, '127.0.0.1');
-    socket.setNoDelay(true);
-    const raw: Buffer[] = [];
-    socket.on('data', (d) => raw.push(d));
-    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
-    await until(() => Buffer.concat(raw).includes('\r\n\r\n'), 20_000, 'the handshake');
+    const { socket, got: raw } = await rawWebSocket();
     const payload = Buffer.from(JSON.stringify({ messageType: 'setProperty', data: { led: false } }));
     const mask = [7, 1, 9, 4];
     socket.write(Buffer.from([0x81, 0x80 | payload.length, ...mask])); // text, masked, 7-bit length: the header alone
@@ -252,12 +258,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   test('WebSocket: an oversized message whose header comes alone, its payload later, is refused as well (1009), and the board keeps serving', async () => {
     // A handshake and a masked frame by hand, so the header ends a segment: the board has none of the payload when it reads the header.
-    const socket = createConnection((server.address() as { port: number }).port, '127.0.0.1');
-    const got: Buffer[] = [];
-    socket.on('data', (d) => got.push(d));
+    const { socket, got } = await rawWebSocket();
     const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
-    await until(() => Buffer.concat(got).includes('\r\n\r\n'), 20_000, 'the handshake');
     expect(Buffer.concat(got).toString().split('\r\n')[0]).toBe('HTTP/1.1 101 Web Socket Protocol Handshake');
     got.length = 0;
     const length = 20_000;
