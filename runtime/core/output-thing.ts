@@ -109,6 +109,26 @@ class FanOut<T> implements InputThing<T> {
   }
 }
 
+/** An output thing's ports and connections: what connecting, disconnecting and dispatching need, and the per-event path does not. */
+class PortWiring<T> {
+  fanOut: FanOut<T> | undefined;
+  /** The default port's only connection, when there is exactly one to a default input: `out` is its target. */
+  soleConnection: Connection | undefined;
+  /**
+   * Connections per declared port; a closed port holds `CLOSED_PORT`. No prototype, so a port named
+   * `toString` is a port like any other. A `__proto__: null` literal, not `Object.create(null)`: XS
+   * compiles the literal to an object made with that prototype, where `create` would make every
+   * board app carry the built-in.
+   */
+  readonly portTable: { [port: string]: ConnectionList } = { __proto__: null } as unknown as { [port: string]: ConnectionList };
+  /** The default port's list, kept apart so the common case needs no lookup. */
+  defaultConnections: ConnectionList | undefined;
+  openPorts = 0;
+  /** Connections on open ports, and whether there ever was one: a source nobody listens to any more need not be sampled. */
+  connectionCount = 0;
+  everConnected = false;
+}
+
 export interface ConnectOptions {
   /** `[outputPort, inputPort]`; both default to `'default'`. */
   portMapping?: [string, string];
@@ -120,42 +140,32 @@ export class OutputThing<T> {
    * `this.out.onNext(y)` is `this.dispatchNext(y)` without the loop.
    */
   protected out: InputThing<T> = NOBODY as InputThing<T>;
-  private fanOut: FanOut<T> | undefined;
-  /** The default port's only connection, when there is exactly one to a default input: `out` is its target. */
-  private soleConnection: Connection | undefined;
-  /**
-   * Connections per declared port; a closed port holds `CLOSED_PORT`. No prototype, so a port named
-   * `toString` is a port like any other. A `__proto__: null` literal, not `Object.create(null)`: XS
-   * compiles the literal to an object made with that prototype, where `create` would make every
-   * board app carry the built-in.
-   */
-  private readonly portTable: { [port: string]: ConnectionList } = { __proto__: null } as unknown as { [port: string]: ConnectionList };
-  /** The default port's list, kept apart so the common case needs no lookup. */
-  private defaultConnections: ConnectionList | undefined;
-  private openPorts = 0;
-  /** Connections on open ports, and whether there ever was one: a source nobody listens to any more need not be sampled. */
-  private connectionCount = 0;
-  private everConnected = false;
-
-  /** @param ports the output ports this thing emits on; `['default']` when omitted. */
-  constructor(ports?: readonly string[]) {
-    const names = ports ?? [DEFAULT_PORT];
-    for (let i = 0; i < names.length; i++) {
-      if (this.portTable[names[i]] === undefined) {
-        this.portTable[names[i]] = NO_CONNECTIONS;
-        this.openPorts++;
-      }
-    }
-    this.defaultConnections = this.portTable[DEFAULT_PORT];
-    this.updateRetired();
-  }
-
   /**
    * `closed || abandoned`, kept up to date as a field: the scheduler asks it
    * before and after every sample, and on XS a field read is a few bytecodes
    * where two getter calls are ~50 computrons (docs/performance.md, firmware).
    */
   readonly retired: boolean = false;
+  /**
+   * Everything else about the ports, in one object of its own. XS finds an own property by walking
+   * the instance's list in order, and a method by walking all of it first: three fields here keep a
+   * subclass's per-event fields, and every method, near the front (docs/performance.md, firmware).
+   */
+  private readonly wiring = new PortWiring<T>();
+
+  /** @param ports the output ports this thing emits on; `['default']` when omitted. */
+  constructor(ports?: readonly string[]) {
+    const names = ports ?? [DEFAULT_PORT];
+    const w = this.wiring;
+    for (let i = 0; i < names.length; i++) {
+      if (w.portTable[names[i]] === undefined) {
+        w.portTable[names[i]] = NO_CONNECTIONS;
+        w.openPorts++;
+      }
+    }
+    w.defaultConnections = w.portTable[DEFAULT_PORT];
+    this.updateRetired();
+  }
 
   private updateRetired(): void {
     (this as { retired: boolean }).retired = this.closed || this.abandoned;
@@ -163,7 +173,7 @@ export class OutputThing<T> {
 
   /** True once every output port has closed (completed or errored). */
   get closed(): boolean {
-    return this.openPorts === 0;
+    return this.wiring.openPorts === 0;
   }
 
   /**
@@ -172,14 +182,16 @@ export class OutputThing<T> {
    * deschedules such a source, as sampling it would waste power.
    */
   get abandoned(): boolean {
-    return this.everConnected && this.connectionCount === 0;
+    const w = this.wiring;
+    return w.everConnected && w.connectionCount === 0;
   }
 
   /** The output ports that are still open. */
   get ports(): string[] {
     const open: string[] = [];
+    const table = this.wiring.portTable;
     // `for...in` over the null-prototype table, not `Object.keys`: a built-in every board app would link for this.
-    for (const port in this.portTable) if (this.portTable[port] !== CLOSED_PORT) open.push(port);
+    for (const port in table) if (table[port] !== CLOSED_PORT) open.push(port);
     return open;
   }
 
@@ -194,10 +206,11 @@ export class OutputThing<T> {
    */
   connect(input: InputThing<T> | ((x: T) => void), opts?: ConnectOptions): () => void {
     const [outPort, inPort] = opts?.portMapping ?? [DEFAULT_PORT, DEFAULT_PORT];
-    const current = this.portTable[outPort];
+    const w = this.wiring;
+    const current = w.portTable[outPort];
     if (current === undefined) {
       const declared: string[] = [];
-      for (const port in this.portTable) declared.push(port);
+      for (const port in w.portTable) declared.push(port);
       throw new InvalidPortError(`invalid output port '${outPort}'; this thing has ports: ${declared.join(', ')}`);
     }
     if (current === CLOSED_PORT) {
@@ -214,8 +227,8 @@ export class OutputThing<T> {
     }
     const connection = new Connection(target, inPort, names);
     this.setConnections(outPort, [...current, connection]);
-    this.connectionCount++;
-    this.everConnected = true;
+    w.connectionCount++;
+    w.everConnected = true;
     this.updateRetired();
     return () => this.removeConnection(outPort, connection);
   }
@@ -225,7 +238,7 @@ export class OutputThing<T> {
    * empty when the port is closed or unknown. Not for the event path.
    */
   connectionsOn(port: string): readonly ConnectionView[] {
-    const list = this.portTable[port];
+    const list = this.wiring.portTable[port];
     return list === undefined ? NO_CONNECTIONS : list;
   }
 
@@ -236,7 +249,7 @@ export class OutputThing<T> {
    * path checks whether it is on. Returns false when the connection is gone.
    */
   setTap(port: string, connection: ConnectionView, tap: InputThing<unknown> | undefined): boolean {
-    const list = this.portTable[port];
+    const list = this.wiring.portTable[port];
     if (list === undefined || indexIn(list, connection as Connection) < 0) return false;
     const c = connection as Connection;
     const inPort = tap === undefined ? c.inPort : DEFAULT_PORT;
@@ -251,7 +264,8 @@ export class OutputThing<T> {
 
   /** Send `x` to every input thing connected to `port`. */
   dispatchNext(x: T, port?: string): void {
-    const sole = this.soleConnection;
+    const w = this.wiring;
+    const sole = w.soleConnection;
     if (sole !== undefined && port === undefined) {
       // The guard for the whole chain below: filters call `out` unguarded, so their errors unwind to here.
       try {
@@ -261,7 +275,7 @@ export class OutputThing<T> {
       }
       return;
     }
-    const list = port === undefined || port === DEFAULT_PORT ? this.defaultConnections : this.portTable[port];
+    const list = port === undefined || port === DEFAULT_PORT ? w.defaultConnections : w.portTable[port];
     if (list === undefined || list === CLOSED_PORT) this.throwBadPort(port ?? DEFAULT_PORT);
     for (let i = 0; i < list!.length; i++) {
       const c = list![i];
@@ -314,49 +328,52 @@ export class OutputThing<T> {
   protected onAbandoned(): void {}
 
   private openList(port: string): ConnectionList {
-    const list = this.portTable[port];
+    const list = this.wiring.portTable[port];
     if (list === undefined || list === CLOSED_PORT) this.throwBadPort(port);
     return list!;
   }
 
   private throwBadPort(port: string): never {
-    if (this.portTable[port] === CLOSED_PORT) {
+    if (this.wiring.portTable[port] === CLOSED_PORT) {
       throw new PortAlreadyClosed(`port '${port}' of ${classNameOf(this, 'an OutputThing')} already had onCompleted or onError`);
     }
     throw new UnknownPortError(`unknown port '${port}' of ${classNameOf(this, 'an OutputThing')}`);
   }
 
   private setConnections(port: string, list: ConnectionList): void {
-    this.portTable[port] = list;
+    const w = this.wiring;
+    w.portTable[port] = list;
     if (port !== DEFAULT_PORT) return;
-    this.defaultConnections = list;
-    this.soleConnection = list.length === 1 && list[0].direct ? list[0] : undefined;
+    w.defaultConnections = list;
+    w.soleConnection = list.length === 1 && list[0].direct ? list[0] : undefined;
     if (list === NO_CONNECTIONS || (list.length === 0 && list !== CLOSED_PORT)) {
       this.out = NOBODY as InputThing<T>;
     } else if (list.length === 1 && list[0].direct) {
       this.out = list[0].target;
     } else {
-      this.out = this.fanOut ??= new FanOut(this);
+      this.out = w.fanOut ??= new FanOut(this);
     }
   }
 
   private removeConnection(port: string, connection: Connection): void {
-    const list = this.portTable[port];
+    const w = this.wiring;
+    const list = w.portTable[port];
     if (list === undefined || list === CLOSED_PORT) return;
     const i = indexIn(list, connection);
     if (i < 0) return;
     this.setConnections(port, withRemoved(list, i));
-    this.connectionCount--;
+    w.connectionCount--;
     this.updateRetired();
-    if (this.connectionCount === 0) this.onAbandoned();
+    if (w.connectionCount === 0) this.onAbandoned();
   }
 
   private closePort(port: string): void {
-    this.connectionCount -= this.portTable[port].length;
+    const w = this.wiring;
+    w.connectionCount -= w.portTable[port].length;
     this.setConnections(port, CLOSED_PORT);
-    this.openPorts--;
+    w.openPorts--;
     this.updateRetired();
-    if (this.openPorts === 0) this.onClose();
+    if (w.openPorts === 0) this.onClose();
   }
 
   /**
@@ -365,7 +382,7 @@ export class OutputThing<T> {
    */
   protected outFailed(e: unknown): void {
     if (isFatal(e)) throw e;
-    const sole = this.soleConnection;
+    const sole = this.wiring.soleConnection;
     if (sole !== undefined) this.failConnection(DEFAULT_PORT, sole, e);
     else reportError(`thingflow: ${String(this)}: an error escaped its dispatch`, e);
   }
