@@ -23,6 +23,7 @@ import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { LWIP_STATEFUL, type LwipLockCheck } from './lwip-lock-check';
+import type { HeapIrqCheck } from './heap-irq-check';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
 const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
@@ -37,6 +38,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
   let listener: mqtt.MqttClient;
   let host: Rp2040Host;
   let lock: LwipLockCheck;
+  let heap: HeapIrqCheck;
   const relayed: Socket[] = [];
   const heard: { topic: string; text: string; qos: number; retain: boolean }[] = [];
 
@@ -60,7 +62,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
     await new Promise((r) => listener.on('connect', r));
     await new Promise((r) => listener.subscribe([`fleet/${ID}/lux`, `${THINGS}/#`], { qos: 1 }, r));
-    ({ host, lock } = wifiHost(env, broker.port, relayed));
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed));
   });
   afterAll(async () => {
     if (typeof env === 'string') return;
@@ -129,6 +131,12 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     expect(lock.checked.locked).toBeGreaterThan(1_000);
     expect([...lock.violations.values()]).toEqual([]);
   }, 60_000);
+
+  test('the C heap was never worked on by an interrupt and the main loop at once (heap-lock.c): the radio\'s callbacks allocate from an interrupt, and the main loop masks interrupts inside the heap', () => {
+    expect(heap.fromInterrupts.size).toBeGreaterThan(0);
+    expect(heap.mainLoop.calls).toBeGreaterThan(100); // 350 in a run
+    expect({ unmasked: heap.mainLoop.unmasked, interleaved: heap.interleaved }).toEqual({ unmasked: 0, interleaved: { count: 0 } });
+  });
 });
 
 firmware('the fleet device\'s firmware on a network that answers at once (round trip 0: the worst timing for its lwIP calls)', () => {

@@ -22,6 +22,7 @@ import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import type { HeapIrqCheck } from './heap-irq-check';
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
@@ -36,6 +37,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let broker: TestBroker;
   let host: Rp2040Host;
   let lock: LwipLockCheck;
+  let heap: HeapIrqCheck;
   let server: Server;
   let base: string;
   let running = true;
@@ -69,7 +71,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   beforeAll(async () => {
     if (typeof env === 'string') return;
     broker = await startBroker('aedes');
-    ({ host, lock } = wifiHost(env, broker.port, relayed));
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);
@@ -369,6 +371,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // xsRun.c.o linked into SRAM (35 KB less heap) it was 40,960 after the first request, and the board panicked
     // "Out of memory" at its first connection during mDNS's probes in half of the runs.
     expect(limit - top).toBeGreaterThanOrEqual(48 * 1024);
+  });
+
+  test('the C heap was never worked on by an interrupt and the main loop at once: the main loop masks interrupts inside it (the radio\'s callbacks allocate from an interrupt, and an allocation between the main loop\'s corrupted the heap: the board died on a wild pointer in about one run of three)', () => {
+    expect(heap.fromInterrupts.size).toBeGreaterThan(0); // the radio's callbacks did allocate from an interrupt
+    expect(heap.mainLoop.calls).toBeGreaterThan(1_000);
+    expect({ unmasked: heap.mainLoop.unmasked, interleaved: heap.interleaved }).toEqual({ unmasked: 0, interleaved: { count: 0 } });
   });
 
   test('every lwIP call of the run, the server\'s accepted connections included, held the radio\'s lock', () => {

@@ -16,7 +16,7 @@
  */
 import { elfSymbol, elfSymbolEntry } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host, Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
-import { elfFunctions, type ElfFunction } from './pc-profiler';
+import { elfFunctions, functionAt } from './pc-profiler';
 
 /** lwIP's functions that touch shared state, by name (lwIP 2.2's modules as the pico-sdk builds them). */
 export const LWIP_STATEFUL = /^(tcp|udp|raw|pbuf|mem|memp|netif|dhcp|dns|igmp|etharp|ip4|sys_timeout|sys_untimeout|sys_check_timeouts)(_|$)/;
@@ -85,18 +85,6 @@ export function lwipLockCheck(elf: string): LwipLockCheck {
     },
   };
   return { entryHook, attach: (h) => { host = h; }, checked, violations, watched: lwip.length };
-}
-
-function functionAt(functions: readonly ElfFunction[], pc: number): string | undefined {
-  let lo = 0, hi = functions.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const f = functions[mid];
-    if (pc < f.start) hi = mid - 1;
-    else if (pc >= f.end) lo = mid + 1;
-    else return f.name;
-  }
-  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
+import { heapIrqCheck, type HeapIrqCheck } from './heap-irq-check';
 import { lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
 import type { PcProfiler } from './pc-profiler';
 import { Rp2040Host, timerEntryMarks, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
@@ -29,15 +30,16 @@ export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pic
 /**
  * A Pico W's image on the night board, joined to the emulated Wi-Fi, its connections to the
  * gateway's port 1883 relayed to a broker here on `brokerPort` (each socket pushed to `relayed`;
- * others refused, and all refused while `refuse()` says so), and every lwIP call it makes
- * checked for the radio's lock (`lock`).
+ * others refused, and all refused while `refuse()` says so), every lwIP call it makes
+ * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`).
  */
-export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}): { host: Rp2040Host; lock: LwipLockCheck } {
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
   const lock = lwipLockCheck(files.elf);
+  const heap = heapIrqCheck(files.elf);
   const { refuse, ...rest } = network;
   const host = nightHost(files, undefined, {
     radio: 'cyw43',
-    entryHook: lock.entryHook,
+    entryHook: bothHooks(lock.entryHook, heap.entryHook),
     network: {
       ...rest,
       connect: (port) => {
@@ -49,5 +51,19 @@ export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Sock
     },
   });
   lock.attach(host);
-  return { host, lock };
+  heap.attach(host);
+  return { host, lock, heap };
+}
+
+type EntryHook = NonNullable<Rp2040HostOptions['entryHook']>;
+
+/** One entry hook that calls `a` and `b` at their own addresses. */
+function bothHooks(a: EntryHook, b: EntryHook): EntryHook {
+  return {
+    at: new Set([...a.at, ...b.at]),
+    call: (pc) => {
+      if (a.at.has(pc)) a.call(pc);
+      if (b.at.has(pc)) b.call(pc);
+    },
+  };
 }

@@ -38,6 +38,19 @@ const REGIONS = [
   { base: 0x20000000, size: 264 << 10 },
 ];
 
+/** The function of `functions` (sorted by address, as `elfFunctions` gives them) that holds `pc`. */
+export function functionAt(functions: readonly ElfFunction[], pc: number): string | undefined {
+  let lo = 0, hi = functions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const f = functions[mid];
+    if (pc < f.start) hi = mid - 1;
+    else if (pc >= f.end) lo = mid + 1;
+    else return f.name;
+  }
+  return undefined;
+}
+
 export class PcProfiler {
   /** Cycles per function index; the last two slots are `(bootrom)` (its float and memory routines) and `(unknown)`. */
   readonly counts: Float64Array;

@@ -248,7 +248,10 @@ describe('Moddable manifests', () => {
   test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there; the C wraps what the linker is told to', () => {
     const port = load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string }; modules: { '*': string[] } };
     const mends = port.modules['*'].map((m) => resolve(ROOT, 'manifests', m));
-    expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort']);
+    expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort', 'hosts/moddable/pico/heap-lock']);
+    // heap-lock.c replaces newlib's (empty) heap lock outright: both halves, or the linker would also take newlib's file and find each twice.
+    const heapLock = readFileSync(resolve(ROOT, 'hosts/moddable/pico/heap-lock.c'), 'utf8');
+    expect([...heapLock.matchAll(/^void (__malloc_lock|__malloc_unlock)\(struct _reent \*reent\)$/gm)].map((m) => m[1])).toEqual(['__malloc_lock', '__malloc_unlock']);
     for (const path of MANIFESTS.filter((p) => /\/manifest\.json$/.test(p))) {
       const mended = (t: Target) => mends.every((m) => resolveApp(path, t).modules.get(m.slice(m.lastIndexOf('/') + 1)) === m);
       expect(`${path}: ${TARGETS.filter(mended).join(' ')}`).toBe(`${path}: pico pico/pico_w pico/pico_2_w`);
