@@ -62,10 +62,15 @@ export default function main(): void {
   const client = new MqttClient({ host: cfg.mqtt.host, port: cfg.mqtt.port, clientId: 'thingflow-xs-lin' });
   client.on('connect', () => trace('host-check: mqtt connected\n'));
   client.on('error', (e: unknown) => trace(`host-check: mqtt error ${e instanceof Error ? e.message : String(e)}\n`));
+  client.on('close', (e?: unknown) => trace(`host-check: mqtt closed${e === undefined ? '' : `: ${e instanceof Error ? e.message : String(e)}`}\n`));
   // Not MqttReader: it cannot be constructed on a preloaded runtime (docs/moddable.md).
   client.subscribe('thingflow/lin/in');
   client.on('message', (topic: string, payload: Uint8Array) => {
-    trace(`host-check: mqtt received ${topic} ${JSON.stringify(String.fromArrayBuffer(payload.slice().buffer))}\n`);
+    const text = String.fromArrayBuffer(payload.slice().buffer);
+    trace(`host-check: mqtt received ${topic} ${payload.length > 200 ? `${payload.length} bytes` : JSON.stringify(text)}\n`);
+    // Sent back as a string: the client encodes it as UTF-8 (a long one took a board seconds, runtime/core/engine-utf8.ts).
+    client.publish('thingflow/lin/echo', text);
+    trace(`host-check: mqtt echoed ${payload.length} bytes\n`);
   });
   client.connect();
 

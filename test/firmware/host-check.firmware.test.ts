@@ -354,6 +354,26 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }, 60_000);
 
+  test('MQTT: a 3 KB string, non-ASCII included, comes back byte for byte and at once: the board sends it a segment at a time (lwIP\'s 4,000-byte heap could not take it in one write, and the connection ended), and encodes it in one pass (its JS loops are quadratic on a board: 10.5 s)', async () => {
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-echo' });
+    try {
+      const echoes: Buffer[] = [];
+      listener.on('message', (_topic, payload) => echoes.push(payload));
+      await new Promise((r) => listener.on('connect', r));
+      await new Promise((r) => listener.subscribe('thingflow/lin/echo', { qos: 0 }, r));
+      const text = Array.from({ length: 100 }, (_, i) => `${i} é€😀 ${'x'.repeat(i % 7)}|`).join('').padEnd(3000, '.');
+      listener.publish('thingflow/lin/in', text);
+      const sent = Buffer.from(text);
+      await until(() => echoes.some((e) => e.length === sent.length), 20_000, 'the echo');
+      expect(echoes.find((e) => e.length === sent.length)!.equals(sent)).toBe(true);
+      const at = (line: string) => host.consoleLines.find((c) => c.line === line)?.t;
+      const tookMs = at(`host-check: mqtt echoed ${sent.length} bytes`)! - at(`host-check: mqtt received thingflow/lin/in ${sent.length} bytes`)!;
+      expect(tookMs).toBeLessThan(100); // emulated ms from receiving to having sent it back: 10.5 s with the JS loops (measured)
+    } finally {
+      listener.end(true);
+    }
+  }, 60_000);
+
   test('lwIP\'s TCP pcb lists are whole after it all (a pcb closed by Moddable\'s tcp_close_safe was aborted too, freed twice, handed out twice, and linked to itself: the board hung in tcp_input)', () => {
     const lists = tcpPcbLists(host, (env as { elf: string }).elf);
     expect(Object.entries(lists).filter(([, l]) => l.loopsAt !== undefined).map(([name]) => name)).toEqual([]);
