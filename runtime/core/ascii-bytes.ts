@@ -9,16 +9,16 @@
  * over a long string's characters is quadratic. A 3 KB WebSocket message kept an emulated Pico W busy
  * for 4.7 s in the JSON depth check; 16 KiB, the most a message may be, would take over a minute.
  */
+import { engineEncodesUtf8, engineUtf8Bytes } from './engine-utf8';
+
 interface Encoder { encode(s: string): Uint8Array }
 
-/** Moddable's `ArrayBuffer.fromString` (every board; called on ArrayBuffer: it makes `new this`), else the engine's TextEncoder (Node, xsnap). */
-const Buffers = ArrayBuffer as unknown as { fromString?(s: string): ArrayBuffer };
-const hasFromString = typeof Buffers.fromString === 'function';
+/** Moddable's `ArrayBuffer.fromString` (every board), else the engine's TextEncoder (Node, xsnap). */
 const TextEncoderClass = (globalThis as { TextEncoder?: new () => Encoder }).TextEncoder;
-const encoder = !hasFromString && TextEncoderClass !== undefined ? new TextEncoderClass() : undefined;
+const encoder = !engineEncodesUtf8 && TextEncoderClass !== undefined ? new TextEncoderClass() : undefined;
 
 export function asciiBytes(s: string): Uint8Array {
-  if (hasFromString) return new Uint8Array(Buffers.fromString!(s));
+  if (engineEncodesUtf8) return engineUtf8Bytes(s);
   if (encoder !== undefined) return encoder.encode(s);
   const n = s.length;
   const out = new Uint8Array(n);

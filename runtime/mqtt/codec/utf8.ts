@@ -4,23 +4,30 @@
  * bytes equal mqtt-packet's. Decoding is strict, as MQTT 3.1.1 §1.5.3 asks:
  * ill-formed UTF-8, surrogates and U+0000 are errors, not replacement characters.
  *
- * Where the engine has TextEncoder/TextDecoder and is not Node, they are used:
- * in XS every `s.charCodeAt(i)` (even `s.length`) allocates a wrapper object,
- * while the native coders allocate only their result. On Node the JS loops
- * win for short strings (TextEncoder.encode costs ~380 ns per call there).
+ * The JS loops serve Node, where they win for short strings (TextEncoder.encode
+ * costs ~380 ns per call there). Elsewhere the engine converts: in XS every
+ * `s.charCodeAt(i)` (even `s.length`) allocates a wrapper object, and on a
+ * board each also walks the string from its start, so the loops are
+ * quadratic there (a 3 KB string payload took an emulated Pico W seconds).
+ * A board has Moddable's conversions (../../core/engine-utf8.ts), xsnap has
+ * TextEncoder/TextDecoder.
  */
+import { engineDecodesUtf8, engineEncodesUtf8, engineUtf8Bytes, engineUtf8String, hasSurrogateBytes } from '../../core/engine-utf8';
 
 interface NativeEncoder { encode(s: string): Uint8Array }
 interface NativeDecoder { decode(b: Uint8Array): string }
 
 const host = globalThis as { TextEncoder?: new () => NativeEncoder; TextDecoder?: new (label: string, opts: object) => NativeDecoder; process?: unknown };
 const preferNative = host.process === undefined;
-const nativeEncoder: NativeEncoder | undefined = preferNative && typeof host.TextEncoder === 'function' ? new host.TextEncoder() : undefined;
-/** True where strings are best converted by the engine's TextEncoder (see above). */
-export const prefersNativeUtf8 = nativeEncoder !== undefined;
+/** Moddable's conversions first: a board has them and no TextEncoder. */
+const engineEncodes = preferNative && engineEncodesUtf8;
+const engineDecodes = preferNative && engineDecodesUtf8;
+const nativeEncoder: NativeEncoder | undefined = preferNative && !engineEncodes && typeof host.TextEncoder === 'function' ? new host.TextEncoder() : undefined;
+/** True where strings are best converted by the engine (see above). */
+export const prefersNativeUtf8 = engineEncodes || nativeEncoder !== undefined;
 /** fatal: ill-formed input throws; ignoreBOM: a leading U+FEFF is kept, as MQTT-1.5.3-3 asks. */
 const nativeDecoder: NativeDecoder | undefined = (() => {
-  if (!preferNative || typeof host.TextDecoder !== 'function') return undefined;
+  if (!preferNative || engineDecodes || typeof host.TextDecoder !== 'function') return undefined;
   try {
     return new host.TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   } catch {
@@ -77,12 +84,10 @@ export function writeUtf8(out: Uint8Array, pos: number, s: string): number {
 
 /** `s` as a new UTF-8 byte array. */
 export function utf8Bytes(s: string): Uint8Array {
-  if (nativeEncoder) {
-    const b = nativeEncoder.encode(s);
-    // XS's TextEncoder writes a lone surrogate as ED A0..BF xx (not UTF-8); Node writes U+FFFD. Redo those in JS.
-    // Searched natively (indexOf): a byte loop costs ~20 computrons per byte in XS.
-    for (let i = b.indexOf(0xed); i !== -1; i = b.indexOf(0xed, i + 1)) if (b[i + 1] >= 0xa0) return jsUtf8Bytes(s);
-    return b;
+  if (engineEncodes || nativeEncoder) {
+    const b = engineEncodes ? engineUtf8Bytes(s) : nativeEncoder!.encode(s);
+    // XS writes a surrogate it did not pair as ED A0..BF xx (not UTF-8); Node writes U+FFFD or the pair's 4 bytes. Redo those in JS.
+    return hasSurrogateBytes(b) ? jsUtf8Bytes(s) : b;
   }
   return jsUtf8Bytes(s);
 }
@@ -108,6 +113,18 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
     // A native search: a byte loop costs ~20 computrons per byte in XS.
     return s.indexOf('\u0000') === -1 ? s : undefined;
   }
+  // On a board: checked here, made by the engine (`fromArrayBuffer` checks only each sequence's shape).
+  if (engineDecodes) return isWellFormedUtf8(bytes, start, end) ? engineUtf8String(bytes, start, end) : undefined;
+  return decodeUtf8(bytes, start, end, true);
+}
+
+/** True when `bytes[start, end)` is a string `readUtf8` accepts: well-formed UTF-8 without U+0000. */
+export function isWellFormedUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  return decodeUtf8(bytes, start, end, false) !== undefined;
+}
+
+/** The loop behind `readUtf8`: `undefined` when the bytes are ill-formed, else their string, or '' when `build` is false. */
+function decodeUtf8(bytes: Uint8Array, start: number, end: number, build: boolean): string | undefined {
   let s = '';
   let i = start;
   // ASCII runs are the common case for topics: one fromCharCode per byte, no array.
@@ -115,7 +132,7 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
     const b = bytes[i];
     if (b === 0) return undefined;
     if (b < 0x80) {
-      s += String.fromCharCode(b);
+      if (build) s += String.fromCharCode(b);
       i++;
       continue;
     }
@@ -133,11 +150,13 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
       cp = (cp << 6) | (cb & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
-    } else {
-      s += String.fromCharCode(cp);
+    if (build) {
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+      } else {
+        s += String.fromCharCode(cp);
+      }
     }
     i += need + 1;
   }
