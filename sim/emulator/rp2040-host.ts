@@ -398,7 +398,11 @@ export class Rp2040Host {
           i += next / cycleNanos;
         } else {
           this.asleep = false; // woken here or by an input the host drove between slices
-          const pc = mcu.core.PC;
+          const core = mcu.core;
+          // An interrupt due is taken first, as executeInstruction would: the instruction at PC then runs
+          // after it returns, and an entry hook sees each entry that runs once, not again on the way back.
+          if (core.interruptsUpdated && core.checkForInterrupts()) core.waiting = false;
+          const pc = core.PC;
           if (onEntry.size > 0) onEntry.get(pc)?.(pc);
           // A fetch or load that missed the flash cache holds the core until its line is in.
           const cycles = mcu.core.executeInstruction() + xip.takeStall();

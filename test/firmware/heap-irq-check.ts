@@ -13,7 +13,10 @@
  *   Deterministic: every allocation of the main loop counts, whether or not
  *   an interrupt happened to come.
  * - `interleaved`: an interrupt entered the heap while the main loop was in
- *   it: the corruption itself, which only some runs' timing produces.
+ *   it: the corruption itself, which only some runs' timing produces. An
+ *   interrupt that comes as the main loop enters `__malloc_lock`, before it
+ *   masks interrupts, finds the heap whole and is not counted: the check
+ *   reads where each interrupt stopped the main loop.
  * `fromInterrupts` counts the heap calls made in handler mode, by caller, so a
  * run shows the lock was put to the test.
  */
@@ -45,17 +48,22 @@ export function heapIrqCheck(elf: string): HeapIrqCheck {
     return f.start;
   };
   const lock = entryOf('__malloc_lock');
+  const lockEnd = functions.find((f) => f.start === lock)!.end;
   const unlock = entryOf('__malloc_unlock');
   const heap = new Map(functions.filter((f) => HEAP.test(f.name)).map((f) => [f.start, f.name]));
   let host: Rp2040Host | undefined;
   /** The main loop's nesting in newlib's heap lock. */
   let mainLoopDepth = 0;
+  /** Where the latest interrupt stopped the main loop. */
+  let interruptedAt = 0;
+
   const mainLoop = { calls: 0, unmasked: 0 };
   const interleaved: { count: number; firstAtMs?: number } = { count: 0 };
   const fromInterrupts = new Map<string, number>();
   const call = (pc: number) => {
     const core = host!.simulator.rp2040.core as unknown as CoreState;
     const inInterrupt = core.IPSR !== 0;
+
     if (pc === lock || pc === unlock) {
       if (inInterrupt) return;
       if (pc === lock) {
@@ -70,7 +78,7 @@ export function heapIrqCheck(elf: string): HeapIrqCheck {
       mainLoop.calls++;
       return;
     }
-    if (mainLoopDepth > 0) {
+    if (mainLoopDepth > 0 && !(interruptedAt >= lock && interruptedAt < lockEnd)) {
       interleaved.count++;
       interleaved.firstAtMs ??= host!.emulatedMs;
     }
@@ -79,7 +87,15 @@ export function heapIrqCheck(elf: string): HeapIrqCheck {
   };
   return {
     entryHook: { at: new Set([lock, unlock, ...heap.keys()]), call },
-    attach: (h) => { host = h; },
+    attach: (h) => {
+      host = h;
+      const core = h.simulator.rp2040.core as unknown as CoreState & { PC: number; exceptionEntry(n: number): void };
+      const exceptionEntry = core.exceptionEntry.bind(core);
+      core.exceptionEntry = (n: number) => {
+        if (core.IPSR === 0) interruptedAt = core.PC & ~1;
+        exceptionEntry(n);
+      };
+    },
     mainLoop,
     interleaved,
     fromInterrupts,
