@@ -6,7 +6,8 @@
  * (hosts/moddable/pico/lwip-lock.c, which wraps Moddable's calls to take it).
  *
  * As the core is about to enter a function of lwIP's stateful API (its pcbs,
- * pools, interfaces, timers), the check reads the lock (the recursive mutex in
+ * pools, interfaces, timers), or one of Moddable's that changes what its lwIP
+ * callbacks change (`SHARED_WITH_LWIP_CALLBACKS`), the check reads the lock (the recursive mutex in
  * the pico-sdk's `async_context_threadsafe_background_t`) from SRAM; entered
  * while nobody holds it is a violation, recorded with its caller (from LR).
  * A call lwIP makes inside an unlocked call is the outer call's violation,
@@ -20,6 +21,12 @@ import { elfFunctions, functionAt } from './pc-profiler';
 
 /** lwIP's functions that touch shared state, by name (lwIP 2.2's modules as the pico-sdk builds them). */
 export const LWIP_STATEFUL = /^(tcp|udp|raw|pbuf|mem|memp|netif|dhcp|dns|igmp|etharp|ip4|sys_timeout|sys_untimeout|sys_check_timeouts)(_|$)/;
+/**
+ * Moddable's functions that change what its lwIP callbacks change from the interrupt, with no
+ * guard of their own: the ECMA-419 TCP socket's read unlinks the received segments its receive
+ * callback appends to. They too must run with the lock held.
+ */
+export const SHARED_WITH_LWIP_CALLBACKS = new Set(['xs_tcp_read']);
 /**
  * `async_context_threadsafe_background_t` (pico-sdk 2.2.0, single-core): the
  * `async_context_t` (32 bytes), the alarm pool, the last alarm time, then
@@ -59,7 +66,7 @@ export function lwipLockCheck(elf: string): LwipLockCheck {
   if (symbol === undefined) throw new Error(`${elf}: no cyw43_async_context_threadsafe_background (not a Pico W image with lwIP?)`);
   if (symbol.size !== CONTEXT_SIZE) throw new Error(`the async context is ${symbol.size} bytes, not the ${CONTEXT_SIZE} this check reads (another pico-sdk?)`);
   const context = symbol.address;
-  const lwip = functions.filter((f) => LWIP_STATEFUL.test(f.name));
+  const lwip = functions.filter((f) => LWIP_STATEFUL.test(f.name) || SHARED_WITH_LWIP_CALLBACKS.has(f.name));
   const byStart = new Map(lwip.map((f) => [f.start, f.name]));
   const mutex = context + MUTEX_OFFSET - SRAM_BASE;
   let host: Rp2040Host | undefined;

@@ -191,3 +191,29 @@ LOCKED_VOID(netif_set_link_callback, (struct netif *netif, netif_status_callback
 LOCKED_VOID(netif_set_status_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
 LOCKED(err_t, dhcp_start, (struct netif *netif), (netif))
 LOCKED_VOID(dhcp_stop, (struct netif *netif), (netif))
+
+/*
+ * Reading an ECMA-419 TCP socket (Moddable's modules/io/socket/lwip/tcp.c,
+ * the MQTT client's) walks and unlinks the socket's list of received
+ * segments, which its lwIP receive callback appends to from the radio's
+ * interrupt, with no guard: a segment appended to the one being unlinked
+ * was lost, its data never read and its window never opened again. Moddable's
+ * older socket guards its queue (a critical section); this one does not. The
+ * read holds the lock, so the radio's work waits until it is done; an
+ * exception the read throws releases it on the way.
+ */
+#include "xs.h"
+
+void __real_xs_tcp_read(xsMachine *the);
+void __wrap_xs_tcp_read(xsMachine *the)
+{
+	async_context_t *c = locked();
+	xsTry {
+		__real_xs_tcp_read(the);
+	}
+	xsCatch {
+		unlock(c);
+		xsThrow(xsException);
+	}
+	unlock(c);
+}
