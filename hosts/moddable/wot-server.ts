@@ -440,6 +440,12 @@ class HttpConnection {
       this.respondNow(411, 'chunked request bodies are not accepted; send Content-Length');
       return;
     }
+    // HTTP/1.1's Expect, as Node's server takes it: 100-continue is met, any other expectation refused (RFC 9110 §10.1.1).
+    const expect = this.http11 ? this.headers.expect : undefined;
+    if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+      this.respondNow(417, `cannot meet the expectation '${expect}'`);
+      return;
+    }
     const length = this.headers['content-length'] === undefined ? 0 : Number(this.headers['content-length']);
     if (!(length >= 0) || Math.floor(length) !== length) {
       this.respondNow(400, 'malformed Content-Length');
@@ -456,6 +462,8 @@ class HttpConnection {
       this.respond(this.server.handler.handle(this.request(undefined)));
       return;
     }
+    // A client that asked for it waits for this before it sends the body (curl: a second); not for a body refused above.
+    if (expect !== undefined) this.send(ArrayBuffer.fromString('HTTP/1.1 100 Continue\r\n\r\n'), false);
     this.remaining = length;
     this.state = State.Body;
     this.server.enter(this, PHASE_BODY);

@@ -185,6 +185,27 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 90_000);
 
+  test('HTTP Expect: 100-continue is met before the body is sent, as Node\'s server meets it (the old image said nothing, and curl waits a second before it sends); another expectation is 417', async () => {
+    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    s.setNoDelay(true);
+    let got = '';
+    s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    await new Promise((r) => s.once('connect', r));
+    const body = '{"led":true}';
+    s.write(`PUT /properties/led HTTP/1.1\r\nHost: host-check.local\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+    try {
+      await until(() => got.includes('\r\n\r\n'), 10_000, 'an interim answer before the body');
+      expect(got).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+      s.write(body);
+      await until(() => got.includes('{"led":true}'), 10_000, 'the answer to the body');
+      expect(got.split('\r\n\r\n')[1].split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    } finally {
+      s.destroy();
+    }
+    expect(statusLine(await exchange(['PUT /properties/led HTTP/1.1\r\nHost: host-check.local\r\nExpect: the-impossible\r\nContent-Length: 12\r\n\r\n{"led":true}'], 0))).toBe('HTTP/1.1 417 Expectation Failed');
+    expect((await request('/properties')).status).toBe(200);
+  }, 60_000);
+
   test('HTTP POST /wot/actions/wait answers when the action completes, 700 emulated ms later', async () => {
     const sent = host.emulatedMs;
     const r = await request('/wot/actions/wait', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ms: 700 }) });

@@ -3,6 +3,7 @@
  * never a hang) and keeps serving: property-based, with fast-check generating
  * requests and WebSocket frames against a real WebThingServer.
  */
+import { createConnection } from 'node:net';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { SingleThing } from '../../../../runtime/wot/index';
@@ -30,6 +31,27 @@ describe('WebThingServer under arbitrary input', () => {
     port = server.port;
   });
   afterAll(() => server.stop());
+
+  test('Expect: 100-continue is met before the body is sent, another expectation refused with 417 (the board\'s server does the same: host-check.firmware.test.ts)', async () => {
+    const socket = createConnection(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    const until = async (done: () => boolean) => { for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10)); };
+    try {
+      await new Promise((r) => socket.once('connect', r));
+      const body = '{"on":true}';
+      socket.write(`PUT /properties/on HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+      await until(() => got.includes('\r\n\r\n'));
+      expect(got).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+      socket.write(body);
+      await until(() => got.includes('{"on":true}'));
+      expect(got.split('\r\n\r\n')[1].split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    } finally {
+      socket.destroy();
+    }
+    const refused = await request(port, 'PUT', '/properties/on', { headers: { Expect: 'the-impossible' }, body: '{"on":true}' });
+    expect(refused.status).toBe(417);
+  });
 
   test('random method, path and body: a 2xx or a 4xx with a JSON error body, then the server still serves', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'), path, jsonish, async (method, p, body) => {
