@@ -55,6 +55,12 @@ export interface CycleProfiler {
   mark(cycles: number): void;
 }
 
+/** A check run as the core is about to enter any of `at` (Rp2040HostOptions.entryHooks). */
+export interface EntryHook {
+  at: ReadonlySet<number>;
+  call: (pc: number) => void;
+}
+
 export interface Rp2040HostOptions {
   uf2: string;
   bootrom: string;
@@ -84,11 +90,12 @@ export interface Rp2040HostOptions {
    */
   entryMarks?: number[];
   /**
-   * Called as the core is about to run the instruction at any of `at`
-   * (function entries, say), before it runs: a test's check of what holds
-   * there (test/firmware/lwip-lock-check.ts: the lock lwIP needs).
+   * Each called as the core is about to run the instruction at any of its
+   * `at` (function entries, say), before it runs: a test's checks of what
+   * holds there (test/firmware/lwip-lock-check.ts: the lock lwIP needs;
+   * heap-irq-check.ts: interrupts masked in the C heap).
    */
-  entryHook?: { at: ReadonlySet<number>; call: (pc: number) => void };
+  entryHooks?: readonly EntryHook[];
   /**
    * The board has a Pico W's CYW43 radio (sim/emulator/cyw43.ts) on GPIO23,
    * 24, 25 and 29: the driver's bus traffic there is the radio's, not
@@ -137,7 +144,7 @@ export class Rp2040Host {
    */
   halted: { atMs: number; pc: number; code: number } | undefined;
   private readonly boardStartMs: number;
-  /** What runs as the core is about to enter each address of `entryMarks` and `entryHook`: one lookup per instruction. */
+  /** What runs as the core is about to enter each address of `entryMarks` and `entryHooks`: one lookup per instruction. */
   private readonly onEntry = new Map<number, (pc: number) => void>();
   private consoleBuffer: number[] = [];
   private readonly utf8 = new TextDecoder();
@@ -149,11 +156,10 @@ export class Rp2040Host {
       this.mark();
     };
     for (const pc of opts.entryMarks ?? []) this.onEntry.set(pc, markEntry);
-    const hook = opts.entryHook;
-    if (hook !== undefined) {
+    for (const hook of opts.entryHooks ?? []) {
       for (const pc of hook.at) {
-        const marked = this.onEntry.get(pc);
-        this.onEntry.set(pc, marked === undefined ? hook.call : (at) => { marked(at); hook.call(at); });
+        const before = this.onEntry.get(pc);
+        this.onEntry.set(pc, before === undefined ? hook.call : (at) => { before(at); hook.call(at); });
       }
     }
     this.simulator = new Simulator();
@@ -405,7 +411,7 @@ export class Rp2040Host {
           const pc = core.PC;
           if (onEntry.size > 0) onEntry.get(pc)?.(pc);
           // A fetch or load that missed the flash cache holds the core until its line is in.
-          const cycles = mcu.core.executeInstruction() + xip.takeStall();
+          const cycles = core.executeInstruction() + xip.takeStall();
           if (!pio0.stopped || !pio1.stopped) stepPio(mcu, cycles);
           this.busyCycles += cycles;
           profiler?.count(pc, cycles);

@@ -20,7 +20,7 @@
  * `fromInterrupts` counts the heap calls made in handler mode, by caller, so a
  * run shows the lock was put to the test.
  */
-import type { Rp2040Host, Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
+import type { EntryHook, Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { elfFunctions, functionAt } from './pc-profiler';
 
 /** newlib's heap functions (the reentrant forms every malloc, free, calloc and realloc goes through). */
@@ -28,7 +28,7 @@ const HEAP = /^_(malloc|free|calloc|realloc)_r$/;
 
 export interface HeapIrqCheck {
   /** For `Rp2040Host`'s options; `attach` the host once it is made. */
-  entryHook: NonNullable<Rp2040HostOptions['entryHook']>;
+  entryHook: EntryHook;
   attach(host: Rp2040Host): void;
   /** Heap calls from the main loop, and how many of them ran with interrupts unmasked. */
   readonly mainLoop: { calls: number; unmasked: number };
@@ -42,14 +42,13 @@ interface CoreState { IPSR: number; PM: boolean; LR: number }
 
 export function heapIrqCheck(elf: string): HeapIrqCheck {
   const functions = elfFunctions(elf);
-  const entryOf = (name: string) => {
+  const named = (name: string) => {
     const f = functions.find((g) => g.name === name);
     if (f === undefined) throw new Error(`${elf}: no ${name} (not a newlib image?)`);
-    return f.start;
+    return f;
   };
-  const lock = entryOf('__malloc_lock');
-  const lockEnd = functions.find((f) => f.start === lock)!.end;
-  const unlock = entryOf('__malloc_unlock');
+  const { start: lock, end: lockEnd } = named('__malloc_lock');
+  const unlock = named('__malloc_unlock').start;
   const heap = new Map(functions.filter((f) => HEAP.test(f.name)).map((f) => [f.start, f.name]));
   let host: Rp2040Host | undefined;
   /** The main loop's nesting in newlib's heap lock. */
@@ -63,7 +62,6 @@ export function heapIrqCheck(elf: string): HeapIrqCheck {
   const call = (pc: number) => {
     const core = host!.simulator.rp2040.core as unknown as CoreState;
     const inInterrupt = core.IPSR !== 0;
-
     if (pc === lock || pc === unlock) {
       if (inInterrupt) return;
       if (pc === lock) {

@@ -16,7 +16,7 @@
  * nothing is checked.
  */
 import { elfSymbol, elfSymbolEntry } from '../../sim/emulator/elf-symbols';
-import type { Rp2040Host, Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
+import type { EntryHook, Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { elfFunctions, functionAt } from './pc-profiler';
 
 /** lwIP's functions that touch shared state, by name (lwIP 2.2's modules as the pico-sdk builds them). */
@@ -51,7 +51,7 @@ export interface LockViolation {
 
 export interface LwipLockCheck {
   /** For `Rp2040Host`'s options; `attach` the host once it is made. */
-  entryHook: NonNullable<Rp2040HostOptions['entryHook']>;
+  entryHook: EntryHook;
   attach(host: Rp2040Host): void;
   /** lwIP functions entered so far with the lock held, and without it (by call). */
   readonly checked: { locked: number };

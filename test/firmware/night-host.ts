@@ -19,7 +19,7 @@ export interface FirmwareFiles {
 }
 
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
-export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHook'> = {}): Rp2040Host {
+export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks'> = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
@@ -39,7 +39,7 @@ export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Sock
   const { refuse, ...rest } = network;
   const host = nightHost(files, undefined, {
     radio: 'cyw43',
-    entryHook: bothHooks(lock.entryHook, heap.entryHook),
+    entryHooks: [lock.entryHook, heap.entryHook],
     network: {
       ...rest,
       connect: (port) => {
@@ -53,17 +53,4 @@ export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Sock
   lock.attach(host);
   heap.attach(host);
   return { host, lock, heap };
-}
-
-type EntryHook = NonNullable<Rp2040HostOptions['entryHook']>;
-
-/** One entry hook that calls `a` and `b` at their own addresses. */
-function bothHooks(a: EntryHook, b: EntryHook): EntryHook {
-  return {
-    at: new Set([...a.at, ...b.at]),
-    call: (pc) => {
-      if (a.at.has(pc)) a.call(pc);
-      if (b.at.has(pc)) b.call(pc);
-    },
-  };
 }
