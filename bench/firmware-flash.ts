@@ -48,7 +48,39 @@ function cStringBytes(literal: string): number {
   return n;
 }
 
-export function linkedFlash(mcXsC: string): LinkedFlash {
+/** A preloaded function, as the XS linker wrote it. */
+export interface LinkedFunction {
+  /** Its code slot's index in the preloaded heap (gxHeap): the slot holds the code's address. */
+  slot: number;
+  /** The name its code slot carries (a method's or class's name), or `(anonymous)`. */
+  name: string;
+  /** The module it was defined in (its home), e.g. `thingflow/runtime/filters/map`. */
+  module: string;
+  /** Its bytecode: at `offset` of the module's shared array `array` (gxCodeN), or an inline string (`array` undefined). */
+  array: string | undefined;
+  offset: number;
+  codeBytes: number;
+  /** Slots of its own chain. */
+  chainSlots: number;
+}
+
+export interface LinkedHeap {
+  heapSlots: number;
+  keys: number;
+  /** The shared code arrays (gxCodeN) and their sizes. */
+  codeArrays: Map<string, number>;
+  /** The module (or script) each code array is the code of, e.g. gxCode7 → `main`. */
+  arrayModules: Map<string, string>;
+  functions: LinkedFunction[];
+}
+
+/**
+ * Read the preloaded functions of an app from its `mc.xs.c`. A function's
+ * code in a shared array runs to the next function's; closures made at run
+ * time have no slot of their own there, so their code counts as the code of
+ * the preloaded function around them.
+ */
+export function linkedHeap(mcXsC: string): LinkedHeap {
   const text = readFileSync(mcXsC, 'utf8');
   const heapSlots = Number(/#define mxHeapCount (\d+)/.exec(text)?.[1] ?? NaN);
   const keys = Number(/#define mxKeysCount (\d+)/.exec(text)?.[1] ?? NaN);
@@ -62,6 +94,8 @@ export function linkedFlash(mcXsC: string): LinkedFlash {
   }
   const codeArrays = new Map<string, number>();
   for (const m of text.matchAll(/static const txU1 (gxCode\d+)\[(\d+)\];/g)) codeArrays.set(m[1], Number(m[2]));
+  const arrayModules = new Map<string, string>();
+  for (const m of text.matchAll(/\(txS1\*\)(gxCode\d+), \d+, [^,]*, \d+, "([^"]*)"/g)) arrayModules.set(m[1], m[2]);
   // Offsets of the functions in each shared code array: a function's code runs to the next one's.
   const offsets = new Map<string, number[]>();
   for (const m of text.matchAll(/XS_CODE_X_KIND\}, \.value = \{ \.code = \{ \(txByte\*\)\(&(gxCode\d+)\[(\d+)\]\)/g)) {
@@ -85,33 +119,46 @@ export function linkedFlash(mcXsC: string): LinkedFlash {
     uriOf.set(module, uri);
     return uri;
   };
-  const byModule = new Map<string, ModuleFlash>();
+  const functions: LinkedFunction[] = [];
   for (const [index, slot] of slots) {
     if (!slot.line.includes('XS_CODE_X_KIND')) continue;
     const home = slot.next === undefined ? undefined : slots.get(slot.next);
     const moduleIndex = home === undefined ? undefined : /XS_HOME_KIND\}, \.value = \{ \.home = \{ [^,]*, \(txSlot\*\)&gxHeap\[(\d+)\]/.exec(home.line)?.[1];
     const module = moduleIndex === undefined ? '(no module: built-in or host)' : moduleUri(Number(moduleIndex));
+    const id = /\{\.ID = (xsID_(\w+)|\d+)/.exec(slot.line);
+    const name = id === null ? '(anonymous)' : id[2] ?? keyNames.get(Number(id[1])) ?? '(anonymous)';
+    let array: string | undefined;
+    let offset = 0;
     let codeBytes = 0;
     const shared = /\.code = \{ \(txByte\*\)\(&(gxCode\d+)\[(\d+)\]\)/.exec(slot.line);
     if (shared !== null) {
-      const list = offsets.get(shared[1])!;
-      const at = Number(shared[2]);
-      const following = list.find((o) => o > at);
-      codeBytes = (following ?? codeArrays.get(shared[1]) ?? at) - at;
+      array = shared[1];
+      offset = Number(shared[2]);
+      const following = offsets.get(array)!.find((o) => o > offset);
+      codeBytes = (following ?? codeArrays.get(array) ?? offset) - offset;
     } else {
       const inline = /\.code = \{ \(txByte\*\)"((?:[^"\\]|\\.)*)"/.exec(slot.line);
       if (inline !== null) codeBytes = cStringBytes(inline[1]);
     }
     // The function's chain: its instance (the slot pointing to the code) and everything after it.
-    let chain = 0;
+    let chainSlots = 0;
     const instance = pointedBy.get(index);
-    for (let i = instance, n = 0; i !== undefined && n < 32; i = slots.get(i)?.next, n++) chain++;
-    const row = byModule.get(module) ?? { module, functions: 0, slots: 0, codeBytes: 0, bytes: 0 };
+    for (let i = instance, n = 0; i !== undefined && n < 32; i = slots.get(i)?.next, n++) chainSlots++;
+    functions.push({ slot: index, name, module, array, offset, codeBytes, chainSlots });
+  }
+  return { heapSlots, keys, codeArrays, arrayModules, functions };
+}
+
+export function linkedFlash(mcXsC: string): LinkedFlash {
+  const { heapSlots, keys, functions } = linkedHeap(mcXsC);
+  const byModule = new Map<string, ModuleFlash>();
+  for (const f of functions) {
+    const row = byModule.get(f.module) ?? { module: f.module, functions: 0, slots: 0, codeBytes: 0, bytes: 0 };
     row.functions++;
-    row.slots += chain + 1; // + the property or binding that holds it
-    row.codeBytes += codeBytes;
+    row.slots += f.chainSlots + 1; // + the property or binding that holds it
+    row.codeBytes += f.codeBytes;
     row.bytes = row.slots * SLOT_BYTES + row.codeBytes;
-    byModule.set(module, row);
+    byModule.set(f.module, row);
   }
   return { heapSlots, keys, modules: [...byModule.values()].sort((a, b) => b.bytes - a.bytes) };
 }

@@ -14,7 +14,11 @@
  *   per-wake figure), and the parts of the samples' wakes before and after
  *   their sample window;
  *
- * with the calls counted into each (its entry address reached).
+ * with the calls counted into each (its entry address reached); then, from a
+ * second run of each with the JavaScript profiler (test/firmware/js-profiler.ts),
+ * the JavaScript functions per event and per wake: each one's cycles in the
+ * interpreter and in the C it calls. That part needs the apps' mc.xs.c in
+ * mcconfig's build tree (the XS linker's output of their plain pico builds).
  * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
  * another firmware directory. `--write-docs` also writes what it printed into
  * docs/performance.md between its `<!-- bench:firmware-profile begin/end -->` markers.
@@ -23,7 +27,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nightHost } from '../test/firmware/night-host';
-import { elfFunctions, PcProfiler } from '../test/firmware/pc-profiler';
+import type { CycleProfiler } from '../sim/emulator/rp2040-host';
+import { elfFunctions, PcProfiler, type MarkedCounts, type ProfileRow } from '../test/firmware/pc-profiler';
+import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from '../test/firmware/js-profiler';
+import { moddableBuildDir } from '../tools/firmware-env';
+import { linkedHeap } from './firmware-flash';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { printBenchReport } from './doc-block';
 
@@ -37,7 +45,7 @@ const EMULATED_MS = arg('--seconds', 125) * 1000;
 const TOP = arg('--top', 25);
 const PICO_LED = 25;
 
-interface Row { name: string; cycles: number; calls: number }
+type Row = ProfileRow;
 interface Profile {
   /** Each periodic sample's window in cycles, and whether the LED changed in it. */
   windows: string[];
@@ -64,10 +72,13 @@ function sum(lists: Row[][]): Row[] {
   return [...by.values()].sort((a, b) => b.cycles - a.cycles);
 }
 
-async function profile(app: string, bootrom: string): Promise<Profile> {
+/** Where `app`'s plain pico build left the XS linker's output (mcconfig's build tree). */
+const linkedOutput = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
+
+async function profile(app: string, bootrom: string, makeProfiler: (elf: string) => MarkedCounts & CycleProfiler): Promise<Profile> {
   const uf2 = join(DIR, `${app}.pico.uf2`);
   const elf = join(DIR, `${app}.pico.elf`);
-  const profiler = new PcProfiler(elfFunctions(elf));
+  const profiler = makeProfiler(elf);
   const host = nightHost({ uf2, elf, bootrom }, profiler);
   await host.runUntil(EMULATED_MS);
   const windows = sampleWindows(host, PICO_LED);
@@ -114,6 +125,48 @@ function table(title: string, floor: Row[], lux: Row[], floorTotal: number, luxT
   return `${title}\n\n${line(rows[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
 }
 
+/** A JavaScript function's rows merged: its cycles in the interpreter and in the C it calls. */
+interface JsRow { name: string; interpreter: number; c: number; calls: number }
+
+function jsRows(rows: Row[]): JsRow[] {
+  const by = new Map<string, JsRow>();
+  for (const r of rows) {
+    const inC = r.name.endsWith(JS_C_SUFFIX);
+    const name = inC ? r.name.slice(0, -JS_C_SUFFIX.length) : r.name;
+    const row = by.get(name) ?? { name, interpreter: 0, c: 0, calls: 0 };
+    if (inC) row.c += r.cycles;
+    else { row.interpreter += r.cycles; row.calls += r.calls; }
+    by.set(name, row);
+  }
+  return [...by.values()].sort((a, b) => b.interpreter + b.c - a.interpreter - a.c);
+}
+
+function jsTable(title: string, rows: JsRow[], total: number): string {
+  const cells = [['JavaScript function (module: name)', 'interpreter cycles', 'C cycles', 'all', 'calls']];
+  for (const r of rows.slice(0, TOP)) {
+    cells.push([r.name, Math.round(r.interpreter).toLocaleString('en'), Math.round(r.c).toLocaleString('en'), Math.round(r.interpreter + r.c).toLocaleString('en'), r.calls === 0 ? '' : r.calls.toFixed(r.calls < 10 ? 1 : 0)]);
+  }
+  const interpreter = rows.reduce((a, r) => a + r.interpreter, 0);
+  cells.push(['(all)', Math.round(interpreter).toLocaleString('en'), Math.round(total - interpreter).toLocaleString('en'), Math.round(total).toLocaleString('en'), '']);
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return `${title}\n\n${line(cells[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${cells.slice(1).map(line).join('\n')}\n`;
+}
+
+/** The same runs with the JavaScript profiler: per event and per wake, each app's JavaScript functions. */
+async function javaScriptReport(bootrom: string): Promise<string> {
+  const gone = ['floor', 'lux-demo'].filter((app) => !existsSync(linkedOutput(app)));
+  if (gone.length > 0) return `(The JavaScript functions are left out: the XS linker's output of ${gone.map((app) => linkedOutput(app)).join(' and ')} is gone. Build the plain pico apps again, \`npm run firmware -- pico\`, then run this.)\n`;
+  const byJs = (app: string) => (elf: string) => new JsProfiler(jsCodeRanges(elf, linkedHeap(linkedOutput(app))), interpreterIn(elf));
+  let report = 'The same runs by JavaScript function (test/firmware/js-profiler.ts): each cycle goes to the function whose bytecode the core read last, in the interpreter (fxRunID) or in the C it calls (property lookups, host functions, the I2C driver and its wait on the wire). A module not preloaded (the floor\'s main) counts as one; a closure a preloaded module makes at run time runs from a copy of its code in RAM and counts as the function that called it.\n';
+  for (const app of ['floor', 'lux-demo']) {
+    const p = await profile(app, bootrom, byJs(app));
+    report += `\n${jsTable(`${app}, per sample-to-LED event (${p.events} of ${p.samples} samples), top ${TOP}:`, jsRows(p.perEvent), p.eventCycles)}`;
+    report += `\n${jsTable(`${app}, per wake (${p.wakes}), top ${TOP}:`, jsRows(p.perWake), p.wakeCycles)}`;
+  }
+  return report;
+}
+
 async function main(): Promise<number> {
   const bootrom = process.env.RP2040_BOOTROM;
   const missing = ['floor', 'lux-demo'].filter((a) => !existsSync(join(DIR, `${a}.pico.elf`)) || !existsSync(join(DIR, `${a}.pico.uf2`)));
@@ -122,8 +175,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const started = Date.now();
-  const floor = await profile('floor', bootrom);
-  const lux = await profile('lux-demo', bootrom);
+  const byFunction = (elf: string) => new PcProfiler(elfFunctions(elf));
+  const floor = await profile('floor', bootrom, byFunction);
+  const lux = await profile('lux-demo', bootrom, byFunction);
   // Printed, and with --write-docs written into docs/performance.md.
   let report = `samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`;
   report += table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles);
@@ -134,6 +188,7 @@ async function main(): Promise<number> {
   report += '\n';
   report += table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles);
   report += `\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`;
+  report += `\n${await javaScriptReport(bootrom)}`;
   printBenchReport(ROOT, 'bench:firmware-profile', 'docs/performance.md', report);
   return 0;
 }

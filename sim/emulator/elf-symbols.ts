@@ -11,15 +11,7 @@ export function elfSymbol(path: string, name: string): number | undefined {
 
 /** A symbol's address (without the Thumb bit) and size, from the ELF's symbol table. */
 export function elfSymbolEntry(path: string, name: string): { address: number; size: number } | undefined {
-  const b = readFileSync(path);
-  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 1 || b[5] !== 1) throw new Error(`${path}: not a 32-bit little-endian ELF`);
-  const shoff = b.readUInt32LE(0x20);
-  const shentsize = b.readUInt16LE(0x2e);
-  const shnum = b.readUInt16LE(0x30);
-  const section = (i: number) => {
-    const o = shoff + i * shentsize;
-    return { type: b.readUInt32LE(o + 4), offset: b.readUInt32LE(o + 16), size: b.readUInt32LE(o + 20), link: b.readUInt32LE(o + 24), entsize: b.readUInt32LE(o + 36) };
-  };
+  const { b, shnum, section } = elfSections(path);
   for (let i = 0; i < shnum; i++) {
     const s = section(i);
     if (s.type !== 2) continue; // SHT_SYMTAB
@@ -32,4 +24,29 @@ export function elfSymbolEntry(path: string, name: string): { address: number; s
     }
   }
   return undefined;
+}
+
+/** `length` bytes of the ELF's image at `address` (from the section that holds them: .rodata, say). */
+export function elfBytes(path: string, address: number, length: number): Buffer {
+  const { b, shnum, section } = elfSections(path);
+  for (let i = 0; i < shnum; i++) {
+    const s = section(i);
+    if (s.type === 8 || address < s.addr || address + length > s.addr + s.size) continue; // SHT_NOBITS holds no bytes
+    if (s.addr === 0) continue;
+    return b.subarray(s.offset + address - s.addr, s.offset + address - s.addr + length);
+  }
+  throw new Error(`${path}: no section holds ${length} bytes at 0x${address.toString(16)}`);
+}
+
+function elfSections(path: string) {
+  const b = readFileSync(path);
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 1 || b[5] !== 1) throw new Error(`${path}: not a 32-bit little-endian ELF`);
+  const shoff = b.readUInt32LE(0x20);
+  const shentsize = b.readUInt16LE(0x2e);
+  const shnum = b.readUInt16LE(0x30);
+  const section = (i: number) => {
+    const o = shoff + i * shentsize;
+    return { type: b.readUInt32LE(o + 4), addr: b.readUInt32LE(o + 12), offset: b.readUInt32LE(o + 16), size: b.readUInt32LE(o + 20), link: b.readUInt32LE(o + 24), entsize: b.readUInt32LE(o + 36) };
+  };
+  return { b, shnum, section };
 }

@@ -53,6 +53,10 @@ export interface CycleProfiler {
   count(pc: number, cycles: number): void;
   /** A boundary (a bus event, a GPIO change, a wake) at this busy-cycle count. */
   mark(cycles: number): void;
+  /** The core read this address of flash (a fetch or a load): test/firmware/js-profiler.ts follows the bytecode read. */
+  flashRead?(address: number): void;
+  /** The core waits (WFI/WFE): what runs when it wakes is an interrupt's, not what ran last. */
+  sleep?(): void;
 }
 
 /** A check run as the core is about to enter any of `at` (Rp2040HostOptions.entryHooks). */
@@ -257,16 +261,21 @@ export class Rp2040Host {
     // The core's own methods only forward to the chip's; these do the same, after the cache (every fetch comes here).
     const core = mcu.core;
     const xip = this.xip;
+    const profiler = this.opts.profiler;
+    const read = profiler?.flashRead === undefined ? (address: number) => xip.read(address) : (address: number) => {
+      xip.read(address);
+      profiler.flashRead!(address);
+    };
     core.readUint32 = (address: number) => {
-      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      if (address >= XIP_BASE && address < XIP_END) read(address);
       return mcu.readUint32(address);
     };
     core.readUint16 = (address: number) => {
-      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      if (address >= XIP_BASE && address < XIP_END) read(address);
       return mcu.readUint16(address);
     };
     core.readUint8 = (address: number) => {
-      if (address >= XIP_BASE && address < XIP_END) xip.read(address);
+      if (address >= XIP_BASE && address < XIP_END) read(address);
       return mcu.readUint8(address);
     };
     core.writeUint32 = (address: number, value: number) => {
@@ -356,6 +365,7 @@ export class Rp2040Host {
 
   private fallAsleep(): void {
     this.asleep = true;
+    this.opts.profiler?.sleep?.();
     if (this.sleeps.length >= 100_000) return;
     this.sleeps.push({ t: this.emulatedMs, cycles: this.busyCycles });
     this.mark();

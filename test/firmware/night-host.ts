@@ -9,8 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import { heapIrqCheck, type HeapIrqCheck } from './heap-irq-check';
 import { lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
-import type { PcProfiler } from './pc-profiler';
-import { Rp2040Host, timerEntryMarks, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
+import { Rp2040Host, timerEntryMarks, type CycleProfiler, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 
 export interface FirmwareFiles {
   uf2: string;
@@ -19,7 +18,7 @@ export interface FirmwareFiles {
 }
 
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
-export function nightHost(files: FirmwareFiles, profiler?: PcProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks'> = {}): Rp2040Host {
+export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks'> = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,

@@ -5,12 +5,20 @@
  * C functions, and a wake after boot takes no USB interrupt while nothing is
  * printed (rp2040js's USBCDC used to answer every armed OUT buffer with an
  * empty packet, an interrupt every ~25 µs: most of the cycles the first
- * bench:firmware counted). Runs when the firmware environment is set
+ * bench:firmware counted). And the JavaScript profiler (js-profiler.ts) on the
+ * same firmware: a sample-to-LED event runs through the flow's functions, each
+ * called as often as the flow says. Runs when the firmware environment is set
  * (firmware-test-env.ts), like the other firmware tests.
  */
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from './js-profiler';
 import { elfFunctions, PcProfiler } from './pc-profiler';
+import { sampleWindows } from './sample-windows';
+import { linkedHeap } from '../../bench/firmware-flash';
+import { moddableBuildDir } from '../../tools/firmware-env';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const env = firmwareTestEnv();
@@ -54,5 +62,30 @@ firmware('the PC profiler on the lux demo firmware', () => {
       }
       expect(calls(wake.from, wake.to, '_xs_i2c_writeRead')).toBeGreaterThanOrEqual(2); // the light was sampled
     }
+  }, 600_000);
+
+  test('the JavaScript profiler follows a sample-to-LED event through the flow: the driver, both maps, the average, the hysteresis, the LED', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    // The XS linker's output of the plain pico build (mcconfig's build tree) names the preloaded functions.
+    const linked = join(moddableBuildDir(), 'tmp/pico/release/lux-demo/mc.xs.c');
+    expect(existsSync(linked) ? linked : `${linked} is gone: build the lux demo again (npm run firmware -- pico)`).toBe(linked);
+    const profiler = new JsProfiler(jsCodeRanges(env.elf, linkedHeap(linked)), interpreterIn(env.elf));
+    const host = nightHost(env, profiler);
+    await host.runUntil(125_000);
+    const event = sampleWindows(host, 25).find((w) => w.led);
+    expect(event).toBeDefined();
+    const rows = profiler.between(event!.from, event!.to);
+    expect(rows.reduce((n, r) => n + r.cycles, 0)).toBe(event!.to - event!.from);
+    const calls = (name: string) => rows.find((r) => r.name === name)?.calls ?? 0;
+    expect(calls('runtime/filters/map: onNext')).toBe(2);
+    expect(calls('runtime/filters/hysteresis: onNext')).toBe(1);
+    expect(calls('runtime/sensors/digital-output: onNext')).toBe(1);
+    expect(calls('embedded:io/digital: write')).toBe(1);
+    expect(calls('embedded:io/smbus: readBuffer')).toBe(1);
+    // The running average's window is not full at the second sample: it fills.
+    expect(calls('runtime/filters/running-avg: fillWindow')).toBe(1);
+    // The driver's sample started the window (its first I2C address): its cycles are in it, its call before.
+    const sample = rows.filter((r) => r.name.startsWith('runtime/sensors/tsl2591: sample'));
+    expect(sample.map((r) => r.name).sort()).toEqual(['runtime/sensors/tsl2591: sample', `runtime/sensors/tsl2591: sample${JS_C_SUFFIX}`]);
   }, 600_000);
 });

@@ -51,30 +51,23 @@ export function functionAt(functions: readonly ElfFunction[], pc: number): strin
   return undefined;
 }
 
-export class PcProfiler {
-  /** Cycles per function index; the last two slots are `(bootrom)` (its float and memory routines) and `(unknown)`. */
+export interface ProfileRow { name: string; cycles: number; calls: number }
+
+/**
+ * Cycles and calls counted per name, with copies kept at marked points of the
+ * run so a window's profile is the difference of two marks (`between`).
+ * The PC profiler counts per C function, the JS profiler (js-profiler.ts) per
+ * JavaScript function.
+ */
+export class MarkedCounts {
   readonly counts: Float64Array;
-  readonly names: string[];
-  /** Calls counted into a function (its entry address reached), per index. */
+  /** Calls counted into a name (its entry reached), per index. */
   readonly entries: Float64Array;
-  private readonly starts: Int32Array;
-  private readonly caches: Int32Array[];
   private readonly marks: { cycles: number; counts: Float64Array; entries: Float64Array }[] = [];
 
-  constructor(private readonly functions: ElfFunction[]) {
-    this.names = functions.map((f) => f.name).concat('(bootrom)', '(unknown)');
-    this.counts = new Float64Array(this.names.length);
-    this.entries = new Float64Array(this.names.length);
-    this.starts = Int32Array.from(functions.map((f) => f.start | 0));
-    // -1: not looked up yet.
-    this.caches = REGIONS.map((r) => new Int32Array(r.size >> 1).fill(-1));
-  }
-
-  /** Count `cycles` at `pc`. */
-  count(pc: number, cycles: number): void {
-    const index = this.lookup(pc);
-    this.counts[index] += cycles;
-    if (index < this.functions.length && this.functions[index].start === pc) this.entries[index]++;
+  constructor(readonly names: string[]) {
+    this.counts = new Float64Array(names.length);
+    this.entries = new Float64Array(names.length);
   }
 
   /** Keep the counts as they are at this point of the run (busy cycles `cycles`). */
@@ -85,10 +78,10 @@ export class PcProfiler {
   }
 
   /** The profile between the marks at (or nearest before) two cycle counts: [name, cycles, calls], most cycles first. */
-  between(fromCycles: number, toCycles: number): { name: string; cycles: number; calls: number }[] {
+  between(fromCycles: number, toCycles: number): ProfileRow[] {
     const from = this.markAt(fromCycles);
     const to = this.markAt(toCycles);
-    const rows: { name: string; cycles: number; calls: number }[] = [];
+    const rows: ProfileRow[] = [];
     for (let i = 0; i < this.names.length; i++) {
       const c = to.counts[i] - from.counts[i];
       if (c > 0) rows.push({ name: this.names[i], cycles: c, calls: to.entries[i] - from.entries[i] });
@@ -101,6 +94,26 @@ export class PcProfiler {
     for (const m of this.marks) if (m.cycles <= cycles && (best === undefined || m.cycles >= best.cycles)) best = m;
     if (best === undefined) return { counts: new Float64Array(this.names.length), entries: new Float64Array(this.names.length) };
     return best;
+  }
+}
+
+export class PcProfiler extends MarkedCounts {
+  private readonly starts: Int32Array;
+  private readonly caches: Int32Array[];
+
+  /** Cycles per function index; the last two names are `(bootrom)` (its float and memory routines) and `(unknown)`. */
+  constructor(private readonly functions: ElfFunction[]) {
+    super(functions.map((f) => f.name).concat('(bootrom)', '(unknown)'));
+    this.starts = Int32Array.from(functions.map((f) => f.start | 0));
+    // -1: not looked up yet.
+    this.caches = REGIONS.map((r) => new Int32Array(r.size >> 1).fill(-1));
+  }
+
+  /** Count `cycles` at `pc`. */
+  count(pc: number, cycles: number): void {
+    const index = this.lookup(pc);
+    this.counts[index] += cycles;
+    if (index < this.functions.length && this.functions[index].start === pc) this.entries[index]++;
   }
 
   private lookup(pc: number): number {
