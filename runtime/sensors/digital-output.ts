@@ -60,7 +60,7 @@ export class DigitalOutput<T = unknown> implements InputThing<T> {
     const level = v ? 1 : 0;
     if (level === this.#level) return;
     const io = this.#io;
-    if (io === undefined) return;
+    if (!io) return;
     io.write(this.#invert ? 1 - level : level);
     this.#level = level;
     this.switchings++;

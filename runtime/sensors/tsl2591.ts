@@ -93,7 +93,7 @@ export class TSL2591 {
     // Per sample on a board every bytecode counts (docs/performance.md, firmware): fields are read
     // once into locals, no private-method calls or getters on the path of a good reading.
     const io = this.#io;
-    if (io === undefined) throw new Error('TSL2591 is closed');
+    if (!io) throw new Error('TSL2591 is closed');
     if ((io.readUint8(STATUS_COMMAND) & AVALID) === 0) {
       this.#onError?.('no valid reading yet (integration not complete)');
       return undefined;

@@ -71,6 +71,19 @@ describe('ecma419Source: an ECMA-419 driver as a ThingFlow sensor', () => {
     clock.advance(1000);
     expect(String(errors[0])).toMatch(/no 'illuminance' in sample/);
   });
+
+  test('a reading whose field is null is a read error, skipped with readErrors: skip; a zero is a value', () => {
+    const { clock, scheduler } = setup();
+    const readings = [{ illuminance: 0 }, { illuminance: null }, { illuminance: 5 }, { other: 1 }];
+    const seen: number[] = [];
+    const src = ecma419Source({ sample: () => readings.shift() }, 'illuminance', { readErrors: 'skip' });
+    src.connect({ onNext: (e) => seen.push(e.val), onCompleted() {}, onError() {} });
+    scheduler.schedulePeriodic(src, 1);
+    scheduler.run();
+    clock.advance(3000);
+    expect(seen).toEqual([0, 5]);
+    expect(src.skippedReads).toBe(2);
+  });
 });
 
 describe('ecma419Source of a driver made at its first sample (a factory): a part that fails at boot is not the end of the app', () => {
