@@ -55,7 +55,9 @@ export class DigitalOutput<T = unknown> implements InputThing<T> {
   }
 
   onNext(x: T): void {
-    const v: unknown = x !== null && typeof x === 'object' && 'val' in (x as object) ? (x as unknown as { val: unknown }).val : x;
+    // A boolean, the usual input, is its level as it is: `typeof` makes a string and compares it (~1,500
+    // cycles on a board), so only anything else is asked whether it is an event carrying `val`.
+    const v: unknown = x === true || x === false || x === null || typeof x !== 'object' || !('val' in (x as object)) ? x : (x as unknown as { val: unknown }).val;
     // `#set` inline: this runs for every event of a flow and mostly finds the level unchanged.
     const level = v ? 1 : 0;
     if (level === this.#level) return;

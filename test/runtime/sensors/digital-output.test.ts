@@ -40,4 +40,16 @@ describe('DigitalOutput: an LED as an input thing', () => {
       setErrorReporter(undefined);
     }
   });
+
+  test('the level of each kind of input: a boolean as it is, an event by its val, anything else by its truth', () => {
+    const device = createSimDevice();
+    const led = new DigitalOutput({ io: device.io.Digital, pin: 13 });
+    const levels: number[] = [];
+    for (const x of [true, false, { sensorId: 'x', ts: 0, val: 1 }, { sensorId: 'x', ts: 0, val: 0 }, { other: 0 }, null, 2, 0, 'on', '', undefined]) {
+      led.onNext(x);
+      levels.push(led.value);
+    }
+    expect(levels).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0]);
+  });
 });
+
