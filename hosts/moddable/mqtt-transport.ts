@@ -5,7 +5,7 @@
  * ECMA-419 sockets accept only as many bytes as `onWritable` last announced,
  * so writes beyond that wait in a queue and go out as space is reported; the
  * queue's size is `bufferedBytes()`, which the client holds QoS 0 publishes to.
- * Fewer still are given to the socket at once: at most `MAX_IN_FLIGHT` bytes
+ * Fewer still are given to the socket at once: at most `MAX_IN_FLIGHT` bytes (in-flight.ts)
  * it has not yet had acknowledged (below).
  * `close()` reports `onClose` synchronously (the client detaches first, so an
  * abort's reason is kept).
@@ -17,6 +17,7 @@ import Net from 'net';
 import Time from 'time';
 import Timer from 'timer';
 import type { MqttNetwork, TimerHandle, Transport, TransportHandler } from '../../runtime/mqtt/client/network';
+import { InFlightCap } from './in-flight';
 
 /** A dotted-quad IPv4 literal (no RegExp: a preloaded one would sit in ROM for one use). */
 function isIpv4(host: string): boolean {
@@ -34,26 +35,14 @@ function isIpv4(host: string): boolean {
   return true;
 }
 
-/**
- * The most bytes the socket holds unacknowledged at once: one TCP segment.
- * What `onWritable` announces is lwIP's send buffer (11,680 bytes on a Pico W),
- * but lwIP copies what it is given into its own heap until the peer
- * acknowledges it, and on a Pico W that heap is 4,000 bytes (the pico-sdk's
- * MEM_SIZE), shared with every other socket, ACK and mDNS answer. A write the
- * heap cannot take fails, and Moddable's ECMA-419 socket then ends the
- * connection ("tcp write failed"): a 3.5 KB publish did, every time. In
- * flight is the send buffer less what `onWritable` last announced.
- */
-const MAX_IN_FLIGHT = 1460;
 
 class Ecma419TcpTransport implements Transport {
   private socket: TCP | undefined;
   private opened = false;
   private closed = false;
-  /** Bytes the socket may be given now: what it said it can take, within MAX_IN_FLIGHT. */
+  /** Bytes the socket may be given now: what it said it can take, within MAX_IN_FLIGHT (in-flight.ts). */
   private writable = 0;
-  /** The socket's send buffer, empty: the most `onWritable` has announced. */
-  private sendBuffer = 0;
+  private readonly inFlight = new InFlightCap();
   /** Writes waiting for space, oldest first; `queuedOffset` is how much of the first is already sent. */
   private readonly queue: Uint8Array[] = [];
   private queuedOffset = 0;
@@ -104,9 +93,7 @@ class Ecma419TcpTransport implements Transport {
   }
 
   private onWritable(bytes: number): void {
-    if (bytes > this.sendBuffer) this.sendBuffer = bytes;
-    const room = MAX_IN_FLIGHT - (this.sendBuffer - bytes); // less what is still unacknowledged
-    this.writable = room < bytes ? (room > 0 ? room : 0) : bytes;
+    this.writable = this.inFlight.room(bytes);
     if (!this.opened) {
       // The first onWritable is ECMA-419's "connected".
       this.opened = true;

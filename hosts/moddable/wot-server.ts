@@ -26,6 +26,7 @@ import Timer from 'timer';
 import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
+import { InFlightCap } from './in-flight';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
   WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
@@ -148,6 +149,7 @@ class ReplaySocket implements RawSocket {
   private closed = false;
   /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
   private lingering: Timer | undefined;
+  private readonly inFlight = new InFlightCap();
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
     real.callback = (message: number, value?: number) => {
@@ -170,10 +172,10 @@ class ReplaySocket implements RawSocket {
     };
   }
 
-  /** Bytes the socket can take now (Moddable's `write()` without arguments). */
+  /** Bytes the socket can take now (Moddable's `write()` without arguments), within MAX_IN_FLIGHT. */
   room(): number {
     // A closed socket has no room (asking it would throw "write on closed socket").
-    return this.closed || this.peerGone ? 0 : this.real.write();
+    return this.closed || this.peerGone ? 0 : this.inFlight.room(this.real.write());
   }
 
   read(type?: unknown, arg?: unknown): any {
@@ -324,6 +326,8 @@ class HttpConnection {
   private readonly body: ArrayBuffer[] = [];
   /** Response bytes not yet accepted by the socket. */
   private out: ArrayBuffer | undefined;
+  /** The socket is given a segment at a time (in-flight.ts): the rest when the client has acknowledged it. */
+  private readonly inFlight = new InFlightCap();
   private outOffset = 0;
   private closeWhenSent = false;
   private cancelStream: (() => void) | undefined;
@@ -596,7 +600,7 @@ class HttpConnection {
   private flush(): void {
     const socket = this.socket;
     if (socket === undefined || this.out === undefined) return;
-    const room = socket.write();
+    const room = this.inFlight.room(socket.write());
     const left = this.out.byteLength - this.outOffset;
     const n = left < room ? left : room;
     if (n > 0) {

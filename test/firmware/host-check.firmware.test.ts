@@ -40,6 +40,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let heap: HeapIrqCheck;
   let server: Server;
   let base: string;
+  /** Where the pico-sdk's busy_wait_us_32 is: Moddable's `modDelayMilliseconds`. */
+  let busyWait: number;
   let running = true;
   /** Emulated ms between turns for the clients here: finer, connections come in between the board's steps, as on a LAN. */
   let stepMs = 20;
@@ -71,7 +73,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   beforeAll(async () => {
     if (typeof env === 'string') return;
     broker = await startBroker('aedes');
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed));
+    busyWait = elfSymbol(env.elf, 'busy_wait_us_32')!;
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait]));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);
@@ -213,6 +216,23 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(host.emulatedMs - sent).toBeGreaterThanOrEqual(700);
     expect(lines()).toContain('host-check: wait 700 ms done');
   }, 60_000);
+
+  test('HTTP: a 6 KB answer goes out a segment at a time as the client acknowledges it, and the board never stops to wait for lwIP\'s heap (the old image gave lwIP all of it: 39 refusals, each a 25 ms busy wait of the whole board)', async () => {
+    // The actions' history grows with each wait action posted, to its limit.
+    for (let i = 0; i < 40; i++) {
+      expect((await request('/wot/actions/wait', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ms: 1 }) })).status).toBe(204);
+    }
+    const from = host.busyCycles;
+    const r = await request('/actions');
+    const text = await r.text();
+    const to = host.busyCycles;
+    expect(r.status).toBe(200);
+    expect(text.length).toBeGreaterThan(6000);
+    expect((JSON.parse(text) as unknown[]).length).toBe(32); // the Thing keeps the latest 32 (DEFAULT_HISTORY_LIMITS)
+    // Moddable's socket waits with busy_wait_us_32 (25 ms) each time lwIP refuses a write for want of heap.
+    expect(host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length).toBe(0);
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
 
   test('WebSocket: setProperty drives the flow, and the board pushes propertyStatus for its count and the LED', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/`);

@@ -18,11 +18,11 @@ export interface FirmwareFiles {
 }
 
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
-export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks'> = {}): Rp2040Host {
+export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks' | 'entryMarks'> = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
-    entryMarks: timerEntryMarks(files.elf), ...more,
+    ...more, entryMarks: timerEntryMarks(files.elf).concat(more.entryMarks ?? []),
   });
 }
 
@@ -30,15 +30,17 @@ export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: 
  * A Pico W's image on the night board, joined to the emulated Wi-Fi, its connections to the
  * gateway's port 1883 relayed to a broker here on `brokerPort` (each socket pushed to `relayed`;
  * others refused, and all refused while `refuse()` says so), every lwIP call it makes
- * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`).
+ * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`);
+ * every entry of the functions at `entryMarks` is recorded in `host.entries`.
  */
-export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = []): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
   const lock = lwipLockCheck(files.elf);
   const heap = heapIrqCheck(files.elf);
   const { refuse, ...rest } = network;
   const host = nightHost(files, undefined, {
     radio: 'cyw43',
     entryHooks: [lock.entryHook, heap.entryHook],
+    entryMarks,
     network: {
       ...rest,
       connect: (port) => {

@@ -348,6 +348,7 @@ describe('Moddable manifests', () => {
     // What the lux demo was before: thingflow.json's modules with the transport, on pico.
     const r = resolveApp('manifests/lux-demo/manifest.json', 'pico');
     r.modules.set('thingflow/hosts/moddable/mqtt-transport', join(ROOT, 'hosts/moddable/mqtt-transport'));
+    r.modules.set('thingflow/hosts/moddable/in-flight', join(ROOT, 'hosts/moddable/in-flight'));
     const { unresolved } = unresolvedImports(r, 'pico', join(ROOT, 'hosts/moddable/mqtt-transport'));
     expect(unresolved).toEqual([
       'hosts/moddable/mqtt-transport.ts imports embedded:io/socket/tcp, which pico does not offer',
