@@ -20,7 +20,8 @@
  * and sends again, after a timeout that doubles (`after`), what the board
  * dropped itself: lwIP drops a segment with data while its app still refuses
  * earlier data, or when its pbuf pool is empty, as on a real network. mDNS's group is
- * carried both ways (`mdns`, `sendMdns`), as a querier on the LAN sees it.
+ * carried both ways (`mdns`, `sendMdns`), as a querier on the LAN sees it, and the
+ * groups the board says it joined (its IGMP reports: `groups`).
  * Nothing else is routed: a packet to another address or port is dropped, a connection to a
  * port with no server is refused with a reset (and a board that refuses
  * one sent to it ends the client's with a reset). A name resolves to the
@@ -39,7 +40,9 @@ const ETH_ARP = 0x0806, ETH_IPV4 = 0x0800;
 export const MDNS_GROUP = [224, 0, 0, 251];
 const MDNS_MAC = [0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb];
 export const MDNS_PORT = 5353;
-const PROTO_TCP = 6, PROTO_UDP = 17;
+const PROTO_IGMP = 2, PROTO_TCP = 6, PROTO_UDP = 17;
+/** IGMP's membership reports (v1, v2) and leave (RFC 2236). */
+const IGMP_V1_REPORT = 0x12, IGMP_V2_REPORT = 0x16, IGMP_LEAVE = 0x17;
 const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68, DNS_PORT = 53, NTP_PORT = 123;
 /** Seconds from the NTP epoch (1900) to the Unix one (1970). */
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
@@ -120,6 +123,8 @@ export class EmulatedLan {
   resets = 0;
   /** UDP datagrams the board sent to mDNS's group, in order (`sendMdns` sends the other way). */
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
+  /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
+  readonly groups = new Set<string>();
   private readonly relays = new Map<number, Relay>();
   private nextGatewayPort = FIRST_GATEWAY_PORT;
   private ipId = 0;
@@ -163,6 +168,10 @@ export class EmulatedLan {
       else if (sameIp(destination, MDNS_GROUP) && destPort === MDNS_PORT) this.mdns.push({ sourcePort, data: body.slice(8, (body[4] << 8) | body[5]) });
     } else if (p[9] === PROTO_TCP && sameIp(destination, GATEWAY_IP) && sameIp(source, BOARD_IP)) {
       this.tcp(body);
+    } else if (p[9] === PROTO_IGMP && body.length >= 8) {
+      const group = [...body.subarray(4, 8)].join('.');
+      if (body[0] === IGMP_V1_REPORT || body[0] === IGMP_V2_REPORT) this.groups.add(group);
+      else if (body[0] === IGMP_LEAVE) this.groups.delete(group);
     }
   }
 

@@ -112,6 +112,17 @@ describe('the emulated Pico W\'s network', () => {
     expect([[...p.subarray(16, 20)], p[9], (p[20] << 8) | p[21], (p[22] << 8) | p[23], [...p.subarray(28)], transportChecksumOk(p)]).toEqual([[224, 0, 0, 251], 17, 5353, 5353, [4, 5], true]);
   });
 
+  test('IGMP: the groups the board reports it joined (v1 and v2 reports), less those it leaves', () => {
+    const lan = new EmulatedLan({ toBoard: () => {}, connect: () => undefined });
+    const igmp = (type: number, group: number[]) => ethernet([0x01, 0x00, 0x5e, 0x00, 0x00, group[3]], 0x0800, ipv4(BOARD_IP, group, 2, [type, 0, 0, 0, ...group]));
+    lan.fromBoard(igmp(0x16, [224, 0, 0, 251]));
+    lan.fromBoard(igmp(0x12, [239, 1, 2, 3]));
+    lan.fromBoard(igmp(0x11, [224, 0, 0, 9])); // a query, not a report
+    expect([...lan.groups]).toEqual(['224.0.0.251', '239.1.2.3']);
+    lan.fromBoard(igmp(0x17, [239, 1, 2, 3]));
+    expect([...lan.groups]).toEqual(['224.0.0.251']);
+  });
+
   test('DNS: any name is the gateway (an A record, TTL 60), another type gets no answer; SNTP: the time of `wallClockMs`, the request\'s transmit time as the origin', () => {
     const frames: Uint8Array[] = [];
     const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined, wallClockMs: () => Date.UTC(2026, 11, 5, 19, 0, 1, 500) });

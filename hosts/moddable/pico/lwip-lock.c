@@ -185,7 +185,24 @@ LOCKED(err_t, raw_sendto, (struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t 
 LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
 LOCKED(struct pbuf *, pbuf_alloc, (pbuf_layer layer, u16_t length, pbuf_type type), (layer, length, type))
 LOCKED(u8_t, pbuf_free, (struct pbuf *p), (p))
-LOCKED(struct netif *, netif_get_by_index, (u8_t idx), (idx))
+/*
+ * Moddable's multicast joins ask lwIP for interface 0 (modSocket.c's UDP
+ * socket, which mDNS uses, and the ECMA-419 UDP socket): lwIP numbers its
+ * interfaces from 1 (0 is NETIF_NO_INDEX), so they got NULL, read "its"
+ * address from address 4 (the boot ROM's reset vector, 0xef) and joined no
+ * group. The board's lwIP then dropped every mDNS query: a Pico W answered
+ * none, and was found only while it announced itself, its first 30 seconds.
+ * Index 0 is taken as the default interface, the radio's station; lwIP's own
+ * calls never ask for 0 (they test for NETIF_NO_INDEX first).
+ */
+struct netif *__real_netif_get_by_index(u8_t idx);
+struct netif *__wrap_netif_get_by_index(u8_t idx)
+{
+	async_context_t *c = locked();
+	struct netif *netif = idx == NETIF_NO_INDEX ? netif_default : __real_netif_get_by_index(idx);
+	unlock(c);
+	return netif;
+}
 LOCKED_VOID(netif_set_addr, (struct netif *netif, const ip4_addr_t *ipaddr, const ip4_addr_t *netmask, const ip4_addr_t *gw), (netif, ipaddr, netmask, gw))
 LOCKED_VOID(netif_set_link_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
 LOCKED_VOID(netif_set_status_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
