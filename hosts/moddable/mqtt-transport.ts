@@ -5,8 +5,8 @@
  * ECMA-419 sockets accept only as many bytes as `onWritable` last announced,
  * so writes beyond that wait in a queue and go out as space is reported; the
  * queue's size is `bufferedBytes()`, which the client holds QoS 0 publishes to.
- * Fewer still are given to the socket at once: at most `MAX_IN_FLIGHT` bytes (in-flight.ts)
- * it has not yet had acknowledged (below).
+ * Fewer still are given to the socket at once: at most `MAX_IN_FLIGHT` bytes
+ * it has not yet had acknowledged (hosts/moddable/in-flight.ts says why).
  * `close()` reports `onClose` synchronously (the client detaches first, so an
  * abort's reason is kept).
  * Moddable's ECMA-419 TCP (lwip and lin) takes an IPv4 `address` only, so a
@@ -34,7 +34,6 @@ function isIpv4(host: string): boolean {
   }
   return true;
 }
-
 
 class Ecma419TcpTransport implements Transport {
   private socket: TCP | undefined;
