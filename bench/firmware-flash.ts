@@ -12,7 +12,10 @@
  * reported as one figure, the heap's other slots.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { elfFunctions } from '../test/firmware/pc-profiler';
+import { appObjectsDir } from '../tools/build-settings';
+import { moddableBuildDir } from '../tools/firmware-env';
 
 /** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
 export const SLOT_BYTES = 16;
@@ -46,6 +49,11 @@ function cStringBytes(literal: string): number {
     n++;
   }
   return n;
+}
+
+/** The XS linker's output of `app`'s plain pico build, in mcconfig's build tree (a build for another target of the app replaces it). */
+export function linkedOutput(app: string): string {
+  return join(appObjectsDir(moddableBuildDir(), 'pico', app, false), 'mc.xs.c');
 }
 
 /** A preloaded function, as the XS linker wrote it. */

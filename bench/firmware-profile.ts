@@ -30,8 +30,7 @@ import { nightHost } from '../test/firmware/night-host';
 import type { CycleProfiler } from '../sim/emulator/rp2040-host';
 import { elfFunctions, PcProfiler, type MarkedCounts, type ProfileRow } from '../test/firmware/pc-profiler';
 import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from '../test/firmware/js-profiler';
-import { moddableBuildDir } from '../tools/firmware-env';
-import { linkedHeap } from './firmware-flash';
+import { linkedHeap, linkedOutput } from './firmware-flash';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { printBenchReport } from './doc-block';
 
@@ -71,9 +70,6 @@ function sum(lists: Row[][]): Row[] {
   }
   return [...by.values()].sort((a, b) => b.cycles - a.cycles);
 }
-
-/** Where `app`'s plain pico build left the XS linker's output (mcconfig's build tree). */
-const linkedOutput = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
 
 async function profile(app: string, bootrom: string, makeProfiler: (elf: string) => MarkedCounts & CycleProfiler): Promise<Profile> {
   const uf2 = join(DIR, `${app}.pico.uf2`);
@@ -120,6 +116,11 @@ function table(title: string, floor: Row[], lux: Row[], floorTotal: number, luxT
     rows.push([n, fmt(a), calls(a), fmt(b), calls(b), Math.round((b?.cycles ?? 0) - (a?.cycles ?? 0)).toLocaleString('en')]);
   }
   rows.push(['(all)', Math.round(floorTotal).toLocaleString('en'), '', Math.round(luxTotal).toLocaleString('en'), '', Math.round(luxTotal - floorTotal).toLocaleString('en')]);
+  return markdown(title, rows);
+}
+
+/** `rows` (the first is the header) as a Markdown table under `title`: names to the left, figures to the right. */
+function markdown(title: string, rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return `${title}\n\n${line(rows[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${rows.slice(1).map(line).join('\n')}\n`;
@@ -148,9 +149,7 @@ function jsTable(title: string, rows: JsRow[], total: number): string {
   }
   const interpreter = rows.reduce((a, r) => a + r.interpreter, 0);
   cells.push(['(all)', Math.round(interpreter).toLocaleString('en'), Math.round(total - interpreter).toLocaleString('en'), Math.round(total).toLocaleString('en'), '']);
-  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return `${title}\n\n${line(cells[0])}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n${cells.slice(1).map(line).join('\n')}\n`;
+  return markdown(title, cells);
 }
 
 /** The same runs with the JavaScript profiler: per event and per wake, each app's JavaScript functions. */

@@ -43,7 +43,8 @@ import { RP2040_CLOCK_HZ } from '../sim/emulator/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware } from '../tools/firmware';
 import { printBenchReport } from './doc-block';
-import { flashRows, linkedCRows, linkedFlash, SLOT_BYTES } from './firmware-flash';
+import { flashRows, linkedCRows, linkedFlash, linkedOutput, SLOT_BYTES } from './firmware-flash';
+import { appObjectsDir } from '../tools/build-settings';
 import { binutil, firmwareStem, missingLine, moddableBuildDir } from '../tools/firmware-env';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -143,7 +144,7 @@ function creation(manifest: string): { heapSlots: number; chunkBytes: number; st
  * (the modules folder also keeps the .xsb of modules an earlier build had).
  */
 function xsModules(app: string): { all: number; ours: number; oursBytes: number } {
-  const tmp = join(moddableBuildDir(), 'tmp/pico/release', app);
+  const tmp = appObjectsDir(moddableBuildDir(), 'pico', app, false);
   const out = { all: 0, ours: 0, oursBytes: 0 };
   const makefile = join(tmp, 'makefile');
   if (!existsSync(makefile)) return out;
@@ -234,9 +235,8 @@ async function main(): Promise<number> {
   let report = table(rows);
   if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`;
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
-  const linked = (app: string) => join(moddableBuildDir(), 'tmp/pico/release', app, 'mc.xs.c');
-  if (existsSync(linked('lux-demo')) && existsSync(linked('floor'))) {
-    const rowsFlash = flashRows(linkedFlash(linked('lux-demo')), linkedFlash(linked('floor')), (m) => m.startsWith('thingflow'));
+  if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
+    const rowsFlash = flashRows(linkedFlash(linkedOutput('lux-demo')), linkedFlash(linkedOutput('floor')), (m) => m.startsWith('thingflow'));
     report += `\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`;
   } else {
     // The XS linker's output is in mcconfig's build tree, which a build for another target of the same app replaces.

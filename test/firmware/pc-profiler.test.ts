@@ -13,12 +13,10 @@
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from './js-profiler';
 import { elfFunctions, PcProfiler } from './pc-profiler';
 import { sampleWindows } from './sample-windows';
-import { linkedHeap } from '../../bench/firmware-flash';
-import { moddableBuildDir } from '../../tools/firmware-env';
+import { linkedHeap, linkedOutput } from '../../bench/firmware-flash';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const env = firmwareTestEnv();
@@ -67,7 +65,7 @@ firmware('the PC profiler on the lux demo firmware', () => {
   test('the JavaScript profiler follows a sample-to-LED event through the flow: the driver, both maps, the average, the hysteresis, the LED', async () => {
     if (typeof env === 'string') throw new Error(env);
     // The XS linker's output of the plain pico build (mcconfig's build tree) names the preloaded functions.
-    const linked = join(moddableBuildDir(), 'tmp/pico/release/lux-demo/mc.xs.c');
+    const linked = linkedOutput('lux-demo');
     expect(existsSync(linked) ? linked : `${linked} is gone: build the lux demo again (npm run firmware -- pico)`).toBe(linked);
     const profiler = new JsProfiler(jsCodeRanges(env.elf, linkedHeap(linked)), interpreterIn(env.elf));
     const host = nightHost(env, profiler);
