@@ -88,6 +88,8 @@ interface Relay {
   unacked: Uint8Array[];
   rtoMs: number;
   timerArmed: boolean;
+  /** A delayed acknowledgement is on its way (`ackDelayMs`). */
+  ackArmed: boolean;
   /** The socket ended: a FIN follows the pending bytes. */
   socketEnded: boolean;
   finSent: boolean;
@@ -125,6 +127,13 @@ export class EmulatedLan {
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
   readonly groups = new Set<string>();
+  /**
+   * Emulated ms the gateway waits before it acknowledges data from the board (0: at once). A client's TCP
+   * delays its ACKs (RFC 1122: up to 500 ms; Linux about 40, Windows 200), so a board's segment stays
+   * unacknowledged that long, and what several of its connections send at once is in flight together.
+   * Needs `after`.
+   */
+  ackDelayMs = 0;
   private readonly relays = new Map<number, Relay>();
   private nextGatewayPort = FIRST_GATEWAY_PORT;
   private ipId = 0;
@@ -297,7 +306,9 @@ export class EmulatedLan {
       relay.socket.end();
       advanced = true;
     }
-    if (advanced || data.length > 0) this.segment(gatewayPort, boardPort, relay.next, relay.boardNext, ACK, new Uint8Array(0));
+    if (relay.boardFin || data.length === 0 || !this.delayAck(relay)) {
+      if (advanced || data.length > 0) this.segment(gatewayPort, boardPort, relay.next, relay.boardNext, ACK, new Uint8Array(0));
+    }
     this.pump(relay);
     // Both FINs sent and acknowledged: the connection is over.
     if (relay.finSent && relay.boardFin && relay.boardAcked === relay.next) this.close(relay, false);
@@ -344,7 +355,7 @@ export class EmulatedLan {
   private relay(boardPort: number, gatewayPort: number, socket: Duplex, board: Pick<Relay, 'boardNext' | 'boardWindow' | 'boardMss' | 'synSent'>): Relay {
     const r: Relay = {
       boardPort, gatewayPort, socket, boardAcked: 0, ...board,
-      next: (Math.random() * 0xffffffff) >>> 0, pending: [], unacked: [], rtoMs: FIRST_RTO_MS, timerArmed: false, socketEnded: false, finSent: false, boardFin: false, closed: false,
+      next: (Math.random() * 0xffffffff) >>> 0, pending: [], unacked: [], rtoMs: FIRST_RTO_MS, timerArmed: false, ackArmed: false, socketEnded: false, finSent: false, boardFin: false, closed: false,
     };
     this.relays.set(relayKey(boardPort, gatewayPort), r);
     socket.on('data', (chunk: Buffer) => {
@@ -390,6 +401,20 @@ export class EmulatedLan {
       r.finSent = true;
       this.armRetransmit(r);
     }
+  }
+
+  /** Acknowledge the board's data `ackDelayMs` from now, as a client's delayed ACK does; false when ACKs go at once. */
+  private delayAck(r: Relay): boolean {
+    const after = this.opts.after;
+    if (this.ackDelayMs <= 0 || after === undefined) return false;
+    if (r.ackArmed) return true;
+    r.ackArmed = true;
+    after(this.ackDelayMs, () => {
+      r.ackArmed = false;
+      // What came meanwhile is acknowledged too; a segment sent since (pump) carried the ACK already, and says it again.
+      if (!r.closed) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0));
+    });
+    return true;
   }
 
   /** The board acknowledged up to `ack`: what it has is no longer kept for sending again. */

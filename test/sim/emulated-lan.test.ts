@@ -44,9 +44,9 @@ function tcp(sourcePort: number, destPort: number, seq: number, ack: number, fla
 }
 
 /** The board's side: what the gateway sends it, parsed. */
-function setup(connectTo: (port: number) => Socket | undefined) {
+function setup(connectTo: (port: number) => Socket | undefined, after?: (ms: number, fn: () => void) => void) {
   const frames: Uint8Array[] = [];
-  const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: connectTo });
+  const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: connectTo, after });
   const ip = (f: Uint8Array) => f.subarray(14);
   const segments = () => frames.filter((f) => ((f[12] << 8) | f[13]) === 0x0800 && f[14 + 9] === 6).map((f) => {
     const p = ip(f);
@@ -197,6 +197,27 @@ describe('the emulated Pico W\'s network', () => {
       expect(fin.seq).toBe((next + 3) >>> 0);
       expect(segments().every((s) => s.checksumOk)).toBe(true);
       expect(lan.connections).toEqual([{ port: 1883, accepted: true }]);
+    });
+
+    test('with `ackDelayMs`, the board\'s data is acknowledged that much later, in one ACK for all that came meanwhile (a client\'s delayed ACK); its FIN at once', async () => {
+      const timers: { ms: number; fn: () => void }[] = [];
+      const { lan, segments } = setup((p) => (p === 1883 ? connect(port, '127.0.0.1') : undefined), (ms, fn) => timers.push({ ms, fn }));
+      lan.ackDelayMs = 40;
+      const send = (seq: number, ack: number, flags: number, data: string) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(50002, 1883, seq, ack, flags, [...Buffer.from(data)]))));
+      send(2000, 0, 0x02, '');
+      const next = (segments()[0].seq + 1) >>> 0;
+      send(2001, next, 0x10, '');
+      const before = segments().length;
+      send(2001, next, 0x18, 'ab');
+      send(2003, next, 0x18, 'cd');
+      expect([segments().length, timers.map((t) => t.ms)]).toEqual([before, [40]]);
+      timers.shift()!.fn();
+      expect(segments().slice(before).map((x) => [x.flags, x.ack])).toEqual([[0x10, 2005]]);
+      await until(() => received.join('').endsWith('abcd'));
+      send(2005, next, 0x11, '');
+      expect(segments().slice(before + 1).map((x) => [x.flags & 0x10, x.ack])).toEqual([[0x10, 2006]]);
+      expect(timers).toEqual([]);
     });
 
     test('a connection to a port where nothing listens is refused with a reset', () => {
