@@ -21,7 +21,7 @@ import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
-import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import { lwipHeapBlocks, tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
 import type { HeapIrqCheck } from './heap-irq-check';
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
@@ -42,6 +42,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let base: string;
   /** Where the pico-sdk's busy_wait_us_32 is: Moddable's `modDelayMilliseconds`. */
   let busyWait: number;
+  /** lwIP's heap at each entry of busy_wait_us_32: what filled it when a write was refused. */
+  const heapAtWaits: string[] = [];
   let running = true;
   /** Emulated ms between turns for the clients here: finer, connections come in between the board's steps, as on a LAN. */
   let stepMs = 20;
@@ -74,7 +76,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     if (typeof env === 'string') return;
     broker = await startBroker('aedes');
     busyWait = elfSymbol(env.elf, 'busy_wait_us_32')!;
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait]));
+    // lwIP's heap as it was at each busy wait (the board waits when lwIP refuses a write for want of it).
+    const waitedOn = { at: new Set([busyWait]), call: () => heapAtWaits.push(`${host.emulatedMs.toFixed(0)} ms, from ${(host.simulator.rp2040.core.LR >>> 0).toString(16)}: ${lwipHeapBlocks(host, env.elf).join(' ')}`) };
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn]));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);
@@ -270,6 +274,26 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     socket.destroy();
     expect((await request('/properties')).status).toBe(200);
   }, 60_000);
+
+  test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
+    // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
+    // until it is acknowledged, however small the write: three connections with one each do not fit. (After the
+    // 15 KB WebSocket message: the XS heap has grown for it, and three 6 KB answers at once fit in it.)
+    host.lan!.ackDelayMs = 40;
+    try {
+      const from = host.busyCycles;
+      const heapsFrom = heapAtWaits.length;
+      const answers = await Promise.all([0, 1, 2].map(() => request('/actions').then(async (r) => [r.status, (JSON.parse(await r.text()) as unknown[]).length])));
+      const to = host.busyCycles;
+      expect(answers).toEqual([[200, 32], [200, 32], [200, 32]]); // the 6 KB test above filled the history
+      // Moddable's socket waits with busy_wait_us_32 (25 ms) each time lwIP refuses a write for want of heap.
+      const waits = host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
+      expect({ waits, heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
+    } finally {
+      host.lan!.ackDelayMs = 0;
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
 
   test('HTTP GET /wot/properties/count/observe streams server-sent events as the count changes', async () => {
     const r = await request('/wot/properties/count/observe');

@@ -143,3 +143,26 @@ export function tcpPcbLists(host: Rp2040Host, elf: string): { [list: string]: { 
   }
   return lists;
 }
+
+/**
+ * lwIP's heap (mem.c, MEM_SIZE bytes from `ram`) as it is in the emulated SRAM, block by block:
+ * `F912` a free block of 912 bytes; `U1532 pbuf 74` a used one holding a pbuf whose first part has
+ * 74 bytes (the heap's TCP segments, ACKs and datagrams are pbufs). A block is `struct mem`
+ * (next and prev as 16-bit offsets, then `used`), 8 bytes with MEM_ALIGNMENT 4, then its data.
+ */
+export function lwipHeapBlocks(host: Rp2040Host, elf: string): string[] {
+  const mcu = host.simulator.rp2040;
+  const ramSymbol = elfSymbol(elf, 'ram');
+  if (ramSymbol === undefined) throw new Error(`${elf}: no ram (lwIP's heap)`);
+  const ram = mcu.readUint32(ramSymbol) >>> 0;
+  const u16 = (at: number) => mcu.readUint16(at) & 0xffff;
+  const blocks: string[] = [];
+  for (let at = 0; blocks.length < 64;) {
+    const next = u16(ram + at);
+    if (next <= at || next > 0xffff) break; // the end marker (it points to itself)
+    const size = next - at - 8;
+    blocks.push(mcu.readUint8(ram + at + 4) !== 0 ? `U${size} pbuf ${u16(ram + at + 8 + 10)}` : `F${size}`);
+    at = next;
+  }
+  return blocks;
+}

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
 import { heapIrqCheck, type HeapIrqCheck } from './heap-irq-check';
 import { lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
-import { Rp2040Host, timerEntryMarks, type CycleProfiler, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
+import { Rp2040Host, timerEntryMarks, type CycleProfiler, type EntryHook, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 
 export interface FirmwareFiles {
   uf2: string;
@@ -33,13 +33,13 @@ export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: 
  * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`);
  * every entry of the functions at `entryMarks` is recorded in `host.entries`.
  */
-export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = []): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = [], entryHooks: readonly EntryHook[] = []): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
   const lock = lwipLockCheck(files.elf);
   const heap = heapIrqCheck(files.elf);
   const { refuse, ...rest } = network;
   const host = nightHost(files, undefined, {
     radio: 'cyw43',
-    entryHooks: [lock.entryHook, heap.entryHook],
+    entryHooks: [lock.entryHook, heap.entryHook, ...entryHooks],
     entryMarks,
     network: {
       ...rest,
