@@ -12,15 +12,88 @@
  */
 export const MAX_IN_FLIGHT = 1460;
 
-/** One socket's share of lwIP's heap: the room it reports, less what is still unacknowledged beyond MAX_IN_FLIGHT. */
+/**
+ * How many of a board's sockets may have a write unacknowledged at once. lwIP
+ * copies a write into a buffer sized for a whole segment (TCP_OVERSIZE: 1,532
+ * bytes of its heap with the headers, for 74 bytes as for 1,460) and frees it
+ * only when the peer has acknowledged all of it; a peer acknowledges late (a
+ * client's delayed ACK, 40 to 200 ms). Three sockets with a write out, however
+ * small, overfill the 4,000-byte heap: three HTTP clients fetching at once made
+ * the board wait 15 times, 25 ms each. Two leave ~900 bytes for ACKs, ARP and
+ * mDNS answers.
+ */
+export const BOARD_SEGMENTS = 2;
+
+/** Sockets with a write unacknowledged, as far as their reports and writes tell. */
+let segmentsHeld = 0;
+/** Sockets the board's budget held back: each hears (`retry`) when another lets go of its segment. Made at run time (a preloaded array is read-only). */
+let waiting: InFlightCap[] | undefined;
+
+/**
+ * One socket's share of lwIP's heap: one write of at most MAX_IN_FLIGHT bytes
+ * unacknowledged, the next once the peer has acknowledged all of it, and only
+ * while fewer than BOARD_SEGMENTS sockets have one out. Its owner reports the
+ * socket's room at each writable callback (`report`), asks `room()` before it
+ * writes, gives the socket at most that in one write and says so (`sent`),
+ * and lets go when the socket closes (`release`). `retry` is called when the
+ * board's budget has room again after holding this socket back: the owner then
+ * writes what it still has.
+ */
 export class InFlightCap {
   /** The socket's send buffer, empty: the most room it has reported. */
   private sendBuffer = 0;
+  /** The socket's room as of its latest report, less what was written since. */
+  private free = 0;
+  /** Bytes given to the socket and not yet acknowledged: while there are any, it holds a segment's buffer. */
+  private held = 0;
 
-  /** What may be given to the socket now, when it reports `free` bytes of room. */
-  room(free: number): number {
+  constructor(private readonly retry: () => void) {}
+
+  /** The socket says it can take `free` bytes: what it has had acknowledged no longer counts. */
+  report(free: number): void {
     if (free > this.sendBuffer) this.sendBuffer = free;
-    const room = MAX_IN_FLIGHT - (this.sendBuffer - free); // less what is still unacknowledged
-    return room < free ? (room > 0 ? room : 0) : free;
+    this.free = free;
+    this.hold(this.sendBuffer - free);
+  }
+
+  /** What may be given to the socket now, in one write. */
+  room(): number {
+    if (this.held > 0) return 0; // its write is out: the next when all of it is acknowledged (its own report)
+    if (segmentsHeld >= BOARD_SEGMENTS) {
+      if (waiting === undefined) waiting = [];
+      if (waiting.indexOf(this) < 0) waiting.push(this);
+      return 0;
+    }
+    return this.free < MAX_IN_FLIGHT ? this.free : MAX_IN_FLIGHT;
+  }
+
+  /** `n` bytes were given to the socket. */
+  sent(n: number): void {
+    this.free -= n;
+    this.hold(this.held + n);
+  }
+
+  /** The socket closed: its segment is the board's again. */
+  release(): void {
+    this.free = 0;
+    this.hold(0);
+    const at = waiting === undefined ? -1 : waiting.indexOf(this);
+    if (at >= 0) waiting!.splice(at, 1);
+  }
+
+  private hold(held: number): void {
+    const had = this.held > 0;
+    this.held = held;
+    if (had === held > 0) return;
+    if (!had) {
+      segmentsHeld++;
+      return;
+    }
+    segmentsHeld--;
+    if (waiting === undefined || waiting.length === 0) return;
+    // Each may write now, and be held back again (then it waits again): the list is taken first.
+    const woken = waiting;
+    waiting = undefined;
+    for (let i = 0; i < woken.length; i++) if (woken[i] !== this) woken[i].retry();
   }
 }

@@ -5,8 +5,11 @@
  * ECMA-419 sockets accept only as many bytes as `onWritable` last announced,
  * so writes beyond that wait in a queue and go out as space is reported; the
  * queue's size is `bufferedBytes()`, which the client holds QoS 0 publishes to.
- * Fewer still are given to the socket at once: at most `MAX_IN_FLIGHT` bytes
- * it has not yet had acknowledged (hosts/moddable/in-flight.ts says why).
+ * Fewer still are given to the socket at once: one write of at most
+ * `MAX_IN_FLIGHT` bytes, the next once the broker has acknowledged it, and
+ * only while the board's other sockets leave room in lwIP's heap
+ * (hosts/moddable/in-flight.ts says why); packets queued meanwhile go out
+ * together in the next write.
  * `close()` reports `onClose` synchronously (the client detaches first, so an
  * abort's reason is kept).
  * Moddable's ECMA-419 TCP (lwip and lin) takes an IPv4 `address` only, so a
@@ -39,9 +42,8 @@ class Ecma419TcpTransport implements Transport {
   private socket: TCP | undefined;
   private opened = false;
   private closed = false;
-  /** Bytes the socket may be given now: what it said it can take, within MAX_IN_FLIGHT (in-flight.ts). */
-  private writable = 0;
-  private readonly inFlight = new InFlightCap();
+  /** What the socket may be given now: what it said it can take, within MAX_IN_FLIGHT and the board's budget (in-flight.ts). */
+  private readonly inFlight = new InFlightCap(() => this.flush());
   /** Writes waiting for space, oldest first; `queuedOffset` is how much of the first is already sent. */
   private readonly queue: Uint8Array[] = [];
   private queuedOffset = 0;
@@ -92,7 +94,7 @@ class Ecma419TcpTransport implements Transport {
   }
 
   private onWritable(bytes: number): void {
-    this.writable = this.inFlight.room(bytes);
+    this.inFlight.report(bytes);
     if (!this.opened) {
       // The first onWritable is ECMA-419's "connected".
       this.opened = true;
@@ -108,22 +110,48 @@ class Ecma419TcpTransport implements Transport {
     this.handler.onData(new Uint8Array(data));
   }
 
+  /** Give the socket what the queue holds, as much as its share allows, in one write (in-flight.ts: the next when it is acknowledged). */
   private flush(): void {
     const socket = this.socket;
-    if (socket === undefined || !this.opened) return;
-    while (this.queue.length > 0 && this.writable > 0) {
-      const head = this.queue[0];
-      const left = head.length - this.queuedOffset;
-      const n = left < this.writable ? left : this.writable;
-      socket.write(head.subarray(this.queuedOffset, this.queuedOffset + n));
-      this.writable -= n;
-      this.queuedBytes -= n;
-      if (n === left) {
-        this.queue.shift();
-        this.queuedOffset = 0;
-      } else {
+    if (socket === undefined || !this.opened || this.queuedBytes === 0) return;
+    const room = this.inFlight.room();
+    if (room === 0) return;
+    const n = this.queuedBytes < room ? this.queuedBytes : room;
+    const head = this.queue[0];
+    // Mostly the queue's first packet, or the part of it that fits; else packets gathered into one write.
+    const chunk = head.length - this.queuedOffset >= n ? head.subarray(this.queuedOffset, this.queuedOffset + n) : this.gather(n);
+    socket.write(chunk);
+    this.inFlight.sent(n);
+    this.consume(n);
+  }
+
+  /** The queue's first `n` bytes, across packets, in one buffer. */
+  private gather(n: number): Uint8Array {
+    const chunk = new Uint8Array(n);
+    let at = 0;
+    let offset = this.queuedOffset;
+    for (let i = 0; at < n; i++) {
+      const packet = this.queue[i];
+      const take = packet.length - offset < n - at ? packet.length - offset : n - at;
+      chunk.set(packet.subarray(offset, offset + take), at);
+      at += take;
+      offset = 0;
+    }
+    return chunk;
+  }
+
+  /** Drop the first `n` bytes of the queue: they are the socket's now. */
+  private consume(n: number): void {
+    this.queuedBytes -= n;
+    while (n > 0) {
+      const left = this.queue[0].length - this.queuedOffset;
+      if (n < left) {
         this.queuedOffset += n;
+        return;
       }
+      n -= left;
+      this.queue.shift();
+      this.queuedOffset = 0;
     }
   }
 
@@ -134,6 +162,7 @@ class Ecma419TcpTransport implements Transport {
     this.socket = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.inFlight.release();
     try {
       socket?.close();
     } catch {

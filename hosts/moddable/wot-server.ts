@@ -149,11 +149,18 @@ class ReplaySocket implements RawSocket {
   private closed = false;
   /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
   private lingering: Timer | undefined;
-  private readonly inFlight = new InFlightCap();
+  /** This socket's share of lwIP's heap (in-flight.ts): when the board's budget has room again, `websocket` sends what it holds. */
+  private readonly inFlight: InFlightCap;
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
+    this.inFlight = new InFlightCap(() => {
+      if (link.outbound.drained !== undefined) link.outbound.drained();
+    });
     real.callback = (message: number, value?: number) => {
-      if (message < 0) this.peerGone = true;
+      if (message < 0) {
+        this.peerGone = true;
+        this.inFlight.release();
+      }
       if (this.lingering !== undefined) {
         // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
         if (message === SOCKET_DATA) dropInput(this.real);
@@ -166,16 +173,20 @@ class ReplaySocket implements RawSocket {
         if (readable > 0 && this.callback !== undefined) this.callback(message, readable);
         return;
       }
+      // What the client acknowledged is the board's again (in-flight.ts), whether or not more is to be sent.
+      if (message === SOCKET_WRITABLE && !this.closed && !this.peerGone) this.inFlight.report(this.real.write());
       if (this.callback !== undefined) this.callback(message, value);
       // The socket has room again: what the byte budget held back may go out.
       if (message === SOCKET_WRITABLE && link.outbound.drained !== undefined) link.outbound.drained();
     };
   }
 
-  /** Bytes the socket can take now (Moddable's `write()` without arguments), within MAX_IN_FLIGHT. */
+  /** Bytes the socket can take now (Moddable's `write()` without arguments), within MAX_IN_FLIGHT and the board's budget. */
   room(): number {
     // A closed socket has no room (asking it would throw "write on closed socket").
-    return this.closed || this.peerGone ? 0 : this.inFlight.room(this.real.write());
+    if (this.closed || this.peerGone) return 0;
+    this.inFlight.report(this.real.write());
+    return this.inFlight.room();
   }
 
   read(type?: unknown, arg?: unknown): any {
@@ -274,7 +285,10 @@ class ReplaySocket implements RawSocket {
   }
 
   write(...data: (string | ArrayBuffer | number)[]): number {
-    return (this.real.write as (...a: unknown[]) => number)(...data);
+    const written = (this.real.write as (...a: unknown[]) => number)(...data);
+    // The socket's room after it says what this write holds (its bytes, counted as lwIP took them).
+    if (!this.closed && !this.peerGone) this.inFlight.report(this.real.write());
+    return written;
   }
 
   /**
@@ -303,6 +317,7 @@ class ReplaySocket implements RawSocket {
     if (this.lingering !== undefined) Timer.clear(this.lingering);
     if (this.closed) return;
     this.closed = true;
+    this.inFlight.release();
     try {
       this.real.close();
     } catch {
@@ -326,8 +341,8 @@ class HttpConnection {
   private readonly body: ArrayBuffer[] = [];
   /** Response bytes not yet accepted by the socket. */
   private out: ArrayBuffer | undefined;
-  /** The socket is given a segment at a time (in-flight.ts): the rest when the client has acknowledged it. */
-  private readonly inFlight = new InFlightCap();
+  /** The socket is given a segment at a time, within the board's budget (in-flight.ts): the rest when the client has acknowledged it. */
+  private readonly inFlight = new InFlightCap(() => this.flush());
   private outOffset = 0;
   private closeWhenSent = false;
   private cancelStream: (() => void) | undefined;
@@ -599,12 +614,16 @@ class HttpConnection {
 
   private flush(): void {
     const socket = this.socket;
-    if (socket === undefined || this.out === undefined) return;
-    const room = this.inFlight.room(socket.write());
+    if (socket === undefined) return;
+    // Each call tells the board's budget what the client acknowledged, also once the answer is all sent.
+    this.inFlight.report(socket.write());
+    if (this.out === undefined) return;
+    const room = this.inFlight.room();
     const left = this.out.byteLength - this.outOffset;
     const n = left < room ? left : room;
     if (n > 0) {
       socket.write(this.out.slice(this.outOffset, this.outOffset + n));
+      this.inFlight.sent(n);
       this.outOffset += n;
     }
     if (this.outOffset === this.out.byteLength) {
@@ -640,6 +659,7 @@ class HttpConnection {
     if (cancel !== undefined) cancel();
     const socket = this.socket;
     this.socket = undefined;
+    this.inFlight.release();
     this.server.forget(this);
     this.server.release(this.entry);
     this.entry = undefined;

@@ -1,0 +1,71 @@
+import { BOARD_SEGMENTS, InFlightCap, MAX_IN_FLIGHT } from '../../../hosts/moddable/in-flight';
+
+/** A socket as lwIP keeps it: a send buffer whose room shrinks as it is written and grows as the peer acknowledges. */
+class Socket {
+  free = 11_680;
+  readonly retries: number[] = [];
+  readonly cap: InFlightCap = new InFlightCap(() => this.retries.push(this.free));
+  /** Write as much of `n` as the cap allows; returns what was written. */
+  write(n: number): number {
+    this.cap.report(this.free);
+    const room = this.cap.room();
+    const w = n < room ? n : room;
+    this.free -= w;
+    this.cap.sent(w);
+    return w;
+  }
+  acknowledge(n: number): void {
+    this.free += n;
+    this.cap.report(this.free);
+  }
+}
+
+describe('InFlightCap: a socket\'s share of lwIP\'s heap on a board', () => {
+  test('a socket has one write out at most, of a segment at most; the next when the peer has acknowledged all of it', () => {
+    const a = new Socket();
+    expect([a.write(6000), a.write(6000)]).toEqual([MAX_IN_FLIGHT, 0]);
+    a.acknowledge(1000); // lwIP keeps the segment's buffer until all of it is acknowledged
+    expect(a.write(6000)).toBe(0);
+    a.acknowledge(MAX_IN_FLIGHT - 1000);
+    expect(a.write(6000)).toBe(MAX_IN_FLIGHT);
+    a.acknowledge(MAX_IN_FLIGHT);
+    a.cap.release();
+  });
+
+  test('a socket whose room is less than a segment is given that', () => {
+    const a = new Socket();
+    a.free = 300;
+    expect(a.write(6000)).toBe(300);
+    a.cap.release();
+  });
+
+  test('at most BOARD_SEGMENTS sockets have a write out, however small: the next waits, and is told once one of theirs is acknowledged', () => {
+    expect(BOARD_SEGMENTS).toBe(2);
+    const [a, b, c] = [new Socket(), new Socket(), new Socket()];
+    expect([a.write(74), b.write(722), c.write(6000)]).toEqual([74, 722, 0]);
+    expect(c.retries).toEqual([]);
+    a.acknowledge(40);
+    expect(c.retries).toEqual([]); // a still holds its segment
+    a.acknowledge(34);
+    expect(c.retries).toHaveLength(1); // told once: its owner writes now
+    expect(c.write(6000)).toBe(MAX_IN_FLIGHT);
+    expect(a.write(10)).toBe(0); // a's turn is gone: it waits now, and hears when b or c lets go
+    expect(a.retries).toEqual([]);
+    c.cap.release(); // c closed with its write unacknowledged: the board has its segment back
+    expect(a.retries).toHaveLength(1);
+    expect(a.write(10)).toBe(10);
+    for (const s of [a, b, c]) s.cap.release();
+  });
+
+  test('sockets that closed hold nothing: two others write at once after them', () => {
+    const [a, b] = [new Socket(), new Socket()];
+    a.write(MAX_IN_FLIGHT);
+    b.write(MAX_IN_FLIGHT);
+    a.cap.release();
+    b.acknowledge(MAX_IN_FLIGHT);
+    b.cap.release();
+    const [c, d] = [new Socket(), new Socket()];
+    expect([c.write(9000), d.write(9000)]).toEqual([MAX_IN_FLIGHT, MAX_IN_FLIGHT]);
+    for (const s of [c, d]) s.cap.release();
+  });
+});
