@@ -30,13 +30,13 @@
  * the firmware tests and `npm run bench:firmware` find them.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_SOURCE, writeAppFirmware } from './app-firmware';
 import { APP_MODULES_FILE, rootOf, usesAppModules, writeAppModules } from './app-modules';
 import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine, moddableBuildDir } from './firmware-env';
-import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings } from './build-settings';
+import { appObjectsDir, buildSettings, dropStaleObjects, forgetLinkedSymbols, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
 import { writeXsInSramLinkerScript } from './xs-in-sram';
@@ -54,32 +54,6 @@ export interface FirmwareBuild {
   seconds: number;
 }
 
-
-/**
- * xsl links incrementally: it starts from the symbol table (modules/mc.xsi) of
- * the app's previous build, so the names of modules since dropped from the
- * manifest stay in the firmware's key table (1,485 stale keys, 38 KB of
- * flash, after the lux demo stopped compiling the whole runtime). Removing the
- * file (and the linked mc.xs.c, which make would otherwise keep) makes xsl
- * start from the modules linked now; only the link and its C redo work.
- */
-function forgetLinkedSymbols(buildDir: string, app: string): void {
-  const tmp = join(buildDir, 'tmp');
-  const walk = (dir: string, depth: number) => {
-    if (depth > 4 || !existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const path = join(dir, entry.name);
-      if (entry.name === app) {
-        rmSync(join(path, 'modules/mc.xsi'), { force: true });
-        rmSync(join(path, 'mc.xs.c'), { force: true }); // make would not link again otherwise
-      } else {
-        walk(path, depth + 1);
-      }
-    }
-  };
-  walk(tmp, 0);
-}
 
 export function buildFirmware(target: string, manifest: string, opts: { debug?: boolean; out?: string; settings?: readonly string[]; log?: (line: string) => void } = {}): Promise<FirmwareBuild> {
   const missing = missingLine(target);
@@ -103,7 +77,7 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const objects = appObjectsDir(buildDir, target, app, debug);
   const stale = dropStaleObjects(objects, settings);
   if (stale !== undefined) log(`firmware: ${app} for ${target} compiles from clean: ${stale}, and make would keep them`);
-  forgetLinkedSymbols(buildDir, app);
+  forgetLinkedSymbols(objects);
   // Dotted names are nested config: mcconfig would set them flat (config["mqtt.host"]), where the app never looks.
   const { flat, nested } = splitSettings(opts.settings ?? []);
   const withSettings = nested === undefined ? manifestPath : writeSettingsManifest(manifestPath, nested, join(project, 'out/firmware-settings'));

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { appObjectsDir, buildSettings, dropStaleObjects, recordSettings, SETTINGS_FILE } from '../../tools/build-settings';
+import { appObjectsDir, buildSettings, dropStaleObjects, forgetLinkedSymbols, recordSettings, SETTINGS_FILE } from '../../tools/build-settings';
 import { resolveManifest } from '../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../..');
@@ -52,4 +52,18 @@ test('objects compiled with the same settings stay; with others, or with no reco
 
   expect(dropStaleObjects(objects, settingsOf('pico/pico_w', true))).toBe('the manifests\' build variables or defines changed since its objects were compiled');
   expect(existsSync(objects)).toBe(false);
+});
+
+test('before a build, the app\'s linked output is forgotten for the target being built only: the plain pico build tree (bench:firmware\'s module table, the JavaScript profiler) outlives a pico_w build of the same app', () => {
+  const pico = appObjectsDir(dir, 'pico', 'lux-demo', false);
+  const picoW = appObjectsDir(dir, 'pico/pico_w', 'lux-demo', false);
+  for (const d of [pico, picoW]) {
+    mkdirSync(join(d, 'modules'), { recursive: true });
+    writeFileSync(join(d, 'modules/mc.xsi'), 'symbols');
+    writeFileSync(join(d, 'mc.xs.c'), 'linked');
+  }
+  forgetLinkedSymbols(picoW);
+  expect([existsSync(join(picoW, 'mc.xs.c')), existsSync(join(picoW, 'modules/mc.xsi'))]).toEqual([false, false]);
+  expect([existsSync(join(pico, 'mc.xs.c')), existsSync(join(pico, 'modules/mc.xsi'))]).toEqual([true, true]);
+  forgetLinkedSymbols(join(dir, 'tmp/pico/release/never-built')); // nothing there: nothing to do
 });
