@@ -73,7 +73,15 @@ export class InFlightCap {
     this.hold(this.held + n);
   }
 
-  /** The socket closed: its segment is the board's again. */
+  /** Everything given to the socket has been acknowledged: lwIP holds no buffer of this socket's. */
+  acknowledged(): boolean {
+    return this.held === 0;
+  }
+
+  /**
+   * The socket closed: its segment is the board's again. (Close once `acknowledged()`: closed with a
+   * write out, lwIP keeps that buffer until the peer acknowledges it, but the board counts it no more.)
+   */
   release(): void {
     this.free = 0;
     this.hold(0);

@@ -345,6 +345,8 @@ class HttpConnection {
   private readonly inFlight = new InFlightCap(() => this.flush());
   private outOffset = 0;
   private closeWhenSent = false;
+  /** The answer is sent and the connection waits for the client to acknowledge it before closing (close). */
+  private closeDeferred = false;
   private cancelStream: (() => void) | undefined;
   private streamLink: OutboundLink | undefined;
   private hostCount = 0;
@@ -617,19 +619,23 @@ class HttpConnection {
     if (socket === undefined) return;
     // Each call tells the board's budget what the client acknowledged, also once the answer is all sent.
     this.inFlight.report(socket.write());
-    if (this.out === undefined) return;
-    const room = this.inFlight.room();
-    const left = this.out.byteLength - this.outOffset;
-    const n = left < room ? left : room;
-    if (n > 0) {
-      socket.write(this.out.slice(this.outOffset, this.outOffset + n));
-      this.inFlight.sent(n);
-      this.outOffset += n;
+    if (this.out !== undefined) {
+      const room = this.inFlight.room();
+      const left = this.out.byteLength - this.outOffset;
+      const n = left < room ? left : room;
+      if (n > 0) {
+        socket.write(this.out.slice(this.outOffset, this.outOffset + n));
+        this.inFlight.sent(n);
+        this.outOffset += n;
+      }
+      if (this.outOffset === this.out.byteLength) {
+        this.out = undefined;
+        if (this.streamLink !== undefined && this.streamLink.drained !== undefined) this.streamLink.drained();
+      }
     }
-    if (this.outOffset === this.out.byteLength) {
-      this.out = undefined;
-      if (this.streamLink !== undefined && this.streamLink.drained !== undefined) this.streamLink.drained();
-      if (this.closeWhenSent && this.discarding <= 0) this.close();
+    if (this.out === undefined && this.closeWhenSent && this.discarding <= 0) {
+      this.closeWhenSent = false;
+      this.close();
     }
   }
 
@@ -643,6 +649,15 @@ class HttpConnection {
    */
   private close(): void {
     const socket = this.socket;
+    if (socket !== undefined && !this.inFlight.acknowledged()) {
+      // Not before the client has acknowledged the answer: lwIP keeps its last segment's buffer until then, and
+      // the board's budget must still count it (in-flight.ts). The acknowledgement's flush closes; meanwhile the
+      // guard counts the connection idle (a client that never acknowledges is closed at the keep-alive timeout).
+      this.closeWhenSent = true;
+      if (!this.closeDeferred) this.server.enter(this, PHASE_IDLE);
+      this.closeDeferred = true;
+      return;
+    }
     if (socket === undefined || (!this.refusedUnread && socket.read() === 0)) {
       this.finish();
       return;
