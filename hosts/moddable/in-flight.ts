@@ -19,7 +19,7 @@ export const MAX_IN_FLIGHT = 1460;
  * only when the peer has acknowledged all of it; a peer acknowledges late (a
  * client's delayed ACK, 40 to 200 ms). Three sockets with a write out, however
  * small, overfill the 4,000-byte heap: three HTTP clients fetching at once made
- * the board wait 15 times, 25 ms each. Two leave ~900 bytes for ACKs, ARP and
+ * the board wait 9 to 15 times, 25 ms each. Two leave ~900 bytes for ACKs, ARP and
  * mDNS answers.
  */
 export const BOARD_SEGMENTS = 2;

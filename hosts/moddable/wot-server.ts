@@ -544,6 +544,7 @@ class HttpConnection {
     this.server.enter(this, PHASE_STREAM);
     this.entry = undefined;
     this.socket = undefined;
+    this.inFlight.release(); // the ReplaySocket's own share counts the socket from here
     this.state = State.Done;
     this.server.forget(this);
     replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link, this.server.handler.maxBodyBytes, () => {
