@@ -51,7 +51,7 @@ function cStringBytes(literal: string): number {
   return n;
 }
 
-/** The XS linker's output of `app`'s plain pico build, in mcconfig's build tree (a build for another target of the app replaces it). */
+/** The XS linker's output of `app`'s plain pico build, in mcconfig's build tree (gone if that tree was deleted; a build for another target keeps it). */
 export function linkedOutput(app: string): string {
   return join(appObjectsDir(moddableBuildDir(), 'pico', app, false), 'mc.xs.c');
 }

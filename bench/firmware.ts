@@ -239,7 +239,7 @@ async function main(): Promise<number> {
     const rowsFlash = flashRows(linkedFlash(linkedOutput('lux-demo')), linkedFlash(linkedOutput('floor')), (m) => m.startsWith('thingflow'));
     report += `\nThe lux demo's preloaded modules (${SLOT_BYTES}-byte slots; a function's slots are its own chain and the property holding it):\n\n${table(rowsFlash)}`;
   } else {
-    // The XS linker's output is in mcconfig's build tree, which a build for another target of the same app replaces.
+    // The XS linker's output is in mcconfig's build tree, outside this repository: another machine, or a tree deleted since, has none.
     report += '\n(The lux demo\'s preloaded modules are left out: mcconfig\'s build tree of its plain pico build, or the floor\'s, is gone. Build it again, `npm run firmware -- pico`, then run this.)\n';
   }
   const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
