@@ -306,8 +306,9 @@ export class EmulatedLan {
       relay.socket.end();
       advanced = true;
     }
-    if (relay.boardFin || data.length === 0 || !this.delayAck(relay)) {
-      if (advanced || data.length > 0) this.segment(gatewayPort, boardPort, relay.next, relay.boardNext, ACK, new Uint8Array(0));
+    // Data is acknowledged at once, or later as a client's delayed ACK (`ackDelayMs`); a FIN at once.
+    if ((advanced || data.length > 0) && (relay.boardFin || data.length === 0 || !this.delayAck(relay))) {
+      this.segment(gatewayPort, boardPort, relay.next, relay.boardNext, ACK, new Uint8Array(0));
     }
     this.pump(relay);
     // Both FINs sent and acknowledged: the connection is over.
