@@ -44,6 +44,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let busyWait: number;
   /** lwIP's heap at each entry of busy_wait_us_32: what filled it when a write was refused. */
   const heapAtWaits: string[] = [];
+  /** Moddable's socket waits with busy_wait_us_32 (25 ms, the whole board stopped) each time lwIP refuses a write for want of heap: its entries between two busy-cycle counts. */
+  const busyWaitsBetween = (from: number, to: number) => host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
   let running = true;
   /** Emulated ms between turns for the clients here: finer, connections come in between the board's steps, as on a LAN. */
   let stepMs = 20;
@@ -233,8 +235,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(r.status).toBe(200);
     expect(text.length).toBeGreaterThan(6000);
     expect((JSON.parse(text) as unknown[]).length).toBe(32); // the Thing keeps the latest 32 (DEFAULT_HISTORY_LIMITS)
-    // Moddable's socket waits with busy_wait_us_32 (25 ms) each time lwIP refuses a write for want of heap.
-    expect(host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length).toBe(0);
+    expect(busyWaitsBetween(from, to)).toBe(0);
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
@@ -286,8 +287,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       const answers = await Promise.all([0, 1, 2].map(() => request('/actions').then(async (r) => [r.status, (JSON.parse(await r.text()) as unknown[]).length])));
       const to = host.busyCycles;
       expect(answers).toEqual([[200, 32], [200, 32], [200, 32]]); // the 6 KB test above filled the history
-      // Moddable's socket waits with busy_wait_us_32 (25 ms) each time lwIP refuses a write for want of heap.
-      const waits = host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
+      const waits = busyWaitsBetween(from, to);
       expect({ waits, heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
     } finally {
       host.lan!.ackDelayMs = 0;
