@@ -28,9 +28,10 @@ export class UnwrappedTime {
 
   constructor(private readonly clock: Clock) {
     this.lastTick = clock.now();
-    this.period = clock.period ?? 0;
-    this.halfPeriod = clock.period === undefined ? Infinity : clock.period / 2;
-    this.maxSleepMs = clock.period === undefined ? Infinity : clock.period / 4;
+    const period = clock.period ?? 0;
+    this.period = period;
+    this.halfPeriod = period === 0 ? Infinity : period / 2;
+    this.maxSleepMs = period === 0 ? Infinity : period / 4;
   }
 
   /**
