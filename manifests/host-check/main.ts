@@ -59,7 +59,8 @@ export default function main(): void {
   trace(`host-check: wot listening on ${cfg.wotPort}\n`);
   if (cfg.mdns) trace(`host-check: mdns as ${cfg.mdns}.local\n`);
 
-  const client = new MqttClient({ host: cfg.mqtt.host, port: cfg.mqtt.port, clientId: 'thingflow-xs-lin' });
+  // The will tells whoever listens that the board went away without saying goodbye (no DISCONNECT).
+  const client = new MqttClient({ host: cfg.mqtt.host, port: cfg.mqtt.port, clientId: 'thingflow-xs-lin', will: { topic: 'thingflow/lin/status', payload: 'gone' } });
   client.on('connect', () => trace('host-check: mqtt connected\n'));
   client.on('error', (e: unknown) => trace(`host-check: mqtt error ${e instanceof Error ? e.message : String(e)}\n`));
   client.on('close', (e?: unknown) => trace(`host-check: mqtt closed${e === undefined ? '' : `: ${e instanceof Error ? e.message : String(e)}`}\n`));
@@ -68,6 +69,13 @@ export default function main(): void {
   client.on('message', (topic: string, payload: Uint8Array) => {
     const text = String.fromArrayBuffer(payload.slice().buffer);
     trace(`host-check: mqtt received ${topic} ${payload.length > 200 ? `${payload.length} bytes` : JSON.stringify(text)}\n`);
+    if (text === 'end') {
+      // A last word and a goodbye in one turn: `end()` sends both before the connection closes, and the broker keeps the will.
+      client.publish('thingflow/lin/echo', 'bye');
+      client.end();
+      trace('host-check: mqtt ended\n');
+      return;
+    }
     // Sent back as a string: the client encodes it as UTF-8 (a long one took a board seconds, runtime/core/engine-utf8.ts).
     client.publish('thingflow/lin/echo', text);
     trace(`host-check: mqtt echoed ${payload.length} bytes\n`);

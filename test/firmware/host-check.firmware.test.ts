@@ -448,6 +448,23 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }, 60_000);
 
+  test('MQTT: end() sends what it has queued and its DISCONNECT before the connection closes: a last publish made in the same turn reaches the broker, and the broker, told goodbye, keeps the will (the old image dropped what waited for the broker\'s acknowledgement, DISCONNECT with it: the broker saw the connection drop and published the will)', async () => {
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-end' });
+    try {
+      const got: string[] = [];
+      listener.on('message', (topic, payload) => got.push(`${topic} ${payload.toString()}`));
+      await new Promise((r) => listener.on('connect', r));
+      await new Promise((r) => listener.subscribe(['thingflow/lin/echo', 'thingflow/lin/status'], { qos: 0 }, r));
+      listener.publish('thingflow/lin/in', 'end');
+      await until(() => lines().includes('host-check: mqtt ended') && got.includes('thingflow/lin/echo bye'), 20_000, 'the last publish');
+      // Time for the connection to close and for the broker to publish a will (at once, when it sees a connection drop).
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(got.filter((m) => m.startsWith('thingflow/lin/status'))).toEqual([]);
+    } finally {
+      listener.end(true);
+    }
+  }, 60_000);
+
   test('lwIP\'s TCP pcb lists are whole after it all (a pcb closed by Moddable\'s tcp_close_safe was aborted too, freed twice, handed out twice, and linked to itself: the board hung in tcp_input)', () => {
     const lists = tcpPcbLists(host, (env as { elf: string }).elf);
     expect(Object.entries(lists).filter(([, l]) => l.loopsAt !== undefined).map(([name]) => name)).toEqual([]);
