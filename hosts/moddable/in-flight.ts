@@ -24,6 +24,14 @@ export const MAX_IN_FLIGHT = 1460;
  */
 export const BOARD_SEGMENTS = 2;
 
+/**
+ * How long a closing socket waits for the peer to acknowledge what it was given
+ * (`closeWhenAcknowledged`) before it closes anyway: a client's delayed ACK is
+ * 40 to 200 ms; a peer silent this long is gone, and lwIP frees its buffers when
+ * it gives up on it.
+ */
+export const ACK_WAIT_MS = 2000;
+
 /** Sockets with a write unacknowledged, as far as their reports and writes tell. */
 let segmentsHeld = 0;
 /** Sockets the board's budget held back: each hears (`retry`) when another lets go of its segment. Made at run time (a preloaded array is read-only). */
@@ -35,7 +43,8 @@ let waiting: InFlightCap[] | undefined;
  * while fewer than BOARD_SEGMENTS sockets have one out. Its owner reports the
  * socket's room at each writable callback (`report`), asks `room()` before it
  * writes, gives the socket at most that in one write and says so (`sent`),
- * and lets go when the socket closes (`release`). `retry` is called when the
+ * closes once the peer has acknowledged it all (`closeWhenAcknowledged`) and
+ * lets go when the socket closes (`release`). `retry` is called when the
  * board's budget has room again after holding this socket back: the owner then
  * writes what it still has.
  */
@@ -46,6 +55,8 @@ export class InFlightCap {
   private free = 0;
   /** Bytes given to the socket and not yet acknowledged: while there are any, it holds a segment's buffer. */
   private held = 0;
+  /** The owner's close, waiting for the peer to acknowledge everything (`closeWhenAcknowledged`). */
+  private closing: (() => void) | undefined;
 
   constructor(private readonly retry: () => void) {}
 
@@ -54,6 +65,11 @@ export class InFlightCap {
     if (free > this.sendBuffer) this.sendBuffer = free;
     this.free = free;
     this.hold(this.sendBuffer - free);
+    if (this.closing !== undefined && this.held === 0) {
+      const close = this.closing;
+      this.closing = undefined;
+      close();
+    }
   }
 
   /** What may be given to the socket now, in one write. */
@@ -79,10 +95,24 @@ export class InFlightCap {
   }
 
   /**
-   * The socket closed: its segment is the board's again. (Close once `acknowledged()`: closed with a
-   * write out, lwIP keeps that buffer until the peer acknowledges it, but the board counts it no more.)
+   * Close the socket once the peer has acknowledged all it was given: at once if it has, else from the
+   * report that says so. Closed with a write out, lwIP keeps that buffer until the peer acknowledges
+   * it, while the board's budget would count it no more: the next socket's write then overfills the
+   * heap. The owner keeps reporting meanwhile and bounds the wait (`ACK_WAIT_MS`, for a peer that never
+   * acknowledges); `close` runs once, and releases.
    */
+  closeWhenAcknowledged(close: () => void): void {
+    if (this.held === 0) {
+      this.closing = undefined;
+      close();
+      return;
+    }
+    this.closing = close;
+  }
+
+  /** The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why). */
   release(): void {
+    this.closing = undefined;
     this.free = 0;
     this.hold(0);
     const at = waiting === undefined ? -1 : waiting.indexOf(this);

@@ -68,4 +68,38 @@ describe('InFlightCap: a socket\'s share of lwIP\'s heap on a board', () => {
     expect([c.write(9000), d.write(9000)]).toEqual([MAX_IN_FLIGHT, MAX_IN_FLIGHT]);
     for (const s of [c, d]) s.cap.release();
   });
+
+  test('closeWhenAcknowledged: a socket with a write out keeps its share until the peer acknowledges it all, then closes (once) and lets go: the socket held back writes only then', () => {
+    const [a, b, c] = [new Socket(), new Socket(), new Socket()];
+    a.write(74); // a last packet (an MQTT DISCONNECT, a WebSocket push)
+    b.write(MAX_IN_FLIGHT);
+    const closes: string[] = [];
+    a.cap.closeWhenAcknowledged(() => {
+      closes.push('a');
+      a.cap.release();
+    });
+    expect(closes).toEqual([]);
+    expect(c.write(6000)).toBe(0); // lwIP still holds a's buffer: the board counts it
+    a.acknowledge(40);
+    expect([closes, c.retries]).toEqual([[], []]);
+    a.acknowledge(34);
+    expect([closes, c.retries.length]).toEqual([['a'], 1]);
+    expect(c.write(6000)).toBe(MAX_IN_FLIGHT);
+    a.cap.report(a.free); // a report after the close runs nothing again
+    expect(closes).toEqual(['a']);
+    for (const s of [b, c]) s.cap.release();
+  });
+
+  test('closeWhenAcknowledged with nothing out closes at once; a release before the acknowledgement (the wait\'s bound, the peer gone) forgets the close', () => {
+    const [a, b] = [new Socket(), new Socket()];
+    const closes: string[] = [];
+    a.cap.closeWhenAcknowledged(() => closes.push('a'));
+    expect(closes).toEqual(['a']);
+    a.cap.release();
+    b.write(100);
+    b.cap.closeWhenAcknowledged(() => closes.push('b'));
+    b.cap.release(); // closed by its owner's timer
+    b.acknowledge(100);
+    expect(closes).toEqual(['a']);
+  });
 });
