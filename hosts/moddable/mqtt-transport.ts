@@ -11,7 +11,10 @@
  * (hosts/moddable/in-flight.ts says why); packets queued meanwhile go out
  * together in the next write.
  * `close()` reports `onClose` synchronously (the client detaches first, so an
- * abort's reason is kept).
+ * abort's reason is kept), but the socket stays open until what was queued
+ * has gone out and the broker has acknowledged it (or `ACK_WAIT_MS` has
+ * passed): `end()` queues its last packets and DISCONNECT just before it, and
+ * a broker that loses the connection without DISCONNECT publishes the will.
  * Moddable's ECMA-419 TCP (lwip and lin) takes an IPv4 `address` only, so a
  * host name is first resolved with `Net.resolve` (module `net`).
  */
@@ -20,7 +23,7 @@ import Net from 'net';
 import Time from 'time';
 import Timer from 'timer';
 import type { MqttNetwork, TimerHandle, Transport, TransportHandler } from '../../runtime/mqtt/client/network';
-import { InFlightCap } from './in-flight';
+import { ACK_WAIT_MS, InFlightCap } from './in-flight';
 
 /** A dotted-quad IPv4 literal (no RegExp: a preloaded one would sit in ROM for one use). */
 function isIpv4(host: string): boolean {
@@ -41,7 +44,10 @@ function isIpv4(host: string): boolean {
 class Ecma419TcpTransport implements Transport {
   private socket: TCP | undefined;
   private opened = false;
+  /** Closed for the client: nothing more is taken from it or given to it (the socket may still be sending what was queued). */
   private closed = false;
+  /** Bounds the wait for the broker's acknowledgement after `close()`. */
+  private closeTimer: Timer | undefined;
   /** What the socket may be given now: what it said it can take, within MAX_IN_FLIGHT and the board's budget (in-flight.ts). */
   private readonly inFlight = new InFlightCap(() => this.flush());
   /** Writes waiting for space, oldest first; `queuedOffset` is how much of the first is already sent. */
@@ -89,8 +95,15 @@ class Ecma419TcpTransport implements Transport {
 
   close(): void {
     if (this.closed) return;
-    // Sent what space allowed; ECMA-419 close flushes what the socket already holds.
-    this.finish(undefined);
+    this.closed = true;
+    if (this.socket !== undefined && this.opened) {
+      // What is queued still goes out, then the socket closes once the broker has acknowledged it all.
+      this.closeTimer = Timer.set(() => this.closeSocket(), ACK_WAIT_MS);
+      this.flush();
+    } else {
+      this.closeSocket();
+    }
+    this.handler.onClose(undefined);
   }
 
   private onWritable(bytes: number): void {
@@ -113,7 +126,11 @@ class Ecma419TcpTransport implements Transport {
   /** Give the socket what the queue holds, as much as its share allows, in one write (in-flight.ts: the next when it is acknowledged). */
   private flush(): void {
     const socket = this.socket;
-    if (socket === undefined || !this.opened || this.queuedBytes === 0) return;
+    if (socket === undefined || !this.opened) return;
+    if (this.queuedBytes === 0) {
+      if (this.closed) this.inFlight.closeWhenAcknowledged(() => this.closeSocket());
+      return;
+    }
     const room = this.inFlight.room();
     if (room === 0) return;
     const n = this.queuedBytes < room ? this.queuedBytes : room;
@@ -123,6 +140,7 @@ class Ecma419TcpTransport implements Transport {
     socket.write(chunk);
     this.inFlight.sent(n);
     this.consume(n);
+    if (this.closed && this.queuedBytes === 0) this.inFlight.closeWhenAcknowledged(() => this.closeSocket());
   }
 
   /** The queue's first `n` bytes, across packets, in one buffer. */
@@ -155,9 +173,19 @@ class Ecma419TcpTransport implements Transport {
     }
   }
 
+  /** The connection failed or the broker closed it: close the socket (what is queued cannot go out) and tell the client, unless it closed first. */
   private finish(error: unknown): void {
+    this.closeSocket();
     if (this.closed) return;
     this.closed = true;
+    this.handler.onClose(error);
+  }
+
+  private closeSocket(): void {
+    if (this.closeTimer !== undefined) {
+      Timer.clear(this.closeTimer);
+      this.closeTimer = undefined;
+    }
     const socket = this.socket;
     this.socket = undefined;
     this.queue.length = 0;
@@ -168,7 +196,6 @@ class Ecma419TcpTransport implements Transport {
     } catch {
       // already gone
     }
-    this.handler.onClose(error);
   }
 }
 
