@@ -26,7 +26,7 @@ import Timer from 'timer';
 import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
-import { InFlightCap } from './in-flight';
+import { ACK_WAIT_MS, InFlightCap } from './in-flight';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
   WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
@@ -162,9 +162,10 @@ class ReplaySocket implements RawSocket {
         this.inFlight.release();
       }
       if (this.lingering !== undefined) {
-        // Closed for the app, open for the 1009 frame to leave (close below): what comes in is dropped unread.
+        // Closed for the app, open for what it sent last to leave (close below): what comes in is dropped unread.
         if (message === SOCKET_DATA) dropInput(this.real);
         else if (message < 0) this.closeNow();
+        else if (message === SOCKET_WRITABLE && !this.closed) this.inFlight.report(this.real.write());
         return;
       }
       if (message === SOCKET_DATA) {
@@ -295,13 +296,21 @@ class ReplaySocket implements RawSocket {
    * After an oversized message the socket stays open, its input dropped unread, until the peer
    * closes its side (having read the 1009 close frame: RFC 6455 7.1.1) or OVERSIZE_LINGER_MS have
    * passed. Closed at once, lwIP (ESP32, Pico W) resets a connection with unread input and drops
-   * what it has not sent yet, the close frame with it: the client saw 1006, not 1009.
+   * what it has not sent yet, the close frame with it: the client saw 1006, not 1009. Otherwise a
+   * socket with a write out closes once the peer has acknowledged it, or ACK_WAIT_MS from now.
    */
   close(): void {
     if (this.closed || this.lingering !== undefined) return;
     if (this.oversize && !this.peerGone) {
       dropInput(this.real);
       this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
+      return;
+    }
+    if (!this.peerGone && !this.inFlight.acknowledged()) {
+      // Not before the peer has acknowledged what was sent last (in-flight.ts says why), or ACK_WAIT_MS from now.
+      dropInput(this.real);
+      this.lingering = Timer.set(() => this.closeNow(), ACK_WAIT_MS);
+      this.inFlight.closeWhenAcknowledged(() => this.closeNow());
       return;
     }
     this.closeNow();
@@ -651,12 +660,12 @@ class HttpConnection {
   private close(): void {
     const socket = this.socket;
     if (socket !== undefined && !this.inFlight.acknowledged()) {
-      // Not before the client has acknowledged the answer: lwIP keeps its last segment's buffer until then, and
-      // the board's budget must still count it (in-flight.ts). The acknowledgement's flush closes; meanwhile the
-      // guard counts the connection idle (a client that never acknowledges is closed at the keep-alive timeout).
-      this.closeWhenSent = true;
+      // Not before the client has acknowledged the answer (in-flight.ts): the report of the acknowledgement
+      // closes. Meanwhile the guard counts the connection idle: a client that never acknowledges is closed at
+      // the keep-alive timeout, which bounds the wait as ACK_WAIT_MS does for the board's other sockets.
       if (!this.closeDeferred) this.server.enter(this, PHASE_IDLE);
       this.closeDeferred = true;
+      this.inFlight.closeWhenAcknowledged(() => this.close());
       return;
     }
     if (socket === undefined || (!this.refusedUnread && socket.read() === 0)) {
