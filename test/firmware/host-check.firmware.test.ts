@@ -295,6 +295,36 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
+  test('WebSocket: two clients each send a last setProperty and their close frame in one segment, acknowledging late (delayed ACK, 200 ms): the board pushes the change and closes, each socket keeping its share of lwIP\'s heap until its push is acknowledged, and two clients fetching the 6 KB answer meanwhile never make the board wait for the heap', async () => {
+    // A client's segments acknowledge what it has had, but nothing it is sent after its last one: here the push the
+    // setProperty makes. Closed with it out, lwIP keeps its buffer for the ACK (200 ms later, a Windows client's).
+    const masked = (opcode: number, payload: Buffer) => {
+      const mask = [3, 1, 4, 1];
+      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, ...mask]), payload.map((b, i) => b ^ mask[i % 4])]);
+    };
+    const raws = await Promise.all([0, 1].map(() => rawWebSocket()));
+    host.lan!.ackDelayMs = 200;
+    try {
+      const settled = host.emulatedMs + 500; // the handshakes' answers acknowledged, pushes of the count flowing
+      await until(() => host.emulatedMs > settled, 20_000, 'half a second of pushes');
+      const from = host.busyCycles;
+      const heapsFrom = heapAtWaits.length;
+      raws.forEach(({ socket }, i) => socket.write(Buffer.concat([
+        masked(0x1, Buffer.from(JSON.stringify({ messageType: 'setProperty', data: { led: i === 0 } }))),
+        masked(0x8, Buffer.from([0x03, 0xe8])), // close, 1000
+      ])));
+      const answers = await Promise.all([0, 1].map(() => request('/actions').then(async (r) => [r.status, (JSON.parse(await r.text()) as unknown[]).length])));
+      const to = host.busyCycles;
+      expect(answers).toEqual([[200, 32], [200, 32]]);
+      const waits = busyWaitsBetween(from, to);
+      expect({ waits, heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
+    } finally {
+      host.lan!.ackDelayMs = 0;
+      for (const { socket } of raws) socket.destroy();
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
+
   test('HTTP GET /wot/properties/count/observe streams server-sent events as the count changes', async () => {
     const r = await request('/wot/properties/count/observe');
     expect([r.status, r.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
