@@ -18,7 +18,11 @@ export interface TransportHandler {
 /** One connection to a broker. */
 export interface Transport {
   write(bytes: Uint8Array): void;
-  /** Close now; `onClose` follows (possibly synchronously, as on Moddable). */
+  /**
+   * Close: what was written still goes out first (`end()` writes its last packets and DISCONNECT just
+   * before, and a broker that loses a connection without DISCONNECT publishes the will); `onClose`
+   * follows (possibly synchronously, as on Moddable, whose socket then closes once the broker has it all).
+   */
   close(): void;
   /**
    * Bytes written and not yet taken by the network (Node: the socket's
