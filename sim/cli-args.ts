@@ -215,7 +215,7 @@ export function readPresses(values: string[], durationMs: number): number[] {
   return at.sort((a, b) => a - b);
 }
 
-function readSpeed(text: string): number {
+export function readSpeed(text: string): number {
   if (text === 'max') return Infinity;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--speed takes a number from ${MIN_SPEED} to ${MAX_SPEED}, or max; got '${text}'`);

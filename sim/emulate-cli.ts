@@ -7,14 +7,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { parseStrict, readDuration, readFaults, readPresses, readSeed, readStart, UsageError } from './cli-args';
+import { parseStrict, readDuration, readFaults, readPresses, readSeed, readSpeed, readStart, UsageError } from './cli-args';
 import { faultLines } from './cli-summary';
 import { formatDuration, parseDuration } from './duration';
 import { RP2040_CLOCK_HZ } from './emulator/rp2040-host';
 import { CYW43_GPIO_BASE_PIN } from './emulator/cyw43';
 import { emulateFirmware, type EmulatedEvent, type EmulatedPins, type EmulateResult } from './emulate';
 import { FirmwareImageError } from './emulator/firmware-image';
-import { SimOptionsError } from './run-bounds';
+import { checkRunBounds, formatSpan, realTimeEstimateMs, SimOptionsError } from './run-bounds';
 
 export const EMULATE_HELP = `Usage: thingflow-xs emulate <firmware.uf2> [options]
 
@@ -45,12 +45,17 @@ Options:
   --forward <port>[=<board port>]
                       a Pico W's server (its Web Thing, say) on 127.0.0.1:<port> here: each connection
                       reaches the board's port (default the same) through the gateway; repeatable.
-                      The emulation runs as fast as it can: give it a --duration long enough
-                      for your client (a busy Pico W runs at a few times real time)
+                      Unpaced, the emulation runs as fast as it can: give it a --duration long
+                      enough for your client (a busy Pico W runs at a few times real time), or
+                      pace it (--realtime)
   --wifi-away <from>-<to>
                       a Pico W's access point is off the air over that span of board time (1m-3m;
                       0s-2m: at power-up): a joined board loses its link, and joins meanwhile find
                       no network; repeatable
+  --speed <n|max>     emulated seconds per real second, 0.01 to 1000000, or max (default max: as
+                      fast as the emulator goes). Paced, the board's clock keeps to this machine's:
+                      --speed 1 for a client of its Web Thing (its timeouts are then real seconds)
+  --realtime          same as --speed 1
   --i2c               also print every I2C transaction (address, direction, bytes, result)
   --plot <file.svg>   where to write the plot (default out/<firmware>.svg)
   --no-plot           do not write a plot
@@ -78,6 +83,8 @@ const OPTIONS = {
   relay: { type: 'string', multiple: true },
   forward: { type: 'string', multiple: true },
   'wifi-away': { type: 'string', multiple: true },
+  speed: { type: 'string' },
+  realtime: { type: 'boolean' },
   i2c: { type: 'boolean' },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
@@ -100,6 +107,8 @@ export interface EmulateCliArgs {
   forwards: Map<number, number>;
   /** Spans of board time when the Wi-Fi access point is off the air, in order. */
   wifiAway: { fromMs: number; toMs: number }[];
+  /** Emulated seconds per real second; Infinity: unpaced. */
+  speed: number;
   i2c: boolean;
   plot: string | undefined;
   quiet: boolean;
@@ -134,6 +143,13 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   const durationMs = v.duration !== undefined ? readDuration(v.duration) : DEFAULT_DURATION_MS;
   if (durationMs <= 0 || durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be more than 0 and at most 31d, got '${v.duration}'`);
   const faults = readFaults(v.fault ?? [], durationMs);
+  if (v.speed !== undefined && v.realtime) throw new UsageError('--speed and --realtime contradict each other: give one');
+  const speed = v.realtime ? 1 : v.speed !== undefined ? readSpeed(v.speed) : Infinity;
+  try {
+    checkRunBounds(durationMs, speed);
+  } catch (e) {
+    throw new UsageError(`--speed: ${(e as Error).message}`);
+  }
   return {
     firmware,
     bootrom,
@@ -146,6 +162,7 @@ export function parseEmulateArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     relays: readRelays(v.relay ?? []),
     forwards: readForwards(v.forward ?? []),
     wifiAway: readWifiAway(v['wifi-away'] ?? [], durationMs),
+    speed,
     i2c: v.i2c === true,
     plot: v['no-plot'] ? undefined : v.plot ?? `out/${basename(firmware, '.uf2')}.svg`,
     quiet: v.quiet === true,
@@ -323,7 +340,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
   const out = (m: string) => process.stdout.write(`${m}\n`);
   const tty = process.stdout.isTTY === true;
   const pins = pinsForTarget(a.target, opts.packageRoot);
-  out(`Emulating ${a.firmware} (${a.target}: LED GPIO${pins.led}, TMP102 ALERT GPIO${pins.alert}, button GPIO${pins.button}) from ${clockMs(a.startHour, 0).slice(0, 5)} for ${formatDuration(a.durationMs)}, seed ${a.seed}`);
+  out(`Emulating ${a.firmware} (${a.target}: LED GPIO${pins.led}, TMP102 ALERT GPIO${pins.alert}, button GPIO${pins.button}) from ${clockMs(a.startHour, 0).slice(0, 5)} for ${formatDuration(a.durationMs)}, seed ${a.seed}${a.speed === Infinity ? '' : `, paced at ${a.speed}x (about ${formatSpan(realTimeEstimateMs(a.durationMs, a.speed))} of real time)`}`);
   let progressShown = false;
   const say = (line: string) => {
     if (progressShown) process.stdout.write('\r\x1b[K');
@@ -334,7 +351,7 @@ export async function emulateMain(argv: string[], opts: { packageRoot: string; s
   try {
     result = await emulateFirmware({
       uf2: a.firmware, bootrom: a.bootrom, durationMs: a.durationMs, startHour: a.startHour, seed: a.seed,
-      faults: a.faults, presses: a.presses, relays: a.relays, forwards: a.forwards, wifiAway: a.wifiAway, pins, signal: opts.signal,
+      faults: a.faults, presses: a.presses, relays: a.relays, forwards: a.forwards, wifiAway: a.wifiAway, pins, signal: opts.signal, speed: a.speed,
       onEvent: (e) => {
         // An app's I2C only when asked.
         if (e.kind !== 'i2c' || a.i2c) say(eventLine(e, a.startHour, pins));

@@ -14,7 +14,7 @@ import { createSimDevice, type SimDevice } from './device';
 import { formatDuration } from './duration';
 import type { I2cBridgeTransaction } from './emulator/i2c-bridge';
 import { Rp2040Host, RP2040_CLOCK_HZ } from './emulator/rp2040-host';
-import { SimOptionsError } from './run-bounds';
+import { checkRunBounds, SimOptionsError } from './run-bounds';
 import { renderPlot, type PlotPanel } from './plot';
 import { pressEdges } from './push-button';
 
@@ -59,6 +59,12 @@ export interface EmulateOptions {
   /** Set when the run should end where it got to (Ctrl-C). */
   signal?: { readonly aborted: boolean };
   realNow?: () => number;
+  /**
+   * Emulated seconds per real second (`--speed`; 1: the board's clock keeps pace with this machine's,
+   * as a client of its Web Thing expects); `Infinity`, the default: as fast as the emulator goes. A
+   * paced run never gets more than `PACED_AHEAD_MS` of real time ahead; a busy board may fall behind.
+   */
+  speed?: number;
 }
 
 /** A line on the firmware's console, a GPIO it drove, or an I2C transaction it made; `t` in board ms. */
@@ -140,9 +146,14 @@ async function forwardServers(forwards: Map<number, number>, host: Rp2040Host, s
 
 /** Emulated ms per step of the loop when nothing is due sooner: progress and Ctrl-C are seen at least this often. */
 const STEP_MS = 1000;
+/** Paced, a step is at most this much real time: how far ahead of this machine's clock the board may run. */
+export const PACED_AHEAD_MS = 50;
 
 export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResult> {
   const durationMs = opts.durationMs;
+  const speed = opts.speed ?? Infinity;
+  if (speed !== Infinity) checkRunBounds(durationMs, speed);
+  const stepMs = speed === Infinity ? STEP_MS : Math.max(1, Math.min(STEP_MS, PACED_AHEAD_MS * speed));
   const startHour = opts.startHour ?? 0;
   const realNow = opts.realNow ?? (() => Date.now());
   const device = createSimDevice({ seed: opts.seed, parts: 'standard', env: { startHour } });
@@ -174,13 +185,18 @@ export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResu
   let nextEdge = 0;
   const stop = () => opts.signal?.aborted === true || host.halted !== undefined;
   while (host.emulatedMs < durationMs && !stop()) {
-    const until = Math.min(durationMs, nextEdge < edges.length ? edges[nextEdge].at : Infinity, nextAp < apEdges.length ? apEdges[nextAp].at : Infinity, Math.floor(host.emulatedMs / STEP_MS + 1) * STEP_MS);
+    const until = Math.min(durationMs, nextEdge < edges.length ? edges[nextEdge].at : Infinity, nextAp < apEdges.length ? apEdges[nextAp].at : Infinity, Math.floor(host.emulatedMs / stepMs + 1) * stepMs);
     await host.runUntil(until, () => {
       events.flush();
       return stop();
     });
     while (nextEdge < edges.length && edges[nextEdge].at <= host.emulatedMs) board.pins.drive(BOARD_PINS.button, edges[nextEdge++].level);
     applyAp();
+    if (speed !== Infinity) {
+      // Paced: wait until this machine's clock has caught up with the board's.
+      const aheadMs = host.emulatedMs / speed - (realNow() - realStart);
+      if (aheadMs > 0 && !stop()) await new Promise((r) => setTimeout(r, aheadMs));
+    }
     const r = realNow();
     if (opts.onProgress && r - lastProgress >= (opts.progressEveryMs ?? 250)) {
       lastProgress = r;

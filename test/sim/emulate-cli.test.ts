@@ -42,6 +42,15 @@ beforeAll(() => {
   const image = block(0xe48bff56);
   program.copy(image, 32);
   writeFileSync(join(dir, 'halts.pico.uf2'), image);
+  // The same, but it then sleeps for ever (`wfe` in a loop) instead of halting: its literals one word further on.
+  const sleeper = Buffer.alloc(256);
+  [0x4804, 0x2105, 0x6001, 0x4804, 0x4904, 0x6241, 0x6141, 0xbf20, 0xe7fd].forEach((op, i) => sleeper.writeUInt16LE(op, 2 * i));
+  sleeper.writeUInt32LE(0x400140cc, 0x14);
+  sleeper.writeUInt32LE(0xd0000000, 0x18);
+  sleeper.writeUInt32LE(1 << 25, 0x1c);
+  const sleeperImage = block(0xe48bff56);
+  sleeper.copy(sleeperImage, 32);
+  writeFileSync(join(dir, 'sleeps.pico.uf2'), sleeperImage);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -84,6 +93,17 @@ describe('the command line', () => {
     expect(targetFromName('out/firmware/lux-demo.pico-pico_w.uf2')).toBe('pico/pico_w');
     expect(targetFromName('out/firmware/app-grow-light.pico-xiao_rp2040.uf2')).toBe('pico/xiao_rp2040');
     expect(targetFromName('xs_pico.uf2')).toBe('pico');
+  });
+});
+
+describe('--speed', () => {
+  test('unpaced by default; --speed n or max, --realtime for 1; out of range, not a number, both, or a run that would take over a month of real time: usage errors', () => {
+    const speed = (...args: string[]) => (parseEmulateArgs([uf2, '--bootrom', bootrom, ...args]) as { speed: number }).speed;
+    expect([speed(), speed('--speed', '2.5'), speed('--speed', 'max'), speed('--realtime')]).toEqual([Infinity, 2.5, Infinity, 1]);
+    expect(usage([uf2, '--bootrom', bootrom, '--speed', 'fast'])).toBe("--speed takes a number from 0.01 to 1000000, or max; got 'fast'");
+    expect(usage([uf2, '--bootrom', bootrom, '--speed', '0.001'])).toBe('--speed: the speed must be from 0.01 to 1000000 simulated seconds per real second (or max), got 0.001');
+    expect(usage([uf2, '--bootrom', bootrom, '--speed', '2', '--realtime'])).toBe('--speed and --realtime contradict each other: give one');
+    expect(usage([uf2, '--bootrom', bootrom, '--duration', '31d', '--speed', '0.5'])).toMatch(/^--speed: 31 days at speed 0\.5 would take about 62 days of real time/);
   });
 });
 
@@ -166,6 +186,16 @@ describe('through the CLI', () => {
     expect(r.out).toMatch(/^ {2}GPIO25 \(LED\): {2}1 switching, high for 0s, now high$/m);
     expect(r.out).toMatch(/^ {2}core: {10}never slept: busy 0\.0 ms at 125 MHz$/m);
     expect(r.out).toMatch(/^ {2}HALTED: {8}at 0s \(0\.000 s\), the core met breakpoint 3 at 0x1000000e: a panic or a fault in the firmware/m);
+  });
+
+  test('paced: an image that sets its LED and sleeps, one emulated second at --speed 0.25, takes four seconds of real time or more (this image alone emulates at about real time: a second of it took 1.6 s unpaced), said at the start', () => {
+    const r = runCliVerb('emulate', [join(dir, 'sleeps.pico.uf2'), '--bootrom', bootrom, '--duration', '1s', '--no-plot', '--speed', '0.25']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/from 00:00 for 1s, seed 1, paced at 0\.25x \(about 4s of real time\)$/);
+    expect(lines.slice(1, 3)).toEqual(['00:00:00.000  GPIO25 (LED) low', '00:00:00.000  GPIO25 (LED) high']);
+    expect(Number(/^Emulated 1s of pico firmware in (\d+\.\d) s real time/m.exec(r.out)?.[1])).toBeGreaterThanOrEqual(4);
   });
 
   test('an RP2350 image is refused in one line naming the chip, exit code 1, nothing run', () => {
