@@ -184,8 +184,8 @@ class ReplaySocket implements RawSocket {
 
   /** Bytes the socket can take now (Moddable's `write()` without arguments), within MAX_IN_FLIGHT and the board's budget. */
   room(): number {
-    // A closed socket has no room (asking it would throw "write on closed socket").
-    if (this.closed || this.peerGone) return 0;
+    // A closed socket has no room (asking it would throw "write on closed socket"), nor one closing (lingering).
+    if (this.closed || this.peerGone || this.lingering !== undefined) return 0;
     this.inFlight.report(this.real.write());
     return this.inFlight.room();
   }
