@@ -3,7 +3,8 @@
  * Runs manifests/host-check on Moddable's lin simulator and talks to it over
  * loopback: HTTP (GET/PUT a property, the Thing Description, 404, 413),
  * WebSocket (setProperty, propertyStatus), MQTT both ways (an aedes broker
- * here), and the scheduler's sample times on ModdableClock.
+ * here) and its end (a last publish and DISCONNECT, no will), and the
+ * scheduler's sample times on ModdableClock.
  *
  * Needs a Moddable SDK with the lin tools built (MODDABLE set, mcconfig,
  * xvfb-run, and `npm install` in $MODDABLE/tools/xsbug-log). Not part of
@@ -155,6 +156,17 @@ try {
     const lastMedian = offsets.slice(-5).sort((a, b) => a - b)[2];
     expect(Math.abs(lastMedian) <= 3, `the last samples are ${lastMedian} ms off the grid (offsets ${offsets.join(', ')})`);
     return `gaps min ${Math.min(...gaps)} / max ${Math.max(...gaps)} ms; ms off the grid ${offsets.join(',')}; sample ${samples} at +${times[times.length - 1]} ms (drift ${drift} ms over ${samples - 1} periods)`;
+  });
+  await check('MQTT: end() gets a last publish and its DISCONNECT to the broker, which then keeps the will', async () => {
+    // The app, told `end`, publishes `bye` and ends its client in one turn (manifests/host-check/main.ts).
+    listener.publish('thingflow/lin/in', 'end');
+    await waitTrace(/mqtt ended/);
+    const bye = () => fromBoard.some(([t, p]) => t === 'thingflow/lin/echo' && p === 'bye');
+    for (const until = Date.now() + 5000; !bye() && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 2000)); // the connection closed, and time for a will
+    const will = fromBoard.filter(([t]) => t === 'thingflow/lin/status');
+    expect(bye() && will.length === 0, `bye ${bye() ? 'received' : 'missing'}; will ${JSON.stringify(will)}`);
+    return '"bye" received, no will';
   });
   await check('no exception traced but the refused write\'s', async () => {
     // lin's debug build traces every throw: the 400 check's PropertyError, thrown by validateValue and caught by the handler, is the one expected.
