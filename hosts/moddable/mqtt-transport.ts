@@ -127,19 +127,18 @@ class Ecma419TcpTransport implements Transport {
   private flush(): void {
     const socket = this.socket;
     if (socket === undefined || !this.opened) return;
-    if (this.queuedBytes === 0) {
-      if (this.closed) this.inFlight.closeWhenAcknowledged(() => this.closeSocket());
-      return;
+    if (this.queuedBytes > 0) {
+      const room = this.inFlight.room();
+      if (room === 0) return;
+      const n = this.queuedBytes < room ? this.queuedBytes : room;
+      const head = this.queue[0];
+      // Mostly the queue's first packet, or the part of it that fits; else packets gathered into one write.
+      const chunk = head.length - this.queuedOffset >= n ? head.subarray(this.queuedOffset, this.queuedOffset + n) : this.gather(n);
+      socket.write(chunk);
+      this.inFlight.sent(n);
+      this.consume(n);
     }
-    const room = this.inFlight.room();
-    if (room === 0) return;
-    const n = this.queuedBytes < room ? this.queuedBytes : room;
-    const head = this.queue[0];
-    // Mostly the queue's first packet, or the part of it that fits; else packets gathered into one write.
-    const chunk = head.length - this.queuedOffset >= n ? head.subarray(this.queuedOffset, this.queuedOffset + n) : this.gather(n);
-    socket.write(chunk);
-    this.inFlight.sent(n);
-    this.consume(n);
+    // Closed for the client and all of it given to the socket: close once the broker has acknowledged it.
     if (this.closed && this.queuedBytes === 0) this.inFlight.closeWhenAcknowledged(() => this.closeSocket());
   }
 
