@@ -147,7 +147,7 @@ async function forwardServers(forwards: Map<number, number>, host: Rp2040Host, s
 /** Emulated ms per step of the loop when nothing is due sooner: progress and Ctrl-C are seen at least this often. */
 const STEP_MS = 1000;
 /** Paced, a step is at most this much real time: how far ahead of this machine's clock the board may run. */
-export const PACED_AHEAD_MS = 50;
+const PACED_AHEAD_MS = 50;
 
 export async function emulateFirmware(opts: EmulateOptions): Promise<EmulateResult> {
   const durationMs = opts.durationMs;
