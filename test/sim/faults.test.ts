@@ -27,6 +27,8 @@ describe('fault specs', () => {
     ['tmp102:nack,p=2', /chance must be in 0\.\.1/],
     ['tmp102:nack,q=1', /unknown fault parameter 'q'/],
     ['tmp102:nack,p=x', /bad fault parameter/],
+    // Sub-second times are said as given, not floored to two equal seconds.
+    ['tmp102:nack@1500ms-1200ms', /window in 'tmp102:nack@1500ms-1200ms' ends before it starts \(1\.5s to 1\.2s\)/],
   ])('%s is refused', (text, message) => {
     expect(() => parseFault(text)).toThrow(message);
   });
