@@ -22,14 +22,20 @@ export function parseDuration(text: string, opts: { requireUnit?: boolean } = {}
   return total;
 }
 
-/** `3725000` → `1h02m05s`, for progress lines. */
+/**
+ * `3725000` → `1h02m05s`, `1500` → `1.5s`, for progress lines, summaries and errors. Rounded to the
+ * millisecond, never floored: an LED high for 1,999.7 ms was high for `2s`, and `1500ms` and `1200ms`
+ * must not both read `1s`. What it prints, `parseDuration` reads back.
+ */
 export function formatDuration(ms: number): string {
-  const total = Math.floor(ms / 1000);
+  const totalMs = Math.round(ms);
+  const total = Math.floor(totalMs / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
+  const fraction = totalMs % 1000 === 0 ? '' : `.${String(totalMs % 1000).padStart(3, '0').replace(/0+$/, '')}`;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}h${pad(m)}m${pad(s)}s` : m > 0 ? `${m}m${pad(s)}s` : `${s}s`;
+  const s = total % 60;
+  return h > 0 ? `${h}h${pad(m)}m${pad(s)}${fraction}s` : m > 0 ? `${m}m${pad(s)}${fraction}s` : `${s}${fraction}s`;
 }
 
 /** Milliseconds since the start of the simulated day → `HH:MM`. */

@@ -38,12 +38,12 @@ export function realTimeEstimateMs(durationMs: number, speed: number): number {
   return speed === Infinity ? 0 : durationMs / speed;
 }
 
-/** A span for people: `2m24s`, `31 days`, `2.7e+295 years`. */
+/** A span for people, to the nearest second from one on: `2m24s`, `27s`, `31 days`, `2.7e+295 years`. */
 export function formatSpan(ms: number): string {
   const day = 86_400_000;
   if (!Number.isFinite(ms)) return 'for ever';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 2 * day) return formatDuration(ms);
+  if (ms < 2 * day) return formatDuration(Math.round(ms / 1000) * 1000);
   if (ms < 730 * day) return `${Number((ms / day).toPrecision(3))} days`;
   return `${Number((ms / (365.25 * day)).toPrecision(2))} years`;
 }

@@ -144,7 +144,7 @@ describe('how a run ends', () => {
       cli.kill();
     }
     expect(cli.out).toMatch(/Ctrl-C: stopping the run; summary and plot follow/);
-    const m = cli.out.match(/^Stopped by Ctrl-C after (?:(\d+)h)?(\d+)m(\d\d)s of 24h00m00s simulated, in [\d.]+ s real time \(seed 1\)$/m);
+    const m = cli.out.match(/^Stopped by Ctrl-C after (?:(\d+)h)?(\d+)m(\d\d(?:\.\d+)?)s of 24h00m00s simulated, in [\d.]+ s real time \(seed 1\)$/m);
     expect(m).not.toBeNull();
     const ranHours = Number(m![1] ?? 0) + Number(m![2]) / 60 + Number(m![3]) / 3600;
     expect(ranHours).toBeLessThan(24);
@@ -155,7 +155,7 @@ describe('how a run ends', () => {
     // The plot covers what ran, not the whole day: its subtitle gives the hours (2 decimals unless whole).
     const plotted = svg.match(/>(\d+(?:\.\d\d)?) h simulated, seed 1/);
     expect(plotted).not.toBeNull();
-    expect(Math.abs(Number(plotted![1]) - ranHours)).toBeLessThan(0.006); // the plot rounds to 0.01 h, the summary to the second
+    expect(Math.abs(Number(plotted![1]) - ranHours)).toBeLessThan(0.006); // the plot rounds to 0.01 h, the summary to the millisecond
     expect(cli.err).toBe('');
   });
 
@@ -164,7 +164,7 @@ describe('how a run ends', () => {
     // 100000x: a simulated day in 0.9 s, so a few seconds cover several days.
     const cli = new LiveCli([DEMO, '--wot-port', '0', '--speed', '100000', '--plot', plot]);
     try {
-      await cli.waitFor(/^Serving until Ctrl-C: 100000x \(a simulated day every 864 ms\), at most 31 days simulated \(26s real\)$/m);
+      await cli.waitFor(/^Serving until Ctrl-C: 100000x \(a simulated day every 864 ms\), at most 31 days simulated \(27s real\)$/m);
       const url = (await cli.waitFor(/Web Thing at (http:\/\/127\.0\.0\.1:\d+\/)/))[1];
       await cli.waitFor(/^ {2}day 2 /m); // past the first day: a bounded 24 h run would have ended here
       expect(await getJson(`${url}properties`)).toEqual(expect.objectContaining({ illuminance: expect.any(Number), led: expect.any(Boolean) }));
@@ -173,7 +173,7 @@ describe('how a run ends', () => {
     } finally {
       cli.kill();
     }
-    expect(cli.out).toMatch(/^Served until Ctrl-C: simulated \d+h\d\dm\d\ds in [\d.]+ s real time \(seed 1\)$/m);
+    expect(cli.out).toMatch(/^Served until Ctrl-C: simulated \d+h\d\dm\d\d(?:\.\d+)?s in [\d.]+ s real time \(seed 1\)$/m);
     expect(existsSync(plot)).toBe(true);
   });
 });
