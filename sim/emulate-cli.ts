@@ -278,6 +278,23 @@ export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPin
   return `${at}  i2c${tx.bus} 0x${tx.address.toString(16).padStart(2, '0')} ${tx.op} [${bytes}] ${tx.result}, ${Math.round(tx.wireNanos / 1000)} µs on the wire`;
 }
 
+/**
+ * A Pico W's TCP connections to the gateway, one clause per port and outcome in the order first made,
+ * with how many: a board retries a refused broker every few seconds, and each try is not news.
+ */
+function tcpSummary(connections: readonly { port: number; accepted: boolean }[], relays: EmulateCliArgs['relays']): string {
+  const counts = new Map<string, number>();
+  for (const c of connections) {
+    const to = relays.get(c.port);
+    const clause = `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${to?.host}:${to?.port}` : 'refused'}`;
+    counts.set(clause, (counts.get(clause) ?? 0) + 1);
+  }
+  return [...counts].map(([clause, n]) => {
+    const times = n === 1 ? '' : ` ${n} times`;
+    return clause.endsWith('refused') ? `${clause}${times} (no --relay for it)` : `${clause}${n === 1 ? '' : ` (${n} connections)`}`;
+  }).join('; ');
+}
+
 /** What the run did, for people. */
 export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs, 'seed' | 'target' | 'relays'>, pins: EmulatedPins): string {
   const real = `${(r.realMs / 1000).toFixed(1)} s real time`;
@@ -299,7 +316,7 @@ export function formatEmulationSummary(r: EmulateResult, a: Pick<EmulateCliArgs,
       : `  CYW43 radio:   up at ${(radio.upAtMs / 1000).toFixed(3)} s (${radio.downloadedBytes.toLocaleString('en-US')} bytes of firmware loaded, ${radio.ioctls} ioctls answered)`);
     if (radio.joined === undefined) lines.push(radio.joins > 0 ? '  Wi-Fi:         not joined at the end (its access point away)' : '  Wi-Fi:         not joined (an image built without ssid=... never tries)');
     else {
-      const tcp = radio.connections.length === 0 ? 'no TCP connection' : radio.connections.map((c) => `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${a.relays.get(c.port)?.host}:${a.relays.get(c.port)?.port}` : 'refused (no --relay for it)'}`).join('; ');
+      const tcp = radio.connections.length === 0 ? 'no TCP connection' : tcpSummary(radio.connections, a.relays);
       const inbound = radio.accepted.length === 0 ? '' : `; ${radio.accepted.length} connection${radio.accepted.length === 1 ? '' : 's'} to its ports (${[...new Set(radio.accepted.map((c) => c.port))].join(', ')}), ${radio.accepted.filter((c) => c.accepted === true).length} taken`;
       const names = [...new Set(radio.lookups)];
       const asked = [radio.timeAnswers > 0 ? 'the time by SNTP' : '', names.length > 0 ? `looked up ${names.join(', ')} (the gateway)` : ''].filter((x) => x !== '');

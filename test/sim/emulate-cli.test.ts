@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../sim/cli-args';
-import { clockMs, eventLine, parseEmulateArgs, pinsForTarget, readForwards, readRelays, readWifiAway, targetFromName } from '../../sim/emulate-cli';
+import { clockMs, eventLine, formatEmulationSummary, parseEmulateArgs, pinsForTarget, readForwards, readRelays, readWifiAway, targetFromName } from '../../sim/emulate-cli';
 import { ROOT, runCliVerb } from './cli-process';
 
 let dir: string;
@@ -158,6 +158,23 @@ describe('the board', () => {
     expect(eventLine({ kind: 'gpio', t: 860, gpio: 7, level: 0 }, 0, pins)).toBe('00:00:00.860  GPIO7 low');
     const tx = { t: 512, bus: 0, address: 0x29, op: 'read' as const, bytes: [0x50], result: 'ack' as const, cycles: 0, endCycles: 0, wireNanos: 53_120, done: true };
     expect(eventLine({ kind: 'i2c', t: 512, tx }, 0, pins)).toBe('00:00:00.512  i2c0 0x29 read [50] ack, 53 µs on the wire');
+  });
+
+  test('a Pico W\'s TCP connections to the gateway are said once per port and outcome, with how many, as the board retries', () => {
+    const pins = pinsForTarget('pico/pico_w', ROOT);
+    const refused = { port: 1883, accepted: false };
+    const relayed = { port: 8883, accepted: true };
+    const run = {
+      leds: [], faults: [], busHangs: 0, durationMs: 40_000, plannedMs: 40_000, interrupted: false, realMs: 40_000, busyCycles: 0, asleepFraction: 1,
+      wakes: 0, bootMs: undefined, bootCycles: 0, consoleLines: 3, i2c: { transactions: 0, failed: 0, wireMs: 0 }, halted: undefined, svg: '',
+      device: undefined as never,
+      radio: {
+        upAtMs: 421, ioctls: 38, downloadedBytes: 224_940, joined: 'thingflow-emulated', leases: 1, lookups: [], timeAnswers: 0,
+        connections: [refused, relayed, refused, refused, refused, refused, refused, relayed, refused], accepted: [], joins: 1, failedJoins: 0, away: [],
+      },
+    };
+    const summary = formatEmulationSummary(run, { seed: 1, target: 'pico/pico_w', relays: new Map([[8883, { host: 'localhost', port: 9883 }]]) }, pins);
+    expect(summary).toMatch(/^ {2}Wi-Fi: {9}joined "thingflow-emulated", 10\.0\.0\.2 by DHCP; TCP to 10\.0\.0\.1:1883 refused 7 times \(no --relay for it\); TCP to 10\.0\.0\.1:8883 relayed to localhost:9883 \(2 connections\)$/m);
   });
 });
 
