@@ -44,6 +44,6 @@ export function faultLines(r: Pick<BoardOutcome, 'faults' | 'busHangs'>): string
     const what = Object.entries(f.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     lines.push(`  faults:        ${f.device} (0x${f.address.toString(16)}): ${what}`);
   }
-  if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transactions`);
+  if (r.busHangs) lines.push(`  faults:        bus hung for ${r.busHangs} transaction${r.busHangs === 1 ? '' : 's'}`);
   return lines;
 }

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../sim/duration';
 import { createSimDevice } from '../../sim/device';
+import { faultLines } from '../../sim/cli-summary';
 import { parseFault, type FaultSpec } from '../../sim/faults';
 import { Tmp102Model } from '../../sim/models/tmp102';
 
@@ -108,5 +109,17 @@ describe('LED history', () => {
     expect(h.entries()).toEqual([{ t: 0, value: 1 }, { t: 10 * M, value: 0 }, { t: 15 * M, value: 1 }]);
     expect(h.switchings).toBe(2);
     expect(h.onTime(20 * M)).toBe(15 * M);
+  });
+});
+
+describe('the summary of the faults that struck', () => {
+  test('each part by kind, then the bus\'s hangs, counted in words that agree with the count', () => {
+    const faults = [
+      { device: 'tmp102', address: 0x48, counts: { nack: 2, stuck: 0, hang: 0, dropout: 0, spike: 0 } },
+      { device: 'tsl2591', address: 0x29, counts: { nack: 0, stuck: 0, hang: 0, dropout: 0, spike: 0 } },
+    ];
+    expect(faultLines({ faults, busHangs: 1 })).toEqual(['  faults:        tmp102 (0x48): nack 2', '  faults:        bus hung for 1 transaction']);
+    expect(faultLines({ faults: [], busHangs: 3 })).toEqual(['  faults:        bus hung for 3 transactions']);
+    expect(faultLines({ faults: [], busHangs: 0 })).toEqual([]);
   });
 });
