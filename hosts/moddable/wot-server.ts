@@ -36,7 +36,7 @@ import type { HistoryLimits } from '../../runtime/wot/thing';
 import type { WotCounters } from '../../runtime/wot/counters';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
 import {
-  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, PHASE_BODY, PHASE_CLOSING, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
   type ConnectionEntry, type ConnectionLimits, type ConnectionPhase,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
@@ -661,9 +661,10 @@ class HttpConnection {
     const socket = this.socket;
     if (socket !== undefined && !this.inFlight.acknowledged()) {
       // Not before the client has acknowledged the answer (in-flight.ts): the report of the acknowledgement
-      // closes. Meanwhile the guard counts the connection idle: a client that never acknowledges is closed at
-      // the keep-alive timeout, which bounds the wait as ACK_WAIT_MS does for the board's other sockets.
-      if (!this.closeDeferred) this.server.enter(this, PHASE_IDLE);
+      // closes. Meanwhile the guard counts the connection closing: never shed to make room (its buffer would
+      // outlive its share of the budget), and a client that never acknowledges is closed at the keep-alive
+      // timeout, which bounds the wait as ACK_WAIT_MS does for the board's other sockets.
+      if (!this.closeDeferred) this.server.enter(this, PHASE_CLOSING);
       this.closeDeferred = true;
       this.inFlight.closeWhenAcknowledged(() => this.close());
       return;

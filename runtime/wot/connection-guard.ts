@@ -3,8 +3,8 @@
  * that close (destroy, never half-close) a connection that is too slow to send its headers, too
  * slow to send its request, or idle too long between requests. When the cap is reached, the
  * oldest idle connection (between requests, or still sending headers for at least `shedGraceMs`)
- * is closed to make room; connections being answered or carrying a WebSocket or event stream are
- * never shed (those are bounded by `maxSessions` and the byte budget). With none to shed, the new
+ * is closed to make room; connections being answered, closing once their answer is acknowledged, or
+ * carrying a WebSocket or event stream are never shed (those are bounded by `maxSessions` and the byte budget). With none to shed, the new
  * connection is closed (`add`) or, on a host whose sockets can hold their input unread, waits for
  * a place (`addOrWait`), first come first served.
  *
@@ -30,7 +30,14 @@ export const PHASE_IDLE = 3;
 export const PHASE_STREAM = 4;
 /** Accepted, waiting for a place (`addOrWait`), its input not read: the headers timeout runs. */
 export const PHASE_WAITING = 5;
-export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * Answered, and closing once its client has acknowledged the answer (a board's socket: lwIP keeps an
+ * unacknowledged write's buffer, and the board's budget counts it until then, hosts/moddable/in-flight.ts):
+ * the keep-alive timeout bounds the wait. Never shed: closed now, its buffer would stay in lwIP's heap
+ * while the budget counted it no more, and the next write would overfill the heap.
+ */
+export const PHASE_CLOSING = 6;
+export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 export interface ConnectionLimits {
   /** Connections open at once. Node: 128; a board: its socket count less what it needs for itself. */
@@ -173,7 +180,7 @@ export class ConnectionGuard {
     for (let i = this.open.length - 1; i >= 0; i--) {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
-      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE ? l.keepAliveTimeoutMs : -1;
+      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE || e.phase === PHASE_CLOSING ? l.keepAliveTimeoutMs : -1;
       if (limit >= 0 && now - e.since >= limit) {
         this.counters.connectionsTimedOut++;
         this.drop(e);

@@ -79,7 +79,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     broker = await startBroker('aedes');
     busyWait = elfSymbol(env.elf, 'busy_wait_us_32')!;
     // lwIP's heap as it was at each busy wait (the board waits when lwIP refuses a write for want of it).
-    const waitedOn = { at: new Set([busyWait]), call: () => heapAtWaits.push(`${host.emulatedMs.toFixed(0)} ms, from ${(host.simulator.rp2040.core.LR >>> 0).toString(16)}: ${lwipHeapBlocks(host, env.elf).join(' ')}`) };
+    // With the board's TCP connections then (state and the client's port), so a failure says whose buffers filled it.
+    const connections = () => tcpPcbLists(host, env.elf).tcp_active_pcbs.pcbs.map((p) => `${p.localPort}-${p.remotePort} ${p.state}`).join(', ');
+    const waitedOn = { at: new Set([busyWait]), call: () => heapAtWaits.push(`${host.emulatedMs.toFixed(0)} ms, from ${(host.simulator.rp2040.core.LR >>> 0).toString(16)}: ${lwipHeapBlocks(host, env.elf).join(' ')}; connections ${connections()}`) };
     ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn]));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
@@ -291,6 +293,27 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       expect({ waits, heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
     } finally {
       host.lan!.ackDelayMs = 0;
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
+
+  test('HTTP: eight clients at once, more than the board keeps open, acknowledging late (delayed ACK, 1.5 s): a connection whose answer is out unacknowledged is not shed to make room, and the board never stops to wait for lwIP\'s heap (the old image shed it: its buffer stayed in lwIP\'s heap while the budget counted it no more)', async () => {
+    // Each answer is one write, its segment's buffer in lwIP's heap until the client acknowledges it; the board closes the
+    // connection then (Connection: close). Six connections are open at most: the two others wait for a place, and the
+    // guard's sweep (each second) makes room by shedding the oldest idle connection.
+    host.lan!.ackDelayMs = 1500;
+    stepMs = 2;
+    try {
+      const from = host.busyCycles;
+      const heapsFrom = heapAtWaits.length;
+      const answers = await Promise.all(Array.from({ length: 8 }, () => request('/properties/count').then((r) => r.status)));
+      const to = host.busyCycles;
+      expect(answers).toEqual(answers.map(() => 200));
+      const waits = busyWaitsBetween(from, to);
+      expect({ waits, heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
+    } finally {
+      host.lan!.ackDelayMs = 0;
+      stepMs = 20;
     }
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);

@@ -3,7 +3,7 @@
  * timeouts, the nesting-depth checks, and the order in which a slow client's held values go out.
  */
 import {
-  BOARD_CONNECTION_LIMITS, ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_HEADERS, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_CLOSING, PHASE_HEADERS, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
 } from '../../../runtime/wot/connection-guard';
 import { newWotCounters } from '../../../runtime/wot/counters';
 import { jsonTextDeeperThan, jsonValueProblem } from '../../../runtime/wot/json-depth';
@@ -85,6 +85,34 @@ test('ConnectionGuard: a waiting connection past the headers timeout is closed w
   guard.sweep(102);
   expect([closed, admitted, b.phase, guard.waitingCount, counters.connectionsTimedOut]).toEqual([['b'], [], PHASE_WAITING, 0, 1]);
   expect(() => new ConnectionGuard({ shedGraceMs: -1 }, BOARD_CONNECTION_LIMITS, counters)).toThrow(/shedGraceMs/);
+});
+
+test('ConnectionGuard: a connection closing once its answer is acknowledged is never shed (its buffer would outlive its share of a board\'s budget); the keep-alive timeout bounds its wait', () => {
+  const counters = newWotCounters();
+  const guard = new ConnectionGuard({ maxConnections: 2, keepAliveTimeoutMs: 2000 }, BOARD_CONNECTION_LIMITS, counters);
+  const closed: string[] = [];
+  const admitted: string[] = [];
+  const connect = (name: string, now: number) => guard.addOrWait(() => closed.push(name), () => admitted.push(name), now)!;
+  const a = connect('a', 0);
+  const b = connect('b', 1);
+  guard.enter(a, PHASE_CLOSING, 10); // answered, its answer not yet acknowledged
+  guard.enter(b, PHASE_IDLE, 20); // answered and acknowledged, waiting for its client to close
+  const c = connect('c', 30);
+  expect([closed, admitted, c.phase]).toEqual([['b'], [], PHASE_HEADERS]); // the idle one makes room, though a is older
+  guard.enter(c, PHASE_RESPONDING, 35);
+  const d = connect('d', 40);
+  guard.admitWaiting(1500);
+  expect([closed, d.phase]).toEqual([['b'], PHASE_WAITING]); // a is still closing: d waits for its place
+  guard.remove(a); // acknowledged: closed
+  guard.admitWaiting(1600);
+  expect([admitted, d.phase]).toEqual([['d'], PHASE_HEADERS]);
+  const e = connect('e', 1700);
+  guard.enter(d, PHASE_CLOSING, 1700); // a client that never acknowledges
+  guard.sweep(1700 + 1999);
+  expect([closed, e.phase]).toEqual([['b'], PHASE_WAITING]);
+  guard.sweep(1700 + 2000);
+  expect([closed, admitted, e.phase]).toEqual([['b', 'd'], ['d', 'e'], PHASE_HEADERS]);
+  expect([counters.connectionsShed, counters.connectionsTimedOut]).toEqual([1, 1]);
 });
 
 test('nesting depth: text scan ignores brackets in strings; value check stops at the limit', () => {
