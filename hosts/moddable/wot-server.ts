@@ -151,21 +151,36 @@ class ReplaySocket implements RawSocket {
   private lingering: Timer | undefined;
   /** This socket's share of lwIP's heap (in-flight.ts): when the board's budget has room again, `websocket` sends what it holds. */
   private readonly inFlight: InFlightCap;
+  /**
+   * What was written while the board's budget had no room for it, `queued[queuedAt..]`, sent in order as
+   * room comes (`sendQueued`). `websocket` writes without asking for room (its handshake, pongs): given to
+   * the socket at once, such a write took a third segment's buffer of lwIP's 4,000-byte heap, and the
+   * board stopped to wait for it (in-flight.ts).
+   */
+  private queued: ArrayBuffer | undefined;
+  private queuedAt = 0;
+  /** `close` came while writes were queued: the socket closes once they are sent and acknowledged. */
+  private closeWhenSent = false;
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
     this.inFlight = new InFlightCap(() => {
-      if (link.outbound.drained !== undefined) link.outbound.drained();
+      this.sendQueued();
+      if (this.queued === undefined && link.outbound.drained !== undefined) link.outbound.drained();
     });
     real.callback = (message: number, value?: number) => {
       if (message < 0) {
         this.peerGone = true;
+        this.queued = undefined;
         this.inFlight.release();
       }
       if (this.lingering !== undefined) {
         // Closed for the app, open for what it sent last to leave (close below): what comes in is dropped unread.
         if (message === SOCKET_DATA) dropInput(this.real);
         else if (message < 0) this.closeNow();
-        else if (message === SOCKET_WRITABLE && !this.closed) this.inFlight.report(this.real.write());
+        else if (message === SOCKET_WRITABLE && !this.closed) {
+          this.inFlight.report(this.real.write());
+          this.sendQueued();
+        }
         return;
       }
       if (message === SOCKET_DATA) {
@@ -175,7 +190,10 @@ class ReplaySocket implements RawSocket {
         return;
       }
       // What the client acknowledged is the board's again (in-flight.ts), whether or not more is to be sent.
-      if (message === SOCKET_WRITABLE && !this.closed && !this.peerGone) this.inFlight.report(this.real.write());
+      if (message === SOCKET_WRITABLE && !this.closed && !this.peerGone) {
+        this.inFlight.report(this.real.write());
+        this.sendQueued();
+      }
       if (this.callback !== undefined) this.callback(message, value);
       // The socket has room again: what the byte budget held back may go out.
       if (message === SOCKET_WRITABLE && link.outbound.drained !== undefined) link.outbound.drained();
@@ -184,8 +202,9 @@ class ReplaySocket implements RawSocket {
 
   /** Bytes the socket can take now (Moddable's `write()` without arguments), within MAX_IN_FLIGHT and the board's budget. */
   room(): number {
-    // A closed socket has no room (asking it would throw "write on closed socket"), nor one closing (lingering).
-    if (this.closed || this.peerGone || this.lingering !== undefined) return 0;
+    // A closed socket has no room (asking it would throw "write on closed socket"), nor one closing (lingering),
+    // nor one with writes queued (they go first).
+    if (this.closed || this.peerGone || this.lingering !== undefined || this.queued !== undefined) return 0;
     this.inFlight.report(this.real.write());
     return this.inFlight.room();
   }
@@ -280,16 +299,67 @@ class ReplaySocket implements RawSocket {
     this.letGo();
     this.whole = 0;
     dropInput(this.real);
-    this.real.write(0x88, 2, 0x03, 0xf1);
+    this.write(0x88, 2, 0x03, 0xf1);
     // Not from inside this read, which `websocket` may be making.
     Timer.set(this.refused, 0);
   }
 
   write(...data: (string | ArrayBuffer | number)[]): number {
+    if (data.length === 0) return this.room();
+    if (!this.closed && !this.peerGone && this.room() === 0) {
+      // No room in the board's budget: held, in order, until there is.
+      this.enqueue(data);
+      return 0;
+    }
     const written = (this.real.write as (...a: unknown[]) => number)(...data);
     // The socket's room after it says what this write holds (its bytes, counted as lwIP took them).
     if (!this.closed && !this.peerGone) this.inFlight.report(this.real.write());
     return written;
+  }
+
+  /** Add a write's bytes (strings as UTF-8, numbers as single bytes, as the socket takes them) to the queue. */
+  private enqueue(data: (string | ArrayBuffer | number)[]): void {
+    let size = 0;
+    for (let i = 0; i < data.length; i++) {
+      const d = data[i];
+      if (typeof d === 'string') data[i] = ArrayBuffer.fromString(d);
+      size += typeof d === 'number' ? 1 : (data[i] as ArrayBuffer).byteLength;
+    }
+    const left = this.queued === undefined ? 0 : this.queued.byteLength - this.queuedAt;
+    const all = new Uint8Array(left + size);
+    if (left > 0) all.set(new Uint8Array(this.queued!, this.queuedAt), 0);
+    let at = left;
+    for (let i = 0; i < data.length; i++) {
+      const d = data[i];
+      if (typeof d === 'number') all[at++] = d;
+      else {
+        all.set(new Uint8Array(d as ArrayBuffer), at);
+        at += (d as ArrayBuffer).byteLength;
+      }
+    }
+    this.queued = all.buffer;
+    this.queuedAt = 0;
+  }
+
+  /** Give the socket what is queued, as much as the budget has room for; once all of it is out, close if asked to. */
+  private sendQueued(): void {
+    const q = this.queued;
+    if (q === undefined || this.closed || this.peerGone) return;
+    this.inFlight.report(this.real.write());
+    const room = this.inFlight.room();
+    if (room <= 0) return;
+    const left = q.byteLength - this.queuedAt;
+    const n = left < room ? left : room;
+    this.real.write(q.slice(this.queuedAt, this.queuedAt + n));
+    this.queuedAt += n;
+    this.inFlight.report(this.real.write());
+    if (this.queuedAt < q.byteLength) return;
+    this.queued = undefined;
+    this.queuedAt = 0;
+    if (this.closeWhenSent) {
+      this.closeWhenSent = false;
+      this.inFlight.closeWhenAcknowledged(() => this.closeNow());
+    }
   }
 
   /**
@@ -306,11 +376,13 @@ class ReplaySocket implements RawSocket {
       this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
       return;
     }
-    if (!this.peerGone && !this.inFlight.acknowledged()) {
-      // Not before the peer has acknowledged what was sent last (in-flight.ts says why), or ACK_WAIT_MS from now.
+    if (!this.peerGone && (!this.inFlight.acknowledged() || this.queued !== undefined)) {
+      // Not before the peer has acknowledged what was sent last, queued writes included (in-flight.ts says why),
+      // or ACK_WAIT_MS from now.
       dropInput(this.real);
       this.lingering = Timer.set(() => this.closeNow(), ACK_WAIT_MS);
-      this.inFlight.closeWhenAcknowledged(() => this.closeNow());
+      if (this.queued !== undefined) this.closeWhenSent = true;
+      else this.inFlight.closeWhenAcknowledged(() => this.closeNow());
       return;
     }
     this.closeNow();
@@ -326,6 +398,7 @@ class ReplaySocket implements RawSocket {
     if (this.lingering !== undefined) Timer.clear(this.lingering);
     if (this.closed) return;
     this.closed = true;
+    this.queued = undefined;
     this.inFlight.release();
     try {
       this.real.close();

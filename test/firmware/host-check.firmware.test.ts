@@ -318,6 +318,25 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
+  test('WebSocket: a client connecting while two HTTP answers hold the board\'s budget (200 ms ACKs) gets its handshake once there is room, and the board never stops to wait for lwIP\'s heap (the old image let the websocket module\'s own write, the handshake, past the budget: a third buffer, and waits of 25 ms)', async () => {
+    host.lan!.ackDelayMs = 200;
+    try {
+      const from = host.busyCycles;
+      const heapsFrom = heapAtWaits.length;
+      const started = host.emulatedMs;
+      const answers = Promise.all([0, 1].map(() => request('/actions').then(async (r) => [r.status, (JSON.parse(await r.text()) as unknown[]).length])));
+      await until(() => host.emulatedMs > started + 300, 20_000, 'both answers under way');
+      const { socket } = await rawWebSocket();
+      expect(await answers).toEqual([[200, 32], [200, 32]]);
+      const to = host.busyCycles;
+      socket.destroy();
+      expect({ waits: busyWaitsBetween(from, to), heap: heapAtWaits.slice(heapsFrom) }).toEqual({ waits: 0, heap: [] });
+    } finally {
+      host.lan!.ackDelayMs = 0;
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
+
   test('WebSocket: two clients each send a last setProperty and their close frame in one segment, acknowledging late (delayed ACK, 200 ms): the board pushes the change and closes, each socket keeping its share of lwIP\'s heap until its push is acknowledged, and two clients fetching the 6 KB answer meanwhile never make the board wait for the heap', async () => {
     // A client's segments acknowledge what it has had, but nothing it is sent after its last one: here the push the
     // setProperty makes. Closed with it out, lwIP keeps its buffer for the ACK (200 ms later, a Windows client's).
