@@ -905,13 +905,20 @@ export class WebThingServer {
 
   /** @internal a connection moves to another phase (its timeout changes). */
   enter(c: HttpConnection, phase: ConnectionPhase): void {
-    if (c.entry !== undefined) this.guard.enter(c.entry, phase, Date.now());
+    if (c.entry === undefined) return;
+    this.guard.enter(c.entry, phase, Date.now());
+    if (phase === PHASE_CLOSING) this.admitSoon(); // answered: its place is free while it waits for the ACK
   }
 
   /** @internal a connection (or WebSocket) closed: its place is free, for a waiting one next (not from inside this close). */
   release(entry: ConnectionEntry | undefined): void {
     if (entry === undefined) return;
     this.guard.remove(entry);
+    this.admitSoon();
+  }
+
+  /** A place came free: give it to a waiting connection, from a turn of its own (an admitted connection reads at once). */
+  private admitSoon(): void {
     if (this.guard.waitingCount > 0 && this.admitter === undefined) {
       this.admitter = Timer.set(() => {
         this.admitter = undefined;

@@ -3,10 +3,11 @@
  * that close (destroy, never half-close) a connection that is too slow to send its headers, too
  * slow to send its request, or idle too long between requests. When the cap is reached, the
  * oldest idle connection (between requests, or still sending headers for at least `shedGraceMs`)
- * is closed to make room; connections being answered, closing once their answer is acknowledged, or
- * carrying a WebSocket or event stream are never shed (those are bounded by `maxSessions` and the byte budget). With none to shed, the new
- * connection is closed (`add`) or, on a host whose sockets can hold their input unread, waits for
- * a place (`addOrWait`), first come first served.
+ * is closed to make room; connections being answered or carrying a WebSocket or event stream are
+ * never shed (those are bounded by `maxSessions` and the byte budget), nor those closing once their
+ * answer is acknowledged, which hold no place. With none to shed, the new connection is closed
+ * (`add`) or, on a host whose sockets can hold their input unread, waits for a place (`addOrWait`),
+ * first come first served.
  *
  * No timer per connection: the host calls `sweep(now)` about once a second.
  *
@@ -33,8 +34,9 @@ export const PHASE_WAITING = 5;
 /**
  * Answered, and closing once its client has acknowledged the answer (a board's socket: lwIP keeps an
  * unacknowledged write's buffer, and the board's budget counts it until then, hosts/moddable/in-flight.ts):
- * the keep-alive timeout bounds the wait. Never shed: closed now, its buffer would stay in lwIP's heap
- * while the budget counted it no more, and the next write would overfill the heap.
+ * the keep-alive timeout bounds the wait. It gives up its place at once (a waiting connection may take
+ * it: its answer waits for the budget, not for this close), and it is never shed: closed now, its buffer
+ * would stay in lwIP's heap while the budget counted it no more, and the next write would overfill the heap.
  */
 export const PHASE_CLOSING = 6;
 export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -77,6 +79,8 @@ export interface ConnectionEntry {
 export class ConnectionGuard {
   readonly limits: ConnectionLimits;
   private readonly open: ConnectionEntry[] = [];
+  /** Connections in PHASE_CLOSING: out of `open` (they hold no place), still timed out by `sweep`. */
+  private readonly closing: ConnectionEntry[] = [];
   /** Connections waiting for a place, oldest first. */
   private readonly waiting: ConnectionEntry[] = [];
 
@@ -97,7 +101,7 @@ export class ConnectionGuard {
     this.limits = l;
   }
 
-  /** Connections tracked now (waiting ones not included). */
+  /** Connections holding a place now (waiting and closing ones not included). */
   get size(): number {
     return this.open.length;
   }
@@ -152,19 +156,26 @@ export class ConnectionGuard {
     }
   }
 
+  /** The connection is in `phase` from `now`. Entering PHASE_CLOSING gives up its place: the host admits a waiting connection then (`admitWaiting`). */
   enter(entry: ConnectionEntry, phase: ConnectionPhase, now: number): void {
     entry.phase = phase;
     entry.since = now;
-  }
-
-  /** The connection closed (for whatever reason): forget it, open or waiting. */
-  remove(entry: ConnectionEntry): void {
-    const w = this.waiting.indexOf(entry);
-    if (w >= 0) this.waiting.splice(w, 1);
+    if (phase !== PHASE_CLOSING) return;
     const i = this.open.indexOf(entry);
     if (i < 0) return;
     this.open.splice(i, 1);
-    this.counters.connections = this.open.length;
+    this.closing.push(entry);
+  }
+
+  /** The connection closed (for whatever reason): forget it, open, closing or waiting. */
+  remove(entry: ConnectionEntry): void {
+    const w = this.waiting.indexOf(entry);
+    if (w >= 0) this.waiting.splice(w, 1);
+    const c = this.closing.indexOf(entry);
+    if (c >= 0) this.closing.splice(c, 1);
+    const i = this.open.indexOf(entry);
+    if (i >= 0) this.open.splice(i, 1);
+    this.counters.connections = this.open.length + this.closing.length;
   }
 
   /** Close every connection past its timeout (one that waited as long as its headers may take included), then admit waiting ones. */
@@ -177,10 +188,17 @@ export class ConnectionGuard {
         this.drop(e);
       }
     }
+    for (let i = this.closing.length - 1; i >= 0; i--) {
+      const e = this.closing[i];
+      if (e !== undefined && now - e.since >= l.keepAliveTimeoutMs) {
+        this.counters.connectionsTimedOut++;
+        this.drop(e);
+      }
+    }
     for (let i = this.open.length - 1; i >= 0; i--) {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
-      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE || e.phase === PHASE_CLOSING ? l.keepAliveTimeoutMs : -1;
+      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE ? l.keepAliveTimeoutMs : -1;
       if (limit >= 0 && now - e.since >= limit) {
         this.counters.connectionsTimedOut++;
         this.drop(e);
@@ -191,7 +209,7 @@ export class ConnectionGuard {
 
   private track(entry: ConnectionEntry): ConnectionEntry {
     this.open.push(entry);
-    this.counters.connections = this.open.length;
+    this.counters.connections = this.open.length + this.closing.length;
     return entry;
   }
 

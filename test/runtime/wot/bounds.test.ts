@@ -87,7 +87,7 @@ test('ConnectionGuard: a waiting connection past the headers timeout is closed w
   expect(() => new ConnectionGuard({ shedGraceMs: -1 }, BOARD_CONNECTION_LIMITS, counters)).toThrow(/shedGraceMs/);
 });
 
-test('ConnectionGuard: a connection closing once its answer is acknowledged is never shed (its buffer would outlive its share of a board\'s budget); the keep-alive timeout bounds its wait', () => {
+test('ConnectionGuard: a connection closing once its answer is acknowledged gives up its place at once and is never shed (its buffer would outlive its share of a board\'s budget); the keep-alive timeout bounds its wait', () => {
   const counters = newWotCounters();
   const guard = new ConnectionGuard({ maxConnections: 2, keepAliveTimeoutMs: 2000 }, BOARD_CONNECTION_LIMITS, counters);
   const closed: string[] = [];
@@ -95,24 +95,26 @@ test('ConnectionGuard: a connection closing once its answer is acknowledged is n
   const connect = (name: string, now: number) => guard.addOrWait(() => closed.push(name), () => admitted.push(name), now)!;
   const a = connect('a', 0);
   const b = connect('b', 1);
-  guard.enter(a, PHASE_CLOSING, 10); // answered, its answer not yet acknowledged
-  guard.enter(b, PHASE_IDLE, 20); // answered and acknowledged, waiting for its client to close
-  const c = connect('c', 30);
-  expect([closed, admitted, c.phase]).toEqual([['b'], [], PHASE_HEADERS]); // the idle one makes room, though a is older
-  guard.enter(c, PHASE_RESPONDING, 35);
-  const d = connect('d', 40);
+  guard.enter(b, PHASE_RESPONDING, 2);
+  const c = connect('c', 3);
+  expect([c.phase, guard.size, guard.waitingCount]).toEqual([PHASE_WAITING, 2, 1]); // a is still in its headers, younger than its grace
+  guard.enter(a, PHASE_CLOSING, 10); // answered, its answer not yet acknowledged: its place is c's
+  expect([guard.size, counters.connections]).toEqual([1, 2]); // a holds no place, but its socket is still open
+  guard.admitWaiting(11);
+  expect([admitted, c.phase, closed]).toEqual([['c'], PHASE_HEADERS, []]);
+  guard.enter(c, PHASE_RESPONDING, 12);
+  const d = connect('d', 1500);
   guard.admitWaiting(1500);
-  expect([closed, d.phase]).toEqual([['b'], PHASE_WAITING]); // a is still closing: d waits for its place
+  expect([closed, d.phase]).toEqual([[], PHASE_WAITING]); // b and c are being answered; a is closing: none to shed
   guard.remove(a); // acknowledged: closed
+  expect(counters.connections).toBe(2);
+  guard.enter(b, PHASE_CLOSING, 1600); // a client that never acknowledges
   guard.admitWaiting(1600);
-  expect([admitted, d.phase]).toEqual([['d'], PHASE_HEADERS]);
-  const e = connect('e', 1700);
-  guard.enter(d, PHASE_CLOSING, 1700); // a client that never acknowledges
-  guard.sweep(1700 + 1999);
-  expect([closed, e.phase]).toEqual([['b'], PHASE_WAITING]);
-  guard.sweep(1700 + 2000);
-  expect([closed, admitted, e.phase]).toEqual([['b', 'd'], ['d', 'e'], PHASE_HEADERS]);
-  expect([counters.connectionsShed, counters.connectionsTimedOut]).toEqual([1, 1]);
+  expect([admitted, d.phase]).toEqual([['c', 'd'], PHASE_HEADERS]);
+  guard.sweep(1600 + 1999);
+  expect(closed).toEqual([]);
+  guard.sweep(1600 + 2000);
+  expect([closed, counters.connectionsShed, counters.connectionsTimedOut, counters.connections]).toEqual([['b'], 0, 1, 2]);
 });
 
 test('nesting depth: text scan ignores brackets in strings; value check stops at the limit', () => {
