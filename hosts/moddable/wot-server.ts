@@ -843,6 +843,14 @@ export class WebThingServer {
     this.listener = listener;
     listener.callback = () => {
       const socket = new Socket({ listener } as never) as unknown as RawSocket;
+      // No room: no connection behind it. When lwIP has no pcb for a client's SYN it still calls Moddable's
+      // accept (ERR_MEM, no pcb), which queues a socket without one: taken for a client, it held a place
+      // (or a place in line) until the headers timeout, and real clients were refused. The client's SYN
+      // comes again; it is answered once lwIP has a pcb for it.
+      if (socket.write() === 0) {
+        socket.close();
+        return;
+      }
       const connection = new HttpConnection(this, socket);
       // Full: the oldest idle connection is closed to make room, or else this one waits for a place, its
       // request left unread in the socket (a burst of clients is accepted before any of them is read).

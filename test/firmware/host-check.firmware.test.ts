@@ -125,6 +125,17 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     stepMs = 20;
   }, 90_000);
 
+  test('sixteen HTTP clients at once, three times the connections lwIP has (five, one the MQTT client\'s): each is answered (the old image took a connection lwIP could not make for one: Moddable\'s listener hands the app a socket for a failed accept, with no connection behind it, and such sockets filled the guard\'s places and its waiting line, and real clients were refused)', async () => {
+    stepMs = 2;
+    try {
+      const answers = await Promise.all(Array.from({ length: 16 }, () => fetch(`${base}/properties/count`, { signal: AbortSignal.timeout(30_000) })
+        .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 30 s' : `refused (${String(e.cause)})`))));
+      expect(answers).toEqual(answers.map(() => 200));
+    } finally {
+      stepMs = 20;
+    }
+  }, 120_000);
+
   test('HTTP GET / is the Thing Description, with its WebSocket link; GET /properties/count a number', async () => {
     const r = await request('/');
     const td = await r.json() as { title: string; links?: { rel: string; href: string }[] };
