@@ -734,9 +734,10 @@ class HttpConnection {
     const socket = this.socket;
     if (socket !== undefined && !this.inFlight.acknowledged()) {
       // Not before the client has acknowledged the answer (in-flight.ts): the report of the acknowledgement
-      // closes. Meanwhile the guard counts the connection closing: never shed to make room (its buffer would
-      // outlive its share of the budget), and a client that never acknowledges is closed at the keep-alive
-      // timeout, which bounds the wait as ACK_WAIT_MS does for the board's other sockets.
+      // closes. Meanwhile the guard counts the connection closing: its place goes to a waiting connection at
+      // once, it is never shed (its buffer would outlive its share of the budget), and a client that never
+      // acknowledges is closed at the keep-alive timeout, which bounds the wait as ACK_WAIT_MS does for the
+      // board's other sockets.
       if (!this.closeDeferred) this.server.enter(this, PHASE_CLOSING);
       this.closeDeferred = true;
       this.inFlight.closeWhenAcknowledged(() => this.close());
