@@ -283,15 +283,18 @@ export function eventLine(e: EmulatedEvent, startHour: number, pins: EmulatedPin
  * with how many: a board retries a refused broker every few seconds, and each try is not news.
  */
 function tcpSummary(connections: readonly { port: number; accepted: boolean }[], relays: EmulateCliArgs['relays']): string {
-  const counts = new Map<string, number>();
+  const seen = new Map<string, { port: number; accepted: boolean; n: number }>();
   for (const c of connections) {
-    const to = relays.get(c.port);
-    const clause = `TCP to 10.0.0.1:${c.port} ${c.accepted ? `relayed to ${to?.host}:${to?.port}` : 'refused'}`;
-    counts.set(clause, (counts.get(clause) ?? 0) + 1);
+    const key = `${c.port} ${c.accepted}`;
+    const s = seen.get(key);
+    if (s === undefined) seen.set(key, { port: c.port, accepted: c.accepted, n: 1 });
+    else s.n++;
   }
-  return [...counts].map(([clause, n]) => {
-    const times = n === 1 ? '' : ` ${n} times`;
-    return clause.endsWith('refused') ? `${clause}${times} (no --relay for it)` : `${clause}${n === 1 ? '' : ` (${n} connections)`}`;
+  return [...seen.values()].map(({ port, accepted, n }) => {
+    const to = relays.get(port);
+    return accepted
+      ? `TCP to 10.0.0.1:${port} relayed to ${to?.host}:${to?.port}${n === 1 ? '' : ` (${n} connections)`}`
+      : `TCP to 10.0.0.1:${port} refused${n === 1 ? '' : ` ${n} times`} (no --relay for it)`;
   }).join('; ');
 }
 
