@@ -159,8 +159,6 @@ class ReplaySocket implements RawSocket {
    */
   private queued: ArrayBuffer | undefined;
   private queuedAt = 0;
-  /** `close` came while writes were queued: the socket closes once they are sent and acknowledged. */
-  private closeWhenSent = false;
 
   constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
     this.inFlight = new InFlightCap(() => {
@@ -341,7 +339,7 @@ class ReplaySocket implements RawSocket {
     this.queuedAt = 0;
   }
 
-  /** Give the socket what is queued, as much as the budget has room for; once all of it is out, close if asked to. */
+  /** Give the socket what is queued, as much as the budget has room for; once all of it is out, close if closing. */
   private sendQueued(): void {
     const q = this.queued;
     if (q === undefined || this.closed || this.peerGone) return;
@@ -356,10 +354,8 @@ class ReplaySocket implements RawSocket {
     if (this.queuedAt < q.byteLength) return;
     this.queued = undefined;
     this.queuedAt = 0;
-    if (this.closeWhenSent) {
-      this.closeWhenSent = false;
-      this.inFlight.closeWhenAcknowledged(() => this.closeNow());
-    }
+    // Closing once acknowledged (close below; not an oversized message's close, which waits for the peer).
+    if (this.lingering !== undefined && !this.oversize) this.inFlight.closeWhenAcknowledged(() => this.closeNow());
   }
 
   /**
@@ -381,8 +377,7 @@ class ReplaySocket implements RawSocket {
       // or ACK_WAIT_MS from now.
       dropInput(this.real);
       this.lingering = Timer.set(() => this.closeNow(), ACK_WAIT_MS);
-      if (this.queued !== undefined) this.closeWhenSent = true;
-      else this.inFlight.closeWhenAcknowledged(() => this.closeNow());
+      if (this.queued === undefined) this.inFlight.closeWhenAcknowledged(() => this.closeNow()); // else once it is sent
       return;
     }
     this.closeNow();
