@@ -181,20 +181,8 @@ export class ConnectionGuard {
   /** Close every connection past its timeout (one that waited as long as its headers may take included), then admit waiting ones. */
   sweep(now: number): void {
     const l = this.limits;
-    for (let i = this.waiting.length - 1; i >= 0; i--) {
-      const e = this.waiting[i];
-      if (e !== undefined && now - e.since >= l.headersTimeoutMs) {
-        this.counters.connectionsTimedOut++;
-        this.drop(e);
-      }
-    }
-    for (let i = this.closing.length - 1; i >= 0; i--) {
-      const e = this.closing[i];
-      if (e !== undefined && now - e.since >= l.keepAliveTimeoutMs) {
-        this.counters.connectionsTimedOut++;
-        this.drop(e);
-      }
-    }
+    this.dropPast(this.waiting, l.headersTimeoutMs, now);
+    this.dropPast(this.closing, l.keepAliveTimeoutMs, now);
     for (let i = this.open.length - 1; i >= 0; i--) {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
@@ -205,6 +193,17 @@ export class ConnectionGuard {
       }
     }
     this.admitWaiting(now);
+  }
+
+  /** Close each connection of `list` that has been in its phase `limitMs` or longer. */
+  private dropPast(list: ConnectionEntry[], limitMs: number, now: number): void {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i];
+      if (e !== undefined && now - e.since >= limitMs) { // undefined: removed by an earlier close in this sweep
+        this.counters.connectionsTimedOut++;
+        this.drop(e);
+      }
+    }
   }
 
   private track(entry: ConnectionEntry): ConnectionEntry {
