@@ -308,6 +308,40 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 60_000);
 
+  test('WebSocket: a client\'s ping gets a pong with its payload, a message in fragments is read whole, a close is answered with the client\'s code, an unmasked frame is refused with 1002 (the old image answered a ping with its mask, took a fragment for a message, and closed without a close frame)', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const got: { messageType: string; data: Record<string, unknown> }[] = [];
+    ws.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    let pong: string | undefined;
+    ws.once('pong', (data) => { pong = data.toString(); });
+    ws.ping('are you there'); // masked, as every client's frame
+    await until(() => pong !== undefined || ws.readyState !== WebSocket.OPEN, 20_000, 'a pong');
+    expect(pong).toBe('are you there');
+    // One text message in three fragments (RFC 6455 5.4), then one whole, each driving the LED.
+    const text = JSON.stringify({ messageType: 'setProperty', data: { led: true } });
+    ws.send(text.slice(0, 10), { fin: false });
+    ws.send(text.slice(10, 30), { fin: false });
+    ws.send(text.slice(30), { fin: true });
+    const pushed = (led: boolean) => got.some((m) => m.messageType === 'propertyStatus' && m.data.led === led);
+    await until(() => pushed(true) || ws.readyState !== WebSocket.OPEN, 20_000, 'the LED on, from a message in fragments');
+    ws.send(JSON.stringify({ messageType: 'setProperty', data: { led: false } }));
+    await until(() => pushed(false) || ws.readyState !== WebSocket.OPEN, 20_000, 'the LED off, from the message after it');
+    expect(got.filter((m) => m.messageType === 'error')).toEqual([]);
+    ws.close(1000, 'done');
+    expect(await closed).toBe(1000); // 1006: closed without a close frame
+
+    const { socket, got: raw } = await rawWebSocket();
+    const handshake = Buffer.concat(raw).indexOf('\r\n\r\n') + 4;
+    socket.write(Buffer.concat([Buffer.from([0x81, 2]), Buffer.from('hi')])); // unmasked: only a server sends such a frame
+    const closeFrame = () => Buffer.concat(raw).subarray(handshake).indexOf(Buffer.from([0x88, 0x02]));
+    await until(() => closeFrame() >= 0, 20_000, 'a close frame for the unmasked one');
+    expect(Buffer.concat(raw).subarray(handshake).readUInt16BE(closeFrame() + 2)).toBe(1002);
+    socket.destroy();
+    expect((await request('/properties')).status).toBe(200);
+  }, 120_000);
+
   test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
     // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
     // until it is acknowledged, however small the write: three connections with one each do not fit. (After the

@@ -109,6 +109,60 @@ try {
     expect(led !== undefined, 'no led propertyStatus');
     return `board traced "led off"; ${counts} count updates, led=false status pushed`;
   });
+  await check('WebSocket: a ping (masked, as a client sends it) gets a pong with its payload, a message in fragments is read whole, and the session goes on', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
+    const got = [];
+    ws.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error('no open')), 5000); });
+    const closed = new Promise((res) => ws.once('close', (code) => res(code)));
+    const pong = new Promise((res) => ws.once('pong', (data) => res(data.toString())));
+    ws.ping('are you there');
+    const answer = await Promise.race([pong, closed.then((code) => `closed ${code}`), new Promise((r) => setTimeout(() => r('no pong in 3 s'), 3000))]);
+    expect(answer === 'are you there', `pong ${JSON.stringify(answer)}`);
+    // Three fragments of one text message (RFC 6455 5.4), then a message after them.
+    const text = JSON.stringify({ messageType: 'setProperty', data: { led: true } });
+    ws.send(text.slice(0, 10), { fin: false });
+    ws.send(text.slice(10, 30), { fin: false });
+    ws.send(text.slice(30), { fin: true });
+    const pushed = async (led) => {
+      for (let t = 0; t < 30 && !got.some((m) => m.messageType === 'propertyStatus' && m.data.led === led); t++) await new Promise((r) => setTimeout(r, 100));
+      expect(got.some((m) => m.messageType === 'propertyStatus' && m.data.led === led), `no propertyStatus led=${led} in 3 s (got ${JSON.stringify(got).slice(0, 300)})`);
+    };
+    await pushed(true);
+    ws.send(JSON.stringify({ messageType: 'setProperty', data: { led: false } }));
+    await pushed(false);
+    const open = ws.readyState === WebSocket.OPEN;
+    ws.close();
+    expect(open, 'the board closed the session');
+    return `pong "${answer}"; a message in three fragments and one after it both drove the LED`;
+  });
+  await check('WebSocket: a close is answered with a close frame (the client\'s 1000 back, RFC 6455 5.5.1); a frame against the protocol (unmasked, as only a server sends) is refused with 1002', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
+    await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error('no open')), 5000); });
+    const closed = new Promise((res) => ws.once('close', (code) => res(code)));
+    ws.close(1000, 'done');
+    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+    expect(code === 1000, `close code ${code} (1006: the board closed without a close frame)`);
+    const { createConnection } = await import('node:net');
+    const raw = createConnection(wotPort, '127.0.0.1');
+    let got = Buffer.alloc(0);
+    raw.on('data', (d) => { got = Buffer.concat([got, d]); });
+    const ended = new Promise((res) => raw.on('close', res));
+    raw.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    for (let t = 0; t < 50 && !got.includes('\r\n\r\n'); t++) await new Promise((r) => setTimeout(r, 100));
+    const handshake = got.indexOf('\r\n\r\n') + 4;
+    const text = JSON.stringify({ messageType: 'setProperty', data: { led: true } });
+    raw.write(Buffer.concat([Buffer.from([0x81, text.length]), Buffer.from(text)]));
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+    raw.destroy();
+    const frames = got.subarray(handshake);
+    const closeAt = frames.indexOf(Buffer.from([0x88, 0x02]));
+    const refusal = closeAt >= 0 ? frames.readUInt16BE(closeAt + 2) : 'no close frame';
+    expect(refusal === 1002, `unmasked frame: ${refusal} (after the handshake: ${frames.toString('hex').slice(0, 80)})`);
+    const r = await fetch(`http://127.0.0.1:${wotPort}/properties`);
+    expect(r.status === 200, `GET /properties after: ${r.status}`);
+    return `close answered with ${code}; an unmasked frame refused with ${refusal}; GET /properties still 200`;
+  });
   await check('WebSocket: a message over the size limit is refused before it is read (1009); the board keeps serving', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${wotPort}/`);
     await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); setTimeout(() => rej(new Error('no open')), 5000); });
