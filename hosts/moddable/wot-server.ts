@@ -27,6 +27,7 @@ import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
 import { ACK_WAIT_MS, InFlightCap } from './in-flight';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOO_BIG, ClientFrames, OP_CLOSE, type ClientFrameSink } from './client-frames';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
   WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
@@ -105,8 +106,8 @@ type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
 const SEND_ROOM_BYTES = 512;
 
 const SOCKET_DATA = 2;
-/** How long a connection that sent an oversized message stays open for its peer to read the 1009 close frame and close. */
-const OVERSIZE_LINGER_MS = 2000;
+/** How long a connection that sent a refused frame (too big, against the protocol) stays open for its peer to read the close frame and close. */
+const REFUSED_LINGER_MS = 2000;
 const SOCKET_WRITABLE = 3;
 
 /** Read and drop whatever input has come; returns how many bytes that was. */
@@ -125,11 +126,12 @@ const NOTHING_HELD = new Uint8Array(0);
  * frames only: `websocket` reads a frame as if all of it had come, and Moddable's lwIP socket holds
  * one received segment at a time, so a message over a segment (a 3 KB one; a header sent before its
  * payload) was read short and its rest taken for frames of its own. What has come is held here
- * until its frames are whole. A frame announced over `maxMessageBytes` is refused from its header,
+ * until its frames are whole, and made into frames `websocket` reads right (client-frames.ts: pings
+ * answered, fragments joined). A frame announced over `maxMessageBytes` is refused from its header,
  * before anything is held for it (on a board the heap is the limit): its bytes are dropped, and the
- * connection is closed with 1009 (message too big).
+ * connection is closed with 1009 (message too big); a frame against the protocol, with 1002.
  */
-class ReplaySocket implements RawSocket {
+class ReplaySocket implements RawSocket, ClientFrameSink {
   callback: ((message: number, value?: number) => void) | undefined;
   private next = 0;
   /** Bytes taken from the real socket and not yet read by `websocket`: `held[heldAt, heldEnd)`. */
@@ -141,13 +143,17 @@ class ReplaySocket implements RawSocket {
   /** Bytes from `heldAt` to the end of the frame still coming, once its header is in (0 before): room made for it at once. */
   private needed = 0;
 
-  /** A frame over `maxMessageBytes` was refused from its header, never handed to `websocket` (the connection is closing: 1009). */
-  private oversize = false;
+  /** The client's frames, made into what `websocket` reads right. */
+  private readonly frames: ClientFrames;
+  /** A frame was refused (over `maxMessageBytes`: 1009; against the protocol: 1002), never handed to `websocket`: the connection is closing. */
+  private refusedFrame = false;
+  /** A close frame was sent (the server's, or the answer to the client's): no other after it. */
+  private closeSent = false;
   /** The peer closed its side: there is no more room to write (the socket itself is still ours to close). */
   private peerGone = false;
   /** This side closed the real socket. */
   private closed = false;
-  /** After an oversized message: the timer that closes the socket if the peer has not closed first (close below). */
+  /** Closing: the timer that closes the socket if the peer has not (a refused frame) or has not acknowledged (close below). */
   private lingering: Timer | undefined;
   /** This socket's share of lwIP's heap (in-flight.ts): when the board's budget has room again, `websocket` sends what it holds. */
   private readonly inFlight: InFlightCap;
@@ -160,7 +166,8 @@ class ReplaySocket implements RawSocket {
   private queued: ArrayBuffer | undefined;
   private queuedAt = 0;
 
-  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, private readonly maxMessageBytes: number, private readonly refused: () => void) {
+  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, maxMessageBytes: number, private readonly refused: () => void) {
+    this.frames = new ClientFrames(maxMessageBytes, this);
     this.inFlight = new InFlightCap(() => {
       this.sendQueued();
       if (this.queued === undefined && link.outbound.drained !== undefined) link.outbound.drained();
@@ -225,16 +232,42 @@ class ReplaySocket implements RawSocket {
     return type === String ? String.fromArrayBuffer(bytes) : bytes;
   }
 
-  /** Move what the real socket has (its segment at hand) to the held bytes, and count the whole frames. */
+  /** Move what the real socket has (its segment at hand) to the held bytes, and make what is whole of them ready. */
   private take(): void {
-    if (this.closed || this.oversize) return;
+    if (this.closed || this.refusedFrame) return;
     const n = this.real.read();
     if (n > 0) {
       if (this.heldEnd + n > this.held.length) this.makeRoom(n);
       this.held.set(new Uint8Array(this.real.read(ArrayBuffer, n) as ArrayBuffer), this.heldEnd);
       this.heldEnd += n;
     }
-    this.whole = this.wholeFrames();
+    const frames = this.frames;
+    frames.scan(this.held, this.heldAt + this.whole, this.heldEnd);
+    if (frames.refusal !== 0) {
+      this.refuse(frames.refusal);
+      return;
+    }
+    this.heldEnd = frames.end;
+    this.whole = frames.readyEnd - this.heldAt;
+    this.needed = frames.neededEnd > 0 ? frames.neededEnd - this.heldAt : 0;
+    if (this.heldAt === this.heldEnd) this.letGo(); // all of it pings and pongs
+  }
+
+  /** A control frame the client's frames call for (a pong, the answer to a close). */
+  sendControl(opcode: number, payload: Uint8Array): void {
+    if (opcode === OP_CLOSE) {
+      if (this.closeSent) return;
+      this.closeSent = true;
+    }
+    if (payload.length === 0) this.write(0x80 | opcode, 0);
+    else this.write(0x80 | opcode, payload.length, payload.buffer as ArrayBuffer);
+  }
+
+  /** End the WebSocket with a close frame saying why (RFC 6455 7.4.1), unless one was sent. */
+  sendClose(code: number): void {
+    if (this.closed || this.peerGone || this.closeSent) return;
+    this.closeSent = true;
+    this.write(0x88, 2, code >> 8, code & 0xff);
   }
 
   /** Room for `n` more bytes, and for all of the frame still coming: one buffer per message, not one per segment (the C heap a board's XS heap grows into is shared with its radio and sockets). */
@@ -245,35 +278,6 @@ class ReplaySocket implements RawSocket {
     this.held = room;
     this.heldAt = 0;
     this.heldEnd = left;
-  }
-
-  /** Bytes of whole frames from `heldAt`; a frame announced over the limit is refused here. */
-  private wholeFrames(): number {
-    const h = this.held;
-    const end = this.heldEnd;
-    let at = this.heldAt;
-    this.needed = 0;
-    while (at + 2 <= end) {
-      let length = h[at + 1] & 0x7f;
-      let header = (h[at + 1] & 0x80) !== 0 ? 6 : 2;
-      if (length === 126) {
-        if (at + 4 > end) break;
-        length = (h[at + 2] << 8) | h[at + 3];
-        header += 2;
-      } else if (length === 127) {
-        length = this.maxMessageBytes + 1; // 64 bits of length: 2^16 bytes and more (`websocket` cannot read it either)
-      }
-      if (length > this.maxMessageBytes) {
-        this.refuseOversize();
-        return 0;
-      }
-      if (at + header + length > end) {
-        this.needed = at + header + length - this.heldAt;
-        break;
-      }
-      at += header + length;
-    }
-    return at - this.heldAt;
   }
 
   /** Hand `n` held bytes (of whole frames, n <= whole) to a read: where they start. */
@@ -291,13 +295,13 @@ class ReplaySocket implements RawSocket {
     this.heldEnd = 0;
   }
 
-  /** A frame over the limit: drop what has come of it (the rest as it comes, close), send 1009 and end the WebSocket. */
-  private refuseOversize(): void {
-    this.oversize = true;
+  /** A frame refused: drop what has come (the rest as it comes, close), send the close frame with `code` and end the WebSocket. */
+  private refuse(code: number): void {
+    this.refusedFrame = true;
     this.letGo();
     this.whole = 0;
     dropInput(this.real);
-    this.write(0x88, 2, 0x03, 0xf1);
+    this.sendClose(code);
     // Not from inside this read, which `websocket` may be making.
     Timer.set(this.refused, 0);
   }
@@ -354,22 +358,22 @@ class ReplaySocket implements RawSocket {
     if (this.queuedAt < q.byteLength) return;
     this.queued = undefined;
     this.queuedAt = 0;
-    // Closing once acknowledged (close below; not an oversized message's close, which waits for the peer).
-    if (this.lingering !== undefined && !this.oversize) this.inFlight.closeWhenAcknowledged(() => this.closeNow());
+    // Closing once acknowledged (close below; not a refused frame's close, which waits for the peer).
+    if (this.lingering !== undefined && !this.refusedFrame) this.inFlight.closeWhenAcknowledged(() => this.closeNow());
   }
 
   /**
-   * After an oversized message the socket stays open, its input dropped unread, until the peer
-   * closes its side (having read the 1009 close frame: RFC 6455 7.1.1) or OVERSIZE_LINGER_MS have
+   * After a refused frame the socket stays open, its input dropped unread, until the peer closes
+   * its side (having read the close frame, 1009 or 1002: RFC 6455 7.1.1) or REFUSED_LINGER_MS have
    * passed. Closed at once, lwIP (ESP32, Pico W) resets a connection with unread input and drops
    * what it has not sent yet, the close frame with it: the client saw 1006, not 1009. Otherwise a
    * socket with a write out closes once the peer has acknowledged it, or ACK_WAIT_MS from now.
    */
   close(): void {
     if (this.closed || this.lingering !== undefined) return;
-    if (this.oversize && !this.peerGone) {
+    if (this.refusedFrame && !this.peerGone) {
       dropInput(this.real);
-      this.lingering = Timer.set(() => this.closeNow(), OVERSIZE_LINGER_MS);
+      this.lingering = Timer.set(() => this.closeNow(), REFUSED_LINGER_MS);
       return;
     }
     if (!this.peerGone && (!this.inFlight.acknowledged() || this.queued !== undefined)) {
@@ -599,7 +603,7 @@ class HttpConnection {
         // (1 KiB on lin): under SEND_ROOM_BYTES of room is read as over budget, so updates coalesce
         // until it reports room again (SOCKET_WRITABLE → drained).
         bufferedBytes: () => (replay === undefined || replay.room() >= SEND_ROOM_BYTES ? 0 : budget.maxBufferedBytes + 1),
-        closeSlow: () => { if (link.connection !== undefined) this.server.closeWebSocket(link.connection); },
+        closeSlow: () => { if (link.connection !== undefined) this.server.closeWebSocket(link.connection, CLOSE_POLICY_VIOLATION); },
       },
     };
     let replay: ReplaySocket | undefined;
@@ -894,7 +898,7 @@ export class WebThingServer {
     this.listener = undefined;
     if (listener?.close !== undefined) listener.close();
     while (this.connections.length > 0) this.connections[this.connections.length - 1].finish();
-    while (this.sockets.length > 0) this.closeWebSocket(this.sockets[this.sockets.length - 1]);
+    while (this.sockets.length > 0) this.closeWebSocket(this.sockets[this.sockets.length - 1], CLOSE_GOING_AWAY);
   }
 
   /** @internal hand an upgraded connection to the WebSocket server. */
@@ -957,7 +961,7 @@ export class WebThingServer {
       }
       if (value.length > this.handler.maxBodyBytes) {
         // Characters can outnumber the frame's bytes' limit only through multi-byte text: same answer.
-        this.closeWebSocket(c);
+        this.closeWebSocket(c, CLOSE_TOO_BIG);
         return;
       }
       session?.receive(value);
@@ -966,8 +970,13 @@ export class WebThingServer {
     }
   }
 
-  /** @internal the server ends a WebSocket itself (refused, too slow, stopping): Moddable's `websocket` reports no disconnect for a close it was asked for. */
-  closeWebSocket(c: WsConnection): void {
+  /**
+   * @internal the server ends a WebSocket itself (refused, too slow, stopping), with a close frame
+   * saying why when there is a `code` (`websocket` closes the socket without one). Moddable's
+   * `websocket` reports no disconnect for a close it was asked for.
+   */
+  closeWebSocket(c: WsConnection, code = 0): void {
+    if (code !== 0) (c.socket as ReplaySocket | undefined)?.sendClose(code);
     this.endWebSocket(c);
     c.close();
   }
