@@ -27,7 +27,7 @@ import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
 import { ACK_WAIT_MS, InFlightCap } from './in-flight';
-import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_TOO_BIG, ClientFrames, OP_CLOSE, type ClientFrameSink } from './client-frames';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, ClientFrames, OP_CLOSE, type ClientFrameSink } from './client-frames';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
   WotRequestHandler, handlerOptionsFrom, type WotAuthOptions, type WotMiddleware, type WotRequest, type WotResponse, type WotRoute,
@@ -959,11 +959,7 @@ export class WebThingServer {
         session?.receiveBinary(value instanceof ArrayBuffer ? value.byteLength : 0);
         return;
       }
-      if (value.length > this.handler.maxBodyBytes) {
-        // Characters can outnumber the frame's bytes' limit only through multi-byte text: same answer.
-        this.closeWebSocket(c, CLOSE_TOO_BIG);
-        return;
-      }
+      // Not over the limit: its frame's bytes were not (ReplaySocket), and a text has no more characters than bytes.
       session?.receive(value);
     } else if (message === WebSocketServer.disconnect) {
       this.endWebSocket(c);
