@@ -183,7 +183,33 @@ LOCKED(err_t, raw_bind, (struct raw_pcb *pcb, const ip_addr_t *ipaddr), (pcb, ip
 LOCKED_VOID(raw_recv, (struct raw_pcb *pcb, raw_recv_fn recv, void *recv_arg), (pcb, recv, recv_arg))
 LOCKED(err_t, raw_sendto, (struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ipaddr), (pcb, p, ipaddr))
 LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
-LOCKED(struct pbuf *, pbuf_alloc, (pbuf_layer layer, u16_t length, pbuf_type type), (layer, length, type))
+/*
+ * A TCP segment without data (a FIN, a SYN-ACK: lwIP's tcp_enqueue_flags asks
+ * for PBUF_TRANSPORT and PBUF_RAM, its options' few bytes) is kept until the
+ * peer acknowledges it. From lwIP's heap (4,000 bytes on a Pico W, first fit)
+ * its 72 bytes took the front of the hole a freed segment buffer had left, and
+ * with another connection's buffer after that hole the next 1,532-byte segment
+ * buffer (TCP_OVERSIZE: whatever the write) fitted nowhere: two fit the heap,
+ * not around such a block, and the board waited 25 ms (the host check
+ * firmware's WebSocket closes). So such a segment takes a buffer from the pbuf
+ * pool (24 on a Pico W, the radio's input's), the heap only when the pool is
+ * empty. lwIP's own calls come through this wrapper too (--wrap binds every
+ * reference across its objects). A short UDP datagram (a DNS query) does the
+ * same, for the moment it is sent.
+ */
+#define HEADER_ONLY_BYTES 40
+struct pbuf *__real_pbuf_alloc(pbuf_layer layer, u16_t length, pbuf_type type);
+struct pbuf *__wrap_pbuf_alloc(pbuf_layer layer, u16_t length, pbuf_type type)
+{
+	async_context_t *c = locked();
+	struct pbuf *p = NULL;
+	if (type == PBUF_RAM && layer == PBUF_TRANSPORT && length <= HEADER_ONLY_BYTES)
+		p = __real_pbuf_alloc(layer, length, PBUF_POOL);
+	if (p == NULL)
+		p = __real_pbuf_alloc(layer, length, type);
+	unlock(c);
+	return p;
+}
 LOCKED(u8_t, pbuf_free, (struct pbuf *p), (p))
 /*
  * Moddable's multicast joins ask lwIP for interface 0 (modSocket.c's UDP
