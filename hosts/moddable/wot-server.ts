@@ -253,21 +253,17 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
     if (this.heldAt === this.heldEnd) this.letGo(); // all of it pings and pongs
   }
 
-  /** A control frame the client's frames call for (a pong, the answer to a close). */
+  /** A control frame: a pong, a close (the answer to the client's, or the server's own); one close at most, nothing once the peer has gone. */
   sendControl(opcode: number, payload: Uint8Array): void {
-    if (opcode === OP_CLOSE) {
-      if (this.closeSent) return;
-      this.closeSent = true;
-    }
+    if (this.closed || this.peerGone || (opcode === OP_CLOSE && this.closeSent)) return;
+    if (opcode === OP_CLOSE) this.closeSent = true;
     if (payload.length === 0) this.write(0x80 | opcode, 0);
     else this.write(0x80 | opcode, payload.length, payload.buffer as ArrayBuffer);
   }
 
   /** End the WebSocket with a close frame saying why (RFC 6455 7.4.1), unless one was sent. */
   sendClose(code: number): void {
-    if (this.closed || this.peerGone || this.closeSent) return;
-    this.closeSent = true;
-    this.write(0x88, 2, code >> 8, code & 0xff);
+    this.sendControl(OP_CLOSE, new Uint8Array([code >> 8, code & 0xff]));
   }
 
   /** Room for `n` more bytes, and for all of the frame still coming: one buffer per message, not one per segment (the C heap a board's XS heap grows into is shared with its radio and sockets). */
