@@ -65,6 +65,21 @@ export interface WebThingServerOptions extends WotServerLimitOptions {
 
 /** Each connection's guard entry. */
 const ENTRY = Symbol('thingflow.wot.connection');
+/** How long `stop()` waits for a WebSocket client to answer its close frame before cutting it off. */
+const STOP_CLOSE_WAIT_MS = 1000;
+
+/** Close a WebSocket with 1001 (going away, RFC 6455 7.4.1) and wait for its peer's answer, at most `ms`: then it is cut off. */
+function closeGoingAway(client: WebSocket, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (client.readyState === WebSocket.CLOSED) return resolve();
+    const cutOff = setTimeout(() => client.terminate(), ms);
+    client.once('close', () => {
+      clearTimeout(cutOff);
+      resolve();
+    });
+    client.close(1001, 'server stopping');
+  });
+}
 type GuardedSocket = Socket & { [ENTRY]?: ConnectionEntry };
 
 function entryOf(socket: unknown): ConnectionEntry | undefined {
@@ -208,7 +223,8 @@ export class WebThingServer {
     this.sweeper = undefined;
     if (this.mdns !== undefined) await this.mdns.close();
     this.mdns = undefined;
-    for (const client of this.wss.clients) client.terminate();
+    // Each WebSocket client is told why (1001), as the board's server tells it.
+    await Promise.all([...this.wss.clients].map((client) => closeGoingAway(client, STOP_CLOSE_WAIT_MS)));
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();

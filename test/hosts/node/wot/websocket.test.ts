@@ -194,3 +194,22 @@ describe('WebSocket with several things and a token', () => {
     }
   });
 });
+
+describe('WebSocket when the server stops', () => {
+  test('stop() closes each session with 1001 (going away), as the board\'s server does; a client that does not answer the close is cut off, and stop() still ends soon', async () => {
+    const server = new WebThingServer(new SingleThing(makeLamp()), { port: 0, listenAddress: '127.0.0.1', mdns: false });
+    await server.start();
+    const polite = new Client(`ws://127.0.0.1:${server.port}/`);
+    const mute = new Client(`ws://127.0.0.1:${server.port}/`);
+    await Promise.all([polite.opened, mute.opened]);
+    const code = new Promise<number>((resolve) => polite.ws.once('close', (c) => resolve(c)));
+    // A client that never answers a close frame: its socket stops reading (the server's close waits for its answer).
+    const muteSocket = (mute.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    muteSocket.pause();
+    muteSocket.removeAllListeners('data');
+    const began = Date.now();
+    await server.stop();
+    expect(Date.now() - began).toBeLessThan(3000);
+    expect(await code).toBe(1001);
+  });
+});
