@@ -157,9 +157,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('sixteen HTTP clients at once, three times the connections lwIP has (five, one the MQTT client\'s): each is answered (the old image took a connection lwIP could not make for one: Moddable\'s listener hands the app a socket for a failed accept, with no connection behind it, and such sockets filled the guard\'s places and its waiting line, and real clients were refused)', async () => {
     stepMs = 2;
     try {
+      const started = host.emulatedMs;
       const answers = await Promise.all(Array.from({ length: 16 }, () => fetch(`${base}/properties/count`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 30 s' : `refused (${String(e.cause)})`))));
-      expect(answers).toEqual(answers.map(() => 200));
+      // Once in a run of the whole file, one of the sixteen had no answer in 30 s (wall clock): where the board and the gateway were then.
+      const where = answers.every((a) => a === 200) ? '' : `${(host.emulatedMs - started).toFixed(0)} emulated ms; gateway's connections to the board ${JSON.stringify(host.lan!.accepted.slice(-20).map((a) => a.accepted))}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; board's pcbs ${tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.map((p) => `${p.localPort}-${p.remotePort} ${p.state}`).join(', ')}; console: ${lines().slice(-4).join(' | ')}`;
+      expect({ answers, where }).toEqual({ answers: answers.map(() => 200), where: '' });
     } finally {
       stepMs = 20;
     }
