@@ -115,6 +115,37 @@ describe('ClientFrames: a client\'s frames as Moddable\'s websocket reads them',
     expect([read.messages, read.closes]).toEqual([['kept'], [1000]]);
   });
 
+  test('messages of every size, whole or in fragments, pings between and inside them, coming in segments of any size: each read back as sent, each ping answered (200 seeded runs)', () => {
+    let seed = 7;
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    for (let run = 0; run < 200; run++) {
+      const held = new Held();
+      const sent: string[] = [];
+      const pings: string[] = [];
+      const frames: Buffer[] = [];
+      const ping = () => { const p = `p${run}.${pings.length}`; pings.push(p); frames.push(frame(p, { opcode: 0x9 })); };
+      for (let m = 1 + random(4); m > 0; m--) {
+        const message = String.fromCharCode(97 + random(26)).repeat(random(3000)) + `#${run}`;
+        sent.push(message);
+        const parts = 1 + random(4);
+        let at = 0;
+        for (let k = 0; k < parts; k++) {
+          const end = k === parts - 1 ? message.length : at + random(message.length - at + 1);
+          frames.push(frame(message.slice(at, end), { opcode: k === 0 ? 0x1 : 0x0, fin: k === parts - 1 }));
+          at = end;
+          if (random(3) === 0) ping();
+        }
+      }
+      const bytes = Buffer.concat(frames);
+      for (let at = 0; at < bytes.length;) {
+        const n = 1 + random(1500);
+        expect(held.come(bytes.subarray(at, at + n))).toBe(0);
+        at += n;
+      }
+      expect({ run, ...held.read(), pongs: held.sent.map(([, p]) => p) }).toEqual({ run, messages: sent, closes: [], errors: [], pongs: pings });
+    }
+  });
+
   test.each([
     ['an unmasked frame (only a server sends one)', frame('hi', { opcode: 0x1, mask: false })],
     ['a reserved opcode', frame('hi', { opcode: 0x3 })],
