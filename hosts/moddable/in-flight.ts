@@ -32,6 +32,13 @@ export const BOARD_SEGMENTS = 2;
  */
 export const ACK_WAIT_MS = 2000;
 
+/**
+ * How long a socket whose peer has closed keeps its share while a write of its is unacknowledged
+ * (`peerClosed`). Moddable's socket reports nothing more after the peer's FIN, but the peer still
+ * acknowledges, or resets, what crossed its FIN: within its delayed ACK (40 to 200 ms) and a round trip.
+ */
+export const PEER_CLOSED_ACK_MS = 500;
+
 /** Sockets with a write unacknowledged, as far as their reports and writes tell. */
 let segmentsHeld = 0;
 /** Sockets the board's budget held back: each hears (`retry`) when another lets go of its segment. Made at run time (a preloaded array is read-only). */
@@ -57,11 +64,14 @@ export class InFlightCap {
   private held = 0;
   /** The owner's close, waiting for the peer to acknowledge everything (`closeWhenAcknowledged`). */
   private closing: (() => void) | undefined;
+  /** The peer has closed with a write of this socket's unacknowledged: the share is let go by `peerClosed`'s timer only. */
+  private afterPeer = false;
 
   constructor(private readonly retry: () => void) {}
 
   /** The socket says it can take `free` bytes: what it has had acknowledged no longer counts. */
   report(free: number): void {
+    if (this.afterPeer) return; // the socket says no room now: that is not what lwIP holds
     if (free > this.sendBuffer) this.sendBuffer = free;
     this.free = free;
     this.hold(this.sendBuffer - free);
@@ -110,8 +120,31 @@ export class InFlightCap {
     this.closing = close;
   }
 
+  /**
+   * The peer closed its side. Moddable's socket then reports nothing more (it drops lwIP's sent
+   * callback at the peer's FIN, and says it has no room), but lwIP keeps a write the peer has not
+   * acknowledged until the peer acknowledges or resets it: let go of then, the share was counted no
+   * more while lwIP still held its buffer, and a third socket's write made the board wait. So a share
+   * with a write out is let go PEER_CLOSED_ACK_MS later (`later` arms the timer), at once otherwise;
+   * the owner may close the socket meanwhile (its `release` waits for the timer).
+   */
+  peerClosed(later: (letGo: () => void, ms: number) => void): void {
+    if (this.afterPeer) return;
+    if (this.held === 0) {
+      this.release();
+      return;
+    }
+    this.closing = undefined;
+    this.afterPeer = true;
+    later(() => {
+      this.afterPeer = false;
+      this.release();
+    }, PEER_CLOSED_ACK_MS);
+  }
+
   /** The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why). */
   release(): void {
+    if (this.afterPeer) return;
     this.closing = undefined;
     this.free = 0;
     this.hold(0);

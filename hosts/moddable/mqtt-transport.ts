@@ -174,6 +174,8 @@ class Ecma419TcpTransport implements Transport {
 
   /** The connection failed or the broker closed it: close the socket (what is queued cannot go out) and tell the client, unless it closed first. */
   private finish(error: unknown): void {
+    // What crossed the broker's FIN may still be in lwIP's heap (in-flight.ts): the share goes when it can have been acknowledged.
+    this.inFlight.peerClosed((letGo, ms) => { Timer.set(letGo, ms); });
     this.closeSocket();
     if (this.closed) return;
     this.closed = true;

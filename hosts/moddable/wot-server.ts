@@ -117,6 +117,33 @@ function dropInput(socket: RawSocket): number {
   return n;
 }
 
+/** A write's arguments as the socket takes them (strings as UTF-8, numbers as single bytes), in one buffer. */
+function joined(data: (string | ArrayBuffer | number)[]): ArrayBuffer {
+  if (data.length === 1 && data[0] instanceof ArrayBuffer) return data[0];
+  let size = 0;
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i];
+    if (typeof d === 'string') data[i] = ArrayBuffer.fromString(d);
+    size += typeof d === 'number' ? 1 : (data[i] as ArrayBuffer).byteLength;
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i];
+    if (typeof d === 'number') all[at++] = d;
+    else {
+      all.set(new Uint8Array(d as ArrayBuffer), at);
+      at += (d as ArrayBuffer).byteLength;
+    }
+  }
+  return all.buffer;
+}
+
+/** Run `run` in `ms` (InFlightCap.peerClosed's timer). */
+function afterMs(run: () => void, ms: number): void {
+  Timer.set(run, ms);
+}
+
 /** No bytes held. */
 const NOTHING_HELD = new Uint8Array(0);
 
@@ -176,7 +203,7 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
       if (message < 0) {
         this.peerGone = true;
         this.queued = undefined;
-        this.inFlight.release();
+        this.inFlight.peerClosed(afterMs);
       }
       if (this.lingering !== undefined) {
         // Closed for the app, open for what it sent last to leave (close below): what comes in is dropped unread.
@@ -302,40 +329,37 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
     Timer.set(this.refused, 0);
   }
 
+  /**
+   * A write, as one buffer: Moddable's socket makes a `tcp_write` of each argument (a frame's first byte,
+   * its length, its payload), and the radio's input, run between two of them, sent the first alone: the
+   * frame went out as two segments, two of lwIP's 1,532-byte buffers for one share of the budget, and a
+   * third write made the board wait (an exploratory run's WebSocket sessions, 200 ms ACKs).
+   */
   write(...data: (string | ArrayBuffer | number)[]): number {
     if (data.length === 0) return this.room();
+    const bytes = joined(data);
     if (!this.closed && !this.peerGone && this.room() === 0) {
       // No room in the board's budget: held, in order, until there is.
-      this.enqueue(data);
+      this.enqueue(bytes);
       return 0;
     }
-    const written = (this.real.write as (...a: unknown[]) => number)(...data);
+    const written = this.real.write(bytes);
     // The socket's room after it says what this write holds (its bytes, counted as lwIP took them).
     if (!this.closed && !this.peerGone) this.inFlight.report(this.real.write());
     return written;
   }
 
-  /** Add a write's bytes (strings as UTF-8, numbers as single bytes, as the socket takes them) to the queue. */
-  private enqueue(data: (string | ArrayBuffer | number)[]): void {
-    let size = 0;
-    for (let i = 0; i < data.length; i++) {
-      const d = data[i];
-      if (typeof d === 'string') data[i] = ArrayBuffer.fromString(d);
-      size += typeof d === 'number' ? 1 : (data[i] as ArrayBuffer).byteLength;
-    }
+  /** Add a write's bytes to the queue. */
+  private enqueue(bytes: ArrayBuffer): void {
     const left = this.queued === undefined ? 0 : this.queued.byteLength - this.queuedAt;
-    const all = new Uint8Array(left + size);
-    if (left > 0) all.set(new Uint8Array(this.queued!, this.queuedAt), 0);
-    let at = left;
-    for (let i = 0; i < data.length; i++) {
-      const d = data[i];
-      if (typeof d === 'number') all[at++] = d;
-      else {
-        all.set(new Uint8Array(d as ArrayBuffer), at);
-        at += (d as ArrayBuffer).byteLength;
-      }
+    if (left === 0) {
+      this.queued = bytes;
+    } else {
+      const all = new Uint8Array(left + bytes.byteLength);
+      all.set(new Uint8Array(this.queued!, this.queuedAt), 0);
+      all.set(new Uint8Array(bytes), left);
+      this.queued = all.buffer;
     }
-    this.queued = all.buffer;
     this.queuedAt = 0;
   }
 
@@ -451,7 +475,10 @@ class HttpConnection {
       if (message === SOCKET_DATA && this.entry?.phase === PHASE_WAITING) return;
       if (message === SOCKET_DATA) this.onData(value);
       else if (message === SOCKET_WRITABLE) this.flush();
-      else if (message < 0) this.finish();
+      else if (message < 0) {
+        this.inFlight.peerClosed(afterMs);
+        this.finish();
+      }
     } catch (e) {
       // A malformed request or a socket error ends this connection only.
       this.finish();

@@ -1,4 +1,4 @@
-import { BOARD_SEGMENTS, InFlightCap, MAX_IN_FLIGHT } from '../../../hosts/moddable/in-flight';
+import { BOARD_SEGMENTS, InFlightCap, MAX_IN_FLIGHT, PEER_CLOSED_ACK_MS } from '../../../hosts/moddable/in-flight';
 
 /** A socket as lwIP keeps it: a send buffer whose room shrinks as it is written and grows as the peer acknowledges. */
 class Socket {
@@ -88,6 +88,26 @@ describe('InFlightCap: a socket\'s share of lwIP\'s heap on a board', () => {
     a.cap.report(a.free); // a report after the close runs nothing again
     expect(closes).toEqual(['a']);
     for (const s of [b, c]) s.cap.release();
+  });
+
+  test('peerClosed: a socket whose peer closed with a write of its unacknowledged keeps its share until the timer it arms (what crossed the FIN is still in lwIP\'s heap), whatever it reports or releases meanwhile; with nothing out it lets go at once', () => {
+    const gone = new Socket();
+    const other = new Socket();
+    const third = new Socket();
+    gone.write(100);
+    other.write(100);
+    const timers: [() => void, number][] = [];
+    gone.cap.peerClosed((letGo, ms) => timers.push([letGo, ms]));
+    expect(timers.map(([, ms]) => ms)).toEqual([PEER_CLOSED_ACK_MS]);
+    gone.cap.report(0); // Moddable's socket says no room once the peer has gone
+    gone.cap.release(); // the owner closes the socket
+    expect(third.write(100)).toBe(0); // two of lwIP's segment buffers are still held
+    timers[0][0]();
+    expect(third.retries).toHaveLength(1);
+    expect(third.write(100)).toBe(100);
+    const idle = new Socket();
+    idle.cap.peerClosed(() => { throw new Error('no timer for a socket with nothing out'); });
+    for (const s of [other, third]) s.cap.release();
   });
 
   test('closeWhenAcknowledged with nothing out closes at once; a release before the acknowledgement (the wait\'s bound, the peer gone) forgets the close', () => {
