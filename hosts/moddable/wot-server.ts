@@ -476,7 +476,7 @@ class HttpConnection {
       if (message === SOCKET_DATA) this.onData(value);
       else if (message === SOCKET_WRITABLE) this.flush();
       // Not peerClosed here (its share kept past the FIN): with it, a connection of the host check's sixteen clients
-      // was never taken from Moddable's listener, every time; not understood yet (the session note of 2026-12-06).
+      // was never taken from Moddable's listener, every time; not understood yet (docs/moddable.md, "A socket held more").
       else if (message < 0) this.finish();
     } catch (e) {
       // A malformed request or a socket error ends this connection only.
