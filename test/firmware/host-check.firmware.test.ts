@@ -23,7 +23,7 @@ import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { lwipHeapBlocks, tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
 import type { HeapIrqCheck } from './heap-irq-check';
-import { elfSymbol } from '../../sim/emulator/elf-symbols';
+import { elfSymbol, elfSymbolEntry } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1', 'mqtt.port=1883', 'mdns=host-check'];
@@ -47,6 +47,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   /** lwIP's heap, each time it was asked for a segment's buffer while a small block (a header-only segment held for its ACK) was in it. */
   const segmentsBesideSmallBlocks: string[] = [];
   let segmentBuffers = 0;
+  /**
+   * What Moddable's listener (modSocket.c's didAccept) was handed that it mishandles: an accept lwIP made without a
+   * connection (no pcb for a client's SYN), which it queued as a socket; a connection it refused (its queue full), whose
+   * pcb lwIP then left open with no owner, its client never answered. lwip-lock.c's accept wrapper keeps both from it.
+   */
+  const listenerMishaps: string[] = [];
   /** Moddable's socket waits with busy_wait_us_32 (25 ms, the whole board stopped) each time lwIP refuses a write for want of heap: its entries between two busy-cycle counts. */
   const busyWaitsBetween = (from: number, to: number) => host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
   let running = true;
@@ -111,7 +117,18 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       const blocks = lwipHeapBlocks(host, env.elf);
       if (blocks.some((b) => /^U\d+/.test(b) && Number(b.slice(1).split(' ')[0]) < 200)) segmentsBesideSmallBlocks.push(`${host.emulatedMs.toFixed(0)} ms: ${blocks.join(' ')}; connections ${connections()}`);
     } };
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer]));
+    const didAccept = elfSymbolEntry(env.elf, 'didAccept')!;
+    let accepting = 0;
+    const acceptWithoutConnection = { at: new Set([didAccept.address]), call: () => {
+      accepting = host.simulator.rp2040.core.registers[1] >>> 0;
+      if (accepting === 0) listenerMishaps.push(`${host.emulatedMs.toFixed(0)} ms: an accept without a connection (lwIP had no pcb for a SYN)`);
+    } };
+    // didAccept frees the socket record it made only when its queue is full, and returns ERR_ABRT, which tells lwIP the pcb was aborted.
+    const refusedConnection = { at: new Set([elfSymbol(env.elf, '__wrap_free')!]), call: () => {
+      const from = (host.simulator.rp2040.core.LR >>> 0) & ~1;
+      if (accepting !== 0 && from >= didAccept.address && from < didAccept.address + didAccept.size) listenerMishaps.push(`${host.emulatedMs.toFixed(0)} ms: a connection (client port ${host.simulator.rp2040.readUint16(accepting + 24)}) refused, the listener's queue full: its pcb left open, no owner; connections ${connections()}`);
+    } };
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, acceptWithoutConnection, refusedConnection]));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);
@@ -144,11 +161,13 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // connection younger than the guard's shedGraceMs is now spared and the newer one waits for its place.
     const elf = (env as { elf: string }).elf;
     stepMs = 2;
+    const mishapsFrom = listenerMishaps.length;
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${base}${i % 2 === 0 ? '/properties/count' : '/'}`, { signal: AbortSignal.timeout(20_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 20 s' : 'refused'))));
       expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, answers }).toEqual({ round, unanswered: 0, answers: answers.map(() => 200) });
     }
+    expect(listenerMishaps.slice(mishapsFrom)).toEqual([]);
     const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'ESTABLISHED');
     await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
     stepMs = 20;
@@ -158,11 +177,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     stepMs = 2;
     try {
       const started = host.emulatedMs;
+      const mishapsFrom = listenerMishaps.length;
       const answers = await Promise.all(Array.from({ length: 16 }, () => fetch(`${base}/properties/count`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 30 s' : `refused (${String(e.cause)})`))));
       // Once in a run of the whole file, one of the sixteen had no answer in 30 s (wall clock): where the board and the gateway were then.
       const where = answers.every((a) => a === 200) ? '' : `${(host.emulatedMs - started).toFixed(0)} emulated ms; gateway's connections to the board ${JSON.stringify(host.lan!.accepted.slice(-20).map((a) => a.accepted))}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; board's pcbs ${tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.map((p) => `${p.localPort}-${p.remotePort} ${p.state}`).join(', ')}; console: ${lines().slice(-4).join(' | ')}`;
-      expect({ answers, where }).toEqual({ answers: answers.map(() => 200), where: '' });
+      expect({ answers, where, listenerMishaps: listenerMishaps.slice(mishapsFrom) }).toEqual({ answers: answers.map(() => 200), where: '', listenerMishaps: [] });
     } finally {
       stepMs = 20;
     }
@@ -385,6 +405,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('WebSocket: a client connecting while two HTTP answers hold the board\'s budget (200 ms ACKs) gets its handshake once there is room, and the board never stops to wait for lwIP\'s heap (the old image let the websocket module\'s own write, the handshake, past the budget: a third buffer, and waits of 25 ms)', async () => {
     expect(await heapWaitsWithLateAcks(200, async () => {
       const started = host.emulatedMs;
+      const mishapsFrom = listenerMishaps.length;
       const answers = Promise.all([0, 1].map(fetchActions));
       await until(() => host.emulatedMs > started + 300, 20_000, 'both answers under way');
       const { socket } = await rawWebSocket();
