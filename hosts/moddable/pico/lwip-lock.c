@@ -172,7 +172,6 @@ LOCKED_VOID(udp_remove, (struct udp_pcb *pcb), (pcb))
 LOCKED(err_t, dns_gethostbyname, (const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg), (hostname, addr, found, arg))
 LOCKED(err_t, igmp_joingroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
 LOCKED(err_t, igmp_leavegroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
-LOCKED_VOID(tcp_accept, (struct tcp_pcb *pcb, tcp_accept_fn accept), (pcb, accept))
 LOCKED_VOID(tcp_arg, (struct tcp_pcb *pcb, void *arg), (pcb, arg))
 LOCKED_VOID(tcp_err, (struct tcp_pcb *pcb, tcp_err_fn err), (pcb, err))
 LOCKED_VOID(tcp_recv, (struct tcp_pcb *pcb, tcp_recv_fn recv), (pcb, recv))
@@ -183,6 +182,75 @@ LOCKED(err_t, raw_bind, (struct raw_pcb *pcb, const ip_addr_t *ipaddr), (pcb, ip
 LOCKED_VOID(raw_recv, (struct raw_pcb *pcb, raw_recv_fn recv, void *recv_arg), (pcb, recv, recv_arg))
 LOCKED(err_t, raw_sendto, (struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ipaddr), (pcb, p, ipaddr))
 LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
+/*
+ * Moddable's listener (modSocket.c's didAccept) mishandles the two accepts it
+ * cannot take. lwIP with no pcb for a client's SYN still calls the accept
+ * function (ERR_MEM, no pcb) to say so, and didAccept queues a socket for it
+ * with no connection behind it, which holds a place in the listener's queue
+ * (8) until the app has taken and closed it. With the queue full (or no
+ * memory for its record) didAccept returns ERR_ABRT, "lwip will close"; but
+ * ERR_ABRT tells lwIP the callback has aborted the pcb, so lwIP leaves it be:
+ * ESTABLISHED with no owner, the client's request never read. In a burst of
+ * clients (the host check firmware's sixteen) the SYNs lwIP had no pcb for
+ * filled the queue, and a real connection then came to a full queue: its
+ * client was never answered, on some builds every time. (The ECMA-419
+ * listener would queue the absent pcb too, and returns ERR_ABRT the same way
+ * in the debugger.)
+ * So a listener's accept function is called through acceptConnection: an
+ * accept without a pcb is not passed on (lwIP ignores what it returns; the
+ * client sends its SYN again, and gets a pcb once one is free), and a
+ * connection the listener refuses is aborted here, so its client gets a reset
+ * and lwIP its pcb back. A listener's function is found by the listening
+ * pcb's callback argument, which both listeners set before their tcp_accept
+ * and lwIP passes to each accept.
+ */
+static struct { void *arg; tcp_accept_fn accept; } listeners[MEMP_NUM_TCP_PCB_LISTEN];
+
+static tcp_accept_fn listenerAccept(void *arg)
+{
+	for (int i = 0; i < MEMP_NUM_TCP_PCB_LISTEN; i++) {
+		if (listeners[i].accept != NULL && listeners[i].arg == arg)
+			return listeners[i].accept;
+	}
+	return NULL;
+}
+
+static err_t acceptConnection(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	if (pcb == NULL || err != ERR_OK)
+		return ERR_OK;
+	tcp_accept_fn accept = listenerAccept(arg);
+	if (accept == NULL)
+		return ERR_VAL; // no listener: lwIP aborts the connection
+	err_t result = accept(arg, pcb, err);
+	if (result == ERR_ABRT)
+		__real_tcp_abort(pcb); // neither listener aborts before it returns ERR_ABRT ("lwip will close")
+	return result;
+}
+
+void __real_tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept);
+void __wrap_tcp_accept(struct tcp_pcb *pcb, tcp_accept_fn accept)
+{
+	async_context_t *c = locked();
+	void *arg = pcb->callback_arg;
+	for (int i = 0; i < MEMP_NUM_TCP_PCB_LISTEN; i++) {
+		if (listeners[i].accept != NULL && listeners[i].arg == arg)
+			listeners[i].accept = NULL;
+	}
+	if (accept != NULL) {
+		for (int i = 0; i < MEMP_NUM_TCP_PCB_LISTEN; i++) {
+			if (listeners[i].accept == NULL) {
+				listeners[i].arg = arg;
+				listeners[i].accept = accept;
+				accept = acceptConnection;
+				break;
+			}
+		}
+	}
+	__real_tcp_accept(pcb, accept);
+	unlock(c);
+}
+
 /*
  * A TCP segment without data (a FIN, a SYN-ACK: lwIP's tcp_enqueue_flags asks
  * for PBUF_TRANSPORT and PBUF_RAM, its options' few bytes) is kept until the
