@@ -475,9 +475,10 @@ class HttpConnection {
       if (message === SOCKET_DATA && this.entry?.phase === PHASE_WAITING) return;
       if (message === SOCKET_DATA) this.onData(value);
       else if (message === SOCKET_WRITABLE) this.flush();
-      // Not peerClosed here (its share kept past the FIN): with it, a connection of the host check's sixteen clients
-      // was never taken from Moddable's listener, every time; not understood yet (docs/moddable.md, "A socket held more").
-      else if (message < 0) this.finish();
+      else if (message < 0) {
+        this.inFlight.peerClosed(afterMs);
+        this.finish();
+      }
     } catch (e) {
       // A malformed request or a socket error ends this connection only.
       this.finish();
@@ -868,7 +869,8 @@ export class WebThingServer {
       // No room: no connection behind it. When lwIP has no pcb for a client's SYN it still calls Moddable's
       // accept (ERR_MEM, no pcb), which queues a socket without one: taken for a client, it held a place
       // (or a place in line) until the headers timeout, and real clients were refused. The client's SYN
-      // comes again; it is answered once lwIP has a pcb for it.
+      // comes again; it is answered once lwIP has a pcb for it. (A Pico W's listener is handed no such
+      // accept, pico/lwip-lock.c; an ESP32's, built from the same modSocket.c, still is.)
       if (socket.write() === 0) {
         socket.close();
         return;
