@@ -284,8 +284,7 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
   sendControl(opcode: number, payload: Uint8Array): void {
     if (this.closed || this.peerGone || (opcode === OP_CLOSE && this.closeSent)) return;
     if (opcode === OP_CLOSE) this.closeSent = true;
-    if (payload.length === 0) this.write(0x80 | opcode, 0);
-    else this.write(0x80 | opcode, payload.length, payload.buffer as ArrayBuffer);
+    this.write(0x80 | opcode, payload.length, payload.buffer as ArrayBuffer);
   }
 
   /** End the WebSocket with a close frame saying why (RFC 6455 7.4.1), unless one was sent. */
