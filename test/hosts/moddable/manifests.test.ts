@@ -302,6 +302,9 @@ describe('Moddable manifests', () => {
         expect(unresolvedImports(r, board, ours).unresolved).toEqual([]);
       }
     }
+    // An ESP32's lwIP makes up to 8 TCP pcbs (Moddable's esp32 sdkconfig.defaults, CONFIG_LWIP_MAX_ACTIVE_TCP): its queue holds them and the sockets without a connection.
+    expect((load('manifests/thingflow-net.json').platforms!.esp32 as Manifest).defines).toEqual({ socket: { listenerQueue: 16 } });
+    expect(resolveApp('manifests/fleet-device/manifest.json', 'esp32').defines).toContainEqual({ socket: { listenerQueue: 16 } });
     // esp32 keeps the SDK's (not run here), lin has no setup step; an app without the network has none.
     for (const target of ['esp32', 'lin'] as const) expect(resolveApp('manifests/fleet-device/manifest.json', target).modules.has('setup/network')).toBe(false);
     expect(resolveApp('manifests/door-detector/manifest.json', 'pico/pico_w').modules.has('setup/network')).toBe(false);
