@@ -53,6 +53,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
    * pcb lwIP then left open with no owner, its client never answered. lwip-lock.c's accept wrapper keeps both from it.
    */
   const listenerMishaps: string[] = [];
+  /** How many of the next socket messages to fail as the port's modMessagePostToMachine fails when its malloc finds no C heap; each failed, when. */
+  let socketPostsToFail = 0;
+  const failedSocketPosts: string[] = [];
   /** Moddable's socket waits with busy_wait_us_32 (25 ms, the whole board stopped) each time lwIP refuses a write for want of heap: its entries between two busy-cycle counts. */
   const busyWaitsBetween = (from: number, to: number) => host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
   let running = true;
@@ -128,7 +131,17 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       const from = (host.simulator.rp2040.core.LR >>> 0) & ~1;
       if (accepting !== 0 && from >= didAccept.address && from < didAccept.address + didAccept.size) listenerMishaps.push(`${host.emulatedMs.toFixed(0)} ms: a connection (client port ${host.simulator.rp2040.readUint16(accepting + 24)}) refused, the listener's queue full: its pcb left open, no owner; connections ${connections()}`);
     } };
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, acceptWithoutConnection, refusedConnection]));
+    // modMessagePostToMachine mallocs each message and returns -1 when it cannot: made to, for the socket's callback.
+    const socketClearPending = elfSymbol(env.elf, 'socketClearPending')!;
+    const failedPost = { at: new Set([elfSymbol(env.elf, 'modMessagePostToMachine')!]), call: () => {
+      const core = host.simulator.rp2040.core;
+      if (socketPostsToFail === 0 || ((core.registers[3] >>> 0) & ~1) !== socketClearPending) return;
+      socketPostsToFail--;
+      failedSocketPosts.push(`${host.emulatedMs.toFixed(0)} ms, for socket record ${(host.simulator.rp2040.readUint32(core.SP >>> 0) >>> 0).toString(16)}`);
+      core.registers[0] = 0xffffffff;
+      core.PC = (core.LR >>> 0) & ~1;
+    } };
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, acceptWithoutConnection, refusedConnection, failedPost]));
     // A client's connection here is one from the gateway to the board's WoT port.
     server = createServer((socket) => {
       clients.push(socket);
@@ -675,6 +688,13 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(rounds).toEqual([]);
     expect((await request('/properties')).status).toBe(200);
   }, 300_000);
+
+  test('a socket message the port could not post (its malloc found no C heap at that moment) still reaches the app: three failed in a row, and three requests are answered (the old image lost each: the socket kept its pending flag, so nothing more was ever posted for it, and a listener\'s lost message left every later client unanswered)', async () => {
+    socketPostsToFail = 3;
+    const answers: number[] = [];
+    for (let i = 0; i < 3; i++) answers.push((await request('/properties/count')).status);
+    expect({ failed: failedSocketPosts.length, answers }).toEqual({ failed: 3, answers: [200, 200, 200] });
+  }, 90_000);
 
   test('lwIP\'s heap held no header-only segment (a FIN, a SYN-ACK, kept until its ACK) whenever a segment\'s buffer was asked of it: such a small block, first fit, took the front of the hole a freed buffer left, and with another connection\'s buffer after it a 1,532-byte one fitted nowhere (the board waited 25 ms)', () => {
     expect(segmentBuffers).toBeGreaterThan(100);
