@@ -44,9 +44,25 @@ static int posted(int result)
 	return result;
 }
 
+/*
+ * The port mallocs each message it posts and returns -1 when the C heap has no
+ * room at that moment (which the XS heap's growth, the radio and lwIP share).
+ * Moddable's sockets do not look: a socket sets its pending flag, posts once,
+ * and posts again only after that message has cleared the flag, so one lost
+ * message left it deaf for good (a listener's, every later client unanswered;
+ * found by failing the post in the emulator). A message without a payload, a
+ * socket's, then takes one of the port's own four static messages, which its
+ * interrupt-side post uses, with interrupts masked as an interrupt's would be.
+ */
 int __wrap_modMessagePostToMachine(xsMachine *the, uint8_t *message, uint16_t messageLength, modMessageDeliver callback, void *refcon)
 {
-	return posted(__real_modMessagePostToMachine(the, message, messageLength, callback, refcon));
+	int result = __real_modMessagePostToMachine(the, message, messageLength, callback, refcon);
+	if (result != 0 && (message == NULL || messageLength == 0)) {
+		uint32_t interrupts = save_and_disable_interrupts(); /* restored as they were: a post may come from an interrupt */
+		result = __real_modMessagePostToMachineFromISR(the, callback, refcon);
+		restore_interrupts(interrupts);
+	}
+	return posted(result);
 }
 
 int __wrap_modMessagePostToMachineFromISR(xsMachine *the, modMessageDeliver callback, void *refcon)
