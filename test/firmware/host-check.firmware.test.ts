@@ -142,8 +142,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       core.PC = (core.LR >>> 0) & ~1;
     } };
     ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, acceptWithoutConnection, refusedConnection, failedPost]));
-    // A client's connection here is one from the gateway to the board's WoT port.
-    server = createServer((socket) => {
+    // A client's connection here is one from the gateway to the board's WoT port; a client that closes its side
+    // still reads what the board sends (allowHalfOpen: else Node ends this side at the client's FIN).
+    server = createServer({ allowHalfOpen: true }, (socket) => {
       clients.push(socket);
       host.lan!.accept(WOT_PORT, socket);
     });
@@ -316,6 +317,33 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(busyWaitsBetween(from, to)).toBe(0);
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
+
+  test('HTTP: a client that closes its side once its request is sent (a half-close, as `nc -N` does) still reads the whole answer, the 6 KB one too, and the board then closes (the old image answered nothing: Moddable\'s socket, at the peer\'s FIN, dropped the callbacks that tell of acknowledgements and resets, and the server ended the connection)', async () => {
+    const halfClosed = async (path: string): Promise<string> => {
+      const s = createConnection({ port: Number(new URL(base).port), host: '127.0.0.1', allowHalfOpen: true });
+      let got = '';
+      s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      s.on('error', (e) => { got += ` [${e.message}]`; });
+      await new Promise((r) => s.once('connect', r));
+      s.end(`GET ${path} HTTP/1.1\r\nHost: host-check.local\r\n\r\n`);
+      const deadline = setTimeout(() => { got += ' [no close in 20 s]'; s.destroy(); }, 20_000);
+      await closed;
+      clearTimeout(deadline);
+      return got;
+    };
+    for (const [path, atLeast] of [['/properties/count', 10], ['/actions', 6000]] as const) {
+      const answer = await halfClosed(path);
+      const at = answer.indexOf('\r\n\r\n');
+      const body = at < 0 ? '' : answer.slice(at + 4);
+      const length = Number(/content-length: (\d+)/i.exec(answer.slice(0, at))?.[1]);
+      expect({ path, status: answer.split('\r\n')[0], whole: body.length === length && length >= atLeast }).toEqual({ path, status: 'HTTP/1.1 200 OK', whole: true });
+      expect(() => JSON.parse(body) as unknown).not.toThrow();
+    }
+    const elf = (env as { elf: string }).elf;
+    const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
+    await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
+  }, 90_000);
 
   test('WebSocket: setProperty drives the flow, and the board pushes propertyStatus for its count and the LED', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
