@@ -21,6 +21,7 @@
  * server.start();
  * ```
  */
+import config from 'mc/config';
 import MDNS from 'mdns';
 import Timer from 'timer';
 import { Listener, Socket } from 'socket';
@@ -106,6 +107,15 @@ type WsServer = WebSocketServer & { attach(socket: RawSocket): void };
 const SEND_ROOM_BYTES = 512;
 
 const SOCKET_DATA = 2;
+/** The peer's FIN (Moddable's kSocketMsgDisconnect; an error or reset is -2). */
+const SOCKET_PEER_CLOSED = -1;
+/**
+ * The socket keeps telling the app of acknowledgements and resets past the peer's FIN, so a
+ * client that closes its side after its request (a half-close) can be answered: a Pico W's
+ * (pico/lwip-lock.c; manifests/thingflow-net.json sets it). Moddable's socket on other boards
+ * forgets both there (an ESP32's) or closes itself (lin's).
+ */
+const WRITES_AFTER_FIN = (config as { socketWritesAfterFin?: boolean }).socketWritesAfterFin === true;
 /** How long a connection that sent a refused frame (too big, against the protocol) stays open for its peer to read the close frame and close. */
 const REFUSED_LINGER_MS = 2000;
 const SOCKET_WRITABLE = 3;
@@ -456,6 +466,8 @@ class HttpConnection {
   private http11 = false;
   /** Answered before the request was all read (`respondNow`): more of it is on its way. */
   private refusedUnread = false;
+  /** The client closed its side after its request (a half-close): nothing more comes in, the answer still goes out. */
+  private inputEnded = false;
   /** This connection's entry in the server's ConnectionGuard (undefined once handed to the WebSocket server). */
   entry: ConnectionEntry | undefined;
 
@@ -474,7 +486,11 @@ class HttpConnection {
       if (message === SOCKET_DATA && this.entry?.phase === PHASE_WAITING) return;
       if (message === SOCKET_DATA) this.onData(value);
       else if (message === SOCKET_WRITABLE) this.flush();
-      else if (message < 0) {
+      else if (message === SOCKET_PEER_CLOSED && WRITES_AFTER_FIN && this.state === State.Responding) {
+        this.inputEnded = true;
+        this.discarding = 0;
+        this.flush();
+      } else if (message < 0) {
         this.inFlight.peerClosed(afterMs);
         this.finish();
       }
@@ -764,7 +780,7 @@ class HttpConnection {
       this.inFlight.closeWhenAcknowledged(() => this.close());
       return;
     }
-    if (socket === undefined || (!this.refusedUnread && socket.read() === 0)) {
+    if (socket === undefined || this.inputEnded || (!this.refusedUnread && socket.read() === 0)) {
       this.finish();
       return;
     }

@@ -174,7 +174,6 @@ LOCKED(err_t, igmp_joingroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *group
 LOCKED(err_t, igmp_leavegroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
 LOCKED_VOID(tcp_arg, (struct tcp_pcb *pcb, void *arg), (pcb, arg))
 LOCKED_VOID(tcp_err, (struct tcp_pcb *pcb, tcp_err_fn err), (pcb, err))
-LOCKED_VOID(tcp_recv, (struct tcp_pcb *pcb, tcp_recv_fn recv), (pcb, recv))
 LOCKED_VOID(tcp_sent, (struct tcp_pcb *pcb, tcp_sent_fn sent), (pcb, sent))
 LOCKED_VOID(udp_recv, (struct udp_pcb *pcb, udp_recv_fn recv, void *recv_arg), (pcb, recv, recv_arg))
 LOCKED(struct raw_pcb *, raw_new, (u8_t proto), (proto))
@@ -204,6 +203,87 @@ LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
  * pcb's callback argument, which both listeners set before their tcp_accept
  * and lwIP passes to each accept.
  */
+/*
+ * A client may close its side once its request is sent (a half-close: `nc -N`,
+ * a script's shutdown(SHUT_WR)) and still read the answer, which Node's server
+ * gives it. Moddable's socket (modSocket.c's didReceive), at the peer's FIN,
+ * drops the pcb's sent and error callbacks with its receive callback: the app
+ * hears of no more acknowledgements, so an answer sent a segment at a time as
+ * they come stalls, and of no reset, so a pcb lwIP frees on one would still be
+ * the socket's. A connection a listener accepted has its receive callback
+ * called through receiveServed: the sent and error callbacks Moddable clears
+ * at the FIN are set again after it (the socket's record lives until the app
+ * closes it, and a close clears them from the main loop first, as before). The
+ * board's server then answers a half-closed client (config.socketWritesAfterFin,
+ * manifests/thingflow-net.json).
+ */
+static struct { struct tcp_pcb *pcb; tcp_recv_fn recv; } servedPcbs[MEMP_NUM_TCP_PCB];
+
+static void served(struct tcp_pcb *pcb)
+{
+	for (int i = 0; i < MEMP_NUM_TCP_PCB; i++) {
+		if (servedPcbs[i].pcb == NULL || servedPcbs[i].pcb == pcb) {
+			servedPcbs[i].pcb = pcb;
+			servedPcbs[i].recv = NULL;
+			return;
+		}
+	}
+}
+
+static int servedAt(struct tcp_pcb *pcb)
+{
+	for (int i = 0; i < MEMP_NUM_TCP_PCB; i++) {
+		if (servedPcbs[i].pcb == pcb)
+			return i;
+	}
+	return -1;
+}
+
+static void forgetServed(struct tcp_pcb *pcb)
+{
+	int i = servedAt(pcb);
+	if (i >= 0)
+		servedPcbs[i].pcb = NULL;
+}
+
+static err_t receiveServed(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	int i = servedAt(pcb);
+	tcp_recv_fn recv = i < 0 ? NULL : servedPcbs[i].recv;
+	if (recv == NULL) {
+		if (p != NULL)
+			return ERR_MEM; // not expected: lwIP delivers it again later
+		return ERR_OK;
+	}
+	if (p != NULL)
+		return recv(arg, pcb, p, err);
+	tcp_sent_fn sent = pcb->sent;
+	tcp_err_fn errf = pcb->errf;
+	err_t result = recv(arg, pcb, p, err);
+	if (pcb->sent == NULL && pcb->errf == NULL && sent != NULL && errf != NULL) {
+		__real_tcp_sent(pcb, sent);
+		__real_tcp_err(pcb, errf);
+	}
+	return result;
+}
+
+void __real_tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv);
+void __wrap_tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
+{
+	async_context_t *c = locked();
+	int i = servedAt(pcb);
+	if (i >= 0) {
+		if (recv == NULL)
+			servedPcbs[i].pcb = NULL;
+		else {
+			servedPcbs[i].recv = recv;
+			recv = receiveServed;
+		}
+	}
+	__real_tcp_recv(pcb, recv);
+	unlock(c);
+}
+
 static struct { void *arg; tcp_accept_fn accept; } listeners[MEMP_NUM_TCP_PCB_LISTEN];
 
 static tcp_accept_fn listenerAccept(void *arg)
@@ -222,9 +302,12 @@ static err_t acceptConnection(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_accept_fn accept = listenerAccept(arg);
 	if (accept == NULL)
 		return ERR_VAL; // no listener: lwIP aborts the connection
+	served(pcb); // before the listener sets its receive callback
 	err_t result = accept(arg, pcb, err);
-	if (result == ERR_ABRT)
+	if (result == ERR_ABRT) {
+		forgetServed(pcb);
 		__real_tcp_abort(pcb); // neither listener aborts before it returns ERR_ABRT ("lwip will close")
+	}
 	return result;
 }
 
