@@ -126,7 +126,9 @@ export class InFlightCap {
    * acknowledged until the peer acknowledges or resets it: let go of then, the share was counted no
    * more while lwIP still held its buffer, and a third socket's write made the board wait. So a share
    * with a write out is let go PEER_CLOSED_ACK_MS later (`later` arms the timer), at once otherwise;
-   * the owner may close the socket meanwhile (its `release` waits for the timer).
+   * the owner may close the socket meanwhile (its `release` waits for the timer). (On a Pico W a connection
+   * the server accepted keeps its sent callback, pico/lwip-lock.c: its reports past the FIN are ignored here
+   * all the same; only the HTTP connection answering a half-closed client uses them, and does not call this.)
    */
   peerClosed(later: (letGo: () => void, ms: number) => void): void {
     if (this.afterPeer) return;
