@@ -64,7 +64,6 @@ static void unlock(async_context_t *context)
 	void __real_##name params; \
 	void __wrap_##name params { async_context_t *c = locked(); __real_##name args; unlock(c); }
 
-LOCKED(struct tcp_pcb *, tcp_new, (void), ())
 LOCKED(err_t, tcp_bind, (struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))
 LOCKED(struct tcp_pcb *, tcp_listen_with_backlog, (struct tcp_pcb *pcb, u8_t backlog), (pcb, backlog))
 LOCKED(err_t, tcp_write, (struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags), (pcb, data, len, apiflags))
@@ -265,6 +264,18 @@ static err_t receiveServed(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t
 		__real_tcp_err(pcb, errf);
 	}
 	return result;
+}
+
+/* A pcb the app makes is no listener's: a record left for a freed pcb at its address is dropped. */
+struct tcp_pcb *__real_tcp_new(void);
+struct tcp_pcb *__wrap_tcp_new(void)
+{
+	async_context_t *c = locked();
+	struct tcp_pcb *pcb = __real_tcp_new();
+	if (pcb != NULL)
+		forgetServed(pcb);
+	unlock(c);
+	return pcb;
 }
 
 void __real_tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv);
