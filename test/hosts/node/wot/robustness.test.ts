@@ -53,6 +53,21 @@ describe('WebThingServer under arbitrary input', () => {
     expect(refused.status).toBe(417);
   });
 
+  test('a client that closes its side once its request is sent (a half-close) still reads the whole answer (the board\'s server does the same on a Pico W: host-check.firmware.test.ts)', async () => {
+    const socket = createConnection({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let got = '';
+    socket.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise((r) => socket.once('connect', r));
+    socket.end('GET /properties HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const deadline = setTimeout(() => socket.destroy(), 5000);
+    await closed;
+    clearTimeout(deadline);
+    const at = got.indexOf('\r\n\r\n');
+    expect(got.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(JSON.parse(got.slice(at + 4))).toEqual(expect.objectContaining({ on: expect.any(Boolean) }));
+  });
+
   test('random method, path and body: a 2xx or a 4xx with a JSON error body, then the server still serves', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'), path, jsonish, async (method, p, body) => {
       const r = await request(port, method, p, method === 'GET' || method === 'HEAD' ? undefined : { body });
