@@ -149,6 +149,15 @@ function joined(data: (string | ArrayBuffer | number)[]): ArrayBuffer {
   return all.buffer;
 }
 
+/** What is left of `buffer` from `from`, then `more`, in one buffer (a queue not yet all written, and a write behind it). */
+function restThen(buffer: ArrayBuffer, from: number, more: ArrayBuffer): ArrayBuffer {
+  const rest = buffer.byteLength - from;
+  const all = new Uint8Array(rest + more.byteLength);
+  all.set(new Uint8Array(buffer, from), 0);
+  all.set(new Uint8Array(more), rest);
+  return all.buffer;
+}
+
 /** Run `run` in `ms` (InFlightCap.peerClosed's timer). */
 function afterMs(run: () => void, ms: number): void {
   Timer.set(run, ms);
@@ -361,14 +370,7 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
   /** Add a write's bytes to the queue. */
   private enqueue(bytes: ArrayBuffer): void {
     const left = this.queued === undefined ? 0 : this.queued.byteLength - this.queuedAt;
-    if (left === 0) {
-      this.queued = bytes;
-    } else {
-      const all = new Uint8Array(left + bytes.byteLength);
-      all.set(new Uint8Array(this.queued!, this.queuedAt), 0);
-      all.set(new Uint8Array(bytes), left);
-      this.queued = all.buffer;
-    }
+    this.queued = left === 0 ? bytes : restThen(this.queued!, this.queuedAt, bytes);
     this.queuedAt = 0;
   }
 
@@ -616,16 +618,7 @@ class HttpConnection {
   }
 
   private joinBody(): string {
-    if (this.body.length === 1) return String.fromArrayBuffer(this.body[0]);
-    let size = 0;
-    for (let i = 0; i < this.body.length; i++) size += this.body[i].byteLength;
-    const all = new Uint8Array(size);
-    let at = 0;
-    for (let i = 0; i < this.body.length; i++) {
-      all.set(new Uint8Array(this.body[i]), at);
-      at += this.body[i].byteLength;
-    }
-    return String.fromArrayBuffer(all.buffer);
+    return String.fromArrayBuffer(joined(this.body));
   }
 
   private upgrade(): void {
@@ -723,11 +716,7 @@ class HttpConnection {
       this.out = bytes;
       this.outOffset = 0;
     } else {
-      const rest = this.out.byteLength - this.outOffset;
-      const joined = new Uint8Array(rest + bytes.byteLength);
-      joined.set(new Uint8Array(this.out, this.outOffset), 0);
-      joined.set(new Uint8Array(bytes), rest);
-      this.out = joined.buffer;
+      this.out = restThen(this.out, this.outOffset, bytes);
       this.outOffset = 0;
     }
     if (last) this.closeWhenSent = true;

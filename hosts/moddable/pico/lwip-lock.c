@@ -181,28 +181,6 @@ LOCKED_VOID(raw_recv, (struct raw_pcb *pcb, raw_recv_fn recv, void *recv_arg), (
 LOCKED(err_t, raw_sendto, (struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ipaddr), (pcb, p, ipaddr))
 LOCKED_VOID(raw_remove, (struct raw_pcb *pcb), (pcb))
 /*
- * Moddable's listener (modSocket.c's didAccept) mishandles the two accepts it
- * cannot take. lwIP with no pcb for a client's SYN still calls the accept
- * function (ERR_MEM, no pcb) to say so, and didAccept queues a socket for it
- * with no connection behind it, which holds a place in the listener's queue
- * (8) until the app has taken and closed it. With the queue full (or no
- * memory for its record) didAccept returns ERR_ABRT, "lwip will close"; but
- * ERR_ABRT tells lwIP the callback has aborted the pcb, so lwIP leaves it be:
- * ESTABLISHED with no owner, the client's request never read. In a burst of
- * clients (the host check firmware's sixteen) the SYNs lwIP had no pcb for
- * filled the queue, and a real connection then came to a full queue: its
- * client was never answered, on some builds every time. (The ECMA-419
- * listener would queue the absent pcb too, and returns ERR_ABRT the same way
- * in the debugger.)
- * So a listener's accept function is called through acceptConnection: an
- * accept without a pcb is not passed on (lwIP ignores what it returns; the
- * client sends its SYN again, and gets a pcb once one is free), and a
- * connection the listener refuses is aborted here, so its client gets a reset
- * and lwIP its pcb back. A listener's function is found by the listening
- * pcb's callback argument, which both listeners set before their tcp_accept
- * and lwIP passes to each accept.
- */
-/*
  * A client may close its side once its request is sent (a half-close: `nc -N`,
  * a script's shutdown(SHUT_WR)) and still read the answer, which Node's server
  * gives it. Moddable's socket (modSocket.c's didReceive), at the peer's FIN,
@@ -295,6 +273,28 @@ void __wrap_tcp_recv(struct tcp_pcb *pcb, tcp_recv_fn recv)
 	unlock(c);
 }
 
+/*
+ * Moddable's listener (modSocket.c's didAccept) mishandles the two accepts it
+ * cannot take. lwIP with no pcb for a client's SYN still calls the accept
+ * function (ERR_MEM, no pcb) to say so, and didAccept queues a socket for it
+ * with no connection behind it, which holds a place in the listener's queue
+ * (8) until the app has taken and closed it. With the queue full (or no
+ * memory for its record) didAccept returns ERR_ABRT, "lwip will close"; but
+ * ERR_ABRT tells lwIP the callback has aborted the pcb, so lwIP leaves it be:
+ * ESTABLISHED with no owner, the client's request never read. In a burst of
+ * clients (the host check firmware's sixteen) the SYNs lwIP had no pcb for
+ * filled the queue, and a real connection then came to a full queue: its
+ * client was never answered, on some builds every time. (The ECMA-419
+ * listener would queue the absent pcb too, and returns ERR_ABRT the same way
+ * in the debugger.)
+ * So a listener's accept function is called through acceptConnection: an
+ * accept without a pcb is not passed on (lwIP ignores what it returns; the
+ * client sends its SYN again, and gets a pcb once one is free), and a
+ * connection the listener refuses is aborted here, so its client gets a reset
+ * and lwIP its pcb back. A listener's function is found by the listening
+ * pcb's callback argument, which both listeners set before their tcp_accept
+ * and lwIP passes to each accept.
+ */
 static struct { void *arg; tcp_accept_fn accept; } listeners[MEMP_NUM_TCP_PCB_LISTEN];
 
 static tcp_accept_fn listenerAccept(void *arg)
