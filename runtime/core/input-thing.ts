@@ -18,13 +18,28 @@ export interface SensorEvent<T = number> {
 
 export const DEFAULT_PORT = 'default';
 
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Why a port's method name may not be the one its author wrote: the rule of `capitalize`, for error messages. */
+export const CAPITALIZE_RULE = "a port's first letter is capitalised only when it is ASCII a-z";
+
 /**
- * `left` → `Left`. With `substring` only: `charAt` and `slice` would each make
- * every board app carry more of the engine's built-ins (`slice` three of them:
- * Array's, TypedArray's and String's, ~1.3 KB of flash; docs/performance.md).
+ * `left` → `Left`: an ASCII a-z first letter capitalised, any other kept (`über` → `über`).
+ * By hand, with no built-in: `toUpperCase` would make every board app carry XS's Unicode case
+ * tables (~12 KB of flash), `substring`, `charAt` or `slice` more of the engine (docs/performance.md).
+ * Connect time only: not on the event path.
  */
 function capitalize(port: string): string {
-  return port.substring(0, 1).toUpperCase() + port.substring(1);
+  let out = port.length > 0 ? port[0] : '';
+  for (let i = 0; i < LOWER.length; i++) {
+    if (LOWER[i] === out) {
+      out = UPPER[i];
+      break;
+    }
+  }
+  for (let i = 1; i < port.length; i++) out += port[i];
+  return out;
 }
 
 /** Method names that receive events on `port` of an input thing. */

@@ -36,7 +36,7 @@ import {
 } from './errors';
 import { classNameOf } from './class-name';
 import { indexIn, withRemoved } from './list-copy';
-import { DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
+import { CAPITALIZE_RULE, DEFAULT_PORT, onCompletedName, onErrorName, onNextName, type InputThing } from './input-thing';
 import { reportError } from './report-error';
 
 /**
@@ -222,7 +222,8 @@ export class OutputThing<T> {
     const names = [onNextName(inPort), onCompletedName(inPort), onErrorName(inPort)] as const;
     for (const name of names) {
       if (typeof target?.[name] !== 'function') {
-        throw new InvalidPortError(`input thing has no method '${name}' for input port '${inPort}'`);
+        const why = inPort.length > 0 && inPort[0] > '\u007f' ? ` (${CAPITALIZE_RULE})` : ''; // a non-ASCII first letter
+        throw new InvalidPortError(`input thing has no method '${name}' for input port '${inPort}'${why}`);
       }
     }
     const connection = new Connection(target, inPort, names);

@@ -57,6 +57,7 @@ export const scenarios: ScenarioTable = {
     };
     src.connect(joiner, { portMapping: ['left', 'left'] });
     src.connect(joiner, { portMapping: ['right', 'default'] });
+    src.connect({ onüberNext(x: string) { out(`über got ${x}`); }, onüberCompleted() {}, onüberError() {} } as any, { portMapping: ['left', 'über'] });
     src.dispatchNext('L1', 'left');
     src.dispatchNext('R1', 'right');
     out(`ports ${JSON.stringify(src.ports)}`);
@@ -70,6 +71,8 @@ export const scenarios: ScenarioTable = {
     const src = new tf.OutputThing<number>(['a']);
     expectThrow(out, 'connect to undeclared port', () => src.connect(recorder('x', out), { portMapping: ['b', 'default'] }));
     expectThrow(out, 'connect to missing input port', () => src.connect(recorder('x', out), { portMapping: ['a', 'left'] }));
+    const capitalised = { onÜberNext() {}, onÜberCompleted() {}, onÜberError() {} };
+    expectThrow(out, 'connect to a port whose first letter is not ASCII', () => src.connect(capitalised as any, { portMapping: ['a', 'über'] }));
     expectThrow(out, 'dispatch to undeclared port', () => src.dispatchNext(1, 'nope'));
     src.connect(recorder('x', out), { portMapping: ['a', 'default'] });
     src.dispatchCompleted('a');

@@ -26,8 +26,14 @@ describe('input port method names', () => {
     expect(() => src.connect(upper as never, { portMapping: ['default', 'über'] }))
       .toThrow(new InvalidPortError("input thing has no method 'onüberNext' for input port 'über' (a port's first letter is capitalised only when it is ASCII a-z)"));
     const kept = { onüberNext: jest.fn(), onüberCompleted() {}, onüberError() {} };
-    src.connect(kept, { portMapping: ['default', 'über'] });
+    src.connect(kept as never, { portMapping: ['default', 'über'] });
     src.dispatchNext(7);
     expect(kept.onüberNext).toHaveBeenCalledWith(7);
   });
+});
+
+test('an input without the method for an ASCII port gets the plain message', () => {
+  const src = new OutputThing<number>();
+  expect(() => src.connect({ onNext() {}, onCompleted() {}, onError() {} }, { portMapping: ['default', 'left'] }))
+    .toThrow(new InvalidPortError("input thing has no method 'onLeftNext' for input port 'left'"));
 });
