@@ -13,9 +13,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { elfFunctions } from '../test/firmware/pc-profiler';
 import { appObjectsDir } from '../tools/build-settings';
-import { moddableBuildDir } from '../tools/firmware-env';
+import { binutil, moddableBuildDir } from '../tools/firmware-env';
 
 /** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
 export const SLOT_BYTES = 16;
@@ -195,18 +196,23 @@ export function flashRows(app: LinkedFlash, floor: LinkedFlash, ours: (module: s
 }
 
 /**
- * The C functions an app's firmware links and `floor`'s does not, from the
- * ELF symbol tables (test/firmware/pc-profiler.ts `elfFunctions`). With Moddable's default
- * `"strip": "*"` the XS linker keeps a built-in only when some linked code
- * names it (a method of that name, an `async` function, `import()`), so this
- * is what the names the runtime and app use cost in .text: the rows group the
- * functions by the built-in they serve.
+ * The C functions and read-only tables an app's firmware links and `floor`'s
+ * does not, from the ELF symbol tables. With Moddable's default `"strip": "*"`
+ * the XS linker keeps a built-in only when some linked code names it (a method
+ * of that name, an `async` function, `import()`), and with it the tables its
+ * C code reads (`toUpperCase`: 11 KB of Unicode case tables, for 0.5 KB of
+ * code), so this is what the names the runtime and app use cost in flash: the
+ * rows group them by the built-in they serve. The XS linker's own output (the
+ * preloaded heap, keys, bytecode) is `flashRows`'s, not counted here.
  */
 export function linkedCRows(floorElf: string, appElf: string): string[][] {
-  const functions = (elf: string): Map<string, number> => new Map(elfFunctions(elf).map((f) => [f.name, f.end - f.start]));
-  const floor = functions(floorElf);
+  const linked = (elf: string): Map<string, number> => new Map([
+    ...elfFunctions(elf).map((f): [string, number] => [f.name, f.end - f.start]),
+    ...elfReadOnlyData(elf).filter(([name]) => !XS_LINKER_OUTPUT.test(name)),
+  ]);
+  const floor = linked(floorElf);
   const groups = new Map<string, { bytes: number; names: [string, number][] }>();
-  for (const [name, bytes] of functions(appElf)) {
+  for (const [name, bytes] of linked(appElf)) {
     if (floor.has(name)) continue;
     const family = BUILT_IN_FAMILIES.find(([, re]) => re.test(name))?.[0] ?? 'other';
     const g = groups.get(family) ?? { bytes: 0, names: [] };
@@ -214,7 +220,7 @@ export function linkedCRows(floorElf: string, appElf: string): string[][] {
     g.names.push([name, bytes]);
     groups.set(family, g);
   }
-  const rows: string[][] = [['built-in', 'C functions', 'bytes', 'largest']];
+  const rows: string[][] = [['built-in', 'C functions and tables', 'bytes', 'largest']];
   let total = 0, count = 0;
   for (const [family, g] of [...groups].sort((a, b) => b[1].bytes - a[1].bytes)) {
     total += g.bytes;
@@ -226,6 +232,21 @@ export function linkedCRows(floorElf: string, appElf: string): string[][] {
   return rows;
 }
 
+/** What the XS linker writes into mc.xs.c (the preloaded heap and its tables): `linkedFlash` counts it. */
+const XS_LINKER_OUTPUT = /^(gxHeap|gxKeys|gxNames|gxColors|gxScripts|gxStack|gxSymbols|gxBehaviors|gxPreparation|gxTypeAtomics|gxTypeDispatches|gxBuilders\d*|gxCode\d*)$/;
+
+/** Named read-only data of `elf` (`nm` types r and R) with their sizes: the engine's tables among them. */
+function elfReadOnlyData(elf: string): [string, number][] {
+  const r = spawnSync(binutil('nm'), ['-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`arm-none-eabi-nm failed: ${r.stderr}`);
+  const out: [string, number][] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^[0-9a-f]{8} ([0-9a-f]{8}) [rR] (\S+)$/.exec(line);
+    if (m !== null && parseInt(m[1], 16) > 0) out.push([m[2], parseInt(m[1], 16)]);
+  }
+  return out;
+}
+
 /** Which built-in a C function of XS serves, by its name (first match wins). */
 const BUILT_IN_FAMILIES: [string, RegExp][] = [
   ['Promise, async functions', /Promise|Async|Thenable|fxOnResolved|fxOnRejected/],
@@ -235,7 +256,7 @@ const BUILT_IN_FAMILIES: [string, RegExp][] = [
   ['TypedArray, ArrayBuffer', /TypedArray|ArrayBuffer/],
   ['Array', /Array|ThisItem|fxSortArrayItems|fxCompareArrayItem/],
   ['Map, Set', /fx_Map|fx_Set|Entry/],
-  ['String', /String/],
+  ['String (with its Unicode case tables)', /String|CharCase|CharSet|SpecialCase|FinalSigma|fxIsInCharSet|fxFindCharacter|bsearch/],
   ['Object, property descriptors', /fx_Object|Descriptor|Setter/],
   ['Function', /fx_Function/],
   ['Math, Number', /fx_Math|fx_Number/],

@@ -243,7 +243,7 @@ async function main(): Promise<number> {
     report += '\n(The lux demo\'s preloaded modules are left out: mcconfig\'s build tree of its plain pico build, or the floor\'s, is gone. Build it again, `npm run firmware -- pico`, then run this.)\n';
   }
   const rowsC = linkedCRows(built.floor.elf, built['lux-demo'].elf);
-  report += `\nC code the lux demo links and the floor does not (.text; the XS linker keeps a built-in that linked code names):\n\n${table(rowsC)}`;
+  report += `\nC code and tables the lux demo links and the floor does not (.text and named .rodata; the XS linker keeps a built-in that linked code names, and the tables its code reads):\n\n${table(rowsC)}`;
   printBenchReport(ROOT, 'bench:firmware', 'docs/performance.md', report);
   return 0;
 }
