@@ -100,7 +100,20 @@ interface Relay {
   synSent: boolean;
   /** For a connection the gateway opened: its entry in `accepted`. */
   attempt?: { port: number; accepted: boolean | undefined };
+  /** The client has stopped reading (`stopReading`): what the board sends fills its receive buffer, and the window shrinks. */
+  unread?: UnreadBuffer;
 }
+
+/** A client's receive buffer while it reads nothing: held bytes, and the board's FIN once they are all in. */
+interface UnreadBuffer {
+  size: number;
+  held: Buffer[];
+  heldBytes: number;
+  fin: boolean;
+}
+
+/** The window the relay offers while its client reads: it buffers whatever the board sends. */
+const OPEN_WINDOW = 0xffff;
 
 /** Relays by their two ports (the board's and the gateway's): a server port on the board has a relay per client. */
 function relayKey(boardPort: number, gatewayPort: number): number {
@@ -295,15 +308,23 @@ export class EmulatedLan {
       relay.boardWindow = window;
     }
     let advanced = false;
-    if (data.length > 0 && seq === relay.boardNext) {
-      relay.socket.write(Buffer.from(data));
-      relay.boardNext = (relay.boardNext + data.length) >>> 0;
+    const unread = relay.unread;
+    // A client that reads nothing takes what its buffer has room for: a zero-window probe's byte is not taken.
+    const taken = unread === undefined ? data : data.subarray(0, Math.max(0, unread.size - unread.heldBytes));
+    if (taken.length > 0 && seq === relay.boardNext) {
+      if (unread === undefined) relay.socket.write(Buffer.from(taken));
+      else {
+        unread.held.push(Buffer.from(taken));
+        unread.heldBytes += taken.length;
+      }
+      relay.boardNext = (relay.boardNext + taken.length) >>> 0;
       advanced = true;
     }
-    if (flags & FIN && ((seq + data.length) >>> 0) === relay.boardNext) {
+    if (flags & FIN && taken.length === data.length && ((seq + data.length) >>> 0) === relay.boardNext) {
       relay.boardNext = (relay.boardNext + 1) >>> 0;
       relay.boardFin = true;
-      relay.socket.end();
+      if (unread === undefined) relay.socket.end();
+      else unread.fin = true;
       advanced = true;
     }
     // Data is acknowledged at once, or later as a client's delayed ACK (`ackDelayMs`); a FIN at once.
@@ -404,6 +425,38 @@ export class EmulatedLan {
     }
   }
 
+  /**
+   * The client on `socket` (a connection relayed here) stops reading: what the board sends fills a
+   * receive buffer of `bufferBytes`, acknowledged as it arrives, and the window the relay offers
+   * shrinks with it to zero, as a client's TCP does when its application reads nothing (a slow or
+   * stalled consumer). The board's TCP then holds what it has not sent, probing the closed window.
+   */
+  stopReading(socket: Duplex, bufferBytes: number): void {
+    const r = this.relayOf(socket);
+    r.unread ??= { size: bufferBytes, held: [], heldBytes: 0, fin: false };
+  }
+
+  /** The client on `socket` reads again: it gets what its buffer held (and the board's FIN, if it came), and the window opens. */
+  readAgain(socket: Duplex): void {
+    const r = this.relayOf(socket);
+    const unread = r.unread;
+    if (unread === undefined) return;
+    r.unread = undefined;
+    for (const chunk of unread.held) socket.write(chunk);
+    if (unread.fin) socket.end();
+    if (!r.closed) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0)); // the window update
+  }
+
+  /** Bytes the client on `socket` has not read (`stopReading`). */
+  unreadBytes(socket: Duplex): number {
+    return this.relayOf(socket).unread?.heldBytes ?? 0;
+  }
+
+  private relayOf(socket: Duplex): Relay {
+    for (const r of this.relays.values()) if (r.socket === socket) return r;
+    throw new Error('emulated LAN: no open connection relays that socket');
+  }
+
   /** Acknowledge the board's data `ackDelayMs` from now, as a client's delayed ACK does; false when ACKs go at once. */
   private delayAck(r: Relay): boolean {
     const after = this.opts.after;
@@ -493,8 +546,11 @@ export class EmulatedLan {
     writeU32(s, 8, ack);
     s[12] = (headerLength / 4) << 4;
     s[13] = flags;
-    s[14] = 0xff; // window: 65535, the relay buffers what the board sends
-    s[15] = 0xff;
+    // The window: 65535 while the client reads (the relay buffers what the board sends), else its buffer's room.
+    const unread = this.relays.get(relayKey(destPort, sourcePort))?.unread;
+    const window = unread === undefined ? OPEN_WINDOW : unread.size - unread.heldBytes;
+    s[14] = window >> 8;
+    s[15] = window & 0xff;
     s.set(options, 20);
     s.set(data, headerLength);
     const sum = checksum(s, pseudoHeaderSum(GATEWAY_IP, BOARD_IP, PROTO_TCP, s.length));

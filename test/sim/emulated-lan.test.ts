@@ -51,7 +51,7 @@ function setup(connectTo: (port: number) => Socket | undefined, after?: (ms: num
   const segments = () => frames.filter((f) => ((f[12] << 8) | f[13]) === 0x0800 && f[14 + 9] === 6).map((f) => {
     const p = ip(f);
     const s = p.subarray(20);
-    return { from: (s[0] << 8) | s[1], to: (s[2] << 8) | s[3], seq: (s[4] << 24 | s[5] << 16 | s[6] << 8 | s[7]) >>> 0, ack: (s[8] << 24 | s[9] << 16 | s[10] << 8 | s[11]) >>> 0, flags: s[13], data: Buffer.from(s.subarray((s[12] >> 4) * 4)).toString(), checksumOk: transportChecksumOk(p), options: [...s.subarray(20, (s[12] >> 4) * 4)] };
+    return { from: (s[0] << 8) | s[1], to: (s[2] << 8) | s[3], seq: (s[4] << 24 | s[5] << 16 | s[6] << 8 | s[7]) >>> 0, ack: (s[8] << 24 | s[9] << 16 | s[10] << 8 | s[11]) >>> 0, flags: s[13], window: (s[14] << 8) | s[15], data: Buffer.from(s.subarray((s[12] >> 4) * 4)).toString(), checksumOk: transportChecksumOk(p), options: [...s.subarray(20, (s[12] >> 4) * 4)] };
   });
   return { lan, frames, segments };
 }
@@ -275,6 +275,39 @@ describe('the emulated Pico W\'s network', () => {
       send(5020, (next + request.data.length) >>> 0, 0x11, ''); // the board closes
       await until(() => ended);
       expect(ended).toBe(true);
+      expect(segments().every((s) => s.checksumOk)).toBe(true);
+    });
+
+    test('a client that stops reading: the board\'s data fills its buffer, acknowledged, the window shrinking to zero; a probe\'s byte past it is not taken; reading again, the client gets it all and the board its window back, and a FIN that came meanwhile follows the data', async () => {
+      const { lan, segments } = setup(() => undefined);
+      const c = await client();
+      const heard: string[] = [];
+      c.on('data', (d) => heard.push(d.toString()));
+      let ended = false;
+      c.on('end', () => { ended = true; });
+      const gatewaySide = accepted.at(-1)!;
+      lan.accept(18082, gatewaySide);
+      await new Promise((r) => setTimeout(r, 20));
+      const next = (segments()[0].seq + 1) >>> 0;
+      const send = (seq: number, flags: number, data: string) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18082, 49152 + lan.accepted.length - 1, seq, next, flags, [...Buffer.from(data)]))));
+      send(7000, 0x12, ''); // SYN-ACK
+      expect(segments().at(-1)!.window).toBe(65535);
+      lan.stopReading(gatewaySide, 10);
+      send(7001, 0x18, 'abcdef');
+      expect([segments().at(-1)!.ack, segments().at(-1)!.window, lan.unreadBytes(gatewaySide)]).toEqual([7007, 4, 6]);
+      send(7007, 0x18, 'ghijkl'); // more than the window: the first four taken
+      expect([segments().at(-1)!.ack, segments().at(-1)!.window]).toEqual([7011, 0]);
+      send(7011, 0x18, 'k'); // a zero-window probe
+      send(7011, 0x11, ''); // and a FIN: in order, so it is taken; the client sees it after the data
+      expect([segments().at(-1)!.ack, segments().at(-1)!.window]).toEqual([7012, 0]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect([heard.join(''), ended]).toEqual(['', false]);
+      lan.readAgain(gatewaySide);
+      await until(() => ended);
+      expect([heard.join(''), ended, lan.unreadBytes(gatewaySide)]).toEqual(['abcdefghij', true, 0]);
+      await until(() => segments().at(-1)!.flags === 0x11); // the client, ended, ends its side: the gateway's FIN
+      expect(segments().slice(-2).map((x) => [x.flags, x.ack, x.window])).toEqual([[0x10, 7012, 65535], [0x11, 7012, 65535]]);
       expect(segments().every((s) => s.checksumOk)).toBe(true);
     });
 
