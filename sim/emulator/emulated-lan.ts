@@ -452,6 +452,12 @@ export class EmulatedLan {
     return this.relayOf(socket).unread?.heldBytes ?? 0;
   }
 
+  /** Whether the board has ended the connection relayed to `socket` (its FIN came, held or not, or the relay is gone). */
+  boardEnded(socket: Duplex): boolean {
+    for (const r of this.relays.values()) if (r.socket === socket) return r.boardFin;
+    return true;
+  }
+
   private relayOf(socket: Duplex): Relay {
     for (const r of this.relays.values()) if (r.socket === socket) return r;
     throw new Error('emulated LAN: no open connection relays that socket');

@@ -416,6 +416,36 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
+  test('WebSocket: a client that stops reading (its receive window closes, 256 bytes in) is over the board\'s byte budget from then on; the board resets the connection (what it holds cannot go), and lwIP lets go of its pcb and buffers, once closeAfterMs (10 s) and the closing linger (ACK_WAIT_MS, 2 s) have passed; it serves meanwhile, and the session\'s place is free again (the old image closed the socket for the app, but lwIP kept the connection, its unsent push and its close frame, probing the closed window for 7.6 minutes: a pcb of five and a buffer of its 4,000-byte heap)', async () => {
+    const { socket, got } = await rawWebSocket();
+    const gatewaySide = clients.at(-1)!;
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const pushes = () => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
+    await until(() => pushes() >= 2, 20_000, 'pushes of the count');
+    host.lan!.stopReading(gatewaySide, 256);
+    const stalled = host.emulatedMs;
+    // The count is pushed every 250 ms: the window closes within a second or two, and the socket's write stays out.
+    await until(() => host.lan!.unreadBytes(gatewaySide) === 256, 30_000, 'the client\'s buffer full');
+    const full = host.emulatedMs - stalled;
+    expect((await request('/properties/count')).status).toBe(200);
+    await until(() => host.lan!.boardEnded(gatewaySide) || host.emulatedMs > stalled + 30_000, 120_000, 'the board ending the stalled connection, or 30 emulated s');
+    const ended = host.lan!.boardEnded(gatewaySide) ? host.emulatedMs - stalled : undefined;
+    const wotPcbs = tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT).map((p) => p.state);
+    host.lan!.readAgain(gatewaySide);
+    await closed;
+    expect({ full: full < 3_000, ended: ended !== undefined && ended >= 10_000 && ended <= full + 10_000 + 2_000 + 1_000, wotPcbs })
+      .toEqual({ full: true, ended: true, wotPcbs: [] });
+    expect(pushes()).toBeGreaterThanOrEqual(5);
+    // Both of the board's sessions (BOARD_MAX_SESSIONS) open: the stalled one's place was given back.
+    const sessions = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
+    try {
+      expect(await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })))).toEqual(['open', 'open']);
+    } finally {
+      for (const ws of sessions) ws.close();
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 240_000);
+
   test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
     // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
     // until it is acknowledged, however small the write: three connections with one each do not fit. (After the

@@ -294,13 +294,14 @@ describe('the emulated Pico W\'s network', () => {
       send(7000, 0x12, ''); // SYN-ACK
       expect(segments().at(-1)!.window).toBe(65535);
       lan.stopReading(gatewaySide, 10);
+      expect(lan.boardEnded(gatewaySide)).toBe(false);
       send(7001, 0x18, 'abcdef');
       expect([segments().at(-1)!.ack, segments().at(-1)!.window, lan.unreadBytes(gatewaySide)]).toEqual([7007, 4, 6]);
       send(7007, 0x18, 'ghijkl'); // more than the window: the first four taken
       expect([segments().at(-1)!.ack, segments().at(-1)!.window]).toEqual([7011, 0]);
       send(7011, 0x18, 'k'); // a zero-window probe
       send(7011, 0x11, ''); // and a FIN: in order, so it is taken; the client sees it after the data
-      expect([segments().at(-1)!.ack, segments().at(-1)!.window]).toEqual([7012, 0]);
+      expect([segments().at(-1)!.ack, segments().at(-1)!.window, lan.boardEnded(gatewaySide)]).toEqual([7012, 0, true]);
       await new Promise((r) => setTimeout(r, 20));
       expect([heard.join(''), ended]).toEqual(['', false]);
       lan.readAgain(gatewaySide);
