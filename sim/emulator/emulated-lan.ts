@@ -432,35 +432,35 @@ export class EmulatedLan {
    * stalled consumer). The board's TCP then holds what it has not sent, probing the closed window.
    */
   stopReading(socket: Duplex, bufferBytes: number): void {
-    const r = this.relayOf(socket);
+    const r = this.findRelay(socket);
+    if (r === undefined) throw new Error('emulated LAN: no open connection relays that socket');
     r.unread ??= { size: bufferBytes, held: [], heldBytes: 0, fin: false };
   }
 
   /** The client on `socket` reads again: it gets what its buffer held (and the board's FIN, if it came), and the window opens. */
   readAgain(socket: Duplex): void {
-    const r = this.relayOf(socket);
-    const unread = r.unread;
-    if (unread === undefined) return;
+    const r = this.findRelay(socket);
+    const unread = r?.unread;
+    if (r === undefined || unread === undefined) return; // reading on, or the connection is gone (a reset drops what was held)
     r.unread = undefined;
     for (const chunk of unread.held) socket.write(chunk);
     if (unread.fin) socket.end();
     if (!r.closed) this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0)); // the window update
   }
 
-  /** Bytes the client on `socket` has not read (`stopReading`). */
+  /** Bytes the client on `socket` has not read (`stopReading`); 0 once the connection is gone. */
   unreadBytes(socket: Duplex): number {
-    return this.relayOf(socket).unread?.heldBytes ?? 0;
+    return this.findRelay(socket)?.unread?.heldBytes ?? 0;
   }
 
   /** Whether the board has ended the connection relayed to `socket` (its FIN came, held or not, or the relay is gone). */
   boardEnded(socket: Duplex): boolean {
-    for (const r of this.relays.values()) if (r.socket === socket) return r.boardFin;
-    return true;
+    return this.findRelay(socket)?.boardFin ?? true;
   }
 
-  private relayOf(socket: Duplex): Relay {
+  private findRelay(socket: Duplex): Relay | undefined {
     for (const r of this.relays.values()) if (r.socket === socket) return r;
-    throw new Error('emulated LAN: no open connection relays that socket');
+    return undefined;
   }
 
   /** Acknowledge the board's data `ackDelayMs` from now, as a client's delayed ACK does; false when ACKs go at once. */
