@@ -432,17 +432,22 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     await until(() => host.lan!.boardEnded(gatewaySide) || host.emulatedMs > stalled + 30_000, 120_000, 'the board ending the stalled connection, or 30 emulated s');
     const ended = host.lan!.boardEnded(gatewaySide) ? host.emulatedMs - stalled : undefined;
     const wotPcbs = tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT).map((p) => p.state);
-    host.lan!.readAgain(gatewaySide);
-    await closed;
-    expect({ full: full < 3_000, ended: ended !== undefined && ended >= 10_000 && ended <= full + 10_000 + 2_000 + 1_000, wotPcbs })
-      .toEqual({ full: true, ended: true, wotPcbs: [] });
-    expect(host.lan!.resets - resetsBefore).toBe(1); // the board's reset (what the client's buffer held goes with it)
+    try {
+      expect({ full: full < 3_000, ended: ended !== undefined && ended >= 10_000 && ended <= full + 10_000 + 2_000 + 1_000, wotPcbs })
+        .toEqual({ full: true, ended: true, wotPcbs: [] });
+      expect(host.lan!.resets - resetsBefore).toBe(1); // the board's reset (what the client's buffer held goes with it)
+      await closed;
+    } finally {
+      host.lan!.readAgain(gatewaySide);
+      socket.destroy();
+    }
     // Both of the board's sessions (BOARD_MAX_SESSIONS) open: the stalled one's place was given back.
     const sessions = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
     try {
       expect(await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })))).toEqual(['open', 'open']);
     } finally {
-      for (const ws of sessions) ws.close();
+      // Closed, and their close handshakes over, before the next test counts the board's writes.
+      await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('close', resolve); ws.close(); })));
     }
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
