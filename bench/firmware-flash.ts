@@ -13,10 +13,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { elfFunctions } from '../test/firmware/pc-profiler';
+import { elfFunctions, elfSymbols } from '../test/firmware/pc-profiler';
 import { appObjectsDir } from '../tools/build-settings';
-import { binutil, moddableBuildDir } from '../tools/firmware-env';
+import { moddableBuildDir } from '../tools/firmware-env';
 
 /** sizeof(txSlot) on a 32-bit target (ARM Cortex-M0+: next, id/flag/kind, 8-byte value). */
 export const SLOT_BYTES = 16;
@@ -208,7 +207,7 @@ export function flashRows(app: LinkedFlash, floor: LinkedFlash, ours: (module: s
 export function linkedCRows(floorElf: string, appElf: string): string[][] {
   const linked = (elf: string): Map<string, number> => new Map([
     ...elfFunctions(elf).map((f): [string, number] => [f.name, f.end - f.start]),
-    ...elfReadOnlyData(elf).filter(([name]) => !XS_LINKER_OUTPUT.test(name)),
+    ...elfSymbols(elf, 'rR').filter(({ name }) => !XS_LINKER_OUTPUT.test(name)).map(({ name, size }): [string, number] => [name, size]),
   ]);
   const floor = linked(floorElf);
   const groups = new Map<string, { bytes: number; names: [string, number][] }>();
@@ -234,18 +233,6 @@ export function linkedCRows(floorElf: string, appElf: string): string[][] {
 
 /** What the XS linker writes into mc.xs.c (the preloaded heap and its tables): `linkedFlash` counts it. */
 const XS_LINKER_OUTPUT = /^(gxHeap|gxKeys|gxNames|gxColors|gxScripts|gxStack|gxSymbols|gxBehaviors|gxPreparation|gxTypeAtomics|gxTypeDispatches|gxBuilders\d*|gxCode\d*)$/;
-
-/** Named read-only data of `elf` (`nm` types r and R) with their sizes: the engine's tables among them. */
-function elfReadOnlyData(elf: string): [string, number][] {
-  const r = spawnSync(binutil('nm'), ['-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`arm-none-eabi-nm failed: ${r.stderr}`);
-  const out: [string, number][] = [];
-  for (const line of r.stdout.split('\n')) {
-    const m = /^[0-9a-f]{8} ([0-9a-f]{8}) [rR] (\S+)$/.exec(line);
-    if (m !== null && parseInt(m[1], 16) > 0) out.push([m[2], parseInt(m[1], 16)]);
-  }
-  return out;
-}
 
 /** Which built-in a C function of XS serves, by its name (first match wins). */
 const BUILT_IN_FAMILIES: [string, RegExp][] = [

@@ -14,19 +14,26 @@ import { binutil } from '../../tools/firmware-env';
 
 export interface ElfFunction { name: string; start: number; end: number }
 
-/** Text symbols with a size, sorted by address (`nm -n -S`). */
-export function elfFunctions(elf: string): ElfFunction[] {
+/** Defined symbols of `elf` with a size, of the `nm` types in `types` (`tTwW`: code, `rR`: read-only data), in nm's order. */
+export function elfSymbols(elf: string, types: string): { name: string; address: number; size: number }[] {
   const r = spawnSync(binutil('nm'), ['-n', '-S', '--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`arm-none-eabi-nm failed: ${r.stderr}`);
-  const out: ElfFunction[] = [];
+  const out: { name: string; address: number; size: number }[] = [];
   for (const line of r.stdout.split('\n')) {
-    const m = /^([0-9a-f]{8}) ([0-9a-f]{8}) [tTwW] (\S+)$/.exec(line);
-    if (m === null) continue;
-    const start = parseInt(m[1], 16) & ~1;
+    const m = /^([0-9a-f]{8}) ([0-9a-f]{8}) (\S) (\S+)$/.exec(line);
+    if (m === null || !types.includes(m[3])) continue;
     const size = parseInt(m[2], 16);
-    if (size > 0) out.push({ name: m[3], start, end: start + size });
+    if (size > 0) out.push({ name: m[4], address: parseInt(m[1], 16), size });
   }
-  return out.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** Text symbols with a size, sorted by address (`nm -n -S`; a Thumb function's address without its low bit). */
+export function elfFunctions(elf: string): ElfFunction[] {
+  return elfSymbols(elf, 'tTwW').map(({ name, address, size }) => {
+    const start = address & ~1;
+    return { name, start, end: start + size };
+  }).sort((a, b) => a.start - b.start);
 }
 
 /** The RP2040's mask ROM (bootrom): the SDK's float and memory helpers run there. */
