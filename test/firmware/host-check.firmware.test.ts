@@ -68,6 +68,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   /** The clients' connections here, each relayed to the board. */
   const clients: Socket[] = [];
   const lines = () => host.consoleLines.map((c) => c.line);
+  /** The board's TCP connections on its WoT port, as lwIP's active pcb list has them. */
+  const wotPcbs = () => tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
   /** Wall-clock wait (the emulation runs on meanwhile) until `done`. */
   async function until(done: () => boolean, ms: number, what: string): Promise<void> {
     const deadline = Date.now() + ms;
@@ -182,7 +184,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, answers }).toEqual({ round, unanswered: 0, answers: answers.map(() => 200) });
     }
     expect(listenerMishaps.slice(mishapsFrom)).toEqual([]);
-    const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'ESTABLISHED');
+    const open = () => wotPcbs().filter((p) => p.state === 'ESTABLISHED');
     await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
     stepMs = 20;
   }, 90_000);
@@ -340,9 +342,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       expect({ path, status: answer.split('\r\n')[0], whole: body.length === length && length >= atLeast }).toEqual({ path, status: 'HTTP/1.1 200 OK', whole: true });
       expect(() => JSON.parse(body) as unknown).not.toThrow();
     }
-    const elf = (env as { elf: string }).elf;
-    const open = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
-    await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
+    await until(() => wotPcbs().length === 0, 10_000, `the board's connections closed (${JSON.stringify(wotPcbs())})`);
   }, 90_000);
 
   test('WebSocket: setProperty drives the flow, and the board pushes propertyStatus for its count and the LED', async () => {
@@ -431,9 +431,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties/count')).status).toBe(200);
     await until(() => host.lan!.boardEnded(gatewaySide) || host.emulatedMs > stalled + 30_000, 120_000, 'the board ending the stalled connection, or 30 emulated s');
     const ended = host.lan!.boardEnded(gatewaySide) ? host.emulatedMs - stalled : undefined;
-    const wotPcbs = tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT).map((p) => p.state);
+    const left = wotPcbs().map((p) => p.state);
     try {
-      expect({ full: full < 3_000, ended: ended !== undefined && ended >= 10_000 && ended <= full + 10_000 + 2_000 + 1_000, wotPcbs })
+      expect({ full: full < 3_000, ended: ended !== undefined && ended >= 10_000 && ended <= full + 10_000 + 2_000 + 1_000, wotPcbs: left })
         .toEqual({ full: true, ended: true, wotPcbs: [] });
       expect(host.lan!.resets - resetsBefore).toBe(1); // the board's reset (what the client's buffer held goes with it)
       await closed;
@@ -581,11 +581,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   test('WebSocket clients that go away without a close frame leave no connection behind: more of them than lwIP has TCP pcbs, one after another, and the board keeps serving', async () => {
     // lwIP's pool holds MEMP_NUM_TCP_PCB (5) pcbs, and a pcb in CLOSE_WAIT is never reclaimed for a new one.
-    const elf = (env as { elf: string }).elf;
-    const boardSide = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
     for (let i = 0; i < 7; i++) {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
-      const refused = (why: string) => new Error(`WebSocket ${i + 1}: ${why}; the board's connections: ${JSON.stringify(boardSide())}`);
+      const refused = (why: string) => new Error(`WebSocket ${i + 1}: ${why}; the board's connections: ${JSON.stringify(wotPcbs())}`);
       let timer: NodeJS.Timeout | undefined;
       await new Promise((resolve, reject) => {
         ws.once('open', resolve);
@@ -594,8 +592,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       }).finally(() => clearTimeout(timer));
       ws.terminate(); // a FIN, no close frame: a client that crashed, a tab killed
       const left = Date.now() + 30_000; // wall clock: a loaded machine emulates slowly
-      while (boardSide().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
-      expect({ client: i + 1, connections: boardSide() }).toEqual({ client: i + 1, connections: boardSide().filter((p) => p.state !== 'CLOSE_WAIT' && p.state !== 'ESTABLISHED') });
+      while (wotPcbs().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
+      expect({ client: i + 1, connections: wotPcbs() }).toEqual({ client: i + 1, connections: wotPcbs().filter((p) => p.state !== 'CLOSE_WAIT' && p.state !== 'ESTABLISHED') });
     }
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
