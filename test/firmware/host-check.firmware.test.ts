@@ -452,6 +452,45 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
 
+  test('HTTP: two clients that stop reading the 6 KB answer (256 bytes of room each) hold both of the board\'s in-flight segments; once another socket has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both (nothing acknowledged for as long), lwIP keeps no pcb for them, and the others are served: another client is answered and the MQTT client keeps its connection (the old image held both segments for good: nothing of the board\'s was written again, the MQTT client was dropped by its keep-alive and its reconnections never sent CONNECT)', async () => {
+    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
+    const stalledClients = await Promise.all([0, 1].map(async () => {
+      const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      s.on('error', () => {});
+      await new Promise((r) => s.once('connect', r));
+      await until(() => clients.length > 0 && clients.at(-1)!.remotePort === s.localPort, 20_000, 'the gateway\'s side of the connection');
+      host.lan!.stopReading(clients.at(-1)!, 256);
+      s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
+      return { s, gatewaySide: clients.at(-1)!, closed };
+    }));
+    const started = host.emulatedMs;
+    const resetsBefore = host.lan!.resets;
+    try {
+      // Another client, its connection closed once answered (so that lwIP's pcbs below are the stalled clients' alone).
+      const answer = await exchange(['GET /properties/count HTTP/1.1\r\nHost: host-check.local\r\nConnection: close\r\n\r\n'], 0);
+      const answeredAfter = host.emulatedMs - started;
+      await until(() => stalledClients.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > started + 30_000, 120_000, 'the board ending both stalled connections, or 30 emulated s');
+      const ended = host.emulatedMs - started;
+      await until(() => wotPcbs().length === 0 || host.emulatedMs > started + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      expect({
+        answer: statusLine(answer),
+        answeredSoon: answeredAfter < 6_000,
+        endedSoon: ended < 6_000,
+        resets: host.lan!.resets - resetsBefore,
+        left: wotPcbs().map((p) => p.state),
+        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).length - mqttClosedBefore,
+      }).toEqual({ answer: 'HTTP/1.1 200 OK', answeredSoon: true, endedSoon: true, resets: 2, left: [], mqttClosed: 0 });
+      await Promise.all(stalledClients.map(({ closed }) => closed));
+    } finally {
+      for (const { s, gatewaySide } of stalledClients) {
+        host.lan!.readAgain(gatewaySide);
+        s.destroy();
+      }
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 240_000);
+
   test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
     // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
     // until it is acknowledged, however small the write: three connections with one each do not fit. (After the
