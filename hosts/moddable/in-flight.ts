@@ -39,10 +39,52 @@ export const ACK_WAIT_MS = 2000;
  */
 export const PEER_CLOSED_ACK_MS = 500;
 
+/** How often the owner of a timer calls `sweepStalledShares` (the WoT server's connection sweep). */
+export const STALL_SWEEP_MS = 1000;
+
+/**
+ * How long a share may be held with nothing of its write acknowledged before its socket is given up
+ * (`sweepStalledShares`): a client that stopped reading (its window shut) or went away holds one of
+ * the board's BOARD_SEGMENTS buffers in lwIP's heap for as long as lwIP keeps trying, minutes. Two
+ * such clients held them both, and every other socket of the board, the MQTT client's too, could
+ * write nothing again. A client that reads acknowledges within its delayed ACK and a round trip.
+ */
+export const STALLED_MS = 10_000;
+
+/**
+ * As STALLED_MS, once another socket has waited this long for the board's budget: a peer silent this
+ * long is gone (ACK_WAIT_MS). (A wait of a moment, for a segment about to be acknowledged, is not one.)
+ */
+export const STALLED_WHILE_WAITED_MS = ACK_WAIT_MS;
+
 /** Sockets with a write unacknowledged, as far as their reports and writes tell. */
 let segmentsHeld = 0;
 /** Sockets the board's budget held back: each hears (`retry`) when another lets go of its segment. Made at run time (a preloaded array is read-only). */
 let waiting: InFlightCap[] | undefined;
+/** The sockets that hold a segment now (about BOARD_SEGMENTS), for `sweepStalledShares`. Made at run time. */
+let holders: InFlightCap[] | undefined;
+/** Stall sweeps through which sockets have been waiting for the budget, none of them told of room since. */
+let waitedSweeps = 0;
+
+/**
+ * Give up the sockets whose write has had nothing acknowledged for STALLED_MS (STALLED_WHILE_WAITED_MS
+ * while another socket waits for the budget): each owner that gave a `stalled` callback is told, and
+ * resets its connection (a close with data out is a reset on a Pico W, pico/lwip-lock.c), so lwIP lets
+ * go of the buffer and the board's budget has room again. Called every STALL_SWEEP_MS by a timer's
+ * owner: a share counts the sweeps it sat through without progress, so nothing runs per write.
+ */
+export function sweepStalledShares(): void {
+  waitedSweeps = waiting !== undefined && waiting.length > 0 ? waitedSweeps + 1 : 0;
+  if (holders === undefined || holders.length === 0) return;
+  const limitMs = waitedSweeps * STALL_SWEEP_MS > STALLED_WHILE_WAITED_MS ? STALLED_WHILE_WAITED_MS : STALLED_MS;
+  // Each told may release (leaving `holders`) and so wake others: the list is walked from its end.
+  for (let i = holders.length - 1; i >= 0; i--) {
+    const cap = holders[i];
+    if (cap === undefined) continue; // released by an owner told before it
+    // More than limitMs of sweeps: the latest progress may have come just before the first of them.
+    if (++cap.quietSweeps * STALL_SWEEP_MS > limitMs) cap.giveUp();
+  }
+}
 
 /**
  * One socket's share of lwIP's heap: one write of at most MAX_IN_FLIGHT bytes
@@ -66,8 +108,20 @@ export class InFlightCap {
   private closing: (() => void) | undefined;
   /** The peer has closed with a write of this socket's unacknowledged: the share is let go by `peerClosed`'s timer only. */
   private afterPeer = false;
+  /** Stall sweeps (`sweepStalledShares`) since the share was taken or the peer last acknowledged some of it. */
+  quietSweeps = 0;
 
-  constructor(private readonly retry: () => void) {}
+  /**
+   * `retry`: the board's budget has room again. `stalled`: the peer has acknowledged nothing for too
+   * long (`sweepStalledShares`): reset the connection. Without it the share is never swept (the MQTT
+   * client's: its keep-alive gives up on a silent broker).
+   */
+  constructor(private readonly retry: () => void, private readonly stalled?: () => void) {}
+
+  /** Told by `sweepStalledShares`. */
+  giveUp(): void {
+    if (this.stalled !== undefined) this.stalled();
+  }
 
   /** The socket says it can take `free` bytes: what it has had acknowledged no longer counts. */
   report(free: number): void {
@@ -144,7 +198,13 @@ export class InFlightCap {
     }, PEER_CLOSED_ACK_MS);
   }
 
-  /** The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why). */
+  /**
+   * The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why).
+   * Call it once the socket is closed, not before: the sockets held back are told at once and write, and a
+   * close with data out is what makes lwIP let go of its buffer (a reset, pico/lwip-lock.c). Released first,
+   * a connection given up for not acknowledging still held its buffer when the MQTT client's write came, and
+   * lwIP's heap, two such buffers and the new one, refused it: Moddable's TCP socket ended the connection.
+   */
   release(): void {
     if (this.afterPeer) return;
     this.closing = undefined;
@@ -156,17 +216,26 @@ export class InFlightCap {
 
   private hold(held: number): void {
     const had = this.held > 0;
+    if (held < this.held) this.quietSweeps = 0; // the peer acknowledged some of it
     this.held = held;
     if (had === held > 0) return;
     if (!had) {
       segmentsHeld++;
+      this.quietSweeps = 0;
+      if (this.stalled !== undefined) {
+        if (holders === undefined) holders = [];
+        holders.push(this);
+      }
       return;
     }
     segmentsHeld--;
+    const at = holders === undefined ? -1 : holders.indexOf(this);
+    if (at >= 0) holders!.splice(at, 1);
     if (waiting === undefined || waiting.length === 0) return;
     // Each may write now, and be held back again (then it waits again): the list is taken first.
     const woken = waiting;
     waiting = undefined;
+    waitedSweeps = 0;
     for (let i = 0; i < woken.length; i++) if (woken[i] !== this) woken[i].retry();
   }
 }

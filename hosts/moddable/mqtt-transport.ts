@@ -191,12 +191,12 @@ class Ecma419TcpTransport implements Transport {
     this.socket = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    this.inFlight.release();
     try {
       socket?.close();
     } catch {
       // already gone
     }
+    this.inFlight.release(); // after the close (in-flight.ts, release)
   }
 }
 

@@ -27,7 +27,7 @@ import Timer from 'timer';
 import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
 import type { ThingContainer } from '../../runtime/wot/containers';
-import { ACK_WAIT_MS, InFlightCap } from './in-flight';
+import { ACK_WAIT_MS, InFlightCap, STALL_SWEEP_MS, sweepStalledShares } from './in-flight';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, ClientFrames, OP_CLOSE, type ClientFrameSink } from './client-frames';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import {
@@ -109,6 +109,8 @@ const SEND_ROOM_BYTES = 512;
 const SOCKET_DATA = 2;
 /** The peer's FIN (Moddable's kSocketMsgDisconnect; an error or reset is -2). */
 const SOCKET_PEER_CLOSED = -1;
+/** A reset or error (Moddable's kSocketMsgError). */
+const SOCKET_GONE = -2;
 /**
  * The socket keeps telling the app of acknowledgements and resets past the peer's FIN, so a
  * client that closes its side after its request (a half-close) can be answered: a Pico W's
@@ -217,6 +219,11 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
     this.inFlight = new InFlightCap(() => {
       this.sendQueued();
       if (this.queued === undefined && link.outbound.drained !== undefined) link.outbound.drained();
+    }, () => {
+      // The client has acknowledged nothing for too long: the connection is reset (closed with data out, pico/lwip-lock.c),
+      // and the websocket module told, as of a peer gone, so that the session ends.
+      this.closeNow();
+      if (this.callback !== undefined) this.callback(SOCKET_GONE);
     });
     real.callback = (message: number, value?: number) => {
       if (message < 0) {
@@ -429,12 +436,12 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
     if (this.closed) return;
     this.closed = true;
     this.queued = undefined;
-    this.inFlight.release();
     try {
       this.real.close();
     } catch {
       // "close on closed socket": lin closed it when the peer did
     }
+    this.inFlight.release(); // after the close (in-flight.ts, release)
   }
 }
 
@@ -453,8 +460,15 @@ class HttpConnection {
   private readonly body: ArrayBuffer[] = [];
   /** Response bytes not yet accepted by the socket. */
   private out: ArrayBuffer | undefined;
-  /** The socket is given a segment at a time, within the board's budget (in-flight.ts): the rest when the client has acknowledged it. */
-  private readonly inFlight = new InFlightCap(() => this.flush());
+  /**
+   * The socket is given a segment at a time, within the board's budget (in-flight.ts): the rest when the client has
+   * acknowledged it. A client that acknowledges nothing for too long (it stopped reading, or went away) is given up:
+   * closed with its answer out, which lwIP turns into a reset (pico/lwip-lock.c).
+   */
+  private readonly inFlight = new InFlightCap(() => this.flush(), () => {
+    this.server.counters.connectionsTimedOut++;
+    this.finish();
+  });
   private outOffset = 0;
   private closeWhenSent = false;
   /** The answer is sent and the connection waits for the client to acknowledge it before closing (close). */
@@ -785,10 +799,6 @@ class HttpConnection {
     if (cancel !== undefined) cancel();
     const socket = this.socket;
     this.socket = undefined;
-    this.inFlight.release();
-    this.server.forget(this);
-    this.server.release(this.entry);
-    this.entry = undefined;
     if (socket !== undefined) {
       try {
         socket.close();
@@ -796,6 +806,10 @@ class HttpConnection {
         // already closed by the peer
       }
     }
+    this.inFlight.release(); // after the close (in-flight.ts, release)
+    this.server.forget(this);
+    this.server.release(this.entry);
+    this.entry = undefined;
   }
 }
 
@@ -890,7 +904,10 @@ export class WebThingServer {
       connection.entry = entry;
       this.connections.push(connection);
     };
-    this.sweeper = Timer.repeat(() => this.guard.sweep(Date.now()), 1000);
+    this.sweeper = Timer.repeat(() => {
+      this.guard.sweep(Date.now());
+      sweepStalledShares();
+    }, STALL_SWEEP_MS);
     const m = this.opts.mdns;
     if (m !== undefined && m !== false) {
       const port = this.port;

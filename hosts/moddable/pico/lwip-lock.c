@@ -85,17 +85,20 @@ LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
 static void forgetFailedConnect(struct tcp_pcb *pcb);
 
 /*
- * A close while the peer's window is shut and data waits for it (a client that stopped reading: its TCP
- * acknowledges what it has and offers no room) resets the connection: closed, lwIP would keep the pcb in
- * FIN_WAIT_1 with its unsent segments in the 4,000-byte heap, probing the window for 7.6 minutes
- * (TCP_MAXRTX probes on the persist backoff), a pcb of five and a segment's buffer the app's budget no
- * longer counts (found on the emulated Pico W: a WebSocket client closed with 1008 for not reading).
- * Apps close such a socket only after their own linger for the peer (the WoT server's ACK_WAIT_MS), so
- * what is left could not go anyway. The abort is the close's: the macro's own abort after it is skipped.
+ * A close while data waits for the peer (unsent, or sent and not acknowledged) resets the connection.
+ * Apps close such a socket only once they have given up on the peer: after their own linger for its
+ * acknowledgement (the WoT server's and MQTT client's ACK_WAIT_MS), or when it has acknowledged nothing
+ * for too long (hosts/moddable/in-flight.ts, a client that stopped reading or went away), so what is
+ * left could not go anyway. Closed, lwIP kept the pcb in FIN_WAIT_1 with those segments in its
+ * 4,000-byte heap, probing a shut window for 7.6 minutes (TCP_MAXRTX probes on the persist backoff)
+ * or retransmitting to a peer gone: a pcb of five and a segment's buffer the app's budget no longer
+ * counts (found on the emulated Pico W: a WebSocket client closed with 1008 for not reading; two HTTP
+ * clients that stopped reading a 6 KB answer, one of them offered a window smaller than a segment).
+ * The abort is the close's: the macro's own abort after it is skipped.
  */
-static bool peerWindowShut(const struct tcp_pcb *pcb)
+static bool dataOutstanding(const struct tcp_pcb *pcb)
 {
-	return (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) && pcb->unsent != NULL && pcb->snd_wnd == 0;
+	return (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) && (pcb->unsent != NULL || pcb->unacked != NULL);
 }
 
 err_t __real_tcp_close(struct tcp_pcb *pcb);
@@ -105,7 +108,7 @@ err_t __wrap_tcp_close(struct tcp_pcb *pcb)
 	async_context_t *c = locked();
 	forgetFailedConnect(pcb);
 	err_t result = ERR_OK;
-	if (peerWindowShut(pcb))
+	if (dataOutstanding(pcb))
 		__real_tcp_abort(pcb);
 	else
 		result = __real_tcp_close(pcb);

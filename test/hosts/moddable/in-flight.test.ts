@@ -1,10 +1,19 @@
-import { BOARD_SEGMENTS, InFlightCap, MAX_IN_FLIGHT, PEER_CLOSED_ACK_MS } from '../../../hosts/moddable/in-flight';
+import { BOARD_SEGMENTS, InFlightCap, MAX_IN_FLIGHT, PEER_CLOSED_ACK_MS, STALL_SWEEP_MS, STALLED_MS, STALLED_WHILE_WAITED_MS, sweepStalledShares } from '../../../hosts/moddable/in-flight';
 
 /** A socket as lwIP keeps it: a send buffer whose room shrinks as it is written and grows as the peer acknowledges. */
 class Socket {
   free = 11_680;
   readonly retries: number[] = [];
-  readonly cap: InFlightCap = new InFlightCap(() => this.retries.push(this.free));
+  /** How many times the stall sweep gave this socket up; its owner resets the connection then (and the share goes with it). */
+  stalls = 0;
+  readonly cap: InFlightCap;
+  /** `swept`: its owner gives a `stalled` callback (the WoT server's connections do; the MQTT client does not). */
+  constructor(swept = true) {
+    this.cap = new InFlightCap(() => this.retries.push(this.free), swept ? () => {
+      this.stalls++;
+      this.cap.release();
+    } : undefined);
+  }
   /** Write as much of `n` as the cap allows; returns what was written. */
   write(n: number): number {
     this.cap.report(this.free);
@@ -121,5 +130,77 @@ describe('InFlightCap: a socket\'s share of lwIP\'s heap on a board', () => {
     b.cap.release(); // closed by its owner's timer
     b.acknowledge(100);
     expect(closes).toEqual(['a']);
+  });
+
+  /** Sweeps, as the WoT server's timer makes them every STALL_SWEEP_MS. */
+  const sweeps = (n: number) => {
+    for (let i = 0; i < n; i++) sweepStalledShares();
+  };
+
+  test('a socket whose peer acknowledges nothing of its write for STALLED_MS is given up (its owner resets the connection), and its segment is the board\'s again; a peer that acknowledges some of it in time starts the count again', () => {
+    const [stuck, slow] = [new Socket(), new Socket()];
+    stuck.write(MAX_IN_FLIGHT);
+    slow.write(MAX_IN_FLIGHT);
+    const limit = STALLED_MS / STALL_SWEEP_MS;
+    sweeps(limit - 1);
+    slow.acknowledge(100); // a window's worth read: progress
+    sweeps(1);
+    expect([stuck.stalls, slow.stalls]).toEqual([0, 0]); // a whole STALLED_MS may have passed since the write only after one more sweep
+    sweeps(1);
+    expect([stuck.stalls, slow.stalls]).toEqual([1, 0]);
+    const next = new Socket();
+    expect(next.write(MAX_IN_FLIGHT)).toBe(MAX_IN_FLIGHT); // the stuck one's segment
+    sweeps(limit - 2); // limit + 1 sweeps since its progress, as the stuck one's
+    expect(slow.stalls).toBe(0);
+    sweeps(1);
+    expect(slow.stalls).toBe(1);
+    for (const s of [stuck, slow, next]) s.cap.release();
+  });
+
+  test('once another socket has waited STALLED_WHILE_WAITED_MS for the board\'s budget, as long without an acknowledgement is enough: two peers that stopped reading no longer keep every other socket of the board from writing; a wait of a moment does not count', () => {
+    expect(STALLED_WHILE_WAITED_MS).toBeLessThan(STALLED_MS);
+    const [a, b, waiter] = [new Socket(), new Socket(), new Socket(false)];
+    a.write(MAX_IN_FLIGHT);
+    b.write(MAX_IN_FLIGHT);
+    const limit = STALLED_WHILE_WAITED_MS / STALL_SWEEP_MS;
+    sweeps(limit);
+    // A wait that ends at once (b's segment acknowledged): the waits that make the short rule start again after it.
+    expect(waiter.write(55)).toBe(0);
+    b.acknowledge(MAX_IN_FLIGHT);
+    expect(waiter.retries).toHaveLength(1);
+    b.write(MAX_IN_FLIGHT);
+    expect(waiter.write(55)).toBe(0); // an MQTT publish, say: held back again
+    sweeps(limit);
+    expect([a.stalls, b.stalls, waiter.retries.length]).toEqual([0, 0, 1]); // a has had no progress for 2 x limit sweeps: under STALLED_MS
+    sweeps(1);
+    expect([a.stalls, b.stalls]).toEqual([1, 1]); // the waiter has waited longer than STALLED_WHILE_WAITED_MS now, and neither a nor b had progress for as long
+    expect(waiter.retries).toHaveLength(2);
+    expect(waiter.write(55)).toBe(55);
+    waiter.cap.release();
+  });
+
+  test('two peers that stopped reading, and a socket that waits for them: both given up after STALLED_WHILE_WAITED_MS of waiting', () => {
+    const [a, b, waiter] = [new Socket(), new Socket(), new Socket(false)];
+    a.write(MAX_IN_FLIGHT);
+    b.write(MAX_IN_FLIGHT);
+    expect(waiter.write(55)).toBe(0);
+    sweeps(STALLED_WHILE_WAITED_MS / STALL_SWEEP_MS);
+    expect([a.stalls, b.stalls, waiter.retries.length]).toEqual([0, 0, 0]);
+    sweeps(1);
+    expect([a.stalls, b.stalls]).toEqual([1, 1]);
+    expect(waiter.retries.length).toBeGreaterThan(0); // told at the first share let go
+    expect(waiter.write(55)).toBe(55);
+    waiter.cap.release();
+  });
+
+  test('a socket whose owner gives no stalled callback is never given up (the MQTT client: its keep-alive gives up on a silent broker), nor one with nothing out', () => {
+    const [unswept, idle] = [new Socket(false), new Socket()];
+    unswept.write(MAX_IN_FLIGHT);
+    idle.write(10);
+    idle.acknowledge(10);
+    sweeps(3 * STALLED_MS / STALL_SWEEP_MS);
+    expect([unswept.stalls, idle.stalls]).toEqual([0, 0]);
+    expect(unswept.cap.acknowledged()).toBe(false);
+    for (const s of [unswept, idle]) s.cap.release();
   });
 });
