@@ -68,7 +68,7 @@ let waitedSweeps = 0;
 
 /**
  * Give up the sockets whose write has had nothing acknowledged for STALLED_MS (STALLED_WHILE_WAITED_MS
- * while another socket waits for the budget): each owner that gave a `stalled` callback is told, and
+ * once another socket has waited as long for the budget): each owner that gave a `stalled` callback is told, and
  * resets its connection (a close with data out is a reset on a Pico W, pico/lwip-lock.c), so lwIP lets
  * go of the buffer and the board's budget has room again. Called every STALL_SWEEP_MS by a timer's
  * owner: a share counts the sweeps it sat through without progress, so nothing runs per write.
