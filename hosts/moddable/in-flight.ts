@@ -69,7 +69,7 @@ let waitedSweeps = 0;
 /**
  * Give up the sockets whose write has had nothing acknowledged for STALLED_MS (STALLED_WHILE_WAITED_MS
  * once another socket has waited as long for the budget): each owner that gave a `stalled` callback is told, and
- * resets its connection (a close with data out is a reset on a Pico W, pico/lwip-lock.c), so lwIP lets
+ * resets its connection (a close while the peer's window is shut is a reset on a Pico W, pico/lwip-lock.c), so lwIP lets
  * go of the buffer and the board's budget has room again. Called every STALL_SWEEP_MS by a timer's
  * owner: a share counts the sweeps it sat through without progress, so nothing runs per write.
  */
@@ -201,7 +201,7 @@ export class InFlightCap {
   /**
    * The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why).
    * Call it once the socket is closed, not before: the sockets held back are told at once and write, and a
-   * close with data out is what makes lwIP let go of its buffer (a reset, pico/lwip-lock.c). Released first,
+   * close is what makes lwIP let go of its buffer (a reset, for a peer whose window is shut: pico/lwip-lock.c). Released first,
    * a connection given up for not acknowledging still held its buffer when the MQTT client's write came, and
    * lwIP's heap, two such buffers and the new one, refused it: Moddable's TCP socket ended the connection.
    */

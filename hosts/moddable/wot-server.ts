@@ -220,7 +220,7 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
       this.sendQueued();
       if (this.queued === undefined && link.outbound.drained !== undefined) link.outbound.drained();
     }, () => {
-      // The client has acknowledged nothing for too long: the connection is reset (closed with data out, pico/lwip-lock.c),
+      // The client has acknowledged nothing for too long: the connection is closed (a reset, its window shut: pico/lwip-lock.c),
       // and the websocket module told, as of a peer gone, so that the session ends.
       this.closeNow();
       if (this.callback !== undefined) this.callback(SOCKET_GONE);
@@ -463,7 +463,7 @@ class HttpConnection {
   /**
    * The socket is given a segment at a time, within the board's budget (in-flight.ts): the rest when the client has
    * acknowledged it. A client that acknowledges nothing for too long (it stopped reading, or went away) is given up:
-   * closed with its answer out, which lwIP turns into a reset (pico/lwip-lock.c).
+   * closed with its answer out, which lwIP turns into a reset when the client's window is shut (pico/lwip-lock.c).
    */
   private readonly inFlight = new InFlightCap(() => this.flush(), () => {
     this.server.counters.connectionsTimedOut++;

@@ -30,6 +30,7 @@
  */
 #include "pico/cyw43_arch.h"
 #include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"	/* struct tcp_seg: how long the next unsent segment is */
 #include "lwip/udp.h"
 #include "lwip/dns.h"
 #include "lwip/igmp.h"
@@ -85,20 +86,28 @@ LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
 static void forgetFailedConnect(struct tcp_pcb *pcb);
 
 /*
- * A close while data waits for the peer (unsent, or sent and not acknowledged) resets the connection.
- * Apps close such a socket only once they have given up on the peer: after their own linger for its
- * acknowledgement (the WoT server's and MQTT client's ACK_WAIT_MS), or when it has acknowledged nothing
- * for too long (hosts/moddable/in-flight.ts, a client that stopped reading or went away), so what is
- * left could not go anyway. Closed, lwIP kept the pcb in FIN_WAIT_1 with those segments in its
- * 4,000-byte heap, probing a shut window for 7.6 minutes (TCP_MAXRTX probes on the persist backoff)
- * or retransmitting to a peer gone: a pcb of five and a segment's buffer the app's budget no longer
- * counts (found on the emulated Pico W: a WebSocket client closed with 1008 for not reading; two HTTP
- * clients that stopped reading a 6 KB answer, one of them offered a window smaller than a segment).
+ * A close while data waits behind a window the peer keeps shut resets the connection: the peer offers
+ * no room (a client that stopped reading: its TCP acknowledges what it has and offers none) with data
+ * sent or unsent, or nothing is in flight and the room it offers is smaller than the next segment
+ * (lwIP sends no part of a segment, and splitting it needs a buffer its heap may not have: it sends
+ * nothing until the window grows). Apps close such a socket only once they have given up on the peer:
+ * after their own linger for its acknowledgement (the WoT server's ACK_WAIT_MS), or when it has
+ * acknowledged nothing for too long (hosts/moddable/in-flight.ts), so what is left could not go anyway.
+ * Closed, lwIP kept the pcb in FIN_WAIT_1 with those segments in its 4,000-byte heap, probing the
+ * window for 7.6 minutes (TCP_MAXRTX probes on the persist backoff): a pcb of five and a segment's
+ * buffer the app's budget no longer counts (found on the emulated Pico W: a WebSocket client closed
+ * with 1008 for not reading; two HTTP clients that stopped reading a 6 KB answer, one of them offered
+ * 256 bytes for a 1,460-byte segment). A close with data in flight to an open window is a close:
+ * Moddable's own http module closes at the first acknowledgement after its last write.
  * The abort is the close's: the macro's own abort after it is skipped.
  */
-static bool dataOutstanding(const struct tcp_pcb *pcb)
+static bool peerWindowShut(const struct tcp_pcb *pcb)
 {
-	return (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) && (pcb->unsent != NULL || pcb->unacked != NULL);
+	if (pcb->state != ESTABLISHED && pcb->state != CLOSE_WAIT)
+		return false;
+	if (pcb->snd_wnd == 0)
+		return pcb->unsent != NULL || pcb->unacked != NULL;
+	return pcb->unacked == NULL && pcb->unsent != NULL && pcb->snd_wnd < pcb->unsent->len;
 }
 
 err_t __real_tcp_close(struct tcp_pcb *pcb);
@@ -108,7 +117,7 @@ err_t __wrap_tcp_close(struct tcp_pcb *pcb)
 	async_context_t *c = locked();
 	forgetFailedConnect(pcb);
 	err_t result = ERR_OK;
-	if (dataOutstanding(pcb))
+	if (peerWindowShut(pcb))
 		__real_tcp_abort(pcb);
 	else
 		result = __real_tcp_close(pcb);
