@@ -491,6 +491,45 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
 
+  test('WebSocket: both of the board\'s sessions stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both, lwIP keeps no pcb for them, the MQTT client keeps its connection, and both places take new sessions', async () => {
+    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
+    const session = async () => {
+      const { socket, got } = await rawWebSocket();
+      return { socket, got, gatewaySide: clients.at(-1)!, closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
+    };
+    const sessions = [await session(), await session()];
+    const pushes = (got: Buffer[]) => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
+    await until(() => sessions.every(({ got }) => pushes(got) >= 2), 20_000, 'pushes of the count to both');
+    const resetsBefore = host.lan!.resets;
+    for (const { gatewaySide } of sessions) host.lan!.stopReading(gatewaySide, 256);
+    try {
+      await until(() => sessions.every(({ gatewaySide }) => host.lan!.unreadBytes(gatewaySide) === 256), 30_000, 'both clients\' buffers full');
+      const full = host.emulatedMs;
+      await until(() => sessions.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both sessions, or 30 emulated s');
+      const ended = host.emulatedMs - full;
+      await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      expect({
+        endedSoon: ended < 6_000,
+        resets: host.lan!.resets - resetsBefore,
+        left: wotPcbs().map((p) => p.state),
+        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
+      }).toEqual({ endedSoon: true, resets: 2, left: [], mqttClosed: [] });
+      await Promise.all(sessions.map(({ closed }) => closed));
+    } finally {
+      for (const { socket, gatewaySide } of sessions) {
+        host.lan!.readAgain(gatewaySide);
+        socket.destroy();
+      }
+    }
+    // Both places free again (BOARD_MAX_SESSIONS): the sessions ended with their sockets.
+    const again = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
+    try {
+      expect(await Promise.all(again.map((ws) => new Promise((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })))).toEqual(['open', 'open']);
+    } finally {
+      await Promise.all(again.map((ws) => new Promise((resolve) => { ws.once('close', resolve); ws.close(); })));
+    }
+  }, 240_000);
+
   test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
     // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
     // until it is acknowledged, however small the write: three connections with one each do not fit. (After the
