@@ -102,6 +102,8 @@ interface Relay {
   attempt?: { port: number; accepted: boolean | undefined };
   /** The client has stopped reading (`stopReading`): what the board sends fills its receive buffer, and the window shrinks. */
   unread?: UnreadBuffer;
+  /** The client is out of reach (`goSilent`): nothing the board sends reaches it, and it acknowledges nothing. */
+  silent?: boolean;
 }
 
 /** A client's receive buffer while it reads nothing: held bytes, and the board's FIN once they are all in. */
@@ -136,6 +138,8 @@ export class EmulatedLan {
   retransmits = 0;
   /** Relayed connections that ended with a reset (from the board, or a client here that failed). */
   resets = 0;
+  /** The board's segments lost to a client out of reach (`goSilent`). */
+  lostToSilence = 0;
   /** UDP datagrams the board sent to mDNS's group, in order (`sendMdns` sends the other way). */
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
@@ -277,6 +281,11 @@ export class EmulatedLan {
     const window = (s[14] << 8) | s[15];
     const data = s.subarray((s[12] >> 4) * 4);
     let relay = this.relays.get(relayKey(boardPort, gatewayPort));
+    // Out of reach: the board's segments are lost (its reset is counted, for the board's own bookkeeping, and ends the relay).
+    if (relay?.silent && !(flags & RST)) {
+      this.lostToSilence++;
+      return;
+    }
     if (relay?.synSent) {
       this.answered(relay, s, flags, seq, ack, window);
       return;
@@ -435,6 +444,17 @@ export class EmulatedLan {
     const r = this.findRelay(socket);
     if (r === undefined) throw new Error('emulated LAN: no open connection relays that socket');
     r.unread ??= { size: bufferBytes, held: [], heldBytes: 0, fin: false };
+  }
+
+  /**
+   * The client on `socket` goes out of reach (a phone that left the Wi-Fi): what the board sends is lost
+   * (counted in `lostToSilence`) and nothing is acknowledged, whatever its window. A reset from the
+   * board still ends the relay (and counts in `resets`).
+   */
+  goSilent(socket: Duplex): void {
+    const r = this.findRelay(socket);
+    if (r === undefined) throw new Error('emulated LAN: no open connection relays that socket');
+    r.silent = true;
   }
 
   /** The client on `socket` reads again: it gets what its buffer held (and the board's FIN, if it came), and the window opens. */

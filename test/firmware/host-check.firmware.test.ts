@@ -530,6 +530,28 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }, 240_000);
 
+  test('HTTP: a client out of reach (nothing the board sends it is acknowledged, its window open) is given up at STALLED_MS (10 s) and lwIP lets go of it then (a reset), so three clients fetching the 6 KB answer right after never make the board wait for lwIP\'s heap (closed, lwIP kept retransmitting to it for minutes, its segment\'s buffer in the heap beside the budget\'s two)', async () => {
+    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    s.on('error', () => {});
+    await new Promise((r) => s.once('connect', r));
+    await until(() => clients.length > 0 && clients.at(-1)!.remotePort === s.localPort, 20_000, 'the gateway\'s side of the connection');
+    host.lan!.goSilent(clients.at(-1)!); // its request still reaches the board; nothing comes back
+    const lostBefore = host.lan!.lostToSilence;
+    s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
+    const started = host.emulatedMs;
+    try {
+      await until(() => host.lan!.lostToSilence > lostBefore, 20_000, 'the board\'s answer, lost');
+      await until(() => wotPcbs().length === 0 || host.emulatedMs > started + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      const gone = host.emulatedMs - started;
+      expect({ goneInTime: gone >= 10_000 && gone < 13_000 ? true : `${(gone / 1000).toFixed(1)} s`, left: wotPcbs().map((p) => p.state) }).toEqual({ goneInTime: true, left: [] });
+      expect(await heapWaitsWithLateAcks(40, async () => {
+        expect(await Promise.all([0, 1, 2].map(fetchActions))).toEqual([[200, 32], [200, 32], [200, 32]]);
+      })).toEqual({ waits: 0, heap: [] });
+    } finally {
+      s.destroy();
+    }
+  }, 240_000);
+
   test('HTTP: three clients fetch the 6 KB answer at once, each acknowledging late as a client\'s TCP does (delayed ACK, 40 ms): the board\'s connections with a write out stay within lwIP\'s heap, and the board never stops to wait for it (the old image: 9 to 15 waits of 25 ms)', async () => {
     // lwIP's heap (4,000 bytes on a Pico W) holds a segment's buffer (~1.5 KB) for each write a connection has out
     // until it is acknowledged, however small the write: three connections with one each do not fit. (After the
