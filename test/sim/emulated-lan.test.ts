@@ -312,6 +312,32 @@ describe('the emulated Pico W\'s network', () => {
       expect(segments().every((s) => s.checksumOk)).toBe(true);
     });
 
+    test('a client out of reach: what the board sends is lost and nothing is acknowledged, whatever its window; the board\'s reset still ends the relay', async () => {
+      const { lan, segments } = setup(() => undefined);
+      const c = await client();
+      const heard: string[] = [];
+      c.on('data', (d) => heard.push(d.toString()));
+      let closed = false;
+      c.on('error', () => {});
+      c.on('close', () => { closed = true; });
+      const gatewaySide = accepted.at(-1)!;
+      lan.accept(18083, gatewaySide);
+      await new Promise((r) => setTimeout(r, 20));
+      const next = (segments()[0].seq + 1) >>> 0;
+      const send = (seq: number, flags: number, data: string) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18083, 49152 + lan.accepted.length - 1, seq, next, flags, [...Buffer.from(data)]))));
+      send(9000, 0x12, ''); // SYN-ACK
+      lan.goSilent(gatewaySide);
+      const before = segments().length;
+      send(9001, 0x18, 'lost');
+      send(9001, 0x18, 'lost'); // sent again: lost again
+      await new Promise((r) => setTimeout(r, 20));
+      expect([segments().length - before, lan.lostToSilence, heard.join(''), lan.boardEnded(gatewaySide)]).toEqual([0, 2, '', false]);
+      send(9001, 0x14, ''); // the board gives up: its reset
+      await until(() => closed);
+      expect([closed, lan.resets, lan.boardEnded(gatewaySide)]).toEqual([true, 1, true]);
+    });
+
     test('what the board does not acknowledge is sent again when the timer runs out, the wait doubling (the SYN, then data): a board drops segments itself; an acknowledgement ends it', async () => {
       const timers: { ms: number; fn: () => void }[] = [];
       const frames: Uint8Array[] = [];

@@ -86,8 +86,9 @@ LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
 static void forgetFailedConnect(struct tcp_pcb *pcb);
 
 /*
- * A close while data waits behind a window the peer keeps shut resets the connection: the peer offers
- * no room (a client that stopped reading: its TCP acknowledges what it has and offers none) with data
+ * A close while data waits behind a window the peer keeps shut, or for a peer out of reach, resets
+ * the connection: the peer offers no room (a client that stopped reading: its TCP acknowledges what
+ * it has and offers none) with data
  * sent or unsent, or nothing is in flight and the room it offers is smaller than the next segment
  * (lwIP sends no part of a segment, and splitting it needs a buffer its heap may not have: it sends
  * nothing until the window grows). Apps close such a socket only once they have given up on the peer:
@@ -97,17 +98,23 @@ static void forgetFailedConnect(struct tcp_pcb *pcb);
  * window for 7.6 minutes (TCP_MAXRTX probes on the persist backoff): a pcb of five and a segment's
  * buffer the app's budget no longer counts (found on the emulated Pico W: a WebSocket client closed
  * with 1008 for not reading; two HTTP clients that stopped reading a 6 KB answer, one of them offered
- * 256 bytes for a 1,460-byte segment). A close with data in flight to an open window is a close:
- * Moddable's own http module closes at the first acknowledgement after its last write.
- * The abort is the close's: the macro's own abort after it is skipped.
+ * 256 bytes for a 1,460-byte segment). A peer that has acknowledged nothing for a second (a client
+ * answers within its delayed ACK and a round trip) is out of reach, whatever its window: closed, lwIP
+ * retransmitted to it for half a minute more (an HTTP client given up after 3 s, the budget's other
+ * socket waiting), its buffer beside the budget's two. Otherwise a close with data in flight to an
+ * open window is a close: Moddable's own http module closes at the first acknowledgement after its
+ * last write (lwIP's retransmission timer restarts then). The abort is the close's: the macro's own
+ * abort after it is skipped.
  */
-static bool peerWindowShut(const struct tcp_pcb *pcb)
+static bool dataStuck(const struct tcp_pcb *pcb)
 {
 	if (pcb->state != ESTABLISHED && pcb->state != CLOSE_WAIT)
 		return false;
 	if (pcb->snd_wnd == 0)
 		return pcb->unsent != NULL || pcb->unacked != NULL;
-	return pcb->unacked == NULL && pcb->unsent != NULL && pcb->snd_wnd < pcb->unsent->len;
+	if (pcb->unacked != NULL)	/* out of reach, not slow: a retransmission timed out, or a second passed without an ACK */
+		return pcb->nrtx > 0 || pcb->rtime >= 1000 / TCP_SLOW_INTERVAL;
+	return pcb->unsent != NULL && pcb->snd_wnd < pcb->unsent->len;
 }
 
 err_t __real_tcp_close(struct tcp_pcb *pcb);
@@ -117,7 +124,7 @@ err_t __wrap_tcp_close(struct tcp_pcb *pcb)
 	async_context_t *c = locked();
 	forgetFailedConnect(pcb);
 	err_t result = ERR_OK;
-	if (peerWindowShut(pcb))
+	if (dataStuck(pcb))
 		__real_tcp_abort(pcb);
 	else
 		result = __real_tcp_close(pcb);
