@@ -239,6 +239,19 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     return { socket, got };
   }
 
+  /**
+   * Two WebSocket sessions at once, the board's places (BOARD_MAX_SESSIONS): how each went ('open' or the error),
+   * both closed, their close handshakes over, before the next test counts the board's writes.
+   */
+  async function twoSessions(): Promise<string[]> {
+    const sessions = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
+    try {
+      return await Promise.all(sessions.map((ws) => new Promise<string>((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })));
+    } finally {
+      await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('close', resolve); ws.close(); })));
+    }
+  }
+
   /** A raw HTTP exchange: `chunks` written `gapMs` apart (each its own TCP segment to the board), then all it answered until it closed. */
   async function exchange(chunks: string[], gapMs: number): Promise<string> {
     const s = createConnection(Number(new URL(base).port), '127.0.0.1');
@@ -442,13 +455,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       socket.destroy();
     }
     // Both of the board's sessions (BOARD_MAX_SESSIONS) open: the stalled one's place was given back.
-    const sessions = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
-    try {
-      expect(await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })))).toEqual(['open', 'open']);
-    } finally {
-      // Closed, and their close handshakes over, before the next test counts the board's writes.
-      await Promise.all(sessions.map((ws) => new Promise((resolve) => { ws.once('close', resolve); ws.close(); })));
-    }
+    expect(await twoSessions()).toEqual(['open', 'open']);
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
 
@@ -522,12 +529,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       }
     }
     // Both places free again (BOARD_MAX_SESSIONS): the sessions ended with their sockets.
-    const again = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
-    try {
-      expect(await Promise.all(again.map((ws) => new Promise((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })))).toEqual(['open', 'open']);
-    } finally {
-      await Promise.all(again.map((ws) => new Promise((resolve) => { ws.once('close', resolve); ws.close(); })));
-    }
+    expect(await twoSessions()).toEqual(['open', 'open']);
   }, 240_000);
 
   test('HTTP: a client out of reach (nothing the board sends it is acknowledged, its window open) is given up within STALLED_MS (10 s; sooner once another socket has waited for the budget) and lwIP lets go of it then (a reset), so three clients fetching the 6 KB answer right after never make the board wait for lwIP\'s heap (closed, lwIP kept retransmitting to it for half a minute, its segment\'s buffer in the heap beside the budget\'s two)', async () => {
