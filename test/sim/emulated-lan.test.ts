@@ -249,6 +249,22 @@ describe('the emulated Pico W\'s network', () => {
       return c;
     }
 
+    /**
+     * A client's connection relayed to the board's `port` (`accept`, the gateway's SYN sent), its gateway side, and
+     * `send`: a segment from the board on it (its SYN-ACK first).
+     */
+    async function relayedToBoard(lan: EmulatedLan, segments: ReturnType<typeof setup>['segments'], port: number) {
+      const c = await client();
+      const gatewaySide = accepted.at(-1)!;
+      lan.accept(port, gatewaySide);
+      await new Promise((r) => setTimeout(r, 20));
+      const next = (segments()[0].seq + 1) >>> 0;
+      const gatewayPort = 49152 + lan.accepted.length - 1;
+      const send = (seq: number, flags: number, data: string) =>
+        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(port, gatewayPort, seq, next, flags, [...Buffer.from(data)]))));
+      return { c, gatewaySide, send };
+    }
+
     test('a SYN from the gateway\'s own port; what the client sent waits for the board\'s SYN-ACK, then flows both ways; the board\'s FIN ends the client\'s connection', async () => {
       const { lan, segments } = setup(() => undefined);
       const c = await client();
@@ -280,17 +296,11 @@ describe('the emulated Pico W\'s network', () => {
 
     test('a client that stops reading: the board\'s data fills its buffer, acknowledged, the window shrinking to zero; a probe\'s byte past it is not taken; reading again, the client gets it all and the board its window back, and a FIN that came meanwhile follows the data', async () => {
       const { lan, segments } = setup(() => undefined);
-      const c = await client();
+      const { c, gatewaySide, send } = await relayedToBoard(lan, segments, 18082);
       const heard: string[] = [];
       c.on('data', (d) => heard.push(d.toString()));
       let ended = false;
       c.on('end', () => { ended = true; });
-      const gatewaySide = accepted.at(-1)!;
-      lan.accept(18082, gatewaySide);
-      await new Promise((r) => setTimeout(r, 20));
-      const next = (segments()[0].seq + 1) >>> 0;
-      const send = (seq: number, flags: number, data: string) =>
-        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18082, 49152 + lan.accepted.length - 1, seq, next, flags, [...Buffer.from(data)]))));
       send(7000, 0x12, ''); // SYN-ACK
       expect(segments().at(-1)!.window).toBe(65535);
       lan.stopReading(gatewaySide, 10);
@@ -314,18 +324,12 @@ describe('the emulated Pico W\'s network', () => {
 
     test('a client out of reach: what the board sends is lost and nothing is acknowledged, whatever its window; the board\'s reset still ends the relay', async () => {
       const { lan, segments } = setup(() => undefined);
-      const c = await client();
+      const { c, gatewaySide, send } = await relayedToBoard(lan, segments, 18083);
       const heard: string[] = [];
       c.on('data', (d) => heard.push(d.toString()));
       let closed = false;
       c.on('error', () => {});
       c.on('close', () => { closed = true; });
-      const gatewaySide = accepted.at(-1)!;
-      lan.accept(18083, gatewaySide);
-      await new Promise((r) => setTimeout(r, 20));
-      const next = (segments()[0].seq + 1) >>> 0;
-      const send = (seq: number, flags: number, data: string) =>
-        lan.fromBoard(ethernet([0x02, 0, 0, 0, 0, 1], 0x0800, ipv4(BOARD_IP, GATEWAY_IP, 6, tcp(18083, 49152 + lan.accepted.length - 1, seq, next, flags, [...Buffer.from(data)]))));
       send(9000, 0x12, ''); // SYN-ACK
       lan.goSilent(gatewaySide);
       const before = segments().length;
