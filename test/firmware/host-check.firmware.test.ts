@@ -252,6 +252,17 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }
 
+  /** A raw client's connection to the board (its errors left to the test's checks), its side at the gateway here, and its close. */
+  async function rawClient(): Promise<{ s: Socket; gatewaySide: Socket; closed: Promise<void> }> {
+    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+    s.on('error', () => {});
+    await new Promise((r) => s.once('connect', r));
+    const gatewaySide = () => clients.find((c) => c.remotePort === s.localPort);
+    await until(() => gatewaySide() !== undefined, 20_000, 'the gateway\'s side of the connection');
+    return { s, gatewaySide: gatewaySide()!, closed };
+  }
+
   /** A raw HTTP exchange: `chunks` written `gapMs` apart (each its own TCP segment to the board), then all it answered until it closed. */
   async function exchange(chunks: string[], gapMs: number): Promise<string> {
     const s = createConnection(Number(new URL(base).port), '127.0.0.1');
@@ -462,14 +473,10 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('HTTP: two clients that stop reading the 6 KB answer (256 bytes of room each) hold both of the board\'s in-flight segments; once another socket has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both (nothing acknowledged for as long), lwIP keeps no pcb for them, and the others are served: another client is answered and the MQTT client keeps its connection (the old image held both segments for good: nothing of the board\'s was written again, the MQTT client was dropped by its keep-alive and its reconnections never sent CONNECT)', async () => {
     const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
     const stalledClients = await Promise.all([0, 1].map(async () => {
-      const s = createConnection(Number(new URL(base).port), '127.0.0.1');
-      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
-      s.on('error', () => {});
-      await new Promise((r) => s.once('connect', r));
-      await until(() => clients.length > 0 && clients.at(-1)!.remotePort === s.localPort, 20_000, 'the gateway\'s side of the connection');
-      host.lan!.stopReading(clients.at(-1)!, 256);
-      s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
-      return { s, gatewaySide: clients.at(-1)!, closed };
+      const client = await rawClient();
+      host.lan!.stopReading(client.gatewaySide, 256);
+      client.s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
+      return client;
     }));
     const started = host.emulatedMs;
     const resetsBefore = host.lan!.resets;
@@ -533,12 +540,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 240_000);
 
   test('HTTP: a client out of reach (nothing the board sends it is acknowledged, its window open) is given up within STALLED_MS (10 s; sooner once another socket has waited for the budget) and lwIP lets go of it then (a reset), so three clients fetching the 6 KB answer right after never make the board wait for lwIP\'s heap (closed, lwIP kept retransmitting to it for half a minute, its segment\'s buffer in the heap beside the budget\'s two)', async () => {
-    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
-    s.on('error', () => {});
-    await new Promise((r) => s.once('connect', r));
-    await until(() => clients.length > 0 && clients.at(-1)!.remotePort === s.localPort, 20_000, 'the gateway\'s side of the connection');
+    const { s, gatewaySide } = await rawClient();
     await until(() => host.lan!.accepted.at(-1)!.accepted === true, 20_000, 'the board\'s SYN-ACK');
-    host.lan!.goSilent(clients.at(-1)!); // its request still reaches the board; nothing comes back
+    host.lan!.goSilent(gatewaySide); // its request still reaches the board; nothing comes back
     const lostBefore = host.lan!.lostToSilence;
     s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
     const started = host.emulatedMs;
