@@ -84,11 +84,17 @@ export default function main(): void {
 
   const counter = new SensorAsOutputThing(new Counter());
   let seen = 0;
+  let timedOut = 0;
   counter.connect({
     onNext: (e) => {
       seen++;
       trace(`host-check: sample ${e.val} at +${clock.now() - t0} ms\n`);
       if (seen === cfg.samples) trace(`host-check: ${seen} samples done\n`);
+      // The server's counters have no route on the network: the one the board checks read is told here when it moves.
+      if (server.counters.connectionsTimedOut !== timedOut) {
+        timedOut = server.counters.connectionsTimedOut;
+        trace(`host-check: connections timed out ${timedOut}\n`);
+      }
     },
     onError: () => {},
     onCompleted: () => {},

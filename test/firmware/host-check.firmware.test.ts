@@ -68,6 +68,11 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   /** The clients' connections here, each relayed to the board. */
   const clients: Socket[] = [];
   const lines = () => host.consoleLines.map((c) => c.line);
+  /** The WoT server's `connectionsTimedOut`, as the app last told it (at a sample, when it moved). */
+  const timedOut = () => {
+    const told = lines().filter((l) => l.startsWith('host-check: connections timed out ')).at(-1);
+    return told === undefined ? 0 : Number(told.slice('host-check: connections timed out '.length));
+  };
   /** The board's TCP connections on its WoT port, as lwIP's active pcb list has them. */
   const wotPcbs = () => tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
   /** Wall-clock wait (the emulation runs on meanwhile) until `done`. */
@@ -482,7 +487,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
 
-  test('HTTP: two clients that stop reading the 6 KB answer (256 bytes of room each) hold both of the board\'s in-flight segments; once another socket has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both (nothing acknowledged for as long), lwIP keeps no pcb for them, and the others are served: another client is answered and the MQTT client keeps its connection (the old image held both segments for good: nothing of the board\'s was written again, the MQTT client was dropped by its keep-alive and its reconnections never sent CONNECT)', async () => {
+  test('HTTP: two clients that stop reading the 6 KB answer (256 bytes of room each) hold both of the board\'s in-flight segments; once another socket has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both (nothing acknowledged for as long) and counts them (connectionsTimedOut), lwIP keeps no pcb for them, and the others are served: another client is answered and the MQTT client keeps its connection (the old image held both segments for good: nothing of the board\'s was written again, the MQTT client was dropped by its keep-alive and its reconnections never sent CONNECT)', async () => {
     await actionHistoryFull();
     const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
     const stalledClients = await Promise.all([0, 1].map(async () => {
@@ -493,6 +498,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }));
     const started = host.emulatedMs;
     const resetsBefore = host.lan!.resets;
+    const timedOutBefore = timedOut();
     try {
       // Another client, its connection closed once answered (so that lwIP's pcbs below are the stalled clients' alone).
       const answer = await exchange(['GET /properties/count HTTP/1.1\r\nHost: host-check.local\r\nConnection: close\r\n\r\n'], 0);
@@ -500,14 +506,16 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       await until(() => stalledClients.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > started + 30_000, 120_000, 'the board ending both stalled connections, or 30 emulated s');
       const ended = host.emulatedMs - started;
       await until(() => wotPcbs().length === 0 || host.emulatedMs > started + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > started + 30_000, 120_000, 'both counted, or 30 emulated s');
       expect({
         answer: statusLine(answer),
         answeredSoon: answeredAfter < 6_000,
         endedSoon: ended < 6_000,
         resets: host.lan!.resets - resetsBefore,
+        timedOut: timedOut() - timedOutBefore,
         left: wotPcbs().map((p) => p.state),
         mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
-      }).toEqual({ answer: 'HTTP/1.1 200 OK', answeredSoon: true, endedSoon: true, resets: 2, left: [], mqttClosed: [] });
+      }).toEqual({ answer: 'HTTP/1.1 200 OK', answeredSoon: true, endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
       await Promise.all(stalledClients.map(({ closed }) => closed));
     } finally {
       for (const { s, gatewaySide } of stalledClients) {
@@ -518,7 +526,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 240_000);
 
-  test('WebSocket: both of the board\'s sessions stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both, lwIP keeps no pcb for them, the MQTT client keeps its connection, and both places take new sessions', async () => {
+  test('WebSocket: both of the board\'s sessions stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both and counts them (connectionsTimedOut; the old image counted no session), lwIP keeps no pcb for them, the MQTT client keeps its connection, and both places take new sessions', async () => {
     const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
     const session = async () => {
       const { socket, got } = await rawWebSocket();
@@ -528,6 +536,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const pushes = (got: Buffer[]) => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
     await until(() => sessions.every(({ got }) => pushes(got) >= 2), 20_000, 'pushes of the count to both');
     const resetsBefore = host.lan!.resets;
+    const timedOutBefore = timedOut();
     for (const { gatewaySide } of sessions) host.lan!.stopReading(gatewaySide, 256);
     try {
       await until(() => sessions.every(({ gatewaySide }) => host.lan!.unreadBytes(gatewaySide) === 256), 30_000, 'both clients\' buffers full');
@@ -535,12 +544,14 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       await until(() => sessions.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both sessions, or 30 emulated s');
       const ended = host.emulatedMs - full;
       await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > full + 30_000, 120_000, 'both counted, or 30 emulated s');
       expect({
         endedSoon: ended < 6_000,
         resets: host.lan!.resets - resetsBefore,
+        timedOut: timedOut() - timedOutBefore,
         left: wotPcbs().map((p) => p.state),
         mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
-      }).toEqual({ endedSoon: true, resets: 2, left: [], mqttClosed: [] });
+      }).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
       await Promise.all(sessions.map(({ closed }) => closed));
     } finally {
       for (const { socket, gatewaySide } of sessions) {
