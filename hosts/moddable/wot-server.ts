@@ -214,14 +214,15 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
   private queued: ArrayBuffer | undefined;
   private queuedAt = 0;
 
-  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, maxMessageBytes: number, private readonly refused: () => void) {
+  constructor(private readonly real: RawSocket, private readonly lines: string[], readonly link: WsLink, maxMessageBytes: number, private readonly refused: () => void, counters: WotCounters) {
     this.frames = new ClientFrames(maxMessageBytes, this);
     this.inFlight = new InFlightCap(() => {
       this.sendQueued();
       if (this.queued === undefined && link.outbound.drained !== undefined) link.outbound.drained();
     }, () => {
       // The client has acknowledged nothing for too long: the connection is closed (a reset, its window shut: pico/lwip-lock.c),
-      // and the websocket module told, as of a peer gone, so that the session ends.
+      // counted as an HTTP connection given up is, and the websocket module told, as of a peer gone, so that the session ends.
+      counters.connectionsTimedOut++;
       this.closeNow();
       if (this.callback !== undefined) this.callback(SOCKET_GONE);
     });
@@ -675,7 +676,7 @@ class HttpConnection {
     this.server.forget(this);
     replay = new ReplaySocket(socket, this.headerLines.concat(['\r\n']), link, this.server.handler.maxBodyBytes, () => {
       if (link.connection !== undefined) this.server.closeWebSocket(link.connection);
-    });
+    }, this.server.counters);
     this.server.attachWebSocket(replay);
   }
 
