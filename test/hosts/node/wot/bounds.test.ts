@@ -514,6 +514,70 @@ describe('connections (issue 16.5): a cap that sheds the oldest idle, timeouts t
   }, 20_000);
 });
 
+describe('an answer its client does not take: given up once it has taken nothing for sendTimeoutMs', () => {
+  /** A thing whose `blob` answer is 8 MB: more than the loopback's socket buffers (about 4 MB) hold for a client that does not read. */
+  function makeBig(): Thing {
+    const t = new Thing('urn:test:big', 'Big');
+    t.addProperty(new Property(t, 'blob', new Value('x'.repeat(8_000_000)), { type: 'string' }));
+    t.addProperty(new Property(t, 'level', new Value(1), { type: 'number' }));
+    return t;
+  }
+  const getBlob = (port: number) => `GET /properties/blob HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+
+  test('a client that stops reading an 8 MB answer is destroyed and counted; the server goes on serving (the old server kept it, a place of its cap, for as long as the client lived)', async () => {
+    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000 } });
+    const s = connect(server.port, '127.0.0.1');
+    try {
+      s.on('error', () => {});
+      const closed = new Promise<boolean>((resolve) => {
+        s.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 10_000);
+      });
+      await new Promise((r) => s.once('connect', r));
+      s.write(getBlob(server.port)); // and nothing read: no 'data' listener, the socket's buffer fills, then the kernel's
+      const start = Date.now();
+      expect({ closed: await closed, counted: server.counters.connectionsTimedOut }).toEqual({ closed: true, counted: 1 });
+      expect(Date.now() - start).toBeGreaterThanOrEqual(1000);
+      expect(server.counters.connections).toBe(0);
+      const r = await request(server.port, 'GET', '/properties/level');
+      expect(r.status).toBe(200);
+    } finally {
+      s.destroy();
+      await server.stop();
+    }
+  }, 20_000);
+
+  test('a client that reads the 8 MB answer slowly, a megabyte at a time with pauses shorter than sendTimeoutMs, gets all of it, however long the whole takes', async () => {
+    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000 } });
+    const s = connect(server.port, '127.0.0.1');
+    try {
+      s.on('error', () => {});
+      await new Promise((r) => s.once('connect', r));
+      const start = Date.now();
+      let got = 0;
+      let nextPause = 1_000_000;
+      const done = new Promise<void>((resolve) => {
+        s.on('data', (d: Buffer) => {
+          got += d.length;
+          if (got >= 8_000_000) resolve();
+          if (got >= nextPause) {
+            nextPause += 1_000_000;
+            s.pause();
+            setTimeout(() => s.resume(), 600);
+          }
+        });
+      });
+      s.write(getBlob(server.port));
+      await done;
+      expect(Date.now() - start).toBeGreaterThan(2000); // longer than the timeout: it was measured from progress, not from the start
+      expect(server.counters.connectionsTimedOut).toBe(0);
+    } finally {
+      s.destroy();
+      await server.stop();
+    }
+  }, 30_000);
+});
+
 describe('protocol points (issue 16.6)', () => {
   let server: WebThingServer;
   let port: number;
