@@ -26,7 +26,7 @@ import {
 import type { HistoryLimits } from '../../runtime/wot/thing';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
 import {
-  ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM,
+  ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_IDLE, PHASE_RESPONDING, PHASE_SENDING, PHASE_STREAM,
   type ConnectionEntry, type ConnectionLimits,
 } from '../../runtime/wot/connection-guard';
 import type { OutboundBudgetOptions } from '../../runtime/outbound/outbound-budget';
@@ -67,6 +67,11 @@ export interface WebThingServerOptions extends WotServerLimitOptions {
 const ENTRY = Symbol('thingflow.wot.connection');
 /** How long `stop()` waits for a WebSocket client to answer its close frame before cutting it off. */
 const STOP_CLOSE_WAIT_MS = 1000;
+/**
+ * An answer larger than this is given to the socket a piece at a time, each when the one before was taken: the
+ * pieces taken are what the send timeout sees as progress (given whole, Node reports nothing until all of it is).
+ */
+const SEND_PIECE_BYTES = 64 * 1024;
 
 /** Close a WebSocket with 1001 (going away, RFC 6455 7.4.1) and wait for its peer's answer, at most `ms`: then it is cut off. */
 function closeGoingAway(client: WebSocket, ms: number): Promise<void> {
@@ -239,7 +244,8 @@ export class WebThingServer {
 
   /** Track a new connection; when full, the oldest idle one is closed (or, with none idle, this one). */
   private onConnection(socket: Socket): void {
-    const entry = this.guard.add(() => socket.destroy(), Date.now());
+    // An answer its client stopped taking is reset, not closed: closed, the kernel would go on offering the rest to a window that stays shut.
+    const entry = this.guard.add(() => (entry !== undefined && entry.phase === PHASE_SENDING ? socket.resetAndDestroy() : socket.destroy()), Date.now());
     if (entry === undefined) {
       socket.destroy();
       return;
@@ -334,9 +340,32 @@ export class WebThingServer {
     }
     const headers: { [k: string]: string | number } = { ...r.headers };
     const body = encodeForClient(res.req, headers, r.body ?? '');
-    if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = Buffer.byteLength(body);
+    const length = Buffer.byteLength(body);
+    if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = length;
     res.writeHead(r.status, headers);
-    res.end(r.status === 204 ? undefined : body);
+    const entry = entryOf(res.socket);
+    if (r.status === 204 || length <= SEND_PIECE_BYTES) {
+      res.end(r.status === 204 ? undefined : body);
+      // Not taken at once (the client's buffers are full): the send timeout runs until 'finish' (onRequest).
+      if (entry !== undefined && !res.writableFinished) this.guard.enter(entry, PHASE_SENDING, Date.now());
+      return;
+    }
+    this.sendInPieces(res, typeof body === 'string' ? Buffer.from(body) : body, entry);
+  }
+
+  /** Give `res` the answer `data` a piece at a time, each once the socket has taken the one before: each is the client's progress. */
+  private sendInPieces(res: ServerResponse, data: Buffer, entry: ConnectionEntry | undefined): void {
+    let at = 0;
+    const next = (e?: Error | null) => {
+      if (e || res.destroyed) return;
+      if (entry !== undefined) this.guard.enter(entry, PHASE_SENDING, Date.now());
+      const end = Math.min(at + SEND_PIECE_BYTES, data.length);
+      const piece = data.subarray(at, end);
+      at = end;
+      if (at < data.length) res.write(piece, next);
+      else res.end(piece);
+    };
+    next();
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -1,7 +1,7 @@
 /**
  * Which connections a WoT server keeps, for both hosts: a cap on how many are open, and timeouts
  * that close (destroy, never half-close) a connection that is too slow to send its headers, too
- * slow to send its request, or idle too long between requests. When the cap is reached, the
+ * slow to send its request, idle too long between requests, or too long taking nothing of its answer. When the cap is reached, the
  * oldest idle connection (between requests, or still sending headers for at least `shedGraceMs`)
  * is closed to make room; connections being answered or carrying a WebSocket or event stream are
  * never shed (those are bounded by `maxSessions` and the byte budget), nor those closing once their
@@ -39,7 +39,14 @@ export const PHASE_WAITING = 5;
  * would stay in lwIP's heap while the budget counted it no more, and the next write would overfill the heap.
  */
 export const PHASE_CLOSING = 6;
-export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/**
+ * The answer is given to the socket and its client has not taken all of it: the send timeout runs from the
+ * client's last progress (the host enters the phase again at each). A client that stops reading an answer
+ * larger than the socket buffers would otherwise keep its place for as long as it lives. (A board gives up
+ * such a write by its own sweep, hosts/moddable/in-flight.ts.)
+ */
+export const PHASE_SENDING = 7;
+export type ConnectionPhase = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 export interface ConnectionLimits {
   /** Connections open at once. Node: 128; a board: its socket count less what it needs for itself. */
@@ -50,6 +57,8 @@ export interface ConnectionLimits {
   requestTimeoutMs: number;
   /** Idle between requests on a kept-alive connection, in ms. */
   keepAliveTimeoutMs: number;
+  /** An answer its client takes nothing of (PHASE_SENDING), in ms from the client's last progress. */
+  sendTimeoutMs: number;
   /**
    * How long a connection still sending its headers is spared from being shed for a newer one, in
    * ms. Younger, it has had no time to send its request: clients arriving together would shed each
@@ -61,10 +70,10 @@ export interface ConnectionLimits {
 }
 
 export const NODE_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
-  maxConnections: 128, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, shedGraceMs: 0,
+  maxConnections: 128, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, sendTimeoutMs: 30_000, shedGraceMs: 0,
 });
 export const BOARD_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
-  maxConnections: 6, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 2_000, shedGraceMs: 1_000,
+  maxConnections: 6, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 2_000, sendTimeoutMs: 10_000, shedGraceMs: 1_000,
 });
 
 export interface ConnectionEntry {
@@ -90,11 +99,12 @@ export class ConnectionGuard {
       headersTimeoutMs: limits?.headersTimeoutMs ?? defaults.headersTimeoutMs,
       requestTimeoutMs: limits?.requestTimeoutMs ?? defaults.requestTimeoutMs,
       keepAliveTimeoutMs: limits?.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs,
+      sendTimeoutMs: limits?.sendTimeoutMs ?? defaults.sendTimeoutMs,
       shedGraceMs: limits?.shedGraceMs ?? defaults.shedGraceMs,
     };
     if (!(Number.isInteger(l.maxConnections) && l.maxConnections >= 1)) throw new RangeError(`maxConnections must be a positive integer, got ${String(l.maxConnections)}`);
     if (!(l.shedGraceMs >= 0 && l.shedGraceMs <= 0x7fffffff)) throw new RangeError(`shedGraceMs must be between 0 and 2^31-1 ms, got ${String(l.shedGraceMs)}`);
-    const t = [l.headersTimeoutMs, l.requestTimeoutMs, l.keepAliveTimeoutMs];
+    const t = [l.headersTimeoutMs, l.requestTimeoutMs, l.keepAliveTimeoutMs, l.sendTimeoutMs];
     for (let i = 0; i < t.length; i++) {
       if (!(t[i] > 0 && t[i] <= 0x7fffffff)) throw new RangeError(`connection timeouts must be between 1 ms and 2^31-1 ms, got ${String(t[i])}`);
     }
@@ -186,7 +196,7 @@ export class ConnectionGuard {
     for (let i = this.open.length - 1; i >= 0; i--) {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
-      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE ? l.keepAliveTimeoutMs : -1;
+      const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE ? l.keepAliveTimeoutMs : e.phase === PHASE_SENDING ? l.sendTimeoutMs : -1;
       if (limit >= 0 && now - e.since >= limit) {
         this.counters.connectionsTimedOut++;
         this.drop(e);

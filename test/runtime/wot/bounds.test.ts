@@ -3,7 +3,7 @@
  * timeouts, the nesting-depth checks, and the order in which a slow client's held values go out.
  */
 import {
-  BOARD_CONNECTION_LIMITS, ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_CLOSING, PHASE_HEADERS, PHASE_IDLE, PHASE_RESPONDING, PHASE_STREAM, PHASE_WAITING,
+  BOARD_CONNECTION_LIMITS, ConnectionGuard, NODE_CONNECTION_LIMITS, PHASE_BODY, PHASE_CLOSING, PHASE_HEADERS, PHASE_IDLE, PHASE_RESPONDING, PHASE_SENDING, PHASE_STREAM, PHASE_WAITING,
 } from '../../../runtime/wot/connection-guard';
 import { newWotCounters } from '../../../runtime/wot/counters';
 import { jsonTextDeeperThan, jsonValueProblem } from '../../../runtime/wot/json-depth';
@@ -34,6 +34,28 @@ test('ConnectionGuard sheds idle before header-senders, oldest first, never busy
   expect(counters.connectionsShed).toBe(4);
   expect(counters.connectionsTimedOut).toBe(2);
   expect(guard.size).toBe(1);
+});
+
+test('ConnectionGuard: an answer its client takes nothing of is timed out sendTimeoutMs after its last progress (the host enters PHASE_SENDING again at each), and is never shed; one being prepared (PHASE_RESPONDING) is not timed out', () => {
+  const counters = newWotCounters();
+  const guard = new ConnectionGuard({ maxConnections: 2, sendTimeoutMs: 100 }, NODE_CONNECTION_LIMITS, counters);
+  const closed: string[] = [];
+  const sending = guard.add(() => closed.push('sending'), 0)!;
+  const preparing = guard.add(() => closed.push('preparing'), 0)!;
+  guard.enter(sending, PHASE_SENDING, 10);
+  guard.enter(preparing, PHASE_RESPONDING, 10);
+  expect(guard.add(() => closed.push('new'), 20)).toBeUndefined(); // neither is idle: nothing to shed, the host closes the new one
+  guard.sweep(100);
+  guard.enter(sending, PHASE_SENDING, 100); // progress: a piece taken
+  guard.sweep(199);
+  expect(closed).toEqual([]);
+  guard.sweep(200);
+  expect(closed).toEqual(['sending']);
+  expect(counters.connectionsTimedOut).toBe(1);
+  guard.sweep(1_000_000);
+  expect(closed).toEqual(['sending']); // the one still being prepared (an action it waits for) stays
+  expect(new ConnectionGuard(undefined, NODE_CONNECTION_LIMITS, counters).limits.sendTimeoutMs).toBe(30_000);
+  expect(() => new ConnectionGuard({ sendTimeoutMs: 0 }, NODE_CONNECTION_LIMITS, counters)).toThrow(RangeError);
 });
 
 test('ConnectionGuard.addOrWait (a board): a burst waits for places, first come first served, instead of shedding connections younger than shedGraceMs', () => {
