@@ -560,6 +560,23 @@ describe('an answer its client does not take: given up once it has taken nothing
     }
   }, 20_000);
 
+  test('a client that pipelines 60,000 small requests and reads none of the answers is reset and counted the same way (each answer small, together more than the socket buffers; the old server set the connection idle at each answer\'s end, with answers still to go, and with a long keep-alive kept it)', async () => {
+    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000, keepAliveTimeoutMs: 60_000 } });
+    const s = connect(server.port, '127.0.0.1');
+    try {
+      s.on('error', () => {});
+      await new Promise((r) => s.once('connect', r));
+      s.write(`GET /properties/level HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`.repeat(60_000));
+      const start = Date.now();
+      while (server.counters.connectionsTimedOut === 0 && Date.now() - start < 15_000) await sleep(100);
+      expect({ counted: server.counters.connectionsTimedOut, open: server.counters.connections, kernel: serverSideConnections(server.port) }).toEqual({ counted: 1, open: 0, kernel: [] });
+      expect((await request(server.port, 'GET', '/properties/level')).status).toBe(200);
+    } finally {
+      s.destroy();
+      await server.stop();
+    }
+  }, 30_000);
+
   test('a client that reads the 8 MB answer slowly, a megabyte at a time with pauses shorter than sendTimeoutMs, gets all of it, however long the whole takes', async () => {
     const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000 } });
     const s = connect(server.port, '127.0.0.1');
