@@ -264,7 +264,12 @@ export class WebThingServer {
     const entry = entryOf(req.socket);
     if (entry !== undefined) {
       this.guard.enter(entry, PHASE_BODY, Date.now());
-      res.once('finish', () => { if (entry.phase !== PHASE_STREAM) this.guard.enter(entry, PHASE_IDLE, Date.now()); });
+      res.once('finish', () => {
+        if (entry.phase === PHASE_STREAM) return;
+        // Answers to pipelined requests still going out behind this one (Node has just given the next to the socket): this one
+        // taken is the client's progress, and the send timeout runs on. Set idle, a client that stopped reading them had no bound.
+        this.guard.enter(entry, req.socket.writableLength > 0 ? PHASE_SENDING : PHASE_IDLE, Date.now());
+      });
     }
     const max = this.handler.maxBodyBytes;
     const length = req.headers['content-length'];
