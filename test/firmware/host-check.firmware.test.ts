@@ -563,6 +563,45 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(await twoSessions()).toEqual(['open', 'open']);
   }, 240_000);
 
+  test('HTTP: both of two event streams stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both and counts them (connectionsTimedOut), lwIP keeps no pcb for them, the MQTT client keeps its connection, and a new stream is served', async () => {
+    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
+    const streams = await Promise.all([0, 1].map(async () => {
+      const client = await rawClient();
+      let got = '';
+      client.s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+      client.s.write('GET /wot/properties/count/observe HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
+      return { ...client, events: () => (got.match(/^data: /gm) ?? []).length };
+    }));
+    await until(() => streams.every(({ events }) => events() >= 2), 20_000, 'events on both streams');
+    const resetsBefore = host.lan!.resets;
+    const timedOutBefore = timedOut();
+    for (const { gatewaySide } of streams) host.lan!.stopReading(gatewaySide, 256);
+    try {
+      await until(() => streams.every(({ gatewaySide }) => host.lan!.unreadBytes(gatewaySide) === 256), 30_000, 'both clients\' buffers full');
+      const full = host.emulatedMs;
+      await until(() => streams.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both streams, or 30 emulated s');
+      const ended = host.emulatedMs - full;
+      await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > full + 30_000, 120_000, 'both counted, or 30 emulated s');
+      expect({
+        endedSoon: ended < 6_000,
+        resets: host.lan!.resets - resetsBefore,
+        timedOut: timedOut() - timedOutBefore,
+        left: wotPcbs().map((p) => p.state),
+        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
+      }).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
+      await Promise.all(streams.map(({ closed }) => closed));
+    } finally {
+      for (const { s, gatewaySide } of streams) {
+        host.lan!.readAgain(gatewaySide);
+        s.destroy();
+      }
+    }
+    const r = await request('/wot/properties/count/observe');
+    expect([r.status, r.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+    await r.body!.cancel();
+  }, 240_000);
+
   test('HTTP: a client out of reach (nothing the board sends it is acknowledged, its window open) is given up within STALLED_MS (10 s; sooner once another socket has waited for the budget) and lwIP lets go of it then (a reset), so three clients fetching the 6 KB answer right after never make the board wait for lwIP\'s heap (closed, lwIP kept retransmitting to it for half a minute, its segment\'s buffer in the heap beside the budget\'s two)', async () => {
     await actionHistoryFull();
     const { s, gatewaySide } = await rawClient();
