@@ -492,6 +492,32 @@ describe('connections (issue 16.5): a cap that sheds the oldest idle, timeouts t
     }
   }, 30_000);
 
+  test('a client that pipelines two POSTs that wait for their actions (1 s, then 3 s) gets both answers, however short the keep-alive: the first answer\'s end does not make the connection idle while the second is still to come (the old server did, and cut it at the keep-alive timeout)', async () => {
+    const server = await serve(makeLamp(), { connections: { keepAliveTimeoutMs: 500 } });
+    const s = connect(server.port, '127.0.0.1');
+    try {
+      s.on('error', () => {});
+      let got = '';
+      s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+      const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
+      await new Promise((r) => s.once('connect', r));
+      const fade = (ms: number) => {
+        const body = `{"brightness":10,"duration":${ms}}`;
+        return `POST /wot/actions/fade HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+      };
+      s.write(fade(1000) + fade(3000));
+      const start = Date.now();
+      const answers = () => got.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+      while (answers().length < 2 && !s.destroyed && Date.now() - start < 10_000) await sleep(50);
+      expect({ answers: answers(), after: Date.now() - start >= 3000, timedOut: server.counters.connectionsTimedOut }).toEqual({ answers: ['HTTP/1.1 204', 'HTTP/1.1 204'], after: true, timedOut: 0 });
+      await closed; // then idle: closed at the keep-alive timeout
+      expect(server.counters.connectionsTimedOut).toBe(1);
+    } finally {
+      s.destroy();
+      await server.stop();
+    }
+  }, 20_000);
+
   test('a client that sends part of its headers and keeps its side open is destroyed at the headers timeout', async () => {
     const server = await serve(makeLamp(), { connections: { headersTimeoutMs: 1000 } });
     try {
