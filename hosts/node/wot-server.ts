@@ -85,7 +85,13 @@ function closeGoingAway(client: WebSocket, ms: number): Promise<void> {
     client.close(1001, 'server stopping');
   });
 }
-type GuardedSocket = Socket & { [ENTRY]?: ConnectionEntry };
+/** What a guarded connection's HTTP requests are doing: answers not yet finished (pipelined requests each have one), a body being read. */
+interface Requests {
+  unfinished: number;
+  readingBody: boolean;
+}
+const REQUESTS = Symbol('thingflow.wot.requests');
+type GuardedSocket = Socket & { [ENTRY]?: ConnectionEntry; [REQUESTS]?: Requests };
 
 function entryOf(socket: unknown): ConnectionEntry | undefined {
   return (socket as GuardedSocket | null)?.[ENTRY];
@@ -261,20 +267,25 @@ export class WebThingServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const entry = entryOf(req.socket);
-    if (entry !== undefined) {
-      this.guard.enter(entry, PHASE_BODY, Date.now());
+    const socket = req.socket as GuardedSocket;
+    const length = req.headers['content-length'];
+    const hasBody = length !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const requests = socket[ENTRY] === undefined ? undefined : (socket[REQUESTS] ??= { unfinished: 0, readingBody: false });
+    if (requests !== undefined) {
+      requests.unfinished++;
+      requests.readingBody = hasBody;
       res.once('finish', () => {
-        if (entry.phase === PHASE_STREAM) return;
-        // Answers to pipelined requests still going out behind this one (Node has just given the next to the socket): this one
-        // taken is the client's progress, and the send timeout runs on. Set idle, a client that stopped reading them had no bound.
-        this.guard.enter(entry, req.socket.writableLength > 0 ? PHASE_SENDING : PHASE_IDLE, Date.now());
+        requests.unfinished--;
+        this.settle(socket);
       });
+      if (hasBody) req.once('end', () => {
+        requests.readingBody = false;
+        this.settle(socket);
+      });
+      this.settle(socket);
     }
     const max = this.handler.maxBodyBytes;
-    const length = req.headers['content-length'];
-    if (length === undefined && req.headers['transfer-encoding'] === undefined) {
-      if (entry !== undefined) this.guard.enter(entry, PHASE_RESPONDING, Date.now());
+    if (!hasBody) {
       this.send(res, this.handler.handle(this.toWotRequest(req, undefined)));
       return;
     }
@@ -297,7 +308,6 @@ export class WebThingServer {
     });
     req.on('end', () => {
       if (refused) return;
-      if (entry !== undefined) this.guard.enter(entry, PHASE_RESPONDING, Date.now());
       const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       this.send(res, this.handler.handle(this.toWotRequest(req, body)));
     });
@@ -348,29 +358,42 @@ export class WebThingServer {
     const length = Buffer.byteLength(body);
     if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = length;
     res.writeHead(r.status, headers);
-    const entry = entryOf(res.socket);
     if (r.status === 204 || length <= SEND_PIECE_BYTES) {
       res.end(r.status === 204 ? undefined : body);
-      // Not taken at once (the client's buffers are full): the send timeout runs until 'finish' (onRequest).
-      if (entry !== undefined && !res.writableFinished) this.guard.enter(entry, PHASE_SENDING, Date.now());
+      this.settle(res.req.socket); // not taken at once (the client's buffers are full): sending
       return;
     }
-    this.sendInPieces(res, typeof body === 'string' ? Buffer.from(body) : body, entry);
+    this.sendInPieces(res, typeof body === 'string' ? Buffer.from(body) : body);
   }
 
   /** Give `res` the answer `data` a piece at a time, each once the socket has taken the one before: each is the client's progress. */
-  private sendInPieces(res: ServerResponse, data: Buffer, entry: ConnectionEntry | undefined): void {
+  private sendInPieces(res: ServerResponse, data: Buffer): void {
     let at = 0;
     const next = (e?: Error | null) => {
       if (e || res.destroyed) return;
-      if (entry !== undefined) this.guard.enter(entry, PHASE_SENDING, Date.now());
       const end = Math.min(at + SEND_PIECE_BYTES, data.length);
       const piece = data.subarray(at, end);
       at = end;
       if (at < data.length) res.write(piece, next);
       else res.end(piece);
+      this.settle(res.req.socket);
     };
     next();
+  }
+
+  /**
+   * Set a connection's phase in the guard from what it is doing now, at each of its events (a request, a body read, an
+   * answer or a piece of one taken): output its client has not taken comes first (the send timeout, from this progress),
+   * then a body being read (the request timeout, from the request's start), then an answer being prepared (an action
+   * it waits for: none), else idle (the keep-alive timeout). One connection may do several at once: pipelined requests.
+   */
+  private settle(socket: GuardedSocket | null): void {
+    const entry = socket?.[ENTRY];
+    const requests = socket?.[REQUESTS];
+    if (entry === undefined || requests === undefined || entry.phase === PHASE_STREAM) return;
+    const phase = socket!.writableLength > 0 ? PHASE_SENDING : requests.readingBody ? PHASE_BODY : requests.unfinished > 0 ? PHASE_RESPONDING : PHASE_IDLE;
+    if (phase === PHASE_BODY && entry.phase === PHASE_BODY) return; // the request timeout runs from the request's start
+    this.guard.enter(entry, phase, Date.now());
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
