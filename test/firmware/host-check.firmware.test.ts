@@ -259,6 +259,35 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }
 
   /**
+   * Two of the board's connections stop reading (256 bytes of room each, at their gateway sides), and are read again
+   * after: what the board did about them within 30 emulated s of their buffers filling. The stall tests want them
+   * ended soon (within 6 s: the stall sweep, not a later bound), reset, counted, no pcb left and the MQTT connection kept.
+   */
+  async function bothStopReading(gatewaySides: Socket[]) {
+    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
+    const resetsBefore = host.lan!.resets;
+    const timedOutBefore = timedOut();
+    for (const side of gatewaySides) host.lan!.stopReading(side, 256);
+    try {
+      await until(() => gatewaySides.every((side) => host.lan!.unreadBytes(side) === 256), 30_000, 'both clients\' buffers full');
+      const full = host.emulatedMs;
+      await until(() => gatewaySides.every((side) => host.lan!.boardEnded(side)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both, or 30 emulated s');
+      const ended = host.emulatedMs - full;
+      await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
+      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > full + 30_000, 120_000, 'both counted, or 30 emulated s');
+      return {
+        endedSoon: ended < 6_000,
+        resets: host.lan!.resets - resetsBefore,
+        timedOut: timedOut() - timedOutBefore,
+        left: wotPcbs().map((p) => p.state),
+        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
+      };
+    } finally {
+      for (const side of gatewaySides) host.lan!.readAgain(side);
+    }
+  }
+
+  /**
    * Two WebSocket sessions at once, the board's places (BOARD_MAX_SESSIONS): how each went ('open' or the error),
    * both closed, their close handshakes over, before the next test counts the board's writes.
    */
@@ -527,7 +556,6 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 240_000);
 
   test('WebSocket: both of the board\'s sessions stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both and counts them (connectionsTimedOut; the old image counted no session), lwIP keeps no pcb for them, the MQTT client keeps its connection, and both places take new sessions', async () => {
-    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
     const session = async () => {
       const { socket, got } = await rawWebSocket();
       return { socket, got, gatewaySide: clients.at(-1)!, closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
@@ -535,36 +563,17 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const sessions = [await session(), await session()];
     const pushes = (got: Buffer[]) => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
     await until(() => sessions.every(({ got }) => pushes(got) >= 2), 20_000, 'pushes of the count to both');
-    const resetsBefore = host.lan!.resets;
-    const timedOutBefore = timedOut();
-    for (const { gatewaySide } of sessions) host.lan!.stopReading(gatewaySide, 256);
     try {
-      await until(() => sessions.every(({ gatewaySide }) => host.lan!.unreadBytes(gatewaySide) === 256), 30_000, 'both clients\' buffers full');
-      const full = host.emulatedMs;
-      await until(() => sessions.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both sessions, or 30 emulated s');
-      const ended = host.emulatedMs - full;
-      await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
-      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > full + 30_000, 120_000, 'both counted, or 30 emulated s');
-      expect({
-        endedSoon: ended < 6_000,
-        resets: host.lan!.resets - resetsBefore,
-        timedOut: timedOut() - timedOutBefore,
-        left: wotPcbs().map((p) => p.state),
-        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
-      }).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
+      expect(await bothStopReading(sessions.map(({ gatewaySide }) => gatewaySide))).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
       await Promise.all(sessions.map(({ closed }) => closed));
     } finally {
-      for (const { socket, gatewaySide } of sessions) {
-        host.lan!.readAgain(gatewaySide);
-        socket.destroy();
-      }
+      for (const { socket } of sessions) socket.destroy();
     }
     // Both places free again (BOARD_MAX_SESSIONS): the sessions ended with their sockets.
     expect(await twoSessions()).toEqual(['open', 'open']);
   }, 240_000);
 
   test('HTTP: both of two event streams stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both and counts them (connectionsTimedOut), lwIP keeps no pcb for them, the MQTT client keeps its connection, and a new stream is served', async () => {
-    const mqttClosedBefore = lines().filter((l) => /mqtt closed/.test(l)).length;
     const streams = await Promise.all([0, 1].map(async () => {
       const client = await rawClient();
       let got = '';
@@ -573,29 +582,11 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       return { ...client, events: () => (got.match(/^data: /gm) ?? []).length };
     }));
     await until(() => streams.every(({ events }) => events() >= 2), 20_000, 'events on both streams');
-    const resetsBefore = host.lan!.resets;
-    const timedOutBefore = timedOut();
-    for (const { gatewaySide } of streams) host.lan!.stopReading(gatewaySide, 256);
     try {
-      await until(() => streams.every(({ gatewaySide }) => host.lan!.unreadBytes(gatewaySide) === 256), 30_000, 'both clients\' buffers full');
-      const full = host.emulatedMs;
-      await until(() => streams.every(({ gatewaySide }) => host.lan!.boardEnded(gatewaySide)) || host.emulatedMs > full + 30_000, 120_000, 'the board ending both streams, or 30 emulated s');
-      const ended = host.emulatedMs - full;
-      await until(() => wotPcbs().length === 0 || host.emulatedMs > full + 30_000, 120_000, 'no connection on the WoT port, or 30 emulated s');
-      await until(() => timedOut() - timedOutBefore >= 2 || host.emulatedMs > full + 30_000, 120_000, 'both counted, or 30 emulated s');
-      expect({
-        endedSoon: ended < 6_000,
-        resets: host.lan!.resets - resetsBefore,
-        timedOut: timedOut() - timedOutBefore,
-        left: wotPcbs().map((p) => p.state),
-        mqttClosed: lines().filter((l) => /mqtt closed/.test(l)).slice(mqttClosedBefore),
-      }).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
+      expect(await bothStopReading(streams.map(({ gatewaySide }) => gatewaySide))).toEqual({ endedSoon: true, resets: 2, timedOut: 2, left: [], mqttClosed: [] });
       await Promise.all(streams.map(({ closed }) => closed));
     } finally {
-      for (const { s, gatewaySide } of streams) {
-        host.lan!.readAgain(gatewaySide);
-        s.destroy();
-      }
+      for (const { s } of streams) s.destroy();
     }
     const r = await request('/wot/properties/count/observe');
     expect([r.status, r.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
