@@ -549,6 +549,25 @@ describe('an answer its client does not take: given up once it has taken nothing
     t.addProperty(new Property(t, 'level', new Value(1), { type: 'number' }));
     return t;
   }
+  /** The big thing served with `connections` limits, and a raw client connected to it: both closed after `run`. */
+  async function withClient(connections: WebThingServerOptions['connections'], run: (server: WebThingServer, s: Socket) => Promise<void>): Promise<void> {
+    const server = await serve(makeBig(), { connections });
+    const s = connect(server.port, '127.0.0.1');
+    s.on('error', () => {});
+    try {
+      await new Promise((r) => s.once('connect', r));
+      await run(server, s);
+    } finally {
+      s.destroy();
+      await server.stop();
+    }
+  }
+  /** How long the server took to time a connection out (waiting at most `ms`). */
+  async function timedOutAfter(server: WebThingServer, ms: number): Promise<number> {
+    const start = Date.now();
+    while (server.counters.connectionsTimedOut === 0 && Date.now() - start < ms) await sleep(100);
+    return Date.now() - start;
+  }
   /** The kernel's TCP connections on the server's side of `port` (/proc/net/tcp: local address, state), listening socket aside. */
   const serverSideConnections = (port: number) => readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)
     .map((line) => line.trim().split(/\s+/))
@@ -557,58 +576,35 @@ describe('an answer its client does not take: given up once it has taken nothing
   const getBlob = (port: number) => `GET /properties/blob HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
 
   test('a client that stops reading an 8 MB answer is reset and counted once it has taken nothing for sendTimeoutMs; the server goes on serving (the old server kept it, a place of its cap, for as long as the client lived)', async () => {
-    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000 } });
-    const s = connect(server.port, '127.0.0.1');
-    try {
+    await withClient({ sendTimeoutMs: 1000 }, async (server, s) => {
       let error = '';
       s.on('error', (e: NodeJS.ErrnoException) => { error = String(e.code); });
-      await new Promise((r) => s.once('connect', r));
       s.write(getBlob(server.port)); // and nothing read: no 'data' listener, the socket's buffer fills, then the kernel's
-      const start = Date.now();
-      while (server.counters.connectionsTimedOut === 0 && Date.now() - start < 10_000) await sleep(100);
-      const givenUpAfter = Date.now() - start;
-      expect({ counted: server.counters.connectionsTimedOut, open: server.counters.connections }).toEqual({ counted: 1, open: 0 });
-      expect(givenUpAfter).toBeGreaterThanOrEqual(1000);
+      expect(await timedOutAfter(server, 10_000)).toBeGreaterThanOrEqual(1000);
       // Reset, not closed: the kernel keeps nothing of it (closed, it kept the connection in FIN_WAIT1 with ~4 MB still to send, and
       // the client, reading again, got all of that).
-      expect(serverSideConnections(server.port)).toEqual([]);
-      // Reading again, the client finds its connection reset: the rest of the answer is not offered to it any more.
+      expect({ counted: server.counters.connectionsTimedOut, open: server.counters.connections, kernel: serverSideConnections(server.port) }).toEqual({ counted: 1, open: 0, kernel: [] });
+      // Reading again, the client gets what its own buffers held, then the end (Linux reads that much before the reset).
       let got = 0;
       const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
       s.on('data', (d: Buffer) => { got += d.length; });
       await closed;
-      expect({ cut: got < 8_000_000, error }).toEqual({ cut: true, error: '' }); // Linux reads what had come, then an end
-      const r = await request(server.port, 'GET', '/properties/level');
-      expect(r.status).toBe(200);
-    } finally {
-      s.destroy();
-      await server.stop();
-    }
+      expect({ cut: got < 8_000_000, error }).toEqual({ cut: true, error: '' });
+      expect((await request(server.port, 'GET', '/properties/level')).status).toBe(200);
+    });
   }, 20_000);
 
   test('a client that pipelines 60,000 small requests and reads none of the answers is reset and counted the same way (each answer small, together more than the socket buffers; the old server set the connection idle at each answer\'s end, with answers still to go, and with a long keep-alive kept it)', async () => {
-    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000, keepAliveTimeoutMs: 60_000 } });
-    const s = connect(server.port, '127.0.0.1');
-    try {
-      s.on('error', () => {});
-      await new Promise((r) => s.once('connect', r));
+    await withClient({ sendTimeoutMs: 1000, keepAliveTimeoutMs: 60_000 }, async (server, s) => {
       s.write(`GET /properties/level HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`.repeat(60_000));
-      const start = Date.now();
-      while (server.counters.connectionsTimedOut === 0 && Date.now() - start < 15_000) await sleep(100);
+      await timedOutAfter(server, 15_000);
       expect({ counted: server.counters.connectionsTimedOut, open: server.counters.connections, kernel: serverSideConnections(server.port) }).toEqual({ counted: 1, open: 0, kernel: [] });
       expect((await request(server.port, 'GET', '/properties/level')).status).toBe(200);
-    } finally {
-      s.destroy();
-      await server.stop();
-    }
+    });
   }, 30_000);
 
   test('a client that reads the 8 MB answer slowly, a megabyte at a time with pauses shorter than sendTimeoutMs, gets all of it, however long the whole takes', async () => {
-    const server = await serve(makeBig(), { connections: { sendTimeoutMs: 1000 } });
-    const s = connect(server.port, '127.0.0.1');
-    try {
-      s.on('error', () => {});
-      await new Promise((r) => s.once('connect', r));
+    await withClient({ sendTimeoutMs: 1000 }, async (server, s) => {
       const start = Date.now();
       let got = 0;
       let nextPause = 1_000_000;
@@ -627,10 +623,7 @@ describe('an answer its client does not take: given up once it has taken nothing
       await done;
       expect(Date.now() - start).toBeGreaterThan(2000); // longer than the timeout: it was measured from progress, not from the start
       expect(server.counters.connectionsTimedOut).toBe(0);
-    } finally {
-      s.destroy();
-      await server.stop();
-    }
+    });
   }, 30_000);
 });
 
