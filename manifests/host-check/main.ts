@@ -69,6 +69,20 @@ export default function main(): void {
   client.on('message', (topic: string, payload: Uint8Array) => {
     const text = String.fromArrayBuffer(payload.slice().buffer);
     trace(`host-check: mqtt received ${topic} ${payload.length > 200 ? `${payload.length} bytes` : JSON.stringify(text)}\n`);
+    if (text === 'wot restart') {
+      // The Web Thing stopped and started again, as an app that reconfigures it would.
+      server.stop();
+      trace('host-check: wot stopped\n');
+      Timer.set(() => {
+        try {
+          server.start();
+          trace('host-check: wot started\n');
+        } catch (e) {
+          trace(`host-check: wot start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        }
+      }, 2000);
+      return;
+    }
     if (text === 'end') {
       // A last word and a goodbye in one turn: `end()` sends both before the connection closes, and the broker keeps the will.
       client.publish('thingflow/lin/echo', 'bye');

@@ -796,6 +796,47 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(txt(instanceOf('_wot._tcp.local')!)).toEqual({ td: '/.well-known/wot', type: 'Thing', scheme: 'http' });
   }, 180_000);
 
+  test('the Web Thing stopped and started again (an app reconfiguring it): a WebSocket session is closed with 1001 (going away), mDNS says goodbye to both services (TTL 0) and lets go of its socket, and once started again the board answers HTTP and WebSocket, and claims its name and announces its services anew (the old image removed no service: it passed their names to mDNS\'s remove, which takes a name for a query, so the board went on advertising a server that was gone)', async () => {
+    const lan = host.lan!;
+    const records = (from: number) => lan.mdns.slice(from).flatMap((d) => {
+      const m = dnsPacket.decode(Buffer.from(d.data));
+      return [...(m.answers ?? []), ...(m.additionals ?? [])] as { type: string; name: string; ttl?: number; data?: unknown }[];
+    });
+    // Both services advertised before the stop (the name claimed: a stop while mDNS still probes has nothing to say goodbye to).
+    await until(() => ['_webthing._tcp.local', '_wot._tcp.local'].every((n) => records(0).some((r) => r.type === 'PTR' && r.name === n && r.ttl !== 0)), 60_000, 'both services advertised');
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-restart' });
+    try {
+      await new Promise((r) => listener.on('connect', r));
+      const mdnsFrom = lan.mdns.length;
+      const linesFrom = lines().length;
+      listener.publish('thingflow/lin/in', 'wot restart');
+      await until(() => lines().includes('host-check: wot stopped'), 20_000, 'the server stopped');
+      const stoppedAt = lan.mdns.length;
+      let timer: NodeJS.Timeout | undefined;
+      expect(await Promise.race([closed, new Promise((r) => { timer = setTimeout(() => r('still open after 20 s'), 20_000); })])).toBe(1001);
+      clearTimeout(timer);
+      const goodbyes = () => records(mdnsFrom).filter((r) => r.type === 'PTR' && r.ttl === 0).map((r) => r.name).sort();
+      await until(() => goodbyes().length >= 2 || lines().slice(linesFrom).some((l) => /wot start/.test(l)), 20_000, 'the goodbyes, or the start again');
+      expect(goodbyes()).toEqual(['_webthing._tcp.local', '_wot._tcp.local']);
+      await until(() => lines().slice(linesFrom).some((l) => /wot start/.test(l)), 20_000, 'the start again');
+      expect(lines().slice(linesFrom).filter((l) => /wot start/.test(l))).toEqual(['host-check: wot started']);
+      expect((await request('/properties')).status).toBe(200);
+      expect(await twoSessions()).toEqual(['open', 'open']);
+      // Its name claimed again and both services announced (not goodbyes) after the start.
+      await until(() => {
+        const after = records(stoppedAt);
+        return after.some((r) => r.type === 'A' && r.name === 'host-check.local' && r.ttl !== 0)
+          && ['_webthing._tcp.local', '_wot._tcp.local'].every((n) => after.some((r) => r.type === 'PTR' && r.name === n && r.ttl !== 0));
+      }, 60_000, 'the name and services announced again');
+    } finally {
+      listener.end(true);
+      ws.terminate();
+    }
+  }, 180_000);
+
   test('MQTT through the gateway: the board publishes its count and gets what is published to it', async () => {
     const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-test' });
     try {
