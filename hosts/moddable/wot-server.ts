@@ -932,12 +932,10 @@ export class WebThingServer {
     if (this.admitter !== undefined) Timer.clear(this.admitter);
     this.admitter = undefined;
     if (this.mdns !== undefined) {
-      try {
-        this.mdns.remove('_webthing._tcp');
-        this.mdns.remove('_wot._tcp');
-      } catch {
-        // not yet claimed
-      }
+      // Says goodbye (TTL 0) for each service it added, stops probing, and lets go of UDP port 5353: left open, a start
+      // again could not bind its own. (`remove` with a name, as @moddable/typings offers it, ends a query this side
+      // made, not a service; and the typings omit `close`, which mdns.js has.)
+      (this.mdns as MDNS & { close(): void }).close();
       this.mdns = undefined;
     }
     const listener = this.listener as (Listener & { close?(): void }) | undefined;
