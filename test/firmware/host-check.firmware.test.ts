@@ -796,7 +796,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(txt(instanceOf('_wot._tcp.local')!)).toEqual({ td: '/.well-known/wot', type: 'Thing', scheme: 'http' });
   }, 180_000);
 
-  test('the Web Thing stopped and started again (an app reconfiguring it): a WebSocket session is closed with 1001 (going away), mDNS says goodbye to both services (TTL 0) and lets go of its socket, and once started again the board answers HTTP and WebSocket, and claims its name and announces its services anew (the old image removed no service: it passed their names to mDNS\'s remove, which takes a name for a query, so the board went on advertising a server that was gone)', async () => {
+  test('the Web Thing stopped and started again (an app reconfiguring it): a WebSocket session is closed with 1001 (going away), mDNS says goodbye to both services (TTL 0) and lets go of its socket, and once started again, with a connection of its port in TIME_WAIT, the board listens, answers HTTP and WebSocket, and claims its name and announces its services anew (the old image removed no service: it passed their names to mDNS\'s remove, which takes a name for a query, so the board went on advertising a server that was gone, and its socket kept the mDNS port; and lwIP, built without SO_REUSE, refused the listener\'s bind while a connection of the port was in TIME_WAIT, two minutes after the board\'s last close)', async () => {
     const lan = host.lan!;
     const records = (from: number) => lan.mdns.slice(from).flatMap((d) => {
       const m = dnsPacket.decode(Buffer.from(d.data));
@@ -812,6 +812,11 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       await new Promise((r) => listener.on('connect', r));
       const mdnsFrom = lan.mdns.length;
       const linesFrom = lines().length;
+      // A request the board answers and closes first: its side of that connection waits in TIME_WAIT (2 MSL, two minutes),
+      // which kept the port from a listener bound again (lwIP without SO_REUSE: the old image's start failed, "socket bind").
+      expect((await request('/properties')).status).toBe(200);
+      const timeWait = () => tcpPcbLists(host, (env as { elf: string }).elf).tcp_tw_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
+      await until(() => timeWait().length > 0, 20_000, 'a connection of the port in TIME_WAIT');
       listener.publish('thingflow/lin/in', 'wot restart');
       await until(() => lines().includes('host-check: wot stopped'), 20_000, 'the server stopped');
       const stoppedAt = lan.mdns.length;
