@@ -65,7 +65,33 @@ static void unlock(async_context_t *context)
 	void __real_##name params; \
 	void __wrap_##name params { async_context_t *c = locked(); __real_##name args; unlock(c); }
 
-LOCKED(err_t, tcp_bind, (struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))
+/*
+ * A bind that asks to reuse the address (Moddable's listener sets SOF_REUSEADDR) is not refused for
+ * connections of that port in TIME_WAIT: the pico-sdk builds lwIP without SO_REUSE, so the option did
+ * nothing, and lwIP refused the bind while any of them was left, for two minutes (2 MSL) after the
+ * server's last close of its own. A Web Thing stopped and started again could not listen: "socket
+ * bind" (found on the emulated Pico W: the host check's restart, after tests whose connections the
+ * board had closed). Those connections are over; lwIP frees a TIME_WAIT pcb it aborts and sends
+ * nothing. (An ESP32's lwIP is built with SO_REUSE.) Connections still closing keep the port, as before.
+ */
+void __real_tcp_abort(struct tcp_pcb *pcb);
+err_t __real_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
+err_t __wrap_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
+{
+	async_context_t *c = locked();
+	if (ip_get_option(pcb, SOF_REUSEADDR) && port != 0) {
+		struct tcp_pcb *tw = tcp_tw_pcbs;
+		while (tw) {
+			struct tcp_pcb *next = tw->next;
+			if (tw->local_port == port)
+				__real_tcp_abort(tw);
+			tw = next;
+		}
+	}
+	err_t result = __real_tcp_bind(pcb, ipaddr, port);
+	unlock(c);
+	return result;
+}
 LOCKED(struct tcp_pcb *, tcp_listen_with_backlog, (struct tcp_pcb *pcb, u8_t backlog), (pcb, backlog))
 LOCKED(err_t, tcp_write, (struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags), (pcb, data, len, apiflags))
 LOCKED(err_t, tcp_output, (struct tcp_pcb *pcb), (pcb))
