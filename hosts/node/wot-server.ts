@@ -388,10 +388,11 @@ export class WebThingServer {
    * it waits for: none), else idle (the keep-alive timeout). One connection may do several at once: pipelined requests.
    */
   private settle(socket: GuardedSocket | null): void {
-    const entry = socket?.[ENTRY];
-    const requests = socket?.[REQUESTS];
+    if (socket === null) return;
+    const entry = socket[ENTRY];
+    const requests = socket[REQUESTS];
     if (entry === undefined || requests === undefined || entry.phase === PHASE_STREAM) return;
-    const phase = socket!.writableLength > 0 ? PHASE_SENDING : requests.readingBody ? PHASE_BODY : requests.unfinished > 0 ? PHASE_RESPONDING : PHASE_IDLE;
+    const phase = socket.writableLength > 0 ? PHASE_SENDING : requests.readingBody ? PHASE_BODY : requests.unfinished > 0 ? PHASE_RESPONDING : PHASE_IDLE;
     if (phase === PHASE_BODY && entry.phase === PHASE_BODY) return; // the request timeout runs from the request's start
     this.guard.enter(entry, phase, Date.now());
   }

@@ -1,7 +1,8 @@
 /**
  * Which connections a WoT server keeps, for both hosts: a cap on how many are open, and timeouts
  * that close (destroy, never half-close) a connection that is too slow to send its headers, too
- * slow to send its request, idle too long between requests, or too long taking nothing of its answer. When the cap is reached, the
+ * slow to send its request, idle too long between requests, or taking nothing of its answer for
+ * too long. When the cap is reached, the
  * oldest idle connection (between requests, or still sending headers for at least `shedGraceMs`)
  * is closed to make room; connections being answered or carrying a WebSocket or event stream are
  * never shed (those are bounded by `maxSessions` and the byte budget), nor those closing once their
@@ -57,7 +58,7 @@ export interface ConnectionLimits {
   requestTimeoutMs: number;
   /** Idle between requests on a kept-alive connection, in ms. */
   keepAliveTimeoutMs: number;
-  /** An answer its client takes nothing of (PHASE_SENDING), in ms from the client's last progress. */
+  /** An answer its client takes nothing of (PHASE_SENDING), in ms from the client's last progress. Node; a board gives such a write up by its own sweep (STALLED_MS). */
   sendTimeoutMs: number;
   /**
    * How long a connection still sending its headers is spared from being shed for a newer one, in
