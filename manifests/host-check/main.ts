@@ -9,6 +9,7 @@
  */
 import config from 'mc/config';
 import Timer from 'timer';
+import { Socket } from 'socket';
 import { ModdableClock } from 'thingflow/hosts/moddable/index';
 import { WebThingServer } from 'thingflow/hosts/moddable/wot-server';
 import { Action, FINISH_LATER, MqttClient, MqttWriter, newActionId, Property, Scheduler, SensorAsOutputThing, SingleThing, Thing, Value } from 'thingflow/runtime/index';
@@ -59,6 +60,15 @@ export default function main(): void {
   trace(`host-check: wot listening on ${cfg.wotPort}\n`);
   if (cfg.mdns) trace(`host-check: mdns as ${cfg.mdns}.local\n`);
 
+  const startWot = () => {
+    try {
+      server.start();
+      trace('host-check: wot started\n');
+    } catch (e) {
+      trace(`host-check: wot start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  };
+
   // The will tells whoever listens that the board went away without saying goodbye (no DISCONNECT).
   const client = new MqttClient({ host: cfg.mqtt.host, port: cfg.mqtt.port, clientId: 'thingflow-xs-lin', will: { topic: 'thingflow/lin/status', payload: 'gone' } });
   client.on('connect', () => trace('host-check: mqtt connected\n'));
@@ -69,17 +79,18 @@ export default function main(): void {
   client.on('message', (topic: string, payload: Uint8Array) => {
     const text = String.fromArrayBuffer(payload.slice().buffer);
     trace(`host-check: mqtt received ${topic} ${payload.length > 200 ? `${payload.length} bytes` : JSON.stringify(text)}\n`);
-    if (text === 'wot restart') {
-      // The Web Thing stopped and started again, as an app that reconfigures it would.
+    if (text === 'wot restart' || text === 'wot restart, mdns port busy') {
+      // The Web Thing stopped and started again, as an app that reconfigures it would. With mDNS's port held by another
+      // socket meanwhile, the first start fails (and must leave nothing started), and a second, once it is free, succeeds.
       server.stop();
       trace('host-check: wot stopped\n');
+      const holder = text === 'wot restart' ? undefined : new Socket({ kind: 'UDP' as const, port: 5353 });
       Timer.set(() => {
-        try {
-          server.start();
-          trace('host-check: wot started\n');
-        } catch (e) {
-          trace(`host-check: wot start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (holder !== undefined) {
+          startWot();
+          holder.close();
         }
+        startWot();
       }, 2000);
       return;
     }

@@ -763,13 +763,28 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
+  /** Every record in the board's mDNS datagrams from the `from`th on. */
+  const mdnsRecords = (from: number) => host.lan!.mdns.slice(from).flatMap((d) => {
+    const m = dnsPacket.decode(Buffer.from(d.data));
+    return [...(m.answers ?? []), ...(m.additionals ?? [])] as { type: string; name: string; ttl?: number; data?: unknown }[];
+  });
+  /** The board's name and both its services announced (not a goodbye) in its mDNS datagrams from the `from`th on. */
+  const announced = (from: number) => {
+    const records = mdnsRecords(from);
+    return records.some((r) => r.type === 'A' && r.name === 'host-check.local' && r.ttl !== 0)
+      && ['_webthing._tcp.local', '_wot._tcp.local'].every((n) => records.some((r) => r.type === 'PTR' && r.name === n && r.ttl !== 0));
+  };
+  /** An MQTT client here, once the board's own is connected (what it publishes to the board reaches the app). */
+  async function mqttToBoard(clientId: string): Promise<mqtt.MqttClient> {
+    await until(() => lines().includes('host-check: mqtt connected'), 30_000, 'the board\'s MQTT client connected');
+    const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId });
+    await new Promise((r) => client.on('connect', r));
+    return client;
+  }
+
   test('mDNS on the LAN: the board claims host-check.local, joins mDNS\'s group, and a query for _webthing._tcp and _wot._tcp, sent once its announcements are over, gets its port, its address and the TXT a WoT client reads (the old image joined no group: Moddable asked lwIP for interface 0, and the board dropped every query)', async () => {
     const lan = host.lan!;
-    /** Every record in the board's mDNS datagrams from the `from`th on. */
-    const records = (from = 0) => lan.mdns.slice(from).flatMap((d) => {
-      const m = dnsPacket.decode(Buffer.from(d.data));
-      return [...(m.answers ?? []), ...(m.additionals ?? [])] as { type: string; name: string; data?: unknown }[];
-    });
+    const records = (from = 0) => mdnsRecords(from);
     await until(() => records().some((r) => r.type === 'A' && r.name === 'host-check.local'), 20_000, 'the host name claimed (its announcement)');
     expect(records().find((r) => r.type === 'A' && r.name === 'host-check.local')!.data).toBe('10.0.0.2');
     // Its IGMP report: without it a switch or router does not forward the group's datagrams to it, nor does its own lwIP take them.
@@ -798,18 +813,13 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   test('the Web Thing stopped and started again (an app reconfiguring it): a WebSocket session is closed with 1001 (going away), mDNS says goodbye to both services (TTL 0) and lets go of its socket, and once started again, with a connection of its port in TIME_WAIT, the board listens, answers HTTP and WebSocket, and claims its name and announces its services anew (the old image removed no service: it passed their names to mDNS\'s remove, which takes a name for a query, so the board went on advertising a server that was gone, and its socket kept the mDNS port; and lwIP, built without SO_REUSE, refused the listener\'s bind while a connection of the port was in TIME_WAIT, two minutes after the board\'s last close)', async () => {
     const lan = host.lan!;
-    const records = (from: number) => lan.mdns.slice(from).flatMap((d) => {
-      const m = dnsPacket.decode(Buffer.from(d.data));
-      return [...(m.answers ?? []), ...(m.additionals ?? [])] as { type: string; name: string; ttl?: number; data?: unknown }[];
-    });
-    // Both services advertised before the stop (the name claimed: a stop while mDNS still probes has nothing to say goodbye to).
-    await until(() => ['_webthing._tcp.local', '_wot._tcp.local'].every((n) => records(0).some((r) => r.type === 'PTR' && r.name === n && r.ttl !== 0)), 60_000, 'both services advertised');
+    // The name claimed and both services announced before the stop (a stop while mDNS still probes has nothing to say goodbye to).
+    await until(() => announced(0), 60_000, 'the name and both services announced');
     const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-restart' });
+    const listener = await mqttToBoard('host-check-firmware-restart');
     try {
-      await new Promise((r) => listener.on('connect', r));
       const mdnsFrom = lan.mdns.length;
       const linesFrom = lines().length;
       // A request the board answers and closes first: its side of that connection waits in TIME_WAIT (2 MSL, two minutes),
@@ -823,7 +833,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       let timer: NodeJS.Timeout | undefined;
       expect(await Promise.race([closed, new Promise((r) => { timer = setTimeout(() => r('still open after 20 s'), 20_000); })])).toBe(1001);
       clearTimeout(timer);
-      const goodbyes = () => records(mdnsFrom).filter((r) => r.type === 'PTR' && r.ttl === 0).map((r) => r.name).sort();
+      const goodbyes = () => mdnsRecords(mdnsFrom).filter((r) => r.type === 'PTR' && r.ttl === 0).map((r) => r.name).sort();
       await until(() => goodbyes().length >= 2 || lines().slice(linesFrom).some((l) => /wot start/.test(l)), 20_000, 'the goodbyes, or the start again');
       expect(goodbyes()).toEqual(['_webthing._tcp.local', '_wot._tcp.local']);
       await until(() => lines().slice(linesFrom).some((l) => /wot start/.test(l)), 20_000, 'the start again');
@@ -831,14 +841,28 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       expect((await request('/properties')).status).toBe(200);
       expect(await twoSessions()).toEqual(['open', 'open']);
       // Its name claimed again and both services announced (not goodbyes) after the start.
-      await until(() => {
-        const after = records(stoppedAt);
-        return after.some((r) => r.type === 'A' && r.name === 'host-check.local' && r.ttl !== 0)
-          && ['_webthing._tcp.local', '_wot._tcp.local'].every((n) => after.some((r) => r.type === 'PTR' && r.name === n && r.ttl !== 0));
-      }, 60_000, 'the name and services announced again');
+      await until(() => announced(stoppedAt), 60_000, 'the name and services announced again');
     } finally {
       listener.end(true);
       ws.terminate();
+    }
+  }, 180_000);
+
+  test('a start of the Web Thing that fails (mDNS\'s port held by another socket) leaves nothing started: once the port is free a second start listens, claims the name and announces both services (the old image left its HTTP listener up after the failure, so the second start returned at once and the board never advertised again)', async () => {
+    const lan = host.lan!;
+    await until(() => announced(0), 60_000, 'the name and both services announced');
+    const listener = await mqttToBoard('host-check-firmware-restart-busy');
+    try {
+      const linesFrom = lines().length;
+      listener.publish('thingflow/lin/in', 'wot restart, mdns port busy');
+      await until(() => lines().includes('host-check: wot stopped'), 20_000, 'the server stopped');
+      const stoppedAt = lan.mdns.length;
+      await until(() => lines().slice(linesFrom).filter((l) => /wot start/.test(l)).length >= 2, 20_000, 'both starts');
+      expect(lines().slice(linesFrom).filter((l) => /wot start/.test(l))).toEqual(['host-check: wot start failed: socket bind failed', 'host-check: wot started']);
+      expect((await request('/properties')).status).toBe(200);
+      await until(() => announced(stoppedAt), 60_000, 'the name and services announced again');
+    } finally {
+      listener.end(true);
     }
   }, 180_000);
 
