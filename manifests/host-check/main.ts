@@ -79,18 +79,23 @@ export default function main(): void {
   client.on('message', (topic: string, payload: Uint8Array) => {
     const text = String.fromArrayBuffer(payload.slice().buffer);
     trace(`host-check: mqtt received ${topic} ${payload.length > 200 ? `${payload.length} bytes` : JSON.stringify(text)}\n`);
-    if (text === 'wot restart' || text === 'wot restart, mdns port busy') {
-      // The Web Thing stopped and started again, as an app that reconfigures it would. With mDNS's port held by another
-      // socket meanwhile, the first start fails (and must leave nothing started), and a second, once it is free, succeeds.
+    if (text === 'wot restart' || text === 'wot restart, mdns port busy' || text === 'wot restart at once') {
+      // The Web Thing stopped and started again, as an app that reconfigures it would: 2 s later; or with mDNS's port
+      // held by another socket through the first start, which fails (and must leave nothing started); or in the same
+      // turn, which fails (a board closes a listener in a later turn). After a failure, a start once the cause is gone.
       server.stop();
       trace('host-check: wot stopped\n');
+      if (text === 'wot restart at once') {
+        startWot();
+        Timer.set(startWot, 500);
+        return;
+      }
       const holder = text === 'wot restart' ? undefined : new Socket({ kind: 'UDP' as const, port: 5353 });
       Timer.set(() => {
-        if (holder !== undefined) {
-          startWot();
-          holder.close();
-        }
         startWot();
+        if (holder === undefined) return;
+        holder.close();
+        Timer.set(startWot, 500);
       }, 2000);
       return;
     }

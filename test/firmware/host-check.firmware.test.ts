@@ -866,6 +866,27 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }, 180_000);
 
+  test('the Web Thing stopped and started in the same turn: the start fails with an error that says why (the port still closing: a board closes a listener in a later turn) and starts nothing; a start a turn later serves and advertises', async () => {
+    const lan = host.lan!;
+    await until(() => announced(0), 60_000, 'the name and both services announced');
+    const listener = await mqttToBoard('host-check-firmware-restart-at-once');
+    try {
+      const linesFrom = lines().length;
+      listener.publish('thingflow/lin/in', 'wot restart at once');
+      await until(() => lines().includes('host-check: wot stopped'), 20_000, 'the server stopped');
+      const stoppedAt = lan.mdns.length;
+      await until(() => lines().slice(linesFrom).filter((l) => /wot start/.test(l)).length >= 2, 20_000, 'both starts');
+      expect(lines().slice(linesFrom).filter((l) => /wot start/.test(l))).toEqual([
+        `host-check: wot start failed: WebThingServer: cannot listen on port ${WOT_PORT} (socket bind): in use, or still closing after stop() (a board closes a listener in a later turn: start it then)`,
+        'host-check: wot started',
+      ]);
+      expect((await request('/properties')).status).toBe(200);
+      await until(() => announced(stoppedAt), 60_000, 'the name and services announced again');
+    } finally {
+      listener.end(true);
+    }
+  }, 180_000);
+
   test('MQTT through the gateway: the board publishes its count and gets what is published to it', async () => {
     const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId: 'host-check-firmware-test' });
     try {
