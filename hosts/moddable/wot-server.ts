@@ -914,14 +914,20 @@ export class WebThingServer {
       const port = this.port;
       const path = this.handler.basePath === '' ? '/' : this.handler.basePath;
       const type = this.things.multiple ? 'Directory' : 'Thing';
-      const mdns = new MDNS({ hostName: m.hostName }, (message: number, value?: string) => {
-        // 1: the host name is claimed (value is the name); services can be added now.
-        if (message === 1 && value !== undefined && value !== '') {
-          mdns.add({ name: 'webthing', protocol: 'tcp', port, txt: txtRecord({ path }) });
-          mdns.add({ name: 'wot', protocol: 'tcp', port, txt: txtRecord({ td: '/.well-known/wot', type, scheme: 'http' }) });
-        }
-      });
-      this.mdns = mdns;
+      try {
+        const mdns = new MDNS({ hostName: m.hostName }, (message: number, value?: string) => {
+          // 1: the host name is claimed (value is the name); services can be added now.
+          if (message === 1 && value !== undefined && value !== '') {
+            mdns.add({ name: 'webthing', protocol: 'tcp', port, txt: txtRecord({ path }) });
+            mdns.add({ name: 'wot', protocol: 'tcp', port, txt: txtRecord({ td: '/.well-known/wot', type, scheme: 'http' }) });
+          }
+        });
+        this.mdns = mdns;
+      } catch (e) {
+        // mDNS's port taken ("socket bind failed"): a start that fails starts nothing, so that the app's next start does it all.
+        this.stop();
+        throw e;
+      }
     }
   }
 
