@@ -881,7 +881,14 @@ export class WebThingServer {
   /** Listen, and claim the mDNS name and advertise the services when asked to. */
   start(): void {
     if (this.listener !== undefined) return;
-    const listener = new Listener({ port: this.port });
+    let listener: Listener;
+    try {
+      listener = new Listener({ port: this.port });
+    } catch (e) {
+      // lwIP's bind refused: Moddable closes a listener in a later turn of its loop, so a stop() and a start() in one turn find the port taken.
+      if (!(e instanceof Error) || e.message !== 'socket bind') throw e;
+      throw new Error(`WebThingServer: cannot listen on port ${this.port} (socket bind): in use, or still closing after stop() (a board closes a listener in a later turn: start it then)`);
+    }
     this.listener = listener;
     listener.callback = () => {
       const socket = new Socket({ listener } as never) as unknown as RawSocket;
