@@ -66,6 +66,21 @@ describe('InFlightCap: a socket\'s share of lwIP\'s heap on a board', () => {
     for (const s of [a, b, c]) s.cap.release();
   });
 
+  test('closeAndRelease closes the socket first, then lets go of its share: a socket held back writes only after the close (lwIP lets go of the buffer at the close); a close that throws (closed already) still lets go', () => {
+    const [a, b, c] = [new Socket(), new Socket(), new Socket()];
+    expect([a.write(100), b.write(100), c.write(100)]).toEqual([100, 100, 0]);
+    const seen: string[] = [];
+    a.cap.closeAndRelease({ close: () => { seen.push(`a closed, c told ${c.retries.length} times`); } });
+    expect([seen, c.retries.length]).toEqual([['a closed, c told 0 times'], 1]);
+    expect(c.write(100)).toBe(100);
+    b.cap.closeAndRelease({ close: () => { throw new Error('close on closed socket'); } });
+    const d = new Socket();
+    expect(d.write(100)).toBe(100); // b's share let go all the same
+    c.cap.closeAndRelease(undefined); // no socket left to close: the share alone
+    expect(new Socket().write(100)).toBe(100);
+    for (const s of [a, b, c, d]) s.cap.release();
+  });
+
   test('sockets that closed hold nothing: two others write at once after them', () => {
     const [a, b] = [new Socket(), new Socket()];
     a.write(MAX_IN_FLIGHT);
