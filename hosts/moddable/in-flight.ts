@@ -199,6 +199,21 @@ export class InFlightCap {
   }
 
   /**
+   * Close `socket` and then let go of the share, in the order `release` needs; a close that throws found the
+   * socket closed already (by the peer; lin closes it when the peer does). The owners' one way to end a socket.
+   */
+  closeAndRelease(socket: { close(): void } | undefined): void {
+    if (socket !== undefined) {
+      try {
+        socket.close();
+      } catch {
+        // closed already
+      }
+    }
+    this.release();
+  }
+
+  /**
    * The socket closed: its segment is the board's again (close with `closeWhenAcknowledged`, which says why).
    * Call it once the socket is closed, not before: the sockets held back are told at once and write, and a
    * close is what makes lwIP let go of its buffer (a reset, for a peer whose window is shut: pico/lwip-lock.c). Released first,

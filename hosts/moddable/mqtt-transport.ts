@@ -191,12 +191,7 @@ class Ecma419TcpTransport implements Transport {
     this.socket = undefined;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    try {
-      socket?.close();
-    } catch {
-      // already gone
-    }
-    this.inFlight.release(); // after the close (in-flight.ts, release)
+    this.inFlight.closeAndRelease(socket);
   }
 }
 

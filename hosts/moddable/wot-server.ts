@@ -437,12 +437,7 @@ class ReplaySocket implements RawSocket, ClientFrameSink {
     if (this.closed) return;
     this.closed = true;
     this.queued = undefined;
-    try {
-      this.real.close();
-    } catch {
-      // "close on closed socket": lin closed it when the peer did
-    }
-    this.inFlight.release(); // after the close (in-flight.ts, release)
+    this.inFlight.closeAndRelease(this.real);
   }
 }
 
@@ -800,14 +795,7 @@ class HttpConnection {
     if (cancel !== undefined) cancel();
     const socket = this.socket;
     this.socket = undefined;
-    if (socket !== undefined) {
-      try {
-        socket.close();
-      } catch {
-        // already closed by the peer
-      }
-    }
-    this.inFlight.release(); // after the close (in-flight.ts, release)
+    this.inFlight.closeAndRelease(socket);
     this.server.forget(this);
     this.server.release(this.entry);
     this.entry = undefined;
