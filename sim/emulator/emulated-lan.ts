@@ -21,7 +21,8 @@
  * dropped itself: lwIP drops a segment with data while its app still refuses
  * earlier data, or when its pbuf pool is empty, as on a real network. mDNS's group is
  * carried both ways (`mdns`, `sendMdns`), as a querier on the LAN sees it, and the
- * groups the board says it joined (its IGMP reports: `groups`).
+ * groups the board says it joined (its IGMP reports: `groups`, `igmpReports`; a router's
+ * query, `queryGroups`).
  * Nothing else is routed: a packet to another address or port is dropped, a connection to a
  * port with no server is refused with a reset (and a board that refuses
  * one sent to it ends the client's with a reset). A name resolves to the
@@ -42,7 +43,10 @@ const MDNS_MAC = [0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb];
 export const MDNS_PORT = 5353;
 const PROTO_IGMP = 2, PROTO_TCP = 6, PROTO_UDP = 17;
 /** IGMP's membership reports (v1, v2) and leave (RFC 2236). */
-const IGMP_V1_REPORT = 0x12, IGMP_V2_REPORT = 0x16, IGMP_LEAVE = 0x17;
+const IGMP_QUERY = 0x11, IGMP_V1_REPORT = 0x12, IGMP_V2_REPORT = 0x16, IGMP_LEAVE = 0x17;
+/** All systems on this subnet (RFC 1112): where a router sends its general query, and that group's MAC. */
+const ALL_SYSTEMS = [224, 0, 0, 1];
+const ALL_SYSTEMS_MAC = [0x01, 0x00, 0x5e, 0x00, 0x00, 0x01];
 const DHCP_SERVER_PORT = 67, DHCP_CLIENT_PORT = 68, DNS_PORT = 53, NTP_PORT = 123;
 /** Seconds from the NTP epoch (1900) to the Unix one (1970). */
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
@@ -144,6 +148,8 @@ export class EmulatedLan {
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
   readonly groups = new Set<string>();
+  /** The board's IGMP membership reports, in order: each one's group. (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
+  readonly igmpReports: string[] = [];
   /**
    * Emulated ms the gateway waits before it acknowledges data from the board (0: at once). A client's TCP
    * delays its ACKs (RFC 1122: up to 500 ms; Linux about 40, Windows 200), so a board's segment stays
@@ -196,7 +202,10 @@ export class EmulatedLan {
       this.tcp(body);
     } else if (p[9] === PROTO_IGMP && body.length >= 8) {
       const group = [...body.subarray(4, 8)].join('.');
-      if (body[0] === IGMP_V1_REPORT || body[0] === IGMP_V2_REPORT) this.groups.add(group);
+      if (body[0] === IGMP_V1_REPORT || body[0] === IGMP_V2_REPORT) {
+        this.groups.add(group);
+        this.igmpReports.push(group);
+      }
       else if (body[0] === IGMP_LEAVE) this.groups.delete(group);
     }
   }
@@ -588,6 +597,20 @@ export class EmulatedLan {
   /** A datagram to mDNS's group from the gateway's port 5353, as a querier on the LAN sends it: the board takes it once it has joined the group. */
   sendMdns(data: Uint8Array): void {
     this.sendIp(MDNS_GROUP, PROTO_UDP, udp(MDNS_PORT, MDNS_PORT, data), MDNS_MAC);
+  }
+
+  /**
+   * A router's IGMPv2 general query (RFC 2236 2, 3): each group the board is in (but all-systems) is
+   * reported again at a random time within `maxResponseMs` (tenths of a second on the wire, 100 to 25,500).
+   */
+  queryGroups(maxResponseMs = 1000): void {
+    const igmp = new Uint8Array(8);
+    igmp[0] = IGMP_QUERY;
+    igmp[1] = Math.min(255, Math.max(1, Math.round(maxResponseMs / 100)));
+    const sum = checksum(igmp, 0);
+    igmp[2] = sum >> 8;
+    igmp[3] = sum & 0xff;
+    this.sendIp(ALL_SYSTEMS, PROTO_IGMP, igmp, ALL_SYSTEMS_MAC);
   }
 
   private sendIp(destination: number[], protocol: number, body: Uint8Array, mac?: number[]): void {

@@ -121,6 +121,21 @@ describe('the emulated Pico W\'s network', () => {
     expect([...lan.groups]).toEqual(['224.0.0.251', '239.1.2.3']);
     lan.fromBoard(igmp(0x17, [239, 1, 2, 3]));
     expect([...lan.groups]).toEqual(['224.0.0.251']);
+    lan.fromBoard(igmp(0x16, [224, 0, 0, 251]));
+    expect(lan.igmpReports).toEqual(['224.0.0.251', '239.1.2.3', '224.0.0.251']); // every report, in order: a join's repeat too
+  });
+
+  test('IGMP: a router\'s general query goes to all systems (224.0.0.1, its MAC), group 0, the max response time in tenths of a second, its checksum right', () => {
+    const frames: Uint8Array[] = [];
+    const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined });
+    lan.queryGroups(2000);
+    lan.queryGroups(60_000); // more than the field holds: its most, 25.5 s
+    const [f, g] = frames;
+    expect([...f.subarray(0, 6)]).toEqual([0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]);
+    const p = f.subarray(14);
+    expect([[...p.subarray(16, 20)], p[9], sum16(p.subarray(0, 20))]).toEqual([[224, 0, 0, 1], 2, 0xffff]);
+    expect([[...p.subarray(20, 22)], [...p.subarray(24, 28)], sum16(p.subarray(20))]).toEqual([[0x11, 20], [0, 0, 0, 0], 0xffff]);
+    expect(g[14 + 21]).toBe(255);
   });
 
   test('DNS: any name is the gateway (an A record, TTL 60), another type gets no answer; SNTP: the time of `wallClockMs`, the request\'s transmit time as the origin', () => {
