@@ -302,7 +302,8 @@ firmware('the fleet device\'s image: Moddable\'s C code and lwIP', () => {
     const net = JSON.parse(readFileSync(join(__dirname, '../../manifests/thingflow-net.json'), 'utf8')) as { platforms: { [board: string]: { build?: { LDFLAGS: string } } } };
     const wrapped = new Set([...net.platforms['pico/pico_w'].build!.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]));
     const calls: string[] = [];
-    for (const object of readdirSync(app).filter((f) => f.endsWith('.c.o') && f !== 'lwip-lock.c.o')) {
+    // Not the project's own lwIP code: lwip-lock.c holds the lock itself, and lwip-timers.c runs in lwIP's timeout or inside a wrapped (locked) call.
+    for (const object of readdirSync(app).filter((f) => f.endsWith('.c.o') && f !== 'lwip-lock.c.o' && f !== 'lwip-timers.c.o')) {
       const r = spawnSync(binutil('nm'), ['-u', join(app, object)], { encoding: 'utf8' });
       for (const [, name] of r.stdout.matchAll(/^\s+U (\w+)$/gm)) if (LWIP_STATEFUL.test(name) && name !== 'netif_list') calls.push(`${name} (${object})`);
     }

@@ -232,7 +232,17 @@ LOCKED(err_t, udp_bind, (struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t por
 LOCKED(err_t, udp_sendto, (struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst, u16_t port), (pcb, p, dst, port))
 LOCKED_VOID(udp_remove, (struct udp_pcb *pcb), (pcb))
 LOCKED(err_t, dns_gethostbyname, (const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg), (hostname, addr, found, arg))
-LOCKED(err_t, igmp_joingroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
+/* A join sends its report and sets the timer of its repeat: lwip-timers.c runs IGMP's timer while one is set. */
+void lwip_timers_check(void);
+err_t __real_igmp_joingroup(const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr);
+err_t __wrap_igmp_joingroup(const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr)
+{
+	async_context_t *c = locked();
+	err_t result = __real_igmp_joingroup(ifaddr, groupaddr);
+	lwip_timers_check();
+	unlock(c);
+	return result;
+}
 LOCKED(err_t, igmp_leavegroup, (const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr), (ifaddr, groupaddr))
 LOCKED_VOID(tcp_arg, (struct tcp_pcb *pcb, void *arg), (pcb, arg))
 LOCKED_VOID(tcp_err, (struct tcp_pcb *pcb, tcp_err_fn err), (pcb, err))

@@ -245,7 +245,7 @@ describe('Moddable manifests', () => {
     expect(unresolvedImports(r, target, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
   });
 
-  test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there; the C wraps what the linker is told to', () => {
+  test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there, lwIP\'s timers on those with the CYW43 radio; the C wraps what the linker is told to', () => {
     const port = load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string }; modules: { '*': string[] } };
     const mends = port.modules['*'].map((m) => resolve(ROOT, 'manifests', m));
     expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort', 'hosts/moddable/pico/heap-lock']);
@@ -257,15 +257,33 @@ describe('Moddable manifests', () => {
       expect(`${path}: ${TARGETS.filter(mended).join(' ')}`).toBe(`${path}: pico pico/pico_w pico/pico_2_w`);
     }
     // One list in both places: each name LDFLAGS wraps has its __wrap_ in one of the C files, and no other is defined.
-    const wrapped = [...port.build.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]).sort();
-    expect(port.build.LDFLAGS).toMatch(/^-Wl,--wrap=\w+(,--wrap=\w+)*$/); // one word: mcconfig escapes spaces in a build variable
-    const defined = mends.flatMap((m) => [...readFileSync(`${m}.c`, 'utf8').matchAll(/^int __wrap_(\w+)\(/gm)].map((x) => x[1])).sort();
-    expect(defined).toEqual(wrapped);
+    const wrapsOf = (section: { build: { LDFLAGS: string } }) => {
+      expect(section.build.LDFLAGS).toMatch(/^-Wl,--wrap=\w+(,--wrap=\w+)*$/); // one word: mcconfig escapes spaces in a build variable
+      return [...section.build.LDFLAGS.matchAll(/--wrap=(\w+)/g)].map((m) => m[1]).sort();
+    };
+    const definedIn = (files: string[]) => files.flatMap((m) => [...readFileSync(`${m}.c`, 'utf8').matchAll(/^\w+ __wrap_(\w+)\(/gm)].map((x) => x[1])).sort();
+    const wrapped = wrapsOf(port);
+    expect(definedIn(mends)).toEqual(wrapped);
     expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
+    // The boards with the CYW43 radio: mcconfig takes their own section instead, the same mends and lwIP's timers (lwip-timers.c), their wraps after the pico's.
+    const timers = resolve(ROOT, 'hosts/moddable/pico/lwip-timers');
+    for (const board of ['pico/pico_w', 'pico/pico_2_w']) {
+      const radio = load('manifests/pico-port.json').platforms![board] as typeof port;
+      expect(radio.modules['*'].map((m) => resolve(ROOT, 'manifests', m))).toEqual([...mends, timers]);
+      expect(radio.build.LDFLAGS.startsWith(`${port.build.LDFLAGS},`)).toBe(true);
+      expect(definedIn([...mends, timers])).toEqual(wrapsOf(radio));
+      expect(wrapsOf(radio)).toEqual(expect.arrayContaining(['sys_timeouts_init', 'tcp_timer_needed', 'igmp_input']));
+    }
+    for (const path of MANIFESTS.filter((p) => /\/manifest\.json$/.test(p))) {
+      const timed = (t: Target) => resolveApp(path, t).modules.get('lwip-timers') === timers;
+      expect(`${path}: ${TARGETS.filter(timed).join(' ')}`).toBe(`${path}: pico/pico_w pico/pico_2_w`);
+    }
   });
 
   test('on the boards with the CYW43 radio a networked app\'s lwIP calls hold the radio\'s lock (lwip-lock.c): its wraps join the pico port\'s in the one LDFLAGS, and the C wraps exactly those', () => {
-    const port = (load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string } }).build.LDFLAGS;
+    // The radio boards' port section (the pico's wraps and lwIP's timers'): the same on both.
+    const port = (load('manifests/pico-port.json').platforms!['pico/pico_w'] as { build: { LDFLAGS: string } }).build.LDFLAGS;
+    expect((load('manifests/pico-port.json').platforms!['pico/pico_2_w'] as { build: { LDFLAGS: string } }).build.LDFLAGS).toBe(port);
     const lock = resolve(ROOT, 'hosts/moddable/pico/lwip-lock');
     const source = readFileSync(`${lock}.c`, 'utf8');
     // Wrapped by the LOCKED macros, or by hand (tcp_close, tcp_abort, netif_get_by_index: its return type is a struct's pointer).

@@ -1,0 +1,190 @@
+/*
+ * lwIP's timers on a Pico W run when they have work, on one grid: between them the board sleeps.
+ *
+ * lwIP (the pico-sdk's, 2.2) starts its cyclic timers at init and runs each for ever, each on its
+ * own phase: IGMP's every 100 ms, DHCP's fine timer every 500 ms, ARP's, IP reassembly's and DNS's
+ * every second, DHCP's coarse one every minute, and TCP's every 250 ms while it has connections.
+ * The pico-sdk's async context wakes the core for the next of them, so a Pico W image woke about
+ * 12 times a second with no network at all (docs/moddable.md: the lux demo awake 1,268 ms an hour
+ * against 97 ms for the same app on a plain pico), most of it IGMP's timer with no report due.
+ *
+ * Here (sys_timeouts_init wrapped) they run from one lwIP timeout, set for the earliest due of
+ * those with work; each one's dues are on a grid from init, so timers due together run in one wake:
+ *  - IGMP's only while a group has a report pending (the repeat of a join's, the answer to a
+ *    router's query, the reports at link up): igmp_input and igmp_report_groups are wrapped, and a
+ *    join from the main loop (lwip-lock.c's igmp_joingroup) calls lwip_timers_check;
+ *  - TCP's while lwIP has active or TIME_WAIT connections, as its tcp_timer_needed (wrapped) did;
+ *  - the others always, as lwIP runs them: DHCP's fine timer sets the pace, 2 wakes a second.
+ * A timer a whole interval late skips to its next due, as lwIP's own cyclic timer restarts. Each
+ * handler is lwIP's own, called in lwIP's timeout context (the radio's lock held), as before.
+ */
+#include "lwip/timeouts.h"
+#include "lwip/igmp.h"
+#include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
+
+/* More cyclic timers than this (another lwIP configuration) and lwIP's own scheme runs, unchanged. */
+#define MAX_TIMERS 12
+
+typedef struct {
+	lwip_cyclic_timer_handler handler;
+	u32_t intervalMs;
+	/* Whether it has work now (NULL: always). */
+	bool (*hasWork)(void);
+	u32_t due;
+	bool running;
+} Periodic;
+
+static Periodic timers[MAX_TIMERS];
+static int timerCount;
+/* sys_now() at init: each timer's dues are this plus a multiple of its interval. */
+static u32_t grid;
+/* The one lwIP timeout (dispatch) is set. */
+static bool armed;
+/* dispatch is running the due handlers: it sets the timeout once they are done. */
+static bool dispatching;
+
+void lwip_timers_check(void);
+
+static bool before(u32_t a, u32_t b)
+{
+	return (s32_t)(a - b) < 0;
+}
+
+/* The first due on t's grid after now. */
+static u32_t nextDue(const Periodic *t, u32_t now)
+{
+	return now + t->intervalMs - (now - grid) % t->intervalMs;
+}
+
+static bool igmpHasWork(void)
+{
+	struct netif *netif;
+	NETIF_FOREACH(netif) {
+		for (struct igmp_group *group = netif_igmp_data(netif); group != NULL; group = group->next)
+			if (group->timer > 0)
+				return true;
+	}
+	return false;
+}
+
+static bool tcpHasWork(void)
+{
+	return tcp_active_pcbs != NULL || tcp_tw_pcbs != NULL;
+}
+
+static void dispatch(void *arg);
+
+/* Set the one timeout for the earliest due of the running timers. */
+static void arm(void)
+{
+	if (dispatching)
+		return;
+	if (armed) {
+		sys_untimeout(dispatch, NULL);
+		armed = false;
+	}
+	bool any = false;
+	u32_t earliest = 0;
+	for (int i = 0; i < timerCount; i++) {
+		const Periodic *t = &timers[i];
+		if (t->running && (!any || before(t->due, earliest))) {
+			earliest = t->due;
+			any = true;
+		}
+	}
+	if (!any)
+		return;
+	u32_t now = sys_now();
+	sys_timeout(before(now, earliest) ? earliest - now : 0, dispatch, NULL);
+	armed = true;
+}
+
+static void dispatch(void *arg)
+{
+	(void)arg;
+	armed = false;
+	dispatching = true;
+	u32_t now = sys_now();
+	for (int i = 0; i < timerCount; i++) {
+		Periodic *t = &timers[i];
+		if (!t->running || before(now, t->due))
+			continue;
+		t->due += t->intervalMs;
+		if (!before(now, t->due))
+			t->due = nextDue(t, now);
+		t->handler();
+	}
+	dispatching = false;
+	lwip_timers_check();
+}
+
+/*
+ * Start the timers that have work now and stop those that have none, then set the timeout. Called
+ * after each dispatch and by whatever may have given a timer work (the wraps below, lwip-lock.c).
+ */
+void lwip_timers_check(void)
+{
+	u32_t now = sys_now();
+	for (int i = 0; i < timerCount; i++) {
+		Periodic *t = &timers[i];
+		if (t->hasWork == NULL)
+			continue;
+		bool work = t->hasWork();
+		if (work && !t->running)
+			t->due = nextDue(t, now);
+		t->running = work;
+	}
+	arm();
+}
+
+void __real_sys_timeouts_init(void);
+void __wrap_sys_timeouts_init(void)
+{
+	if (lwip_num_cyclic_timers > MAX_TIMERS) {
+		__real_sys_timeouts_init();
+		return;
+	}
+	grid = sys_now();
+	timerCount = lwip_num_cyclic_timers;
+	for (int i = 0; i < timerCount; i++) {
+		Periodic *t = &timers[i];
+		t->handler = lwip_cyclic_timers[i].handler;
+		t->intervalMs = lwip_cyclic_timers[i].interval_ms;
+		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : NULL;
+		t->running = t->hasWork == NULL;
+		t->due = grid + t->intervalMs;
+	}
+	/* Here and not through arm(): this is lwIP's start-up, made before the radio's lock is taken
+	   (test/firmware/lwip-lock-check.ts knows lwip_init, sys_timeouts_init and this wrap by name). */
+	u32_t first = 0;
+	for (int i = 0; i < timerCount; i++)
+		if (timers[i].running && (first == 0 || timers[i].intervalMs < first))
+			first = timers[i].intervalMs;
+	if (first == 0)
+		return;
+	sys_timeout(first, dispatch, NULL);
+	armed = true;
+}
+
+/* TCP_REG, for each connection lwIP registers: its timer runs from the next due on its grid. */
+void __wrap_tcp_timer_needed(void)
+{
+	lwip_timers_check();
+}
+
+/* A router's query: each group's report is due at a random time within the query's limit. */
+void __real_igmp_input(struct pbuf *p, struct netif *inp, const ip4_addr_t *dest);
+void __wrap_igmp_input(struct pbuf *p, struct netif *inp, const ip4_addr_t *dest)
+{
+	__real_igmp_input(p, inp, dest);
+	lwip_timers_check();
+}
+
+/* The link came up: each group's report is due within half a second. */
+void __real_igmp_report_groups(struct netif *netif);
+void __wrap_igmp_report_groups(struct netif *netif)
+{
+	__real_igmp_report_groups(netif);
+	lwip_timers_check();
+}
