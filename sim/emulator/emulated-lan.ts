@@ -148,8 +148,8 @@ export class EmulatedLan {
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
   readonly groups = new Set<string>();
-  /** The board's IGMP membership reports, in order: each one's group. (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
-  readonly igmpReports: string[] = [];
+  /** The board's IGMP membership reports, in order: each one's group, and when (`wallClockMs`). (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
+  readonly igmpReports: { group: string; atMs: number }[] = [];
   /**
    * Emulated ms the gateway waits before it acknowledges data from the board (0: at once). A client's TCP
    * delays its ACKs (RFC 1122: up to 500 ms; Linux about 40, Windows 200), so a board's segment stays
@@ -204,7 +204,7 @@ export class EmulatedLan {
       const group = [...body.subarray(4, 8)].join('.');
       if (body[0] === IGMP_V1_REPORT || body[0] === IGMP_V2_REPORT) {
         this.groups.add(group);
-        this.igmpReports.push(group);
+        this.igmpReports.push({ group, atMs: this.nowMs() });
       }
       else if (body[0] === IGMP_LEAVE) this.groups.delete(group);
     }
@@ -602,8 +602,9 @@ export class EmulatedLan {
   /**
    * A router's IGMPv2 general query (RFC 2236 2, 3): each group the board is in (but all-systems) is
    * reported again at a random time within `maxResponseMs` (tenths of a second on the wire, 100 to 25,500).
+   * Returns when it was sent (`wallClockMs`).
    */
-  queryGroups(maxResponseMs = 1000): void {
+  queryGroups(maxResponseMs = 1000): number {
     const igmp = new Uint8Array(8);
     igmp[0] = IGMP_QUERY;
     igmp[1] = Math.min(255, Math.max(1, Math.round(maxResponseMs / 100)));
@@ -611,6 +612,11 @@ export class EmulatedLan {
     igmp[2] = sum >> 8;
     igmp[3] = sum & 0xff;
     this.sendIp(ALL_SYSTEMS, PROTO_IGMP, igmp, ALL_SYSTEMS_MAC);
+    return this.nowMs();
+  }
+
+  private nowMs(): number {
+    return (this.opts.wallClockMs ?? Date.now)();
   }
 
   private sendIp(destination: number[], protocol: number, body: Uint8Array, mac?: number[]): void {

@@ -811,6 +811,28 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(txt(instanceOf('_wot._tcp.local')!)).toEqual({ td: '/.well-known/wot', type: 'Thing', scheme: 'http' });
   }, 180_000);
 
+  test('IGMP: the board reports mDNS\'s group when it joins and once more from its timer within half a second (lwIP\'s repeat, RFC 2236 3), then none unasked; a router\'s general query with a limit of 1 s gets a report within that second (IGMP\'s timer runs only while a report is pending: hosts/moddable/pico/lwip-timers.c)', async () => {
+    const lan = host.lan!;
+    const reports = () => lan.igmpReports.filter((r) => r.group === '224.0.0.251');
+    await until(() => reports().length >= 2, 30_000, 'the join\'s report and its repeat');
+    const [join, repeat] = reports();
+    expect(repeat.atMs - join.atMs).toBeGreaterThan(0);
+    expect(repeat.atMs - join.atMs).toBeLessThanOrEqual(500);
+    const idleFrom = host.emulatedMs;
+    await until(() => host.emulatedMs - idleFrom > 3000, 60_000, '3 s more on the board');
+    expect(reports().length).toBe(2);
+    for (const limitMs of [1000, 1000, 1000]) {
+      const before = reports().length;
+      const sent = lan.queryGroups(limitMs);
+      await until(() => reports().length > before, 20_000, 'the answer to the query');
+      const answer = reports()[before];
+      expect(answer.atMs - sent).toBeLessThanOrEqual(limitMs + 2 * 2); // the LAN's round trip, 2 ms each way
+      const quietFrom = host.emulatedMs;
+      await until(() => host.emulatedMs - quietFrom > 1500, 60_000, '1.5 s more on the board');
+      expect(reports().length).toBe(before + 1);
+    }
+  }, 180_000);
+
   test('the Web Thing stopped and started again (an app reconfiguring it): a WebSocket session is closed with 1001 (going away), mDNS says goodbye to both services (TTL 0) and lets go of its socket, and once started again, with a connection of its port in TIME_WAIT, the board listens, answers HTTP and WebSocket, and claims its name and announces its services anew (the old image removed no service: it passed their names to mDNS\'s remove, which takes a name for a query, so the board went on advertising a server that was gone, and its socket kept the mDNS port; and lwIP, built without SO_REUSE, refused the listener\'s bind while a connection of the port was in TIME_WAIT, two minutes after the board\'s last close)', async () => {
     const lan = host.lan!;
     // The name claimed and both services announced before the stop (a stop while mDNS still probes has nothing to say goodbye to).

@@ -113,7 +113,8 @@ describe('the emulated Pico W\'s network', () => {
   });
 
   test('IGMP: the groups the board reports it joined (v1 and v2 reports), less those it leaves', () => {
-    const lan = new EmulatedLan({ toBoard: () => {}, connect: () => undefined });
+    let now = 1000;
+    const lan = new EmulatedLan({ toBoard: () => {}, connect: () => undefined, wallClockMs: () => now });
     const igmp = (type: number, group: number[]) => ethernet([0x01, 0x00, 0x5e, 0x00, 0x00, group[3]], 0x0800, ipv4(BOARD_IP, group, 2, [type, 0, 0, 0, ...group]));
     lan.fromBoard(igmp(0x16, [224, 0, 0, 251]));
     lan.fromBoard(igmp(0x12, [239, 1, 2, 3]));
@@ -121,14 +122,16 @@ describe('the emulated Pico W\'s network', () => {
     expect([...lan.groups]).toEqual(['224.0.0.251', '239.1.2.3']);
     lan.fromBoard(igmp(0x17, [239, 1, 2, 3]));
     expect([...lan.groups]).toEqual(['224.0.0.251']);
+    now = 1400;
     lan.fromBoard(igmp(0x16, [224, 0, 0, 251]));
-    expect(lan.igmpReports).toEqual(['224.0.0.251', '239.1.2.3', '224.0.0.251']); // every report, in order: a join's repeat too
+    // Every report, in order, a join's repeat too, with when it came.
+    expect(lan.igmpReports).toEqual([{ group: '224.0.0.251', atMs: 1000 }, { group: '239.1.2.3', atMs: 1000 }, { group: '224.0.0.251', atMs: 1400 }]);
   });
 
   test('IGMP: a router\'s general query goes to all systems (224.0.0.1, its MAC), group 0, the max response time in tenths of a second, its checksum right', () => {
     const frames: Uint8Array[] = [];
-    const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined });
-    lan.queryGroups(2000);
+    const lan = new EmulatedLan({ toBoard: (f) => frames.push(f), connect: () => undefined, wallClockMs: () => 5000 });
+    expect(lan.queryGroups(2000)).toBe(5000); // when it was sent
     lan.queryGroups(60_000); // more than the field holds: its most, 25.5 s
     const [f, g] = frames;
     expect([...f.subarray(0, 6)]).toEqual([0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]);
