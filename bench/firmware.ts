@@ -23,7 +23,10 @@
  *   wakes, manifests/pico-port.json): the whole sample-to-LED event on a
  *   board, the port's turn around its main loop included; the share of the
  *   run the core slept; and the time awake per hour at the lux
- *   demo's 60 s period (60 light + 12 temperature samples an hour).
+ *   demo's 60 s period (60 light + 12 temperature samples an hour);
+ * - under the table, the lux demo on a Pico W (pico/pico_w, its CYW43 radio
+ *   modelled, no SSID) against the plain pico's, once booted: wakes a second
+ *   and time awake per hour, what lwIP's timers add whatever the app does.
  *   `npm run bench:firmware-profile` shows where those cycles go.
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
@@ -133,6 +136,28 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   };
 }
 
+/** The window of `idle`: from 10 s after reset (booted, a Pico W's radio up, the first sample taken) for 120 s (two light samples). */
+const IDLE_FROM_MS = 10_000;
+const IDLE_MS = 120_000;
+
+interface Idle { wakesPerSecond: number; awakeMsPerHour: number }
+
+/**
+ * What a board that sleeps between its samples is awake for once booted: its wakes a second and its busy cycles as ms an
+ * hour, over IDLE_MS. The lux demo on the plain pico, and on a Pico W (`radio`: its CYW43 modelled, no SSID given), where
+ * lwIP's timers wake it whatever the app does (hosts/moddable/pico/lwip-timers.c runs them only while they have work).
+ */
+async function idle(files: { uf2: string; elf: string }, radio: boolean): Promise<Idle> {
+  const host = nightHost({ ...files, bootrom: process.env.RP2040_BOOTROM! }, undefined, radio ? { radio: 'cyw43' } : {});
+  await host.runUntil(IDLE_FROM_MS);
+  const [sleeps, busy] = [host.sleeps.length, host.busyCycles];
+  await host.runUntil(IDLE_FROM_MS + IDLE_MS);
+  return {
+    wakesPerSecond: (host.sleeps.length - sleeps) / (IDLE_MS / 1000),
+    awakeMsPerHour: ((host.busyCycles - busy) / RP2040_CLOCK_HZ) * 1000 * (3_600_000 / IDLE_MS),
+  };
+}
+
 function creation(manifest: string): { heapSlots: number; chunkBytes: number; stackSlots: number } {
   const m = JSON.parse(readFileSync(manifest, 'utf8')) as { creation: { heap: { initial: number }; chunk: { initial: number }; stack: number } };
   return { heapSlots: m.creation.heap.initial, chunkBytes: m.creation.chunk.initial, stackSlots: m.creation.stack };
@@ -187,6 +212,12 @@ async function main(): Promise<number> {
     built[app.name] = { uf2: b.uf2!, elf: b.elf!, seconds: b.seconds };
     process.stdout.write(`built ${app.name} in ${b.seconds.toFixed(0)} s\n`);
   }
+  // The lux demo for a Pico W, for its idle figures (under the table).
+  const picoW = { uf2: join(OUT, `${firmwareStem('lux-demo', 'pico/pico_w')}.uf2`), elf: join(OUT, `${firmwareStem('lux-demo', 'pico/pico_w')}.elf`) };
+  if (!(reuse && existsSync(picoW.uf2) && existsSync(picoW.elf))) {
+    const b = await buildFirmware('pico/pico_w', APPS[2].manifest, { out: OUT, log: () => {} });
+    process.stdout.write(`built lux-demo for pico/pico_w in ${b.seconds.toFixed(0)} s\n`);
+  }
   const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
@@ -234,6 +265,14 @@ async function main(): Promise<number> {
   // Printed, and with --write-docs written into docs/performance.md.
   let report = table(rows);
   if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`;
+  if (emulated) {
+    const plain = await idle(built['lux-demo'], false);
+    const radio = await idle(picoW, true);
+    const idleRows = [['lux demo, once booted (from 10 s, for 120 s)', 'pico', 'pico/pico_w (radio up, no SSID)', 'pico_w / pico']];
+    idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
+    idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
+    report += `\nThe same app on a Pico W, where lwIP's timers wake the core whatever the app does (hosts/moddable/pico/lwip-timers.c runs them only while they have work, on one grid):\n\n${table(idleRows)}`;
+  }
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
     const rowsFlash = flashRows(linkedFlash(linkedOutput('lux-demo')), linkedFlash(linkedOutput('floor')), (m) => m.startsWith('thingflow'));
