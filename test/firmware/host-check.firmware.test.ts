@@ -21,7 +21,7 @@ import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
-import { lwipHeapBlocks, tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
+import { lwipHeapBlocks, tcpPcbLists, tcpPcbQueued, type LwipLockCheck } from './lwip-lock-check';
 import type { HeapIrqCheck } from './heap-irq-check';
 import { elfSymbol, elfSymbolEntry } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
@@ -46,6 +46,9 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   const heapAtWaits: string[] = [];
   /** lwIP's heap, each time it was asked for a segment's buffer while a small block (a header-only segment held for its ACK) was in it. */
   const segmentsBesideSmallBlocks: string[] = [];
+  /** Writes lwIP took for a socket while it held one of its earlier writes, and writes made while two other sockets held one (in-flight.ts). */
+  const writesWithDataOut: string[] = [];
+  const writesBesideTwoHeld: string[] = [];
   let segmentBuffers = 0;
   /**
    * What Moddable's listener (modSocket.c's didAccept) was handed that it mishandles: an accept lwIP made without a
@@ -141,6 +144,29 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       const blocks = lwipHeapBlocks(host, env.elf);
       if (blocks.some((b) => /^U\d+/.test(b) && Number(b.slice(1).split(' ')[0]) < 200)) segmentsBesideSmallBlocks.push(`${host.emulatedMs.toFixed(0)} ms: ${blocks.join(' ')}; connections ${connections()}`);
     } };
+    // The board's budget for lwIP's heap (hosts/moddable/in-flight.ts), checked where lwIP takes each write: a socket is given its
+    // next write only once lwIP holds nothing of its last, and only while fewer than BOARD_SEGMENTS (2) other sockets hold one.
+    // A write is the app's, one call of a socket's write (Moddable's `socket`, the ECMA-419 TCP socket): the former gives lwIP
+    // a buffer from flash 128 bytes at a time, each a tcp_write of the same write, checked at the first.
+    const queuedText = (q: { unsent: number[]; unacked: number[] }) => `unsent [${q.unsent.join(' ')}], unacked [${q.unacked.join(' ')}]`;
+    let writeBegun = false;
+    const socketWrite = { at: new Set([elfSymbol(env.elf, 'xs_socket_write')!, elfSymbol(env.elf, 'xs_tcp_write')!]), call: () => { writeBegun = true; } };
+    const tcpWrite = { at: new Set([elfSymbol(env.elf, 'tcp_write')!]), call: () => {
+      if (!writeBegun) return;
+      writeBegun = false;
+      const core = host.simulator.rp2040.core;
+      const pcb = core.registers[0] >>> 0;
+      const length = core.registers[2] & 0xffff;
+      const active = tcpPcbLists(host, env.elf).tcp_active_pcbs.pcbs;
+      // Data held: a SYN's or a FIN's segment alone (no data) is no write of the app's (nor a segment's buffer: the test above).
+      const held = active.map((p) => ({ p, q: tcpPcbQueued(host, p.address) })).filter((x) => x.q.unsent.concat(x.q.unacked).some((n) => n > 0));
+      const own = held.find((x) => x.p.address === pcb);
+      const others = held.filter((x) => x.p.address !== pcb);
+      const at = `${expect.getState().currentTestName ?? '(between tests)'}: ${host.emulatedMs.toFixed(0)} ms, a write of ${length} bytes to ${active.find((p) => p.address === pcb)?.localPort ?? '?'}-${active.find((p) => p.address === pcb)?.remotePort ?? '?'}`;
+      const othersText = others.map((x) => `${x.p.localPort}-${x.p.remotePort} ${x.p.state} ${queuedText(x.q)}`).join('; ');
+      if (own !== undefined) writesWithDataOut.push(`${at} while lwIP held ${queuedText(own.q)} of its own; others: ${othersText}`);
+      if (others.length >= 2) writesBesideTwoHeld.push(`${at} while others held: ${othersText}`);
+    } };
     const didAccept = elfSymbolEntry(env.elf, 'didAccept')!;
     let accepting = 0;
     const acceptWithoutConnection = { at: new Set([didAccept.address]), call: () => {
@@ -162,7 +188,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       core.registers[0] = 0xffffffff;
       core.PC = (core.LR >>> 0) & ~1;
     } };
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, acceptWithoutConnection, refusedConnection, failedPost]));
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, socketWrite, tcpWrite, acceptWithoutConnection, refusedConnection, failedPost]));
     // A client's connection here is one from the gateway to the board's WoT port; a client that closes its side
     // still reads what the board sends (allowHalfOpen: else Node ends this side at the client's FIN).
     server = createServer({ allowHalfOpen: true }, (socket) => {
@@ -1037,6 +1063,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('lwIP\'s heap held no header-only segment (a FIN, a SYN-ACK, kept until its ACK) whenever a segment\'s buffer was asked of it: such a small block, first fit, took the front of the hole a freed buffer left, and with another connection\'s buffer after it a 1,532-byte one fitted nowhere (the board waited 25 ms)', () => {
     expect(segmentBuffers).toBeGreaterThan(100);
     expect(segmentsBesideSmallBlocks).toEqual([]);
+  });
+
+  test('the board\'s budget for lwIP\'s heap held at every write lwIP took: no socket was given a write while lwIP held one of its earlier ones, nor while two other sockets held one (hosts/moddable/in-flight.ts)', () => {
+    if (typeof env === 'string') throw new Error(env);
+    expect(writesWithDataOut).toEqual([]);
+    expect(writesBesideTwoHeld).toEqual([]);
   });
 
   test('the C heap kept room after it all: the radio\'s stack, the sockets and mDNS share it with the XS heap\'s growth', () => {

@@ -146,6 +146,29 @@ export function tcpPcbLists(host: Rp2040Host, elf: string): { [list: string]: { 
 }
 
 /**
+ * A pcb's `unsent` and `unacked` segment lists (lwIP 2.2 as the pico-sdk builds it for a Pico W: their offsets
+ * from `offsetof` compiled with the image's own flags), and a `tcp_seg`'s `next` and `len` (its bytes of data).
+ */
+const TCP_PCB_UNSENT = 0x6c;
+const TCP_PCB_UNACKED = 0x70;
+const TCP_SEG_NEXT = 0;
+const TCP_SEG_LEN = 8;
+
+/** The data lwIP holds for a TCP pcb: each segment's length, not yet sent and sent but not acknowledged. */
+export function tcpPcbQueued(host: Rp2040Host, pcb: number): { unsent: number[]; unacked: number[] } {
+  const mcu = host.simulator.rp2040;
+  const segments = (head: number) => {
+    const lengths: number[] = [];
+    for (let seg = mcu.readUint32(head) >>> 0; seg !== 0 && lengths.length < 64; seg = mcu.readUint32(seg + TCP_SEG_NEXT) >>> 0) {
+      if (seg < SRAM_BASE || seg >= SRAM_BASE + 0x42000) throw new Error(`pcb 0x${pcb.toString(16)}: a segment at 0x${seg.toString(16)}, not in SRAM (the offsets are not this lwIP's?)`);
+      lengths.push(mcu.readUint16(seg + TCP_SEG_LEN) & 0xffff);
+    }
+    return lengths;
+  };
+  return { unsent: segments(pcb + TCP_PCB_UNSENT), unacked: segments(pcb + TCP_PCB_UNACKED) };
+}
+
+/**
  * lwIP's heap (mem.c, MEM_SIZE bytes from `ram`) as it is in the emulated SRAM, block by block:
  * `F912` a free block of 912 bytes; `U1532 pbuf 74` a used one holding a pbuf whose first part has
  * 74 bytes (the heap's TCP segments, ACKs and datagrams are pbufs). A block is `struct mem`
