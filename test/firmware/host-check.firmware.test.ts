@@ -896,6 +896,40 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     }
   }, 180_000);
 
+  test('the Web Thing stopped and started again while a client keeps a closed connection half-open (the board closed its side, the client not: FIN_WAIT_2 on the board, up to 20 s): the board listens and serves, and that connection still ends when the client closes (the old image refused the listener\'s bind while any connection of the port was left, not only one in TIME_WAIT: "socket bind", the server down)', async () => {
+    await until(() => announced(0), 60_000, 'the name and both services announced');
+    const elf = (env as { elf: string }).elf;
+    const finWait2 = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'FIN_WAIT_2');
+    // A client that reads the board's answer and its FIN and keeps its own side open (allowHalfOpen: Node would end it).
+    const client = createConnection({ port: Number(new URL(base).port), host: '127.0.0.1', allowHalfOpen: true });
+    const connected = new Promise((r) => client.once('connect', r));
+    let got = '';
+    let ended = false;
+    client.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    client.on('end', () => { ended = true; });
+    client.on('error', () => {});
+    const listener = await mqttToBoard('host-check-firmware-restart-half-open');
+    try {
+      await connected;
+      client.write('GET /properties/count HTTP/1.1\r\nHost: host-check.local\r\nConnection: close\r\n\r\n');
+      await until(() => ended && finWait2().length === 1, 20_000, `the answer, and the board's side closed (${JSON.stringify(tcpPcbLists(host, elf).tcp_active_pcbs.pcbs)})`);
+      expect(got.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+      const linesFrom = lines().length;
+      listener.publish('thingflow/lin/in', 'wot restart');
+      await until(() => lines().slice(linesFrom).some((l) => /wot start/.test(l)), 20_000, 'the start again');
+      expect(lines().slice(linesFrom).filter((l) => /wot start/.test(l))).toEqual(['host-check: wot started']);
+      expect(finWait2()).toHaveLength(1); // the half-open connection was left as it was
+      expect((await request('/properties')).status).toBe(200);
+      client.end();
+      await until(() => finWait2().length === 0, 20_000, 'the half-open connection ended by its client');
+    } finally {
+      client.destroy();
+      if (!lines().includes('host-check: wot started')) listener.publish('thingflow/lin/in', 'wot restart');
+      listener.end(true);
+    }
+    expect((await request('/properties')).status).toBe(200);
+  }, 180_000);
+
   /**
    * Send the host check app a restart `command` over MQTT, once its name and services are announced: the lines of
    * its two starts (the first fails), then, after the second, that it answers HTTP and announces itself anew.
