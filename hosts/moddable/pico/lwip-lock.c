@@ -67,18 +67,24 @@ static void unlock(async_context_t *context)
 
 /*
  * A bind that asks to reuse the address (Moddable's listener sets SOF_REUSEADDR) is not refused for
- * connections of that port in TIME_WAIT: the pico-sdk builds lwIP without SO_REUSE, so the option did
- * nothing, and lwIP refused the bind while any of them was left, for two minutes (2 MSL) after the
- * server's last close of its own. A Web Thing stopped and started again could not listen: "socket
- * bind" (found on the emulated Pico W: the host check's restart, after tests whose connections the
- * board had closed). Those connections are over; lwIP frees a TIME_WAIT pcb it aborts and sends
- * nothing. (An ESP32's lwIP is built with SO_REUSE.) Connections still closing keep the port, as before.
+ * connections of that port, as lwIP built with SO_REUSE (an ESP32's) does not refuse it: the pico-sdk
+ * builds lwIP without it, so the option did nothing, and lwIP refused the bind while any connection of
+ * the port was left. A Web Thing stopped and started again could not listen: "socket bind" (found on
+ * the emulated Pico W: the host check's restart, after tests whose connections the board had closed),
+ * for two minutes (2 MSL) after the server's last close of its own (TIME_WAIT), or for as long as a
+ * client kept a connection the board had closed half-open (FIN_WAIT_2, up to 20 s). Those in TIME_WAIT
+ * are over: lwIP frees a pcb it aborts there and sends nothing. The others (each accepted by the old
+ * listener, so with the option too) are hidden from the bind's check and go on: lwIP finds a segment's
+ * connection by both ends before any listener. A listener or a bound pcb of the port is still a
+ * conflict (a listener stopped in this turn closes in a later one: the server says so).
  */
 void __real_tcp_abort(struct tcp_pcb *pcb);
 err_t __real_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port);
 err_t __wrap_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 {
 	async_context_t *c = locked();
+	struct tcp_pcb *hidden[MEMP_NUM_TCP_PCB];
+	int hiddenCount = 0;
 	if (ip_get_option(pcb, SOF_REUSEADDR) && port != 0) {
 		struct tcp_pcb *tw = tcp_tw_pcbs;
 		while (tw) {
@@ -87,8 +93,16 @@ err_t __wrap_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 				__real_tcp_abort(tw);
 			tw = next;
 		}
+		for (struct tcp_pcb *active = tcp_active_pcbs; active != NULL && hiddenCount < MEMP_NUM_TCP_PCB; active = active->next) {
+			if (active->local_port == port && ip_get_option(active, SOF_REUSEADDR)) {
+				active->local_port = 0;
+				hidden[hiddenCount++] = active;
+			}
+		}
 	}
 	err_t result = __real_tcp_bind(pcb, ipaddr, port);
+	while (hiddenCount > 0)
+		hidden[--hiddenCount]->local_port = port;
 	unlock(c);
 	return result;
 }
