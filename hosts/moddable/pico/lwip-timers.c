@@ -45,6 +45,7 @@ static bool armed;
 static bool dispatching;
 
 void lwip_timers_check(void);
+static void checkAt(u32_t now);
 
 static bool before(u32_t a, u32_t b)
 {
@@ -75,8 +76,8 @@ static bool tcpHasWork(void)
 
 static void dispatch(void *arg);
 
-/* Set the one timeout for the earliest due of the running timers. */
-static void arm(void)
+/* Set the one timeout for the earliest due of the running timers (`now`: sys_now(), read once a wake: a division on this core). */
+static void arm(u32_t now)
 {
 	if (dispatching)
 		return;
@@ -95,7 +96,6 @@ static void arm(void)
 	}
 	if (!any)
 		return;
-	u32_t now = sys_now();
 	sys_timeout(before(now, earliest) ? earliest - now : 0, dispatch, NULL);
 	armed = true;
 }
@@ -116,16 +116,15 @@ static void dispatch(void *arg)
 		t->handler();
 	}
 	dispatching = false;
-	lwip_timers_check();
+	checkAt(now);
 }
 
 /*
  * Start the timers that have work now and stop those that have none, then set the timeout. Called
  * after each dispatch and by whatever may have given a timer work (the wraps below, lwip-lock.c).
  */
-void lwip_timers_check(void)
+static void checkAt(u32_t now)
 {
-	u32_t now = sys_now();
 	for (int i = 0; i < timerCount; i++) {
 		Periodic *t = &timers[i];
 		if (t->hasWork == NULL)
@@ -135,7 +134,12 @@ void lwip_timers_check(void)
 			t->due = nextDue(t, now);
 		t->running = work;
 	}
-	arm();
+	arm(now);
+}
+
+void lwip_timers_check(void)
+{
+	checkAt(sys_now());
 }
 
 void __real_sys_timeouts_init(void);
