@@ -148,6 +148,10 @@ export class EmulatedLan {
   readonly mdns: { sourcePort: number; data: Uint8Array }[] = [];
   /** The multicast groups the board reports it is a member of (its IGMP reports, less those it left), as `a.b.c.d`. */
   readonly groups = new Set<string>();
+  /** The board's DHCP messages, in order: DISCOVER or REQUEST, when (`wallClockMs`), and whether the gateway answered. */
+  readonly dhcpMessages: { type: 'DISCOVER' | 'REQUEST'; atMs: number; answered: boolean }[] = [];
+  /** How many more of the board's DHCP messages the gateway leaves unanswered, as a lost datagram (the board asks again, on its DHCP timer). */
+  ignoreDhcp = 0;
   /** The board's IGMP membership reports, in order: each one's group, and when (`wallClockMs`). (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
   readonly igmpReports: { group: string; atMs: number }[] = [];
   /**
@@ -221,6 +225,12 @@ export class EmulatedLan {
     }
     const answer = type === DHCP_DISCOVER ? DHCP_OFFER : type === DHCP_REQUEST ? DHCP_ACK : 0;
     if (answer === 0) return;
+    const ignored = this.ignoreDhcp > 0;
+    this.dhcpMessages.push({ type: answer === DHCP_OFFER ? 'DISCOVER' : 'REQUEST', atMs: this.nowMs(), answered: !ignored });
+    if (ignored) {
+      this.ignoreDhcp--;
+      return;
+    }
     if (answer === DHCP_ACK) this.leases++;
     const reply = new Uint8Array(300);
     reply[0] = 2; // a reply

@@ -165,6 +165,34 @@ firmware('the fleet device\'s firmware on a network that answers at once (round 
   }, 120_000);
 });
 
+firmware('the fleet device\'s firmware when the gateway does not answer its first two DHCP DISCOVERs (lost datagrams)', () => {
+  test('the board asks again on DHCP\'s timer, 2 s and then 4 s later (lwIP\'s backoff), takes its lease and connects: the timer runs while a request is out (hosts/moddable/pico/lwip-timers.c), and then no more', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const broker = await startBroker('aedes');
+    const relayed: Socket[] = [];
+    try {
+      const { host, lock } = wifiHost(env, broker.port, relayed);
+      const lan = host.lan!;
+      lan.ignoreDhcp = 2;
+      const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
+      while (!connected() && host.emulatedMs < 60_000 && host.halted === undefined) {
+        await host.runUntil(host.emulatedMs + 100);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(connected()).toBe(true);
+      const messages = lan.dhcpMessages;
+      expect(messages.map((m) => `${m.type} ${m.answered}`)).toEqual(['DISCOVER false', 'DISCOVER false', 'DISCOVER true', 'REQUEST true']);
+      const gaps = [messages[1].atMs - messages[0].atMs, messages[2].atMs - messages[1].atMs];
+      expect(gaps.map((g) => Math.round(g / 500) * 500)).toEqual([2000, 4000]); // lwIP counts them in its 500 ms ticks
+      expect(lan.leases).toBe(1);
+      expect([...lock.violations.values()]).toEqual([]);
+    } finally {
+      for (const s of relayed) s.destroy();
+      await broker.stop();
+    }
+  }, 120_000);
+});
+
 /**
  * The fleet device on a broker of its own, with a listener here for its readings on fleet/<id>/lux
  * (timestamps in seconds since reset), the emulation run on in 100 ms steps (`run`), the board's

@@ -96,6 +96,13 @@ describe('the emulated Pico W\'s network', () => {
     expect(replies.map((r) => r.type)).toEqual([2, 5]);
     for (const r of replies) expect(r).toEqual({ checksumOk: true, ports: [67, 68], xid: [0xde, 0xad, 0xbe, 0xef], yiaddr: BOARD_IP, type: r.type, mask: [255, 255, 255, 0], router: GATEWAY_IP, dns: GATEWAY_IP });
     expect(lan.leases).toBe(1);
+    // `ignoreDhcp`: that many of the board's messages go unanswered, as lost (each one recorded).
+    lan.ignoreDhcp = 2;
+    lan.fromBoard(dhcp(1));
+    lan.fromBoard(dhcp(1));
+    lan.fromBoard(dhcp(1));
+    expect(frames).toHaveLength(3);
+    expect(lan.dhcpMessages.map((m) => `${m.type} ${m.answered}`)).toEqual(['DISCOVER true', 'REQUEST true', 'DISCOVER false', 'DISCOVER false', 'DISCOVER true']);
   });
 
   test('mDNS: the board\'s datagrams to 224.0.0.251:5353 are kept in order; a query sent to the group reaches the board at the group\'s Ethernet address, from port 5353, its UDP checksum valid', () => {
