@@ -481,7 +481,16 @@ struct netif *__wrap_netif_get_by_index(u8_t idx)
 LOCKED_VOID(netif_set_addr, (struct netif *netif, const ip4_addr_t *ipaddr, const ip4_addr_t *netmask, const ip4_addr_t *gw), (netif, ipaddr, netmask, gw))
 LOCKED_VOID(netif_set_link_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
 LOCKED_VOID(netif_set_status_callback, (struct netif *netif, netif_status_callback_fn callback), (netif, callback))
-LOCKED(err_t, dhcp_start, (struct netif *netif), (netif))
+/* DHCP's request goes out (if the link is up) and its answer is timed by DHCP's fine timer, which lwip-timers.c runs while one is out. */
+err_t __real_dhcp_start(struct netif *netif);
+err_t __wrap_dhcp_start(struct netif *netif)
+{
+	async_context_t *c = locked();
+	err_t result = __real_dhcp_start(netif);
+	lwip_timers_check();
+	unlock(c);
+	return result;
+}
 LOCKED_VOID(dhcp_stop, (struct netif *netif), (netif))
 
 /*

@@ -13,13 +13,18 @@
  *  - IGMP's only while a group has a report pending (the repeat of a join's, the answer to a
  *    router's query, the reports at link up): igmp_input and igmp_report_groups are wrapped, and a
  *    join from the main loop (lwip-lock.c's igmp_joingroup) calls lwip_timers_check;
+ *  - DHCP's fine one (500 ms) only while a request is out, awaiting its answer (a DHCP request's
+ *    timeout): its requests start at dhcp_start (lwip-lock.c calls lwip_timers_check after it), at
+ *    link up (dhcp_network_changed_link_up, wrapped) and from DHCP's own timers (after each wake);
  *  - TCP's while lwIP has active or TIME_WAIT connections, as its tcp_timer_needed (wrapped) did;
- *  - the others always, as lwIP runs them: DHCP's fine timer sets the pace, 2 wakes a second.
+ *  - the others always, as lwIP runs them: ARP's, IP reassembly's and DNS's, once a second.
+ * Each wake checks them all again, so a timer given work some other way starts within a second.
  * A timer a whole interval late skips to its next due, as lwIP's own cyclic timer restarts. Each
  * handler is lwIP's own, called in lwIP's timeout context (the radio's lock held), as before.
  */
 #include "lwip/timeouts.h"
 #include "lwip/igmp.h"
+#include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
 
@@ -65,6 +70,17 @@ static bool igmpHasWork(void)
 		for (struct igmp_group *group = netif_igmp_data(netif); group != NULL; group = group->next)
 			if (group->timer > 0)
 				return true;
+	}
+	return false;
+}
+
+static bool dhcpHasWork(void)
+{
+	struct netif *netif;
+	NETIF_FOREACH(netif) {
+		struct dhcp *dhcp = netif_dhcp_data(netif);
+		if (dhcp != NULL && dhcp->request_timeout > 0)
+			return true;
 	}
 	return false;
 }
@@ -155,7 +171,7 @@ void __wrap_sys_timeouts_init(void)
 		Periodic *t = &timers[i];
 		t->handler = lwip_cyclic_timers[i].handler;
 		t->intervalMs = lwip_cyclic_timers[i].interval_ms;
-		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : NULL;
+		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : NULL;
 		t->running = t->hasWork == NULL;
 		t->due = grid + t->intervalMs;
 	}
@@ -182,6 +198,14 @@ void __real_igmp_input(struct pbuf *p, struct netif *inp, const ip4_addr_t *dest
 void __wrap_igmp_input(struct pbuf *p, struct netif *inp, const ip4_addr_t *dest)
 {
 	__real_igmp_input(p, inp, dest);
+	lwip_timers_check();
+}
+
+/* The link came up: DHCP asks again (DISCOVER or REQUEST), its answer timed by its fine timer. */
+void __real_dhcp_network_changed_link_up(struct netif *netif);
+void __wrap_dhcp_network_changed_link_up(struct netif *netif)
+{
+	__real_dhcp_network_changed_link_up(netif);
 	lwip_timers_check();
 }
 
