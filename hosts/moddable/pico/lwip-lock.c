@@ -245,7 +245,17 @@ LOCKED(struct udp_pcb *, udp_new, (void), ())
 LOCKED(err_t, udp_bind, (struct udp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port), (pcb, ipaddr, port))
 LOCKED(err_t, udp_sendto, (struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dst, u16_t port), (pcb, p, dst, port))
 LOCKED_VOID(udp_remove, (struct udp_pcb *pcb), (pcb))
-LOCKED(err_t, dns_gethostbyname, (const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg), (hostname, addr, found, arg))
+/* A question's retries and timeout, and the answer's time to live, are DNS's timer's: lwip-timers.c runs it from the network's first use on. */
+void lwip_timers_network_used(void);
+err_t __real_dns_gethostbyname(const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg);
+err_t __wrap_dns_gethostbyname(const char *hostname, ip_addr_t *addr, dns_found_callback found, void *arg)
+{
+	async_context_t *c = locked();
+	lwip_timers_network_used();
+	err_t result = __real_dns_gethostbyname(hostname, addr, found, arg);
+	unlock(c);
+	return result;
+}
 /* A join sends its report and sets the timer of its repeat: lwip-timers.c runs IGMP's timer while one is set. */
 void lwip_timers_check(void);
 err_t __real_igmp_joingroup(const ip4_addr_t *ifaddr, const ip4_addr_t *groupaddr);

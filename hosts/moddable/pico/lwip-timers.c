@@ -17,8 +17,10 @@
  *    timeout): its requests start at dhcp_start (lwip-lock.c calls lwip_timers_check after it), at
  *    link up (dhcp_network_changed_link_up, wrapped) and from DHCP's own timers (after each wake);
  *  - TCP's while lwIP has active or TIME_WAIT connections, as its tcp_timer_needed (wrapped) did;
- *  - the others always, as lwIP runs them: ARP's, IP reassembly's and DNS's, once a second.
- * Each wake checks them all again, so a timer given work some other way starts within a second.
+ *  - the others (ARP's, IP reassembly's, DNS's every second, DHCP's coarse one every minute) from
+ *    the network's first use on (networkHasWork below).
+ * Each wake checks them all again, so a timer given work some other way starts within a second of
+ * the next wake; with the network in use one comes every second.
  * A timer a whole interval late skips to its next due, as lwIP's own cyclic timer restarts. Each
  * handler is lwIP's own, called in lwIP's timeout context (the radio's lock held), as before.
  */
@@ -83,6 +85,29 @@ static bool dhcpHasWork(void)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * ARP's, IP reassembly's, DNS's and DHCP's coarse timers age and time what the network brings (ARP
+ * entries, fragments, DNS answers and questions, a lease): none before the network is first used, a
+ * link up or an address on an interface, or a DNS question asked (lwip_timers_network_used, from
+ * lwip-lock.c's dns_gethostbyname). From then on they run, as lwIP ran them. A Pico W app that does
+ * not use the network (no SSID, or none given yet) has no lwIP timer to wake for.
+ */
+static bool networkUsed;
+
+static bool networkHasWork(void)
+{
+	if (!networkUsed) {
+		struct netif *netif;
+		NETIF_FOREACH(netif) {
+			if (netif_is_link_up(netif) || !ip4_addr_isany_val(*netif_ip4_addr(netif))) {
+				networkUsed = true;
+				break;
+			}
+		}
+	}
+	return networkUsed;
 }
 
 static bool tcpHasWork(void)
@@ -158,6 +183,12 @@ void lwip_timers_check(void)
 	checkAt(sys_now());
 }
 
+void lwip_timers_network_used(void)
+{
+	networkUsed = true;
+	checkAt(sys_now());
+}
+
 void __real_sys_timeouts_init(void);
 void __wrap_sys_timeouts_init(void)
 {
@@ -171,7 +202,7 @@ void __wrap_sys_timeouts_init(void)
 		Periodic *t = &timers[i];
 		t->handler = lwip_cyclic_timers[i].handler;
 		t->intervalMs = lwip_cyclic_timers[i].interval_ms;
-		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : NULL;
+		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : networkHasWork;
 		t->running = t->hasWork == NULL;
 		t->due = grid + t->intervalMs;
 	}
