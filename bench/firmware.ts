@@ -26,7 +26,7 @@
  *   demo's 60 s period (60 light + 12 temperature samples an hour);
  * - under the table, the lux demo on a Pico W (pico/pico_w, its CYW43 radio
  *   modelled, no SSID) against the plain pico's, once booted: wakes a second
- *   and time awake per hour, what lwIP's timers add whatever the app does.
+ *   and time awake per hour: what the radio and its network stack add.
  *   `npm run bench:firmware-profile` shows where those cycles go.
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
@@ -271,7 +271,7 @@ async function main(): Promise<number> {
     const idleRows = [['lux demo, once booted (from 10 s, for 120 s)', 'pico', 'pico/pico_w (radio up, no SSID)', 'pico_w / pico']];
     idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
     idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
-    report += `\nThe same app on a Pico W, where lwIP's timers wake the core whatever the app does (hosts/moddable/pico/lwip-timers.c runs them only while they have work, on one grid):\n\n${table(idleRows)}`;
+    report += `\nThe same app on a Pico W, its radio up and no network joined: lwIP's timers run only while they have work, on one grid (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second):\n\n${table(idleRows)}`;
   }
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
