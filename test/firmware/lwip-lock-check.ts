@@ -36,10 +36,9 @@ export const SHARED_WITH_LWIP_CALLBACKS = new Set(['xs_tcp_read']);
 const CONTEXT_SIZE = 72;
 /**
  * lwIP's own start-up: the pico-sdk's `lwip_nosys_init` runs `lwip_init` once, without the lock,
- * before any interface or timer exists (nothing in the background can enter lwIP yet); its timers
- * are set by `sys_timeouts_init`, on a Pico W the project's wrap of it (hosts/moddable/pico/lwip-timers.c).
+ * before any interface or timer exists (nothing in the background can enter lwIP yet).
  */
-const START_UP = new Set(['lwip_init', 'sys_timeouts_init', '__wrap_sys_timeouts_init']);
+const START_UP = new Set(['lwip_init', 'sys_timeouts_init']);
 const MUTEX_OFFSET = 48;
 const SRAM_BASE = 0x20000000;
 

@@ -19,8 +19,8 @@
  *  - TCP's while lwIP has active or TIME_WAIT connections, as its tcp_timer_needed (wrapped) did;
  *  - the others (ARP's, IP reassembly's, DNS's every second, DHCP's coarse one every minute) from
  *    the network's first use on (networkHasWork below).
- * Each wake checks them all again, so a timer given work some other way starts within a second of
- * the next wake; with the network in use one comes every second.
+ * Each wake checks them all again, so a timer given work some other way starts at the next wake
+ * (with the network in use one comes every second).
  * A timer a whole interval late skips to its next due, as lwIP's own cyclic timer restarts. Each
  * handler is lwIP's own, called in lwIP's timeout context (the radio's lock held), as before.
  */
@@ -36,7 +36,7 @@
 typedef struct {
 	lwip_cyclic_timer_handler handler;
 	u32_t intervalMs;
-	/* Whether it has work now (NULL: always). */
+	/* Whether it has work now. */
 	bool (*hasWork)(void);
 	u32_t due;
 	bool running;
@@ -168,8 +168,6 @@ static void checkAt(u32_t now)
 {
 	for (int i = 0; i < timerCount; i++) {
 		Periodic *t = &timers[i];
-		if (t->hasWork == NULL)
-			continue;
 		bool work = t->hasWork();
 		if (work && !t->running)
 			t->due = nextDue(t, now);
@@ -203,19 +201,9 @@ void __wrap_sys_timeouts_init(void)
 		t->handler = lwip_cyclic_timers[i].handler;
 		t->intervalMs = lwip_cyclic_timers[i].interval_ms;
 		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : networkHasWork;
-		t->running = t->hasWork == NULL;
-		t->due = grid + t->intervalMs;
+		t->running = false;
 	}
-	/* Here and not through arm(): this is lwIP's start-up, made before the radio's lock is taken
-	   (test/firmware/lwip-lock-check.ts knows lwip_init, sys_timeouts_init and this wrap by name). */
-	u32_t first = 0;
-	for (int i = 0; i < timerCount; i++)
-		if (timers[i].running && (first == 0 || timers[i].intervalMs < first))
-			first = timers[i].intervalMs;
-	if (first == 0)
-		return;
-	sys_timeout(first, dispatch, NULL);
-	armed = true;
+	/* None has work yet (no interface, no connection): the first is started by what gives it some. */
 }
 
 /* TCP_REG, for each connection lwIP registers: its timer runs from the next due on its grid. */
