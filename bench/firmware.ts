@@ -25,8 +25,9 @@
  *   run the core slept; and the time awake per hour at the lux
  *   demo's 60 s period (60 light + 12 temperature samples an hour);
  * - under the table, the lux demo on a Pico W (pico/pico_w, its CYW43 radio
- *   modelled, no SSID) against the plain pico's, once booted: wakes a second
- *   and time awake per hour: what the radio and its network stack add.
+ *   modelled; with no SSID, and joined to the emulated Wi-Fi) against the
+ *   plain pico's, once booted: wakes a second and time awake per hour, what
+ *   the radio and its network stack add.
  *   `npm run bench:firmware-profile` shows where those cycles go.
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
@@ -144,12 +145,15 @@ interface Idle { wakesPerSecond: number; awakeMsPerHour: number }
 
 /**
  * What a board that sleeps between its samples is awake for once booted: its wakes a second and its busy cycles as ms an
- * hour, over IDLE_MS. The lux demo on the plain pico, and on a Pico W (`radio`: its CYW43 modelled, no SSID given), where
- * lwIP's timers wake it whatever the app does (hosts/moddable/pico/lwip-timers.c runs them only while they have work).
+ * hour, over IDLE_MS. The lux demo on the plain pico, and on a Pico W (`radio`: its CYW43 modelled), with no SSID given or
+ * (`joined`) on the emulated Wi-Fi with its address by DHCP: lwIP's timers run only while they have work
+ * (hosts/moddable/pico/lwip-timers.c), and those that age what the network brings from its first use on.
  */
-async function idle(files: { uf2: string; elf: string }, radio: boolean): Promise<Idle> {
-  const host = nightHost({ ...files, bootrom: process.env.RP2040_BOOTROM! }, undefined, radio ? { radio: 'cyw43' } : {});
+async function idle(files: { uf2: string; elf: string }, radio: 'none' | 'no SSID' | 'joined'): Promise<Idle> {
+  const more = radio === 'none' ? {} : radio === 'no SSID' ? { radio: 'cyw43' as const } : { radio: 'cyw43' as const, network: { connect: () => undefined } };
+  const host = nightHost({ ...files, bootrom: process.env.RP2040_BOOTROM! }, undefined, more);
   await host.runUntil(IDLE_FROM_MS);
+  if (radio === 'joined' && host.lan?.leases !== 1) throw new Error(`bench:firmware: the lux demo built with an SSID took ${host.lan?.leases ?? 0} DHCP leases in ${IDLE_FROM_MS} ms, not 1`);
   const [sleeps, busy] = [host.sleeps.length, host.busyCycles];
   await host.runUntil(IDLE_FROM_MS + IDLE_MS);
   return {
@@ -218,6 +222,13 @@ async function main(): Promise<number> {
     const b = await buildFirmware('pico/pico_w', APPS[2].manifest, { out: OUT, log: () => {} });
     process.stdout.write(`built lux-demo for pico/pico_w in ${b.seconds.toFixed(0)} s\n`);
   }
+  // And given the emulated Wi-Fi's SSID: it joins, and takes its address by DHCP (out/firmware/joined: the same file name).
+  const joinedOut = join(OUT, 'joined');
+  const picoWJoined = { uf2: join(joinedOut, `${firmwareStem('lux-demo', 'pico/pico_w')}.uf2`), elf: join(joinedOut, `${firmwareStem('lux-demo', 'pico/pico_w')}.elf`) };
+  if (!(reuse && existsSync(picoWJoined.uf2) && existsSync(picoWJoined.elf))) {
+    const b = await buildFirmware('pico/pico_w', APPS[2].manifest, { out: joinedOut, settings: ['ssid=thingflow-emulated', 'password=emulated-wifi'], log: () => {} });
+    process.stdout.write(`built lux-demo for pico/pico_w with an SSID in ${b.seconds.toFixed(0)} s\n`);
+  }
   const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
@@ -266,12 +277,13 @@ async function main(): Promise<number> {
   let report = table(rows);
   if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app, ${wallS.toFixed(0)} s wall for both (rp2040js ${((2 * EMULATED_MS) / 1000 / wallS).toFixed(2)}x real time)\n`;
   if (emulated) {
-    const plain = await idle(built['lux-demo'], false);
-    const radio = await idle(picoW, true);
-    const idleRows = [['lux demo, once booted (from 10 s, for 120 s)', 'pico', 'pico/pico_w (radio up, no SSID)', 'pico_w / pico']];
-    idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
-    idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
-    report += `\nThe same app on a Pico W, its radio up and no network joined: lwIP's timers run only while they have work, on one grid (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second):\n\n${table(idleRows)}`;
+    const plain = await idle(built['lux-demo'], 'none');
+    const radio = await idle(picoW, 'no SSID');
+    const joined = await idle(picoWJoined, 'joined');
+    const idleRows = [['lux demo, once booted (from 10 s, for 120 s)', 'pico', 'pico/pico_w (radio up, no SSID)', 'pico/pico_w (Wi-Fi joined, DHCP)', 'pico_w / pico (no SSID, joined)']];
+    idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), joined.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x, ${(joined.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
+    idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${joined.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x, ${(joined.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
+    report += `\nThe same app on a Pico W, its radio up: lwIP's timers run only while they have work, on one grid, those that age what the network brings from its first use on (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second, joined or not):\n\n${table(idleRows)}`;
   }
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
