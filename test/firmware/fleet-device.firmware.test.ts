@@ -139,57 +139,59 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
   });
 });
 
-firmware('the fleet device\'s firmware on a network that answers at once (round trip 0: the worst timing for its lwIP calls)', () => {
-  test('connects to the broker and runs on through its first QoS 1 publish with no panic: the radio\'s background work never runs lwIP input inside the app\'s own lwIP call', async () => {
-    if (typeof env === 'string') throw new Error(env);
-    const broker = await startBroker('aedes');
-    const relayed: Socket[] = [];
-    try {
-      const { host, lock } = wifiHost(env, broker.port, relayed, { roundTripMs: 0 });
-      const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
-      for (let i = 0; i < 300 && !connected() && host.halted === undefined; i++) {
+/**
+ * The fleet device on a broker of its own, on the emulated network with `network`'s options: `check` gets its host, its
+ * lock check and `runUntilConnected` (the emulation in 100 ms steps until the board says it connected, or until `untilMs`
+ * of emulated time: whether it did). The broker is stopped and the relayed connections closed after.
+ */
+async function onItsOwnBroker(network: Parameters<typeof wifiHost>[3], check: (board: { host: Rp2040Host; lock: LwipLockCheck; runUntilConnected: (untilMs: number) => Promise<boolean> }) => Promise<void>): Promise<void> {
+  if (typeof env === 'string') throw new Error(env);
+  const broker = await startBroker('aedes');
+  const relayed: Socket[] = [];
+  try {
+    const { host, lock } = wifiHost(env, broker.port, relayed, network);
+    const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
+    const runUntilConnected = async (untilMs: number) => {
+      while (!connected() && host.emulatedMs < untilMs && host.halted === undefined) {
         await host.runUntil(host.emulatedMs + 100);
         await new Promise((r) => setTimeout(r, 1));
       }
-      expect(connected()).toBe(true);
+      return connected();
+    };
+    await check({ host, lock, runUntilConnected });
+  } finally {
+    for (const s of relayed) s.destroy();
+    await broker.stop();
+  }
+}
+
+firmware('the fleet device\'s firmware on a network that answers at once (round trip 0: the worst timing for its lwIP calls)', () => {
+  test('connects to the broker and runs on through its first QoS 1 publish with no panic: the radio\'s background work never runs lwIP input inside the app\'s own lwIP call', async () => {
+    await onItsOwnBroker({ roundTripMs: 0 }, async ({ host, lock, runUntilConnected }) => {
+      expect(await runUntilConnected(30_000)).toBe(true);
       while (host.emulatedMs < 75_000 && host.halted === undefined) {
         await host.runUntil(host.emulatedMs + 500);
         await new Promise((r) => setTimeout(r, 1));
       }
       expect(host.halted === undefined ? '' : host.consoleLines.map((c) => c.line).join(' | ')).toBe('');
       expect([...lock.violations.values()]).toEqual([]); // and none of its lwIP calls ran without the lock
-    } finally {
-      for (const s of relayed) s.destroy();
-      await broker.stop();
-    }
+    });
   }, 120_000);
 });
 
 firmware('the fleet device\'s firmware when the gateway does not answer its first two DHCP DISCOVERs (lost datagrams)', () => {
   test('the board asks again on DHCP\'s timer, 2 s and then 4 s later (lwIP\'s backoff), takes its lease and connects: the timer runs while a request is out (hosts/moddable/pico/lwip-timers.c), and then no more', async () => {
-    if (typeof env === 'string') throw new Error(env);
-    const broker = await startBroker('aedes');
-    const relayed: Socket[] = [];
-    try {
-      const { host, lock } = wifiHost(env, broker.port, relayed);
+    await onItsOwnBroker({}, async ({ host, lock, runUntilConnected }) => {
       const lan = host.lan!;
       lan.ignoreDhcp = 2;
-      const connected = () => host.consoleLines.some((c) => c.line === `fleet-device: ${ID} connected to 10.0.0.1:1883`);
-      while (!connected() && host.emulatedMs < 60_000 && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + 100);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      expect(connected()).toBe(true);
+      expect(await runUntilConnected(60_000)).toBe(true);
       const messages = lan.dhcpMessages;
       expect(messages.map((m) => `${m.type} ${m.answered}`)).toEqual(['DISCOVER false', 'DISCOVER false', 'DISCOVER true', 'REQUEST true']);
       const gaps = [messages[1].atMs - messages[0].atMs, messages[2].atMs - messages[1].atMs];
       expect(gaps.map((g) => Math.round(g / 500) * 500)).toEqual([2000, 4000]); // lwIP counts them in its 500 ms ticks
       expect(lan.leases).toBe(1);
       expect([...lock.violations.values()]).toEqual([]);
-    } finally {
-      for (const s of relayed) s.destroy();
-      await broker.stop();
-    }
+    });
   }, 120_000);
 });
 
