@@ -276,7 +276,7 @@ export class EmulatedLan {
   private ntp(m: Uint8Array, sourcePort: number, source: number[]): void {
     if (m.length < 48 || (m[0] & 7) !== 3) return; // a client's request
     this.timeAnswers++;
-    const ms = (this.opts.wallClockMs ?? Date.now)();
+    const ms = this.nowMs();
     const seconds = Math.floor(ms / 1000) + NTP_UNIX_OFFSET_S;
     const fraction = Math.floor(((ms % 1000) / 1000) * 0x100000000);
     const r = new Uint8Array(48);

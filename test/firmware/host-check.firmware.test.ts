@@ -162,7 +162,8 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       const held = active.map((p) => ({ p, q: tcpPcbQueued(host, p.address) })).filter((x) => x.q.unsent.concat(x.q.unacked).some((n) => n > 0));
       const own = held.find((x) => x.p.address === pcb);
       const others = held.filter((x) => x.p.address !== pcb);
-      const at = `${expect.getState().currentTestName ?? '(between tests)'}: ${host.emulatedMs.toFixed(0)} ms, a write of ${length} bytes to ${active.find((p) => p.address === pcb)?.localPort ?? '?'}-${active.find((p) => p.address === pcb)?.remotePort ?? '?'}`;
+      const written = active.find((p) => p.address === pcb);
+      const at = `${expect.getState().currentTestName ?? '(between tests)'}: ${host.emulatedMs.toFixed(0)} ms, a write of ${length} bytes to ${written?.localPort ?? '?'}-${written?.remotePort ?? '?'}`;
       const othersText = others.map((x) => `${x.p.localPort}-${x.p.remotePort} ${x.p.state} ${queuedText(x.q)}`).join('; ');
       if (own !== undefined) writesWithDataOut.push(`${at} while lwIP held ${queuedText(own.q)} of its own; others: ${othersText}`);
       if (others.length >= 2) writesBesideTwoHeld.push(`${at} while others held: ${othersText}`);
