@@ -162,6 +162,16 @@ async function idle(files: { uf2: string; elf: string }, radio: 'none' | 'no SSI
   };
 }
 
+/** An app's firmware for `target` in `out`: the files there with `--reuse`, else built with `settings` (and said so). */
+async function firmwareFor(app: string, target: string, manifest: string, out: string, reuse: boolean, settings: string[] = []): Promise<{ uf2: string; elf: string }> {
+  const stem = firmwareStem(app, target);
+  const files = { uf2: join(out, `${stem}.uf2`), elf: join(out, `${stem}.elf`) };
+  if (reuse && existsSync(files.uf2) && existsSync(files.elf)) return files;
+  const b = await buildFirmware(target, manifest, { out, settings, log: () => {} });
+  process.stdout.write(`built ${app} for ${target}${settings.length > 0 ? ` (${settings.join(' ')})` : ''} in ${b.seconds.toFixed(0)} s\n`);
+  return { uf2: b.uf2!, elf: b.elf! };
+}
+
 function creation(manifest: string): { heapSlots: number; chunkBytes: number; stackSlots: number } {
   const m = JSON.parse(readFileSync(manifest, 'utf8')) as { creation: { heap: { initial: number }; chunk: { initial: number }; stack: number } };
   return { heapSlots: m.creation.heap.initial, chunkBytes: m.creation.chunk.initial, stackSlots: m.creation.stack };
@@ -203,32 +213,12 @@ async function main(): Promise<number> {
     return 1;
   }
   const reuse = process.argv.includes('--reuse');
-  const built: { [name: string]: { uf2: string; elf: string; seconds?: number } } = {};
-  for (const app of APPS) {
-    const stem = firmwareStem(app.name, 'pico');
-    const uf2 = join(OUT, `${stem}.uf2`);
-    const elf = join(OUT, `${stem}.elf`);
-    if (reuse && existsSync(uf2) && existsSync(elf)) {
-      built[app.name] = { uf2, elf };
-      continue;
-    }
-    const b = await buildFirmware('pico', app.manifest, { out: OUT, log: () => {} });
-    built[app.name] = { uf2: b.uf2!, elf: b.elf!, seconds: b.seconds };
-    process.stdout.write(`built ${app.name} in ${b.seconds.toFixed(0)} s\n`);
-  }
-  // The lux demo for a Pico W, for its idle figures (under the table).
-  const picoW = { uf2: join(OUT, `${firmwareStem('lux-demo', 'pico/pico_w')}.uf2`), elf: join(OUT, `${firmwareStem('lux-demo', 'pico/pico_w')}.elf`) };
-  if (!(reuse && existsSync(picoW.uf2) && existsSync(picoW.elf))) {
-    const b = await buildFirmware('pico/pico_w', APPS[2].manifest, { out: OUT, log: () => {} });
-    process.stdout.write(`built lux-demo for pico/pico_w in ${b.seconds.toFixed(0)} s\n`);
-  }
-  // And given the emulated Wi-Fi's SSID: it joins, and takes its address by DHCP (out/firmware/joined: the same file name).
-  const joinedOut = join(OUT, 'joined');
-  const picoWJoined = { uf2: join(joinedOut, `${firmwareStem('lux-demo', 'pico/pico_w')}.uf2`), elf: join(joinedOut, `${firmwareStem('lux-demo', 'pico/pico_w')}.elf`) };
-  if (!(reuse && existsSync(picoWJoined.uf2) && existsSync(picoWJoined.elf))) {
-    const b = await buildFirmware('pico/pico_w', APPS[2].manifest, { out: joinedOut, settings: ['ssid=thingflow-emulated', 'password=emulated-wifi'], log: () => {} });
-    process.stdout.write(`built lux-demo for pico/pico_w with an SSID in ${b.seconds.toFixed(0)} s\n`);
-  }
+  const built: { [name: string]: { uf2: string; elf: string } } = {};
+  for (const app of APPS) built[app.name] = await firmwareFor(app.name, 'pico', app.manifest, OUT, reuse);
+  // The lux demo for a Pico W, for its idle figures (under the table): with no SSID, and given the emulated Wi-Fi's, where it
+  // joins and takes its address by DHCP (in out/firmware/joined: the same file name).
+  const picoW = await firmwareFor('lux-demo', 'pico/pico_w', APPS[2].manifest, OUT, reuse);
+  const picoWJoined = await firmwareFor('lux-demo', 'pico/pico_w', APPS[2].manifest, join(OUT, 'joined'), reuse, ['ssid=thingflow-emulated', 'password=emulated-wifi']);
   const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
