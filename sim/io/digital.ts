@@ -1,5 +1,5 @@
 import type { PinListener } from '../pins';
-import { checkFormat, closedError, pinOption, type IoBoard } from './io-board';
+import { SimPinIo } from './pin-io';
 
 export interface DigitalOptions {
   pin: number;
@@ -20,7 +20,7 @@ export interface DigitalOptions {
  *
  * Use the class bound to a board: `new device.io.Digital({ pin, mode })`.
  */
-export class SimDigital implements PinListener {
+export class SimDigital extends SimPinIo implements PinListener {
   static readonly Input = 0;
   static readonly InputPullUp = 1;
   static readonly InputPullDown = 2;
@@ -29,20 +29,11 @@ export class SimDigital implements PinListener {
   static readonly OutputOpenDrain = 9;
   static readonly Rising = 1;
   static readonly Falling = 2;
-  /** Set on the class a board binds; a bare SimDigital has no board. */
-  static board: IoBoard | undefined;
-
-  target: unknown;
-  #board: IoBoard | undefined;
-  readonly #pin: number;
   readonly #mode: number;
   readonly #edge: number;
   readonly #onReadable: ((this: SimDigital) => void) | undefined;
 
   constructor(options: DigitalOptions) {
-    const board = (new.target as typeof SimDigital).board;
-    if (!board) throw new Error('Digital: use the class bound to a board (device.io.Digital)');
-    const pin = pinOption(options, 'pin', 'Digital');
     const mode = options.mode;
     const isInput = mode === SimDigital.Input || mode === SimDigital.InputPullUp || mode === SimDigital.InputPullDown || mode === SimDigital.InputPullUpDown;
     const isOutput = mode === SimDigital.Output || mode === SimDigital.OutputOpenDrain;
@@ -53,58 +44,32 @@ export class SimDigital implements PinListener {
     if (options.onReadable && !isInput) throw new RangeError('Digital: onReadable needs an input mode');
     if (options.onReadable && !edge) throw new RangeError('Digital: onReadable requires edge');
     if ((edge & ~3) !== 0) throw new RangeError(`Digital: invalid edge ${String(edge)}`);
-    if (options.format !== undefined) checkFormat(options.format, 'number', 'Digital');
-    board.pins.claim(pin, this);
-    this.#board = board;
-    this.#pin = pin;
+    super(options, 'Digital');
     this.#mode = mode;
     this.#edge = edge;
     this.#onReadable = options.onReadable;
-    this.target = options.target;
     if (isInput) {
       const pull = mode === SimDigital.InputPullUp ? 1 : mode === SimDigital.InputPullDown ? 0 : undefined;
-      board.pins.configureInput(pin, pull, this);
+      this.open().pins.configureInput(this.pinNumber, pull, this);
     }
   }
 
   read(): 0 | 1 {
-    const board = this.#open();
-    return board.pins.level(this.#pin);
+    return this.open().pins.level(this.pinNumber);
   }
 
   write(value: number): void {
-    const board = this.#open();
+    const board = this.open();
     if (this.#mode !== SimDigital.Output && this.#mode !== SimDigital.OutputOpenDrain) {
-      throw new Error(`Digital: pin ${this.#pin} is an input; write needs an output mode`);
+      throw new Error(`Digital: pin ${this.pinNumber} is an input; write needs an output mode`);
     }
-    board.pins.setOutput(this.#pin, value ? 1 : 0);
-  }
-
-  close(): void {
-    if (!this.#board) return;
-    this.#board.pins.release(this.#pin, this);
-    this.#board = undefined;
-  }
-
-  get format(): 'number' {
-    this.#open();
-    return 'number';
-  }
-
-  set format(value: 'number') {
-    this.#open();
-    checkFormat(value, 'number', 'Digital');
+    board.pins.setOutput(this.pinNumber, value ? 1 : 0);
   }
 
   /** @internal called by the pin bank on a level change */
   levelChanged(level: 0 | 1, previous: 0 | 1): void {
-    if (!this.#board || !this.#onReadable) return;
+    if (!this.isOpen || !this.#onReadable) return;
     const rising = previous === 0 && level === 1;
     if ((rising && this.#edge & SimDigital.Rising) || (!rising && this.#edge & SimDigital.Falling)) this.#onReadable.call(this);
-  }
-
-  #open(): IoBoard {
-    if (!this.#board) throw closedError('Digital');
-    return this.#board;
   }
 }

@@ -1,5 +1,7 @@
 import { createSimDevice } from '../../../sim/device';
 import { SimDigital } from '../../../sim/io/digital';
+import { SimAnalog } from '../../../sim/io/analog';
+import { SimPWM } from '../../../sim/io/pwm';
 
 describe('Digital (ECMA-419 embedded:io/digital) on the simulated board', () => {
   test('an output records each level it writes and reads back what it wrote', () => {
@@ -106,5 +108,40 @@ describe('Digital (ECMA-419 embedded:io/digital) on the simulated board', () => 
     expect(adc.read()).toBe(1023);
     adc.close();
     expect(() => adc.read()).toThrow(/closed/);
+  });
+
+  // What every class on one pin shares (sim/io/pin-io.ts): the board's class, the pin held until close, closed throws, format.
+  const onePin = [
+    { name: 'Digital', make: (io: ReturnType<typeof createSimDevice>['io'], pin: number, more = {}) => new io.Digital({ pin, mode: io.Digital.Output, ...more }), bare: () => new SimDigital({ pin: 4, mode: SimDigital.Output }), use: (x: any) => x.write(1) },
+    { name: 'PWM', make: (io: ReturnType<typeof createSimDevice>['io'], pin: number, more = {}) => new io.PWM({ pin, ...more }), bare: () => new SimPWM({ pin: 4 }), use: (x: any) => x.write(1) },
+    { name: 'Analog', make: (io: ReturnType<typeof createSimDevice>['io'], pin: number, more = {}) => new io.Analog({ pin, ...more }), bare: () => new SimAnalog({ pin: 4 }), use: (x: any) => x.read() },
+  ];
+  test.each(onePin)('$name: holds its pin until close, against every class; closed, every call throws; format is number', ({ name, make, bare, use }) => {
+    const device = createSimDevice();
+    const x = make(device.io, 7, { target: 'mine' });
+    expect(x.target).toBe('mine');
+    expect(x.format).toBe('number');
+    x.format = 'number';
+    expect(() => { x.format = 'buffer' as never; }).toThrow(new RangeError(`${name}: unsupported format 'buffer' (only 'number')`));
+    expect(() => make(device.io, 7)).toThrow(/pin 7 is already in use/);
+    expect(() => new device.io.Digital({ pin: 7, mode: device.io.Digital.Input })).toThrow(/in use/);
+    expect(() => new device.io.PWM({ pin: 7 })).toThrow(/in use/);
+    x.close();
+    x.close();
+    expect(() => use(x)).toThrow(`${name} is closed`);
+    expect(() => x.format).toThrow(`${name} is closed`);
+    expect(() => { x.format = 'number'; }).toThrow(`${name} is closed`);
+    make(device.io, 7).close(); // the pin is free again
+    expect(() => make(device.io, -1)).toThrow(new RangeError(`${name}: invalid pin -1`));
+    expect(() => make(device.io, 8, { format: 'buffer' })).toThrow(/unsupported format/);
+    expect(() => bare()).toThrow(`${name}: use the class bound to a board (device.io.${name})`);
+  });
+
+  test('a constructor that refuses its options takes no pin', () => {
+    const device = createSimDevice();
+    expect(() => new device.io.PWM({ pin: 9, resolution: 17 })).toThrow(/invalid resolution/);
+    expect(() => new device.io.Analog({ pin: 9, resolution: 0 })).toThrow(/invalid resolution/);
+    expect(() => new device.io.Digital({ pin: 9, mode: 77 })).toThrow(/invalid mode/);
+    expect(device.board.pins.isFree(9)).toBe(true);
   });
 });
