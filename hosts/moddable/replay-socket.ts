@@ -1,6 +1,6 @@
 import Timer from 'timer';
 import type { Server as WebSocketServer } from 'websocket';
-import type { WotSocketSession } from '../../runtime/wot/request-handler';
+import type { WotSocketSession } from '../../runtime/wot/socket-session';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
 import type { ConnectionEntry } from '../../runtime/wot/connection-guard';
 import type { WotCounters } from '../../runtime/wot/counters';

@@ -13,8 +13,9 @@ export {
 export { PropertyInput, EventInput, PropertyChanges } from './thing-flows';
 export { SingleThing, MultipleThings, type ThingContainer } from './containers';
 export { checkValue, type ValueSchema } from './schema';
+export { WotSocketSession } from './socket-session';
 export {
-  WotRequestHandler, WotSocketSession, jsonResponse as wotJsonResponse, errorResponse as wotErrorResponse,
+  WotRequestHandler, jsonResponse as wotJsonResponse, errorResponse as wotErrorResponse,
   type WotRequest, type WotResponse, type WotRoute, type WotMiddleware, type WotAuthOptions,
   type WotHandlerOptions, type SocketOpenResult,
 } from './request-handler';
