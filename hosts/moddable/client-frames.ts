@@ -4,7 +4,7 @@
  * binary frames: a masked ping (every client's ping is masked) was answered with its mask and
  * masked bytes as the pong's payload, and the rest read as the next frame's header; a message in
  * fragments was taken for a message per fragment and a frame it did not know. So the server's
- * socket (wot-server.ts, `ReplaySocket`) hands it only what it reads right: whole unfragmented
+ * socket (replay-socket.ts, `ReplaySocket`) hands it only what it reads right: whole unfragmented
  * text and binary messages and close frames. Here, in place in the bytes held for it:
  *
  * - a ping is answered (its payload back in a pong) and taken out, a pong taken out;
