@@ -8,6 +8,7 @@ import { ACK_WAIT_MS, InFlightCap } from './in-flight';
 import { ClientFrames, OP_CLOSE, type ClientFrameSink } from './client-frames';
 import { SOCKET_DATA, SOCKET_GONE, SOCKET_WRITABLE, afterMs, dropInput, joined, restThen, type RawSocket } from './raw-socket';
 
+/** The parts of `websocket`'s per-connection object this server uses. */
 export interface WsConnection {
   socket?: RawSocket;
   link?: WsLink;
