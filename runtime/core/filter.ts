@@ -50,6 +50,17 @@ export class Filter<I, O = I> extends OutputThing<O> implements InputThing<I> {
 }
 
 /**
+ * Refuse a count that is not a whole number of at least `min` (or `Infinity`, where `infinite`
+ * says it means "never"): `take(2.5)` would take three events. A filter checks its options
+ * before `super()`, which connects it to its source: refused, it leaves the source as it was.
+ * `% 1`, not `Number.isInteger`: a built-in a board would link for this check alone.
+ */
+export function checkCount(n: number, call: string, what: string, min: number, infinite = false): void {
+  if (typeof n === 'number' && n >= min && (n % 1 === 0 || (infinite && n === Infinity))) return;
+  throw new RangeError(`${call}(${String(n)}): ${what} must be a whole number >= ${min}${infinite ? ' or Infinity' : ''}`);
+}
+
+/**
  * A filter step that has not been attached yet: ThingFlow's "thunk". The
  * standalone form of every filter (`map(f)`, `runningAvg(5)`) returns one, so
  * steps can be composed before there is a source: `compose(map(f), take(3))(src)`.

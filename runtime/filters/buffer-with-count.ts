@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkCount, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -11,8 +11,8 @@ export class BufferWithCount<T> extends Filter<T, T[]> {
   private batch: T[] = [];
 
   constructor(previous: OutputThing<T>, private readonly count: number) {
+    checkCount(count, 'bufferWithCount', 'count', 1);
     super(previous);
-    if (!(count >= 1) || !Number.isInteger(count)) throw new RangeError(`bufferWithCount(${count}): count must be a positive integer`);
   }
 
   override onNext(x: T): void {

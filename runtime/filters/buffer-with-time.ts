@@ -1,4 +1,4 @@
-import { thunk, type Filter } from '../core/filter';
+import { checkCount, thunk, type Filter } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 import { waitMs, type Scheduler } from '../scheduler/scheduler';
@@ -17,7 +17,7 @@ export class BufferWithTimeOrCount<T> extends TimedFilter<T, T[]> {
 
   constructor(previous: OutputThing<T>, intervalSec: number, private readonly count: number, scheduler: Scheduler) {
     const intervalMs = waitMs(intervalSec, 'buffer interval');
-    if (!(count >= 1)) throw new RangeError(`buffer count must be >= 1, got ${count}`);
+    checkCount(count, 'bufferWithTimeOrCount', 'count', 1, true);
     super(previous, scheduler);
     this.intervalMs = intervalMs;
     this.startTimer(intervalMs);

@@ -11,8 +11,8 @@ export class Deadband extends Filter<number, number> {
   private reported = NaN;
 
   constructor(previous: OutputThing<number>, private readonly band: number) {
-    super(previous);
     if (!(band >= 0)) throw new RangeError(`deadband(${band}): band must be >= 0`);
+    super(previous);
   }
 
   override onNext(x: number): void {

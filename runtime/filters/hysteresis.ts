@@ -25,8 +25,8 @@ export class Hysteresis extends Filter<number, boolean> {
   private readonly onlyChanges: boolean;
 
   constructor(previous: OutputThing<number>, opts: HysteresisOptions) {
-    super(previous);
     if (!(opts.low <= opts.high)) throw new RangeError(`hysteresis: low (${opts.low}) must not exceed high (${opts.high})`);
+    super(previous);
     this.low = opts.low;
     this.high = opts.high;
     this.state = opts.initial;

@@ -30,13 +30,14 @@ export class KalmanFilter extends Filter<number, number> {
   nonFinite = 0;
 
   constructor(previous: OutputThing<number>, opts: KalmanOptions) {
-    super(previous);
+    // Checked before super(), which connects this filter: refused, it leaves its source as it was.
     if (!(opts.processNoise >= 0 && opts.processNoise < Infinity) || !(opts.measurementNoise > 0 && opts.measurementNoise < Infinity)) {
-      throw new RangeError('kalman: processNoise must be finite and >= 0, measurementNoise finite and > 0');
+      throw new RangeError(`kalman: processNoise must be finite and >= 0, measurementNoise finite and > 0, got ${opts.processNoise} and ${opts.measurementNoise}`);
     }
     if (opts.initialEstimate !== undefined && !Number.isFinite(opts.initialEstimate)) {
       throw new RangeError(`kalman: initialEstimate must be finite, got ${opts.initialEstimate}`);
     }
+    super(previous);
     this.q = opts.processNoise;
     this.r = opts.measurementNoise;
     this.started = opts.initialEstimate !== undefined;

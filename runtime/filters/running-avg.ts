@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkCount, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -25,8 +25,7 @@ export class RunningAverage extends Filter<number, number> {
   private laps = 0;
 
   constructor(previous: OutputThing<number>, private readonly n: number, what = 'runningAvg') {
-    // `% 1`, not Number.isInteger: a built-in a board would link for this check alone (docs/performance.md).
-    if (typeof n !== 'number' || !(n >= 1) || n % 1 !== 0) throw new RangeError(`${what}(${n}): window must be a positive integer`);
+    checkCount(n, what, 'window', 1);
     super(previous);
     // A plain array of numbers: on XS its element access costs less than a Float64Array's, and holds no per-write allocation.
     const zeros: number[] = [];

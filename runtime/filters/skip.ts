@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkCount, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -7,8 +7,8 @@ export class SkipFilter<T> extends Filter<T, T> {
   private skipped = 0;
 
   constructor(previous: OutputThing<T>, private readonly count: number) {
+    checkCount(count, 'skip', 'count', 0, true);
     super(previous);
-    if (!(count >= 0)) throw new RangeError(`skip(${count}): count must be >= 0`);
   }
 
   override onNext(x: T): void {

@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkCount, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -9,8 +9,8 @@ export class TakeLastFilter<T> extends Filter<T, T> {
   private size = 0;
 
   constructor(previous: OutputThing<T>, private readonly count: number) {
+    checkCount(count, 'takeLast', 'count', 0);
     super(previous);
-    if (!(count >= 0)) throw new RangeError(`takeLast(${count}): count must be >= 0`);
     this.ring = new Array<T>(count);
   }
 

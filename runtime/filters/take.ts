@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkCount, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -10,8 +10,8 @@ export class TakeFilter<T> extends Filter<T, T> {
   private taken = 0;
 
   constructor(previous: OutputThing<T>, private readonly count: number) {
+    checkCount(count, 'take', 'count', 0, true);
     super(previous);
-    if (!(count >= 0)) throw new RangeError(`take(${count}): count must be >= 0`);
   }
 
   override onNext(x: T): void {

@@ -1,3 +1,4 @@
+import { checkCount } from '../core/filter';
 import type { SensorEvent } from '../core/input-thing';
 import type { Transducer } from './transduce';
 import { OutputThing } from '../core/output-thing';
@@ -68,7 +69,7 @@ export class PeriodicMedian<T extends Sample = SensorEvent<number>> implements T
   private lastEvent: T | undefined;
 
   constructor(readonly period = 5) {
-    if (!(period >= 1) || !Number.isInteger(period)) throw new RangeError(`PeriodicMedian(${period}): period must be a positive integer`);
+    checkCount(period, 'PeriodicMedian', 'period', 1);
     this.samples = new Float64Array(period);
     this.scratch = new Float64Array(period);
   }
