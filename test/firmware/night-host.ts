@@ -3,7 +3,7 @@
  * firmware tests boot it: on a simulated board at midnight (seed 7, the
  * standard parts: TSL2591 and TMP102 on I2C0), the TMP102's alert wired to
  * GPIO6, and every timer wake marked, so the same wakes and sample windows
- * are measured everywhere.
+ * are measured everywhere; and at dawn, for bench:firmware's steady-state event.
  */
 import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
@@ -17,9 +17,28 @@ export interface FirmwareFiles {
   bootrom: string;
 }
 
+type MoreOptions = Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks' | 'entryMarks'>;
+
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
-export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks' | 'entryMarks'> = {}): Rp2040Host {
-  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour: 0 } });
+export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: MoreOptions = {}): Rp2040Host {
+  return boardHost(files, 0, profiler, more);
+}
+
+/** When the dawn board's day starts: three quarters of an hour before sunrise (06:30 on the simulated board). */
+export const DAWN_START_HOUR = 5.75;
+
+/**
+ * The same board started at DAWN_START_HOUR: dark at first, so the lux demo's LED comes on at
+ * the 60 s sample as on the night board, and goes off about 44 min in, when the dawn lifts the
+ * running average over LUX_BRIGHT: a sample-to-LED event with the average's window long full and
+ * the code's flash cache warm from the wakes before, as on a board that has run for a while.
+ */
+export function dawnHost(files: FirmwareFiles): Rp2040Host {
+  return boardHost(files, DAWN_START_HOUR);
+}
+
+function boardHost(files: FirmwareFiles, startHour: number, profiler?: CycleProfiler, more: MoreOptions = {}): Rp2040Host {
+  const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour } });
   return new Rp2040Host({
     uf2: files.uf2, bootrom: files.bootrom, board: device.board, inputs: { [BOARD_PINS.alert]: 6 }, profiler,
     ...more, entryMarks: timerEntryMarks(files.elf).concat(more.entryMarks ?? []),

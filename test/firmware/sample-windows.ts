@@ -8,6 +8,8 @@
 import { RP2040_CLOCK_HZ, type Rp2040Host } from '../../sim/emulator/rp2040-host';
 
 export interface SampleWindow {
+  /** Board time (ms) of the sample's first I2C address. */
+  at: number;
   /** Busy cycles at the sample's first I2C address and at its end. */
   from: number;
   to: number;
@@ -30,6 +32,6 @@ export function sampleWindows(host: Rp2040Host, ledPin: number): SampleWindow[] 
     const busEnd = g[g.length - 1].endCycles;
     const to = Math.max(busEnd, ...led.filter((l) => l.t >= g[0].t && l.t < g[0].t + 1000).map((l) => l.cycles));
     const wireNanos = g.reduce((sum, tx) => sum + tx.wireNanos, 0);
-    return { from: g[0].cycles, to, led: to > busEnd, wire: (wireNanos * RP2040_CLOCK_HZ) / 1e9 };
+    return { at: g[0].t, from: g[0].cycles, to, led: to > busEnd, wire: (wireNanos * RP2040_CLOCK_HZ) / 1e9 };
   });
 }
