@@ -1,14 +1,17 @@
 /**
- * Where the firmware's cycles go (`npm run bench:firmware-profile [-- --seconds N --top N]`):
+ * Where the firmware's cycles go (`npm run bench:firmware-profile [-- --night [--seconds N] --top N]`):
  * the floor and the lux demo (out/firmware/, built by `npm run firmware`)
- * booted in rp2040js as bench:firmware does (night, seed 7), with the PC
+ * booted in rp2040js on the dawn board bench:firmware measures its event in
+ * steady state on (seed 7, 50 min; `--night`: the night board, 125 s, whose
+ * one event is the 60 s sample after boot), with the PC
  * profiler on (test/firmware/pc-profiler.ts): every executed cycle goes to
  * the ELF function holding its PC. Prints, side by side, the top C functions
  *
  * - per sample-to-LED event: a periodic sample that switches the LED, from
- *   its first I2C address to the LED write (bench:firmware's event), mean
- *   over those samples (a sample that leaves the LED as it is writes no pin:
- *   its window would end at the bus and leave the flow out);
+ *   its first I2C address to the LED write (bench:firmware's event; on the
+ *   dawn board those in steady state, 10 min in or later), mean over those
+ *   samples (a sample that leaves the LED as it is writes no pin: its window
+ *   would end at the bus and leave the flow out);
  * - per wake: every busy cycle from the core leaving its WFE to waiting
  *   again, over the wakes after boot that ran a timer (bench:firmware's
  *   per-wake figure), and the parts of the samples' wakes before and after
@@ -26,7 +29,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nightHost } from '../test/firmware/night-host';
+import { DAWN_RUN_MS, STEADY_FROM_MS, dawnHost, nightHost } from '../test/firmware/night-host';
 import type { CycleProfiler } from '../sim/emulator/rp2040-host';
 import { elfFunctions, PcProfiler, type MarkedCounts, type ProfileRow } from '../test/firmware/pc-profiler';
 import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from '../test/firmware/js-profiler';
@@ -40,13 +43,16 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const EMULATED_MS = arg('--seconds', 125) * 1000;
+const NIGHT = process.argv.includes('--night');
+const EMULATED_MS = NIGHT ? arg('--seconds', 125) * 1000 : DAWN_RUN_MS;
+/** The samples whose LED switch is the event measured: every one on the night board, those in steady state on the dawn board. */
+const EVENTS_FROM_MS = NIGHT ? 0 : STEADY_FROM_MS;
 const TOP = arg('--top', 25);
 const PICO_LED = 25;
 
 type Row = ProfileRow;
 interface Profile {
-  /** Each periodic sample's window in cycles, and whether the LED changed in it. */
+  /** Each event's wake in cycles: from the wake to the event, the event, from the event to sleep. */
   windows: string[];
   /** The samples that switch the LED: the sample-to-LED events. */
   perEvent: Row[]; eventCycles: number; events: number;
@@ -75,11 +81,11 @@ async function profile(app: string, bootrom: string, makeProfiler: (elf: string)
   const uf2 = join(DIR, `${app}.pico.uf2`);
   const elf = join(DIR, `${app}.pico.elf`);
   const profiler = makeProfiler(elf);
-  const host = nightHost({ uf2, elf, bootrom }, profiler);
+  const host = NIGHT ? nightHost({ uf2, elf, bootrom }, profiler) : dawnHost({ uf2, elf, bootrom }, profiler);
   await host.runUntil(EMULATED_MS);
   const windows = sampleWindows(host, PICO_LED);
   const samples = windows.length;
-  const events = windows.filter((w) => w.led);
+  const events = windows.filter((w) => w.led && w.at >= EVENTS_FROM_MS);
   const eventRows = sum(events.map((w) => profiler.between(w.from, w.to)));
   const eventCycles = events.reduce((a, w) => a + w.to - w.from, 0) / Math.max(events.length, 1);
   // Each sample's wake: from the core leaving its WFE to waiting again (rp2040-host.ts timerWakes).
@@ -94,7 +100,7 @@ async function profile(app: string, bootrom: string, makeProfiler: (elf: string)
   const wakeRows = sum(timerWakes.map((w) => profiler.between(w.from, w.to)));
   const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0) / Math.max(wakes, 1);
   return {
-    windows: windows.map((w) => `${(w.from - wakeOf(w.from).from).toLocaleString('en')} + ${(w.to - w.from).toLocaleString('en')}${w.led ? ' (LED write)' : ''} + ${(wakeOf(w.from).to - w.to).toLocaleString('en')}`),
+    windows: events.map((w) => `${(w.from - wakeOf(w.from).from).toLocaleString('en')} + ${(w.to - w.from).toLocaleString('en')} + ${(wakeOf(w.from).to - w.to).toLocaleString('en')}`),
     perEvent: scale(eventRows, Math.max(events.length, 1)), eventCycles, events: events.length, samples,
     before: scale(before, n), beforeCycles, after: scale(after, n), afterCycles,
     perWake: scale(wakeRows, Math.max(wakes, 1)), wakeCycles, wakes,
@@ -160,7 +166,7 @@ async function javaScriptReport(bootrom: string): Promise<string> {
   let report = 'The same runs by JavaScript function (test/firmware/js-profiler.ts): each cycle goes to the function whose bytecode the core read last, in the interpreter (fxRunID) or in the C it calls (property lookups, host functions, the I2C driver and its wait on the wire). A module not preloaded (the floor\'s main) counts as one; a closure a preloaded module makes at run time runs from a copy of its code in RAM and counts as the function that called it.\n';
   for (const app of ['floor', 'lux-demo']) {
     const p = await profile(app, bootrom, byJs(app));
-    report += `\n${jsTable(`${app}, per sample-to-LED event (${p.events} of ${p.samples} samples), top ${TOP}:`, jsRows(p.perEvent), p.eventCycles)}`;
+    report += `\n${jsTable(`${app}, per sample-to-LED event${NIGHT ? '' : ' in steady state'} (${p.events} of ${p.samples} samples), top ${TOP}:`, jsRows(p.perEvent), p.eventCycles)}`;
     report += `\n${jsTable(`${app}, per wake (${p.wakes}), top ${TOP}:`, jsRows(p.perWake), p.wakeCycles)}`;
   }
   return report;
@@ -178,15 +184,15 @@ async function main(): Promise<number> {
   const floor = await profile('floor', bootrom, byFunction);
   const lux = await profile('lux-demo', bootrom, byFunction);
   // Printed, and with --write-docs written into docs/performance.md.
-  let report = `samples' wakes, wake to first I2C + sample window + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`;
-  report += table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles);
+  let report = `${NIGHT ? 'The night board' : 'The dawn board (the events in steady state)'}: the events' wakes, wake to first I2C + sample-to-LED event + rest to sleep (cycles): floor ${floor.windows.join(', ')}; lux demo ${lux.windows.join(', ')}\n\n`;
+  report += table(`Per sample-to-LED event (the ${floor.events} / ${lux.events} of ${floor.samples} / ${lux.samples} periodic samples that switch the LED${NIGHT ? '' : ' in steady state'}: first I2C address to the write), top ${TOP} of each:`, floor.perEvent, lux.perEvent, floor.eventCycles, lux.eventCycles);
   report += '\n';
   report += table('The samples\' wakes from leaving WFE to the first I2C address (mean per sample):', floor.before, lux.before, floor.beforeCycles, lux.beforeCycles);
   report += '\n';
   report += table('The samples\' wakes from the end of the window to WFE again (mean per sample):', floor.after, lux.after, floor.afterCycles, lux.afterCycles);
   report += '\n';
   report += table(`Per wake (${floor.wakes} / ${lux.wakes} wakes), top ${TOP} of each:`, floor.perWake, lux.perWake, floor.wakeCycles, lux.wakeCycles);
-  report += `\n${EMULATED_MS / 1000} emulated s per app, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`;
+  report += `\n${EMULATED_MS / 1000} emulated s per app on the ${NIGHT ? 'night' : 'dawn'} board, ${((Date.now() - started) / 1000).toFixed(0)} s wall\n`;
   report += `\n${await javaScriptReport(bootrom)}`;
   printBenchReport(ROOT, 'bench:firmware-profile', 'docs/performance.md', report);
   return 0;

@@ -47,7 +47,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dawnHost, nightHost } from '../test/firmware/night-host';
+import { DAWN_RUN_MS, STEADY_FROM_MS, dawnHost, nightHost } from '../test/firmware/night-host';
 import { RP2040_CLOCK_HZ } from '../sim/emulator/rp2040-host';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { buildFirmware } from '../tools/firmware';
@@ -71,10 +71,6 @@ const APPS = [
  */
 const secondsArg = process.argv.indexOf('--seconds');
 const EMULATED_MS = (secondsArg >= 0 ? Number(process.argv[secondsArg + 1]) : 3600) * 1000;
-/** The dawn board's run: its LED goes off about 44 min in. */
-const DAWN_MS = 50 * 60_000;
-/** A sample-to-LED event in steady state comes this late or later: the running average's window (5 samples a minute apart) long full. */
-const STEADY_FROM_MS = 10 * 60_000;
 const PICO_LED = 25;
 
 interface Sizes { text: number; rodata: number; data: number; bss: number; flash: number; ram: number }
@@ -120,7 +116,7 @@ interface Steady { events: number; perEvent: number; wirePerEvent: number; xipPe
 
 async function steady(uf2: string, elf: string, bootrom: string): Promise<Steady> {
   const host = dawnHost({ uf2, elf, bootrom });
-  await host.runUntil(DAWN_MS);
+  await host.runUntil(DAWN_RUN_MS);
   const events = sampleWindows(host, PICO_LED).filter((w) => w.led && w.at >= STEADY_FROM_MS);
   const mean = (f: (w: (typeof events)[number]) => number) => (events.length > 0 ? events.reduce((a, w) => a + f(w), 0) / events.length : NaN);
   return {
@@ -312,7 +308,7 @@ async function main(): Promise<number> {
   }
   // Printed, and with --write-docs written into docs/performance.md.
   let report = table(rows);
-  if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app on the night board and ${DAWN_MS / 1000} s on the dawn board, ${wallS.toFixed(0)} s wall for all four runs\n`;
+  if (emulated) report += `\n${EMULATED_MS / 1000} emulated s per app on the night board and ${DAWN_RUN_MS / 1000} s on the dawn board, ${wallS.toFixed(0)} s wall for all four runs\n`;
   if (emulated) {
     const plain = await idle(built['lux-demo'], 'none');
     const radio = await idle(picoW, 'no SSID');

@@ -33,9 +33,14 @@ export const DAWN_START_HOUR = 5.75;
  * running average over LUX_BRIGHT: a sample-to-LED event with the average's window long full and
  * the code's flash cache warm from the wakes before, as on a board that has run for a while.
  */
-export function dawnHost(files: FirmwareFiles): Rp2040Host {
-  return boardHost(files, DAWN_START_HOUR);
+export function dawnHost(files: FirmwareFiles, profiler?: CycleProfiler): Rp2040Host {
+  return boardHost(files, DAWN_START_HOUR, profiler);
 }
+
+/** How long the dawn board runs: its LED goes off about 44 min in. */
+export const DAWN_RUN_MS = 50 * 60_000;
+/** A sample-to-LED event in steady state comes this late or later: the running average's window (5 samples a minute apart) long full. */
+export const STEADY_FROM_MS = 10 * 60_000;
 
 function boardHost(files: FirmwareFiles, startHour: number, profiler?: CycleProfiler, more: MoreOptions = {}): Rp2040Host {
   const device = createSimDevice({ seed: 7, parts: 'standard', env: { startHour } });
