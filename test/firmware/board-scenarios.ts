@@ -44,8 +44,12 @@ export interface BoardScenario {
   ledUnitMs?: number;
 }
 
+/** The dawn board's first hour of day (bench:firmware's steady-state event): 45 minutes before sunrise, dark enough for the LED at first. */
+export const DAWN_START_HOUR = 5.75;
+
 export const LUX_SCENARIOS: { [name: string]: BoardScenario } = {
   'night: the LED comes on at the second light sample': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [] },
+  'dawn: the LED comes on at the second light sample and goes off 44 min in, the average\'s window long full': { app: 'lux-demo', startHour: DAWN_START_HOUR, seconds: 2700, seed: 7, faults: [] },
   'noon: the LED stays off': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [] },
   'tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped, the LED comes on a sample later': { app: 'lux-demo', startHour: 0, seconds: 130, seed: 7, faults: [['tsl2591', 'nack@30s-90s']] },
   'noon, the TSL2591 reading stuck from 30 s: the driver reads a frozen illuminance': { app: 'lux-demo', startHour: 12, seconds: 130, seed: 7, faults: [['tsl2591', 'stuck@30s']] },

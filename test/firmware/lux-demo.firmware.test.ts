@@ -17,6 +17,8 @@ import { firmwareTestEnv } from './firmware-test-env';
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
 
 const names = Object.keys(LUX_SCENARIOS);
+/** bench:firmware's steady-state event: the LED going off with the running average's window long full. */
+const DAWN = 'dawn: the LED comes on at the second light sample and goes off 44 min in, the average\'s window long full';
 
 describe('the lux demo on Node and on XS', () => {
   xsShowsWhatNodeShows(names, 5);
@@ -24,6 +26,7 @@ describe('the lux demo on Node and on XS', () => {
   test('the LED decisions follow the light: on at night at the second sample, off at noon, a sample later when a NACK costs one', () => {
     expect(ledLines(onNode('night: the LED comes on at the second light sample'))).toEqual(['0s LED off', '60s LED on']);
     expect(ledLines(onNode('noon: the LED stays off'))).toEqual(['0s LED off']);
+    expect(ledLines(onNode(DAWN))).toEqual(['0s LED off', '60s LED on', '2640s LED off']);
     const faulty = onNode('tsl2591 NACKs from 30 s to 90 s: the light read in between is skipped, the LED comes on a sample later');
     expect(i2cLines(faulty).filter((l) => l.endsWith(' nack'))).toEqual(['60s i2c 0x29 write [b3] nack']);
     expect(ledLines(faulty)).toEqual(['0s LED off', '120s LED on']);
@@ -91,6 +94,14 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
       expect(stalled).toBeGreaterThan(0.05 * (to - from));
       expect(stalled).toBeLessThan(to - from);
     }
+  }, 1_200_000);
+
+  test('dawn: the LED goes off 44 min in, with the average\'s window long full (bench:firmware\'s steady-state event), every transaction and LED change as on Node and XS', async () => {
+    const fw = await onFirmware(LUX_SCENARIOS[DAWN]);
+    const node = onNode(DAWN);
+    expect(ledLines(fw.lines)).toEqual(['0s LED off', '60s LED on', '2640s LED off']);
+    expect(i2cLines(fw.lines)).toEqual(i2cLines(node));
+    expect(fw.host.bridges.reduce((n, b) => n + b.mismatches, 0)).toBe(0);
   }, 1_200_000);
 
   test('a NACK from the simulated TSL2591 reaches the firmware through the emulated bus: that sample is skipped and the next read works, as on Node', async () => {

@@ -7,6 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { BOARD_PINS, createSimDevice } from '../../sim/index';
+import { DAWN_START_HOUR } from './board-scenarios';
 import { heapIrqCheck, type HeapIrqCheck } from './heap-irq-check';
 import { lwipLockCheck, type LwipLockCheck } from './lwip-lock-check';
 import { Rp2040Host, timerEntryMarks, type CycleProfiler, type EntryHook, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
@@ -23,9 +24,6 @@ type MoreOptions = Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryH
 export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: MoreOptions = {}): Rp2040Host {
   return boardHost(files, 0, profiler, more);
 }
-
-/** When the dawn board's day starts: three quarters of an hour before sunrise (06:30 on the simulated board). */
-export const DAWN_START_HOUR = 5.75;
 
 /**
  * The same board started at DAWN_START_HOUR: dark at first, so the lux demo's LED comes on at
