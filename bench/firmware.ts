@@ -48,8 +48,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAWN_RUN_MS, STEADY_FROM_MS, dawnHost, nightHost } from '../test/firmware/night-host';
-import { RP2040_CLOCK_HZ } from '../sim/emulator/rp2040-host';
-import { sampleWindows } from '../test/firmware/sample-windows';
+import { RP2040_CLOCK_HZ, type Rp2040Host } from '../sim/emulator/rp2040-host';
+import { sampleWindows, type SampleWindow } from '../test/firmware/sample-windows';
 import { buildFirmware } from '../tools/firmware';
 import { printBenchReport } from './doc-block';
 import { flashRows, linkedCRows, linkedFlash, linkedOutput, SLOT_BYTES } from './firmware-flash';
@@ -98,34 +98,56 @@ function sizes(elf: string): Sizes {
   return s;
 }
 
-interface Cycles {
-  samples: number; perSample: number; perSampleMax: number;
-  /** Samples whose flow switched the LED, and their mean cycles from the first I2C address to the LED write: the sample-to-LED event. */
+/** The mean of `f` over `items`; NaN for none. */
+function meanOf<T>(items: readonly T[], f: (x: T) => number): number {
+  return items.length > 0 ? items.reduce((a, x) => a + f(x), 0) / items.length : NaN;
+}
+
+/** `busyCycles` at 125 MHz over `overMs` of emulated time, as ms awake in an hour. */
+function msPerHour(busyCycles: number, overMs: number): number {
+  return (busyCycles / RP2040_CLOCK_HZ) * 1000 * (3_600_000 / overMs);
+}
+
+/** Sample-to-LED events: how many, and their mean cycles from the first I2C address to the LED write. */
+interface Events {
   events: number; perEvent: number;
   /** Of those, the mean cycles the event's transactions were on the wire (the core polling the bus). */
   wirePerEvent: number;
-  /** Of the event's and of a wake's cycles, those the core stalled on XIP flash-cache misses; the misses of the whole run. */
-  xipPerEvent: number; xipPerWake: number; xipMisses: number; xipAccesses: number; missCycles: number;
+  /** Of those, the mean cycles the core stalled on XIP flash-cache misses. */
+  xipPerEvent: number;
+}
+
+/**
+ * The events among `windows`: the samples whose window ends at the LED write (a pin written to the level it has
+ * is no change), where it holds the whole event, the reads, the driver, the flow and the write.
+ */
+function eventFigures(host: Rp2040Host, windows: readonly SampleWindow[]): Events {
+  const led = windows.filter((w) => w.led);
+  return {
+    events: led.length,
+    perEvent: meanOf(led, (w) => w.to - w.from),
+    wirePerEvent: meanOf(led, (w) => w.wire),
+    xipPerEvent: meanOf(led, (w) => host.xipStallCycles(w.from, w.to)),
+  };
+}
+
+interface Cycles extends Events {
+  samples: number; perSample: number; perSampleMax: number;
+  /** Of a wake's cycles, those the core stalled on XIP flash-cache misses; the misses of the whole run. */
+  xipPerWake: number; xipMisses: number; xipAccesses: number; missCycles: number;
   ledAt: number | undefined; wakes: number; perWake: number; asleep: number; busyMs: number; bootMs: number;
   /** The busy cycles of every timer wake of the run, as ms at 125 MHz in an hour. */
   awakeMsPerHour: number;
 }
 
-/** The sample-to-LED events in steady state (on the dawn board, STEADY_FROM_MS or later): how many, their mean cycles, wire time and stalls, and when the first came. */
-interface Steady { events: number; perEvent: number; wirePerEvent: number; xipPerEvent: number; at: number | undefined }
+/** The sample-to-LED events in steady state (on the dawn board, STEADY_FROM_MS or later), and when the first came. */
+interface Steady extends Events { at: number | undefined }
 
 async function steady(uf2: string, elf: string, bootrom: string): Promise<Steady> {
   const host = dawnHost({ uf2, elf, bootrom });
   await host.runUntil(DAWN_RUN_MS);
-  const events = sampleWindows(host, PICO_LED).filter((w) => w.led && w.at >= STEADY_FROM_MS);
-  const mean = (f: (w: (typeof events)[number]) => number) => (events.length > 0 ? events.reduce((a, w) => a + f(w), 0) / events.length : NaN);
-  return {
-    events: events.length,
-    perEvent: mean((w) => w.to - w.from),
-    wirePerEvent: mean((w) => w.wire),
-    xipPerEvent: mean((w) => host.xipStallCycles(w.from, w.to)),
-    at: events[0]?.at,
-  };
+  const late = sampleWindows(host, PICO_LED).filter((w) => w.at >= STEADY_FROM_MS);
+  return { ...eventFigures(host, late), at: late.find((w) => w.led)?.at };
 }
 
 async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycles> {
@@ -135,34 +157,28 @@ async function emulate(uf2: string, elf: string, bootrom: string): Promise<Cycle
   const txs = host.bridges.flatMap((b) => b.transactions).sort((a, b) => a.t - b.t);
   const windows = sampleWindows(host, PICO_LED);
   const spans = windows.map((w) => w.to - w.from);
-  // A window ends at the LED write only in a sample that switches the LED (a pin written to the level it has
-  // is no change): there it holds the whole event, the reads, the driver, the flow and the write.
-  const ledWindows = windows.filter((w) => w.led);
-  const events = ledWindows.map((w) => w.to - w.from);
   const led = host.gpioChanges.filter((g) => g.pin === PICO_LED);
   const totalNanos = host.emulatedMs * 1e6;
   const timerWakes = host.timerWakes();
   const wakes = timerWakes.length;
+  // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
+  const wakeCycles = timerWakes.reduce((a, w) => a + w.to - w.from, 0);
   return {
     samples: spans.length,
-    perSample: spans.length > 0 ? spans.reduce((a, b) => a + b, 0) / spans.length : NaN,
+    perSample: meanOf(spans, (x) => x),
     perSampleMax: spans.length > 0 ? Math.max(...spans) : NaN,
-    events: events.length,
-    perEvent: events.length > 0 ? events.reduce((a, b) => a + b, 0) / events.length : NaN,
-    wirePerEvent: ledWindows.length > 0 ? ledWindows.reduce((a, w) => a + w.wire, 0) / ledWindows.length : NaN,
-    xipPerEvent: ledWindows.length > 0 ? ledWindows.reduce((a, w) => a + host.xipStallCycles(w.from, w.to), 0) / ledWindows.length : NaN,
-    xipPerWake: wakes > 0 ? timerWakes.reduce((a, w) => a + host.xipStallCycles(w.from, w.to), 0) / wakes : NaN,
+    ...eventFigures(host, windows),
+    xipPerWake: meanOf(timerWakes, (w) => host.xipStallCycles(w.from, w.to)),
     xipMisses: host.xip.misses,
     xipAccesses: host.xip.accesses,
     missCycles: host.xip.misses > 0 ? host.xip.stallCycles / host.xip.misses : NaN,
     ledAt: led.find((l) => l.level === 1)?.t,
     wakes,
-    // Busy cycles from leaving a WFE to the next: a scheduler wake's whole cost, boot excluded.
-    perWake: wakes > 0 ? timerWakes.reduce((a, w) => a + w.to - w.from, 0) / wakes : NaN,
+    perWake: wakes > 0 ? wakeCycles / wakes : NaN,
     asleep: host.waitingNanos / totalNanos,
     busyMs: (host.busyCycles / RP2040_CLOCK_HZ) * 1000,
     bootMs: txs.length > 0 ? txs[0].t : NaN,
-    awakeMsPerHour: (timerWakes.reduce((a, w) => a + w.to - w.from, 0) / RP2040_CLOCK_HZ) * 1000 * (3_600_000 / EMULATED_MS),
+    awakeMsPerHour: msPerHour(wakeCycles, EMULATED_MS),
   };
 }
 
@@ -191,7 +207,7 @@ async function idle(files: { uf2: string; elf: string }, radio: 'none' | 'no SSI
   await host.runUntil(IDLE_FROM_MS + IDLE_MS);
   return {
     wakesPerSecond: (host.sleeps.length - sleeps) / (IDLE_MS / 1000),
-    awakeMsPerHour: ((host.busyCycles - busy) / RP2040_CLOCK_HZ) * 1000 * (3_600_000 / IDLE_MS),
+    awakeMsPerHour: msPerHour(host.busyCycles - busy, IDLE_MS),
   };
 }
 
