@@ -61,6 +61,17 @@ export function checkCount(n: number, call: string, what: string, min: number, i
 }
 
 /**
+ * Refuse what a filter would call as a function (a mapping, a predicate, a printer) when it is not
+ * one, `undefined` being taken where `optional` says the filter has a default: made with `map(5)`,
+ * a filter would otherwise fail at its first event with "this.fn is not a function", long after
+ * the flow was built. Checked before `super()`, as counts are.
+ */
+export function checkFunction(f: unknown, call: string, what: string, optional = false): void {
+  if (typeof f === 'function' || (optional && f === void 0)) return;
+  throw new TypeError(`${call}(${String(f)}): ${what} must be a function${optional ? ' or undefined' : ''}`);
+}
+
+/**
  * A filter step that has not been attached yet: ThingFlow's "thunk". The
  * standalone form of every filter (`map(f)`, `runningAvg(5)`) returns one, so
  * steps can be composed before there is a source: `compose(map(f), take(3))(src)`.

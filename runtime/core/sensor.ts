@@ -48,6 +48,8 @@ export class SensorAsOutputThing<T = number> extends OutputThing<SensorEvent<T>>
   private readonly onReadError: ((e: unknown) => void) | undefined;
 
   constructor(readonly sensor: Sensor<T>, opts?: SensorOptions) {
+    // Refused now, not at the first sample: that would be a read error, skipped or ending the stream, far from its cause.
+    if (typeof sensor?.sample !== 'function') throw new TypeError(`sensor ${String(sensor?.sensorId)}: sample must be a function`);
     super();
     this.skipErrors = opts?.readErrors === 'skip';
     this.onReadError = opts?.onReadError;
@@ -110,12 +112,14 @@ export interface Ecma419Sensor {
  */
 export function fromEcma419<T = number>(sensor: Ecma419Sensor | (() => Ecma419Sensor), field: string, sensorId: string | number = field): Sensor<T> {
   if (typeof sensor !== 'function') return fieldOf<T>(sensor, field, sensorId);
+  let driver: Ecma419Sensor | undefined;
   try {
-    // The part answered: the same adapter as for a driver given as itself (nothing more per sample).
-    return fieldOf<T>(sensor(), field, sensorId);
+    driver = sensor();
   } catch (e) {
     if (isFatal(e)) throw e;
   }
+  // The part answered: the same adapter as for a driver given as itself (nothing more per sample), refused as that is without sample().
+  if (driver !== void 0) return fieldOf<T>(driver, field, sensorId);
   // It did not: made again at each sample until it does (the first sample, at `run()`, reports what it throws then).
   let made: Sensor<T> | undefined;
   return {
@@ -129,6 +133,7 @@ export function fromEcma419<T = number>(sensor: Ecma419Sensor | (() => Ecma419Se
 
 /** The adapter: the field of each sample, a read error when it has none. */
 function fieldOf<T>(sensor: Ecma419Sensor, field: string, sensorId: string | number): Sensor<T> {
+  if (typeof sensor?.sample !== 'function') throw new TypeError(`sensor ${String(sensorId)}: the driver's sample must be a function`);
   return {
     sensorId,
     sample(): T {

@@ -1,6 +1,6 @@
 import { OutputThing } from '../core/output-thing';
 import { DEFAULT_PORT, type InputThing } from '../core/input-thing';
-import { thunk, type Thunk } from '../core/filter';
+import { checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 
 /** `[predicate, port]`: events for which `predicate` holds go to `port`. */
@@ -21,6 +21,11 @@ export class Dispatcher<T> extends OutputThing<T> implements InputThing<T> {
   private readonly rules: readonly DispatchRule<T>[];
 
   constructor(previous: OutputThing<T>, rules: readonly DispatchRule<T>[]) {
+    for (let i = 0; i < rules.length; i++) {
+      const [predicate, port] = rules[i];
+      checkFunction(predicate, 'dispatch', `rule ${i}'s predicate`);
+      if (typeof port !== 'string') throw new TypeError(`dispatch(${String(port)}): rule ${i}'s port must be a string`);
+    }
     super(rules.map((r) => r[1]).concat(DEFAULT_PORT));
     this.rules = rules.slice();
     this.disconnectFromUpstream = previous.connect(this);

@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -8,6 +8,7 @@ export class DistinctUntilChanged<T> extends Filter<T, T> {
   private previous: T | undefined;
 
   constructor(previous: OutputThing<T>, private readonly equals?: (a: T, b: T) => boolean) {
+    checkFunction(equals, 'distinctUntilChanged', 'equals', true);
     super(previous);
   }
 

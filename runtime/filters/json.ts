@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -16,6 +16,7 @@ export class ToJson<T> extends Filter<T, string> {
  */
 export class FromJson<T> extends Filter<string, T> {
   constructor(previous: OutputThing<string>, private readonly construct?: (...fields: any[]) => T) {
+    checkFunction(construct, 'fromJson', 'construct', true);
     super(previous);
   }
 

@@ -1,10 +1,11 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
 /** Transform each event; an `undefined` or `null` result is dropped (ThingFlow's `map`/`select`). */
 export class MapFilter<I, O> extends Filter<I, O> {
   constructor(previous: OutputThing<I>, private readonly fn: (x: I) => O | null | undefined) {
+    checkFunction(fn, 'map', 'fn');
     super(previous);
   }
 

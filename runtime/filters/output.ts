@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -24,6 +24,7 @@ function show(x: unknown): string {
 /** Print each event (and the end of the stream) and pass it on: a debugging tap. */
 export class Output<T> extends Filter<T, T> {
   constructor(previous: OutputThing<T>, private readonly print: Printer = defaultPrinter) {
+    checkFunction(print, 'output', 'print', true);
     super(previous);
   }
 
@@ -48,6 +49,7 @@ export class OutputCount<T> extends Filter<T, T> {
   count = 0;
 
   constructor(previous: OutputThing<T>, private readonly print: Printer = defaultPrinter) {
+    checkFunction(print, 'outputCount', 'print', true);
     super(previous);
   }
 

@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -12,6 +12,7 @@ export class ScanFilter<T, A> extends Filter<T, A> {
   protected acc: A | typeof NO_SEED;
 
   constructor(previous: OutputThing<T>, protected readonly fn: (acc: A, x: T) => A, seed?: A) {
+    checkFunction(fn, 'scan', 'fn');
     super(previous);
     this.acc = arguments.length >= 3 ? (seed as A) : NO_SEED;
   }
@@ -30,6 +31,7 @@ export class ReduceFilter<T, A> extends Filter<T, A> {
   private acc: A | typeof NO_SEED;
 
   constructor(previous: OutputThing<T>, private readonly fn: (acc: A, x: T) => A, seed?: A) {
+    checkFunction(fn, 'reduce', 'fn');
     super(previous);
     this.acc = arguments.length >= 3 ? (seed as A) : NO_SEED;
   }

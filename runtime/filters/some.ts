@@ -1,4 +1,4 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
@@ -9,6 +9,7 @@ import type { OutputThing } from '../core/output-thing';
  */
 export class SomeFilter<T> extends Filter<T, boolean> {
   constructor(previous: OutputThing<T>, private readonly predicate?: (x: T) => boolean) {
+    checkFunction(predicate, 'some', 'predicate', true);
     super(previous);
   }
 

@@ -15,6 +15,7 @@ export interface Transducer<I, O> {
 /** Run a transducer over the stream (ThingFlow's `transduce`). */
 export class Transduce<I, O> extends Filter<I, O> {
   constructor(previous: OutputThing<I>, private readonly transducer: Transducer<I, O>) {
+    if (typeof transducer?.step !== 'function') throw new TypeError(`transduce(${String(transducer)}): the transducer's step must be a function`);
     super(previous);
   }
 

@@ -1,10 +1,11 @@
-import { Filter, thunk, type Thunk } from '../core/filter';
+import { Filter, checkFunction, thunk, type Thunk } from '../core/filter';
 import { addFluentMethod } from '../core/fluent';
 import type { OutputThing } from '../core/output-thing';
 
 /** Pass only the events for which `predicate` is true. */
 export class WhereFilter<T> extends Filter<T, T> {
   constructor(previous: OutputThing<T>, private readonly predicate: (x: T) => boolean) {
+    checkFunction(predicate, 'where', 'predicate');
     super(previous);
   }
 
