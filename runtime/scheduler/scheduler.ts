@@ -87,6 +87,7 @@ class IntervalGroup {
   constructor(readonly intervalMs: number, public nextDue: number) {}
 }
 
+/** The scheduler's callbacks, read once when it is made. */
 export interface SchedulerOptions {
   /** Called with a `FatalError` after the scheduler stopped because of it; without it, the error is rethrown. */
   onFatalError?: (e: unknown) => void;
@@ -104,6 +105,12 @@ export interface SchedulerOptions {
  */
 const REPEAT_LATENESS_MS = 1;
 
+/**
+ * "No deadline" in the searches for the earliest one. A module constant: on XS `Infinity` is a global,
+ * and each read of it a lookup in the global object.
+ */
+const NO_DEADLINE = Infinity;
+
 export class Scheduler {
   readonly clock: Clock;
   /** The clock's ticks as unwrapped ms: every deadline below is in these. */
@@ -112,6 +119,11 @@ export class Scheduler {
   private groups: IntervalGroup[] = [];
   /** Timers ever created; few and long-lived, so a flat list scanned per wake. */
   private timers: SchedulerTimer[] = [];
+  /**
+   * `timers.length`, kept as a field: every wake asks whether there are timers, and on XS an
+   * array's `length` is a host getter call (~1,000 cycles on a Cortex-M0+), a field a few bytecodes.
+   */
+  private timerCount = 0;
   /** True while tasks are being sampled: wake scheduling waits until the end. */
   private sampling = false;
   /** The time of the wake being handled, while `sampling`: timers armed then count from it. */
@@ -134,8 +146,11 @@ export class Scheduler {
   private elapsedMs = 0;
   /** `time` at `run()`. */
   private runAt = 0;
-  /** The raw tick at `run()`, for event timestamps (`epochMs` is wall-clock time at tick 0). */
-  private runTick = 0;
+  /**
+   * Wall-clock ms at `run()` for event timestamps: the clock's `epochMs` (wall-clock time at tick 0,
+   * fixed) plus the raw tick at `run()`, added once there and not at every wake.
+   */
+  private runEpochMs = 0;
   /**
    * What the clock calls at a wake. The wake's own steps are inline here, not
    * a call to an `onWake` method: on a board each JavaScript call of a wake
@@ -163,17 +178,23 @@ export class Scheduler {
     // the next wake is set as usual: a task came or went, a timer was made, the wake was late (a busy
     // board; or a host timer that repeats from when it ran, as GLib's on Moddable's desktop simulators,
     // whose lateness would add up).
-    if (this.timers.length === 0 && this.sampleNow - due <= REPEAT_LATENESS_MS) {
+    if (this.timerCount === 0 && this.sampleNow - due <= REPEAT_LATENESS_MS) {
       const groups = this.groups;
-      let next = Infinity;
-      for (let i = 0; i < groups.length; i++) {
+      let next = NO_DEADLINE;
+      for (let i = 0, n = groups.length; i < n; i++) {
         if (groups[i].nextDue < next) next = groups[i].nextDue;
       }
       if (next === this.wakeAt) return;
     }
     this.scheduleNextWake();
   };
-  private readonly options: SchedulerOptions;
+  /**
+   * The options' callbacks, read once, `null` when not given: a wake tests a field instead of
+   * looking the options object up for a property it may not have (on XS a miss walks the
+   * prototype chain to `Object.prototype`).
+   */
+  private readonly onWake: ((elapsedMs: number) => void) | null;
+  private readonly onFatalError: ((e: unknown) => void) | null;
   /** The fatal error that stopped the scheduler, if any. */
   fatalError: unknown = undefined;
   /** Wakes handled (not counting the first sampling at `run()`), legs of long sleeps included. */
@@ -194,7 +215,8 @@ export class Scheduler {
     this.clock = clock ?? defaultClock();
     this.time = new UnwrappedTime(this.clock);
     this.clockRepeats = this.clock.wakeEvery !== undefined;
-    this.options = options;
+    this.onWake = options.onWake ?? null;
+    this.onFatalError = options.onFatalError ?? null;
   }
 
   /**
@@ -204,6 +226,7 @@ export class Scheduler {
   createTimer(fire: () => void, onError?: (e: unknown) => void): SchedulerTimer {
     const timer = new SchedulerTimer(this, fire, onError);
     this.timers = withInserted(this.timers, this.timers.length, timer);
+    this.timerCount = this.timers.length;
     return timer;
   }
 
@@ -213,6 +236,7 @@ export class Scheduler {
     const at = indexIn(this.timers, timer);
     if (at < 0) return;
     this.timers = withRemoved(this.timers, at);
+    this.timerCount = this.timers.length;
     // The pending wake may have been this timer's: let the scheduler sleep longer, or stop.
     if (this.running && !this.sampling && this.wakePending) this.scheduleNextWake();
   }
@@ -305,7 +329,7 @@ export class Scheduler {
     this.fatalError = undefined;
     const now = this.time.read();
     this.runAt = now;
-    this.runTick = this.time.lastTick;
+    this.runEpochMs = (this.clock.epochMs ?? 0) + this.time.lastTick;
     this.elapsedMs = 0;
     for (let i = 0; i < this.groups.length; i++) this.groups[i].nextDue = now;
     for (let i = 0; i < this.timers.length; i++) {
@@ -331,21 +355,23 @@ export class Scheduler {
   private runDueTasks(): void {
     // `readTime()` inline (here and in scheduleNextWake, the two reads of every wake).
     const now = this.time.read();
-    this.elapsedMs = now - this.runAt;
-    const timestampSec = ((this.clock.epochMs ?? 0) + this.runTick + this.elapsedMs) / 1000;
+    const elapsedMs = now - this.runAt;
+    this.elapsedMs = elapsedMs;
+    const timestampSec = (this.runEpochMs + elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
     try {
       // Timers first: a window that closes at this instant closes before this instant's samples arrive.
       // (No call at all without timers: on a board every call of a wake is ~25 bytecodes.)
-      if (this.timers.length !== 0) this.fireDueTimers(now);
-      // The group list is replaced, never mutated, when tasks come and go: walk this wake's snapshot.
+      if (this.timerCount !== 0) this.fireDueTimers(now);
+      // The group list is replaced, never mutated, when tasks come and go: walk this wake's snapshot,
+      // its length read once (an array's `length` is a host call on XS).
       const groups = this.groups;
-      for (let g = 0; g < groups.length; g++) {
+      for (let g = 0, groupCount = groups.length; g < groupCount; g++) {
         const group = groups[g];
         if (group.nextDue > now) continue;
         const tasks = group.tasks;
-        for (let t = 0; t < tasks.length; t++) {
+        for (let t = 0, taskCount = tasks.length; t < taskCount; t++) {
           const thing = tasks[t];
           // A task descheduled during this wake (by a sibling's sink) is not read again. The search is inline:
           // with `indexIn` named in this method, every wake cost ~160 cycles more on a board, called or not.
@@ -362,11 +388,12 @@ export class Scheduler {
             this.removeTask(thing);
             continue;
           }
+          // No `continue` in the catch: on XS a jump out of a `catch` costs every pass through the `try`
+          // a completion record. A thing that threw is descheduled there, and removeTask finds it gone.
           try {
             thing.observe(timestampSec);
           } catch (e) {
             this.observeFailed(thing, e);
-            continue;
           }
           if (thing.retired) this.removeTask(thing);
         }
@@ -380,7 +407,8 @@ export class Scheduler {
       return;
     }
     this.sampling = false;
-    this.options.onWake?.(this.elapsedMs);
+    const onWake = this.onWake;
+    if (onWake !== null) onWake(elapsedMs);
   }
 
   /** A thing threw out of observe(): it is broken, not just its data. Report and deschedule it; fatal errors go on. */
@@ -433,17 +461,18 @@ export class Scheduler {
     if (!this.running) return;
     const now = this.time.read();
     this.elapsedMs = now - this.runAt;
-    let next = Infinity;
+    let next = NO_DEADLINE;
     const groups = this.groups;
-    for (let i = 0; i < groups.length; i++) {
+    for (let i = 0, n = groups.length; i < n; i++) {
       if (groups[i].nextDue < next) next = groups[i].nextDue;
     }
     const timers = this.timers;
-    for (let i = 0; i < timers.length; i++) {
+    const timerCount = this.timerCount;
+    for (let i = 0; i < timerCount; i++) {
       const timer = timers[i];
       if (timer.armed && timer.due < next) next = timer.due;
     }
-    if (next === Infinity) {
+    if (next === NO_DEADLINE) {
       // Nothing scheduled and no timer armed: the dataflow is finished, unless a push source arms a timer later.
       this.stop();
       this.finished = true;
@@ -456,7 +485,7 @@ export class Scheduler {
     this.wakePending = true;
     if (this.clockRepeats) {
       // No timers, the wake at a deadline, a steady rhythm: the clock's repeating alarm keeps it by itself.
-      const every = timers.length === 0 && this.wakeAt === next ? this.steadyIntervalMs() : 0;
+      const every = timerCount === 0 && this.wakeAt === next ? this.steadyIntervalMs() : 0;
       if (every !== 0) {
         this.repeatingMs = every;
         this.clock.wakeEvery!(sleep, every, this.repeatingWakeHandler);
@@ -531,7 +560,8 @@ export class Scheduler {
     }
     this.fatalError = e;
     this.stop();
-    if (this.options.onFatalError) this.options.onFatalError(e);
+    const onFatalError = this.onFatalError;
+    if (onFatalError !== null) onFatalError(e);
     else throw e;
   }
 }

@@ -45,9 +45,15 @@ export class UnwrappedTime {
     if (period === 0) {
       this.ms += tick - this.lastTick;
     } else {
-      let d = (tick - this.lastTick) % period;
-      if (d >= this.halfPeriod) d -= period;
-      else if (d < -this.halfPeriod) d += period;
+      let d = tick - this.lastTick;
+      const half = this.halfPeriod;
+      // Reads come less than half a period apart, so `d` is usually in range as it is: the remainder
+      // (a floating-point `%` on XS, as ticks pass 2^31) only for a wrap or a tick outside [0, period).
+      if (d >= half || d < -half) {
+        d %= period;
+        if (d >= half) d -= period;
+        else if (d < -half) d += period;
+      }
       this.ms += d;
     }
     this.lastTick = tick;
