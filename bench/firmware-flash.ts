@@ -79,6 +79,8 @@ export interface LinkedHeap {
   codeArrays: Map<string, number>;
   /** The module (or script) each code array is the code of, e.g. gxCode7 → `main`. */
   arrayModules: Map<string, string>;
+  /** The keys' names by ID (property and binding names), as the bytecode refers to them. */
+  keyNames: Map<number, string>;
   functions: LinkedFunction[];
 }
 
@@ -154,7 +156,7 @@ export function linkedHeap(mcXsC: string): LinkedHeap {
     for (let i = instance, n = 0; i !== undefined && n < 32; i = slots.get(i)?.next, n++) chainSlots++;
     functions.push({ slot: index, name, module, array, offset, codeBytes, chainSlots });
   }
-  return { heapSlots, keys, codeArrays, arrayModules, functions };
+  return { heapSlots, keys, codeArrays, arrayModules, keyNames, functions };
 }
 
 export function linkedFlash(mcXsC: string): LinkedFlash {

@@ -25,6 +25,13 @@
  * Needs RP2040_BOOTROM and arm-none-eabi-nm; `THINGFLOW_FIRMWARE_DIR` names
  * another firmware directory. `--write-docs` also writes what it printed into
  * docs/performance.md between its `<!-- bench:firmware-profile begin/end -->` markers.
+ *
+ * `--bytecodes 'scheduler: runDueTasks,running-avg: onNext'` prints instead, for
+ * the lux demo's preloaded functions whose names end so, each XS instruction of
+ * their code with its cycles per wake, in the interpreter and in the C it calls
+ * (test/firmware/bytecode-profiler.ts), over the dawn board's wakes in steady
+ * state: what a function-level row does not show (an array's `length` is a host
+ * call, a `try` a malloc, a property the object lacks a walk to Object.prototype).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +43,10 @@ import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from '../test/fi
 import { linkedHeap, linkedOutput } from './firmware-flash';
 import { sampleWindows } from '../test/firmware/sample-windows';
 import { printBenchReport } from './doc-block';
+import { BytecodeProfiler } from '../test/firmware/bytecode-profiler';
+import { decodeXsCode, xsCodeTable } from '../test/firmware/xs-bytecode';
+import { elfBytes } from '../sim/emulator/elf-symbols';
+import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = process.env.THINGFLOW_FIRMWARE_DIR ?? join(ROOT, 'out/firmware');
@@ -48,6 +59,7 @@ const EMULATED_MS = NIGHT ? arg('--seconds', 125) * 1000 : DAWN_RUN_MS;
 /** The samples whose LED switch is the event measured: every one on the night board, those in steady state on the dawn board. */
 const EVENTS_FROM_MS = NIGHT ? 0 : STEADY_FROM_MS;
 const TOP = arg('--top', 25);
+const BYTECODES = process.argv.includes('--bytecodes') ? process.argv[process.argv.indexOf('--bytecodes') + 1] ?? '' : undefined;
 const PICO_LED = 25;
 
 type Row = ProfileRow;
@@ -172,12 +184,63 @@ async function javaScriptReport(bootrom: string): Promise<string> {
   return report;
 }
 
+/** `--bytecodes`: the named functions of the lux demo, instruction by instruction, per wake of the dawn board in steady state. */
+async function bytecodeReport(bootrom: string, wanted: string[]): Promise<string> {
+  const app = 'lux-demo';
+  const elf = join(DIR, `${app}.pico.elf`);
+  const linked = linkedOutput(app);
+  if (!existsSync(linked)) return `(The XS linker's output ${linked} is gone: build the plain pico lux demo again, \`npm run firmware -- pico\`, then run this.)\n`;
+  const heap = linkedHeap(linked);
+  const code = jsCodeRanges(elf, heap);
+  const watched = wanted.map((w) => {
+    const found = code.functions.filter((f) => f.name.endsWith(w));
+    if (found.length !== 1) throw new Error(`--bytecodes: ${found.length === 0 ? 'no' : 'more than one'} preloaded function of the ${app} named '${w}'${found.length === 0 ? '' : `: ${found.map((f) => f.name).join(', ')}`}`);
+    return found[0];
+  });
+  const moddable = process.env.MODDABLE;
+  if (moddable === undefined) throw new Error('--bytecodes: MODDABLE must name the SDK that built the firmware (its xs/sources/xsCommon.c has the opcode tables)');
+  const table = xsCodeTable(readFileSync(join(moddable, 'xs/sources/xsCommon.c'), 'utf8'));
+  const profiler = new BytecodeProfiler(code, interpreterIn(elf), watched);
+  const host = dawnHost({ uf2: join(DIR, `${app}.pico.uf2`), elf, bootrom }, profiler);
+  await host.runUntil(STEADY_FROM_MS);
+  profiler.reset();
+  const from = host.busyCycles;
+  await host.runUntil(DAWN_RUN_MS);
+  const wakes = host.timerWakes().filter((w) => w.from >= from).length;
+  const { interpreter, c, start } = profiler.byteCycles();
+  const per = (x: number) => Math.round(x / Math.max(wakes, 1)).toLocaleString('en');
+  let report = `The ${app}'s functions by XS instruction, cycles per wake over the dawn board's ${wakes} wakes from ${STEADY_FROM_MS / 60_000} min to ${DAWN_RUN_MS / 60_000} min (each cycle to the byte the interpreter read last: XS reads the next opcode as it finishes an instruction, often before its work, so an instruction's C can show on the line after it; a closure made at run time runs from a copy in RAM and counts on the line that called it):\n`;
+  for (const f of watched) {
+    const rows = [['offset', 'instruction', 'operand', 'interpreter', 'C']];
+    let totalI = 0;
+    let totalC = 0;
+    for (const ins of decodeXsCode(elfBytes(elf, f.start, f.end - f.start), table, (id) => heap.keyNames.get(id))) {
+      let i = 0;
+      let k = 0;
+      for (let b = ins.offset; b < ins.offset + ins.size; b++) {
+        i += interpreter[f.start - start + b] ?? 0;
+        k += c[f.start - start + b] ?? 0;
+      }
+      totalI += i;
+      totalC += k;
+      rows.push([String(ins.offset), ins.name, ins.operand.length > 32 ? `${ins.operand.slice(0, 31)}…` : ins.operand, per(i), per(k)]);
+    }
+    rows.push(['', '(all)', '', per(totalI), per(totalC)]);
+    report += `\n${markdown(`${f.name}: ${per(totalI + totalC)} cycles a wake`, rows)}`;
+  }
+  return report;
+}
+
 async function main(): Promise<number> {
   const bootrom = process.env.RP2040_BOOTROM;
   const missing = ['floor', 'lux-demo'].filter((a) => !existsSync(join(DIR, `${a}.pico.elf`)) || !existsSync(join(DIR, `${a}.pico.uf2`)));
   if (bootrom === undefined || !existsSync(bootrom) || missing.length > 0) {
     process.stdout.write(`bench:firmware-profile: not run: ${bootrom === undefined || !existsSync(bootrom) ? 'RP2040_BOOTROM (the B1 bootrom image); ' : ''}${missing.map((a) => `${join(DIR, a)}.pico.{uf2,elf} (npm run firmware)`).join('; ')}\n`);
     return 1;
+  }
+  if (BYTECODES !== undefined) {
+    process.stdout.write(await bytecodeReport(bootrom, BYTECODES.split(',').map((n) => n.trim()).filter((n) => n.length > 0)));
+    return 0;
   }
   const started = Date.now();
   const byFunction = (elf: string) => new PcProfiler(elfFunctions(elf));

@@ -71,7 +71,7 @@ export class JsProfiler extends MarkedCounts {
   private readonly low: number;
   private readonly starts: Set<number>;
   /** The function whose bytecode was read last (its interpreter name's index). */
-  private current: number;
+  protected current: number;
 
   /** `code` from `jsCodeRanges`; `interpreter`, where XS's fxRunID is (`interpreterIn`). */
   constructor(code: { functions: JsFunctionRange[]; modules: JsFunctionRange[] }, private readonly interpreter: { start: number; end: number }) {

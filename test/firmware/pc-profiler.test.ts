@@ -7,7 +7,8 @@
  * empty packet, an interrupt every ~25 µs: most of the cycles the first
  * bench:firmware counted). And the JavaScript profiler (js-profiler.ts) on the
  * same firmware: a sample-to-LED event runs through the flow's functions, each
- * called as often as the flow says. Runs when the firmware environment is set
+ * called as often as the flow says; and the bytecode profiler (bytecode-profiler.ts):
+ * the same cycles, instruction by instruction. Runs when the firmware environment is set
  * (firmware-test-env.ts), like the other firmware tests.
  */
 import { firmwareTestEnv } from './firmware-test-env';
@@ -16,6 +17,11 @@ import { existsSync } from 'node:fs';
 import { interpreterIn, JsProfiler, jsCodeRanges, JS_C_SUFFIX } from './js-profiler';
 import { elfFunctions, PcProfiler } from './pc-profiler';
 import { sampleWindows } from './sample-windows';
+import { BytecodeProfiler } from './bytecode-profiler';
+import { decodeXsCode, xsCodeTable } from './xs-bytecode';
+import { elfBytes } from '../../sim/emulator/elf-symbols';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { linkedHeap, linkedOutput } from '../../bench/firmware-flash';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 
@@ -85,5 +91,31 @@ firmware('the PC profiler on the lux demo firmware', () => {
     // The driver's sample started the window (its first I2C address): its cycles are in it, its call before.
     const sample = rows.filter((r) => r.name.startsWith('runtime/sensors/tsl2591: sample'));
     expect(sample.map((r) => r.name).sort()).toEqual(['runtime/sensors/tsl2591: sample', `runtime/sensors/tsl2591: sample${JS_C_SUFFIX}`]);
+  }, 600_000);
+
+  test('the bytecode profiler splits a function\'s cycles over its XS instructions, every one of them, and names the properties they read', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const linked = linkedOutput('lux-demo');
+    expect(existsSync(linked) ? linked : `${linked} is gone: build the lux demo again (npm run firmware -- pico)`).toBe(linked);
+    const heap = linkedHeap(linked);
+    const code = jsCodeRanges(env.elf, heap);
+    const hysteresis = code.functions.find((f) => f.name === 'runtime/filters/hysteresis: onNext')!;
+    const profiler = new BytecodeProfiler(code, interpreterIn(env.elf), [hysteresis]);
+    await nightHost(env, profiler).runUntil(125_000);
+    const { interpreter, c, start } = profiler.byteCycles();
+    const sum = (a: Float64Array) => a.reduce((n, x) => n + x, 0);
+    // The same cycles as the function-level row: none lost, none added.
+    expect(sum(interpreter)).toBe(profiler.counts[profiler.names.indexOf(hysteresis.name)]);
+    expect(sum(c)).toBe(profiler.counts[profiler.names.indexOf(`${hysteresis.name}${JS_C_SUFFIX}`)]);
+    expect(sum(interpreter)).toBeGreaterThan(0);
+    // Decoded with the SDK's own tables, the instructions cover the code exactly, and read what onNext reads.
+    const moddable = process.env.MODDABLE; // the ELF decodes with the tables of the SDK that built it
+    expect(moddable ?? 'MODDABLE is unset: it names the SDK whose xs/sources/xsCommon.c decodes the firmware\'s bytecode').toBe(moddable);
+    const instructions = decodeXsCode(elfBytes(env.elf, hysteresis.start, hysteresis.end - hysteresis.start), xsCodeTable(readFileSync(join(moddable!, 'xs/sources/xsCommon.c'), 'utf8')), (id) => heap.keyNames.get(id));
+    const last = instructions[instructions.length - 1];
+    expect(last.offset + last.size).toBe(hysteresis.end - hysteresis.start);
+    const reads = instructions.filter((i) => i.name === 'get_property').map((i) => i.operand);
+    expect(reads).toEqual(expect.arrayContaining(['high', 'low', 'state', 'out', 'onNext']));
+    expect(start).toBe(hysteresis.start);
   }, 600_000);
 });
