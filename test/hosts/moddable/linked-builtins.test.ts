@@ -106,9 +106,9 @@ function namesIn(file: string): Set<string> {
   return names;
 }
 
-/** The project's modules in the plain pico build of an app (its generated modules.json, the host entry, the app). */
-function picoProjectModules(manifest = MANIFEST): string[] {
-  const r = resolveManifest(manifest, 'pico');
+/** The project's modules in an app's build for `target` (its generated modules.json, the host entry, the app). */
+function projectModules(manifest: string, target: string): string[] {
+  const r = resolveManifest(manifest, target);
   expect(r.errors).toEqual([]);
   const files: string[] = [];
   for (const path of r.modules.values()) {
@@ -117,6 +117,11 @@ function picoProjectModules(manifest = MANIFEST): string[] {
     if (file !== undefined) files.push(file);
   }
   return files.sort();
+}
+
+/** The project's modules in the plain pico build of an app. */
+function picoProjectModules(manifest = MANIFEST): string[] {
+  return projectModules(manifest, 'pico');
 }
 
 /** Each built-in name `files` give the linker beyond the floor's and every Moddable app's, with the files naming it. */
@@ -161,6 +166,30 @@ describe('the built-ins the lux demo\'s pico firmware names (the XS linker keeps
     expect(files.some((f) => f.endsWith(ownModule))).toBe(true);
     const where = builtinsBeyondFloor(files);
     expect([...where.keys()].filter((n) => !EXPECTED.includes(n)).map((n) => `${n} (${where.get(n)!.join(', ')})`)).toEqual([]);
+  });
+
+  // `toUpperCase` or `toLowerCase` named anywhere keeps, with its C, the engine's Unicode case tables: 12.8 KB of
+  // flash (docs/performance.md, the 2026-12-06 17:28 run). Project code that needs ASCII case (HTTP header names,
+  // methods, hex digits) has runtime/core/ascii-case.ts. Moddable's own mdns and websocket modules name them too, so
+  // an app that links those (the host check) keeps the tables: its project modules are checked all the same.
+  test.each([
+    ['the lux demo', 'pico', 'manifests/lux-demo/manifest.json'],
+    ['the lux demo', 'pico/pico_w', 'manifests/lux-demo/manifest.json'],
+    ['the door detector', 'pico', 'manifests/door-detector/manifest.json'],
+    ['the button toggle', 'pico', 'manifests/button-toggle/manifest.json'],
+    ['the fleet device', 'pico/pico_w', 'manifests/fleet-device/manifest.json'],
+    ['the host check', 'pico/pico_w', 'manifests/host-check/manifest.json'],
+  ])('%s\'s %s firmware: no project module names the Unicode case functions', (_app, target, manifest) => {
+    const files = projectModules(join(ROOT, manifest), target);
+    expect(files.length).toBeGreaterThan(10);
+    const naming: string[] = [];
+    for (const file of files) {
+      const names = namesIn(file);
+      for (const name of ['toUpperCase', 'toLowerCase', 'toLocaleUpperCase', 'toLocaleLowerCase']) {
+        if (names.has(name)) naming.push(`${file.slice(ROOT.length + 1)}: ${name}`);
+      }
+    }
+    expect(naming).toEqual([]);
   });
 
   test('the check sees the names a module gives the linker: property names, not comments, types or locals', () => {
