@@ -1,3 +1,4 @@
+import { asciiLowerCase, asciiUpperCase } from '../../runtime/core/ascii-case';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import type { WotRequest, WotResponse } from '../../runtime/wot/request-handler';
 import type { OutboundLink } from '../../runtime/wot/client-outbound';
@@ -128,7 +129,7 @@ export class HttpConnection {
           this.respondNow(400, 'malformed header line');
           return;
         }
-        const name = line.slice(0, colon).trim().toLowerCase();
+        const name = asciiLowerCase(line.slice(0, colon).trim());
         const value = line.slice(colon + 1).trim();
         if (name === 'host') this.hostCount++;
         this.headers[name] = this.headers[name] === undefined ? value : `${this.headers[name]}, ${value}`;
@@ -156,7 +157,7 @@ export class HttpConnection {
       return;
     }
     const upgrade = this.headers.upgrade;
-    if (upgrade !== undefined && upgrade.toLowerCase() === 'websocket') {
+    if (upgrade !== undefined && asciiLowerCase(upgrade) === 'websocket') {
       this.upgrade();
       return;
     }
@@ -166,7 +167,7 @@ export class HttpConnection {
     }
     // HTTP/1.1's Expect, as Node's server takes it: 100-continue is met, any other expectation refused (RFC 9110 §10.1.1).
     const expect = this.http11 ? this.headers.expect : undefined;
-    if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    if (expect !== undefined && asciiLowerCase(expect) !== '100-continue') {
       this.respondNow(417, `cannot meet the expectation '${expect}'`);
       return;
     }
@@ -282,7 +283,7 @@ export class HttpConnection {
     if (r.status !== 204 && r.status !== 304) head += `Content-Length: ${body === undefined ? 0 : body.byteLength}\r\n`;
     head += '\r\n';
     const headBytes = ArrayBuffer.fromString(head);
-    if (body === undefined || this.method.toUpperCase() === 'HEAD') {
+    if (body === undefined || asciiUpperCase(this.method) === 'HEAD') {
       this.send(headBytes, true);
       return;
     }

@@ -4,6 +4,7 @@
  * matched by a filter starting with a wildcard (MQTT-4.7.2-1).
  * Matching walks both strings once and allocates nothing.
  */
+import { upperHex } from '../core/ascii-case';
 
 /** True when `topic` (a topic name) matches `filter`. */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -61,7 +62,7 @@ export function topicFilterProblem(filter: string): string | undefined {
   for (let i = 0; i < filter.length; i++) {
     const c = filter.charCodeAt(i);
     if (c === 0) return 'a topic filter must not contain U+0000';
-    if (isLoneSurrogate(filter, i, c)) return `a topic filter must not contain a lone surrogate (U+${c.toString(16).toUpperCase()} at index ${i}): it has no UTF-8 form`;
+    if (isLoneSurrogate(filter, i, c)) return `a topic filter must not contain a lone surrogate (U+${upperHex(c, 4)} at index ${i}): it has no UTF-8 form`;
     if (c === 0x23 && (i !== filter.length - 1 || (i > 0 && filter.charCodeAt(i - 1) !== 0x2f))) {
       return `'#' must be the last character and a whole level in '${filter}'`;
     }
@@ -79,7 +80,7 @@ export function topicNameProblem(topic: string): string | undefined {
     const c = topic.charCodeAt(i);
     if (c === 0x23 || c === 0x2b) return `a topic name must not contain wildcards: '${topic}'`;
     if (c === 0) return 'a topic name must not contain U+0000';
-    if (isLoneSurrogate(topic, i, c)) return `a topic name must not contain a lone surrogate (U+${c.toString(16).toUpperCase()} at index ${i}): it has no UTF-8 form`;
+    if (isLoneSurrogate(topic, i, c)) return `a topic name must not contain a lone surrogate (U+${upperHex(c, 4)} at index ${i}): it has no UTF-8 form`;
   }
   return undefined;
 }

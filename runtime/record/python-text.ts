@@ -4,6 +4,7 @@
  * makes (`csv.writer` calls `repr` on floats; `SensorEventMapping` adds
  * `datetime.utcfromtimestamp(ts).isoformat()`).
  */
+import { asciiLowerCase } from '../core/ascii-case';
 
 /**
  * `repr(float(x))`: the shortest digits that read back as `x`, fixed notation
@@ -45,7 +46,7 @@ export function pythonNumber(x: number): string {
 /** Read what `pythonFloat`/`pythonNumber` (or Python's `float()`) accept, including `nan` and `inf`. */
 export function parsePythonFloat(text: string): number {
   const t = text.trim();
-  const lower = t.toLowerCase();
+  const lower = asciiLowerCase(t); // nan, inf, infinity: ASCII words
   if (lower === 'nan' || lower === '+nan' || lower === '-nan') return NaN;
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;

@@ -1,3 +1,4 @@
+import { asciiLowerCase } from '../core/ascii-case';
 import type { SensorEvent } from '../core/input-thing';
 
 /** Column types a store creates; each driver maps them to its own SQL types. */
@@ -56,7 +57,7 @@ export function checkMapping(mapping: StoreMapping<unknown>): number {
   let time = -1;
   for (let i = 0; i < mapping.columns.length; i++) {
     const c = mapping.columns[i];
-    if (!SQL_NAME.test(c.name) || c.name.toLowerCase() === 'id') throw new RangeError(`store: column name '${c.name}' must be letters, digits and _ (and not 'id')`);
+    if (!SQL_NAME.test(c.name) || asciiLowerCase(c.name) === 'id') throw new RangeError(`store: column name '${c.name}' must be letters, digits and _ (and not 'id')`);
     if (c.type === 'time') {
       if (time >= 0) throw new RangeError(`store: table '${mapping.table}' has two time columns`);
       time = i;

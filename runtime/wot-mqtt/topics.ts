@@ -13,11 +13,13 @@
  * | `things/{id}/set`             | gateway       | `{ name: value, ... }`: set properties |
  * | `things/{id}/request_action`  | gateway       | `{ name: { input?, id? } }`: perform an action; `id` comes back as `requestId` |
  */
+import { upperHex } from '../core/ascii-case';
+
 export const DEFAULT_THINGS_PREFIX = 'things';
 
 /** A thing id as one topic level: MQTT forbids `/`, `+`, `#` and U+0000 inside a level, so those are %-escaped. */
 export function topicLevelForId(id: string): string {
-  return id.replace(/[%/+#\u0000]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+  return id.replace(/[%/+#\u0000]/g, (c) => `%${upperHex(c.charCodeAt(0), 2)}`);
 }
 
 /** The inverse of `topicLevelForId`. */

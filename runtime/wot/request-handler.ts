@@ -11,6 +11,7 @@
  * Every error body, HTTP or WebSocket, has the shape
  * `{ "status": "404 Not Found", "message": "no property 'x' on My Lamp" }`.
  */
+import { asciiLowerCase, asciiUpperCase } from '../core/ascii-case';
 import { reportError } from '../core/report-error';
 import { queueAction } from './action-queue';
 import type { ThingContainer } from './containers';
@@ -269,7 +270,7 @@ export class WotRequestHandler {
       return;
     }
     const table: { [host: string]: true } = Object.create(null);
-    for (let i = 0; i < hosts.length; i++) table[hosts[i].toLowerCase()] = true;
+    for (let i = 0; i < hosts.length; i++) table[asciiLowerCase(hosts[i])] = true;
     this.hosts = table;
   }
 
@@ -325,7 +326,7 @@ export class WotRequestHandler {
     if (Array.isArray(req.headers.host)) return errorResponse(400, 'the request has more than one Host header');
     if (this.hosts === undefined) return undefined;
     const host = headerValue(req, 'host');
-    if (host !== undefined && this.hosts[host.toLowerCase()] === true) return undefined;
+    if (host !== undefined && this.hosts[asciiLowerCase(host)] === true) return undefined;
     return errorResponse(403, `host '${excerpt(host ?? '')}' is not served here`);
   }
 
@@ -376,7 +377,7 @@ export class WotRequestHandler {
   }
 
   private route(req: WotRequest): WotResponse {
-    const method = req.method.toUpperCase();
+    const method = asciiUpperCase(req.method);
     const refused = this.checkHost(req);
     if (refused !== undefined) return refused;
     if (method === 'OPTIONS') return { status: 204, headers: EMPTY_HEADERS };
@@ -392,7 +393,8 @@ export class WotRequestHandler {
     if (path === undefined) return errorResponse(404, `nothing at ${excerpt(fullPath)}`);
     for (let i = 0; i < this.routes.length; i++) {
       const r = this.routes[i];
-      if (r.method.toUpperCase() !== method && !(method === 'HEAD' && r.method.toUpperCase() === 'GET')) continue;
+      const routeMethod = asciiUpperCase(r.method);
+      if (routeMethod !== method && !(method === 'HEAD' && routeMethod === 'GET')) continue;
       if (typeof r.path === 'string') {
         if (r.path === path) return r.handler(req, []);
       } else {
