@@ -17,14 +17,46 @@ import { upperHex } from '../core/ascii-case';
 
 export const DEFAULT_THINGS_PREFIX = 'things';
 
-/** A thing id as one topic level: MQTT forbids `/`, `+`, `#` and U+0000 inside a level, so those are %-escaped. */
+/**
+ * A thing id as one topic level: MQTT forbids `/`, `+`, `#` and U+0000 inside a level, so those are
+ * %-escaped, and `%` itself. By hand, not with a regular expression: a board app with none leaves
+ * XS's RegExp engine and the Unicode case tables it reads out of its firmware.
+ */
 export function topicLevelForId(id: string): string {
-  return id.replace(/[%/+#\u0000]/g, (c) => `%${upperHex(c.charCodeAt(0), 2)}`);
+  let out = '';
+  let from = 0;
+  for (let i = 0, n = id.length; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0x25 || c === 0x2f || c === 0x2b || c === 0x23 || c === 0) {
+      out += `${id.slice(from, i)}%${upperHex(c, 2)}`;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? id : out + id.slice(from);
 }
 
-/** The inverse of `topicLevelForId`. */
+/** The inverse of `topicLevelForId`: each `%` and two upper-case hex digits is the character they name. */
 export function idFromTopicLevel(level: string): string {
-  return level.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  let out = '';
+  let from = 0;
+  const n = level.length;
+  for (let i = 0; i + 2 < n; i++) {
+    if (level.charCodeAt(i) !== 0x25) continue;
+    const high = upperHexValue(level.charCodeAt(i + 1));
+    const low = upperHexValue(level.charCodeAt(i + 2));
+    if (high < 0 || low < 0) continue;
+    out += level.slice(from, i) + String.fromCharCode(high * 16 + low);
+    from = i + 3;
+    i += 2;
+  }
+  return from === 0 ? level : out + level.slice(from);
+}
+
+/** 0-15 for the code of 0-9 or A-F, else -1 (lower-case a-f are not `topicLevelForId`'s). */
+function upperHexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10;
+  return -1;
 }
 
 export interface ThingTopics {
