@@ -11,6 +11,7 @@ import '../../../runtime/filters';
 import { OutputThing } from '../../../runtime/core/output-thing';
 import { SensorAsOutputThing, fromEcma419, type Sensor } from '../../../runtime/core/sensor';
 import { ecma419Source } from '../../../runtime/sensors/ecma419-source';
+import { expectRefusedLeavingSource } from './refused';
 
 type Build = (source: OutputThing<number>) => unknown;
 const notAFunction = 5 as unknown as (...args: any[]) => any;
@@ -36,15 +37,7 @@ const REFUSED: [string, Build, RegExp][] = [
 
 describe('a filter given no function where it calls one', () => {
   test.each(REFUSED)('%s: a TypeError naming it, and the source left unconnected', (_call, build, message) => {
-    const source = new OutputThing<number>();
-    expect(() => build(source)).toThrow(TypeError);
-    expect(() => build(source)).toThrow(message);
-    expect(source.connectionsOn('default')).toHaveLength(0);
-    const got: unknown[] = [];
-    source.connect({ onNext: (x: number) => got.push(x), onCompleted: () => got.push('completed'), onError: (e: unknown) => got.push(e) });
-    source.dispatchNext(1);
-    source.dispatchCompleted();
-    expect(got).toEqual([1, 'completed']);
+    expectRefusedLeavingSource(build, TypeError, message);
   });
 
   test('the optional ones may be left out, and a function is taken', () => {

@@ -9,6 +9,7 @@ import { OutputThing } from '../../../runtime/core/output-thing';
 import { Scheduler } from '../../../runtime/scheduler/scheduler';
 import { VirtualClock } from '../../../runtime/scheduler/virtual-clock';
 import { PeriodicMedian, SlidingMean } from '../../../runtime/filters/transducers';
+import { expectRefusedLeavingSource } from './refused';
 
 const scheduler = new Scheduler(new VirtualClock());
 
@@ -41,16 +42,7 @@ const REFUSED: [string, Build, RegExp][] = [
 
 describe('a filter with refused options', () => {
   test.each(REFUSED)('%s: a RangeError naming it, and the source left unconnected', (_call, build, message) => {
-    const source = new OutputThing<number>();
-    expect(() => build(source)).toThrow(RangeError);
-    expect(() => build(source)).toThrow(message);
-    expect(source.connectionsOn('default')).toHaveLength(0);
-    // What connects next gets every event, and the source's end.
-    const got: unknown[] = [];
-    source.connect({ onNext: (x: number) => got.push(x), onCompleted: () => got.push('completed'), onError: (e: unknown) => got.push(e) });
-    source.dispatchNext(1);
-    source.dispatchCompleted();
-    expect(got).toEqual([1, 'completed']);
+    expectRefusedLeavingSource(build, RangeError, message);
   });
 
   test('the counts that mean something are taken: 0, and Infinity where nothing is held for it', () => {
