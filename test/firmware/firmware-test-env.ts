@@ -20,9 +20,11 @@ export interface FirmwareTestEnv {
 
 /** `emulated: false` for a test that reads the built files without booting them (no bootrom needed). */
 /** `settings`: the `name=value` config properties the image must be built with (a networked app's Wi-Fi and broker), named in the skip line's command. */
-export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env, { emulated = true, settings = [] as readonly string[] } = {}): FirmwareTestEnv | string {
+/** `subdir`: a folder of THINGFLOW_FIRMWARE_DIR for an image whose file name another build of the same app takes (bench:firmware's `joined`: the lux demo with an SSID). */
+export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env, { emulated = true, settings = [] as readonly string[], subdir = '' } = {}): FirmwareTestEnv | string {
   const missing: string[] = [];
-  const dir = env.THINGFLOW_FIRMWARE_DIR;
+  const top = env.THINGFLOW_FIRMWARE_DIR;
+  const dir = top === undefined || top === '' || subdir === '' ? top : join(top, subdir);
   const stem = firmwareStem(app, target);
   // The lux demo is the build command's default manifest; another app names its own, an app built from its source alone (app-<name>) its example.
   const named = app === 'lux-demo' ? '' : app.startsWith('app-') ? ` examples/${app.slice(4)}.ts` : ` manifests/${app}/manifest.json`;

@@ -66,3 +66,43 @@ firmware('the lux demo as pico/pico_w firmware in rp2040js, with the CYW43 radio
     expect(elfSymbol(env.elf, 'cyw43_arch_gpio_put')).toBeDefined();
   });
 });
+
+/**
+ * The same app built with an SSID (bench:firmware's `joined` image, in THINGFLOW_FIRMWARE_DIR/joined): it
+ * joins the emulated Wi-Fi and takes its address by DHCP, and then uses the network no more. lwIP's
+ * ARP, IP reassembly and DNS timers age what the network brought, every second for ever once it was
+ * used: 1.03 wakes a second over an hour. hosts/moddable/pico/lwip-timers.c runs them in batches of
+ * a minute while no frame goes out, each called once for every second gone by.
+ */
+const SSID = ['ssid=thingflow-emulated', 'password=emulated-wifi'];
+const joined = firmwareTestEnv('lux-demo', 'pico/pico_w', process.env, { settings: SSID, subdir: 'joined' });
+if (typeof joined === 'string') console.log(joined);
+const joinedFirmware = typeof joined === 'string' ? describe.skip : describe;
+
+joinedFirmware('the lux demo as pico/pico_w firmware joined to the Wi-Fi, its network idle', () => {
+  test('lwIP\'s aging timers run in batches of a minute, not every second, and age by every second all the same', async () => {
+    if (typeof joined === 'string') throw new Error(joined);
+    const etharp = elfSymbol(joined.elf, 'etharp_tmr')!;
+    const dns = elfSymbol(joined.elf, 'dns_tmr')!;
+    const host = nightHost(joined, undefined, { radio: 'cyw43', network: { connect: () => undefined }, entryMarks: [etharp, dns] });
+    const calls = (pc: number) => host.entries.filter((e) => e.pc === pc).length;
+    await host.runUntil(100_000);
+    expect(host.lan?.leases).toBe(1);
+    const [sleeps, arp0, dns0] = [host.sleeps.length, calls(etharp), calls(dns)];
+    await host.runUntil(280_000);
+    // 180 s: the app's three samples (120, 180, 240 s) and three batches of lwIP's, where every second woke it before.
+    const wakes = host.sleeps.length - sleeps;
+    expect(wakes).toBeGreaterThanOrEqual(6);
+    expect(wakes).toBeLessThanOrEqual(12);
+    // Each timer still runs once for every second: 180 in 180 s, give or take the batch it is in.
+    for (const n of [calls(etharp) - arp0, calls(dns) - dns0]) {
+      expect(n).toBeGreaterThanOrEqual(120);
+      expect(n).toBeLessThanOrEqual(240);
+      expect(n % 60).toBe(0);
+    }
+    // And the count since boot is the seconds since the network's first use, less the batch under way.
+    const ran = calls(etharp);
+    expect(ran).toBeGreaterThan(280 - 10 - 60);
+    expect(ran).toBeLessThanOrEqual(280);
+  }, 300_000);
+});
