@@ -23,15 +23,34 @@
  * (with the network in use one comes every second).
  * A timer a whole interval late skips to its next due, as lwIP's own cyclic timer restarts. Each
  * handler is lwIP's own, called in lwIP's timeout context (the radio's lock held), as before.
+ *
+ * Batched aging. ARP's, IP reassembly's and DNS's one-second timers, once the network is in use, mostly
+ * age what it brought (an ARP entry's age, a DNS answer's TTL): a joined Pico W woke every second for
+ * them, all hour (bench:firmware: 1.03 wakes a second). While no frame has gone out for BUSY_MS (no
+ * ARP request, DNS question or TCP segment their timers would repeat or time out), each is due every
+ * AGING_BATCH_MS instead, and is then called once for each of its intervals gone by: the same counts,
+ * at most a batch late (an entry past its age is dropped up to a minute later). A frame sent
+ * (cyw43_send_ethernet, wrapped) brings them back to every second from the next second on the grid;
+ * these three catch up on their missed intervals in any case, where the others skip them.
  */
 #include "lwip/timeouts.h"
 #include "lwip/igmp.h"
 #include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/dns.h"
+#include "netif/etharp.h"
+#include "pico/cyw43_arch.h"
 
 /* More cyclic timers than this (another lwIP configuration) and lwIP's own scheme runs, unchanged. */
 #define MAX_TIMERS 12
+
+/* Batched aging (above): how long after the last frame sent the aging timers keep to every second, and their batch. */
+#define BUSY_MS 20000
+#define AGING_BATCH_MS 60000
+/* A wake later than this many intervals (the core held up for minutes) catches up on this many only. */
+#define MAX_CATCH_UP 3600
 
 typedef struct {
 	lwip_cyclic_timer_handler handler;
@@ -40,6 +59,12 @@ typedef struct {
 	bool (*hasWork)(void);
 	u32_t due;
 	bool running;
+	/* ARP's, IP reassembly's or DNS's: it ages, and may run in batches (above). */
+	bool ages;
+	/* Due every AGING_BATCH_MS now, not every interval. */
+	bool batched;
+	/* The due it last ran for (an aging timer counts its intervals gone by from here). */
+	u32_t lastDue;
 } Periodic;
 
 static Periodic timers[MAX_TIMERS];
@@ -50,6 +75,9 @@ static u32_t grid;
 static bool armed;
 /* dispatch is running the due handlers: it sets the timeout once they are done. */
 static bool dispatching;
+/* sys_now() when the radio was last given a frame to send, and whether it ever was. */
+static u32_t lastSentMs;
+static bool sentAny;
 
 void lwip_timers_check(void);
 static void checkAt(u32_t now);
@@ -110,6 +138,12 @@ static bool networkHasWork(void)
 	return networkUsed;
 }
 
+/* A frame went out less than BUSY_MS ago: what the aging timers would repeat or time out may be under way. */
+static bool networkBusy(u32_t now)
+{
+	return sentAny && before(now, lastSentMs + BUSY_MS);
+}
+
 static bool tcpHasWork(void)
 {
 	return tcp_active_pcbs != NULL || tcp_tw_pcbs != NULL;
@@ -151,6 +185,19 @@ static void dispatch(void *arg)
 		Periodic *t = &timers[i];
 		if (!t->running || before(now, t->due))
 			continue;
+		if (t->ages) {
+			/* Once for each interval gone by since it last ran: a batch's, or those a late wake missed. */
+			u32_t n = (now - t->lastDue) / t->intervalMs;
+			if (n > MAX_CATCH_UP)
+				n = MAX_CATCH_UP;
+			t->lastDue += n * t->intervalMs;
+			if (before(t->lastDue + t->intervalMs, now))
+				t->lastDue = nextDue(t, now) - t->intervalMs;
+			t->due = t->lastDue + (t->batched ? AGING_BATCH_MS : t->intervalMs);
+			while (n-- > 0)
+				t->handler();
+			continue;
+		}
 		t->due += t->intervalMs;
 		if (!before(now, t->due))
 			t->due = nextDue(t, now);
@@ -166,12 +213,21 @@ static void dispatch(void *arg)
  */
 static void checkAt(u32_t now)
 {
+	bool batch = !networkBusy(now);
 	for (int i = 0; i < timerCount; i++) {
 		Periodic *t = &timers[i];
 		bool work = t->hasWork();
-		if (work && !t->running)
+		if (work && !t->running) {
 			t->due = nextDue(t, now);
+			t->lastDue = t->due - t->intervalMs;
+			t->batched = false;
+		}
 		t->running = work;
+		if (!work || !t->ages || batch == t->batched)
+			continue;
+		t->batched = batch;
+		/* Due on its grid either way: a batch from the due it last ran for, or the next interval from now. */
+		t->due = batch ? t->lastDue + AGING_BATCH_MS : nextDue(t, now);
 	}
 	arm(now);
 }
@@ -202,6 +258,17 @@ void __wrap_sys_timeouts_init(void)
 		t->intervalMs = lwip_cyclic_timers[i].interval_ms;
 		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : networkHasWork;
 		t->running = false;
+		t->batched = false;
+		t->ages = false;
+#if LWIP_ARP
+		t->ages = t->ages || t->handler == etharp_tmr;
+#endif
+#if IP_REASSEMBLY
+		t->ages = t->ages || t->handler == ip_reass_tmr;
+#endif
+#if LWIP_DNS
+		t->ages = t->ages || t->handler == dns_tmr;
+#endif
 	}
 	/* None has work yet (no interface, no connection): the first is started by what gives it some. */
 }
@@ -234,4 +301,19 @@ void __wrap_igmp_report_groups(struct netif *netif)
 {
 	__real_igmp_report_groups(netif);
 	lwip_timers_check();
+}
+
+/*
+ * Every frame lwIP gives the radio: the aging timers keep to every second for BUSY_MS from now (an
+ * ARP request or DNS question their timers repeat, a connection's segments). Called in lwIP's context.
+ */
+int __real_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf);
+int __wrap_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf)
+{
+	bool wasQuiet = !sentAny || !before(sys_now(), lastSentMs + BUSY_MS);
+	lastSentMs = sys_now();
+	sentAny = true;
+	if (wasQuiet && timerCount > 0)
+		lwip_timers_check();
+	return __real_cyw43_send_ethernet(self, itf, len, buf, is_pbuf);
 }
