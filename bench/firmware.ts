@@ -196,7 +196,8 @@ interface Idle { wakesPerSecond: number; awakeMsPerHour: number }
  * What a board that sleeps between its samples is awake for once booted: its wakes a second and its busy cycles as ms an
  * hour, over IDLE_MS. The lux demo on the plain pico, and on a Pico W (`radio`: its CYW43 modelled), with no SSID given or
  * (`joined`) on the emulated Wi-Fi with its address by DHCP: lwIP's timers run only while they have work
- * (hosts/moddable/pico/lwip-timers.c), and those that age what the network brings from its first use on.
+ * (hosts/moddable/pico/lwip-timers.c), and those that age what the network brings from its first use on, in batches
+ * of a minute while no frame goes out.
  */
 async function idle(files: { uf2: string; elf: string }, radio: 'none' | 'no SSID' | 'joined'): Promise<Idle> {
   const more = radio === 'none' ? {} : radio === 'no SSID' ? { radio: 'cyw43' as const } : { radio: 'cyw43' as const, network: { connect: () => undefined } };
@@ -337,7 +338,7 @@ async function main(): Promise<number> {
     const idleRows = [[`lux demo, once booted (from ${IDLE_FROM_MS / 1000} s, for ${IDLE_MS / 60_000} min)`, 'pico', 'pico/pico_w (radio up, no SSID)', 'pico/pico_w (Wi-Fi joined, DHCP)', 'pico_w / pico (no SSID, joined)']];
     idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), joined.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x, ${(joined.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
     idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${joined.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x, ${(joined.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
-    report += `\nThe same app on a Pico W, its radio up: lwIP's timers run only while they have work, on one grid, those that age what the network brings from its first use on (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second, joined or not):\n\n${table(idleRows)}`;
+    report += `\nThe same app on a Pico W, its radio up: lwIP's timers run only while they have work, on one grid, those that age what the network brings from its first use on, in batches of a minute while no frame goes out (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second, joined or not, and its aging timers every second once joined):\n\n${table(idleRows)}`;
   }
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
