@@ -31,7 +31,9 @@
  * - under the table, the lux demo on a Pico W (pico/pico_w, its CYW43 radio
  *   modelled; with no SSID, and joined to the emulated Wi-Fi) against the
  *   plain pico's, once booted: wakes a second and time awake per hour, what
- *   the radio and its network stack add.
+ *   the radio and its network stack add; and the fleet device on a Pico W
+ *   connected to a broker in this process (aedes) through the emulated Wi-Fi,
+ *   an hour of its MQTT at work: a networked app's wakes and time awake.
  *   `npm run bench:firmware-profile` shows where those cycles go.
  *
  * Needs the SDKs (tools/firmware-env.ts) and RP2040_BOOTROM; prints one line
@@ -47,7 +49,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DAWN_RUN_MS, STEADY_FROM_MS, dawnHost, nightHost } from '../test/firmware/night-host';
+import type { Socket } from 'node:net';
+import { DAWN_RUN_MS, STEADY_FROM_MS, dawnHost, nightHost, wifiHost } from '../test/firmware/night-host';
+import { startEmbeddedBroker } from '../hosts/node/mqtt-broker';
 import { RP2040_CLOCK_HZ, type Rp2040Host } from '../sim/emulator/rp2040-host';
 import { sampleWindows, type SampleWindow } from '../test/firmware/sample-windows';
 import { buildFirmware } from '../tools/firmware';
@@ -212,6 +216,40 @@ async function idle(files: { uf2: string; elf: string }, radio: 'none' | 'no SSI
   };
 }
 
+/** The fleet device's window: from a minute after reset (joined, connected to the broker, its first readings published) for IDLE_MS. */
+const CONNECTED_FROM_MS = 60_000;
+/** The fleet device's Wi-Fi and broker, as its firmware test builds it (the emulated LAN's gateway relays port 1883 here). */
+const FLEET_SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
+
+/**
+ * A networked app at work: the fleet device on a Pico W, joined to the emulated Wi-Fi and connected over it to a
+ * broker in this process (aedes), publishing its light at QoS 1 every minute and its Web Thing's values. Its wakes
+ * a second and awake time an hour, as `idle` counts them: with a connection open lwIP's TCP timer runs every 250 ms.
+ */
+async function connected(files: { uf2: string; elf: string }): Promise<Idle> {
+  const broker = await startEmbeddedBroker({ port: 0 });
+  const relayed: Socket[] = [];
+  try {
+    const { host } = wifiHost({ ...files, bootrom: process.env.RP2040_BOOTROM! }, broker.port, relayed);
+    // In steps of 100 emulated ms, the broker answering in between (a real one, in this process).
+    const runTo = async (ms: number) => {
+      while (host.emulatedMs < ms && !host.halted) {
+        await host.runUntil(Math.min(ms, host.emulatedMs + 100));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    await runTo(CONNECTED_FROM_MS);
+    if (relayed.length !== 1) throw new Error(`bench:firmware: the fleet device made ${relayed.length} connections to the broker in ${CONNECTED_FROM_MS} ms, not 1`);
+    const [sleeps, busy] = [host.sleeps.length, host.busyCycles];
+    await runTo(CONNECTED_FROM_MS + IDLE_MS);
+    if (relayed.length !== 1) throw new Error(`bench:firmware: the fleet device reconnected (${relayed.length} connections): not the steady connection this measures`);
+    return { wakesPerSecond: (host.sleeps.length - sleeps) / (IDLE_MS / 1000), awakeMsPerHour: msPerHour(host.busyCycles - busy, IDLE_MS) };
+  } finally {
+    for (const socket of relayed) socket.destroy();
+    await broker.close();
+  }
+}
+
 /** An app's firmware for `target` in `out`: the files there with `--reuse`, else built with `settings` (and said so). */
 async function firmwareFor(app: string, target: string, manifest: string, out: string, reuse: boolean, settings: string[] = []): Promise<{ uf2: string; elf: string }> {
   const stem = firmwareStem(app, target);
@@ -269,6 +307,7 @@ async function main(): Promise<number> {
   // joins and takes its address by DHCP (in out/firmware/joined: the same file name).
   const picoW = await firmwareFor('lux-demo', 'pico/pico_w', APPS[2].manifest, OUT, reuse);
   const picoWJoined = await firmwareFor('lux-demo', 'pico/pico_w', APPS[2].manifest, join(OUT, 'joined'), reuse, ['ssid=thingflow-emulated', 'password=emulated-wifi']);
+  const fleetDevice = await firmwareFor('fleet-device', 'pico/pico_w', join(ROOT, 'manifests/fleet-device/manifest.json'), OUT, reuse, FLEET_SETTINGS);
   const size = Object.fromEntries(APPS.map((a) => [a.name, sizes(built[a.name].elf)]));
   const started = Date.now();
   const cycles: { [name: string]: Cycles } = {};
@@ -339,6 +378,10 @@ async function main(): Promise<number> {
     idleRows.push(['wakes a second', plain.wakesPerSecond.toFixed(2), radio.wakesPerSecond.toFixed(2), joined.wakesPerSecond.toFixed(2), `${(radio.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x, ${(joined.wakesPerSecond / plain.wakesPerSecond).toFixed(0)}x`]);
     idleRows.push(['awake per hour (busy cycles at 125 MHz)', `${plain.awakeMsPerHour.toFixed(1)} ms`, `${radio.awakeMsPerHour.toFixed(1)} ms`, `${joined.awakeMsPerHour.toFixed(1)} ms`, `${(radio.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x, ${(joined.awakeMsPerHour / plain.awakeMsPerHour).toFixed(1)}x`]);
     report += `\nThe same app on a Pico W, its radio up: lwIP's timers run only while they have work, on one grid, those that age what the network brings from its first use on, in batches of a minute while no frame goes out (hosts/moddable/pico/lwip-timers.c; lwIP's own woke the core 12 times a second, joined or not, and its aging timers every second once joined):\n\n${table(idleRows)}`;
+    const fleet = await connected(fleetDevice);
+    const fleetRows = [[`fleet device on a Pico W, connected (from ${CONNECTED_FROM_MS / 1000} s, for ${IDLE_MS / 60_000} min)`, 'wakes a second', 'awake per hour (busy cycles at 125 MHz)', 'awake / the plain pico lux demo\'s']];
+    fleetRows.push(['MQTT to a broker here over the emulated Wi-Fi: its light at QoS 1 and its Web Thing\'s values every minute', fleet.wakesPerSecond.toFixed(2), `${fleet.awakeMsPerHour.toFixed(1)} ms`, `${(fleet.awakeMsPerHour / plain.awakeMsPerHour).toFixed(0)}x`]);
+    report += `\nA networked app at work: with a connection open, lwIP's TCP timer runs every 250 ms (docs/moddable.md, lwIP's timers):\n\n${table(fleetRows)}`;
   }
   // Where the lux demo's flash goes, from what the XS linker wrote (mc.xs.c in mcconfig's build tree).
   if (existsSync(linkedOutput('lux-demo')) && existsSync(linkedOutput('floor'))) {
