@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { binutil, moddableBuildDir } from '../../tools/firmware-env';
 import mqtt from 'mqtt';
 import { startBroker, type TestBroker } from '../support/brokers';
+import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
@@ -62,7 +63,7 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     listener.on('message', (topic, payload, packet) => heard.push({ topic, text: payload.toString(), qos: packet.qos, retain: packet.retain }));
     await new Promise((r) => listener.on('connect', r));
     await new Promise((r) => listener.subscribe([`fleet/${ID}/lux`, `${THINGS}/#`], { qos: 1 }, r));
-    ({ host, lock, heap } = wifiHost(env, broker.port, relayed));
+    ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [elfSymbol(env.elf, 'tcp_tmr')!]));
   });
   afterAll(async () => {
     if (typeof env === 'string') return;
@@ -114,6 +115,30 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     expect([device, typeof ts, m.qos]).toEqual([ID, 'number', 1]);
     expect(lux).toBeGreaterThanOrEqual(0);
     await emulateUntil(heardOn(`${THINGS}/values`, (v) => JSON.parse(v.text).illuminance === lux), 5_000, 'the values with the reading');
+    expect(host.halted).toBeUndefined();
+  }, 180_000);
+
+  test('connected with nothing in flight, its TCP timer batches: between the minute\'s work it wakes the board no more (it did 4 times a second), and it still ticks for every 250 ms (hosts/moddable/pico/lwip-timers.c)', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const tcpTmr = elfSymbol(env.elf, 'tcp_tmr')!;
+    const ticks = () => host.entries.filter((e) => e.pc === tcpTmr).length;
+    await emulateUntil(() => host.emulatedMs >= 90_000, 30_000, 'the quiet half of the minute');
+    const [sleeps, ticksAt90] = [host.sleeps.length, ticks()];
+    await emulateUntil(() => host.emulatedMs >= 115_000, 30_000, 'the next sample, nearly');
+    // The wakes of those 25 s that ran TCP's timer: with it every 250 ms, 100 (the radio driver's own polling after
+    // the minute's publishes, every 50 ms for 2.5 s, wakes it whatever TCP does).
+    const wakes = host.sleeps.slice(sleeps - 1);
+    let wakesWithTcp = 0;
+    for (let i = 0; i + 1 < wakes.length; i++) {
+      if (host.entries.some((e) => e.pc === tcpTmr && e.cycles >= wakes[i].cycles && e.cycles < wakes[i + 1].cycles)) wakesWithTcp++;
+    }
+    expect(wakesWithTcp).toBeLessThanOrEqual(5);
+    expect(relayed.length).toBe(1);
+    // Its ticks are owed, not lost: paid before TCP is touched, and a batch at a time otherwise.
+    await emulateUntil(() => host.emulatedMs >= 180_000, 70_000, 'two more minutes');
+    const paid = ticks() - ticksAt90;
+    expect(paid).toBeGreaterThanOrEqual(90 * 4 - 240);
+    expect(paid).toBeLessThanOrEqual(90 * 4 + 240);
     expect(host.halted).toBeUndefined();
   }, 180_000);
 
