@@ -42,13 +42,20 @@
 /* The pcb the latest call from the main loop closed: see __wrap_tcp_abort. Any other call clears it. */
 static struct tcp_pcb *justClosed;
 
+/* lwip-timers.c: TCP's timer may batch where this file pays its owed ticks before the main loop's calls (locked below). */
+const bool lwip_lock_pays_tcp_ticks = true;
+void lwip_timers_tcp_catch_up(void);
+
 static async_context_t *locked(void)
 {
 	async_context_t *context = cyw43_arch_async_context();
-	if (!__get_current_exception())
+	bool mainLoop = !__get_current_exception();
+	if (mainLoop)
 		justClosed = NULL; // a main-loop call (lwIP's work in an interrupt may come between the close and its abort)
 	if (context)
 		async_context_acquire_lock_blocking(context);
+	if (mainLoop)
+		lwip_timers_tcp_catch_up(); // tcp_ticks right before the call touches TCP (lwip-timers.c)
 	return context;
 }
 

@@ -26,12 +26,17 @@
  *
  * Batched aging. ARP's, IP reassembly's and DNS's one-second timers, once the network is in use, mostly
  * age what it brought (an ARP entry's age, a DNS answer's TTL): a joined Pico W woke every second for
- * them, all hour (bench:firmware: 1.03 wakes a second). While no frame has gone out for BUSY_MS (no
- * ARP request, DNS question or TCP segment their timers would repeat or time out), each is due every
+ * them, all hour (bench:firmware: 1.03 wakes a second). While no ARP request or DNS question (what their
+ * timers repeat or time out) has gone out for BUSY_MS, each is due every
  * AGING_BATCH_MS instead, and is then called once for each of its intervals gone by: the same counts,
- * at most a batch late (an entry past its age is dropped up to a minute later). A frame sent
+ * at most a batch late (an entry past its age is dropped up to a minute later). Such a frame sent
  * (cyw43_send_ethernet, wrapped) brings them back to every second from the next second on the grid;
  * these three catch up on their missed intervals in any case, where the others skip them.
+ *
+ * TCP's timer batches too, while every connection is idle (tcpIdle: nothing in flight, waiting, or owed an ACK): it
+ * then only counts tcp_ticks. Those ticks also time round trips, so the ticks a batch owes are paid before TCP is
+ * touched at all (lwip_timers_tcp_catch_up: lwip-lock.c's calls from the main loop, a segment in), and a segment sent
+ * or received that leaves work brings the timer back to every 250 ms.
  */
 #include "lwip/timeouts.h"
 #include "lwip/igmp.h"
@@ -46,7 +51,7 @@
 /* More cyclic timers than this (another lwIP configuration) and lwIP's own scheme runs, unchanged. */
 #define MAX_TIMERS 12
 
-/* Batched aging (above): how long after the last frame sent the aging timers keep to every second, and their batch. */
+/* Batched aging (above): how long after the last ARP request or DNS question the aging timers keep to every second, and their batch. */
 #define BUSY_MS 20000
 #define AGING_BATCH_MS 60000
 /* A wake later than this many intervals (the core held up for minutes) catches up on this many only. */
@@ -59,8 +64,8 @@ typedef struct {
 	bool (*hasWork)(void);
 	u32_t due;
 	bool running;
-	/* ARP's, IP reassembly's or DNS's: it ages, and may run in batches (above). */
-	bool ages;
+	/* ARP's, IP reassembly's, DNS's or TCP's: it may run in batches (above), when this says so; NULL for the others. */
+	bool (*canBatch)(u32_t now);
 	/* Due every AGING_BATCH_MS now, not every interval. */
 	bool batched;
 	/* The due it last ran for (an aging timer counts its intervals gone by from here). */
@@ -75,7 +80,17 @@ static u32_t grid;
 static bool armed;
 /* dispatch is running the due handlers: it sets the timeout once they are done. */
 static bool dispatching;
-/* sys_now() when the radio was last given a frame to send, and whether it ever was. */
+/* TCP's timer, where it may batch: its owed ticks are paid before TCP is touched (lwip_timers_tcp_catch_up). */
+static Periodic *tcpTimer;
+/* lwip_timers_tcp_catch_up is paying them (tcp_tmr may send, and a send reaches lwip-lock.c's wraps again). */
+static bool catchingUp;
+/*
+ * Defined by lwip-lock.c, which pays TCP's owed ticks before each of the main loop's lwIP calls: without it (an app
+ * with the radio but not thingflow-net.json's network) a socket could send with a stale tcp_ticks, and TCP's timer
+ * keeps to every 250 ms.
+ */
+extern const bool lwip_lock_pays_tcp_ticks __attribute__((weak));
+/* sys_now() when the radio was last given an ARP request or DNS question to send, and whether it ever was. */
 static u32_t lastSentMs;
 static bool sentAny;
 
@@ -138,15 +153,48 @@ static bool networkHasWork(void)
 	return networkUsed;
 }
 
-/* A frame went out less than BUSY_MS ago: what the aging timers would repeat or time out may be under way. */
+/* An ARP request or DNS question went out less than BUSY_MS ago: the aging timers may have to repeat or time it out. */
 static bool networkBusy(u32_t now)
 {
 	return sentAny && before(now, lastSentMs + BUSY_MS);
 }
 
+static bool networkQuiet(u32_t now)
+{
+	return !networkBusy(now);
+}
+
 static bool tcpHasWork(void)
 {
 	return tcp_active_pcbs != NULL || tcp_tw_pcbs != NULL;
+}
+
+/*
+ * Every connection idle: established, nothing sent unacknowledged or waiting to go, nothing out of
+ * sequence or refused, no delayed ACK or pending close, no zero-window probe, no keep-alive or poll
+ * callback (the ECMA-419 socket sets neither), and none in TIME_WAIT. Its timer then only counts
+ * ticks, and may count them in batches (TCP's, above).
+ */
+static bool tcpIdle(u32_t now)
+{
+	(void)now;
+	if (tcp_tw_pcbs != NULL)
+		return false;
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
+		if (pcb->state != ESTABLISHED || pcb->unacked != NULL || pcb->unsent != NULL || pcb->refused_data != NULL
+			|| (pcb->flags & (TF_ACK_DELAY | TF_ACK_NOW | TF_CLOSEPEND)) != 0 || pcb->persist_backoff != 0
+			|| ip_get_option(pcb, SOF_KEEPALIVE))
+			return false;
+#if TCP_QUEUE_OOSEQ
+		if (pcb->ooseq != NULL)
+			return false;
+#endif
+#if LWIP_CALLBACK_API
+		if (pcb->poll != NULL)
+			return false;
+#endif
+	}
+	return true;
 }
 
 static void dispatch(void *arg);
@@ -185,7 +233,7 @@ static void dispatch(void *arg)
 		Periodic *t = &timers[i];
 		if (!t->running || before(now, t->due))
 			continue;
-		if (t->ages) {
+		if (t->canBatch != NULL) {
 			/* Once for each interval gone by since it last ran: a batch's, or those a late wake missed. */
 			u32_t n = (now - t->lastDue) / t->intervalMs;
 			if (n > MAX_CATCH_UP)
@@ -213,7 +261,6 @@ static void dispatch(void *arg)
  */
 static void checkAt(u32_t now)
 {
-	bool batch = !networkBusy(now);
 	for (int i = 0; i < timerCount; i++) {
 		Periodic *t = &timers[i];
 		bool work = t->hasWork();
@@ -223,7 +270,10 @@ static void checkAt(u32_t now)
 			t->batched = false;
 		}
 		t->running = work;
-		if (!work || !t->ages || batch == t->batched)
+		if (!work || t->canBatch == NULL)
+			continue;
+		bool batch = t->canBatch(now);
+		if (batch == t->batched)
 			continue;
 		t->batched = batch;
 		/* Due on its grid either way: a batch from the due it last ran for, or the next interval from now. */
@@ -259,15 +309,22 @@ void __wrap_sys_timeouts_init(void)
 		t->hasWork = t->handler == tcp_tmr ? tcpHasWork : t->handler == igmp_tmr ? igmpHasWork : t->handler == dhcp_fine_tmr ? dhcpHasWork : networkHasWork;
 		t->running = false;
 		t->batched = false;
-		t->ages = false;
+		t->canBatch = NULL;
+		if (t->handler == tcp_tmr && &lwip_lock_pays_tcp_ticks != NULL) {
+			t->canBatch = tcpIdle;
+			tcpTimer = t;
+		}
 #if LWIP_ARP
-		t->ages = t->ages || t->handler == etharp_tmr;
+		if (t->handler == etharp_tmr)
+			t->canBatch = networkQuiet;
 #endif
 #if IP_REASSEMBLY
-		t->ages = t->ages || t->handler == ip_reass_tmr;
+		if (t->handler == ip_reass_tmr)
+			t->canBatch = networkQuiet;
 #endif
 #if LWIP_DNS
-		t->ages = t->ages || t->handler == dns_tmr;
+		if (t->handler == dns_tmr)
+			t->canBatch = networkQuiet;
 #endif
 	}
 	/* None has work yet (no interface, no connection): the first is started by what gives it some. */
@@ -304,16 +361,82 @@ void __wrap_igmp_report_groups(struct netif *netif)
 }
 
 /*
+ * Pay TCP's owed ticks now, while its timer batches: before anything touches TCP (the main loop's lwIP calls, from
+ * lwip-lock.c; a segment in, below), so that tcp_ticks is right where TCP reads it: a segment sent records it for its
+ * round trip, and its ACK reads it back (ticks paid in between would read as a round trip of up to a minute).
+ */
+void lwip_timers_tcp_catch_up(void)
+{
+	Periodic *t = tcpTimer;
+	if (t == NULL || !t->running || !t->batched || dispatching || catchingUp)
+		return;
+	u32_t now = sys_now();
+	u32_t n = (now - t->lastDue) / t->intervalMs;
+	if (n == 0)
+		return;
+	if (n > MAX_CATCH_UP)
+		n = MAX_CATCH_UP;
+	catchingUp = true;
+	t->lastDue += n * t->intervalMs;
+	if (before(t->lastDue + t->intervalMs, now))
+		t->lastDue = nextDue(t, now) - t->intervalMs;
+	while (n-- > 0)
+		t->handler();
+	catchingUp = false;
+}
+
+/* A segment in: TCP's ticks paid first, and after it its timer back to every 250 ms if the segment left work (a delayed ACK). */
+void __real_tcp_input(struct pbuf *p, struct netif *inp);
+void __wrap_tcp_input(struct pbuf *p, struct netif *inp)
+{
+	lwip_timers_tcp_catch_up();
+	__real_tcp_input(p, inp);
+	if (tcpTimer != NULL)
+		lwip_timers_check();
+}
+
+/*
+ * Whether a frame is one the aging timers may have to repeat or time out: an ARP request (their ARP entry pending)
+ * or a DNS question (UDP to port 53). A TCP segment is TCP's timer's to time (tcpIdle), and an ordinary datagram
+ * no one's. A frame this cannot read (not a pbuf, its headers split) counts, to be safe.
+ */
+static bool asksAgain(const void *buf, bool is_pbuf)
+{
+	if (!is_pbuf)
+		return true;
+	const struct pbuf *p = (const struct pbuf *)buf;
+	const u8_t *b = (const u8_t *)p->payload;
+	if (p->len < 14)
+		return true;
+	u16_t type = (u16_t)((b[12] << 8) | b[13]);
+	if (type == 0x0806)
+		return true; /* ARP */
+	if (type != 0x0800)
+		return false;
+	if (p->len < 14 + 20)
+		return true;
+	if (b[14 + 9] != 17)
+		return false; /* not UDP */
+	u16_t headerBytes = (u16_t)((b[14] & 0x0f) * 4);
+	if (p->len < 14 + headerBytes + 4)
+		return true;
+	u16_t port = (u16_t)((b[14 + headerBytes + 2] << 8) | b[14 + headerBytes + 3]);
+	return port == 53;
+}
+
+/*
  * Every frame lwIP gives the radio: the aging timers keep to every second for BUSY_MS from now (an
  * ARP request or DNS question their timers repeat, a connection's segments). Called in lwIP's context.
  */
 int __real_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf);
 int __wrap_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf)
 {
-	bool wasQuiet = !sentAny || !before(sys_now(), lastSentMs + BUSY_MS);
-	lastSentMs = sys_now();
-	sentAny = true;
-	if (wasQuiet && timerCount > 0)
+	if (asksAgain(buf, is_pbuf)) {
+		lastSentMs = sys_now();
+		sentAny = true;
+	}
+	/* Each frame: a TCP segment sent leaves its connection with something unacknowledged, which TCP's timer must time. */
+	if (timerCount > 0)
 		lwip_timers_check();
 	return __real_cyw43_send_ethernet(self, itf, len, buf, is_pbuf);
 }
