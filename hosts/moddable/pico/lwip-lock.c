@@ -46,6 +46,9 @@ static struct tcp_pcb *justClosed;
 const bool lwip_lock_pays_tcp_ticks = true;
 void lwip_timers_tcp_catch_up(void);
 
+/* Wrapped calls under way: a wrapped call's own lwIP calls (tcp_write's pbuf_alloc) come through here again. */
+static int depth;
+
 static async_context_t *locked(void)
 {
 	async_context_t *context = cyw43_arch_async_context();
@@ -54,13 +57,16 @@ static async_context_t *locked(void)
 		justClosed = NULL; // a main-loop call (lwIP's work in an interrupt may come between the close and its abort)
 	if (context)
 		async_context_acquire_lock_blocking(context);
-	if (mainLoop)
-		lwip_timers_tcp_catch_up(); // tcp_ticks right before the call touches TCP (lwip-timers.c)
+	// tcp_ticks right before the main loop's call touches TCP (lwip-timers.c); never inside a call under way,
+	// where TCP's timer would run in the middle of its work.
+	if (++depth == 1 && mainLoop)
+		lwip_timers_tcp_catch_up();
 	return context;
 }
 
 static void unlock(async_context_t *context)
 {
+	depth--;
 	if (context)
 		async_context_release_lock(context);
 }
