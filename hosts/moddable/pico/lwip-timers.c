@@ -199,6 +199,21 @@ static bool tcpIdle(u32_t now)
 
 static void dispatch(void *arg);
 
+/*
+ * A batching timer's intervals gone by since the due it last ran for (at most MAX_CATCH_UP), taken as paid: its
+ * lastDue moves on by them (to the latest due on its grid, when there were more). The caller runs its handler as often.
+ */
+static u32_t takeOwed(Periodic *t, u32_t now)
+{
+	u32_t n = (now - t->lastDue) / t->intervalMs;
+	if (n > MAX_CATCH_UP)
+		n = MAX_CATCH_UP;
+	t->lastDue += n * t->intervalMs;
+	if (before(t->lastDue + t->intervalMs, now))
+		t->lastDue = nextDue(t, now) - t->intervalMs;
+	return n;
+}
+
 /* Set the one timeout for the earliest due of the running timers (`now`: sys_now(), read once a wake: a division on this core). */
 static void arm(u32_t now)
 {
@@ -235,12 +250,7 @@ static void dispatch(void *arg)
 			continue;
 		if (t->canBatch != NULL) {
 			/* Once for each interval gone by since it last ran: a batch's, or those a late wake missed. */
-			u32_t n = (now - t->lastDue) / t->intervalMs;
-			if (n > MAX_CATCH_UP)
-				n = MAX_CATCH_UP;
-			t->lastDue += n * t->intervalMs;
-			if (before(t->lastDue + t->intervalMs, now))
-				t->lastDue = nextDue(t, now) - t->intervalMs;
+			u32_t n = takeOwed(t, now);
 			t->due = t->lastDue + (t->batched ? AGING_BATCH_MS : t->intervalMs);
 			while (n-- > 0)
 				t->handler();
@@ -370,16 +380,10 @@ void lwip_timers_tcp_catch_up(void)
 	Periodic *t = tcpTimer;
 	if (t == NULL || !t->running || !t->batched || dispatching || catchingUp)
 		return;
-	u32_t now = sys_now();
-	u32_t n = (now - t->lastDue) / t->intervalMs;
+	u32_t n = takeOwed(t, sys_now());
 	if (n == 0)
 		return;
-	if (n > MAX_CATCH_UP)
-		n = MAX_CATCH_UP;
 	catchingUp = true;
-	t->lastDue += n * t->intervalMs;
-	if (before(t->lastDue + t->intervalMs, now))
-		t->lastDue = nextDue(t, now) - t->intervalMs;
 	while (n-- > 0)
 		t->handler();
 	catchingUp = false;
@@ -391,8 +395,8 @@ void __wrap_tcp_input(struct pbuf *p, struct netif *inp)
 {
 	lwip_timers_tcp_catch_up();
 	__real_tcp_input(p, inp);
-	if (tcpTimer != NULL)
-		lwip_timers_check();
+	if (tcpTimer != NULL && tcpTimer->batched)
+		lwip_timers_check(); // every 250 ms again if it left work; a timer already so is checked at its next due
 }
 
 /*
@@ -424,9 +428,18 @@ static bool asksAgain(const void *buf, bool is_pbuf)
 	return port == 53;
 }
 
+/* A running timer is in a batch now: a frame sent may have to end it (one not batching is checked at its next due). */
+static bool anyBatched(void)
+{
+	for (int i = 0; i < timerCount; i++)
+		if (timers[i].running && timers[i].batched)
+			return true;
+	return false;
+}
+
 /*
- * Every frame lwIP gives the radio: the aging timers keep to every second for BUSY_MS from now (an
- * ARP request or DNS question their timers repeat, a connection's segments). Called in lwIP's context.
+ * Every frame lwIP gives the radio: an ARP request or DNS question keeps the aging timers to every second for
+ * BUSY_MS from now, and a TCP segment leaves its connection with something to time. Called in lwIP's context.
  */
 int __real_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf);
 int __wrap_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *buf, bool is_pbuf)
@@ -435,8 +448,7 @@ int __wrap_cyw43_send_ethernet(cyw43_t *self, int itf, size_t len, const void *b
 		lastSentMs = sys_now();
 		sentAny = true;
 	}
-	/* Each frame: a TCP segment sent leaves its connection with something unacknowledged, which TCP's timer must time. */
-	if (timerCount > 0)
+	if (anyBatched())
 		lwip_timers_check();
 	return __real_cyw43_send_ethernet(self, itf, len, buf, is_pbuf);
 }
