@@ -153,15 +153,10 @@ static bool networkHasWork(void)
 	return networkUsed;
 }
 
-/* An ARP request or DNS question went out less than BUSY_MS ago: the aging timers may have to repeat or time it out. */
-static bool networkBusy(u32_t now)
-{
-	return sentAny && before(now, lastSentMs + BUSY_MS);
-}
-
+/* No ARP request or DNS question for BUSY_MS (the aging timers would repeat or time it out): they may batch. */
 static bool networkQuiet(u32_t now)
 {
-	return !networkBusy(now);
+	return !sentAny || !before(now, lastSentMs + BUSY_MS);
 }
 
 static bool tcpHasWork(void)
