@@ -133,6 +133,15 @@ export class Cyw43Radio {
   private creditGiven = 0;
   /** Header-only frames the chip sent to give the host credit (`creditFrame`). */
   creditFrames = 0;
+  /**
+   * When the driver put the chip's bus to sleep or woke it (its "keep SDIO on" bit in SLEEP_CSR, the driver's
+   * KSO), each change in order: the driver lets the bus sleep once it has been idle a while (cyw43_ll_bus_sleep).
+   * A sleep the driver chose has `idleMs`, the time since the bus was last used for anything but its sleep register
+   * (a reset's has none).
+   */
+  readonly busSleeps: { t: number; asleep: boolean; idleMs?: number }[] = [];
+  /** Emulated ms when the bus last carried a transaction not on SLEEP_CSR. */
+  private lastUseMs = 0;
 
   // The transaction under way (CS low).
   private selected = false;
@@ -178,6 +187,7 @@ export class Cyw43Radio {
     this.creditGiven = 0;
     this.gpioOut = 0;
     this.gpioWritten = 0;
+    this.noteBusSleep(true, false); // from reset the bus is asleep until the driver wakes it
   }
 
   private select(): void {
@@ -195,6 +205,7 @@ export class Cyw43Radio {
     if (!this.selected) return;
     this.selected = false;
     const command = this.command;
+    if (command !== undefined && !(command.fn === BACKPLANE && command.address === SLEEP_CSR)) this.lastUseMs = this.opts.now();
     if (command?.write) this.write(command, Uint8Array.from(this.received.slice(4)));
     // The host has read the frame (not one the network delivered during the read).
     else if (this.frameRead !== undefined) this.toHost.splice(this.toHost.indexOf(this.frameRead), 1);
@@ -299,6 +310,7 @@ export class Cyw43Radio {
 
   private writeBackplaneByte(address: number, value: number): void {
     if (address >= 0x10000) {
+      if (address === SLEEP_CSR) this.noteBusSleep((value & KEEP_SDIO_ON) === 0);
       this.localRegisters.set(address, value);
       if (address === WINDOW_LOW) this.window = (this.window & 0xffff00ff) | (value << 8);
       else if (address === WINDOW_MID) this.window = (this.window & 0xff00ffff) | (value << 16);
@@ -309,6 +321,13 @@ export class Cyw43Radio {
     const at = this.window + (address & 0x7fff);
     if (at < 0x80000) this.downloadedBytes++; // RAM: the firmware and NVRAM, not read back
     else this.backplane.set(at, value);
+  }
+
+  private noteBusSleep(asleep: boolean, byDriver = true): void {
+    const last = this.busSleeps[this.busSleeps.length - 1];
+    if (last === undefined ? asleep : last.asleep === asleep) return;
+    const t = this.opts.now();
+    this.busSleeps.push(asleep && byDriver ? { t, asleep, idleMs: t - this.lastUseMs } : { t, asleep });
   }
 
   /** An SDPCM frame from the host: an ioctl gets its answer at once; an Ethernet frame has no network to go to. */

@@ -25,6 +25,7 @@ import { wifiHost } from './night-host';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { LWIP_STATEFUL, type LwipLockCheck } from './lwip-lock-check';
 import type { HeapIrqCheck } from './heap-irq-check';
+import { busSleepWaits } from './radio-bus-sleeps';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
 const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
@@ -141,6 +142,24 @@ firmware('the fleet device as pico/pico_w firmware, on the emulated Pico W\'s Wi
     expect(paid).toBeLessThanOrEqual(90 * 4 + 240);
     expect(host.halted).toBeUndefined();
   }, 180_000);
+
+  test('after each of the minute\'s exchanges the radio\'s bus sleeps once idle 2.45 s, as the driver decides, and the board wakes once for that, not every 50 ms to count the time (hosts/moddable/pico/radio-bus-sleep.c)', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const from = host.emulatedMs;
+    const sleeps = host.sleeps.length;
+    await emulateUntil(() => host.emulatedMs >= from + 60_000, 70_000, 'a minute');
+    const waits = busSleepWaits(host, from);
+    // The minute's sample and the Thing's values, each an exchange with the broker, and the bus asleep after each.
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    for (const w of waits) {
+      expect(w.idleMs).toBeGreaterThanOrEqual(2400);
+      expect(w.idleMs).toBeLessThan(2600);
+      expect(w.wakes).toBeLessThanOrEqual(3);
+    }
+    // The minute's wakes: its work and lwIP's batches; the driver's checks were ~100 more.
+    expect(host.sleeps.length - sleeps).toBeLessThanOrEqual(40);
+    expect(host.halted).toBeUndefined();
+  }, 120_000);
 
   test('its last will: when the board is gone (its connection cut) the broker says it is offline', async () => {
     for (const s of relayed) s.destroy();

@@ -19,6 +19,7 @@
 import { elfSymbol } from '../../sim/emulator/elf-symbols';
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
+import { busSleepWaits } from './radio-bus-sleeps';
 
 const env = firmwareTestEnv('lux-demo', 'pico/pico_w');
 if (typeof env === 'string') console.log(env);
@@ -59,6 +60,22 @@ firmware('the lux demo as pico/pico_w firmware in rp2040js, with the CYW43 radio
     const from = host.sleeps.length;
     await host.runUntil(30_000); // no sample of the app's in between (every 60 s)
     expect(host.sleeps.length - from).toBe(0);
+  }, 120_000);
+
+  test('its LED written through the radio, the radio\'s bus sleeps once idle 2.45 s, as the driver decides, and the board wakes once for that, not every 50 ms to count the time (hosts/moddable/pico/radio-bus-sleep.c)', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    const host = nightHost(env, undefined, { radio: 'cyw43' });
+    await host.runUntil(10_000);
+    const ledWrites = host.radio!.ioctls.filter((i) => i.name === 'gpioout');
+    expect(ledWrites.length).toBeGreaterThan(0);
+    const waits = busSleepWaits(host);
+    // Asleep after the LED's last write: the driver's 49 checks of 50 ms with nothing on the bus.
+    expect(waits.filter((w) => w.t > ledWrites[ledWrites.length - 1].t).length).toBe(1);
+    for (const w of waits) {
+      expect(w.idleMs).toBeGreaterThanOrEqual(2400);
+      expect(w.idleMs).toBeLessThan(2600);
+      expect(w.wakes).toBeLessThanOrEqual(2); // the driver's own way: 50, one for each check
+    }
   }, 120_000);
 
   test('its digital IO writes pin 32 through the radio (cyw43_arch_gpio_put linked)', () => {
