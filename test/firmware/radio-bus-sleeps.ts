@@ -10,7 +10,7 @@ export interface BusSleepWait {
   t: number;
   /** Emulated ms it had been idle then (since its last use for anything but its sleep register). */
   idleMs: number;
-  /** The board's wakes in that idle time, the one that put the bus to sleep included. */
+  /** The board's wakes that began in that idle time, the one that put the bus to sleep included. */
   wakes: number;
 }
 
@@ -20,8 +20,8 @@ export function busSleepWaits(host: Rp2040Host, fromMs = 0): BusSleepWait[] {
   for (const s of host.radio!.busSleeps) {
     if (!s.asleep || s.idleMs === undefined || s.t < fromMs) continue;
     const start = s.t - s.idleMs;
-    // A wake ends when the core goes to sleep again: count those ending in the idle time, and the one under way at its end.
-    const wakes = host.sleeps.filter((w) => w.t > start && w.t < s.t).length + 1;
+    // A wake begins where the core's sleep before it began: each sleep begun in the idle time is a wake begun in it.
+    const wakes = host.sleeps.filter((w) => w.t > start && w.t < s.t).length;
     waits.push({ t: s.t, idleMs: s.idleMs, wakes });
   }
   return waits;

@@ -245,7 +245,7 @@ describe('Moddable manifests', () => {
     expect(unresolvedImports(r, target, r.modules.get('thingflow/hosts/moddable/network')!).unresolved).toEqual([]);
   });
 
-  test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there, lwIP\'s timers on those with the CYW43 radio; the C wraps what the linker is told to', () => {
+  test('every app and the bench floor get the pico port\'s mends (pico-port.json) on every Pico target and only there, lwIP\'s timers and the radio bus\'s sleep on those with the CYW43 radio; the C wraps what the linker is told to', () => {
     const port = load('manifests/pico-port.json').platforms!.pico as { build: { LDFLAGS: string }; modules: { '*': string[] } };
     const mends = port.modules['*'].map((m) => resolve(ROOT, 'manifests', m));
     expect(mends.map((m) => relative(ROOT, m))).toEqual(['hosts/moddable/pico/sleep-between-wakes', 'hosts/moddable/pico/i2c-stale-abort', 'hosts/moddable/pico/heap-lock']);
@@ -265,18 +265,19 @@ describe('Moddable manifests', () => {
     const wrapped = wrapsOf(port);
     expect(definedIn(mends)).toEqual(wrapped);
     expect(wrapped).toEqual(expect.arrayContaining(['modMessageService', 'i2c_write_blocking_until']));
-    // The boards with the CYW43 radio: mcconfig takes their own section instead, the same mends and lwIP's timers (lwip-timers.c), their wraps after the pico's.
-    const timers = resolve(ROOT, 'hosts/moddable/pico/lwip-timers');
+    // The boards with the CYW43 radio: mcconfig takes their own section instead, the same mends, lwIP's timers (lwip-timers.c)
+    // and the radio bus's sleep (radio-bus-sleep.c), their wraps after the pico's.
+    const radioMends = ['lwip-timers', 'radio-bus-sleep'].map((m) => resolve(ROOT, 'hosts/moddable/pico', m));
     for (const board of ['pico/pico_w', 'pico/pico_2_w']) {
       const radio = load('manifests/pico-port.json').platforms![board] as typeof port;
-      expect(radio.modules['*'].map((m) => resolve(ROOT, 'manifests', m))).toEqual([...mends, timers]);
+      expect(radio.modules['*'].map((m) => resolve(ROOT, 'manifests', m))).toEqual([...mends, ...radioMends]);
       expect(radio.build.LDFLAGS.startsWith(`${port.build.LDFLAGS},`)).toBe(true);
-      expect(definedIn([...mends, timers])).toEqual(wrapsOf(radio));
-      expect(wrapsOf(radio)).toEqual(expect.arrayContaining(['sys_timeouts_init', 'tcp_timer_needed', 'igmp_input']));
+      expect(definedIn([...mends, ...radioMends])).toEqual(wrapsOf(radio));
+      expect(wrapsOf(radio)).toEqual(expect.arrayContaining(['sys_timeouts_init', 'tcp_timer_needed', 'igmp_input', 'cyw43_schedule_internal_poll_dispatch']));
     }
     for (const path of MANIFESTS.filter((p) => /\/manifest\.json$/.test(p))) {
-      const timed = (t: Target) => resolveApp(path, t).modules.get('lwip-timers') === timers;
-      expect(`${path}: ${TARGETS.filter(timed).join(' ')}`).toBe(`${path}: pico/pico_w pico/pico_2_w`);
+      const radioMended = (t: Target) => radioMends.every((m) => resolveApp(path, t).modules.get(m.slice(m.lastIndexOf('/') + 1)) === m);
+      expect(`${path}: ${TARGETS.filter(radioMended).join(' ')}`).toBe(`${path}: pico/pico_w pico/pico_2_w`);
     }
   });
 
