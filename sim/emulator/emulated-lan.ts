@@ -63,8 +63,8 @@ const FIRST_RTO_MS = 300, MAX_RTO_MS = 3000;
 const MSS_OPTION = [2, 4, RELAY_MSS >> 8, RELAY_MSS & 0xff];
 
 export interface EmulatedLanOptions {
-  /** Hand a frame to the board (the radio's `deliver`). */
-  toBoard: (frame: Uint8Array) => void;
+  /** Hand a frame to the board (the radio's `deliver`), a round trip after what it answers, or `atOnce`: a frame already on its way (`ackNow`). */
+  toBoard: (frame: Uint8Array, atOnce: boolean) => void;
   /** Open a connection for the board's TCP connection to the gateway's `port`; undefined: nothing listens there (the board gets a reset). */
   connect: (port: number) => Duplex | undefined;
   /** Unix ms now, for SNTP (default: this machine's clock). */
@@ -161,6 +161,8 @@ export class EmulatedLan {
    * Needs `after`.
    */
   ackDelayMs = 0;
+  /** `ackNow` is sending: its frame is with the board at once (`toBoard`'s `atOnce`). */
+  private sendingAtOnce = false;
   private readonly relays = new Map<number, Relay>();
   private nextGatewayPort = FIRST_GATEWAY_PORT;
   private ipId = 0;
@@ -497,6 +499,24 @@ export class EmulatedLan {
     return this.findRelay(socket)?.boardFin ?? true;
   }
 
+  /**
+   * The client on the connection from the board's `boardPort` acknowledges what it has had, now: a bare ACK, as a
+   * client's TCP may send one at any moment (its delayed ACK's timer, a window update). False when no such connection is open.
+   */
+  ackNow(boardPort: number): boolean {
+    for (const r of this.relays.values()) {
+      if (r.boardPort !== boardPort || r.closed || r.synSent) continue;
+      this.sendingAtOnce = true;
+      try {
+        this.segment(r.gatewayPort, r.boardPort, r.next, r.boardNext, ACK, new Uint8Array(0));
+      } finally {
+        this.sendingAtOnce = false;
+      }
+      return true;
+    }
+    return false;
+  }
+
   private findRelay(socket: Duplex): Relay | undefined {
     for (const r of this.relays.values()) if (r.socket === socket) return r;
     return undefined;
@@ -661,7 +681,7 @@ export class EmulatedLan {
     frame[12] = type >> 8;
     frame[13] = type & 0xff;
     frame.set(payload, 14);
-    this.opts.toBoard(frame);
+    this.opts.toBoard(frame, this.sendingAtOnce);
   }
 }
 

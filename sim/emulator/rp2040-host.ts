@@ -195,8 +195,8 @@ export class Rp2040Host {
     // instruction that sent the question: at once, the driver's background work ran lwIP input inside the
     // board's own lwIP call that had sent it (docs/moddable.md, the Pico W's radio).
     const wallClockAtReset = network?.wallClockAtResetMs ?? Date.now();
-    this.lan = network && new EmulatedLan({ connect: network.connect, wallClockMs: () => wallClockAtReset + this.emulatedMs, after, toBoard: (frame) => {
-      const roundTrip = network!.roundTripMs ?? LAN_ROUND_TRIP_MS;
+    this.lan = network && new EmulatedLan({ connect: network.connect, wallClockMs: () => wallClockAtReset + this.emulatedMs, after, toBoard: (frame, atOnce) => {
+      const roundTrip = atOnce ? 0 : network!.roundTripMs ?? LAN_ROUND_TRIP_MS;
       if (roundTrip > 0) after(roundTrip, () => this.radio!.deliver(frame));
       else this.radio!.deliver(frame);
     } });

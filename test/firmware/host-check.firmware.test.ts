@@ -49,6 +49,10 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   /** Writes lwIP took for a socket while it held one of its earlier writes, and writes made while two other sockets held one (in-flight.ts). */
   const writesWithDataOut: string[] = [];
   const writesBesideTwoHeld: string[] = [];
+  /** Chunks of a socket's write given to lwIP after it had sent the write's first part: the rest takes a second segment's buffer. */
+  const writesSplit: string[] = [];
+  /** Armed by a test: the next write in pieces gets the client's ACK in between two of them; then where it came. */
+  let ackMidWrite: 'off' | 'armed' | string = 'off';
   let segmentBuffers = 0;
   /**
    * What Moddable's listener (modSocket.c's didAccept) was handed that it mishandles: an accept lwIP made without a
@@ -150,13 +154,32 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // a buffer from flash 128 bytes at a time, each a tcp_write of the same write, checked at the first.
     const queuedText = (q: { unsent: number[]; unacked: number[] }) => `unsent [${q.unsent.join(' ')}], unacked [${q.unacked.join(' ')}]`;
     let writeBegun = false;
-    const socketWrite = { at: new Set([elfSymbol(env.elf, 'xs_socket_write')!, elfSymbol(env.elf, 'xs_tcp_write')!]), call: () => { writeBegun = true; } };
+    // The pcb a write is filling, from its first tcp_write on: Moddable's `socket` gives lwIP a write from flash 128 bytes at a
+    // time, each chunk appended to the segment the first began, so one buffer for the write, unless lwIP sends that segment
+    // before the write is done (see writesSplit).
+    let filling = 0;
+    const socketWrite = { at: new Set([elfSymbol(env.elf, 'xs_socket_write')!, elfSymbol(env.elf, 'xs_tcp_write')!]), call: () => { writeBegun = true; filling = 0; } };
     const tcpWrite = { at: new Set([elfSymbol(env.elf, 'tcp_write')!]), call: () => {
-      if (!writeBegun) return;
-      writeBegun = false;
       const core = host.simulator.rp2040.core;
       const pcb = core.registers[0] >>> 0;
       const length = core.registers[2] & 0xffff;
+      if (!writeBegun) {
+        if (pcb !== filling) return;
+        const own = tcpPcbQueued(host, pcb);
+        if (ackMidWrite === 'armed' && own.unacked.length === 0 && own.unsent.length > 0) {
+          // The client's ACK comes in between two pieces of the write (see the test that arms it).
+          const port = tcpPcbLists(host, env.elf).tcp_active_pcbs.pcbs.find((p) => p.address === pcb)?.localPort;
+          if (port !== undefined && host.lan!.ackNow(port)) ackMidWrite = `at ${host.emulatedMs.toFixed(0)} ms, a piece of ${length} bytes to port ${port}`;
+        }
+        if (own.unacked.length > 0) {
+          const written = tcpPcbLists(host, env.elf).tcp_active_pcbs.pcbs.find((p) => p.address === pcb);
+          writesSplit.push(`${expect.getState().currentTestName ?? '(between tests)'}: ${host.emulatedMs.toFixed(0)} ms, a chunk of ${length} bytes to ${written?.localPort ?? '?'}-${written?.remotePort ?? '?'} after lwIP sent the write's first part (${queuedText(own)})`);
+          filling = 0; // once for the write
+        }
+        return;
+      }
+      writeBegun = false;
+      filling = pcb;
       const active = tcpPcbLists(host, env.elf).tcp_active_pcbs.pcbs;
       // Data held: a SYN's or a FIN's segment alone (no data) is no write of the app's (nor a segment's buffer: the test above).
       const held = active.map((p) => ({ p, q: tcpPcbQueued(host, p.address) })).filter((x) => x.q.unsent.concat(x.q.unacked).some((n) => n > 0));
@@ -669,6 +692,20 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
 
+  test('HTTP: a client\'s ACK that comes in the middle of a write (between the 128-byte pieces Moddable\'s socket gives lwIP) does not send the write\'s first part alone: the write keeps one segment\'s buffer of lwIP\'s heap, as the board\'s budget counts it (the old image sent it, and the rest took a second buffer: pico/lwip-lock.c)', async () => {
+    await actionHistoryFull();
+    const splitFrom = writesSplit.length;
+    ackMidWrite = 'armed';
+    try {
+      expect(await fetchActions()).toEqual([200, 32]);
+    } finally {
+      if (ackMidWrite === 'armed') ackMidWrite = 'off';
+    }
+    expect(ackMidWrite).toMatch(/^at \d+ ms, a piece of \d+ bytes to port 18080$/);
+    ackMidWrite = 'off';
+    expect(writesSplit.slice(splitFrom)).toEqual([]);
+  }, 120_000);
+
   test('WebSocket: a client connecting while two HTTP answers hold the board\'s budget (200 ms ACKs) gets its handshake once there is room, and the board never stops to wait for lwIP\'s heap (the old image let the websocket module\'s own write, the handshake, past the budget: a third buffer, and waits of 25 ms)', async () => {
     await actionHistoryFull();
     expect(await heapWaitsWithLateAcks(200, async () => {
@@ -1100,10 +1137,11 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     expect(segmentsBesideSmallBlocks).toEqual([]);
   });
 
-  test('the board\'s budget for lwIP\'s heap held at every write lwIP took: no socket was given a write while lwIP held one of its earlier ones, nor while two other sockets held one (hosts/moddable/in-flight.ts)', () => {
+  test('the board\'s budget for lwIP\'s heap held at every write lwIP took: no socket was given a write while lwIP held one of its earlier ones, nor while two other sockets held one (hosts/moddable/in-flight.ts), and no write took two segments\' buffers for one (lwIP sent none in the middle of a write: pico/lwip-lock.c)', () => {
     if (typeof env === 'string') throw new Error(env);
     expect(writesWithDataOut).toEqual([]);
     expect(writesBesideTwoHeld).toEqual([]);
+    expect(writesSplit).toEqual([]);
   });
 
   test('the C heap kept room after it all: the radio\'s stack, the sockets and mDNS share it with the XS heap\'s growth', () => {

@@ -53,13 +53,13 @@ function boardHost(files: FirmwareFiles, startHour: number, profiler?: CycleProf
  * gateway's port 1883 relayed to a broker here on `brokerPort` (each socket pushed to `relayed`;
  * others refused, and all refused while `refuse()` says so), every lwIP call it makes
  * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`);
- * every entry of the functions at `entryMarks` is recorded in `host.entries`.
+ * every entry of the functions at `entryMarks` is recorded in `host.entries`; `profiler` counts its cycles.
  */
-export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = [], entryHooks: readonly EntryHook[] = []): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = [], entryHooks: readonly EntryHook[] = [], profiler?: CycleProfiler): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
   const lock = lwipLockCheck(files.elf);
   const heap = heapIrqCheck(files.elf);
   const { refuse, ...rest } = network;
-  const host = nightHost(files, undefined, {
+  const host = nightHost(files, profiler, {
     radio: 'cyw43',
     entryHooks: [lock.entryHook, heap.entryHook, ...entryHooks],
     entryMarks,
