@@ -120,8 +120,64 @@ err_t __wrap_tcp_bind(struct tcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port)
 	return result;
 }
 LOCKED(struct tcp_pcb *, tcp_listen_with_backlog, (struct tcp_pcb *pcb, u8_t backlog), (pcb, backlog))
-LOCKED(err_t, tcp_write, (struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags), (pcb, data, len, apiflags))
-LOCKED(err_t, tcp_output, (struct tcp_pcb *pcb), (pcb))
+/*
+ * A write of Moddable's socket module goes to lwIP in pieces (xs_socket_write: 128 bytes at a time from
+ * whatever address on an RP2040, its "in flash" test being address >= flash start; and one tcp_write per
+ * argument), the lock let go between them. Each piece is appended to the segment the first began, so a
+ * write takes one segment's buffer of lwIP's heap (TCP_OVERSIZE: 1,532 bytes), as the board's budget
+ * counts it (hosts/moddable/in-flight.ts). But lwIP may send that segment between two pieces: a segment
+ * in from the peer (tcp_input ends with tcp_output), TCP's timer (a delayed ACK owed). The next piece
+ * then began a second buffer: three in a heap of 4,000 with another socket's, and the board waited
+ * 25 ms at a time for lwIP to free one (found on the emulated Pico W: a client's ACK between two pieces).
+ * So while a write is given in pieces, tcp_output of its pcb waits: the socket module sends it when the
+ * write is done (its pending output), and lwIP's ACKs and timers go out then. A piece lwIP refuses for
+ * want of memory lets the output go, as before: the socket module waits for lwIP to free some.
+ */
+#include "xs.h"
+
+static bool inSocketWrite;
+/* The pcb a socket write is filling, from its first piece; NULL otherwise. */
+static struct tcp_pcb *filling;
+
+err_t __real_tcp_write(struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags);
+err_t __wrap_tcp_write(struct tcp_pcb *pcb, const void *data, u16_t len, u8_t apiflags)
+{
+	async_context_t *c = locked();
+	if (inSocketWrite)
+		filling = pcb;
+	err_t result = __real_tcp_write(pcb, data, len, apiflags);
+	if (result == ERR_MEM)
+		filling = NULL;
+	unlock(c);
+	return result;
+}
+
+err_t __real_tcp_output(struct tcp_pcb *pcb);
+err_t __wrap_tcp_output(struct tcp_pcb *pcb)
+{
+	if (pcb == filling)
+		return ERR_OK;
+	async_context_t *c = locked();
+	err_t result = __real_tcp_output(pcb);
+	unlock(c);
+	return result;
+}
+
+void __real_xs_socket_write(xsMachine *the);
+void __wrap_xs_socket_write(xsMachine *the)
+{
+	inSocketWrite = true;
+	xsTry {
+		__real_xs_socket_write(the);
+	}
+	xsCatch {
+		inSocketWrite = false;
+		filling = NULL;
+		xsThrow(xsException);
+	}
+	inSocketWrite = false;
+	filling = NULL;
+}
 LOCKED_VOID(tcp_recved, (struct tcp_pcb *pcb, u16_t len), (pcb, len))
 /*
  * Moddable's tcp_close_safe (modLwipSafe.h, every port but the ESP32) is
@@ -526,7 +582,6 @@ LOCKED_VOID(dhcp_stop, (struct netif *netif), (netif))
  * read holds the lock, so the radio's work waits until it is done; an
  * exception the read throws releases it on the way.
  */
-#include "xs.h"
 
 void __real_xs_tcp_read(xsMachine *the);
 void __wrap_xs_tcp_read(xsMachine *the)
