@@ -87,7 +87,9 @@ export function utf8Bytes(s: string): Uint8Array {
   if (engineEncodes || nativeEncoder) {
     const b = engineEncodes ? engineUtf8Bytes(s) : nativeEncoder!.encode(s);
     // XS writes a surrogate it did not pair as ED A0..BF xx (not UTF-8); Node writes U+FFFD or the pair's 4 bytes. Redo those in JS.
-    return hasSurrogateBytes(b) ? jsUtf8Bytes(s) : b;
+    // A byte for each UTF-16 unit is ASCII, which holds none: on XS `length` is one native pass over the string, where the
+    // search calls a typed array's getter for every byte (~50 cycles each on a Pico: 54k for a Thing's values).
+    return b.length !== s.length && hasSurrogateBytes(b) ? jsUtf8Bytes(s) : b;
   }
   return jsUtf8Bytes(s);
 }
