@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { picoChip } from '../../../tools/firmware-env';
-import { withXsRunInSram, writeXsInSramLinkerScript, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
+import { withXsRunInSram, writeXsInSramLinkerScript, xsInSram, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
 
 /** The lines of the script the edit works on, as Moddable's xsproj_rp2040.ld has them (abridged). */
 const SCRIPT = `SECTIONS {
@@ -42,7 +42,7 @@ describe('xsRun.c.o in SRAM on an RP2040', () => {
     expect(() => withXsRunInSram(SCRIPT.replace(/\*\(EXCLUDE_FILE\([^)]*\) \.rodata\*\)/, '*(.rodata*)'))).toThrow('expected one *(EXCLUDE_FILE(...) .rodata*) in the linker script, found 0');
   });
 
-  test('only RP2040 boards without the CYW43 radio get it: a Pico W (its board manifest sets WIFI_GPIO) links as Moddable does, as do rp2350 boards, esp32 and lin', () => {
+  test('only RP2040 boards without the CYW43 radio get it unless the app asks: a Pico W (its board manifest sets WIFI_GPIO) links as Moddable does, as do rp2350 boards, esp32 and lin', () => {
     const sdk = mkdtempSync(join(tmpdir(), 'xs-in-sram-'));
     try {
       const board = (name: string, build: object) => {
@@ -63,6 +63,13 @@ describe('xsRun.c.o in SRAM on an RP2040', () => {
       expect(writeXsInSramLinkerScript(sdk, 'pico/pico_2_w', out)).toBeUndefined();
       expect(writeXsInSramLinkerScript(sdk, 'esp32', out)).toBeUndefined();
       expect(writeXsInSramLinkerScript(sdk, 'lin', out)).toBeUndefined();
+      // An app chooses for itself (its manifest's THINGFLOW_XS_IN_SRAM): "1" on a Pico W too (the lux demo, with C heap to
+      // spare), "0" in flash on any board; an RP2350 board, esp32 and lin link as Moddable does whatever it says.
+      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_w', out, '1')).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
+      expect(writeXsInSramLinkerScript(sdk, 'pico', out, '0')).toBeUndefined();
+      expect(writeXsInSramLinkerScript(sdk, 'pico', out, '1')).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
+      expect([writeXsInSramLinkerScript(sdk, 'pico/pico_2_w', out, '1'), writeXsInSramLinkerScript(sdk, 'esp32', out, '1'), writeXsInSramLinkerScript(sdk, 'lin', out, '1')]).toEqual([undefined, undefined, undefined]);
+      expect(() => xsInSram(sdk, 'pico/pico_w', 'yes')).toThrow('THINGFLOW_XS_IN_SRAM is "yes" in the app\'s manifest: "1" (the XS interpreter\'s loop in SRAM) or "0" (in flash)');
     } finally {
       rmSync(sdk, { recursive: true, force: true });
     }
