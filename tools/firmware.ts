@@ -39,7 +39,7 @@ import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine, 
 import { appObjectsDir, buildSettings, dropStaleObjects, forgetLinkedSymbols, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
-import { writeXsInSramLinkerScript } from './xs-in-sram';
+import { writeXsInSramLinkerScript, xsInSram, XS_IN_SRAM_VARIABLE } from './xs-in-sram';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -73,7 +73,14 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const buildDir = moddableBuildDir();
   mkdirSync(buildDir, { recursive: true });
   const debug = opts.debug === true;
-  const settings = buildSettings(resolveManifest(manifestPath, target, moddable), debug);
+  const resolved = resolveManifest(manifestPath, target, moddable);
+  const sramChoice = resolved.build.get(XS_IN_SRAM_VARIABLE);
+  try {
+    xsInSram(moddable, target, sramChoice);
+  } catch (e) {
+    return Promise.reject(new Error(`firmware: ${(e as Error).message}`));
+  }
+  const settings = buildSettings(resolved, debug);
   const objects = appObjectsDir(buildDir, target, app, debug);
   const stale = dropStaleObjects(objects, settings);
   if (stale !== undefined) log(`firmware: ${app} for ${target} compiles from clean: ${stale}, and make would keep them`);
@@ -83,10 +90,10 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   const withSettings = nested === undefined ? manifestPath : writeSettingsManifest(manifestPath, nested, join(project, 'out/firmware-settings'));
   if (nested !== undefined) log(`firmware: the settings with dotted names are nested config properties, set by ${withSettings}`);
   const args = mcconfigArgs(target, buildDir, withSettings, { debug, settings: flat });
-  // On an RP2040 without the radio the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
+  // On an RP2040 without the radio (or with it, where the app asks) the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
   let linkerScript: string | undefined;
   try {
-    linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'));
+    linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'), sramChoice);
     if (linkerScript !== undefined) log(`firmware: xsRun.c.o links into SRAM (${linkerScript})`);
   } catch (e) {
     // Another SDK's script: the app still builds, as Moddable links it, a third slower per wake.

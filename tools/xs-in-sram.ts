@@ -15,7 +15,7 @@
  *
  * Only the RP2040 (the chip the emulator runs and measured); an RP2350 board
  * (`PICO_SUBCLASS` rp2350 in its target manifest) links as Moddable does, and
- * so does a board with the radio (below).
+ * so, unless its app says otherwise, does a board with the radio (below).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,15 +41,33 @@ export function withXsRunInSram(script: string): string {
 }
 
 /**
- * For an RP2040 target without the CYW43 radio, write the linker script (into
- * `dir`) and return its path, for make's LINKER_SCRIPT; undefined for any
- * other target. A Pico W's radio stack (lwIP, the driver, sockets, mDNS)
- * lives in the C heap those 35 KB would take: the host check app (WoT, MQTT,
- * mDNS) panicked "Out of memory" at its first HTTP connection in half the
- * runs with it, none in eight without (docs/moddable.md).
+ * The build variable an app's manifest sets to choose for itself: "1", the loop in SRAM on any RP2040
+ * board, the radio's too; "0", in flash.
  */
-export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string): string | undefined {
-  if (target.split('/')[0] !== 'pico' || picoChip(moddable, target) !== 'rp2040' || picoHasRadio(moddable, target)) return undefined;
+export const XS_IN_SRAM_VARIABLE = 'THINGFLOW_XS_IN_SRAM';
+
+/**
+ * Whether the loop goes to SRAM for `target`: on an RP2040 board without the CYW43 radio, unless the app's
+ * `choice` (its manifest's XS_IN_SRAM_VARIABLE) says otherwise. A Pico W's radio stack (lwIP, the driver,
+ * sockets, mDNS) lives in the C heap those 35 KB would take: the host check app (WoT, MQTT, mDNS) panicked
+ * "Out of memory" at its first HTTP connection in half the runs with it, none in eight without
+ * (docs/moddable.md); an app that uses less of the radio (the lux demo: 90 KB of C heap left) asks for it.
+ * Throws for a choice that is neither.
+ */
+export function xsInSram(moddable: string, target: string, choice: string | undefined): boolean {
+  if (choice !== undefined && choice !== '0' && choice !== '1') {
+    throw new Error(`${XS_IN_SRAM_VARIABLE} is "${choice}" in the app's manifest: "1" (the XS interpreter's loop in SRAM) or "0" (in flash)`);
+  }
+  if (target.split('/')[0] !== 'pico' || picoChip(moddable, target) !== 'rp2040') return false;
+  return choice === undefined ? !picoHasRadio(moddable, target) : choice === '1';
+}
+
+/**
+ * Where `xsInSram` says so, write the linker script (into `dir`) and return its path, for make's
+ * LINKER_SCRIPT; undefined otherwise.
+ */
+export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string, choice?: string): string | undefined {
+  if (!xsInSram(moddable, target, choice)) return undefined;
   const source = join(moddable, 'build/devices/pico/config/xsproj_rp2040.ld');
   const path = join(dir, 'xsproj_rp2040-xs-in-sram.ld');
   mkdirSync(dir, { recursive: true });
