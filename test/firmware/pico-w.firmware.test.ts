@@ -131,4 +131,20 @@ joinedFirmware('the lux demo as pico/pico_w firmware joined to the Wi-Fi, its ne
     const heapTop = host.simulator.rp2040.readUint32(elfSymbol(joined.elf, 'heap_end.0')!) >>> 0;
     expect(elfSymbol(joined.elf, '__StackLimit')! - heapTop).toBeGreaterThanOrEqual(64 * 1024);
   }, 300_000);
+
+  test('lwIP\'s batches and DHCP\'s coarse timer, each once a minute, share one wake: the batches keep to the minute grid DHCP\'s timer is on (they began a minute from wherever batching began: two wakes a minute)', async () => {
+    if (typeof joined === 'string') throw new Error(joined);
+    const etharp = elfSymbol(joined.elf, 'etharp_tmr')!;
+    const coarse = elfSymbol(joined.elf, 'dhcp_coarse_tmr')!;
+    const host = nightHost(joined, undefined, { radio: 'cyw43', network: { connect: () => undefined }, entryMarks: [etharp, coarse] });
+    await host.runUntil(100_000);
+    const from = host.sleeps.length - 1;
+    await host.runUntil(280_000);
+    // The wakes from 100 s that ran either: the cycle count of each entry falls between the sleeps around its wake.
+    const wakesOf = (pc: number) => new Set(host.entries.filter((e) => e.pc === pc && e.cycles > host.sleeps[from].cycles).map((e) => host.sleeps.findIndex((w) => w.cycles > e.cycles)));
+    const [arpWakes, coarseWakes] = [wakesOf(etharp), wakesOf(coarse)];
+    expect(coarseWakes.size).toBe(3); // 180 s: three of DHCP's minutes
+    expect([...coarseWakes].filter((w) => !arpWakes.has(w))).toEqual([]);
+    expect(new Set([...arpWakes, ...coarseWakes]).size).toBe(3);
+  }, 300_000);
 });
