@@ -27,8 +27,9 @@
  * Batched aging. ARP's, IP reassembly's and DNS's one-second timers, once the network is in use, mostly
  * age what it brought (an ARP entry's age, a DNS answer's TTL): a joined Pico W woke every second for
  * them, all hour (bench:firmware: 1.03 wakes a second). While no ARP request or DNS question (what their
- * timers repeat or time out) has gone out for BUSY_MS, each is due every
- * AGING_BATCH_MS instead, and is then called once for each of its intervals gone by: the same counts,
+ * timers repeat or time out) has gone out for BUSY_MS, each is due once every AGING_BATCH_MS instead, on
+ * the minute grid DHCP's coarse timer keeps (one wake a minute for them all), and is then called once for
+ * each of its intervals gone by: the same counts,
  * at most a batch late (an entry past its age is dropped up to a minute later). Such a frame sent
  * (cyw43_send_ethernet, wrapped) brings them back to every second from the next second on the grid;
  * these three catch up on their missed intervals in any case, where the others skip them.
@@ -106,6 +107,16 @@ static bool before(u32_t a, u32_t b)
 static u32_t nextDue(const Periodic *t, u32_t now)
 {
 	return now + t->intervalMs - (now - grid) % t->intervalMs;
+}
+
+/*
+ * A batch's due after `due`: the next of the minute grid from init, which DHCP's coarse timer (every minute) is on too,
+ * so all of lwIP's once-a-minute work shares one wake. (A batch due a minute from whenever batching began was a second
+ * wake each minute.) The first batch may so be shorter than a minute, never longer.
+ */
+static u32_t batchDueAfter(u32_t due)
+{
+	return due + AGING_BATCH_MS - (due - grid) % AGING_BATCH_MS;
 }
 
 static bool igmpHasWork(void)
@@ -246,7 +257,7 @@ static void dispatch(void *arg)
 		if (t->canBatch != NULL) {
 			/* Once for each interval gone by since it last ran: a batch's, or those a late wake missed. */
 			u32_t n = takeOwed(t, now);
-			t->due = t->lastDue + (t->batched ? AGING_BATCH_MS : t->intervalMs);
+			t->due = t->batched ? batchDueAfter(t->lastDue) : t->lastDue + t->intervalMs;
 			while (n-- > 0)
 				t->handler();
 			continue;
@@ -281,8 +292,8 @@ static void checkAt(u32_t now)
 		if (batch == t->batched)
 			continue;
 		t->batched = batch;
-		/* Due on its grid either way: a batch from the due it last ran for, or the next interval from now. */
-		t->due = batch ? t->lastDue + AGING_BATCH_MS : nextDue(t, now);
+		/* Due on a grid either way: a batch on the minute grid after the due it last ran for, or the next interval from now. */
+		t->due = batch ? batchDueAfter(t->lastDue) : nextDue(t, now);
 	}
 	arm(now);
 }
