@@ -19,6 +19,7 @@ import dnsPacket from 'dns-packet';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
+import { cHeapLeft } from './c-heap-left';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { lwipHeapBlocks, tcpPcbLists, tcpPcbQueued, type LwipLockCheck } from './lwip-lock-check';
@@ -1145,14 +1146,11 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   });
 
   test('the C heap kept room after it all: the radio\'s stack, the sockets and mDNS share it with the XS heap\'s growth', () => {
-    const elf = (env as { elf: string }).elf;
-    const top = host.simulator.rp2040.readUint32(elfSymbol(elf, 'heap_end.0')!) >>> 0; // newlib's sbrk: the heap's end so far
-    const limit = elfSymbol(elf, '__StackLimit')!;
     // 77,824 bytes here after the whole run without a long message. The 15 KB WebSocket message (under the 16 KiB the
     // server takes) grows the XS heap once, by 20 KB: 57,344 left, and the same after five of them (measured). With
     // xsRun.c.o linked into SRAM (35 KB less heap) it was 40,960 after the first request, and the board panicked
     // "Out of memory" at its first connection during mDNS's probes in half of the runs.
-    expect(limit - top).toBeGreaterThanOrEqual(48 * 1024);
+    expect(cHeapLeft(host, (env as { elf: string }).elf)).toBeGreaterThanOrEqual(48 * 1024);
   });
 
   test('the C heap was never worked on by an interrupt and the main loop at once: the main loop masks interrupts inside it (the radio\'s callbacks allocate from an interrupt, and an allocation between the main loop\'s corrupted the heap: the board died on a wild pointer in about one run of three)', () => {
