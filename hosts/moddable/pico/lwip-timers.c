@@ -27,7 +27,7 @@
  * Batched aging. ARP's, IP reassembly's and DNS's one-second timers, once the network is in use, mostly
  * age what it brought (an ARP entry's age, a DNS answer's TTL): a joined Pico W woke every second for
  * them, all hour (bench:firmware: 1.03 wakes a second). While no ARP request or DNS question (what their
- * timers repeat or time out) has gone out for BUSY_MS, each is due once every AGING_BATCH_MS instead, on
+ * timers repeat or time out) has gone out for BUSY_MS, each is due once every BATCH_MS instead, on
  * the minute grid DHCP's coarse timer keeps (one wake a minute for them all), and is then called once for
  * each of its intervals gone by: the same counts,
  * at most a batch late (an entry past its age is dropped up to a minute later). Such a frame sent
@@ -52,9 +52,10 @@
 /* More cyclic timers than this (another lwIP configuration) and lwIP's own scheme runs, unchanged. */
 #define MAX_TIMERS 12
 
-/* Batched aging (above): how long after the last ARP request or DNS question the aging timers keep to every second, and their batch. */
+/* Batched aging (above): how long after the last ARP request or DNS question the aging timers keep to every second. */
 #define BUSY_MS 20000
-#define AGING_BATCH_MS 60000
+/* A batch (the aging timers', TCP's): due once in this long, on the minute grid. */
+#define BATCH_MS 60000
 /* A wake later than this many intervals (the core held up for minutes) catches up on this many only. */
 #define MAX_CATCH_UP 3600
 
@@ -67,7 +68,7 @@ typedef struct {
 	bool running;
 	/* ARP's, IP reassembly's, DNS's or TCP's: it may run in batches (above), when this says so; NULL for the others. */
 	bool (*canBatch)(u32_t now);
-	/* Due every AGING_BATCH_MS now, not every interval. */
+	/* In a batch now: due every BATCH_MS, not every interval. */
 	bool batched;
 	/* The due it last ran for (an aging timer counts its intervals gone by from here). */
 	u32_t lastDue;
@@ -116,7 +117,7 @@ static u32_t nextDue(const Periodic *t, u32_t now)
  */
 static u32_t batchDueAfter(u32_t due)
 {
-	return due + AGING_BATCH_MS - (due - grid) % AGING_BATCH_MS;
+	return due + BATCH_MS - (due - grid) % BATCH_MS;
 }
 
 static bool igmpHasWork(void)
