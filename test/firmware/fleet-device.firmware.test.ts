@@ -26,6 +26,7 @@ import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { LWIP_STATEFUL, type LwipLockCheck } from './lwip-lock-check';
 import type { HeapIrqCheck } from './heap-irq-check';
 import { busSleepWaits } from './radio-bus-sleeps';
+import { cHeapLeft } from './c-heap-left';
 
 const SETTINGS = ['ssid=thingflow-emulated', 'password=emulated-wifi', 'mqtt.host=10.0.0.1'];
 const env = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS });
@@ -301,6 +302,38 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
       await stop();
     }
   }, 180_000);
+});
+
+firmware('the fleet device\'s firmware when its broker is away for 110 minutes (its offline queue of 100 overflows)', () => {
+  test('the newest 99 readings of the outage arrive after it, in order, and the board\'s memory holds: each minute\'s retained Thing values supersede the last queued ones instead of taking the readings\' room', async () => {
+    if (typeof env === 'string') throw new Error(env);
+    let outage = false;
+    const { host, lux, relayed, run, connects, stop } = await outageBoard('fleet-firmware-long-outage-test', () => outage);
+    try {
+      await run(30_000);
+      expect(connects()).toHaveLength(1);
+      const heapAtConnect = cHeapLeft(host, env.elf);
+      outage = true;
+      for (const s of relayed) s.destroy();
+      const back = 30_000 + 110 * 60_000;
+      await run(back);
+      outage = false;
+      expect(lux).toEqual([]);
+      await run(back + 150_000);
+      expect(host.halted).toBeUndefined();
+      expect(connects()).toHaveLength(2);
+      const minutes = lux.map((l) => Math.round(l.ts / 60));
+      // Readings 1 to 110 were taken offline: the queue (100 messages) kept the newest 99 and the Thing's last values.
+      const offline = minutes.filter((m) => m * 60_000 < back);
+      expect(offline).toEqual(Array.from({ length: 99 }, (_, i) => 12 + i));
+      expect(minutes.slice(99)).toEqual(Array.from({ length: minutes.length - 99 }, (_, i) => 111 + i));
+      expect(minutes.length).toBeGreaterThanOrEqual(101);
+      // A full queue lives in the XS heap the manifest creates: the C heap left is what it was when connected.
+      expect(cHeapLeft(host, env.elf)).toBe(heapAtConnect);
+    } finally {
+      await stop();
+    }
+  }, 480_000);
 });
 
 firmware('the fleet device\'s firmware when its Wi-Fi access point is away (hosts/moddable/setup-network: Moddable\'s setup joined once)', () => {

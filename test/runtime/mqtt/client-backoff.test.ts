@@ -135,3 +135,19 @@ test('the offline queue is bounded in bytes too: the oldest messages go, counted
   expect(dropped).toEqual([[1, 'queue-full'], [2, 'queue-full']]);
   expect(c.stats.dropped).toBe(2);
 });
+
+test('offline, a retained publish supersedes the queued retained one to its topic: reported, counted, and the readings keep their room', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, queueLimit: 10 });
+  const dropped: string[] = [];
+  c.on('dropped', (m: { topic: string; payload: Uint8Array }, reason: string) => dropped.push(`${m.topic}:${m.payload[0]} ${reason}`));
+  for (let i = 1; i <= 20; i++) {
+    c.publish('dev/lux', Uint8Array.of(i), { qos: 1 });
+    c.publish('dev/values', Uint8Array.of(i), { qos: 0, retain: true });
+  }
+  expect(c.queued).toBe(10); // the 9 newest readings and the last state
+  expect(dropped.filter((d) => d.endsWith('superseded'))).toEqual(Array.from({ length: 19 }, (_, i) => `dev/values:${i + 1} superseded`));
+  expect(dropped.filter((d) => d.endsWith('queue-full'))).toEqual(Array.from({ length: 11 }, (_, i) => `dev/lux:${i + 1} queue-full`));
+  expect(c.stats.dropped).toBe(30);
+  expect(c.stats.superseded).toBe(19);
+});

@@ -86,3 +86,58 @@ describe('the byte limit', () => {
     expect(q.bytes).toBe(30);
   });
 });
+
+// A retained message is its topic's state: the broker keeps only the last one. Queued while offline, a device's
+// state snapshot every minute pushed its readings out of the queue (the fleet device kept 48 minutes of readings
+// in a queue of 100, the rest stale copies of its Thing's values, each sent on reconnection only to be replaced).
+describe('a retained message supersedes the queued retained message to its topic', () => {
+  const m = (topic: string, n: number, qos: 0 | 1, retain: boolean): OutgoingMessage =>
+    ({ topic, topicBytes: new TextEncoder().encode(topic), payload: Uint8Array.of(n), qos, retain });
+  const contents = (q: OutgoingQueue) => {
+    const out: string[] = [];
+    for (let x = q.shift(); x; x = q.shift()) out.push(`${x.topic}:${x.payload[0]}`);
+    return out;
+  };
+
+  test('the earlier one is taken out and returned; the rest keep their order; the new one goes last', () => {
+    const q = new OutgoingQueue(10);
+    q.push(m('lux', 1, 1, false));
+    q.push(m('values', 1, 0, true));
+    q.push(m('lux', 2, 1, false));
+    const v2 = m('values', 2, 0, true);
+    expect(q.supersededBy(v2)?.payload[0]).toBe(1);
+    expect(q.supersededBy(v2)).toBeUndefined(); // once taken out, nothing more to supersede
+    q.push(v2);
+    expect(q.length).toBe(3);
+    expect(q.bytes).toBe(3 + 1 + 6 + 1 + 3 + 1);
+    expect(contents(q)).toEqual(['lux:1', 'lux:2', 'values:2']);
+  });
+
+  test('only retained by retained, to the same topic, and never a higher QoS by a lower one', () => {
+    const q = new OutgoingQueue(10);
+    q.push(m('a', 1, 1, false));
+    q.push(m('b', 1, 1, true));
+    expect(q.supersededBy(m('a', 2, 1, true))).toBeUndefined(); // the queued one to a is not retained
+    expect(q.supersededBy(m('b', 2, 1, false))).toBeUndefined(); // the new one is not retained
+    expect(q.supersededBy(m('c', 2, 1, true))).toBeUndefined(); // another topic
+    expect(q.supersededBy(m('b', 2, 0, true))).toBeUndefined(); // QoS 0 would not stand in for a QoS 1 state
+    expect(q.supersededBy(m('b', 3, 1, true))?.payload[0]).toBe(1);
+    expect(contents(q)).toEqual(['a:1']);
+  });
+
+  test('in a ring that has wrapped, from its middle, under either policy', () => {
+    for (const policy of ['oldest', 'newest'] as const) {
+      const q = new OutgoingQueue(5, policy);
+      for (let i = 1; i <= 4; i++) q.push(m('r', i, 1, false));
+      q.shift();
+      q.shift(); // head at 2: the ring wraps below
+      q.push(m('s', 1, 0, true));
+      q.push(m('r', 5, 1, false));
+      q.push(m('r', 6, 1, false)); // full: r3 r4 s1 r5 r6
+      const s2 = m('s', 2, 0, true);
+      expect(q.supersededBy(s2)?.payload[0]).toBe(1);
+      expect(q.push(s2)).toBeUndefined(); // room made: neither policy drops anything
+      expect(contents(q)).toEqual(['r:3', 'r:4', 'r:5', 'r:6', 's:2']);
+    }
+  });
+});

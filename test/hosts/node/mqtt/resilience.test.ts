@@ -128,6 +128,47 @@ describe.each(availableBrokers())('hung broker (%s stopped with SIGSTOP)', (name
   });
 });
 
+describe.each(availableBrokers())('a device offline with readings and a retained state (%s)', (name) => {
+  let broker: TestBroker;
+  beforeAll(async () => { broker = await startBroker(name); });
+  afterAll(async () => { await broker?.stop(); });
+
+  // A state snapshot a minute (retained, QoS 0) beside a reading a minute (QoS 1), as the fleet device publishes:
+  // queued while offline, each snapshot supersedes the last, so the queue's room goes to the readings.
+  test('on reconnection the broker gets the newest readings the queue holds, in order, and the last state once, which it keeps', async () => {
+    const heard: string[] = [];
+    const sub = client(broker.port, { clientId: `tf-state-sub-${name}-${process.pid}` });
+    sub.on('message', (topic: string, payload: Uint8Array) => heard.push(`${topic} ${text(payload)}`));
+    let subscribed = false;
+    sub.on('message', (topic: string) => { if (topic === 'dev/probe') subscribed = true; });
+    sub.subscribe('dev/#', { qos: 1 });
+    sub.connect();
+    const probe = setInterval(() => sub.publish('dev/probe', 'p'), 50);
+    await waitFor('subscription', () => subscribed);
+    clearInterval(probe);
+    heard.length = 0;
+
+    const dev = client(broker.port, { clientId: `tf-state-dev-${name}-${process.pid}`, queueLimit: 10 });
+    for (let i = 1; i <= 20; i++) {
+      dev.publish('dev/lux', String(i), { qos: 1 });
+      dev.publish('dev/values', `{"lux":${i}}`, { qos: 0, retain: true });
+    }
+    dev.connect();
+    await waitFor('the queue sent', () => heard.length >= 10);
+    await sleep(200);
+    // Per topic in order (a broker may pass QoS 0 and QoS 1 on in different turns: aedes does).
+    expect(heard.filter((h) => h.startsWith('dev/lux'))).toEqual(Array.from({ length: 9 }, (_, i) => `dev/lux ${i + 12}`));
+    expect(heard.filter((h) => h.startsWith('dev/values'))).toEqual(['dev/values {"lux":20}']);
+    const late = client(broker.port, { clientId: `tf-state-late-${name}-${process.pid}` });
+    const retained: string[] = [];
+    late.on('message', (topic: string, payload: Uint8Array) => retained.push(`${topic} ${text(payload)}`));
+    late.subscribe('dev/values');
+    late.connect();
+    await waitFor('the retained state', () => retained.length > 0);
+    expect(retained).toEqual(['dev/values {"lux":20}']);
+  });
+});
+
 /** A TCP peer speaking raw MQTT through mqtt-packet, to send what no real broker would. */
 async function rawBroker(onConnection: (socket: Socket, packets: AsyncIterator<any>, index: number) => void): Promise<{ server: Server; port: number }> {
   let index = 0;
