@@ -22,7 +22,9 @@
  * - `connectTimeoutMs` bounds a whole attempt: DNS, TCP connect and CONNACK.
  * - While offline (or while the in-flight window is full) publishes wait in a
  *   bounded queue; what the drop policy pushes out is counted and reported as
- *   a 'dropped' event. While the transport holds more than `maxBufferedBytes`
+ *   a 'dropped' event; a retained publish supersedes the queued retained
+ *   one to its topic (the broker would keep only the last: 'superseded').
+ *   While the transport holds more than `maxBufferedBytes`
  *   unsent (a broker that stops reading), QoS 0 publishes are dropped and
  *   counted (`stats.overBudget`); QoS 1 is bounded by the in-flight window and
  *   the queue.
@@ -39,7 +41,7 @@
  *
  * Events: 'connect' (connack), 'close' (error?), 'reconnect' (attempt, delayMs),
  * 'message' (topic, payload: Uint8Array, packet), 'error' (error),
- * 'dropped' (message, reason: 'queue-full' | 'ended' | 'over-budget').
+ * 'dropped' (message, reason: 'queue-full' | 'ended' | 'over-budget' | 'superseded').
  *
  * Each job (attempt deadline, keep-alive, back-off) has its own timer (JobTimer).
  */
@@ -117,9 +119,11 @@ export interface MqttClientStats {
   overBudget: number;
   /** PUBLISHes from the broker over `maxPacketSize`, skipped (each also an 'error' event naming its topic). */
   oversize: number;
+  /** Queued retained messages a newer retained one to their topic replaced (also in `dropped`). */
+  superseded: number;
 }
 
-export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget';
+export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget' | 'superseded';
 
 const DEFAULT_MAX_PACKET_SIZE = 1_048_576;
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
@@ -191,7 +195,7 @@ export class MqttClient {
   readonly port: number;
   readonly clientId: string;
   readonly keepalive: number;
-  readonly stats: MqttClientStats = { published: 0, received: 0, dropped: 0, resent: 0, connects: 0, overBudget: 0, oversize: 0 };
+  readonly stats: MqttClientStats = { published: 0, received: 0, dropped: 0, resent: 0, connects: 0, overBudget: 0, oversize: 0, superseded: 0 };
   readonly maxPacketSize: number;
   private readonly opts: MqttClientOptions;
   private readonly network: MqttNetwork;
@@ -361,6 +365,11 @@ export class MqttClient {
       return;
     }
     const q = this.queue;
+    const superseded = q.supersededBy(m);
+    if (superseded !== undefined) {
+      this.stats.superseded++;
+      this.drop(superseded, 'superseded');
+    }
     for (let old = q.evictFor(m); old !== undefined; old = q.evictFor(m)) this.drop(old, 'queue-full');
     const dropped = q.push(m);
     if (dropped) this.drop(dropped, 'queue-full');

@@ -11,6 +11,11 @@
  * on a board. `push` never goes over either limit; under 'oldest', call
  * `evictFor(m)` until it returns `undefined` first to make byte room (the
  * client does), since one message may need several smaller ones to go.
+ *
+ * A retained message is its topic's state, and a broker keeps only the last
+ * one: `supersededBy(m)` takes out the queued retained message a retained `m`
+ * replaces, so a device's state published every minute holds one place in
+ * the queue, not one a minute pushing its readings out.
  */
 
 export type DropPolicy = 'oldest' | 'newest';
@@ -54,6 +59,24 @@ export class OutgoingQueue {
     return this.shift();
   }
 
+  /**
+   * The queued message a retained `m` supersedes, taken out: the last retained
+   * one to m's topic, unless its QoS is higher than m's (a QoS 0 state may be
+   * lost where the QoS 1 one it replaced would not). `undefined` when none.
+   * The others keep their order; the caller pushes `m` after them.
+   */
+  supersededBy(m: OutgoingMessage): OutgoingMessage | undefined {
+    if (!m.retain) return undefined;
+    for (let i = this.count - 1; i >= 0; i--) {
+      const old = this.slots![(this.head + i) % this.limit]!;
+      if (!old.retain || old.topic !== m.topic) continue;
+      if (old.qos > m.qos) return undefined;
+      this.removeAt(i);
+      return old;
+    }
+    return undefined;
+  }
+
   /** Add `m`; returns the message dropped to make room (possibly `m` itself), or `undefined`. */
   push(m: OutgoingMessage): OutgoingMessage | undefined {
     if (this.limit === 0 || sizeOf(m) > this.maxBytes) return m;
@@ -85,6 +108,16 @@ export class OutgoingQueue {
     this.count--;
     if (m !== undefined) this.byteCount -= sizeOf(m);
     return m;
+  }
+
+  /** Take out the message `i` places from the oldest, closing the gap (the newer ones move up one). */
+  private removeAt(i: number): void {
+    const slots = this.slots!;
+    const last = this.count - 1;
+    this.byteCount -= sizeOf(slots[(this.head + i) % this.limit]!);
+    for (let j = i; j < last; j++) slots[(this.head + j) % this.limit] = slots[(this.head + j + 1) % this.limit];
+    slots[(this.head + last) % this.limit] = undefined;
+    this.count = last;
   }
 
   private pushUnchecked(m: OutgoingMessage): void {
