@@ -323,7 +323,8 @@ firmware('the fleet device\'s firmware when its broker is away for 110 minutes (
       expect(host.halted).toBeUndefined();
       expect(connects()).toHaveLength(2);
       const minutes = lux.map((l) => Math.round(l.ts / 60));
-      // Readings 1 to 110 were taken offline: the queue (100 messages) kept the newest 99 and the Thing's last values.
+      // Readings 1 to 110 were taken offline: the queue (100 messages) kept the newest 99 and the Thing's last values,
+      // and the Thing's state said on reconnection (online, its description, its values) pushed none of them out.
       const offline = minutes.filter((m) => m * 60_000 < back);
       expect(offline).toEqual(Array.from({ length: 99 }, (_, i) => 12 + i));
       expect(minutes.slice(99)).toEqual(Array.from({ length: minutes.length - 99 }, (_, i) => 111 + i));

@@ -151,3 +151,12 @@ test('offline, a retained publish supersedes the queued retained one to its topi
   expect(c.stats.dropped).toBe(30);
   expect(c.stats.superseded).toBe(19);
 });
+
+test('supersedeRetained: false keeps every queued retained publish (a stream whose history matters)', () => {
+  const { network } = refusingNetwork();
+  const c = new MqttClient({ host: 'h', network, queueLimit: 10, supersedeRetained: false });
+  for (let i = 1; i <= 4; i++) c.publish('dev/values', Uint8Array.of(i), { qos: 0, retain: true });
+  expect(c.queued).toBe(4);
+  expect(c.stats.superseded).toBe(0);
+  expect(c.stats.dropped).toBe(0);
+});

@@ -167,6 +167,33 @@ describe.each(availableBrokers())('a device offline with readings and a retained
     await waitFor('the retained state', () => retained.length > 0);
     expect(retained).toEqual(['dev/values {"lux":20}']);
   });
+
+  // A Web Thing over MQTT says it is online when its client connects: those publishes queued behind a full
+  // queue and pushed its oldest readings out, though the connection was about to send them.
+  test('what the connect handler publishes takes no room from what waited: the queue goes out first, nothing is dropped', async () => {
+    const heard: string[] = [];
+    const sub = client(broker.port, { clientId: `tf-online-sub-${name}-${process.pid}` });
+    sub.on('message', (topic: string, payload: Uint8Array) => heard.push(`${topic} ${text(payload)}`));
+    let subscribed = false;
+    sub.on('message', (topic: string) => { if (topic === 'dev2/probe') subscribed = true; });
+    sub.subscribe('dev2/#', { qos: 1 });
+    sub.connect();
+    const probe = setInterval(() => sub.publish('dev2/probe', 'p'), 50);
+    await waitFor('subscription', () => subscribed);
+    clearInterval(probe);
+    heard.length = 0;
+
+    const dev = client(broker.port, { clientId: `tf-online-dev-${name}-${process.pid}`, queueLimit: 3 });
+    const dropped: string[] = [];
+    dev.on('dropped', (m: { topic: string }, reason: string) => dropped.push(`${m.topic} ${reason}`));
+    dev.on('connect', () => dev.publish('dev2/availability', 'online', { qos: 1, retain: true }));
+    for (let i = 1; i <= 3; i++) dev.publish('dev2/lux', String(i), { qos: 1 });
+    dev.connect();
+    await waitFor('online', () => heard.includes('dev2/availability online'));
+    await sleep(200);
+    expect(dropped).toEqual([]);
+    expect(heard.filter((h) => !h.startsWith('dev2/probe'))).toEqual(['dev2/lux 1', 'dev2/lux 2', 'dev2/lux 3', 'dev2/availability online']);
+  });
 });
 
 /** A TCP peer speaking raw MQTT through mqtt-packet, to send what no real broker would. */
