@@ -90,6 +90,11 @@ export interface MqttClientOptions {
   queueMaxBytes?: number;
   /** Who is dropped when the queue is full: 'oldest' (default) or 'newest'. */
   dropPolicy?: DropPolicy;
+  /**
+   * A queued retained message gives way to a newer retained one to its topic (of at least its QoS), as the
+   * broker would keep only the last. Default true; false keeps each (a stream whose history matters).
+   */
+  supersedeRetained?: boolean;
   /** QoS 1 messages awaiting PUBACK at once, 1 to 65535. Default 32. */
   maxInflight?: number;
   /** Give up on a connection attempt (DNS, TCP connect and CONNACK together) after this long. Default 10000 ms. */
@@ -365,7 +370,7 @@ export class MqttClient {
       return;
     }
     const q = this.queue;
-    const superseded = q.supersededBy(m);
+    const superseded = this.opts.supersedeRetained === false ? undefined : q.supersededBy(m);
     if (superseded !== undefined) {
       this.stats.superseded++;
       this.drop(superseded, 'superseded');
@@ -570,8 +575,11 @@ export class MqttClient {
       this.stats.resent++;
       this.write(bytes);
     });
-    this.listeners.emit('connect', p);
+    // What waited goes out before the 'connect' listeners run: what they publish (a Thing saying it is online)
+    // then queues behind the in-flight window's rest and pushes none of it out of a full queue.
     this.pump();
+    // A transport that closed as it was written to has already said 'close': no 'connect' after it.
+    if (this.stateValue === 'connected') this.listeners.emit('connect', p);
   }
 
   private handlePublish(p: PublishPacket): void {
