@@ -23,7 +23,7 @@
  * - While offline (or while the in-flight window is full) publishes wait in a
  *   bounded queue; what the drop policy pushes out is counted and reported as
  *   a 'dropped' event; a retained publish supersedes the queued retained
- *   one to its topic (the broker would keep only the last: 'superseded').
+ *   one to its topic (the broker would keep only the last; `stats.superseded`).
  *   While the transport holds more than `maxBufferedBytes`
  *   unsent (a broker that stops reading), QoS 0 publishes are dropped and
  *   counted (`stats.overBudget`); QoS 1 is bounded by the in-flight window and
@@ -41,7 +41,7 @@
  *
  * Events: 'connect' (connack), 'close' (error?), 'reconnect' (attempt, delayMs),
  * 'message' (topic, payload: Uint8Array, packet), 'error' (error),
- * 'dropped' (message, reason: 'queue-full' | 'ended' | 'over-budget' | 'superseded').
+ * 'dropped' (message, reason: 'queue-full' | 'ended' | 'over-budget').
  *
  * Each job (attempt deadline, keep-alive, back-off) has its own timer (JobTimer).
  */
@@ -124,11 +124,11 @@ export interface MqttClientStats {
   overBudget: number;
   /** PUBLISHes from the broker over `maxPacketSize`, skipped (each also an 'error' event naming its topic). */
   oversize: number;
-  /** Queued retained messages a newer retained one to their topic replaced (also in `dropped`). */
+  /** Queued retained messages a newer retained one to their topic replaced (not in `dropped`: the topic's state is still queued). */
   superseded: number;
 }
 
-export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget' | 'superseded';
+export type MqttDropReason = 'queue-full' | 'ended' | 'over-budget';
 
 const DEFAULT_MAX_PACKET_SIZE = 1_048_576;
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
@@ -370,11 +370,8 @@ export class MqttClient {
       return;
     }
     const q = this.queue;
-    const superseded = this.opts.supersedeRetained === false ? undefined : q.supersededBy(m);
-    if (superseded !== undefined) {
-      this.stats.superseded++;
-      this.drop(superseded, 'superseded');
-    }
+    // Not a drop: the topic's newer state is queued in its place (counted apart, no 'dropped' event).
+    if (this.opts.supersedeRetained !== false && q.supersededBy(m) !== undefined) this.stats.superseded++;
     for (let old = q.evictFor(m); old !== undefined; old = q.evictFor(m)) this.drop(old, 'queue-full');
     const dropped = q.push(m);
     if (dropped) this.drop(dropped, 'queue-full');
