@@ -21,14 +21,15 @@ export interface FirmwareTestEnv {
 /** `emulated: false` for a test that reads the built files without booting them (no bootrom needed). */
 /** `settings`: the `name=value` config properties the image must be built with (a networked app's Wi-Fi and broker), named in the skip line's command. */
 /** `subdir`: a folder of THINGFLOW_FIRMWARE_DIR for an image whose file name another build of the same app takes (bench:firmware's `joined`: the lux demo with an SSID). */
-export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env, { emulated = true, settings = [] as readonly string[], subdir = '' } = {}): FirmwareTestEnv | string {
+/** `debug`: the image is a debug build (`--debug` in the skip line's command; give it a `subdir`). */
+export function firmwareTestEnv(app = 'lux-demo', target = 'pico', env = process.env, { emulated = true, settings = [] as readonly string[], subdir = '', debug = false } = {}): FirmwareTestEnv | string {
   const missing: string[] = [];
   const top = env.THINGFLOW_FIRMWARE_DIR;
   const dir = top === undefined || top === '' || subdir === '' ? top : join(top, subdir);
   const stem = firmwareStem(app, target);
   // The lux demo is the build command's default manifest; another app names its own, an app built from its source alone (app-<name>) its example.
   const named = app === 'lux-demo' ? '' : app.startsWith('app-') ? ` examples/${app.slice(4)}.ts` : ` manifests/${app}/manifest.json`;
-  const build = (out: string) => `npm run firmware -- ${target}${named}${settings.map((x) => ` ${x}`).join('')} --out ${out}`;
+  const build = (out: string) => `npm run firmware -- ${target}${named}${settings.map((x) => ` ${x}`).join('')}${debug ? ' --debug' : ''} --out ${out}`;
   if (dir === undefined || dir === '') missing.push(`THINGFLOW_FIRMWARE_DIR (a folder with ${stem}.uf2: ${build('<folder>')})`);
   else if (!existsSync(join(dir, `${stem}.uf2`))) missing.push(`THINGFLOW_FIRMWARE_DIR=${dir} has no ${stem}.uf2 (${build(dir)})`);
   const bootrom = env.RP2040_BOOTROM;

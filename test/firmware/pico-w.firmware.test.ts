@@ -148,3 +148,34 @@ joinedFirmware('the lux demo as pico/pico_w firmware joined to the Wi-Fi, its ne
     expect(new Set([...arpWakes, ...coarseWakes]).size).toBe(3);
   }, 300_000);
 });
+
+/**
+ * The debug build, what a developer flashes to work under xsbug (`mcconfig -d`): XS's debugger in the
+ * image, the SDKs' C compiled for debugging, and the project's C mends for the Pico W (lwip-lock.c,
+ * lwip-timers.c, radio-bus-sleep.c, heap-lock.c) built with it. With no xsbug to answer, the board
+ * waits for it and then runs the app as the release build does.
+ */
+const debugBuild = firmwareTestEnv('lux-demo', 'pico/pico_w', process.env, { subdir: 'debug', debug: true });
+if (typeof debugBuild === 'string') console.log(debugBuild);
+const debugFirmware = typeof debugBuild === 'string' ? describe.skip : describe;
+
+debugFirmware('the lux demo\'s debug build for pico/pico_w in rp2040js', () => {
+  test('says hello to xsbug, waits for it, and with none there runs the app: the radio up, both sensors read over I2C1, the LED on at the first reading in the dark, the radio\'s bus asleep after', async () => {
+    if (typeof debugBuild === 'string') throw new Error(debugBuild);
+    const host = nightHost(debugBuild, undefined, { radio: 'cyw43' });
+    await host.runUntil(70_000);
+    expect(host.halted).toBeUndefined();
+    const lines = host.consoleLines.map((c) => c.line);
+    expect(lines.some((l) => /^<xsbug><login name="main" value="XS [\d.]+ 32-bit/.test(l))).toBe(true);
+    expect(lines.filter((l) => /failed to start|^\[CYW43\]/.test(l))).toEqual([]);
+    expect(host.radio!.upAtMs).toBeGreaterThan(1000); // after the wait for xsbug
+    const led = host.gpioChanges.filter((c) => c.pin === 32);
+    expect(led.map((c) => c.level)).toEqual([0, 1]);
+    expect(led[1].t).toBeLessThan(10_000);
+    const transactions = host.bridges.flatMap((b) => b.transactions);
+    expect(new Set(transactions.map((t) => t.address))).toEqual(new Set([0x29, 0x48]));
+    expect(transactions.every((t) => t.bus === 1 && t.result === 'ack')).toBe(true);
+    expect(transactions.filter((t) => t.address === 0x29 && t.t > 60_000).length).toBeGreaterThan(0); // the 60 s sample too
+    expect(host.radio!.busSleeps.filter((s) => s.asleep).length).toBeGreaterThanOrEqual(1);
+  }, 180_000);
+});
