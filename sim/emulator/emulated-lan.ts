@@ -152,6 +152,8 @@ export class EmulatedLan {
   readonly dhcpMessages: { type: 'DISCOVER' | 'REQUEST'; atMs: number; answered: boolean }[] = [];
   /** How many more of the board's DHCP messages the gateway leaves unanswered, as a lost datagram (the board asks again, on its DHCP timer). */
   ignoreDhcp = 0;
+  /** The lease the gateway gives, in seconds: a day, as a home router's; shorter to see a board renew it (at half, RFC 2131's T1). */
+  leaseSeconds = 86_400;
   /** The board's IGMP membership reports, in order: each one's group, and when (`wallClockMs`). (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
   readonly igmpReports: { group: string; atMs: number }[] = [];
   /**
@@ -216,7 +218,7 @@ export class EmulatedLan {
     }
   }
 
-  /** DISCOVER gets an OFFER of 10.0.0.2, REQUEST an ACK: a day's lease, the gateway as router and DNS. */
+  /** DISCOVER gets an OFFER of 10.0.0.2, REQUEST an ACK: a lease of `leaseSeconds` (a day), the gateway as router and DNS. */
   private dhcp(m: Uint8Array): void {
     if (m.length < 240 || m[0] !== 1 || readU32(m, 236) !== DHCP_MAGIC) return;
     let type = 0;
@@ -244,7 +246,8 @@ export class EmulatedLan {
     reply.set(GATEWAY_IP, 20); // siaddr
     reply.set(m.subarray(28, 44), 28); // chaddr
     writeU32(reply, 236, DHCP_MAGIC);
-    const options = [53, 1, answer, 54, 4, ...GATEWAY_IP, 51, 4, 0, 1, 0x51, 0x80, 1, 4, ...NETMASK, 3, 4, ...GATEWAY_IP, 6, 4, ...GATEWAY_IP, 255];
+    const lease = this.leaseSeconds;
+    const options = [53, 1, answer, 54, 4, ...GATEWAY_IP, 51, 4, lease >>> 24, (lease >>> 16) & 0xff, (lease >>> 8) & 0xff, lease & 0xff, 1, 4, ...NETMASK, 3, 4, ...GATEWAY_IP, 6, 4, ...GATEWAY_IP, 255];
     reply.set(options, 240);
     this.sendIp([255, 255, 255, 255], PROTO_UDP, udp(DHCP_SERVER_PORT, DHCP_CLIENT_PORT, reply), BROADCAST_MAC);
   }

@@ -255,7 +255,7 @@ async function outageBoard(clientId: string, refuse?: () => boolean) {
   await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
   const relayed: Socket[] = [];
   const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0, refuse });
-  listener.on('message', (_topic, payload) => lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
+  listener.on('message', (topic, payload) => topic === `fleet/${ID}/lux` && lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
   const run = async (untilMs: number) => {
     while (host.emulatedMs < untilMs && host.halted === undefined) {
       await host.runUntil(host.emulatedMs + 100);
@@ -269,7 +269,7 @@ async function outageBoard(clientId: string, refuse?: () => boolean) {
     listener.end(true);
     await broker.stop();
   };
-  return { host, lock, lux, relayed, run, lines, connects, stop, radio: host.radio! };
+  return { host, lock, lux, listener, relayed, run, lines, connects, stop, radio: host.radio! };
 }
 
 firmware('the fleet device\'s firmware when its broker goes away for 90 s (connection cut, new ones refused)', () => {
@@ -308,7 +308,7 @@ firmware('the fleet device\'s firmware when its broker is away for 110 minutes (
   test('the newest 99 readings of the outage arrive after it, in order, and the board\'s memory holds: each minute\'s retained Thing values supersede the last queued ones instead of taking the readings\' room', async () => {
     if (typeof env === 'string') throw new Error(env);
     let outage = false;
-    const { host, lux, relayed, run, connects, stop } = await outageBoard('fleet-firmware-long-outage-test', () => outage);
+    const { host, lux, listener, relayed, run, connects, stop } = await outageBoard('fleet-firmware-long-outage-test', () => outage);
     try {
       await run(30_000);
       expect(connects()).toHaveLength(1);
@@ -331,10 +331,68 @@ firmware('the fleet device\'s firmware when its broker is away for 110 minutes (
       expect(minutes.length).toBeGreaterThanOrEqual(101);
       // A full queue lives in the XS heap the manifest creates: the C heap left is what it was when connected.
       expect(cHeapLeft(host, env.elf)).toBe(heapAtConnect);
+      // The broker kept no session: the board subscribed again, and a gateway's write reaches it.
+      const values: { led: boolean; retain: boolean; illuminance: number }[] = [];
+      listener.on('message', (topic, payload, packet) => { if (topic === `${THINGS}/values`) values.push({ ...(JSON.parse(payload.toString()) as { led: boolean; illuminance: number }), retain: packet.retain }); });
+      const settle = async (done: () => boolean) => { for (let i = 0; i < 200 && !done(); i++) await run(host.emulatedMs + 100); };
+      await new Promise((r) => listener.subscribe(`${THINGS}/values`, { qos: 1 }, r));
+      await settle(() => values.length > 0);
+      expect([values[0].retain, values[0].led]).toEqual([true, true]); // retained: the dark's LED on (a minute's sample may follow)
+      listener.publish(`${THINGS}/set`, JSON.stringify({ led: false }), { qos: 1 });
+      await settle(() => values.some((v) => !v.led));
+      expect(values.map((v) => v.led)).toContain(false);
     } finally {
       await stop();
     }
   }, 480_000);
+});
+
+firmware('the fleet device\'s firmware and its DHCP lease (10 minutes here: the emulated router gives a day unless told)', () => {
+  test('renewed at half its time; with the router\'s DHCP away past the lease the board loses its address, asks again until DHCP is back, takes one and reconnects; no reading lost', async () => {
+    const b = await outageBoard('fleet-firmware-lease-test');
+    try {
+      const lan = b.host.lan!;
+      lan.leaseSeconds = 600;
+      await b.run(250_000);
+      expect(b.connects()).toHaveLength(1);
+      lan.ignoreDhcp = 12; // the renewal at 300 s and the next eleven asks go unanswered
+      await b.run(1_500_000);
+      expect(b.host.halted).toBeUndefined();
+      const asks = lan.dhcpMessages.map((m) => ({ type: m.type, s: m.atMs / 1000, answered: m.answered }));
+      expect(asks.slice(0, 2).map((m) => [m.type, m.answered])).toEqual([['DISCOVER', true], ['REQUEST', true]]);
+      const leasedAt = asks[1].s;
+      const unanswered = asks.filter((m) => !m.answered);
+      expect(unanswered).toHaveLength(12);
+      // Renewing from T1 (half the lease), then rebinding: asked for the same address until the lease ran out.
+      expect(unanswered[0].type).toBe('REQUEST');
+      expect(unanswered[0].s - leasedAt).toBeGreaterThan(295);
+      expect(unanswered[0].s - leasedAt).toBeLessThan(310);
+      const renewing = unanswered.filter((m) => m.type === 'REQUEST');
+      const discovering = unanswered.filter((m) => m.type === 'DISCOVER');
+      expect(unanswered).toEqual([...renewing, ...discovering]);
+      expect(renewing.length).toBeGreaterThanOrEqual(3);
+      expect(renewing.every((m) => m.s < leasedAt + 600)).toBe(true);
+      // The lease gone, the address with it: the board starts over with DISCOVER, and DHCP answers one once back.
+      expect(discovering[0].s - leasedAt).toBeGreaterThan(595);
+      const back = asks.find((m, i) => i >= 2 && m.answered)!;
+      expect(back.type).toBe('DISCOVER');
+      // Its MQTT connection went with the address; the client reconnects once the board has one again.
+      expect(b.connects()).toHaveLength(2);
+      expect(b.connects()[1] / 1000).toBeGreaterThan(back.s);
+      expect(b.connects()[1] / 1000).toBeLessThan(back.s + 15);
+      // Renewed at half the new lease since, each answered.
+      const since = asks.slice(asks.indexOf(back) + 2);
+      expect(since.length).toBeGreaterThanOrEqual(1);
+      expect(since.every((m) => m.type === 'REQUEST' && m.answered)).toBe(true);
+      // Every reading arrived: those taken while the board had no address waited in its queue.
+      const minutes = b.lux.map((l) => Math.round(l.ts / 60));
+      expect(minutes).toEqual(Array.from({ length: minutes.length }, (_, i) => i + 1));
+      expect(minutes.length).toBeGreaterThanOrEqual(24);
+      expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 300_000);
 });
 
 firmware('the fleet device\'s firmware when its Wi-Fi access point is away (hosts/moddable/setup-network: Moddable\'s setup joined once)', () => {

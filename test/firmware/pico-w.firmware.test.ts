@@ -132,6 +132,22 @@ joinedFirmware('the lux demo as pico/pico_w firmware joined to the Wi-Fi, its ne
     expect(cHeapLeft(host, joined.elf)).toBeGreaterThanOrEqual(64 * 1024);
   }, 300_000);
 
+  test('its DHCP lease is renewed at half its time, for as long as it runs, with lwIP\'s timers batched (a 10-minute lease here)', async () => {
+    if (typeof joined === 'string') throw new Error(joined);
+    const host = nightHost(joined, undefined, { radio: 'cyw43', network: { connect: () => undefined } });
+    host.lan!.leaseSeconds = 600;
+    await host.runUntil(1_500_000);
+    const asks = host.lan!.dhcpMessages;
+    expect(asks.map((m) => m.type)).toEqual(['DISCOVER', ...Array(asks.length - 1).fill('REQUEST')]);
+    expect(asks.every((m) => m.answered)).toBe(true);
+    expect(host.lan!.leases).toBe(5); // at boot, then at 300, 600, 900 and 1,200 s of the lease's time
+    const gaps = asks.slice(2).map((m, i) => (m.atMs - asks[i + 1].atMs) / 1000);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThan(295);
+      expect(gap).toBeLessThan(310);
+    }
+  }, 120_000);
+
   test('lwIP\'s batches and DHCP\'s coarse timer, each once a minute, share one wake: the batches keep to the minute grid DHCP\'s timer is on (they began a minute from wherever batching began: two wakes a minute)', async () => {
     if (typeof joined === 'string') throw new Error(joined);
     const etharp = elfSymbol(joined.elf, 'etharp_tmr')!;
