@@ -141,3 +141,31 @@ describe('a retained message supersedes the queued retained message to its topic
     }
   });
 });
+
+describe('a retained message that will not be queued supersedes nothing (the topic keeps the state it had queued)', () => {
+  const state = (n: number, bytes: number): OutgoingMessage => ({ topic: 's', topicBytes: Uint8Array.of(0x73), payload: new Uint8Array(bytes - 1).fill(n), qos: 0, retain: true });
+  const reading = (n: number, bytes: number): OutgoingMessage => ({ topic: 'r', topicBytes: Uint8Array.of(0x72), payload: new Uint8Array(bytes - 1).fill(n), qos: 1, retain: false });
+
+  test('one larger than the whole byte limit', () => {
+    const q = new OutgoingQueue(10, 'oldest', 100);
+    q.push(state(1, 10));
+    expect(q.supersededBy(state(2, 101))).toBeUndefined();
+    expect(q.length).toBe(1);
+  });
+
+  test("under 'newest', one that would not fit even in the room the earlier state leaves", () => {
+    const q = new OutgoingQueue(10, 'newest', 100);
+    q.push(state(1, 10));
+    q.push(reading(1, 80)); // 90 bytes held
+    expect(q.supersededBy(state(2, 30))).toBeUndefined(); // 90 - 10 + 30 > 100: it would be refused
+    expect(q.length).toBe(2);
+    const fits = state(3, 20); // 90 - 10 + 20 = 100
+    expect(q.supersededBy(fits)?.payload[0]).toBe(1);
+    expect(q.push(fits)).toBeUndefined();
+  });
+
+  test('a queue of no room at all', () => {
+    const q = new OutgoingQueue(0);
+    expect(q.supersededBy(state(1, 10))).toBeUndefined();
+  });
+});
