@@ -62,15 +62,18 @@ export class OutgoingQueue {
   /**
    * The queued message a retained `m` supersedes, taken out: the last retained
    * one to m's topic, unless its QoS is higher than m's (a QoS 0 state may be
-   * lost where the QoS 1 one it replaced would not). `undefined` when none.
+   * lost where the QoS 1 one it replaced would not), or `m` would then be
+   * refused (the topic keeps the state it had). `undefined` when none.
    * The others keep their order; the caller pushes `m` after them.
    */
   supersededBy(m: OutgoingMessage): OutgoingMessage | undefined {
-    if (!m.retain) return undefined;
+    const size = sizeOf(m);
+    if (!m.retain || size > this.maxBytes) return undefined;
     for (let i = this.count - 1; i >= 0; i--) {
       const old = this.slots![(this.head + i) % this.limit]!;
       if (!old.retain || old.topic !== m.topic) continue;
-      if (old.qos > m.qos) return undefined;
+      // Under 'oldest' the client evicts until `m` fits; under 'newest' it fits only in the room there is.
+      if (old.qos > m.qos || (this.policy === 'newest' && this.byteCount - sizeOf(old) + size > this.maxBytes)) return undefined;
       this.removeAt(i);
       return old;
     }
