@@ -68,7 +68,8 @@ function scriptedNetwork(tf: ThingflowRuntime, out: Out, modeOf: (n: number) => 
       const broker = new tf.PacketDecoder({
         onPacket(p: any) {
           const what = p.cmd === 'subscribe' ? ` ${p.subscriptions.map((x: any) => x.topic).join(',')}`
-            : p.cmd === 'unsubscribe' ? ` ${p.unsubscriptions.join(',')}` : p.cmd === 'connect' ? ` clean=${p.clean}` : '';
+            : p.cmd === 'unsubscribe' ? ` ${p.unsubscriptions.join(',')}` : p.cmd === 'connect' ? ` clean=${p.clean}`
+            : p.cmd === 'publish' ? ` ${p.topic} ${String.fromCharCode(...p.payload)} q${p.qos}${p.retain ? ' retain' : ''}` : '';
           out(`t=${now} broker #${n} got ${p.cmd}${what}`);
           if (p.cmd === 'connect' && (mode === 'accept' || mode === 'accept-drop')) {
             inbox.push(() => handler.onData(tf.encode({ cmd: 'connack', sessionPresent: sessionPresent(), returnCode: 0 })));
@@ -307,6 +308,26 @@ export const scenarios: ScenarioTable = {
     c.unsubscribe('a/#');
     net.advance(200);
     out(`connected ${c.connected} connections ${net.connections()}`);
+    c.end();
+  },
+
+  'client: offline, a retained state supersedes its queued one; what a connect listener publishes goes after what waited'(tf, out) {
+    const net = scriptedNetwork(tf, out, () => 'accept', () => false);
+    const c = new tf.MqttClient({
+      host: 'broker', network: net.network, keepalive: 0, queueLimit: 3,
+      reconnect: { minMs: 100, maxMs: 100 }, random: () => 0.5, clientId: 'xs-5',
+    });
+    c.on('dropped', (m: any, reason: string) => out(`dropped ${m.topic} ${String.fromCharCode(...m.payload)} ${reason}`));
+    c.on('connect', () => c.publish('dev/availability', 'online', { qos: 1, retain: true }));
+    for (let i = 1; i <= 4; i++) {
+      c.publish('dev/lux', String(i), { qos: 1 });
+      c.publish('dev/values', `v${i}`, { qos: 0, retain: true });
+    }
+    const counts = () => `queued ${c.queued} superseded ${c.stats.superseded} dropped ${c.stats.dropped}`;
+    out(counts());
+    c.connect();
+    net.run();
+    out(counts());
     c.end();
   },
 

@@ -57,10 +57,22 @@ test('with a kept session, subscribe and unsubscribe made offline reach the brok
 
 // Issue 11 item 13, issue 16 items 6 and 7, on both engines.
 test('decoder: packet identifier 0 refused, an oversize PUBLISH skipped with its topic, memory grows with the bytes', () => {
-  const lines = runOnNode(scenarios, names[7]);
+  const lines = runOnNode(scenarios, 'decode: packet identifier 0 refused; an oversize PUBLISH skipped with its topic; memory grows with the bytes');
   expect(lines.filter((l) => l.includes('packet identifier 0'))).toHaveLength(4);
   expect(lines.filter((l) => l === 'oversize big/t 3012B q1 id9')).toHaveLength(3);
   expect(lines.filter((l) => l === 'packet publish big/t 2B')).toHaveLength(3);
   expect(lines).toContain('5 bytes of a 1,000,006-byte packet: capacity 256');
   for (const l of lines.filter((x) => x.startsWith('chunks of'))) expect(Number(l.split(' ').pop())).toBeLessThanOrEqual(8192);
+});
+
+// A retained state supersedes its queued one; a connect listener's publish goes after what waited (on both engines).
+test('offline, the queue keeps the newest readings and the last state; on connect it goes out before the listener\'s own publish', () => {
+  const lines = runOnNode(scenarios, 'client: offline, a retained state supersedes its queued one; what a connect listener publishes goes after what waited');
+  expect(lines.filter((l) => l.startsWith('dropped'))).toEqual(['dropped dev/lux 1 queue-full', 'dropped dev/lux 2 queue-full']);
+  expect(lines).toContain('queued 3 superseded 3 dropped 2');
+  expect(lines.filter((l) => l.includes('got publish'))).toEqual([
+    't=0 broker #1 got publish dev/lux 3 q1', 't=0 broker #1 got publish dev/lux 4 q1',
+    't=0 broker #1 got publish dev/values v4 q0 retain', 't=0 broker #1 got publish dev/availability online q1 retain',
+  ]);
+  expect(lines.indexOf('queued 0 superseded 3 dropped 2')).toBeGreaterThan(lines.indexOf('t=0 broker #1 got publish dev/availability online q1 retain'));
 });
