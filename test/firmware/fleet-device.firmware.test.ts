@@ -246,7 +246,7 @@ firmware('the fleet device\'s firmware when the gateway does not answer its firs
  * console lines and MQTT connections, and `stop` to end it all. `refuse` refuses the board's
  * connections to the broker while it says so.
  */
-async function outageBoard(clientId: string, refuse?: () => boolean) {
+async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAtResetMs = 0) {
   if (typeof env === 'string') throw new Error(env);
   const broker = await startBroker('aedes');
   const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId });
@@ -254,7 +254,7 @@ async function outageBoard(clientId: string, refuse?: () => boolean) {
   await new Promise((r) => listener.on('connect', r));
   await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
   const relayed: Socket[] = [];
-  const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs: 0, refuse });
+  const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs, refuse });
   listener.on('message', (topic, payload) => topic === `fleet/${ID}/lux` && lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
   const run = async (untilMs: number) => {
     while (host.emulatedMs < untilMs && host.halted === undefined) {
@@ -424,6 +424,31 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       expect(b.lux.length).toBeGreaterThanOrEqual(1);
       expect(b.lux[0].at).toBeGreaterThan(b.connects()[0]);
       expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+
+  test('away at power-up on a day with a date: the readings taken once the board has the time (SNTP, at its join after the app started) carry it; the one taken before counts from boot (all of them did, the scheduler having read the clock once, at its run)', async () => {
+    const RESET_AT_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const b = await outageBoard('fleet-firmware-late-time-test', undefined, RESET_AT_MS);
+    try {
+      b.radio.setAccessPoint(false);
+      await b.run(100_000); // the reading 60 s after the app's start is taken meanwhile
+      b.radio.setAccessPoint(true);
+      await b.run(270_000);
+      const timeAt = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
+      expect(timeAt).toHaveLength(1);
+      // The app started at ~16 s without the network; its reading at ~76 s was taken without the time.
+      const before = b.lux.filter((l) => l.ts < 1e9);
+      const after = b.lux.filter((l) => l.ts >= 1e9);
+      expect(before.length).toBeGreaterThanOrEqual(1);
+      expect(before.every((l) => l.ts < timeAt[0] / 1000)).toBe(true);
+      expect(after.length).toBeGreaterThanOrEqual(2);
+      // Taken after the time was set: the wall clock's seconds, within a second of the emulated reset's date plus the board's time.
+      const bootSeconds = after.map((l) => l.ts - RESET_AT_MS / 1000);
+      expect(bootSeconds.every((t) => t > timeAt[0] / 1000 && t < 270)).toBe(true);
+      expect(bootSeconds[1] - bootSeconds[0]).toBeCloseTo(60, 1);
     } finally {
       await b.stop();
     }

@@ -1,0 +1,77 @@
+/**
+ * A board's wall clock is often set after its app started: its SNTP answer comes once it joins a
+ * network, and an app starts without one after `wifiWaitMs` (hosts/moddable/setup-network.ts).
+ * The scheduler took the clock's epoch once, at `run()`, so such a board stamped every event with
+ * seconds since boot for good (a fleet gateway saw readings from 1970). The scheduler now reads the
+ * clock's `epochMs` again at each wake until it is known; the events after carry it.
+ */
+import { Scheduler } from '../../../runtime/scheduler/scheduler';
+import { VirtualClock } from '../../../runtime/scheduler/virtual-clock';
+import type { Clock } from '../../../runtime/scheduler/clock';
+import { Recorder } from '../../support/recorder';
+
+const WALL_AT_TICK_0 = 1_796_650_000_000; // 2026-12-07
+
+/** A virtual clock whose wall time (WALL_AT_TICK_0 plus its unwrapped ms) is unknown until `setWallClock()`, as a board's before its SNTP answer. Counts the reads of `epochMs`. */
+function boardClock(opts: { period?: number; start?: number } = {}) {
+  const virtual = new VirtualClock({ period: opts.period, start: opts.start });
+  let known = false;
+  let reads = 0;
+  const clock: Clock & { epochReads(): number; setWallClock(): void; advance(ms: number): void } = {
+    period: virtual.period,
+    // As a board's clock: the wall time at tick 0 worked out when asked (wall now less the ticks now), so
+    // after the counter wraps it is a period on.
+    get epochMs() {
+      reads++;
+      return known ? WALL_AT_TICK_0 + virtual.elapsed - virtual.now() : 0;
+    },
+    now: () => virtual.now(),
+    wake: (ms, fn) => virtual.wake(ms, fn),
+    cancel: () => virtual.cancel(),
+    epochReads: () => reads,
+    setWallClock: () => { known = true; },
+    advance: (ms) => virtual.advance(ms),
+  };
+  return clock;
+}
+
+function run(clock: ReturnType<typeof boardClock>) {
+  const s = new Scheduler(clock);
+  const rec = new Recorder<any>();
+  s.scheduleSensor({ sensorId: 'lux', sample: () => 1 }, 60, rec);
+  s.run();
+  return rec;
+}
+
+test('events after the clock learns the wall time carry it; those before count from the run', () => {
+  const clock = boardClock();
+  const rec = run(clock);
+  clock.advance(125_000); // samples at 0, 60 and 120 s
+  clock.setWallClock(); // SNTP answers at 125 s
+  clock.advance(120_000); // samples at 180 and 240 s
+  expect(rec.values.map((e) => e.ts)).toEqual([0, 60, 120, WALL_AT_TICK_0 / 1000 + 180, WALL_AT_TICK_0 / 1000 + 240]);
+});
+
+test('learned across a tick counter\'s wrap: the time is the wall clock\'s, not off by a period', () => {
+  const period = 2 ** 16;
+  const clock = boardClock({ period, start: period - 30_000 });
+  const rec = run(clock);
+  clock.advance(65_000); // the counter wraps at 30 s
+  clock.setWallClock();
+  clock.advance(60_000);
+  // Before, seconds since the counter's 0, as any event of a board without the time; then the wall time, not a period off.
+  expect(rec.values.map((e) => e.ts)).toEqual([(period - 30_000) / 1000, (period + 30_000) / 1000, (WALL_AT_TICK_0 + period - 30_000 + 120_000) / 1000]);
+});
+
+test('a clock that knows it at run is read once; one that never learns it (a board without network time) stamps every event from its tick 0', () => {
+  const known = boardClock();
+  known.setWallClock();
+  const rec = run(known);
+  known.advance(600_000);
+  expect(rec.values.map((e) => e.ts)).toEqual(Array.from({ length: 11 }, (_, i) => WALL_AT_TICK_0 / 1000 + 60 * i));
+  expect(known.epochReads()).toBe(1);
+  const never = boardClock();
+  const counted = run(never);
+  never.advance(600_000);
+  expect(counted.values.map((e) => e.ts)).toEqual(Array.from({ length: 11 }, (_, i) => 60 * i));
+});
