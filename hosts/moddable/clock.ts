@@ -12,7 +12,7 @@
  */
 import Time from 'time';
 import Timer from 'timer';
-import type { Clock } from '../../runtime/scheduler/clock';
+import { PLAUSIBLE_EPOCH_MS, type Clock } from '../../runtime/scheduler/clock';
 
 /** 2^32: `Time.ticks >>> 0` wraps here. */
 export const MODDABLE_TICKS_PERIOD = 4294967296;
@@ -26,9 +26,6 @@ export const MODDABLE_TICKS_PERIOD = 4294967296;
  */
 const KEEP_ALIVE_REPEAT = 0x3fffffff;
 
-/** Wall-clock time before this (2001-09-09) means the board has not set its clock (no SNTP yet). */
-const PLAUSIBLE_EPOCH_MS = 1e12;
-
 /** Reads wall-clock milliseconds, where the app has a wall clock (`./wall-clock`); unset, timestamps count from boot. */
 let readWallClock: (() => number) | undefined;
 
@@ -37,9 +34,29 @@ export function setWallClock(read: () => number): void {
   readWallClock = read;
 }
 
+/**
+ * The global where clocks made before the board knew the wall time wait to learn it: a preloaded
+ * module's own variables and objects cannot change at run time, the global object's properties can.
+ */
+const LEARNING = 'thingflowClocksLearningTime';
+
+/**
+ * The board's wall clock was set (hosts/moddable/setup-network.ts, at an SNTP answer): the clocks
+ * made before, their `epochMs` still 0, take it, and the scheduler stamps events with it from its
+ * next wake. (The app starts without the time when it starts before the network: `wifiWaitMs`.)
+ */
+export function wallClockWasSet(): void {
+  const learning = (globalThis as { [LEARNING]?: ModdableClock[] })[LEARNING];
+  const wall = readWallClock === undefined ? 0 : readWallClock();
+  if (learning === undefined || wall < PLAUSIBLE_EPOCH_MS) return;
+  for (let i = 0; i < learning.length; i++) learning[i].epochMs = wall - learning[i].now();
+  (globalThis as { [LEARNING]?: ModdableClock[] })[LEARNING] = undefined;
+}
+
 export class ModdableClock implements Clock {
   readonly period = MODDABLE_TICKS_PERIOD;
-  readonly epochMs: number;
+  /** Wall-clock ms at tick 0; 0 until the board knows the time (`wallClockWasSet`). */
+  epochMs: number;
   /** The one-shot wakes' timer, made once and re-armed: it calls `fire`, which calls `pending`. */
   private timer: Timer | undefined;
   private pending: (() => void) | undefined;
@@ -60,6 +77,10 @@ export class ModdableClock implements Clock {
   constructor() {
     const wall = readWallClock === undefined ? 0 : readWallClock();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
+    if (this.epochMs === 0 && readWallClock !== undefined) {
+      const g = globalThis as { [LEARNING]?: ModdableClock[] };
+      (g[LEARNING] ??= []).push(this);
+    }
     this.fire = () => {
       const fn = this.pending;
       this.pending = undefined;

@@ -22,6 +22,8 @@ import SNTP from 'sntp';
 import Time from 'time';
 import Timer from 'timer';
 import WiFi from 'embedded:network/interface/wifi';
+// By the name the apps' manifests give it: this module is `setup/network`, where `./clock` would be `setup/clock`.
+import { wallClockWasSet } from 'thingflow/hosts/moddable/clock';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -124,6 +126,7 @@ class WiFiKeeper {
       if (message === SNTP.time) {
         trace(`got unix time ${value} from ${sntp}\n`);
         Time.set(value!);
+        wallClockWasSet(); // an app that started before the network stamps its events with the time from now on
       } else if (message === SNTP.error) {
         trace("can't get time\n");
       } else {

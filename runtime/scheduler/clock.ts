@@ -8,7 +8,12 @@ export interface Clock {
   now(): number;
   /** Tick counters on small chips wrap (MicroPython's ticks_ms wraps at 2^30). */
   readonly period?: number;
-  /** Wall-clock milliseconds since 1970 at tick 0, for event timestamps; 0 when unknown. */
+  /**
+   * Wall-clock milliseconds since 1970 at tick 0, for event timestamps; 0 when unknown. It may become
+   * known while the clock runs (a board's time set by SNTP once it joins a network, after its app
+   * started): a scheduler that began without it reads it again at each wake until it is known, and
+   * stamps the events after with it. A plain property read: a wake pays no call for it.
+   */
   readonly epochMs?: number;
   /** Call `fn` once after `ms`; a new call replaces the pending one. */
   wake(ms: number, fn: () => void): void;
@@ -57,3 +62,6 @@ export function defaultClock(): Clock {
   }
   return hostClockFactory();
 }
+
+/** Wall-clock milliseconds before this (2001-09-09) are a clock that was never set: ticks since boot, not a date. */
+export const PLAUSIBLE_EPOCH_MS = 1e12;

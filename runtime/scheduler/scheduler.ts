@@ -33,7 +33,7 @@ import type { SensorEvent } from '../core/input-thing';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import { SensorAsOutputThing, type Sensor, type SensorOptions } from '../core/sensor';
-import { defaultClock, type Clock } from './clock';
+import { defaultClock, PLAUSIBLE_EPOCH_MS, type Clock } from './clock';
 import { UnwrappedTime } from './unwrapped-time';
 
 /**
@@ -147,8 +147,10 @@ export class Scheduler {
   /** `time` at `run()`. */
   private runAt = 0;
   /**
-   * Wall-clock ms at `run()` for event timestamps: the clock's `epochMs` (wall-clock time at tick 0,
-   * fixed) plus the raw tick at `run()`, added once there and not at every wake.
+   * Wall-clock ms at `run()` for event timestamps: the clock's `epochMs` (wall-clock time at tick 0)
+   * plus the raw tick at `run()`, added once there and not at every wake; ms since the clock's tick 0
+   * while the clock does not know the wall time (and from the wake it learns it, the wall time then
+   * less the time since `run()`).
    */
   private runEpochMs = 0;
   /**
@@ -357,7 +359,13 @@ export class Scheduler {
     const now = this.time.read();
     const elapsedMs = now - this.runAt;
     this.elapsedMs = elapsedMs;
-    const timestampSec = (this.runEpochMs + elapsedMs) / 1000;
+    let runEpochMs = this.runEpochMs;
+    if (runEpochMs < PLAUSIBLE_EPOCH_MS) {
+      // The run began without the wall time: has the clock learnt it since? (Wall time now: its epoch plus the tick now.)
+      const epochMs = this.clock.epochMs ?? 0;
+      if (epochMs >= PLAUSIBLE_EPOCH_MS) this.runEpochMs = runEpochMs = epochMs + this.time.lastTick - elapsedMs;
+    }
+    const timestampSec = (runEpochMs + elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
     try {
