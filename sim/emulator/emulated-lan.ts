@@ -152,6 +152,8 @@ export class EmulatedLan {
   readonly dhcpMessages: { type: 'DISCOVER' | 'REQUEST'; atMs: number; answered: boolean }[] = [];
   /** How many more of the board's DHCP messages the gateway leaves unanswered, as a lost datagram (the board asks again, on its DHCP timer). */
   ignoreDhcp = 0;
+  /** How many more of the board's SNTP requests the gateway leaves unanswered (a time server out of reach; Moddable's SNTP asks five times, 5 s apart, then gives up). */
+  ignoreNtp = 0;
   /** The lease the gateway gives, in seconds: a day, as a home router's; shorter to see a board renew it (at half, RFC 2131's T1). */
   leaseSeconds = 86_400;
   /** The board's IGMP membership reports, in order: each one's group, and when (`wallClockMs`). (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
@@ -280,6 +282,10 @@ export class EmulatedLan {
   /** An SNTP request: the time now, as a stratum-1 server gives it, with the request's transmit time as the origin. */
   private ntp(m: Uint8Array, sourcePort: number, source: number[]): void {
     if (m.length < 48 || (m[0] & 7) !== 3) return; // a client's request
+    if (this.ignoreNtp > 0) {
+      this.ignoreNtp--;
+      return;
+    }
     this.timeAnswers++;
     const ms = this.nowMs();
     const seconds = Math.floor(ms / 1000) + NTP_UNIX_OFFSET_S;

@@ -454,6 +454,32 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
     }
   }, 240_000);
 
+  test('its time server silent when it joins: the app starts without the time, the board asks again a minute later and two minutes after that, and the readings once it has an answer carry the date (it asked only at a join: a board on a stable network published seconds since boot for good)', async () => {
+    const RESET_AT_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const b = await outageBoard('fleet-firmware-silent-sntp-test', undefined, RESET_AT_MS);
+    try {
+      b.host.lan!.ignoreNtp = 10; // the first two asks, five requests each
+      await b.run(330_000);
+      expect(b.host.halted).toBeUndefined();
+      expect(b.lines((l) => l === "can't get time")).toHaveLength(2);
+      const asked = b.lines((l) => l.startsWith('SNTP: asking again in ')).map((c) => c.line);
+      expect(asked).toEqual(['SNTP: asking again in 60 s', 'SNTP: asking again in 120 s']);
+      const timeAt = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
+      expect(timeAt).toHaveLength(1);
+      expect(timeAt[0]).toBeGreaterThan(200_000);
+      expect(timeAt[0]).toBeLessThan(250_000);
+      expect(b.connects()).toHaveLength(1); // the MQTT client did not wait for the time
+      const before = b.lux.filter((l) => l.ts < 1e9);
+      const after = b.lux.filter((l) => l.ts >= 1e9);
+      expect(before.length).toBeGreaterThanOrEqual(2);
+      expect(before.every((l) => l.ts < timeAt[0] / 1000)).toBe(true);
+      expect(after.length).toBeGreaterThanOrEqual(1);
+      expect(after.every((l) => l.ts - RESET_AT_MS / 1000 > timeAt[0] / 1000 && l.ts - RESET_AT_MS / 1000 < 330)).toBe(true);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+
   test('off the air for 60 s mid-run: the board sees its link go, joins again when the access point is back, takes its address again and reconnects to the broker; the reading taken meanwhile arrives after', async () => {
     const b = await outageBoard('fleet-firmware-wifi-test');
     try {
