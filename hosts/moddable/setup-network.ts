@@ -12,7 +12,10 @@
  *   not wait on the network, and joining goes on;
  * - a join that finds no network and a link that drops are tried again, 1 s
  *   after the first failure, the wait doubling to a minute, and back to 1 s
- *   once joined.
+ *   once joined;
+ * - an SNTP request with no answer is made again while joined, a minute
+ *   later, the wait doubling to an hour; the answer, when it comes after the
+ *   app started, is the app's clock's too (`wallClockWasSet`).
  *
  * The console lines are Moddable's (`Wi-Fi connected to "..."`, `IP address
  * ...`), with one for each new try.
@@ -27,6 +30,9 @@ import { wallClockWasSet } from 'thingflow/hosts/moddable/clock';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
+/** No SNTP answer (Moddable's SNTP gives up after five requests, 5 s apart): asked again this much later while joined, doubling to an hour. */
+const FIRST_TIME_RETRY_MS = 60_000;
+const MAX_TIME_RETRY_MS = 3_600_000;
 const DEFAULT_WAIT_MS = 15_000;
 /** Moddable's setup takes a clock past this (2023-01-03) as set. */
 const CLOCK_SET_AFTER_MS = 1672722071_000;
@@ -56,6 +62,8 @@ class WiFiKeeper {
   private retryTimer: Timer | undefined;
   private addressed = false;
   private askingTime = false;
+  private timeRetryMs = FIRST_TIME_RETRY_MS;
+  private timeRetryTimer: Timer | undefined;
 
   constructor(ssid: string, password: string | undefined, private readonly sntp: string | undefined, done: () => void) {
     this.startApp = done;
@@ -113,7 +121,7 @@ class WiFiKeeper {
     this.retryMs = this.retryMs * 2 >= MAX_RETRY_MS ? MAX_RETRY_MS : this.retryMs * 2;
   }
 
-  /** The time by SNTP when the clock is unset (asked again at the next join if it fails), then the app. */
+  /** The time by SNTP when the clock is unset (asked again later, or at the next join, if it fails), then the app. */
   private askTime(): void {
     if (this.sntp === undefined || this.askingTime || Date.now() > CLOCK_SET_AFTER_MS) {
       this.start();
@@ -127,14 +135,28 @@ class WiFiKeeper {
         trace(`got unix time ${value} from ${sntp}\n`);
         Time.set(value!);
         wallClockWasSet(); // an app that started before the network stamps its events with the time from now on
+        keeper.timeRetryMs = FIRST_TIME_RETRY_MS;
       } else if (message === SNTP.error) {
         trace("can't get time\n");
+        keeper.askTimeAgain();
       } else {
         return;
       }
       keeper.askingTime = false;
       keeper.start();
     });
+  }
+
+  /** No SNTP answer: asked again later while joined (a join asks anyway); the app's events count from boot meanwhile. */
+  private askTimeAgain(): void {
+    if (this.timeRetryTimer !== undefined) return;
+    const ms = this.timeRetryMs;
+    trace(`SNTP: asking again in ${ms / 1000} s\n`);
+    this.timeRetryTimer = Timer.set(() => {
+      this.timeRetryTimer = undefined;
+      if (this.addressed) this.askTime();
+    }, ms);
+    this.timeRetryMs = ms * 2 >= MAX_TIME_RETRY_MS ? MAX_TIME_RETRY_MS : ms * 2;
   }
 
   private start(): void {
