@@ -353,19 +353,20 @@ export class Scheduler {
     this.clock.cancel?.();
   }
 
+  /** Take the clock's wall time, learnt since `run()`: the wall time now (its epoch plus the tick now) less the time since `run()`. */
+  private learnEpoch(elapsedMs: number): void {
+    this.runEpochMs = (this.clock.epochMs as number) + this.time.lastTick - elapsedMs;
+  }
+
   /** Fire due timers and sample due tasks (the caller then sets the next wake). */
   private runDueTasks(): void {
     // `readTime()` inline (here and in scheduleNextWake, the two reads of every wake).
     const now = this.time.read();
     const elapsedMs = now - this.runAt;
     this.elapsedMs = elapsedMs;
-    let runEpochMs = this.runEpochMs;
-    if (runEpochMs < PLAUSIBLE_EPOCH_MS) {
-      // The run began without the wall time: has the clock learnt it since? (Wall time now: its epoch plus the tick now.)
-      const epochMs = this.clock.epochMs ?? 0;
-      if (epochMs >= PLAUSIBLE_EPOCH_MS) this.runEpochMs = runEpochMs = epochMs + this.time.lastTick - elapsedMs;
-    }
-    const timestampSec = (runEpochMs + elapsedMs) / 1000;
+    // The run began without the wall time and the clock has learnt it since (undefined compares false).
+    if (this.runEpochMs < PLAUSIBLE_EPOCH_MS && (this.clock.epochMs as number) >= PLAUSIBLE_EPOCH_MS) this.learnEpoch(elapsedMs);
+    const timestampSec = (this.runEpochMs + elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
     try {
