@@ -35,23 +35,11 @@ export function setWallClock(read: () => number): void {
 }
 
 /**
- * The global where clocks made before the board knew the wall time wait to learn it: a preloaded
- * module's own variables and objects cannot change at run time, the global object's properties can.
+ * The global where clocks made before the board knew the wall time wait to learn it
+ * (`./wall-clock`'s `wallClockWasSet`): a preloaded module's own variables and objects cannot
+ * change at run time, the global object's properties can.
  */
-const LEARNING = 'thingflowClocksLearningTime';
-
-/**
- * The board's wall clock was set (hosts/moddable/setup-network.ts, at an SNTP answer): the clocks
- * made before, their `epochMs` still 0, take it, and the scheduler stamps events with it from its
- * next wake. (The app starts without the time when it starts before the network: `wifiWaitMs`.)
- */
-export function wallClockWasSet(): void {
-  const learning = (globalThis as { [LEARNING]?: ModdableClock[] })[LEARNING];
-  const wall = readWallClock === undefined ? 0 : readWallClock();
-  if (learning === undefined || wall < PLAUSIBLE_EPOCH_MS) return;
-  for (let i = 0; i < learning.length; i++) learning[i].epochMs = wall - learning[i].now();
-  (globalThis as { [LEARNING]?: ModdableClock[] })[LEARNING] = undefined;
-}
+export const CLOCKS_LEARNING_TIME = 'thingflowClocksLearningTime';
 
 export class ModdableClock implements Clock {
   readonly period = MODDABLE_TICKS_PERIOD;
@@ -78,8 +66,8 @@ export class ModdableClock implements Clock {
     const wall = readWallClock === undefined ? 0 : readWallClock();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
     if (this.epochMs === 0 && readWallClock !== undefined) {
-      const g = globalThis as { [LEARNING]?: ModdableClock[] };
-      (g[LEARNING] ??= []).push(this);
+      const g = globalThis as { [CLOCKS_LEARNING_TIME]?: ModdableClock[] };
+      (g[CLOCKS_LEARNING_TIME] ??= []).push(this);
     }
     this.fire = () => {
       const fn = this.pending;

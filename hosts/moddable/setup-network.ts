@@ -25,8 +25,8 @@ import SNTP from 'sntp';
 import Time from 'time';
 import Timer from 'timer';
 import WiFi from 'embedded:network/interface/wifi';
-// By the name the apps' manifests give it: this module is `setup/network`, where `./clock` would be `setup/clock`.
-import { wallClockWasSet } from 'thingflow/hosts/moddable/clock';
+// By the name the apps' manifests give it: this module is `setup/network`, where `./wall-clock` would be `setup/wall-clock`.
+import { wallClockWasSet } from 'thingflow/hosts/moddable/wall-clock';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;

@@ -12,6 +12,22 @@
  * so the registration runs at link time (a module `let` assigned only at run
  * time is made const by the XS linker).
  */
-import { setWallClock } from './clock';
+import { PLAUSIBLE_EPOCH_MS } from '../../runtime/scheduler/clock';
+import { CLOCKS_LEARNING_TIME, setWallClock, type ModdableClock } from './clock';
 
 setWallClock(() => Date.now());
+
+/**
+ * The board's wall clock was set (hosts/moddable/setup-network.ts, at an SNTP answer): the clocks
+ * made before, their `epochMs` still 0, take it, and the scheduler stamps events with it from its
+ * next wake. (The app starts without the time when it starts before the network: `wifiWaitMs`.)
+ * Here, not in `./clock`: a board without a wall clock never learns one.
+ */
+export function wallClockWasSet(): void {
+  const g = globalThis as { [CLOCKS_LEARNING_TIME]?: ModdableClock[] };
+  const learning = g[CLOCKS_LEARNING_TIME];
+  const wall = Date.now();
+  if (learning === undefined || wall < PLAUSIBLE_EPOCH_MS) return;
+  for (let i = 0; i < learning.length; i++) learning[i].epochMs = wall - learning[i].now();
+  g[CLOCKS_LEARNING_TIME] = undefined;
+}
