@@ -272,6 +272,25 @@ async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAt
   return { host, lock, lux, listener, relayed, run, lines, connects, stop, radio: host.radio! };
 }
 
+/** The emulated LAN's date at the board's reset, for the tests of the board's time (0 elsewhere: readings count from boot). */
+const DATED_RESET_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
+
+/**
+ * The readings split at the board's SNTP answer (`timeAtMs`, emulated): at least `counts.before` taken before it count
+ * from boot; at least `counts.after` carry the date, the emulated reset's plus a time after the answer and before
+ * `untilMs`. Returns those times (seconds since reset).
+ */
+function expectDatedFromTheAnswer(lux: readonly { ts: number }[], timeAtMs: number, untilMs: number, counts: { before: number; after: number }): number[] {
+  const before = lux.filter((l) => l.ts < 1e9);
+  const after = lux.filter((l) => l.ts >= 1e9);
+  expect(before.length).toBeGreaterThanOrEqual(counts.before);
+  expect(before.every((l) => l.ts < timeAtMs / 1000)).toBe(true);
+  expect(after.length).toBeGreaterThanOrEqual(counts.after);
+  const sinceReset = after.map((l) => l.ts - DATED_RESET_MS / 1000);
+  expect(sinceReset.every((t) => t > timeAtMs / 1000 && t < untilMs / 1000)).toBe(true);
+  return sinceReset;
+}
+
 firmware('the fleet device\'s firmware when its broker goes away for 90 s (connection cut, new ones refused)', () => {
   test('its MQTT client backs off and reconnects, and the reading taken during the outage arrives after it (QoS 1, held in the offline queue)', async () => {
     let outage = false;
@@ -430,8 +449,7 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
   }, 240_000);
 
   test('away at power-up on a day with a date: the readings taken once the board has the time (SNTP, at its join after the app started) carry it; the one taken before counts from boot (all of them did, the scheduler having read the clock once, at its run)', async () => {
-    const RESET_AT_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
-    const b = await outageBoard('fleet-firmware-late-time-test', undefined, RESET_AT_MS);
+    const b = await outageBoard('fleet-firmware-late-time-test', undefined, DATED_RESET_MS);
     try {
       b.radio.setAccessPoint(false);
       await b.run(100_000); // the reading 60 s after the app's start is taken meanwhile
@@ -440,23 +458,15 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       const timeAt = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
       expect(timeAt).toHaveLength(1);
       // The app started at ~16 s without the network; its reading at ~76 s was taken without the time.
-      const before = b.lux.filter((l) => l.ts < 1e9);
-      const after = b.lux.filter((l) => l.ts >= 1e9);
-      expect(before.length).toBeGreaterThanOrEqual(1);
-      expect(before.every((l) => l.ts < timeAt[0] / 1000)).toBe(true);
-      expect(after.length).toBeGreaterThanOrEqual(2);
-      // Taken after the time was set: the wall clock's seconds, within a second of the emulated reset's date plus the board's time.
-      const bootSeconds = after.map((l) => l.ts - RESET_AT_MS / 1000);
-      expect(bootSeconds.every((t) => t > timeAt[0] / 1000 && t < 270)).toBe(true);
-      expect(bootSeconds[1] - bootSeconds[0]).toBeCloseTo(60, 1);
+      const dated = expectDatedFromTheAnswer(b.lux, timeAt[0], 270_000, { before: 1, after: 2 });
+      expect(dated[1] - dated[0]).toBeCloseTo(60, 1);
     } finally {
       await b.stop();
     }
   }, 240_000);
 
   test('its time server silent when it joins: the app starts without the time, the board asks again a minute later and two minutes after that, and the readings once it has an answer carry the date (it asked only at a join: a board on a stable network published seconds since boot for good)', async () => {
-    const RESET_AT_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
-    const b = await outageBoard('fleet-firmware-silent-sntp-test', undefined, RESET_AT_MS);
+    const b = await outageBoard('fleet-firmware-silent-sntp-test', undefined, DATED_RESET_MS);
     try {
       b.host.lan!.ignoreNtp = 10; // the first two asks, five requests each
       await b.run(330_000);
@@ -469,12 +479,7 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       expect(timeAt[0]).toBeGreaterThan(200_000);
       expect(timeAt[0]).toBeLessThan(250_000);
       expect(b.connects()).toHaveLength(1); // the MQTT client did not wait for the time
-      const before = b.lux.filter((l) => l.ts < 1e9);
-      const after = b.lux.filter((l) => l.ts >= 1e9);
-      expect(before.length).toBeGreaterThanOrEqual(2);
-      expect(before.every((l) => l.ts < timeAt[0] / 1000)).toBe(true);
-      expect(after.length).toBeGreaterThanOrEqual(1);
-      expect(after.every((l) => l.ts - RESET_AT_MS / 1000 > timeAt[0] / 1000 && l.ts - RESET_AT_MS / 1000 < 330)).toBe(true);
+      expectDatedFromTheAnswer(b.lux, timeAt[0], 330_000, { before: 2, after: 1 });
     } finally {
       await b.stop();
     }
