@@ -471,6 +471,8 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       b.host.lan!.ignoreNtp = 10; // the first two asks, five requests each
       await b.run(330_000);
       expect(b.host.halted).toBeUndefined();
+      // Joined at once; the app's start waited for the time until wifiWaitMs, and the line says which (it said "not joined").
+      expect(b.lines((l) => l.startsWith('Wi-Fi: ') && l.includes('the app starts')).map((c) => c.line)).toEqual(['Wi-Fi: joined, no time yet after 15000 ms; the app starts']);
       expect(b.lines((l) => l === "can't get time")).toHaveLength(2);
       const asked = b.lines((l) => l.startsWith('SNTP: asking again in ')).map((c) => c.line);
       expect(asked).toEqual(['SNTP: asking again in 60 s', 'SNTP: asking again in 120 s']);
