@@ -86,12 +86,14 @@ class WiFiKeeper {
     }
   }
 
-  /** Start the app after `ms` without an address, if it has not started by then. */
+  /** Start the app after `ms` without an address (or, joined, without the time), if it has not started by then. */
   startAfter(ms: number): void {
     if (this.startApp === undefined || !(ms >= 0)) return;
     this.startTimer = Timer.set(() => {
       this.startTimer = undefined;
-      if (this.startApp !== undefined) trace(`Wi-Fi: not joined after ${ms} ms; the app starts, and joining goes on\n`);
+      if (this.startApp !== undefined) {
+        trace(this.addressed ? `Wi-Fi: joined, no time yet after ${ms} ms; the app starts\n` : `Wi-Fi: not joined after ${ms} ms; the app starts, and joining goes on\n`);
+      }
       this.start();
     }, ms);
   }
