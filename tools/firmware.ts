@@ -39,7 +39,7 @@ import { FIRMWARE_TARGETS, baseTarget, boardProblem, firmwareStem, missingLine, 
 import { appObjectsDir, buildSettings, dropStaleObjects, forgetLinkedSymbols, recordSettings } from './build-settings';
 import { isSetting, mcconfigArgs, shownArgs, splitSettings, writeSettingsManifest } from './mcconfig-args';
 import { resolveManifest } from './moddable-manifest';
-import { writeXsInSramLinkerScript, xsInSram, XS_IN_SRAM_VARIABLE } from './xs-in-sram';
+import { writeXsRunInSramScript, xsInSram, XS_IN_SRAM_VARIABLE } from './xs-in-sram';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = resolve(dirname(SELF), '..');
@@ -74,9 +74,10 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   mkdirSync(buildDir, { recursive: true });
   const debug = opts.debug === true;
   const resolved = resolveManifest(manifestPath, target, moddable);
-  const sramChoice = resolved.build.get(XS_IN_SRAM_VARIABLE);
+  // Decided (and a wrong choice refused) before anything is built: it reads the board's manifests.
+  let inSram: boolean;
   try {
-    xsInSram(moddable, target, sramChoice);
+    inSram = xsInSram(moddable, target, resolved.build.get(XS_IN_SRAM_VARIABLE));
   } catch (e) {
     return Promise.reject(new Error(`firmware: ${(e as Error).message}`));
   }
@@ -93,7 +94,7 @@ export function buildFirmware(target: string, manifest: string, opts: { debug?: 
   // On an RP2040 without the radio (or with it, where the app asks) the XS interpreter's loop runs from SRAM, out of the flash cache's way (tools/xs-in-sram.ts).
   let linkerScript: string | undefined;
   try {
-    linkerScript = writeXsInSramLinkerScript(moddable, target, join(project, 'out/firmware-settings/linker'), sramChoice);
+    linkerScript = inSram ? writeXsRunInSramScript(moddable, join(project, 'out/firmware-settings/linker')) : undefined;
     if (linkerScript !== undefined) log(`firmware: xsRun.c.o links into SRAM (${linkerScript})`);
   } catch (e) {
     // Another SDK's script: the app still builds, as Moddable links it, a third slower per wake.

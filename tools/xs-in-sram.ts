@@ -67,7 +67,11 @@ export function xsInSram(moddable: string, target: string, choice: string | unde
  * LINKER_SCRIPT; undefined otherwise.
  */
 export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string, choice?: string): string | undefined {
-  if (!xsInSram(moddable, target, choice)) return undefined;
+  return xsInSram(moddable, target, choice) ? writeXsRunInSramScript(moddable, dir) : undefined;
+}
+
+/** Write the RP2040 linker script with the interpreter's loop in SRAM into `dir`, for a build `xsInSram` said yes to; its path. */
+export function writeXsRunInSramScript(moddable: string, dir: string): string {
   const source = join(moddable, 'build/devices/pico/config/xsproj_rp2040.ld');
   const path = join(dir, 'xsproj_rp2040-xs-in-sram.ld');
   mkdirSync(dir, { recursive: true });
