@@ -3,7 +3,8 @@
  * network, and an app starts without one after `wifiWaitMs` (hosts/moddable/setup-network.ts).
  * The scheduler took the clock's epoch once, at `run()`, so such a board stamped every event with
  * seconds since boot for good (a fleet gateway saw readings from 1970). The scheduler now reads the
- * clock's `epochMs` again at each wake until it is known; the events after carry it.
+ * clock's `epochMs` again at each wake and takes a new one: the time learnt, or set again (a board
+ * re-syncs its clock by SNTP, its crystal drifting seconds a day); the events after carry it.
  */
 import { Scheduler } from '../../../runtime/scheduler/scheduler';
 import { VirtualClock } from '../../../runtime/scheduler/virtual-clock';
@@ -12,24 +13,29 @@ import { Recorder } from '../../support/recorder';
 
 const WALL_AT_TICK_0 = 1_796_650_000_000; // 2026-12-07
 
-/** A virtual clock whose wall time (WALL_AT_TICK_0 plus its unwrapped ms) is unknown until `setWallClock()`, as a board's before its SNTP answer. Counts the reads of `epochMs`. */
+/**
+ * A virtual clock whose wall time (WALL_AT_TICK_0 plus its unwrapped ms) is unknown until `setWallClock()`, as a
+ * board's before its SNTP answer; `setWallClock(correctionMs)` sets it again that much later (a re-sync).
+ * Counts the reads of `epochMs`.
+ */
 function boardClock(opts: { period?: number; start?: number } = {}) {
   const virtual = new VirtualClock({ period: opts.period, start: opts.start });
   let known = false;
+  let correction = 0;
   let reads = 0;
-  const clock: Clock & { epochReads(): number; setWallClock(): void; advance(ms: number): void } = {
+  const clock: Clock & { epochReads(): number; setWallClock(correctionMs?: number): void; advance(ms: number): void } = {
     period: virtual.period,
     // As a board's clock: the wall time at tick 0 worked out when asked (wall now less the ticks now), so
     // after the counter wraps it is a period on.
     get epochMs() {
       reads++;
-      return known ? WALL_AT_TICK_0 + virtual.elapsed - virtual.now() : 0;
+      return known ? WALL_AT_TICK_0 + correction + virtual.elapsed - virtual.now() : 0;
     },
     now: () => virtual.now(),
     wake: (ms, fn) => virtual.wake(ms, fn),
     cancel: () => virtual.cancel(),
     epochReads: () => reads,
-    setWallClock: () => { known = true; },
+    setWallClock: (correctionMs = 0) => { known = true; correction += correctionMs; },
     advance: (ms) => virtual.advance(ms),
   };
   return clock;
@@ -63,13 +69,26 @@ test('learned across a tick counter\'s wrap: the time is the wall clock\'s, not 
   expect(rec.values.map((e) => e.ts)).toEqual([(period - 30_000) / 1000, (period + 30_000) / 1000, (WALL_AT_TICK_0 + period - 30_000 + 120_000) / 1000]);
 });
 
-test('a clock that knows it at run is read once; one that never learns it (a board without network time) stamps every event from its tick 0', () => {
+test('a clock set again (a re-sync: the board\'s crystal ran slow, or fast) moves the events after by the correction, those before as they were', () => {
+  const clock = boardClock();
+  clock.setWallClock();
+  const rec = run(clock);
+  clock.advance(125_000); // samples at 0, 60 and 120 s
+  clock.setWallClock(2_500); // the time server says the board is 2.5 s behind
+  clock.advance(60_000); // the sample at 180 s
+  clock.setWallClock(-4_000); // and then 4 s ahead
+  clock.advance(60_000); // at 240 s
+  const sinceWall = rec.values.map((e) => Math.round(e.ts * 1000 - WALL_AT_TICK_0));
+  expect(sinceWall).toEqual([0, 60_000, 120_000, 182_500, 238_500]);
+});
+
+test('a clock that knows it at run is read once there and at each wake (a plain property read); one that never learns it (a board without network time) stamps every event from its tick 0', () => {
   const known = boardClock();
   known.setWallClock();
   const rec = run(known);
   known.advance(600_000);
   expect(rec.values.map((e) => e.ts)).toEqual(Array.from({ length: 11 }, (_, i) => WALL_AT_TICK_0 / 1000 + 60 * i));
-  expect(known.epochReads()).toBe(1);
+  expect(known.epochReads()).toBe(1 + 11);
   const never = boardClock();
   const counted = run(never);
   never.advance(600_000);
