@@ -154,6 +154,8 @@ export class EmulatedLan {
   ignoreDhcp = 0;
   /** How many more of the board's SNTP requests the gateway leaves unanswered (a time server out of reach; Moddable's SNTP asks five times, 5 s apart, then gives up). */
   ignoreNtp = 0;
+  /** How far the time server's time is ahead of the board's reckoning (`wallClockMs`), in ms: a board's crystal drifts from the network's time, which a re-sync corrects (negative: the board runs fast). */
+  ntpOffsetMs = 0;
   /** The lease the gateway gives, in seconds: a day, as a home router's; shorter to see a board renew it (at half, RFC 2131's T1). */
   leaseSeconds = 86_400;
   /** The board's IGMP membership reports, in order: each one's group, and when (`wallClockMs`). (A host reports a group it joins twice, RFC 2236 3: the second from its timer.) */
@@ -287,7 +289,7 @@ export class EmulatedLan {
       return;
     }
     this.timeAnswers++;
-    const ms = this.nowMs();
+    const ms = this.nowMs() + this.ntpOffsetMs;
     const seconds = Math.floor(ms / 1000) + NTP_UNIX_OFFSET_S;
     const fraction = Math.floor(((ms % 1000) / 1000) * 0x100000000);
     const r = new Uint8Array(48);

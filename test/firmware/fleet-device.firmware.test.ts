@@ -256,9 +256,10 @@ async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAt
   const relayed: Socket[] = [];
   const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs, refuse });
   listener.on('message', (topic, payload) => topic === `fleet/${ID}/lux` && lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
-  const run = async (untilMs: number) => {
+  // `stepMs`: how much emulated time the broker and the relays wait for their turn (100 ms; longer for hours of a quiet board).
+  const run = async (untilMs: number, stepMs = 100) => {
     while (host.emulatedMs < untilMs && host.halted === undefined) {
-      await host.runUntil(host.emulatedMs + 100);
+      await host.runUntil(host.emulatedMs + stepMs);
       await new Promise((r) => setTimeout(r, 1));
     }
   };
@@ -486,6 +487,45 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       await b.stop();
     }
   }, 240_000);
+
+  test('its clock set again by SNTP 6 h after its first answer (a board\'s crystal drifts from the network\'s time): the time server 10 s ahead of the board by then, the readings after the re-sync carry the server\'s time, 60 s apart again', async () => {
+    const b = await outageBoard('fleet-firmware-resync-test', undefined, DATED_RESET_MS);
+    try {
+      await b.run(60_000);
+      const firstAnswer = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
+      expect(firstAnswer).toHaveLength(1);
+      b.host.lan!.ntpOffsetMs = 10_000;
+      const resyncAt = firstAnswer[0] + 6 * 3_600_000;
+      await b.run(resyncAt + 150_000, 1000);
+      expect(b.host.halted).toBeUndefined();
+      const answers = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
+      expect(answers).toHaveLength(2);
+      expect(answers[1]).toBeGreaterThanOrEqual(resyncAt);
+      expect(answers[1]).toBeLessThan(resyncAt + 5_000);
+      // Moddable's SNTP gives whole seconds: the clock, set to the second each time, moves 10 s give or take one.
+      const moved = b.lines((l) => l.startsWith('SNTP: clock set again, ')).map((c) => Number(/, ([+-]\d+) ms$/.exec(c.line)![1]));
+      expect(moved).toHaveLength(1);
+      expect(moved[0]).toBeGreaterThan(9_000);
+      expect(moved[0]).toBeLessThan(11_000);
+      expect(b.connects()).toHaveLength(1); // connected all along
+      // Each reading's time less the emulated time it reached the broker (the board's clock set to the whole second, and the
+      // way to the broker, up to a 1 s step here): a little under 0 before the re-sync, under `moved` after.
+      const lag = b.lux.map((l) => l.ts - DATED_RESET_MS / 1000 - l.at / 1000);
+      const before = lag.filter((_, i) => b.lux[i].at < answers[1]);
+      const after = lag.filter((_, i) => b.lux[i].at > answers[1]);
+      expect(before.length).toBeGreaterThanOrEqual(350);
+      expect(after.length).toBeGreaterThanOrEqual(2);
+      expect(before.every((x) => x > -3 && x <= 0)).toBe(true);
+      expect(after.every((x) => x > moved[0] / 1000 - 3 && x <= moved[0] / 1000)).toBe(true);
+      // 60 s apart throughout, the re-sync's step aside.
+      const steps = b.lux.slice(1).map((l, i) => l.ts - b.lux[i].ts);
+      const stepAtResync = before.length - 1;
+      expect(steps[stepAtResync]).toBeCloseTo(60 + moved[0] / 1000, 1);
+      expect(steps.filter((_, i) => i !== stepAtResync).every((d) => Math.abs(d - 60) < 0.1)).toBe(true);
+    } finally {
+      await b.stop();
+    }
+  }, 900_000);
 
   test('off the air for 60 s mid-run: the board sees its link go, joins again when the access point is back, takes its address again and reconnects to the broker; the reading taken meanwhile arrives after', async () => {
     const b = await outageBoard('fleet-firmware-wifi-test');
