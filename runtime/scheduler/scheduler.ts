@@ -33,7 +33,7 @@ import type { SensorEvent } from '../core/input-thing';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import { SensorAsOutputThing, type Sensor, type SensorOptions } from '../core/sensor';
-import { defaultClock, PLAUSIBLE_EPOCH_MS, type Clock } from './clock';
+import { defaultClock, type Clock } from './clock';
 import { UnwrappedTime } from './unwrapped-time';
 
 /**
@@ -149,10 +149,12 @@ export class Scheduler {
   /**
    * Wall-clock ms at `run()` for event timestamps: the clock's `epochMs` (wall-clock time at tick 0)
    * plus the raw tick at `run()`, added once there and not at every wake; ms since the clock's tick 0
-   * while the clock does not know the wall time (and from the wake it learns it, the wall time then
-   * less the time since `run()`).
+   * while the clock does not know the wall time (and from the wake it learns it, or is set again, the
+   * wall time then less the time since `run()`).
    */
   private runEpochMs = 0;
+  /** The clock's `epochMs` that `runEpochMs` comes from: a wake that finds another takes it. */
+  private runEpochFrom: number | undefined;
   /**
    * What the clock calls at a wake. The wake's own steps are inline here, not
    * a call to an `onWake` method: on a board each JavaScript call of a wake
@@ -331,7 +333,8 @@ export class Scheduler {
     this.fatalError = undefined;
     const now = this.time.read();
     this.runAt = now;
-    this.runEpochMs = (this.clock.epochMs ?? 0) + this.time.lastTick;
+    this.runEpochFrom = this.clock.epochMs;
+    this.runEpochMs = (this.runEpochFrom ?? 0) + this.time.lastTick;
     this.elapsedMs = 0;
     for (let i = 0; i < this.groups.length; i++) this.groups[i].nextDue = now;
     for (let i = 0; i < this.timers.length; i++) {
@@ -353,9 +356,14 @@ export class Scheduler {
     this.clock.cancel?.();
   }
 
-  /** Take the clock's wall time, learnt since `run()`: the wall time now (its epoch plus the tick now) less the time since `run()`. */
-  private learnEpoch(elapsedMs: number): void {
-    this.runEpochMs = (this.clock.epochMs as number) + this.time.lastTick - elapsedMs;
+  /**
+   * Take the clock's wall time, learnt or set again since `run()` (an SNTP answer): the wall time now (its
+   * epoch plus the tick now) less the time since `run()`. A clock set again moves the events after by its
+   * correction, back as well as forward.
+   */
+  private learnEpoch(epochMs: number, elapsedMs: number): void {
+    this.runEpochFrom = epochMs;
+    this.runEpochMs = epochMs + this.time.lastTick - elapsedMs;
   }
 
   /** Fire due timers and sample due tasks (the caller then sets the next wake). */
@@ -364,8 +372,9 @@ export class Scheduler {
     const now = this.time.read();
     const elapsedMs = now - this.runAt;
     this.elapsedMs = elapsedMs;
-    // The run began without the wall time and the clock has learnt it since (undefined compares false).
-    if (this.runEpochMs < PLAUSIBLE_EPOCH_MS && (this.clock.epochMs as number) >= PLAUSIBLE_EPOCH_MS) this.learnEpoch(elapsedMs);
+    // The clock learnt the wall time since `run()`, or its time was set again (a board's SNTP re-sync).
+    const epochMs = this.clock.epochMs;
+    if (epochMs !== this.runEpochFrom) this.learnEpoch(epochMs as number, elapsedMs);
     const timestampSec = (this.runEpochMs + elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
