@@ -35,15 +35,15 @@ export function setWallClock(read: () => number): void {
 }
 
 /**
- * The global where clocks made before the board knew the wall time wait to learn it
- * (`./wall-clock`'s `wallClockWasSet`): a preloaded module's own variables and objects cannot
- * change at run time, the global object's properties can.
+ * The global where the clocks of a board with a wall clock are told each time it is set (`./wall-clock`'s
+ * `wallClockWasSet`: the time learnt, or set again by a re-sync): a preloaded module's own variables and
+ * objects cannot change at run time, the global object's properties can.
  */
-export const CLOCKS_LEARNING_TIME = 'thingflowClocksLearningTime';
+export const WALL_CLOCKS = 'thingflowWallClocks';
 
 export class ModdableClock implements Clock {
   readonly period = MODDABLE_TICKS_PERIOD;
-  /** Wall-clock ms at tick 0; 0 until the board knows the time (`wallClockWasSet`). */
+  /** Wall-clock ms at tick 0; 0 until the board knows the time, new each time it is set (`wallClockWasSet`). */
   epochMs: number;
   /** The one-shot wakes' timer, made once and re-armed: it calls `fire`, which calls `pending`. */
   private timer: Timer | undefined;
@@ -65,9 +65,9 @@ export class ModdableClock implements Clock {
   constructor() {
     const wall = readWallClock === undefined ? 0 : readWallClock();
     this.epochMs = wall >= PLAUSIBLE_EPOCH_MS ? wall - this.now() : 0;
-    if (this.epochMs === 0 && readWallClock !== undefined) {
-      const g = globalThis as { [CLOCKS_LEARNING_TIME]?: ModdableClock[] };
-      (g[CLOCKS_LEARNING_TIME] ??= []).push(this);
+    if (readWallClock !== undefined) {
+      const g = globalThis as { [WALL_CLOCKS]?: ModdableClock[] };
+      (g[WALL_CLOCKS] ??= []).push(this);
     }
     this.fire = () => {
       const fn = this.pending;
@@ -121,6 +121,14 @@ export class ModdableClock implements Clock {
   /** Free the timers (a clock that is no longer used). */
   close(): void {
     this.cancel();
+    // Told no more of the wall time (a copy without it: `splice` would link its built-in into every board app).
+    const g = globalThis as { [WALL_CLOCKS]?: ModdableClock[] };
+    const clocks = g[WALL_CLOCKS];
+    if (clocks !== undefined) {
+      const kept: ModdableClock[] = [];
+      for (let i = 0; i < clocks.length; i++) if (clocks[i] !== this) kept.push(clocks[i]);
+      g[WALL_CLOCKS] = kept;
+    }
     if (this.timer !== undefined) Timer.clear(this.timer);
     if (this.repeater !== undefined) Timer.clear(this.repeater);
     this.timer = undefined;

@@ -15,7 +15,11 @@
  *   once joined;
  * - an SNTP request with no answer is made again while joined, a minute
  *   later, the wait doubling to an hour; the answer, when it comes after the
- *   app started, is the app's clock's too (`wallClockWasSet`).
+ *   app started, is the app's clock's too (`wallClockWasSet`);
+ * - the clock is set again by SNTP every `config.sntpResyncMs` (default 6 h;
+ *   0 never), at the next join if the board is off the network then: a
+ *   board's crystal drifts (an RP2040's ±30 ppm is ±2.6 s a day), and its
+ *   events' timestamps with it. The app's clock takes each new time.
  *
  * The console lines are Moddable's (`Wi-Fi connected to "..."`, `IP address
  * ...`), with one for each new try.
@@ -34,6 +38,8 @@ const MAX_RETRY_MS = 60_000;
 const FIRST_TIME_RETRY_MS = 60_000;
 const MAX_TIME_RETRY_MS = 3_600_000;
 const DEFAULT_WAIT_MS = 15_000;
+/** Set the clock again this often (Moddable's SNTP gives whole seconds: re-syncing much more often only trades drift for that). */
+const DEFAULT_RESYNC_MS = 6 * 3_600_000;
 /** Moddable's setup takes a clock past this (2023-01-03) as set. */
 const CLOCK_SET_AFTER_MS = 1672722071_000;
 /** ECMA-419 network interface `connection` values: at or below this the board is not joined; from 400 joined; 500 with an address. */
@@ -47,7 +53,8 @@ export default function setupNetwork(done: () => void): void {
     return;
   }
   const waitMs = config.wifiWaitMs === undefined ? DEFAULT_WAIT_MS : Number(config.wifiWaitMs);
-  const keeper = new WiFiKeeper(ssid, config.password as string | undefined, config.sntp as string | undefined, done);
+  const resyncMs = config.sntpResyncMs === undefined ? DEFAULT_RESYNC_MS : Number(config.sntpResyncMs);
+  const keeper = new WiFiKeeper(ssid, config.password as string | undefined, config.sntp as string | undefined, resyncMs, done);
   keeper.join();
   keeper.startAfter(waitMs);
 }
@@ -64,8 +71,10 @@ class WiFiKeeper {
   private askingTime = false;
   private timeRetryMs = FIRST_TIME_RETRY_MS;
   private timeRetryTimer: Timer | undefined;
+  /** The clock is due to be set again (asked now if joined, else at the next join). */
+  private resyncDue = false;
 
-  constructor(ssid: string, password: string | undefined, private readonly sntp: string | undefined, done: () => void) {
+  constructor(ssid: string, password: string | undefined, private readonly sntp: string | undefined, private readonly resyncMs: number, done: () => void) {
     this.startApp = done;
     this.joinOptions = password ? { SSID: ssid, password, secure: true } : { SSID: ssid };
     const keeper = this;
@@ -123,9 +132,9 @@ class WiFiKeeper {
     this.retryMs = this.retryMs * 2 >= MAX_RETRY_MS ? MAX_RETRY_MS : this.retryMs * 2;
   }
 
-  /** The time by SNTP when the clock is unset (asked again later, or at the next join, if it fails), then the app. */
+  /** The time by SNTP when the clock is unset or due to be set again (asked again later, or at the next join, if it fails), then the app. */
   private askTime(): void {
-    if (this.sntp === undefined || this.askingTime || Date.now() > CLOCK_SET_AFTER_MS) {
+    if (this.sntp === undefined || this.askingTime || (Date.now() > CLOCK_SET_AFTER_MS && !this.resyncDue)) {
       this.start();
       return;
     }
@@ -135,9 +144,12 @@ class WiFiKeeper {
     new SNTP({ host: sntp }, (message, value) => {
       if (message === SNTP.time) {
         trace(`got unix time ${value} from ${sntp}\n`);
+        const movedMs = value! * 1000 - Date.now();
+        if (keeper.resyncDue) trace(`SNTP: clock set again, ${movedMs >= 0 ? '+' : ''}${movedMs} ms\n`);
         Time.set(value!);
-        wallClockWasSet(); // an app that started before the network stamps its events with the time from now on
+        wallClockWasSet(); // the app's events carry this time from its next wake (it may have started before the network)
         keeper.timeRetryMs = FIRST_TIME_RETRY_MS;
+        keeper.resyncLater();
       } else if (message === SNTP.error) {
         trace("can't get time\n");
         keeper.askTimeAgain();
@@ -159,6 +171,16 @@ class WiFiKeeper {
       if (this.addressed) this.askTime();
     }, ms);
     this.timeRetryMs = ms * 2 >= MAX_TIME_RETRY_MS ? MAX_TIME_RETRY_MS : ms * 2;
+  }
+
+  /** Set the clock again `resyncMs` from now: asked then if joined, at the next join if not. */
+  private resyncLater(): void {
+    this.resyncDue = false;
+    if (!(this.resyncMs > 0)) return;
+    Timer.set(() => {
+      this.resyncDue = true;
+      if (this.addressed) this.askTime();
+    }, this.resyncMs);
   }
 
   private start(): void {

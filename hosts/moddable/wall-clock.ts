@@ -13,21 +13,19 @@
  * time is made const by the XS linker).
  */
 import { PLAUSIBLE_EPOCH_MS } from '../../runtime/scheduler/clock';
-import { CLOCKS_LEARNING_TIME, setWallClock, type ModdableClock } from './clock';
+import { WALL_CLOCKS, setWallClock, type ModdableClock } from './clock';
 
 setWallClock(() => Date.now());
 
 /**
- * The board's wall clock was set (hosts/moddable/setup-network.ts, at an SNTP answer): the clocks
- * made before, their `epochMs` still 0, take it, and the scheduler stamps events with it from its
- * next wake. (The app starts without the time when it starts before the network: `wifiWaitMs`.)
- * Here, not in `./clock`: a board without a wall clock never learns one.
+ * The board's wall clock was set (hosts/moddable/setup-network.ts, at each SNTP answer): the app's clocks
+ * take it, and the scheduler stamps events with it from its next wake: the time learnt (an app starts
+ * without it when it starts before the network: `wifiWaitMs`), or set again (a re-sync: a board's crystal
+ * drifts). Here, not in `./clock`: a board without a wall clock never learns one.
  */
 export function wallClockWasSet(): void {
-  const g = globalThis as { [CLOCKS_LEARNING_TIME]?: ModdableClock[] };
-  const learning = g[CLOCKS_LEARNING_TIME];
+  const clocks = (globalThis as { [WALL_CLOCKS]?: ModdableClock[] })[WALL_CLOCKS];
   const wall = Date.now();
-  if (learning === undefined || wall < PLAUSIBLE_EPOCH_MS) return;
-  for (let i = 0; i < learning.length; i++) learning[i].epochMs = wall - learning[i].now();
-  g[CLOCKS_LEARNING_TIME] = undefined;
+  if (clocks === undefined || wall < PLAUSIBLE_EPOCH_MS) return;
+  for (let i = 0; i < clocks.length; i++) clocks[i].epochMs = wall - clocks[i].now();
 }
