@@ -312,7 +312,7 @@ describe('Moddable manifests', () => {
       const section = load('manifests/thingflow-net.json').platforms![board] as Manifest;
       expect(section.modules!['~']).toBe('$(BUILD)/devices/pico/setup/network');
       // socketWritesAfterFin: lwip-lock.c keeps a served connection's sent and error callbacks past the peer's FIN (the WoT server answers a half-closed client).
-      expect(section.config).toEqual({ wifiWaitMs: 15000, socketWritesAfterFin: true });
+      expect(section.config).toEqual({ wifiWaitMs: 15000, sntpResyncMs: 21_600_000, socketWritesAfterFin: true });
       // Moddable's listener queues 4 accepted connections by default, fewer than lwIP's 5 pcbs: one more was left with no owner.
       expect(section.defines).toEqual({ socket: { listenerQueue: 8 } });
       for (const app of ['manifests/fleet-device/manifest.json', 'manifests/lux-demo/manifest.json', 'manifests/host-check/manifest.json']) {
