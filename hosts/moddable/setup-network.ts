@@ -144,9 +144,11 @@ class WiFiKeeper {
     new SNTP({ host: sntp }, (message, value) => {
       if (message === SNTP.time) {
         trace(`got unix time ${value} from ${sntp}\n`);
-        const movedMs = value! * 1000 - Date.now();
-        if (keeper.resyncDue) trace(`SNTP: clock set again, ${movedMs >= 0 ? '+' : ''}${movedMs} ms\n`);
+        // How far the clock moves: Moddable keeps the board's own milliseconds under the whole seconds it sets.
+        const wasMs = Date.now();
         Time.set(value!);
+        const movedMs = Date.now() - wasMs;
+        if (keeper.resyncDue) trace(`SNTP: clock set again, ${movedMs >= 0 ? '+' : ''}${movedMs} ms\n`);
         wallClockWasSet(); // the app's events carry this time from its next wake (it may have started before the network)
         keeper.timeRetryMs = FIRST_TIME_RETRY_MS;
         keeper.resyncLater();
