@@ -71,3 +71,52 @@ describe('NodeClock: waits longer than setTimeout allows', () => {
     expect(() => new NodeClock({ maxLegMs: 0 })).toThrow(RangeError);
   });
 });
+
+/**
+ * A machine whose system clock is stepped while the app runs: a Raspberry Pi has no RTC and boots with the time it
+ * saved at shutdown, then NTP steps it, often after the app started. The clock's epoch was `performance.timeOrigin`,
+ * taken once at the process's start, so every event stamped after the step was off by it for good. The wall clock
+ * is read through `wallMs` (Date.now unless given): here one that steps, on real timers.
+ */
+describe('NodeClock: the system clock stepped while it runs', () => {
+  const HOUR_MS = 3_600_000;
+
+  async function stampsAcrossAStep(stepMs: number): Promise<{ before: number[]; after: number[] }> {
+    let step = 0;
+    const clock = new NodeClock({ wallMs: () => Date.now() + step });
+    const scheduler = new Scheduler(clock);
+    const stamps: { ts: number; wall: number }[] = [];
+    const sensor = new SensorAsOutputThing({ sensorId: 'tick', sample: () => 1 });
+    sensor.connect((e) => stamps.push({ ts: e.ts * 1000, wall: Date.now() + step }));
+    scheduler.schedulePeriodic(sensor, 0.05);
+    scheduler.run();
+    await sleep(200);
+    step = stepMs;
+    const stepAt = stamps.length;
+    await sleep(200);
+    scheduler.stop();
+    // Each event's time less the (stepped) wall clock's when it arrived.
+    const offsets = stamps.map((s) => s.ts - s.wall);
+    return { before: offsets.slice(0, stepAt), after: offsets.slice(stepAt + 1) };
+  }
+
+  test('stepped forward an hour (NTP after a boot without the time): the events after carry the new time', async () => {
+    const { before, after } = await stampsAcrossAStep(HOUR_MS);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    for (const offset of [...before, ...after]) expect(Math.abs(offset)).toBeLessThan(50);
+  });
+
+  test('stepped back a day: the same', async () => {
+    const { before, after } = await stampsAcrossAStep(-24 * HOUR_MS);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    for (const offset of [...before, ...after]) expect(Math.abs(offset)).toBeLessThan(50);
+  });
+
+  test('without a step the epoch stays put: the wall clock and the monotonic one read a moment apart do not move it', () => {
+    const clock = new NodeClock();
+    const first = clock.epochMs;
+    for (let i = 0; i < 1000; i++) expect(clock.epochMs).toBe(first);
+    expect(Math.abs(first - (Date.now() - performance.now()))).toBeLessThan(50);
+  });
+});
