@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeAppFirmware } from '../../../tools/app-firmware';
 import { appModulesFresh, generatedApps } from '../../../tools/app-modules';
+import * as ts from 'typescript';
 import { asList, relativeModule, resolveManifest, sourceOf, walkImports, type Manifest, type Resolved } from '../../../tools/moddable-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -155,6 +156,18 @@ describe('Moddable manifests', () => {
     }
     expect(checked).toBeGreaterThan(0);
     expect(missing).toEqual([]);
+  });
+
+  test('the boards compile TypeScript as Node, the xsnap bundles and the tests do: the same target, and class fields assigned in the constructor (useDefineForClassFields false: on a board it is 3.1 KB less flash for the lux demo, each class\'s fields no function of their own)', () => {
+    const tsconfig = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: { target: string; useDefineForClassFields?: boolean } };
+    const boards = (load('manifests/thingflow.json') as Manifest & { typescript: { tsconfig: { compilerOptions: { target: string; useDefineForClassFields?: boolean } } } }).typescript.tsconfig.compilerOptions;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jest = (require(join(ROOT, 'jest.config.cjs')) as { transform: { [pattern: string]: [string, { tsconfig: { target: string; useDefineForClassFields?: boolean } }] } }).transform['^.+\\.ts$'][1].tsconfig;
+    expect([boards, jest].map((o) => [o.target.toLowerCase(), o.useDefineForClassFields])).toEqual([
+      [tsconfig.compilerOptions.target.toLowerCase(), false],
+      [tsconfig.compilerOptions.target.toLowerCase(), false],
+    ]);
+    expect(tsconfig.compilerOptions.useDefineForClassFields).toBe(false);
   });
 
   test('module names mirror the repository tree under thingflow/', () => {
