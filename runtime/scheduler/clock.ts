@@ -12,8 +12,8 @@ export interface Clock {
    * Wall-clock milliseconds since 1970 at tick 0, for event timestamps; 0 when unknown. It may become
    * known while the clock runs (a board's time set by SNTP once it joins a network, after its app
    * started), and change when the time is set again (a board re-syncs by SNTP: its crystal drifts):
-   * the scheduler reads it at each wake and stamps the events after a change with the new one. A plain
-   * property read: a wake pays no call for it.
+   * the scheduler reads it at each wake and stamps the events after a change with the new one. On a
+   * board a plain property read: a wake pays no call for it (Node's clock checks the system clock here).
    */
   readonly epochMs?: number;
   /** Call `fn` once after `ms`; a new call replaces the pending one. */
