@@ -246,15 +246,15 @@ firmware('the fleet device\'s firmware when the gateway does not answer its firs
  * console lines and MQTT connections, and `stop` to end it all. `refuse` refuses the board's
  * connections to the broker while it says so.
  */
-async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAtResetMs = 0) {
-  if (typeof env === 'string') throw new Error(env);
+async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAtResetMs = 0, image: typeof env = env) {
+  if (typeof image === 'string') throw new Error(image);
   const broker = await startBroker('aedes');
   const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId });
   const lux: { at: number; ts: number }[] = [];
   await new Promise((r) => listener.on('connect', r));
   await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
   const relayed: Socket[] = [];
-  const { host, lock } = wifiHost(env, broker.port, relayed, { wallClockAtResetMs, refuse });
+  const { host, lock } = wifiHost(image, broker.port, relayed, { wallClockAtResetMs, refuse });
   listener.on('message', (topic, payload) => topic === `fleet/${ID}/lux` && lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
   // `stepMs`: how much emulated time the broker and the relays wait for their turn (100 ms; longer for hours of a quiet board).
   const run = async (untilMs: number, stepMs = 100) => {
@@ -588,6 +588,28 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
       expect(b.connects()[1]).toBeGreaterThan(90_000);
       expect(b.lux.map((l) => Math.round(l.ts / 60))).toEqual(expect.arrayContaining([1, 2, 3]));
       expect(b.lux[0].at).toBeGreaterThan(b.connects()[1]);
+      expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+});
+
+/** The debug build, what a developer flashes to work under xsbug (`--debug`), built for the same network. */
+const debugEnv = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS, subdir: 'debug', debug: true });
+if (typeof debugEnv === 'string') console.log(debugEnv);
+
+(typeof debugEnv === 'string' ? describe.skip : describe)('the fleet device\'s debug build for pico/pico_w (XS\'s debugger in the image, the C compiled for debugging)', () => {
+  test('says hello to xsbug, waits for it and, with none there, joins, takes the time, connects and publishes its readings, every lwIP call under the radio\'s lock', async () => {
+    const b = await outageBoard('fleet-firmware-debug-test', undefined, DATED_RESET_MS, debugEnv);
+    try {
+      await b.run(190_000);
+      expect(b.host.halted).toBeUndefined();
+      expect(b.lines((l) => /^<xsbug><login name="main" value="XS [\d.]+ 32-bit/.test(l))).toHaveLength(1);
+      expect(b.lux.length).toBeGreaterThanOrEqual(3);
+      const sinceReset = b.lux.map((l) => l.ts - DATED_RESET_MS / 1000);
+      expect(sinceReset.every((t, i) => t > 0 && t < b.lux[i].at / 1000 + 1)).toBe(true); // dated: SNTP answered
+      expect(sinceReset[2] - sinceReset[1]).toBeCloseTo(60, 1);
       expect([...b.lock.violations.values()]).toEqual([]);
     } finally {
       await b.stop();
