@@ -108,6 +108,12 @@ export interface Rp2040HostOptions {
    */
   radio?: 'cyw43';
   /**
+   * The RP2040's timer (its 64-bit microsecond count, `time_us_64`) reads this at reset, as on a board that has
+   * run that long: near 2^32 ms (49.7 days) the firmware's 32-bit millisecond counts (`Time.ticks`, Moddable's
+   * timers, lwIP's `sys_now`) wrap a little after boot. Default 0, as at power-up.
+   */
+  timerStartUs?: number;
+  /**
    * With `radio`: the Wi-Fi network it joins (sim/emulator/emulated-lan.ts:
    * the board gets 10.0.0.2 by DHCP; its TCP connections to 10.0.0.1:port
    * are relayed to what `connect` opens, e.g. a socket to a local broker).
@@ -171,6 +177,7 @@ export class Rp2040Host {
     // rp2040js logs every USB transfer and SEV at its default level.
     mcu.logger = new ConsoleLogger(LogLevel.Error);
     mcu.loadBootrom(loadBootrom(opts.bootrom));
+    if (opts.timerStartUs) startTimerAt(mcu, opts.timerStartUs);
     loadUf2(opts.uf2, mcu.flash);
     this.boardStartMs = opts.board.clock.elapsed;
     const sync = () => this.syncBoard(true);
@@ -448,4 +455,17 @@ function stepPio(mcu: RP2040, cycles: number): void {
 /** A state machine is enabled and not stalled (on a FIFO, a pin, an IRQ): time passing moves it on. */
 function pioAtWork(mcu: RP2040): boolean {
   return mcu.pio.some((pio) => !pio.stopped && pio.machines.some((m) => m.enabled && !m.waiting));
+}
+
+/** rp2040js's timer peripheral. */
+const TIMER_BASE_INDEX = 0x40054;
+
+/**
+ * The timer reads its clock's `nanos` for its count and for the delays of the alarms the firmware sets (their
+ * targets are counts): given a clock `startUs` ahead, the count starts there and every alarm still fires on time.
+ */
+function startTimerAt(mcu: RP2040, startUs: number): void {
+  const timer = mcu.peripherals[TIMER_BASE_INDEX] as unknown as { clock: { nanos: number } };
+  const clock = timer.clock;
+  timer.clock = { get nanos() { return clock.nanos + startUs * 1000; } };
 }

@@ -246,7 +246,8 @@ firmware('the fleet device\'s firmware when the gateway does not answer its firs
  * console lines and MQTT connections, and `stop` to end it all. `refuse` refuses the board's
  * connections to the broker while it says so.
  */
-async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAtResetMs = 0, image: typeof env = env) {
+async function outageBoard(clientId: string, opts: { refuse?: () => boolean; wallClockAtResetMs?: number; image?: typeof env; timerStartUs?: number } = {}) {
+  const { refuse, wallClockAtResetMs = 0, image = env, timerStartUs } = opts;
   if (typeof image === 'string') throw new Error(image);
   const broker = await startBroker('aedes');
   const listener = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`, { clientId });
@@ -254,7 +255,7 @@ async function outageBoard(clientId: string, refuse?: () => boolean, wallClockAt
   await new Promise((r) => listener.on('connect', r));
   await new Promise((r) => listener.subscribe(`fleet/${ID}/lux`, { qos: 1 }, r));
   const relayed: Socket[] = [];
-  const { host, lock } = wifiHost(image, broker.port, relayed, { wallClockAtResetMs, refuse });
+  const { host, lock } = wifiHost(image, broker.port, relayed, { wallClockAtResetMs, refuse }, [], [], undefined, { timerStartUs });
   listener.on('message', (topic, payload) => topic === `fleet/${ID}/lux` && lux.push({ at: host.emulatedMs, ts: (JSON.parse(payload.toString()) as [string, number, number])[1] }));
   // `stepMs`: how much emulated time the broker and the relays wait for their turn (100 ms; longer for hours of a quiet board).
   const run = async (untilMs: number, stepMs = 100) => {
@@ -284,7 +285,7 @@ const DATED_RESET_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
  * before and 10 s after. Returns the board (to stop), the answers' times and when the re-sync was due.
  */
 async function resyncedBoard(clientId: string, away: boolean) {
-  const b = await outageBoard(clientId, undefined, DATED_RESET_MS);
+  const b = await outageBoard(clientId, { wallClockAtResetMs: DATED_RESET_MS });
   try {
     return await resyncChecked(b, away);
   } catch (e) {
@@ -352,7 +353,7 @@ firmware('the fleet device\'s firmware when its broker goes away for 90 s (conne
   test('its MQTT client backs off and reconnects, and the reading taken during the outage arrives after it (QoS 1, held in the offline queue)', async () => {
     let outage = false;
     // During the outage the board's connections to the broker are refused.
-    const { host, lock, lux, relayed, run, connects, stop } = await outageBoard('fleet-firmware-outage-test', () => outage);
+    const { host, lock, lux, relayed, run, connects, stop } = await outageBoard('fleet-firmware-outage-test', { refuse: () => outage });
     try {
       await run(30_000);
       expect(connects()).toHaveLength(1);
@@ -384,7 +385,7 @@ firmware('the fleet device\'s firmware when its broker is away for 110 minutes (
   test('the newest 99 readings of the outage arrive after it, in order, and the board\'s memory holds: each minute\'s retained Thing values supersede the last queued ones instead of taking the readings\' room', async () => {
     if (typeof env === 'string') throw new Error(env);
     let outage = false;
-    const { host, lux, listener, relayed, run, connects, stop } = await outageBoard('fleet-firmware-long-outage-test', () => outage);
+    const { host, lux, listener, relayed, run, connects, stop } = await outageBoard('fleet-firmware-long-outage-test', { refuse: () => outage });
     try {
       await run(30_000);
       expect(connects()).toHaveLength(1);
@@ -506,7 +507,7 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
   }, 240_000);
 
   test('away at power-up on a day with a date: the readings taken once the board has the time (SNTP, at its join after the app started) carry it; the one taken before counts from boot (all of them did, the scheduler having read the clock once, at its run)', async () => {
-    const b = await outageBoard('fleet-firmware-late-time-test', undefined, DATED_RESET_MS);
+    const b = await outageBoard('fleet-firmware-late-time-test', { wallClockAtResetMs: DATED_RESET_MS });
     try {
       b.radio.setAccessPoint(false);
       await b.run(100_000); // the reading 60 s after the app's start is taken meanwhile
@@ -523,7 +524,7 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
   }, 240_000);
 
   test('its time server silent when it joins: the app starts without the time, the board asks again a minute later and two minutes after that, and the readings once it has an answer carry the date (it asked only at a join: a board on a stable network published seconds since boot for good)', async () => {
-    const b = await outageBoard('fleet-firmware-silent-sntp-test', undefined, DATED_RESET_MS);
+    const b = await outageBoard('fleet-firmware-silent-sntp-test', { wallClockAtResetMs: DATED_RESET_MS });
     try {
       b.host.lan!.ignoreNtp = 10; // the first two asks, five requests each
       await b.run(330_000);
@@ -595,13 +596,33 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
   }, 240_000);
 });
 
+firmware('the fleet device\'s firmware on a board up 49.7 days (the RP2040\'s timer started near 2^32 ms)', () => {
+  test('across the wrap of its 32-bit millisecond counts (Time.ticks, Moddable\'s timers, lwIP\'s sys_now and its timers, 3 min after reset) it stays connected, and its readings keep the date, 60 s apart', async () => {
+    const b = await outageBoard('fleet-firmware-wrap-test', { wallClockAtResetMs: DATED_RESET_MS, timerStartUs: (2 ** 32 - 180_000) * 1000 });
+    try {
+      await b.run(480_000);
+      expect(b.host.halted).toBeUndefined();
+      const mcu = b.host.simulator.rp2040;
+      expect((mcu.readUint32(0x40054024) * 2 ** 32 + mcu.readUint32(0x40054028)) / 1000).toBeGreaterThan(2 ** 32 + 280_000); // wrapped
+      expect(b.connects()).toHaveLength(1);
+      const sinceReset = b.lux.map((l) => l.ts - DATED_RESET_MS / 1000);
+      expect(sinceReset.length).toBeGreaterThanOrEqual(7);
+      expect(sinceReset.every((t, i) => t > 0 && t < b.lux[i].at / 1000 + 1)).toBe(true);
+      expect(sinceReset.slice(1).every((t, i) => Math.abs(t - sinceReset[i] - 60) < 0.1)).toBe(true);
+      expect([...b.lock.violations.values()]).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+});
+
 /** The debug build, what a developer flashes to work under xsbug (`--debug`), built for the same network. */
 const debugEnv = firmwareTestEnv('fleet-device', 'pico/pico_w', process.env, { settings: SETTINGS, subdir: 'debug', debug: true });
 if (typeof debugEnv === 'string') console.log(debugEnv);
 
 (typeof debugEnv === 'string' ? describe.skip : describe)('the fleet device\'s debug build for pico/pico_w (XS\'s debugger in the image, the C compiled for debugging)', () => {
   test('says hello to xsbug, waits for it and, with none there, joins, takes the time, connects and publishes its readings, every lwIP call under the radio\'s lock', async () => {
-    const b = await outageBoard('fleet-firmware-debug-test', undefined, DATED_RESET_MS, debugEnv);
+    const b = await outageBoard('fleet-firmware-debug-test', { wallClockAtResetMs: DATED_RESET_MS, image: debugEnv });
     try {
       await b.run(190_000);
       expect(b.host.halted).toBeUndefined();

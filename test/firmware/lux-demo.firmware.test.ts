@@ -48,9 +48,9 @@ describe('the lux demo on Node and on XS', () => {
 const { describe: firmware, boot: onFirmware } = firmwareFor('lux-demo');
 
 /** The night on a build of the lux demo: it boots, reads both sensors over the emulated I2C, and every bus transaction and LED change is Node's. */
-async function nightAsOnNode(boot: typeof onFirmware): ReturnType<typeof onFirmware> {
+async function nightAsOnNode(boot: typeof onFirmware, more?: Parameters<typeof onFirmware>[1]): ReturnType<typeof onFirmware> {
   const name = 'night: the LED comes on at the second light sample';
-  const fw = await boot(LUX_SCENARIOS[name]);
+  const fw = await boot(LUX_SCENARIOS[name], more);
   const node = onNode(name);
   expect(fw.console.some((l) => l.startsWith('lux demo: light every 60 s'))).toBe(true);
   const addresses = new Set(fw.host.bridges.flatMap((b) => b.transactions).map((t) => t.address));
@@ -65,6 +65,19 @@ firmware('the lux demo as pico firmware in rp2040js, its I2C bus the simulated b
   test('night: it boots, reads both sensors over the emulated I2C, and the LED follows the light as on Node and XS', async () => {
     await nightAsOnNode(onFirmware);
   }, 1_200_000);
+
+  test('night on a board up 49.7 days, its 32-bit millisecond count (Time.ticks, Moddable\'s timers, the scheduler\'s clock) wrapping 30 s after reset, between the samples: every transaction and LED change as on Node', async () => {
+    const fw = await nightAsOnNode(onFirmware, { timerStartUs: (2 ** 32 - 30_000) * 1000 });
+    expect(fw.host.halted).toBeUndefined();
+    // The timer (TIMERAWH:TIMERAWL, µs) is past 2^32 ms now: the count wrapped during the run.
+    const mcu = fw.host.simulator.rp2040;
+    const nowMs = (mcu.readUint32(0x40054024) * 2 ** 32 + mcu.readUint32(0x40054028)) / 1000;
+    expect(nowMs).toBeGreaterThan(2 ** 32 + 90_000);
+    // The samples after the wrap came on time: the light's channels read at 60 s and 120 s of the app's time (the
+    // 0 s sample comes before the part's first conversion, as on Node).
+    const light = fw.lines.filter((l) => / i2c 0x29 read \[.. .. .. ..\]/.test(l)).map((l) => l.split(' ')[0]);
+    expect(light).toEqual(['60s', '120s']);
+  }, 300_000);
 
   test('between samples the core sleeps (WFE until the next timer, manifests/pico-port.json): awake only for the boot and one wake per sample', async () => {
     const fw = await onFirmware(LUX_SCENARIOS['night: the LED comes on at the second light sample']);

@@ -18,7 +18,7 @@ export interface FirmwareFiles {
   bootrom: string;
 }
 
-type MoreOptions = Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks' | 'entryMarks'>;
+type MoreOptions = Pick<Rp2040HostOptions, 'radio' | 'network' | 'log' | 'entryHooks' | 'entryMarks' | 'timerStartUs'>;
 
 /** A host for `files` on the night board, with `profiler` attributing its cycles when given; a Pico W's image with `radio` (and its Wi-Fi network, `network`). */
 export function nightHost(files: FirmwareFiles, profiler?: CycleProfiler, more: MoreOptions = {}): Rp2040Host {
@@ -55,11 +55,12 @@ function boardHost(files: FirmwareFiles, startHour: number, profiler?: CycleProf
  * checked for the radio's lock (`lock`), and its C heap for the interrupts that enter it (`heap`);
  * every entry of the functions at `entryMarks` is recorded in `host.entries`; `profiler` counts its cycles.
  */
-export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = [], entryHooks: readonly EntryHook[] = [], profiler?: CycleProfiler): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
+export function wifiHost(files: FirmwareFiles, brokerPort: number, relayed: Socket[], network: Omit<NonNullable<Rp2040HostOptions['network']>, 'connect'> & { refuse?: () => boolean } = {}, entryMarks: number[] = [], entryHooks: readonly EntryHook[] = [], profiler?: CycleProfiler, more: Pick<MoreOptions, 'timerStartUs'> = {}): { host: Rp2040Host; lock: LwipLockCheck; heap: HeapIrqCheck } {
   const lock = lwipLockCheck(files.elf);
   const heap = heapIrqCheck(files.elf);
   const { refuse, ...rest } = network;
   const host = nightHost(files, profiler, {
+    ...more,
     radio: 'cyw43',
     entryHooks: [lock.entryHook, heap.entryHook, ...entryHooks],
     entryMarks,

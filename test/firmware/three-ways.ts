@@ -9,7 +9,7 @@ import { BOARD_PINS } from '../../sim/index';
 import { runOnXsBundled } from '../xs/xs-scenarios';
 import { firmwareTestEnv, type FirmwareTestEnv } from './firmware-test-env';
 import { ledLine, scenarioDevice, scenarios, transactionLine, type BoardRuntime, type BoardScenario } from './board-scenarios';
-import { Rp2040Host } from '../../sim/emulator/rp2040-host';
+import { Rp2040Host, type Rp2040HostOptions } from '../../sim/emulator/rp2040-host';
 import * as board from './xs/board-bundle';
 
 /** The plain pico's LED (its `device` provider's pin.led). */
@@ -58,13 +58,13 @@ export function xsShowsWhatNodeShows(names: string[], minI2cLines: number): void
  * Boot the pico firmware in `env` on a board set up as `s` says; the board-side lines, as the scenario prints them,
  * counted from `startMs` (emulated ms: the app's first I2C transaction, or its first LED write in a button scenario).
  */
-export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promise<{ lines: string[]; console: string[]; host: Rp2040Host; startMs: number }> {
+export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario, more: Pick<Rp2040HostOptions, 'timerStartUs'> = {}): Promise<{ lines: string[]; console: string[]; host: Rp2040Host; startMs: number }> {
   const device = scenarioDevice(nodeRuntime, s);
   const inputs: { [boardPin: number]: number } = { [BOARD_PINS.alert]: PICO_ALERT };
   if (s.button !== undefined) inputs[BOARD_PINS.button] = PICO_BUTTON;
   const host = new Rp2040Host({
     uf2: env.uf2, bootrom: env.bootrom, board: device.board, inputs,
-    boardStartsWithApp: s.button === undefined,
+    boardStartsWithApp: s.button === undefined, ...more,
   });
   let t0: number;
   if (s.button === undefined) {
@@ -97,11 +97,11 @@ export async function onFirmware(env: FirmwareTestEnv, s: BoardScenario): Promis
  * and the bootrom are there, else `describe.skip` after one line saying what
  * is missing; `boot` runs one of its scenarios on the firmware.
  */
-export function firmwareFor(app: string, target = 'pico'): { describe: jest.Describe; boot: (s: BoardScenario) => ReturnType<typeof onFirmware> } {
+export function firmwareFor(app: string, target = 'pico'): { describe: jest.Describe; boot: (s: BoardScenario, more?: Parameters<typeof onFirmware>[2]) => ReturnType<typeof onFirmware> } {
   const env = firmwareTestEnv(app, target);
   if (typeof env === 'string') console.log(env);
   return {
     describe: typeof env === 'string' ? describe.skip : describe,
-    boot: (s) => (typeof env === 'string' ? Promise.reject(new Error(env)) : onFirmware(env, s)),
+    boot: (s, more) => (typeof env === 'string' ? Promise.reject(new Error(env)) : onFirmware(env, s, more)),
   };
 }
