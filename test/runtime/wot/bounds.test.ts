@@ -172,3 +172,53 @@ test('ClientOutbound: held values go out oldest name first, a newer value is nev
   link.drained!();
   expect(sent).toEqual(['b1', 'a3', 'c1']);
 });
+
+/**
+ * How long a connection or a stream has been in a state is measured on the host's monotonic millisecond count
+ * (performance.now() on Node, Time.ticks on a board), never on the wall clock: that one steps (SNTP setting a
+ * board's time after its app started, a re-sync, NTP on a Raspberry Pi; on a Pico, Moddable's Date.now() falls back
+ * 49.7 days when its millisecond count wraps), and a step back kept idle connections forever, a step forward
+ * dropped every open one at once. A board's count wraps at 2^32 ms, so the durations are taken modulo 2^32.
+ */
+describe('durations on the host\'s monotonic count', () => {
+  const WRAP = 2 ** 32;
+
+  test('ConnectionGuard: an idle connection entered just before a 32-bit tick count wraps times out after the wrap', () => {
+    const counters = newWotCounters();
+    const guard = new ConnectionGuard({ maxConnections: 4, keepAliveTimeoutMs: 2000 }, BOARD_CONNECTION_LIMITS, counters);
+    const closed: string[] = [];
+    const a = guard.add(() => closed.push('a'), WRAP - 1500)!;
+    guard.enter(a, PHASE_IDLE, WRAP - 1000);
+    guard.sweep(500); // 1.5 s idle
+    expect(closed).toEqual([]);
+    guard.sweep(1000); // 2 s idle
+    expect(closed).toEqual(['a']);
+    expect(counters.connectionsTimedOut).toBe(1);
+  });
+
+  test('ConnectionGuard: shedding takes the oldest idle connection by its age, across the wrap', () => {
+    const guard = new ConnectionGuard({ maxConnections: 2 }, BOARD_CONNECTION_LIMITS, newWotCounters());
+    const closed: string[] = [];
+    const old = guard.add(() => closed.push('old'), WRAP - 5000)!;
+    guard.enter(old, PHASE_IDLE, WRAP - 4000); // idle 4.1 s at the add below
+    const young = guard.add(() => closed.push('young'), 10)!;
+    guard.enter(young, PHASE_IDLE, 20);
+    expect(guard.add(() => closed.push('new'), 100)).toBeDefined();
+    expect(closed).toEqual(['old']);
+  });
+
+  test('ClientOutbound: a stream over its budget is closed closeAfterMs after on the link\'s own clock, not the wall clock', () => {
+    let buffered = 11;
+    let now = 1_000;
+    const sent: string[] = [];
+    const link: OutboundLink = { bufferedBytes: () => buffered, closeSlow: () => sent.push('CLOSED'), nowMs: () => now };
+    const out = new ClientOutbound(link, (t) => sent.push(t), new OutboundBudget({ maxBufferedBytes: 10, closeAfterMs: 1000 }), newWotCounters());
+    out.sendLatest('a', 'a1'); // over budget from now
+    now += 999;
+    out.sendLatest('a', 'a2');
+    expect(sent).toEqual([]);
+    now += 1;
+    out.sendLatest('a', 'a3');
+    expect(sent).toEqual(['CLOSED']);
+  });
+});
