@@ -1,3 +1,4 @@
+import Time from 'time';
 import { asciiLowerCase, asciiUpperCase } from '../../runtime/core/ascii-case';
 import { STATUS_TEXT } from '../../runtime/wot/http-status';
 import type { WotRequest, WotResponse } from '../../runtime/wot/request-handler';
@@ -218,6 +219,7 @@ export class HttpConnection {
         // until it reports room again (SOCKET_WRITABLE → drained).
         bufferedBytes: () => (replay === undefined || replay.room() >= SEND_ROOM_BYTES ? 0 : budget.maxBufferedBytes + 1),
         closeSlow: () => { if (link.connection !== undefined) this.server.closeWebSocket(link.connection, CLOSE_POLICY_VIOLATION); },
+        nowMs: () => Time.ticks,
       },
     };
     let replay: ReplaySocket | undefined;
@@ -272,6 +274,7 @@ export class HttpConnection {
       const link: OutboundLink = {
         bufferedBytes: () => (this.out === undefined ? 0 : this.out.byteLength - this.outOffset),
         closeSlow: () => this.finish(),
+        nowMs: () => Time.ticks,
       };
       this.streamLink = link;
       this.cancelStream = r.stream((data) => {

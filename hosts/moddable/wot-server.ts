@@ -23,6 +23,7 @@
  * ```
  */
 import MDNS from 'mdns';
+import Time from 'time';
 import Timer from 'timer';
 import { Listener, Socket } from 'socket';
 import { Server as WebSocketServer } from 'websocket';
@@ -156,7 +157,7 @@ export class WebThingServer {
       const connection = new HttpConnection(this, socket);
       // Full: the oldest idle connection is closed to make room, or else this one waits for a place, its
       // request left unread in the socket (a burst of clients is accepted before any of them is read).
-      const entry = this.guard.addOrWait(() => connection.finish(), () => connection.admitted(), Date.now());
+      const entry = this.guard.addOrWait(() => connection.finish(), () => connection.admitted(), Time.ticks);
       if (entry === undefined) {
         connection.finish();
         return;
@@ -165,7 +166,7 @@ export class WebThingServer {
       this.connections.push(connection);
     };
     this.sweeper = Timer.repeat(() => {
-      this.guard.sweep(Date.now());
+      this.guard.sweep(Time.ticks);
       sweepStalledShares();
     }, STALL_SWEEP_MS);
     const m = this.opts.mdns;
@@ -223,7 +224,7 @@ export class WebThingServer {
   /** @internal a connection moves to another phase (its timeout changes). */
   enter(c: HttpConnection, phase: ConnectionPhase): void {
     if (c.entry === undefined) return;
-    this.guard.enter(c.entry, phase, Date.now());
+    this.guard.enter(c.entry, phase, Time.ticks);
     if (phase === PHASE_CLOSING) this.admitSoon(); // answered: its place is free while it waits for the ACK
   }
 
@@ -239,7 +240,7 @@ export class WebThingServer {
     if (this.guard.waitingCount > 0 && this.admitter === undefined) {
       this.admitter = Timer.set(() => {
         this.admitter = undefined;
-        this.guard.admitWaiting(Date.now());
+        this.guard.admitWaiting(Time.ticks);
       }, 0);
     }
   }

@@ -15,6 +15,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { networkInterfaces, hostname as osHostname } from 'node:os';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket } from 'ws';
 import { setActionQueue } from '../../runtime/wot/action-queue';
 import type { ThingContainer } from '../../runtime/wot/containers';
@@ -200,7 +201,7 @@ export class WebThingServer {
     const address = this.http.address();
     this.listeningPort = typeof address === 'object' && address !== null ? address.port : (this.opts.port ?? 80);
     if (!this.opts.disableHostValidation) this.handler.setAllowedHosts(this.allowedHosts());
-    this.sweeper = setInterval(() => this.guard.sweep(Date.now()), 1000);
+    this.sweeper = setInterval(() => this.guard.sweep(performance.now()), 1000);
     this.sweeper.unref();
     if (this.opts.mdns !== false) {
       const m = this.opts.mdns ?? {};
@@ -251,7 +252,7 @@ export class WebThingServer {
   /** Track a new connection; when full, the oldest idle one is closed (or, with none idle, this one). */
   private onConnection(socket: Socket): void {
     // An answer its client stopped taking is reset, not closed: closed, the kernel would go on offering the rest to a window that stays shut.
-    const entry = this.guard.add(() => (entry !== undefined && entry.phase === PHASE_SENDING ? socket.resetAndDestroy() : socket.destroy()), Date.now());
+    const entry = this.guard.add(() => (entry !== undefined && entry.phase === PHASE_SENDING ? socket.resetAndDestroy() : socket.destroy()), performance.now());
     if (entry === undefined) {
       socket.destroy();
       return;
@@ -339,12 +340,13 @@ export class WebThingServer {
     }
     if (r.stream !== undefined) {
       const entry = entryOf(res.socket);
-      if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, Date.now());
+      if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, performance.now());
       res.writeHead(r.status, r.headers);
       res.write(': stream open\n\n');
       const link: OutboundLink = {
         bufferedBytes: () => res.writableLength,
         closeSlow: () => { res.destroy(); },
+        nowMs: () => performance.now(),
       };
       const cancel = r.stream((data) => {
         if (!res.destroyed) res.write(`data: ${data}\n\n`);
@@ -394,13 +396,13 @@ export class WebThingServer {
     if (entry === undefined || requests === undefined || entry.phase === PHASE_STREAM) return;
     const phase = socket.writableLength > 0 ? PHASE_SENDING : requests.readingBody ? PHASE_BODY : requests.unfinished > 0 ? PHASE_RESPONDING : PHASE_IDLE;
     if (phase === PHASE_BODY && entry.phase === PHASE_BODY) return; // the request timeout runs from the request's start
-    this.guard.enter(entry, phase, Date.now());
+    this.guard.enter(entry, phase, performance.now());
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const entry = entryOf(socket);
-    if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, Date.now());
+    if (entry !== undefined) this.guard.enter(entry, PHASE_STREAM, performance.now());
     let client: WebSocket | undefined;
     const link: OutboundLink = {
       bufferedBytes: () => (client !== undefined ? client.bufferedAmount : socket.writableLength),
@@ -409,6 +411,7 @@ export class WebThingServer {
         if (client !== undefined) client.close(1008, 'client too slow: over its byte budget');
         else socket.destroy();
       },
+      nowMs: () => performance.now(),
     };
     const opened = this.handler.openSocket(this.toWotRequest(req, undefined), (text) => {
       if (client !== undefined && client.readyState === WebSocket.OPEN) client.send(text);
@@ -420,7 +423,7 @@ export class WebThingServer {
       for (const k of Object.keys(r.headers)) head += `${k}: ${r.headers[k]}\r\n`;
       socket.end(`${head}\r\n${body}`);
       // Half-closed now: the keep-alive timeout destroys it if the client keeps its side open.
-      if (entry !== undefined) this.guard.enter(entry, PHASE_IDLE, Date.now());
+      if (entry !== undefined) this.guard.enter(entry, PHASE_IDLE, performance.now());
       return;
     }
     const session = opened.session;

@@ -15,6 +15,8 @@ export interface OutboundLink {
   bufferedBytes(): number;
   /** Close the stream because the client is too slow (WebSocket 1008; SSE: end the response). */
   closeSlow(): void;
+  /** The host's monotonic millisecond count (`performance.now()`, `Time.ticks`; never the wall clock, which steps): how long the stream is over its budget. */
+  nowMs(): number;
   /** Set by the runtime: the host calls it when the stream has drained (a socket's `'drain'`). */
   drained?: () => void;
 }
@@ -74,7 +76,7 @@ export class ClientOutbound {
 
   private admit(): number {
     if (this.closed) return OUTBOUND_CLOSE;
-    const verdict = this.budget.admit(this.link.bufferedBytes(), Date.now());
+    const verdict = this.budget.admit(this.link.bufferedBytes(), this.link.nowMs());
     if (verdict === OUTBOUND_CLOSE) {
       this.closed = true;
       this.counters.closedSlow++;

@@ -10,12 +10,14 @@
  * (`add`) or, on a host whose sockets can hold their input unread, waits for a place (`addOrWait`),
  * first come first served.
  *
- * No timer per connection: the host calls `sweep(now)` about once a second.
+ * No timer per connection: the host calls `sweep(now)` about once a second. Every `now` is the host's
+ * monotonic millisecond count (`performance.now()`, Moddable's `Time.ticks`), never the wall clock,
+ * which steps (SNTP, NTP); durations are taken modulo 2^32, so a board's 32-bit count may wrap.
  *
  * ```ts
  * const guard = new ConnectionGuard({ maxConnections: 8 }, NODE_CONNECTION_LIMITS, handler.counters);
- * const entry = guard.add(() => socket.destroy(), Date.now());   // undefined: no room, close it
- * guard.enter(entry, PHASE_RESPONDING, Date.now());               // headers read: being answered
+ * const entry = guard.add(() => socket.destroy(), performance.now());   // undefined: no room, close it
+ * guard.enter(entry, PHASE_RESPONDING, performance.now());               // headers read: being answered
  * ```
  */
 import type { WotCounters } from './counters';
@@ -198,7 +200,7 @@ export class ConnectionGuard {
       const e = this.open[i];
       if (e === undefined) continue; // removed by an earlier close in this sweep
       const limit = e.phase === PHASE_HEADERS ? l.headersTimeoutMs : e.phase === PHASE_BODY ? l.requestTimeoutMs : e.phase === PHASE_IDLE ? l.keepAliveTimeoutMs : e.phase === PHASE_SENDING ? l.sendTimeoutMs : -1;
-      if (limit >= 0 && now - e.since >= limit) {
+      if (limit >= 0 && msSince(e.since, now) >= limit) {
         this.counters.connectionsTimedOut++;
         this.drop(e);
       }
@@ -210,7 +212,7 @@ export class ConnectionGuard {
   private dropPast(list: ConnectionEntry[], limitMs: number, now: number): void {
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i];
-      if (e !== undefined && now - e.since >= limitMs) { // undefined: removed by an earlier close in this sweep
+      if (e !== undefined && msSince(e.since, now) >= limitMs) { // undefined: removed by an earlier close in this sweep
         this.counters.connectionsTimedOut++;
         this.drop(e);
       }
@@ -237,9 +239,9 @@ export class ConnectionGuard {
     const grace = this.limits.shedGraceMs;
     for (let i = 0; i < this.open.length; i++) {
       const e = this.open[i];
-      if (e.phase !== PHASE_IDLE && (e.phase !== PHASE_HEADERS || now - e.since < grace)) continue;
+      if (e.phase !== PHASE_IDLE && (e.phase !== PHASE_HEADERS || msSince(e.since, now) < grace)) continue;
       // Idle connections go before those sending headers; among equals, the oldest.
-      if (victim === undefined || (e.phase === PHASE_IDLE && victim.phase !== PHASE_IDLE) || (e.phase === victim.phase && e.since < victim.since)) victim = e;
+      if (victim === undefined || (e.phase === PHASE_IDLE && victim.phase !== PHASE_IDLE) || (e.phase === victim.phase && msSince(e.since, now) > msSince(victim.since, now))) victim = e;
     }
     if (victim === undefined) return false;
     this.counters.connectionsShed++;
@@ -255,4 +257,9 @@ export class ConnectionGuard {
       // already closed by the peer
     }
   }
+}
+
+/** Milliseconds from `since` to `now` on a count that may wrap at 2^32 (a board's ticks). */
+function msSince(since: number, now: number): number {
+  return (now - since) >>> 0;
 }

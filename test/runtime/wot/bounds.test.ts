@@ -153,7 +153,7 @@ test('nesting depth: text scan ignores brackets in strings; value check stops at
 test('ClientOutbound: held values go out oldest name first, a newer value is never overtaken by an older one', () => {
   let buffered = 0;
   const sent: string[] = [];
-  const link: OutboundLink = { bufferedBytes: () => buffered, closeSlow: () => sent.push('CLOSED') };
+  const link: OutboundLink = { bufferedBytes: () => buffered, closeSlow: () => sent.push('CLOSED'), nowMs: () => 0 };
   const counters = newWotCounters();
   const out = new ClientOutbound(link, (t) => sent.push(t), new OutboundBudget({ maxBufferedBytes: 10, closeAfterMs: 1000 }), counters);
   buffered = 11;

@@ -151,7 +151,7 @@ export const scenarios: ScenarioTable = {
     ask('DELETE', pending[pending.length - 1].fade.href);
     let buffered = 0;
     const opened = handler.openSocket({ method: 'GET', url: '/', headers: HOST }, (text) => out(`← ${mask(text).slice(0, 120)}`), {
-      bufferedBytes: () => buffered, closeSlow: () => out('closed slow'),
+      bufferedBytes: () => buffered, closeSlow: () => out('closed slow'), nowMs: () => 0,
     });
     if (!('session' in opened)) return;
     const names: { [k: string]: object } = {};
