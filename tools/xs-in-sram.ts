@@ -62,15 +62,7 @@ export function xsInSram(moddable: string, target: string, choice: string | unde
   return choice === undefined ? !picoHasRadio(moddable, target) : choice === '1';
 }
 
-/**
- * Where `xsInSram` says so, write the linker script (into `dir`) and return its path, for make's
- * LINKER_SCRIPT; undefined otherwise.
- */
-export function writeXsInSramLinkerScript(moddable: string, target: string, dir: string, choice?: string): string | undefined {
-  return xsInSram(moddable, target, choice) ? writeXsRunInSramScript(moddable, dir) : undefined;
-}
-
-/** Write the RP2040 linker script with the interpreter's loop in SRAM into `dir`, for a build `xsInSram` said yes to; its path. */
+/** Write the RP2040 linker script with the interpreter's loop in SRAM into `dir`, for a build `xsInSram` said yes to; its path (make's LINKER_SCRIPT). */
 export function writeXsRunInSramScript(moddable: string, dir: string): string {
   const source = join(moddable, 'build/devices/pico/config/xsproj_rp2040.ld');
   const path = join(dir, 'xsproj_rp2040-xs-in-sram.ld');

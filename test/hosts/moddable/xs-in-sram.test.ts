@@ -5,11 +5,11 @@
  * result on real builds (fxRunID at a 0x2000_0000 address); these check the
  * edit and the choice of chip without the SDK.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { picoChip } from '../../../tools/firmware-env';
-import { withXsRunInSram, writeXsInSramLinkerScript, xsInSram, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
+import { withXsRunInSram, writeXsRunInSramScript, xsInSram, XS_RUN_OBJECT } from '../../../tools/xs-in-sram';
 
 /** The lines of the script the edit works on, as Moddable's xsproj_rp2040.ld has them (abridged). */
 const SCRIPT = `SECTIONS {
@@ -55,20 +55,23 @@ describe('xsRun.c.o in SRAM on an RP2040', () => {
       mkdirSync(join(sdk, 'build/devices/pico/config'), { recursive: true });
       writeFileSync(join(sdk, 'build/devices/pico/config/xsproj_rp2040.ld'), SCRIPT);
       expect([picoChip(sdk, 'pico'), picoChip(sdk, 'pico/pico_w'), picoChip(sdk, 'pico/pico_2_w')]).toEqual(['rp2040', 'rp2040', 'rp2350']);
-      const out = join(sdk, 'out');
-      expect(writeXsInSramLinkerScript(sdk, 'pico', out)).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
-      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_plain_clone', out)).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
+      expect(xsInSram(sdk, 'pico', undefined)).toBe(true);
+      expect(xsInSram(sdk, 'pico/pico_plain_clone', undefined)).toBe(true);
       // The radio's stack needs the C heap those 35 KB would take (the host check ran out of it: docs/moddable.md).
-      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_w', out)).toBeUndefined();
-      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_2_w', out)).toBeUndefined();
-      expect(writeXsInSramLinkerScript(sdk, 'esp32', out)).toBeUndefined();
-      expect(writeXsInSramLinkerScript(sdk, 'lin', out)).toBeUndefined();
+      expect(xsInSram(sdk, 'pico/pico_w', undefined)).toBe(false);
+      expect(xsInSram(sdk, 'pico/pico_2_w', undefined)).toBe(false);
+      expect(xsInSram(sdk, 'esp32', undefined)).toBe(false);
+      expect(xsInSram(sdk, 'lin', undefined)).toBe(false);
       // An app chooses for itself (its manifest's THINGFLOW_XS_IN_SRAM): "1" on a Pico W too (the lux demo, with C heap to
       // spare), "0" in flash on any board; an RP2350 board, esp32 and lin link as Moddable does whatever it says.
-      expect(writeXsInSramLinkerScript(sdk, 'pico/pico_w', out, '1')).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
-      expect(writeXsInSramLinkerScript(sdk, 'pico', out, '0')).toBeUndefined();
-      expect(writeXsInSramLinkerScript(sdk, 'pico', out, '1')).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
-      expect([writeXsInSramLinkerScript(sdk, 'pico/pico_2_w', out, '1'), writeXsInSramLinkerScript(sdk, 'esp32', out, '1'), writeXsInSramLinkerScript(sdk, 'lin', out, '1')]).toEqual([undefined, undefined, undefined]);
+      expect(xsInSram(sdk, 'pico/pico_w', '1')).toBe(true);
+      expect(xsInSram(sdk, 'pico', '0')).toBe(false);
+      expect(xsInSram(sdk, 'pico', '1')).toBe(true);
+      expect([xsInSram(sdk, 'pico/pico_2_w', '1'), xsInSram(sdk, 'esp32', '1'), xsInSram(sdk, 'lin', '1')]).toEqual([false, false, false]);
+      // A yes writes the SDK's script with the edit, for make's LINKER_SCRIPT.
+      const out = join(sdk, 'out');
+      expect(writeXsRunInSramScript(sdk, out)).toBe(join(out, 'xsproj_rp2040-xs-in-sram.ld'));
+      expect(readFileSync(join(out, 'xsproj_rp2040-xs-in-sram.ld'), 'utf8')).toBe(withXsRunInSram(SCRIPT));
       expect(() => xsInSram(sdk, 'pico/pico_w', 'yes')).toThrow('THINGFLOW_XS_IN_SRAM is "yes" in the app\'s manifest: "1" (the XS interpreter\'s loop in SRAM) or "0" (in flash)');
     } finally {
       rmSync(sdk, { recursive: true, force: true });
