@@ -274,8 +274,33 @@ async function outageBoard(clientId: string, opts: { refuse?: () => boolean; wal
   return { host, lock, lux, listener, relayed, run, lines, connects, stop, radio: host.radio! };
 }
 
-/** The emulated LAN's date at the board's reset, for the tests of the board's time (0 elsewhere: readings count from boot). */
-const DATED_RESET_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
+/**
+ * The emulated LAN's date at the board's reset, for the tests of the board's time (0 elsewhere: readings count from
+ * boot). Not on a whole second, as no real board's reset is: a clock set to whole seconds over the board's own
+ * milliseconds (Moddable's SNTP and `Time.set`) was then up to a second off; on a whole second, by chance, right.
+ */
+const DATED_RESET_MS = Date.UTC(2026, 11, 7, 12, 0, 0) + 437;
+
+/** The TSL2591's address: each reading of the fleet device's light is its read of this sensor. */
+const TSL2591_ADDRESS = 0x29;
+
+/**
+ * For each reading that carries the date (`ts` in Unix seconds), its stamp less the emulated wall-clock time of the
+ * light sensor's read nearest to it (ms): how far the board's clock was from the network's time when it took it.
+ * (The board's bus times are ms since reset, the emulated LAN's wall clock `DATED_RESET_MS` then.)
+ */
+function stampErrorsMs(host: Rp2040Host, lux: readonly { ts: number }[]): number[] {
+  const reads = host.bridges.flatMap((bridge) => bridge.transactions).filter((tx) => tx.address === TSL2591_ADDRESS && tx.op === 'read').map((tx) => DATED_RESET_MS + tx.t);
+  return lux.filter((l) => l.ts >= 1e9).map((l) => {
+    const stampMs = l.ts * 1000;
+    let nearest = Infinity;
+    for (const at of reads) if (Math.abs(stampMs - at) < Math.abs(nearest)) nearest = stampMs - at;
+    return nearest;
+  });
+}
+
+/** A board's clock set by SNTP is this close to the network's time (ms): the stamp comes a few ms before its read. */
+const CLOCK_SET_WITHIN_MS = 25;
 
 /**
  * The fleet device on a day with a date, its time server 10 s ahead of the board from its first answer on (the board's
@@ -284,8 +309,8 @@ const DATED_RESET_MS = Date.UTC(2026, 11, 7, 12, 0, 0);
  * so, and the readings stamped 60 s apart with the one step of the move between them, about 0 s off the emulated time
  * before and 10 s after. Returns the board (to stop), the answers' times and when the re-sync was due.
  */
-async function resyncedBoard(clientId: string, away: boolean) {
-  const b = await outageBoard(clientId, { wallClockAtResetMs: DATED_RESET_MS });
+async function resyncedBoard(clientId: string, away: boolean, timerStartUs?: number) {
+  const b = await outageBoard(clientId, { wallClockAtResetMs: DATED_RESET_MS, timerStartUs });
   try {
     return await resyncChecked(b, away);
   } catch (e) {
@@ -311,12 +336,11 @@ async function resyncChecked(b: Awaited<ReturnType<typeof outageBoard>>, away: b
   expect(b.host.halted).toBeUndefined();
   const answers = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
   expect(answers).toHaveLength(2);
-  // Moddable sets whole seconds and keeps the board's own milliseconds under them: each set is up to a second off, so
-  // the clock moves 10 s give or take two.
+  // The clock moves by the server's 10 s, to the millisecond (whole seconds over the board's own milliseconds, it was
+  // 10 s give or take two).
   const moved = b.lines((l) => l.startsWith('SNTP: clock set again, ')).map((c) => Number(/, ([+-]\d+) ms$/.exec(c.line)![1]));
   expect(moved).toHaveLength(1);
-  expect(moved[0]).toBeGreaterThan(8_000);
-  expect(moved[0]).toBeLessThan(12_000);
+  expect(Math.abs(moved[0] - 10_000)).toBeLessThan(CLOCK_SET_WITHIN_MS);
   // Each reading once (QoS 1 is at least once: one in flight when the link went is sent again after), in order (the
   // offline queue's): 60 s apart, but for the one step of the move.
   const stamps = [...new Set(b.lux.map((l) => l.ts))];
@@ -324,12 +348,12 @@ async function resyncChecked(b: Awaited<ReturnType<typeof outageBoard>>, away: b
   const steps = stamps.slice(1).map((ts, i) => ts - stamps[i]);
   const odd = steps.flatMap((d, i) => (Math.abs(d - 60) < 0.1 ? [] : [i]));
   expect(odd).toHaveLength(1);
-  expect(steps[odd[0]]).toBeCloseTo(60 + moved[0] / 1000, 1);
-  // A reading's time less the emulated time it reached the broker (a set is a second off at most; the way to the
-  // broker up to a 1 s step here): about 0 s before the move, the server's 10 s after it.
-  const lag = b.lux.map((l) => l.ts - DATED_RESET_MS / 1000 - l.at / 1000);
-  expect(lag.slice(0, 300).every((x) => x > -3 && x < 1)).toBe(true);
-  expect(lag.slice(-2).every((x) => x > 10 - 3 && x < 10 + 1)).toBe(true);
+  expect(steps[odd[0]]).toBeCloseTo(60 + moved[0] / 1000, 2);
+  // Each reading's stamp less the emulated time of its read: within a few ms before the move, the server's 10 s after.
+  const errors = stampErrorsMs(b.host, stamps.map((ts) => ({ ts })));
+  expect(errors.slice(0, odd[0] + 1).filter((e) => Math.abs(e) >= CLOCK_SET_WITHIN_MS)).toEqual([]);
+  expect(errors.slice(odd[0] + 1).filter((e) => Math.abs(e - 10_000) >= CLOCK_SET_WITHIN_MS)).toEqual([]);
+  expect(errors.length - odd[0] - 1).toBeGreaterThanOrEqual(3);
   return { b, answers, resyncAt };
 }
 
@@ -545,6 +569,19 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
     }
   }, 240_000);
 
+  test('its readings stamped with the network\'s time to the millisecond: within a few ms of their sensor reads, the reset not on a whole second (whole seconds over the board\'s own milliseconds, they were 0.44 s off here)', async () => {
+    const b = await outageBoard('fleet-firmware-clock-ms-test', { wallClockAtResetMs: DATED_RESET_MS });
+    try {
+      await b.run(200_000);
+      expect(b.lines((l) => l.startsWith('got unix time '))).toHaveLength(1);
+      const errors = stampErrorsMs(b.host, b.lux);
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+      expect(errors.filter((e) => Math.abs(e) >= CLOCK_SET_WITHIN_MS)).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 240_000);
+
   test('its clock set again by SNTP 6 h after its first answer (a board\'s crystal drifts from the network\'s time): the time server 10 s ahead of the board by then, the readings after the re-sync carry the server\'s time, 60 s apart again', async () => {
     const { b, answers, resyncAt } = await resyncedBoard('fleet-firmware-resync-test', false);
     try {
@@ -597,6 +634,17 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
 });
 
 firmware('the fleet device\'s firmware on a board up 49.7 days (the RP2040\'s timer started near 2^32 ms)', () => {
+  test('its clock set again by SNTP after the wrap (the first answer 3 h before it, the re-sync 3 h after): moved by the server\'s 10 s, not by the 49.7 days Moddable\'s Date.now() falls back at the wrap, and the readings after carry the server\'s time', async () => {
+    const { b, answers, resyncAt } = await resyncedBoard('fleet-firmware-resync-wrap-test', false, (2 ** 32 - 3 * 3_600_000) * 1000);
+    try {
+      expect(answers[1]).toBeGreaterThanOrEqual(resyncAt);
+      expect(answers[1]).toBeLessThan(resyncAt + 5_000);
+      expect(b.connects()).toHaveLength(1);
+    } finally {
+      await b.stop();
+    }
+  }, 900_000);
+
   test('across the wrap of its 32-bit millisecond counts (Time.ticks, Moddable\'s timers, lwIP\'s sys_now and its timers, 3 min after reset) it stays connected, and its readings keep the date, 60 s apart', async () => {
     const b = await outageBoard('fleet-firmware-wrap-test', { wallClockAtResetMs: DATED_RESET_MS, timerStartUs: (2 ** 32 - 180_000) * 1000 });
     try {
