@@ -86,7 +86,11 @@ export function resolveManifest(path: string, target: string, sdkRoot?: string, 
     vars.set('PLATFORM', target.split('/')[0]);
   }
   merge(resolve(path), target, sdkRoot, vars, out, skip);
-  for (const [name, source] of out.modules) if (out.excluded.has(source)) out.modules.delete(name);
+  // An excluded pattern (`dir/*`) takes every source in its folder, as mcconfig's `"~"` does.
+  const folders = [...out.excluded].filter((e) => e.endsWith('/*')).map((e) => e.slice(0, -1));
+  for (const [name, source] of out.modules) {
+    if (out.excluded.has(source) || folders.some((f) => source.startsWith(f) && !source.slice(f.length).includes('/'))) out.modules.delete(name);
+  }
   return out;
 }
 

@@ -19,18 +19,19 @@
  * - the clock is set again by SNTP every `config.sntpResyncMs` (default 6 h;
  *   0 never), at the next join if the board is off the network then: a
  *   board's crystal drifts (an RP2040's ±30 ppm is ±2.6 s a day), and its
- *   events' timestamps with it. The app's clock takes each new time.
+ *   events' timestamps with it. The app's clock takes each new time, to the
+ *   millisecond (`./sntp-client`: Moddable's SNTP gave whole seconds).
  *
  * The console lines are Moddable's (`Wi-Fi connected to "..."`, `IP address
  * ...`), with one for each new try.
  */
 import config from 'mc/config';
-import SNTP from 'sntp';
 import Time from 'time';
 import Timer from 'timer';
 import WiFi from 'embedded:network/interface/wifi';
 // By the name the apps' manifests give it: this module is `setup/network`, where `./wall-clock` would be `setup/wall-clock`.
 import { wallClockWasSet } from 'thingflow/hosts/moddable/wall-clock';
+import { askSntpTime } from 'thingflow/hosts/moddable/sntp-client';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -38,12 +39,23 @@ const MAX_RETRY_MS = 60_000;
 const FIRST_TIME_RETRY_MS = 60_000;
 const MAX_TIME_RETRY_MS = 3_600_000;
 const DEFAULT_WAIT_MS = 15_000;
-/** Set the clock again this often (Moddable's SNTP gives whole seconds: re-syncing much more often only trades drift for that). */
+/** Set the clock again this often: an RP2040's crystal (±30 ppm) drifts up to 0.65 s in 6 h. */
 const DEFAULT_RESYNC_MS = 6 * 3_600_000;
+/** 2^32: the board's millisecond count (`Time.ticks >>> 0`) wraps here, every 49.7 days. */
+const TICKS_PERIOD = 4294967296;
 /** Moddable's setup takes a clock past this (2023-01-03) as set. */
 const CLOCK_SET_AFTER_MS = 1672722071_000;
 /** ECMA-419 network interface `connection` values: at or below this the board is not joined; from 400 joined; 500 with an address. */
 const DISCONNECTED = 200, CONNECTED = 400, ADDRESSED = 500;
+
+/**
+ * `Date.now()` for the app, as near `nowMs` as Moddable's clock allows: `Time.set` takes whole seconds and
+ * keeps the board's own milliseconds under them, so the second is chosen that leaves it within half of one.
+ * (The events' timestamps take the time to the millisecond, from `wallClockWasSet`.)
+ */
+function setDateNow(nowMs: number): void {
+  Time.set(Math.round((nowMs - ((Time.ticks >>> 0) % 1000)) / 1000));
+}
 
 export default function setupNetwork(done: () => void): void {
   const ssid = config.ssid as string | undefined;
@@ -73,6 +85,8 @@ class WiFiKeeper {
   private timeRetryTimer: Timer | undefined;
   /** The clock is due to be set again (asked now if joined, else at the next join). */
   private resyncDue = false;
+  /** The Unix ms at `Time.ticks >>> 0` = 0 the last answer gave: how far a re-sync moves the clock. */
+  private epochMs: number | undefined;
 
   constructor(ssid: string, password: string | undefined, private readonly sntp: string | undefined, private readonly resyncMs: number, done: () => void) {
     this.startApp = done;
@@ -139,28 +153,33 @@ class WiFiKeeper {
       return;
     }
     this.askingTime = true;
-    const keeper = this;
     const sntp = this.sntp;
-    new SNTP({ host: sntp }, (message, value) => {
-      if (message === SNTP.time) {
-        trace(`got unix time ${value} from ${sntp}\n`);
-        // How far the clock moves: Moddable keeps the board's own milliseconds under the whole seconds it sets.
-        const wasMs = Date.now();
-        Time.set(value!);
-        const movedMs = Date.now() - wasMs;
-        if (keeper.resyncDue) trace(`SNTP: clock set again, ${movedMs >= 0 ? '+' : ''}${movedMs} ms\n`);
-        wallClockWasSet(); // the app's events carry this time from its next wake (it may have started before the network)
-        keeper.timeRetryMs = FIRST_TIME_RETRY_MS;
-        keeper.resyncLater();
-      } else if (message === SNTP.error) {
-        trace("can't get time\n");
-        keeper.askTimeAgain();
-      } else {
-        return;
+    askSntpTime(sntp, (epochMs) => {
+      const nowMs = epochMs + (Time.ticks >>> 0);
+      trace(`got unix time ${Math.round(nowMs) / 1000} from ${sntp}\n`);
+      if (this.resyncDue && this.epochMs !== undefined) {
+        // The two answers' epochs are of one 2^32 ms count, or of two when the count wrapped between them.
+        let moved = epochMs - this.epochMs;
+        moved -= Math.round(moved / TICKS_PERIOD) * TICKS_PERIOD;
+        trace(`SNTP: clock set again, ${moved >= 0 ? '+' : ''}${Math.round(moved)} ms\n`);
       }
-      keeper.askingTime = false;
-      keeper.start();
+      this.epochMs = epochMs;
+      setDateNow(nowMs);
+      wallClockWasSet(epochMs); // the app's events carry this time from its next wake (it may have started before the network)
+      this.timeRetryMs = FIRST_TIME_RETRY_MS;
+      this.resyncLater();
+      this.timeAsked();
+    }, (why) => {
+      trace(`SNTP: ${why}\n`);
+      trace("can't get time\n");
+      this.askTimeAgain();
+      this.timeAsked();
     });
+  }
+
+  private timeAsked(): void {
+    this.askingTime = false;
+    this.start();
   }
 
   /** No SNTP answer: asked again later while joined (a join asks anyway); the app's events count from boot meanwhile. */

@@ -199,8 +199,8 @@ describe('Moddable manifests', () => {
 
   test.each(TARGETS)('lux demo on %s: the firmware compiles only the project modules the app imports', (target) => {
     const r = resolveApp('manifests/lux-demo/manifest.json', target);
-    // Reached from main and the preloaded host entry (and the network module where the target has one).
-    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)).filter((p) => p !== undefined);
+    // Reached from main and the preloaded host entry (and the network module and the runtime's Wi-Fi setup where the target has them).
+    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network', 'setup/network'].map((n) => r.modules.get(n)).filter((p) => p !== undefined);
     const { reached } = unresolvedImports(r, target, ...entries);
     const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-board/'));
     const unused = ours.filter(([, p]) => !reached.has(p)).map(([name]) => name);
@@ -323,7 +323,8 @@ describe('Moddable manifests', () => {
     const ours = resolve(ROOT, 'hosts/moddable/setup-network');
     for (const board of ['pico/pico_w', 'pico/pico_2_w'] as const) {
       const section = load('manifests/thingflow-net.json').platforms![board] as Manifest;
-      expect(section.modules!['~']).toBe('$(BUILD)/devices/pico/setup/network');
+      // And the SDK's sntp, which reads whole seconds: hosts/moddable/sntp-client asks the time to the millisecond.
+      expect(section.modules!['~']).toEqual(['$(BUILD)/devices/pico/setup/network', '$(MODULES)/network/sntp/*']);
       // socketWritesAfterFin: lwip-lock.c keeps a served connection's sent and error callbacks past the peer's FIN (the WoT server answers a half-closed client).
       expect(section.config).toEqual({ wifiWaitMs: 15000, sntpResyncMs: 21_600_000, socketWritesAfterFin: true });
       // Moddable's listener queues 4 accepted connections by default, fewer than lwIP's 5 pcbs: one more was left with no owner.
@@ -331,7 +332,7 @@ describe('Moddable manifests', () => {
       for (const app of ['manifests/fleet-device/manifest.json', 'manifests/lux-demo/manifest.json', 'manifests/host-check/manifest.json']) {
         const r = resolveApp(app, board);
         expect({ app, board, setup: r.modules.get('setup/network') }).toEqual({ app, board, setup: ours });
-        expect(r.excluded).toEqual(new Set(['$(BUILD)/devices/pico/setup/network']));
+        expect(r.excluded).toEqual(new Set(['$(BUILD)/devices/pico/setup/network', '$(MODULES)/network/sntp/*']));
         expect(unresolvedImports(r, board, ours).unresolved).toEqual([]);
       }
     }
@@ -351,12 +352,15 @@ describe('Moddable manifests', () => {
     const r = resolveManifest(join(ROOT, 'manifests/fleet-device/manifest.json'), 'pico/pico_w', sdk);
     expect(r.modules.get('setup/network')).toBe(resolve(ROOT, 'hosts/moddable/setup-network'));
     expect([...r.modules.values()].filter((p) => p === join(sdk, 'build/devices/pico/setup/network'))).toEqual([]);
+    // A folder's pattern takes all its sources: the SDK's sntp, which its manifest_net names and preloads.
+    expect(resolveManifest(join(ROOT, 'manifests/fleet-device/manifest.json'), 'esp32', sdk).modules.get('sntp')).toBe(join(sdk, 'modules/network/sntp/sntp'));
+    expect(r.modules.has('sntp')).toBe(false);
   });
 
   test.each(NETWORK_TARGETS)('fleet device on %s: resolves with the network, imports only what it uses, every module offered there', (target) => {
     const r = resolveApp('manifests/fleet-device/manifest.json', target);
     expect(r.errors).toEqual([]);
-    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network'].map((n) => r.modules.get(n)!);
+    const entries = ['main', 'thingflow/hosts/moddable/index', 'thingflow/hosts/moddable/network', 'setup/network'].map((n) => r.modules.get(n)).filter((p) => p !== undefined);
     const { reached, unresolved } = unresolvedImports(r, target, ...entries);
     expect(unresolved).toEqual([]);
     const ours = [...r.modules.entries()].filter(([name]) => name.startsWith('thingflow/') || name.startsWith('thingflow-board/'));
