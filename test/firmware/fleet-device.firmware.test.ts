@@ -593,6 +593,34 @@ firmware('the fleet device\'s firmware when its Wi-Fi access point is away (host
     }
   }, 900_000);
 
+  test('its clock 0.3 s ahead of the server at the re-sync (a crystal\'s drift over 6 h): slewed, not stepped: the readings stay 60 s apart give or take 500 ppm, never a step back, and carry the server\'s time within 10 minutes', async () => {
+    const b = await outageBoard('fleet-firmware-slew-test', { wallClockAtResetMs: DATED_RESET_MS });
+    try {
+      await b.run(60_000);
+      const firstAnswer = b.lines((l) => l.startsWith('got unix time ')).map((c) => c.t);
+      expect(firstAnswer).toHaveLength(1);
+      b.host.lan!.ntpOffsetMs = -300;
+      const resyncAt = firstAnswer[0] + 6 * 3_600_000;
+      await b.run(resyncAt + 15 * 60_000, 1000);
+      expect(b.host.halted).toBeUndefined();
+      expect(b.lines((l) => l.startsWith('got unix time '))).toHaveLength(2);
+      const moved = b.lines((l) => l.startsWith('SNTP: clock set again, ')).map((c) => Number(/, ([+-]\d+) ms$/.exec(c.line)![1]));
+      expect(moved).toHaveLength(1);
+      expect(Math.abs(moved[0] + 300)).toBeLessThan(CLOCK_SET_WITHIN_MS);
+      const stamps = [...new Set(b.lux.map((l) => l.ts))];
+      const steps = stamps.slice(1).map((ts, i) => ts - stamps[i]);
+      expect(steps.filter((d) => Math.abs(d - 60) > 60 * 0.0005 + 0.001)).toEqual([]);
+      const errors = stampErrorsMs(b.host, stamps.map((ts) => ({ ts })));
+      const beforeResync = stamps.filter((ts) => ts * 1000 - DATED_RESET_MS < resyncAt).length;
+      expect(errors.slice(0, beforeResync).filter((e) => Math.abs(e) >= CLOCK_SET_WITHIN_MS)).toEqual([]);
+      // On its way: each minute's reading 30 ms nearer the server's time; there, once the 0.3 s is spent.
+      expect(errors.slice(beforeResync, beforeResync + 3).every((e) => e < -CLOCK_SET_WITHIN_MS && e > -300 + CLOCK_SET_WITHIN_MS)).toBe(true);
+      expect(errors.slice(-3).filter((e) => Math.abs(e + 300) >= CLOCK_SET_WITHIN_MS)).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  }, 900_000);
+
   test('off the network when its clock is due to be set again: asked at the next join, the readings after carry the server\'s time', async () => {
     const { b, answers, resyncAt } = await resyncedBoard('fleet-firmware-resync-away-test', true);
     try {

@@ -94,3 +94,62 @@ test('a clock that knows it at run is read once there and at each wake (a plain 
   never.advance(600_000);
   expect(counted.values.map((e) => e.ts)).toEqual(Array.from({ length: 11 }, (_, i) => 60 * i));
 });
+
+/** A sensor sampled every second, its stamps as ms since WALL_AT_TICK_0. */
+function everySecond(clock: ReturnType<typeof boardClock>) {
+  const s = new Scheduler(clock);
+  const rec = new Recorder<any>();
+  s.scheduleSensor({ sensorId: 'lux', sample: () => 1 }, 1, rec);
+  s.run();
+  return () => rec.values.map((e) => e.ts * 1000 - WALL_AT_TICK_0);
+}
+
+describe('a clock set again by a second or less (a crystal\'s drift between re-syncs: an RP2040\'s in 6 h is 0.65 s at most)', () => {
+  test.each([
+    ['behind (the board ran fast)', -300],
+    ['ahead (the board ran slow)', 300],
+  ])('the server %s: slewed at 500 ppm, not stepped, so the stamps never go back; on the new time once the correction is spent', (_what, correctionMs) => {
+    const clock = boardClock();
+    clock.setWallClock();
+    const stamps = everySecond(clock);
+    clock.advance(10_000);
+    clock.setWallClock(correctionMs); // at 10 s
+    clock.advance(700_000);
+    const ts = stamps();
+    const steps = ts.slice(1).map((t, i) => t - ts[i]);
+    // No step: each second's stamp moves by its second, give or take 500 ppm of it.
+    expect(steps.filter((d) => Math.abs(d - 1000) > 0.5 + 1e-6)).toEqual([]);
+    expect(ts.slice(0, 11)).toEqual(Array.from({ length: 11 }, (_, i) => i * 1000));
+    // 300 ms at 0.5 ms a second: 600 s. From then on, the server's time.
+    const spentAt = 10 + Math.abs(correctionMs) / 0.5;
+    expect(ts[spentAt - 1]).not.toBeCloseTo((spentAt - 1) * 1000 + correctionMs, 3);
+    for (let i = spentAt; i < ts.length; i++) expect(ts[i]).toBeCloseTo(i * 1000 + correctionMs, 3);
+  });
+
+  test('set again while slewing: the slew heads for the newest time', () => {
+    const clock = boardClock();
+    clock.setWallClock();
+    const stamps = everySecond(clock);
+    clock.advance(10_000);
+    clock.setWallClock(-300);
+    clock.advance(200_000); // 100 ms of it spent
+    clock.setWallClock(400); // now +100 from where the slew began
+    clock.advance(600_000);
+    const ts = stamps();
+    const steps = ts.slice(1).map((t, i) => t - ts[i]);
+    expect(steps.filter((d) => Math.abs(d - 1000) > 0.5 + 1e-6)).toEqual([]);
+    expect(ts[ts.length - 1]).toBeCloseTo((ts.length - 1) * 1000 + 100, 3);
+  });
+
+  test('a correction of more than a second is stepped (a clock that far off is wrong, not drifting), as is the time first learnt', () => {
+    const clock = boardClock();
+    const stamps = everySecond(clock);
+    clock.advance(3_000);
+    clock.setWallClock(); // learnt at 3 s
+    clock.advance(2_000);
+    clock.setWallClock(-1_001);
+    clock.advance(2_000);
+    const beforeTheTime = [0, 1_000, 2_000, 3_000].map((t) => t - WALL_AT_TICK_0); // ms since tick 0
+    expect(stamps()).toEqual([...beforeTheTime, 4_000, 5_000, 6_000 - 1_001, 7_000 - 1_001]);
+  });
+});
