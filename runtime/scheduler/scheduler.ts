@@ -33,7 +33,7 @@ import type { SensorEvent } from '../core/input-thing';
 import type { OutputThing } from '../core/output-thing';
 import { reportError } from '../core/report-error';
 import { SensorAsOutputThing, type Sensor, type SensorOptions } from '../core/sensor';
-import { defaultClock, type Clock } from './clock';
+import { PLAUSIBLE_EPOCH_MS, defaultClock, type Clock } from './clock';
 import { UnwrappedTime } from './unwrapped-time';
 
 /**
@@ -111,6 +111,15 @@ const REPEAT_LATENESS_MS = 1;
  */
 const NO_DEADLINE = Infinity;
 
+/**
+ * A clock set again by no more than this is slewed to its new time, not stepped: a crystal's drift between
+ * re-syncs (an RP2040's ±30 ppm is 0.65 s in the 6 h between a Pico W's SNTP answers). More is a clock that
+ * was wrong, not drifting, and is stepped, as is the time first learnt.
+ */
+const SLEW_LIMIT_MS = 1000;
+/** The slew's rate, adjtime(3)'s 500 ppm: a stamp moves by 0.9995 to 1.0005 s a second meanwhile, never back. */
+const SLEW_RATE = 0.0005;
+
 export class Scheduler {
   readonly clock: Clock;
   /** The clock's ticks as unwrapped ms: every deadline below is in these. */
@@ -153,8 +162,10 @@ export class Scheduler {
    * wall time then less the time since `run()`).
    */
   private runEpochMs = 0;
-  /** The clock's `epochMs` that `runEpochMs` comes from: a wake that finds another takes it. */
+  /** The clock's `epochMs` that `runEpochMs` comes from: a wake that finds another takes it (NaN while slewing to it). */
   private runEpochFrom: number | undefined;
+  /** `runEpochMs` is on its way to the clock's newest time (`learnEpoch`), a little at each wake. */
+  private slewing = false;
   /**
    * What the clock calls at a wake. The wake's own steps are inline here, not
    * a call to an `onWake` method: on a board each JavaScript call of a wake
@@ -335,6 +346,7 @@ export class Scheduler {
     this.runAt = now;
     this.runEpochFrom = this.clock.epochMs;
     this.runEpochMs = (this.runEpochFrom ?? 0) + this.time.lastTick;
+    this.slewing = false;
     this.elapsedMs = 0;
     for (let i = 0; i < this.groups.length; i++) this.groups[i].nextDue = now;
     for (let i = 0; i < this.timers.length; i++) {
@@ -358,12 +370,26 @@ export class Scheduler {
 
   /**
    * Take the clock's wall time, learnt or set again since `run()` (an SNTP answer): the wall time now (its
-   * epoch plus the tick now) less the time since `run()`. A clock set again moves the events after by its
-   * correction, back as well as forward.
+   * epoch plus the tick now) less the time since `run()`. The time first learnt, and a clock set again by
+   * more than `SLEW_LIMIT_MS`, move the events after by the correction, back as well as forward. A smaller
+   * correction is slewed: `runEpochMs` moves toward it by `SLEW_RATE` of the time since the last wake at each
+   * wake (`runEpochFrom` is NaN meanwhile, so every wake comes here; a wake pays nothing otherwise), so
+   * the stamps never go back; `this.elapsedMs` is still the last wake's.
    */
   private learnEpoch(epochMs: number, elapsedMs: number): void {
-    this.runEpochFrom = epochMs;
-    this.runEpochMs = epochMs + this.time.lastTick - elapsedMs;
+    const targetMs = epochMs + this.time.lastTick - elapsedMs;
+    const offMs = targetMs - this.runEpochMs;
+    const wasSet = this.slewing || (this.runEpochFrom !== undefined && this.runEpochFrom >= PLAUSIBLE_EPOCH_MS);
+    const stepMs = (elapsedMs - this.elapsedMs) * SLEW_RATE;
+    if (!wasSet || offMs > SLEW_LIMIT_MS || offMs < -SLEW_LIMIT_MS || (offMs <= stepMs && offMs >= -stepMs)) {
+      this.runEpochFrom = epochMs;
+      this.runEpochMs = targetMs;
+      this.slewing = false;
+      return;
+    }
+    this.runEpochFrom = NaN;
+    this.runEpochMs += offMs > 0 ? stepMs : -stepMs;
+    this.slewing = true;
   }
 
   /** Fire due timers and sample due tasks (the caller then sets the next wake). */
@@ -371,10 +397,10 @@ export class Scheduler {
     // `readTime()` inline (here and in scheduleNextWake, the two reads of every wake).
     const now = this.time.read();
     const elapsedMs = now - this.runAt;
-    this.elapsedMs = elapsedMs;
-    // The clock learnt the wall time since `run()`, or its time was set again (a board's SNTP re-sync).
+    // The clock learnt the wall time since `run()`, or its time was set again (a board's SNTP re-sync), or a slew is on its way.
     const epochMs = this.clock.epochMs;
     if (epochMs !== this.runEpochFrom) this.learnEpoch(epochMs as number, elapsedMs);
+    this.elapsedMs = elapsedMs;
     const timestampSec = (this.runEpochMs + elapsedMs) / 1000;
     this.sampleNow = now;
     this.sampling = true;
