@@ -87,3 +87,47 @@ describe('DigitalEdgeSource on the simulated board', () => {
     expect(() => setup({ edges: 'up' as 'rising' })).toThrow(/edges must be rising, falling or both/);
   });
 });
+
+/**
+ * The button's events and the scheduler's samples on one time line: an edge is stamped as the scheduler stamps
+ * a sample (`Scheduler.timestampNow`), where it was stamped with the clock's epoch plus its raw tick.
+ */
+describe('DigitalEdgeSource stamps on the scheduler\'s time', () => {
+  const EPOCH = Date.UTC(2026, 0, 1);
+
+  function withSamples(clockOpts: { period?: number; start?: number }) {
+    const clock = new VirtualClock({ epochMs: EPOCH, ...clockOpts });
+    const device = createSimDevice({ clock });
+    const scheduler = new Scheduler(clock);
+    const events = new Recorder<SensorEvent<number>>();
+    scheduler.scheduleSensor({ sensorId: 'lux', sample: () => 1 }, 1, events);
+    const source = new DigitalEdgeSource({ io: device.io.Digital, pin: device.pin.button, invert: true, scheduler, sensorId: 'button' });
+    source.connect(events);
+    scheduler.run();
+    return { clock, events, button: new SimButton(device.board, device.pin.button) };
+  }
+
+  test('after the clock\'s tick count wraps (a board\'s 32-bit ms count, after 49.7 days): the date kept, not a period back', () => {
+    const period = 2 ** 16;
+    const { clock, events, button } = withSamples({ period, start: period - 1_500 });
+    clock.advance(2_500); // wrapped at 1.5 s
+    button.press();
+    clock.advance(100);
+    const press = events.values.find((e) => e.sensorId === 'button')!;
+    expect(press.ts * 1000 - EPOCH).toBeCloseTo(period - 1_500 + 2_500, 6);
+  });
+
+  test('while the scheduler slews a re-sync of the clock back by 0.3 s: a press just after a sample is stamped after it, on the slewed time', () => {
+    const { clock, events, button } = withSamples({});
+    clock.advance(10_500);
+    (clock as { epochMs: number }).epochMs = EPOCH - 300; // the board was 0.3 s ahead
+    clock.advance(501); // the sample at 11 s starts the slew (0.5 ms of it)
+    button.press();
+    clock.advance(100);
+    const sample = events.values.filter((e) => e.sensorId === 'lux').at(-1)!;
+    const press = events.values.find((e) => e.sensorId === 'button')!;
+    expect(sample.ts * 1000 - EPOCH).toBeCloseTo(11_000 - 0.5, 6);
+    expect(press.ts).toBeGreaterThan(sample.ts);
+    expect(press.ts * 1000 - EPOCH).toBeCloseTo(11_001 - 0.5, 2);
+  });
+});

@@ -56,6 +56,21 @@ describe('ReplaySource', () => {
     expect(replay(recording(EVENTS), { speed: 10 }).seen.map(([t]) => t)).toEqual([0, 0, 250, 6000]);
   });
 
+  test('align: clock, made once the scheduler\'s clock has wrapped (a board\'s 32-bit ms count, after 49.7 days): the recorded instants on the scheduler\'s time, not a period off', () => {
+    const period = 2 ** 16;
+    // The scheduler runs at the wall time EPOCH, 1 s before its clock's count wraps.
+    const clock = new VirtualClock({ period, start: period - 1000, epochMs: EPOCH - (period - 1000) });
+    const scheduler = new Scheduler(clock);
+    scheduler.scheduleSensor({ sensorId: 'tick', sample: () => 0 }, 1, { onNext() {}, onCompleted() {}, onError() {} });
+    scheduler.run();
+    clock.advance(5000);
+    const src = new ReplaySource(MemoryLines.of(recording(EVENTS)), csvFormat(), scheduler, { align: 'clock' });
+    const seen: number[] = [];
+    src.connect({ onNext: () => seen.push(scheduler.elapsed), onCompleted() {}, onError() {} });
+    clock.advance(70_000);
+    expect(seen).toEqual([10000, 10000, 12500, 70000]);
+  });
+
   test('a bad line ends the stream with an error naming the line, or is skipped and counted', () => {
     const text = recording(EVENTS).replace('12.5,', '12.5x,');
     const failed = replay(text);
