@@ -140,8 +140,8 @@ export class DigitalEdgeSource extends OutputThing<SensorEvent<number>> {
     this.lastChangeAt = now;
     if (level === 1 ? !this.emitRising : !this.emitFalling) return;
     this.emitted++;
-    const clock = this.scheduler.clock;
-    this.dispatchNext({ sensorId: this.sensorId, ts: ((clock.epochMs ?? 0) + now) / 1000, val: level });
+    // On the samples' time line (unwrapped, slewed with them), not the clock's epoch plus its raw tick.
+    this.dispatchNext({ sensorId: this.sensorId, ts: this.scheduler.timestampNow(), val: level });
   }
 
   /** Release the pin and complete the stream. */

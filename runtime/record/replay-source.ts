@@ -82,10 +82,9 @@ export class ReplaySource<E> extends OutputThing<E> {
     const nowSec = this.scheduler.elapsed / 1000;
     if (this.originSec !== this.originSec) {
       if (!this.readAhead()) return;
-      const clock = this.scheduler.clock;
-      // 'clock': the wall-clock second the scheduler's time 0 stands for; 'start': the first event's.
+      // 'clock': the second the scheduler's time 0 stands for, on its samples' time line; 'start': the first event's.
       this.originSec = this.alignToClock
-        ? ((clock.epochMs ?? 0) + clock.now() - this.scheduler.elapsed) / 1000
+        ? this.scheduler.timestampNow() - this.scheduler.elapsed / 1000
         : this.format.timestampOf(this.next as E);
     }
     // Emit everything due by now, then sleep until the next event.

@@ -232,6 +232,27 @@ export class Scheduler {
     this.clockRepeats = this.clock.wakeEvery !== undefined;
     this.onWake = options.onWake ?? null;
     this.onFatalError = options.onFatalError ?? null;
+    // Stamps before `run()` (`timestampNow`) count from here as `run()` will from its own read.
+    this.runEpochFrom = this.clock.epochMs;
+    this.runEpochMs = (this.runEpochFrom ?? 0) + this.time.lastTick;
+  }
+
+  /**
+   * The timestamp of the time now, as this scheduler stamps its samples: Unix seconds once the clock knows
+   * the wall time, seconds from the clock's tick 0 until then. For what is stamped between wakes (a pin's
+   * edge, a replay's origin): on one time line with the samples, unwrapped across the clock's period (a
+   * board's 32-bit ms count wraps after 49.7 days; the clock's epoch plus its raw tick falls back a period)
+   * and slewed with them. Its clock is read, as a wake's is, often enough to unwrap while the scheduler
+   * runs (a wake at least every quarter period); with nothing scheduled, between reads more than half a
+   * period apart it cannot tell, and the clock's next set of the wall time puts it right.
+   */
+  timestampNow(): number {
+    const elapsedMs = this.time.read() - this.runAt;
+    // As a wake does (runDueTasks has these steps inline: a call costs a board's wake ~2,000 cycles).
+    const epochMs = this.clock.epochMs;
+    if (epochMs !== this.runEpochFrom) this.learnEpoch(epochMs as number, elapsedMs);
+    this.elapsedMs = elapsedMs;
+    return (this.runEpochMs + elapsedMs) / 1000;
   }
 
   /**

@@ -82,13 +82,13 @@ test('a clock set again (a re-sync: the board\'s crystal ran slow, or fast) move
   expect(sinceWall).toEqual([0, 60_000, 120_000, 182_500, 238_500]);
 });
 
-test('a clock that knows it at run is read once there and at each wake (a plain property read); one that never learns it (a board without network time) stamps every event from its tick 0', () => {
+test('a clock that knows it at run is read when the scheduler is made (for stamps before run), once at run and at each wake (a plain property read); one that never learns it (a board without network time) stamps every event from its tick 0', () => {
   const known = boardClock();
   known.setWallClock();
   const rec = run(known);
   known.advance(600_000);
   expect(rec.values.map((e) => e.ts)).toEqual(Array.from({ length: 11 }, (_, i) => WALL_AT_TICK_0 / 1000 + 60 * i));
-  expect(known.epochReads()).toBe(1 + 11);
+  expect(known.epochReads()).toBe(2 + 11);
   const never = boardClock();
   const counted = run(never);
   never.advance(600_000);
