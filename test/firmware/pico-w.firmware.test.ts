@@ -132,6 +132,32 @@ joinedFirmware('the lux demo as pico/pico_w firmware joined to the Wi-Fi, its ne
     expect(cHeapLeft(host, joined.elf)).toBeGreaterThanOrEqual(64 * 1024);
   }, 300_000);
 
+  test('its router\'s DHCP silent for 4 minutes (a pool run out): the board asks again on lwIP\'s back-off, DISCOVERs 2, 4, 8, 16, 32 and 60 s apart, waking for those, not for DHCP\'s fine timer every 500 ms (it woke 2 times a second), its ticks all paid; DHCP back, it takes its lease at its next ask', async () => {
+    if (typeof joined === 'string') throw new Error(joined);
+    const fine = elfSymbol(joined.elf, 'dhcp_fine_tmr')!;
+    const host = nightHost(joined, undefined, { radio: 'cyw43', network: { connect: () => undefined }, entryMarks: [fine] });
+    const calls = () => host.entries.filter((e) => e.pc === fine).length;
+    const asks = () => host.lan!.dhcpMessages;
+    host.lan!.ignoreDhcp = 1_000;
+    await host.runUntil(30_000);
+    expect(asks().length).toBeGreaterThanOrEqual(3);
+    const [sleeps, ticks] = [host.sleeps.length, calls()];
+    await host.runUntil(270_000);
+    // 240 s: the app's four samples, lwIP's minute batches, and each DISCOVER (the radio's bus awake a while after it).
+    expect(host.sleeps.length - sleeps).toBeLessThanOrEqual(40);
+    // Its ticks owed, not lost: all paid but the batch under way (up to a minute's, 120).
+    const paid = calls() - ticks;
+    expect(paid).toBeGreaterThanOrEqual(480 - 130);
+    expect(paid).toBeLessThanOrEqual(480 + 2);
+    expect(asks().every((m) => m.type === 'DISCOVER' && !m.answered)).toBe(true);
+    const gaps = asks().slice(1).map((m, i) => (m.atMs - asks()[i].atMs) / 1000);
+    expect(gaps.slice(0, 7).map((g) => Math.round(g * 2) / 2)).toEqual([2, 4, 8, 16, 32, 60, 60]);
+    host.lan!.ignoreDhcp = 0;
+    await host.runUntil(340_000);
+    expect(host.lan!.leases).toBe(1);
+    expect(host.halted).toBeUndefined();
+  }, 300_000);
+
   test('its DHCP lease is renewed at half its time, for as long as it runs, with lwIP\'s timers batched (a 10-minute lease here)', async () => {
     if (typeof joined === 'string') throw new Error(joined);
     const host = nightHost(joined, undefined, { radio: 'cyw43', network: { connect: () => undefined } });
