@@ -156,7 +156,7 @@ class WiFiKeeper {
     const sntp = this.sntp;
     askSntpTime(sntp, (epochMs) => {
       const nowMs = epochMs + (Time.ticks >>> 0);
-      trace(`got unix time ${Math.round(nowMs) / 1000} from ${sntp}\n`);
+      trace(`got unix time ${Math.floor(nowMs / 1000)} from ${sntp}\n`); // Moddable's line, whole seconds: tools and tests read it
       if (this.resyncDue && this.epochMs !== undefined) {
         // The two answers' epochs are of one 2^32 ms count, or of two when the count wrapped between them.
         let moved = epochMs - this.epochMs;
