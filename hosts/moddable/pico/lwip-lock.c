@@ -42,9 +42,9 @@
 /* The pcb the latest call from the main loop closed: see __wrap_tcp_abort. Any other call clears it. */
 static struct tcp_pcb *justClosed;
 
-/* lwip-timers.c: TCP's timer may batch where this file pays its owed ticks before the main loop's calls (locked below). */
-const bool lwip_lock_pays_tcp_ticks = true;
-void lwip_timers_tcp_catch_up(void);
+/* lwip-timers.c: TCP's and DHCP's timers may batch where this file pays their owed ticks before the main loop's calls (locked below). */
+const bool lwip_lock_pays_owed_ticks = true;
+void lwip_timers_catch_up(void);
 
 /* Wrapped calls under way: a wrapped call's own lwIP calls (tcp_write's pbuf_alloc) come through here again. */
 static int depth;
@@ -57,10 +57,10 @@ static async_context_t *locked(void)
 		justClosed = NULL; // a main-loop call (lwIP's work in an interrupt may come between the close and its abort)
 	if (context)
 		async_context_acquire_lock_blocking(context);
-	// tcp_ticks right before the main loop's call touches TCP (lwip-timers.c); never inside a call under way,
-	// where TCP's timer would run in the middle of its work.
+	// tcp_ticks and DHCP's request timeouts right before the main loop's call touches TCP or DHCP (lwip-timers.c);
+	// never inside a call under way, where a timer would run in the middle of its work.
 	if (++depth == 1 && mainLoop)
-		lwip_timers_tcp_catch_up();
+		lwip_timers_catch_up();
 	return context;
 }
 

@@ -36,8 +36,14 @@
  *
  * TCP's timer batches too, while every connection is idle (tcpIdle: nothing in flight, waiting, or owed an ACK): it
  * then only counts tcp_ticks. Those ticks also time round trips, so the ticks a batch owes are paid before TCP is
- * touched at all (lwip_timers_tcp_catch_up: lwip-lock.c's calls from the main loop, a segment in), and a segment sent
+ * touched at all (lwip_timers_catch_up: lwip-lock.c's calls from the main loop, a segment in), and a segment sent
  * or received that leaves work brings the timer back to every 250 ms.
+ *
+ * DHCP's fine timer batches as well: while a request is out it only counts the request's timeout down, 500 ms a
+ * tick, until the tick that times it out (dhcp_fine_tmr), so it is due at that tick, not every 500 ms: a board whose
+ * router's DHCP is silent (a pool run out) woke twice a second between DISCOVERs up to a minute apart. Its owed ticks
+ * are paid before DHCP is touched (a datagram in, the link up, the main loop's calls, the coarse timer), so that a new
+ * request's timeout is counted from its own start.
  */
 #include "lwip/timeouts.h"
 #include "lwip/igmp.h"
@@ -66,8 +72,10 @@ typedef struct {
 	bool (*hasWork)(void);
 	u32_t due;
 	bool running;
-	/* ARP's, IP reassembly's, DNS's or TCP's: it may run in batches (above), when this says so; NULL for the others. */
+	/* ARP's, IP reassembly's, DNS's, TCP's or DHCP's fine one: it may run in batches (above), when this says so; NULL for the others. */
 	bool (*canBatch)(u32_t now);
+	/* A batch's due after the due it last ran for: on the minute grid, or DHCP's at its request's timeout. */
+	u32_t (*batchDue)(u32_t lastDue);
 	/* In a batch now: due every BATCH_MS, not every interval. */
 	bool batched;
 	/* The due it last ran for (an aging timer counts its intervals gone by from here). */
@@ -82,16 +90,17 @@ static u32_t grid;
 static bool armed;
 /* dispatch is running the due handlers: it sets the timeout once they are done. */
 static bool dispatching;
-/* TCP's timer, where it may batch: its owed ticks are paid before TCP is touched (lwip_timers_tcp_catch_up). */
+/* TCP's timer and DHCP's fine one, where they may batch: their owed ticks are paid before TCP or DHCP is touched (lwip_timers_catch_up). */
 static Periodic *tcpTimer;
-/* lwip_timers_tcp_catch_up is paying them (tcp_tmr may send, and a send reaches lwip-lock.c's wraps again). */
+static Periodic *dhcpTimer;
+/* Owed ticks are being paid (tcp_tmr may send, and a send reaches lwip-lock.c's wraps again). */
 static bool catchingUp;
 /*
- * Defined by lwip-lock.c, which pays TCP's owed ticks before each of the main loop's lwIP calls: without it (an app
- * with the radio but not thingflow-net.json's network) a socket could send with a stale tcp_ticks, and TCP's timer
- * keeps to every 250 ms.
+ * Defined by lwip-lock.c, which pays the owed ticks before each of the main loop's lwIP calls: without it (an app
+ * with the radio but not thingflow-net.json's network) a socket could send with a stale tcp_ticks, or a DHCP call
+ * start a request with ticks still owed, and TCP's and DHCP's timers keep to every interval.
  */
-extern const bool lwip_lock_pays_tcp_ticks __attribute__((weak));
+extern const bool lwip_lock_pays_owed_ticks __attribute__((weak));
 /* sys_now() when the radio was last given an ARP request or DNS question to send, and whether it ever was. */
 static u32_t lastSentMs;
 static bool sentAny;
@@ -131,15 +140,36 @@ static bool igmpHasWork(void)
 	return false;
 }
 
-static bool dhcpHasWork(void)
+/* The fewest of DHCP's fine ticks until a request out times out (the tick that does it included); 0: none out. */
+static u32_t dhcpTicksLeft(void)
 {
+	u32_t fewest = 0;
 	struct netif *netif;
 	NETIF_FOREACH(netif) {
 		struct dhcp *dhcp = netif_dhcp_data(netif);
-		if (dhcp != NULL && dhcp->request_timeout > 0)
-			return true;
+		if (dhcp != NULL && dhcp->request_timeout > 0 && (fewest == 0 || dhcp->request_timeout < fewest))
+			fewest = dhcp->request_timeout;
 	}
-	return false;
+	return fewest;
+}
+
+static bool dhcpHasWork(void)
+{
+	return dhcpTicksLeft() > 0;
+}
+
+/* DHCP's fine timer may always batch: the ticks before its request's last only count down. */
+static bool dhcpCanBatch(u32_t now)
+{
+	(void)now;
+	return true;
+}
+
+/* Due at the tick that times the request out: the request_timeout-th after the due it last ran for. */
+static u32_t dhcpDueAfter(u32_t lastDue)
+{
+	u32_t left = dhcpTicksLeft();
+	return lastDue + (left > 0 ? left : 1) * dhcpTimer->intervalMs;
 }
 
 /*
@@ -221,6 +251,19 @@ static u32_t takeOwed(Periodic *t, u32_t now)
 	return n;
 }
 
+/* A batching timer's owed intervals paid now: its handler once for each (none unless `t` batches). Returns how many. */
+static u32_t payOwed(Periodic *t, u32_t now)
+{
+	if (t == NULL || !t->running || !t->batched || catchingUp)
+		return 0;
+	u32_t n = takeOwed(t, now);
+	catchingUp = true;
+	for (u32_t i = 0; i < n; i++)
+		t->handler();
+	catchingUp = false;
+	return n;
+}
+
 /* Set the one timeout for the earliest due of the running timers (`now`: sys_now(), read once a wake: a division on this core). */
 static void arm(u32_t now)
 {
@@ -251,6 +294,8 @@ static void dispatch(void *arg)
 	armed = false;
 	dispatching = true;
 	u32_t now = sys_now();
+	/* DHCP's owed ticks first: the coarse timer (a lease's renewal, its end) may start a request, timed from then. */
+	payOwed(dhcpTimer, now);
 	for (int i = 0; i < timerCount; i++) {
 		Periodic *t = &timers[i];
 		if (!t->running || before(now, t->due))
@@ -258,7 +303,7 @@ static void dispatch(void *arg)
 		if (t->canBatch != NULL) {
 			/* Once for each interval gone by since it last ran: a batch's, or those a late wake missed. */
 			u32_t n = takeOwed(t, now);
-			t->due = t->batched ? batchDueAfter(t->lastDue) : t->lastDue + t->intervalMs;
+			t->due = t->batched ? t->batchDue(t->lastDue) : t->lastDue + t->intervalMs;
 			while (n-- > 0)
 				t->handler();
 			continue;
@@ -290,11 +335,15 @@ static void checkAt(u32_t now)
 		if (!work || t->canBatch == NULL)
 			continue;
 		bool batch = t->canBatch(now);
-		if (batch == t->batched)
+		if (batch == t->batched) {
+			/* DHCP's due follows its request's timeout, which a datagram in or a new request changes. */
+			if (batch && t == dhcpTimer)
+				t->due = dhcpDueAfter(t->lastDue);
 			continue;
+		}
 		t->batched = batch;
-		/* Due on a grid either way: a batch on the minute grid after the due it last ran for, or the next interval from now. */
-		t->due = batch ? batchDueAfter(t->lastDue) : nextDue(t, now);
+		/* Due on a grid either way: a batch's due after the due it last ran for, or the next interval from now. */
+		t->due = batch ? t->batchDue(t->lastDue) : nextDue(t, now);
 	}
 	arm(now);
 }
@@ -327,9 +376,15 @@ void __wrap_sys_timeouts_init(void)
 		t->running = false;
 		t->batched = false;
 		t->canBatch = NULL;
-		if (t->handler == tcp_tmr && &lwip_lock_pays_tcp_ticks != NULL) {
+		t->batchDue = batchDueAfter;
+		if (t->handler == tcp_tmr && &lwip_lock_pays_owed_ticks != NULL) {
 			t->canBatch = tcpIdle;
 			tcpTimer = t;
+		}
+		if (t->handler == dhcp_fine_tmr && &lwip_lock_pays_owed_ticks != NULL) {
+			t->canBatch = dhcpCanBatch;
+			t->batchDue = dhcpDueAfter;
+			dhcpTimer = t;
 		}
 #if LWIP_ARP
 		if (t->handler == etharp_tmr)
@@ -361,10 +416,12 @@ void __wrap_igmp_input(struct pbuf *p, struct netif *inp, const ip4_addr_t *dest
 	lwip_timers_check();
 }
 
-/* The link came up: DHCP asks again (DISCOVER or REQUEST), its answer timed by its fine timer. */
+/* The link came up: DHCP asks again (DISCOVER or REQUEST), its answer timed by its fine timer (its owed ticks paid first). */
 void __real_dhcp_network_changed_link_up(struct netif *netif);
 void __wrap_dhcp_network_changed_link_up(struct netif *netif)
 {
+	if (!dispatching)
+		payOwed(dhcpTimer, sys_now());
 	__real_dhcp_network_changed_link_up(netif);
 	lwip_timers_check();
 }
@@ -378,32 +435,44 @@ void __wrap_igmp_report_groups(struct netif *netif)
 }
 
 /*
- * Pay TCP's owed ticks now, while its timer batches: before anything touches TCP (the main loop's lwIP calls, from
- * lwip-lock.c; a segment in, below), so that tcp_ticks is right where TCP reads it: a segment sent records it for its
- * round trip, and its ACK reads it back (ticks paid in between would read as a round trip of up to a minute).
+ * Pay TCP's and DHCP's owed ticks now, while their timers batch: before anything touches TCP or DHCP (the main loop's
+ * lwIP calls, from lwip-lock.c; a segment or datagram in, below), so that tcp_ticks is right where TCP reads it (a
+ * segment sent records it for its round trip, and its ACK reads it back: ticks paid in between would read as a round
+ * trip of up to a minute), and a new DHCP request's timeout is counted down from its own start.
  */
-void lwip_timers_tcp_catch_up(void)
+void lwip_timers_catch_up(void)
 {
-	Periodic *t = tcpTimer;
-	if (t == NULL || !t->running || !t->batched || dispatching || catchingUp)
+	if (dispatching || catchingUp)
 		return;
-	u32_t n = takeOwed(t, sys_now());
-	if (n == 0)
+	bool tcpOwes = tcpTimer != NULL && tcpTimer->running && tcpTimer->batched;
+	bool dhcpOwes = dhcpTimer != NULL && dhcpTimer->running && dhcpTimer->batched;
+	if (!tcpOwes && !dhcpOwes)
 		return;
-	catchingUp = true;
-	while (n-- > 0)
-		t->handler();
-	catchingUp = false;
+	u32_t now = sys_now();
+	payOwed(tcpTimer, now);
+	/* A request timed out among DHCP's ticks is asked again: its due is then the new request's. */
+	if (payOwed(dhcpTimer, now) > 0)
+		checkAt(now);
 }
 
 /* A segment in: TCP's ticks paid first, and after it its timer back to every 250 ms if the segment left work (a delayed ACK). */
 void __real_tcp_input(struct pbuf *p, struct netif *inp);
 void __wrap_tcp_input(struct pbuf *p, struct netif *inp)
 {
-	lwip_timers_tcp_catch_up();
+	lwip_timers_catch_up();
 	__real_tcp_input(p, inp);
 	if (tcpTimer != NULL && tcpTimer->batched)
 		lwip_timers_check(); // every 250 ms again if it left work; a timer already so is checked at its next due
+}
+
+/* A datagram in (a DHCP answer among them): DHCP's ticks paid first, and after it its due set from the request then out. */
+void __real_udp_input(struct pbuf *p, struct netif *inp);
+void __wrap_udp_input(struct pbuf *p, struct netif *inp)
+{
+	lwip_timers_catch_up();
+	__real_udp_input(p, inp);
+	if (dhcpTimer != NULL && dhcpTimer->batched)
+		lwip_timers_check();
 }
 
 /*
