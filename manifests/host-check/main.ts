@@ -118,7 +118,8 @@ export default function main(): void {
   counter.connect({
     onNext: (e) => {
       seen++;
-      trace(`host-check: sample ${e.val} at +${clock.now() - t0} ms\n`);
+      // Modulo 2^32: the clock's count wraps after 49.7 days (a board's Time.ticks), and the difference with it.
+      trace(`host-check: sample ${e.val} at +${(clock.now() - t0) >>> 0} ms\n`);
       if (seen === cfg.samples) trace(`host-check: ${seen} samples done\n`);
       // The server's counters have no route on the network: the one the board checks read is told here when it moves.
       if (server.counters.connectionsTimedOut !== timedOut) {
