@@ -34,7 +34,11 @@ interface UdpSocket {
  */
 export function askSntpTime(host: string, answered: (epochMs: number) => void, failed: (why: string) => void): void {
   const exchange = new SntpExchange(host, answered, failed);
-  Net.resolve(host, (_name, address) => exchange.resolved(address));
+  try {
+    Net.resolve(host, (_name, address) => exchange.resolved(address));
+  } catch (e) {
+    exchange.end(`cannot look up ${host}: ${String(e)}`); // lwIP's queue of DNS questions full
+  }
 }
 
 class SntpExchange {
@@ -59,7 +63,13 @@ class SntpExchange {
       return;
     }
     this.address = address;
-    const socket = new Socket({ kind: 'UDP' } as never) as unknown as UdpSocket;
+    let socket: UdpSocket;
+    try {
+      socket = new Socket({ kind: 'UDP' } as never) as unknown as UdpSocket;
+    } catch (e) {
+      this.end(`no UDP socket: ${String(e)}`); // lwIP's UDP pcbs all in use
+      return;
+    }
     this.socket = socket;
     socket.callback = (message, value) => {
       if (message === SOCKET_READABLE) this.received(value ?? 0);
@@ -100,7 +110,8 @@ class SntpExchange {
     this.answered(wallMs - ticks);
   }
 
-  private end(why: string | undefined): void {
+  /** Done: the socket and timer let go, and `failed(why)` told when there is a why (else `answered` is next). */
+  end(why: string | undefined): void {
     if (this.done) return;
     this.done = true;
     if (this.timer !== undefined) Timer.clear(this.timer);
