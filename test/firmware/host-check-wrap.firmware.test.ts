@@ -9,9 +9,10 @@
  * Needs host-check.pico-pico_w.uf2 (the same image as host-check.firmware.test.ts) and the bootrom; skipped
  * in one line otherwise.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
+import { boardWeb, type BoardWeb } from './board-web';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { tcpPcbLists, type LwipLockCheck } from './lwip-lock-check';
@@ -29,52 +30,25 @@ firmware('the Web Thing on an emulated Pico W up 49.7 days (its timer started a 
   let broker: TestBroker;
   let host: Rp2040Host;
   let lock: LwipLockCheck;
-  let server: Server;
-  let base: string;
-  let running = true;
-  let emulation: Promise<void> | undefined;
-  let failure: unknown;
+  let web: BoardWeb;
   const relayed: Socket[] = [];
-  const clients: Socket[] = [];
   const lines = () => host.consoleLines.map((c) => c.line);
   const wotPcbs = () => tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
-
-  async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!done()) {
-      if (Date.now() > deadline || host.halted || failure) throw new Error(`${what}: not within ${ms} ms (halted: ${JSON.stringify(host.halted)}, emulation: ${String(failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms); console: ${lines().slice(-8).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  const request = (path: string, init?: RequestInit) => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
+  const until = (done: () => boolean, ms: number, what: string) => web.until(done, ms, what);
+  const request = (path: string, init?: RequestInit) => fetch(`${web.base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
   const postWait = (ms: number) => request('/wot/actions/wait', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ms }) });
 
   beforeAll(async () => {
     if (typeof env === 'string') return;
     broker = await startBroker('aedes');
     ({ host, lock } = wifiHost(env, broker.port, relayed, {}, [], [], undefined, { timerStartUs: (2 ** 32 - WRAP_AT_MS) * 1000 }));
-    server = createServer({ allowHalfOpen: true }, (socket) => {
-      clients.push(socket);
-      host.lan!.accept(WOT_PORT, socket);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    emulation = (async () => {
-      while (running && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + 20);
-        await new Promise((r) => setImmediate(r));
-      }
-    })().catch((e: unknown) => { failure = e instanceof Error ? e.stack : e; });
+    web = await boardWeb(host, WOT_PORT);
     await until(() => lines().some((l) => /wot listening/.test(l)), 60_000, 'the WoT server');
   }, 90_000);
 
   afterAll(async () => {
     if (typeof env === 'string') return;
-    running = false;
-    await emulation;
-    for (const s of [...relayed, ...clients]) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+    await web.close(relayed);
     await broker.stop();
   });
 
@@ -87,12 +61,12 @@ firmware('the Web Thing on an emulated Pico W up 49.7 days (its timer started a 
     expect(host.emulatedMs).toBeLessThan(WRAP_AT_MS - 5_000);
     await until(() => host.emulatedMs >= WRAP_AT_MS - 3_000, 240_000, '3 s before the wrap');
 
-    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    const s = createConnection(Number(new URL(web.base).port), '127.0.0.1');
     s.on('error', () => {});
     await new Promise((r) => s.once('connect', r));
-    await until(() => clients.some((c) => c.remotePort === s.localPort), 20_000, 'the gateway\'s side of the connection');
+    await until(() => web.clients.some((c) => c.remotePort === s.localPort), 20_000, 'the gateway\'s side of the connection');
     await until(() => host.lan!.accepted.at(-1)!.accepted === true, 20_000, 'the board\'s SYN-ACK');
-    host.lan!.goSilent(clients.find((c) => c.remotePort === s.localPort)!);
+    host.lan!.goSilent(web.clients.find((c) => c.remotePort === s.localPort)!);
     const lostBefore = host.lan!.lostToSilence;
     s.write('GET /actions HTTP/1.1\r\nHost: host-check.local\r\n\r\n');
     const started = host.emulatedMs;
@@ -117,7 +91,7 @@ firmware('the Web Thing on an emulated Pico W up 49.7 days (its timer started a 
     const count = await request('/properties/count');
     expect(count.status).toBe(200);
     expect(typeof (await count.json() as { count: unknown }).count).toBe('number');
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     const got: { messageType: string; data: Record<string, unknown> }[] = [];
     ws.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });

@@ -14,12 +14,13 @@
  * Needs host-check.pico-pico_w.uf2 built for the emulated network (the
  * command is in the skip line) and the bootrom; skipped in one line otherwise.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { startBroker, type TestBroker } from '../support/brokers';
 import { cHeapLeft } from './c-heap-left';
+import { boardWeb, type BoardWeb } from './board-web';
 import { firmwareTestEnv } from './firmware-test-env';
 import { wifiHost } from './night-host';
 import { lwipHeapBlocks, tcpPcbLists, tcpPcbQueued, type LwipLockCheck } from './lwip-lock-check';
@@ -39,8 +40,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   let host: Rp2040Host;
   let lock: LwipLockCheck;
   let heap: HeapIrqCheck;
-  let server: Server;
-  let base: string;
+  let web: BoardWeb;
   /** Where the pico-sdk's busy_wait_us_32 is: Moddable's `modDelayMilliseconds`. */
   let busyWait: number;
   /** lwIP's heap at each entry of busy_wait_us_32: what filled it when a write was refused. */
@@ -66,15 +66,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   const failedSocketPosts: string[] = [];
   /** Moddable's socket waits with busy_wait_us_32 (25 ms, the whole board stopped) each time lwIP refuses a write for want of heap: its entries between two busy-cycle counts. */
   const busyWaitsBetween = (from: number, to: number) => host.entries.filter((e) => e.pc === busyWait && e.cycles >= from && e.cycles < to).length;
-  let running = true;
-  /** Emulated ms between turns for the clients here: finer, connections come in between the board's steps, as on a LAN. */
-  let stepMs = 20;
-  let emulation: Promise<void> | undefined;
-  /** What stopped the emulation, if it threw. */
-  let failure: unknown;
   const relayed: Socket[] = [];
-  /** The clients' connections here, each relayed to the board. */
-  const clients: Socket[] = [];
   const lines = () => host.consoleLines.map((c) => c.line);
   /** The WoT server's `connectionsTimedOut`, as the app last told it (at a sample, when it moved). */
   const timedOut = () => {
@@ -83,21 +75,15 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   };
   /** The board's TCP connections on its WoT port, as lwIP's active pcb list has them. */
   const wotPcbs = () => tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT);
-  /** Wall-clock wait (the emulation runs on meanwhile) until `done`. */
-  async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!done()) {
-      if (Date.now() > deadline || host.halted || failure) throw new Error(`${what}: not within ${ms} ms (halted: ${JSON.stringify(host.halted)}, emulation: ${String(failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms); console: ${lines().slice(-8).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  /** Wall-clock wait (the emulation runs on meanwhile) until `done` (board-web.ts). */
+  const until = (done: () => boolean, ms: number, what: string) => web.until(done, ms, what);
 
   /** `fetch` with a deadline: a board that stops answering fails the test with what it was doing, not a jest timeout. */
   async function request(path: string, init?: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
+      return await fetch(`${web.base}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
     } catch (e) {
-      throw new Error(`${init?.method ?? 'GET'} ${path}: ${String(e)}${e instanceof Error && e.cause !== undefined ? ` (${String(e.cause)})` : ''} at ${host.emulatedMs.toFixed(0)} emulated ms (halted: ${JSON.stringify(host.halted)}, emulation: ${String(failure ?? 'running')}); connections ${JSON.stringify(host.lan!.accepted)}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; console: ${lines().slice(-6).join(' | ')}`);
+      throw new Error(`${init?.method ?? 'GET'} ${path}: ${String(e)}${e instanceof Error && e.cause !== undefined ? ` (${String(e.cause)})` : ''} at ${host.emulatedMs.toFixed(0)} emulated ms (halted: ${JSON.stringify(host.halted)}, emulation: ${String(web.failure ?? 'running')}); connections ${JSON.stringify(host.lan!.accepted)}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; console: ${lines().slice(-6).join(' | ')}`);
     }
   }
 
@@ -214,28 +200,13 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       core.PC = (core.LR >>> 0) & ~1;
     } };
     ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, socketWrite, tcpWrite, acceptWithoutConnection, refusedConnection, failedPost]));
-    // A client's connection here is one from the gateway to the board's WoT port; a client that closes its side
-    // still reads what the board sends (allowHalfOpen: else Node ends this side at the client's FIN).
-    server = createServer({ allowHalfOpen: true }, (socket) => {
-      clients.push(socket);
-      host.lan!.accept(WOT_PORT, socket);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    emulation = (async () => {
-      while (running && host.halted === undefined) {
-        await host.runUntil(host.emulatedMs + stepMs);
-        await new Promise((r) => setImmediate(r));
-      }
-    })().catch((e: unknown) => { failure = e instanceof Error ? e.stack : e; });
+    // A client's connection here is one from the gateway to the board's WoT port (board-web.ts).
+    web = await boardWeb(host, WOT_PORT);
     await until(() => lines().some((l) => /wot listening/.test(l)), 60_000, 'the WoT server');
   }, 90_000);
   afterAll(async () => {
     if (typeof env === 'string') return;
-    running = false;
-    await emulation;
-    for (const s of [...relayed, ...clients]) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+    await web.close(relayed);
     await broker.stop();
   });
 
@@ -246,31 +217,31 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // holding six, shed the oldest connection still in its headers, one whose request had come but was not yet read. A
     // connection younger than the guard's shedGraceMs is now spared and the newer one waits for its place.
     const elf = (env as { elf: string }).elf;
-    stepMs = 2;
+    web.stepMs = 2;
     const mishapsFrom = listenerMishaps.length;
     for (let round = 0; round < 2; round++) {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${base}${i % 2 === 0 ? '/properties/count' : '/'}`, { signal: AbortSignal.timeout(20_000) })
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${web.base}${i % 2 === 0 ? '/properties/count' : '/'}`, { signal: AbortSignal.timeout(20_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 20 s' : 'refused'))));
       expect({ round, unanswered: answers.filter((a) => a === 'no answer in 20 s').length, answers }).toEqual({ round, unanswered: 0, answers: answers.map(() => 200) });
     }
     expect(listenerMishaps.slice(mishapsFrom)).toEqual([]);
     const open = () => wotPcbs().filter((p) => p.state === 'ESTABLISHED');
     await until(() => open().length === 0, 10_000, `the board's connections closed (${JSON.stringify(open())})`);
-    stepMs = 20;
+    web.stepMs = 20;
   }, 90_000);
 
   test('sixteen HTTP clients at once, three times the connections lwIP has (five, one the MQTT client\'s): each is answered (the old image took a connection lwIP could not make for one: Moddable\'s listener hands the app a socket for a failed accept, with no connection behind it, and such sockets filled the guard\'s places and its waiting line, and real clients were refused)', async () => {
-    stepMs = 2;
+    web.stepMs = 2;
     try {
       const started = host.emulatedMs;
       const mishapsFrom = listenerMishaps.length;
-      const answers = await Promise.all(Array.from({ length: 16 }, () => fetch(`${base}/properties/count`, { signal: AbortSignal.timeout(30_000) })
+      const answers = await Promise.all(Array.from({ length: 16 }, () => fetch(`${web.base}/properties/count`, { signal: AbortSignal.timeout(30_000) })
         .then((r) => r.status, (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 30 s' : `refused (${String(e.cause)})`))));
       // Once in a run of the whole file, one of the sixteen had no answer in 30 s (wall clock): where the board and the gateway were then.
       const where = answers.every((a) => a === 200) ? '' : `${(host.emulatedMs - started).toFixed(0)} emulated ms; gateway's connections to the board ${JSON.stringify(host.lan!.accepted.slice(-20).map((a) => a.accepted))}, ${host.lan!.resets} reset, ${host.lan!.retransmits} sent again; board's pcbs ${tcpPcbLists(host, (env as { elf: string }).elf).tcp_active_pcbs.pcbs.map((p) => `${p.localPort}-${p.remotePort} ${p.state}`).join(', ')}; console: ${lines().slice(-4).join(' | ')}`;
       expect({ answers, where, listenerMishaps: listenerMishaps.slice(mishapsFrom) }).toEqual({ answers: answers.map(() => 200), where: '', listenerMishaps: [] });
     } finally {
-      stepMs = 20;
+      web.stepMs = 20;
     }
   }, 120_000);
 
@@ -300,7 +271,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   /** A WebSocket handshake by hand, for frames written by hand (each write its own TCP segment): the socket, and what it has received. */
   async function rawWebSocket(): Promise<{ socket: Socket; got: Buffer[] }> {
-    const socket = createConnection((server.address() as { port: number }).port, '127.0.0.1');
+    const socket = createConnection((web.server.address() as { port: number }).port, '127.0.0.1');
     socket.setNoDelay(true);
     const got: Buffer[] = [];
     socket.on('data', (d) => got.push(d));
@@ -343,7 +314,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
    * both closed, their close handshakes over, before the next test counts the board's writes.
    */
   async function twoSessions(): Promise<string[]> {
-    const sessions = [0, 1].map(() => new WebSocket(`${base.replace('http', 'ws')}/`));
+    const sessions = [0, 1].map(() => new WebSocket(`${web.base.replace('http', 'ws')}/`));
     try {
       return await Promise.all(sessions.map((ws) => new Promise<string>((resolve) => { ws.once('open', () => resolve('open')); ws.once('error', (e) => resolve(String(e))); })));
     } finally {
@@ -353,18 +324,18 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   /** A raw client's connection to the board (its errors left to the test's checks), its side at the gateway here, and its close. */
   async function rawClient(): Promise<{ s: Socket; gatewaySide: Socket; closed: Promise<void> }> {
-    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    const s = createConnection(Number(new URL(web.base).port), '127.0.0.1');
     const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
     s.on('error', () => {});
     await new Promise((r) => s.once('connect', r));
-    const gatewaySide = () => clients.find((c) => c.remotePort === s.localPort);
+    const gatewaySide = () => web.clients.find((c) => c.remotePort === s.localPort);
     await until(() => gatewaySide() !== undefined, 20_000, 'the gateway\'s side of the connection');
     return { s, gatewaySide: gatewaySide()!, closed };
   }
 
   /** A raw HTTP exchange: `chunks` written `gapMs` apart (each its own TCP segment to the board), then all it answered until it closed. */
   async function exchange(chunks: string[], gapMs: number): Promise<string> {
-    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    const s = createConnection(Number(new URL(web.base).port), '127.0.0.1');
     s.setNoDelay(true);
     let got = '';
     s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
@@ -399,7 +370,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 90_000);
 
   test('HTTP Expect: 100-continue is met before the body is sent, as Node\'s server meets it (the old image said nothing, and curl waits a second before it sends); another expectation is 417', async () => {
-    const s = createConnection(Number(new URL(base).port), '127.0.0.1');
+    const s = createConnection(Number(new URL(web.base).port), '127.0.0.1');
     s.setNoDelay(true);
     let got = '';
     s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
@@ -443,7 +414,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('HTTP: a client that closes its side once its request is sent (a half-close, as `nc -N` does) still reads the whole answer, the 6 KB one too, and the board then closes (the old image answered nothing: Moddable\'s socket, at the peer\'s FIN, dropped the callbacks that tell of acknowledgements and resets, and the server ended the connection)', async () => {
     await actionHistoryFull();
     const halfClosed = async (path: string): Promise<string> => {
-      const s = createConnection({ port: Number(new URL(base).port), host: '127.0.0.1', allowHalfOpen: true });
+      const s = createConnection({ port: Number(new URL(web.base).port), host: '127.0.0.1', allowHalfOpen: true });
       let got = '';
       s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
       const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
@@ -467,7 +438,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 90_000);
 
   test('WebSocket: setProperty drives the flow, and the board pushes propertyStatus for its count and the LED', async () => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     const got: { messageType: string; data: Record<string, unknown> }[] = [];
     ws.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
@@ -480,7 +451,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // Moddable's websocket reads a frame as if all of it were in the segment at hand: the old image took the first
     // segment's bytes as the whole message and the rest as frames of their own. Read whole, a 3 KB message then kept
     // the board busy for 4.7 emulated seconds: the JSON depth check's `charCodeAt` loop is quadratic on a board.
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     const got: { messageType: string; data: Record<string, unknown> }[] = [];
     ws.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
@@ -504,7 +475,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 60_000);
 
   test('WebSocket: a client\'s ping gets a pong with its payload, a message in fragments is read whole, a close is answered with the client\'s code, an unmasked frame is refused with 1002 (the old image answered a ping with its mask, took a fragment for a message, and closed without a close frame)', async () => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     const got: { messageType: string; data: Record<string, unknown> }[] = [];
     ws.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
@@ -539,7 +510,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
 
   test('WebSocket: a client that stops reading (its receive window closes, 256 bytes in) is over the board\'s byte budget from then on; the board resets the connection (what it holds cannot go), and lwIP lets go of its pcb and buffers, once closeAfterMs (10 s) and the closing linger (ACK_WAIT_MS, 2 s) have passed; it serves meanwhile, and the session\'s place is free again (the old image closed the socket for the app, but lwIP kept the connection, its unsent push and its close frame, probing the closed window for 7.6 minutes: a pcb of five and a buffer of its 4,000-byte heap)', async () => {
     const { socket, got } = await rawWebSocket();
-    const gatewaySide = clients.at(-1)!;
+    const gatewaySide = web.clients.at(-1)!;
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     const pushes = () => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
     await until(() => pushes() >= 2, 20_000, 'pushes of the count');
@@ -609,7 +580,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('WebSocket: both of the board\'s sessions stop reading (256 bytes of room each) and hold both in-flight segments; once the MQTT client has waited STALLED_WHILE_WAITED_MS (2 s) for them, the board resets both and counts them (connectionsTimedOut; the old image counted no session), lwIP keeps no pcb for them, the MQTT client keeps its connection, and both places take new sessions', async () => {
     const session = async () => {
       const { socket, got } = await rawWebSocket();
-      return { socket, got, gatewaySide: clients.at(-1)!, closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
+      return { socket, got, gatewaySide: web.clients.at(-1)!, closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
     };
     const sessions = [await session(), await session()];
     const pushes = (got: Buffer[]) => Buffer.concat(got).toString('latin1').split('propertyStatus').length - 1;
@@ -681,14 +652,14 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     // connection then (Connection: close). Six connections hold places at most: the others wait for one. The old image
     // counted an answered connection idle, and the guard's sweep (each second) shed it for a waiting one; now it gives
     // up its place at once and keeps its socket and its share of the budget until the ACK.
-    stepMs = 2;
+    web.stepMs = 2;
     try {
       expect(await heapWaitsWithLateAcks(1500, async () => {
         const answers = await Promise.all(Array.from({ length: 8 }, () => request('/properties/count').then((r) => r.status)));
         expect(answers).toEqual(answers.map(() => 200));
       })).toEqual({ waits: 0, heap: [] });
     } finally {
-      stepMs = 20;
+      web.stepMs = 20;
     }
     expect((await request('/properties')).status).toBe(200);
   }, 120_000);
@@ -763,12 +734,12 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   }, 60_000);
 
   test('WebSocket: a message over the size limit is refused before it is read (1009), and the board keeps serving', async () => {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(20_000)); // over the server's 16 KiB
     let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([closed, new Promise((r) => { timer = setTimeout(() => r(`still open after 20 s; emulation ${String(failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms`), 20_000); })]);
+    const code = await Promise.race([closed, new Promise((r) => { timer = setTimeout(() => r(`still open after 20 s; emulation ${String(web.failure ?? 'running')} at ${host.emulatedMs.toFixed(0)} ms`), 20_000); })]);
     clearTimeout(timer);
     expect(code).toBe(1009);
     expect((await request('/properties')).status).toBe(200);
@@ -804,7 +775,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     await ended;
     expect((await request('/properties')).status).toBe(200);
     // Both refused sessions gave their places back (the board takes 2): a WebSocket is still taken, not refused with 503.
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     ws.close();
   }, 60_000);
@@ -812,7 +783,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
   test('WebSocket clients that go away without a close frame leave no connection behind: more of them than lwIP has TCP pcbs, one after another, and the board keeps serving', async () => {
     // lwIP's pool holds MEMP_NUM_TCP_PCB (5) pcbs, and a pcb in CLOSE_WAIT is never reclaimed for a new one.
     for (let i = 0; i < 7; i++) {
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+      const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
       const refused = (why: string) => new Error(`WebSocket ${i + 1}: ${why}; the board's connections: ${JSON.stringify(wotPcbs())}`);
       let timer: NodeJS.Timeout | undefined;
       await new Promise((resolve, reject) => {
@@ -822,7 +793,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
       }).finally(() => clearTimeout(timer));
       ws.terminate(); // a FIN, no close frame: a client that crashed, a tab killed
       const left = Date.now() + 30_000; // wall clock: a loaded machine emulates slowly
-      while (wotPcbs().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !failure) await new Promise((r) => setTimeout(r, 20));
+      while (wotPcbs().some((p) => p.state === 'CLOSE_WAIT' || p.state === 'ESTABLISHED') && Date.now() < left && !web.failure) await new Promise((r) => setTimeout(r, 20));
       expect({ client: i + 1, connections: wotPcbs() }).toEqual({ client: i + 1, connections: wotPcbs().filter((p) => p.state !== 'CLOSE_WAIT' && p.state !== 'ESTABLISHED') });
     }
     expect((await request('/properties')).status).toBe(200);
@@ -902,7 +873,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const lan = host.lan!;
     // The name claimed and both services announced before the stop (a stop while mDNS still probes has nothing to say goodbye to).
     await until(() => announced(0), 60_000, 'the name and both services announced');
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/`);
+    const ws = new WebSocket(`${web.base.replace('http', 'ws')}/`);
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     const listener = await mqttToBoard('host-check-firmware-restart');
@@ -940,7 +911,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     const elf = (env as { elf: string }).elf;
     const finWait2 = () => tcpPcbLists(host, elf).tcp_active_pcbs.pcbs.filter((p) => p.localPort === WOT_PORT && p.state === 'FIN_WAIT_2');
     // A client that reads the board's answer and its FIN and keeps its own side open (allowHalfOpen: Node would end it).
-    const client = createConnection({ port: Number(new URL(base).port), host: '127.0.0.1', allowHalfOpen: true });
+    const client = createConnection({ port: Number(new URL(web.base).port), host: '127.0.0.1', allowHalfOpen: true });
     const connected = new Promise((r) => client.once('connect', r));
     let got = '';
     let ended = false;
@@ -1070,7 +1041,7 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     await actionHistoryFull();
     let seed = 23;
     const random = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
-    const url = `${base.replace('http', 'ws')}/`;
+    const url = `${web.base.replace('http', 'ws')}/`;
     /** One WebSocket client: pings, a setProperty in up to three fragments, then a close (1000 back) or gone with a FIN. */
     async function session(problems: string[]): Promise<void> {
       const ws = new WebSocket(url);
