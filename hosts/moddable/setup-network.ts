@@ -32,6 +32,7 @@ import WiFi from 'embedded:network/interface/wifi';
 // By the name the apps' manifests give it: this module is `setup/network`, where `./wall-clock` would be `setup/wall-clock`.
 import { wallClockWasSet } from 'thingflow/hosts/moddable/wall-clock';
 import { askSntpTime } from 'thingflow/hosts/moddable/sntp-client';
+import { MODDABLE_TICKS_PERIOD } from 'thingflow/hosts/moddable/clock';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -41,8 +42,6 @@ const MAX_TIME_RETRY_MS = 3_600_000;
 const DEFAULT_WAIT_MS = 15_000;
 /** Set the clock again this often: an RP2040's crystal (±30 ppm) drifts up to 0.65 s in 6 h. */
 const DEFAULT_RESYNC_MS = 6 * 3_600_000;
-/** 2^32: the board's millisecond count (`Time.ticks >>> 0`) wraps here, every 49.7 days. */
-const TICKS_PERIOD = 4294967296;
 /** Moddable's setup takes a clock past this (2023-01-03) as set. */
 const CLOCK_SET_AFTER_MS = 1672722071_000;
 /** ECMA-419 network interface `connection` values: at or below this the board is not joined; from 400 joined; 500 with an address. */
@@ -160,7 +159,7 @@ class WiFiKeeper {
       if (this.resyncDue && this.epochMs !== undefined) {
         // The two answers' epochs are of one 2^32 ms count, or of two when the count wrapped between them.
         let moved = epochMs - this.epochMs;
-        moved -= Math.round(moved / TICKS_PERIOD) * TICKS_PERIOD;
+        moved -= Math.round(moved / MODDABLE_TICKS_PERIOD) * MODDABLE_TICKS_PERIOD;
         trace(`SNTP: clock set again, ${moved >= 0 ? '+' : ''}${Math.round(moved)} ms\n`);
       }
       this.epochMs = epochMs;
