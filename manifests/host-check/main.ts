@@ -119,7 +119,8 @@ export default function main(): void {
     onNext: (e) => {
       seen++;
       // Modulo 2^32: the clock's count wraps after 49.7 days (a board's Time.ticks), and the difference with it.
-      trace(`host-check: sample ${e.val} at +${(clock.now() - t0) >>> 0} ms\n`);
+      // The board's own Date.now() beside it: it must run on through that wrap too (hosts/moddable/pico/time-of-day.c).
+      trace(`host-check: sample ${e.val} at +${(clock.now() - t0) >>> 0} ms, Date.now() ${Date.now()}\n`);
       if (seen === cfg.samples) trace(`host-check: ${seen} samples done\n`);
       // The server's counters have no route on the network: the one the board checks read is told here when it moves.
       if (server.counters.connectionsTimedOut !== timedOut) {
