@@ -50,10 +50,12 @@ const DISCONNECTED = 200, CONNECTED = 400, ADDRESSED = 500;
 /**
  * `Date.now()` for the app, as near `nowMs` as Moddable's clock allows: `Time.set` takes whole seconds and
  * keeps the board's own milliseconds under them, so the second is chosen that leaves it within half of one.
+ * Those milliseconds are read from `Date.now()` itself: a Pico's are its uptime's, which `Time.ticks`, a
+ * 32-bit count, no longer gives after 49.7 days (hosts/moddable/pico/time-of-day.c).
  * (The events' timestamps take the time to the millisecond, from `wallClockWasSet`.)
  */
 function setDateNow(nowMs: number): void {
-  Time.set(Math.round((nowMs - ((Time.ticks >>> 0) % 1000)) / 1000));
+  Time.set(Math.round((nowMs - (Date.now() % 1000)) / 1000));
 }
 
 export default function setupNetwork(done: () => void): void {
