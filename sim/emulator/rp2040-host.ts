@@ -339,6 +339,12 @@ export class Rp2040Host {
     return this.simulator.clock.nanos / 1e6;
   }
 
+  /** The RP2040 timer's 64-bit count of microseconds (TIMERAWH:TIMERAWL), as the firmware reads it: `timerStartUs` ahead of reset's. */
+  get timerUs(): number {
+    const mcu = this.simulator.rp2040;
+    return mcu.readUint32(TIMER_RAWH) * 2 ** 32 + mcu.readUint32(TIMER_RAWL);
+  }
+
   /** Emulated ms at which the board's time starts (0: at reset). */
   private boardOffsetMs: number | undefined;
 
@@ -459,6 +465,9 @@ function pioAtWork(mcu: RP2040): boolean {
 
 /** rp2040js's timer peripheral. */
 const TIMER_BASE_INDEX = 0x40054;
+/** Its count's raw halves, read without the latch of TIMEHR/TIMELR. */
+const TIMER_RAWH = 0x40054024;
+const TIMER_RAWL = 0x40054028;
 
 /**
  * The timer reads its clock's `nanos` for its count and for the delays of the alarms the firmware sets (their
