@@ -336,9 +336,13 @@ static void checkAt(u32_t now)
 			continue;
 		bool batch = t->canBatch(now);
 		if (batch == t->batched) {
-			/* DHCP's due follows its request's timeout, which a datagram in or a new request changes. */
-			if (batch && t == dhcpTimer)
-				t->due = dhcpDueAfter(t->lastDue);
+			/*
+			 * A batch's due follows from the due it last ran for, which owed ticks paid since move on (TCP's,
+			 * DHCP's: payOwed), and DHCP's from its request's timeout, which a datagram in or a new request
+			 * changes. For the minute grid it is the same due unless the ticks were paid up to it.
+			 */
+			if (batch)
+				t->due = t->batchDue(t->lastDue);
 			continue;
 		}
 		t->batched = batch;
