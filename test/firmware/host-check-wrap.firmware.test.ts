@@ -115,8 +115,8 @@ firmware('the Web Thing on an emulated Pico W up 49.7 days (its timer started a 
     expect(samples.every((m) => m !== null)).toBe(true);
     const read = samples.map((m) => ({ since: Number(m![1]), date: Number(m![2]) }));
     // Both from the same timer, read one after the other: they keep the same distance, but for the few ms a
-    // collection of the XS heap between the two reads may take (seen: 3 ms, now and then). The wrap moved
-    // Moddable's Date.now() by 2^32 - 1 ms.
+    // collection of the XS heap between the two reads may take (seen: 3 ms, now and then). Moddable's own
+    // Date.now() fell 2^32 ms behind at the wrap.
     const apart = read[0].date - read[0].since;
     expect(read.map((r) => ({ at: r.since, by: r.date - r.since - apart })).filter((d) => Math.abs(d.by) > 10)).toEqual([]);
   });
