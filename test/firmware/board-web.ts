@@ -23,6 +23,7 @@ export interface BoardWeb {
   close(relayed: Socket[]): Promise<void>;
 }
 
+/** The board's Web Thing, relayed from a local port, once its app's WoT server listens; the emulation runs on from here. */
 export async function boardWeb(host: Rp2040Host, wotPort: number): Promise<BoardWeb> {
   const clients: Socket[] = [];
   // A client that closes its side still reads what the board sends (allowHalfOpen: else Node ends this side at the client's FIN).
@@ -61,5 +62,7 @@ export async function boardWeb(host: Rp2040Host, wotPort: number): Promise<Board
       await new Promise((r) => setImmediate(r));
     }
   })().catch((e: unknown) => { web.failure = e instanceof Error ? e.stack : e; });
+  // Served once the app says its WoT server listens (the board joins the network and starts the app first).
+  await web.until(() => host.consoleLines.some((c) => /wot listening/.test(c.line)), 60_000, 'the WoT server');
   return web;
 }

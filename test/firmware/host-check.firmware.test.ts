@@ -202,7 +202,6 @@ firmware('the Web Thing on an emulated Pico W: the host check app as firmware, r
     ({ host, lock, heap } = wifiHost(env, broker.port, relayed, {}, [busyWait], [waitedOn, segmentBuffer, socketWrite, tcpWrite, acceptWithoutConnection, refusedConnection, failedPost]));
     // A client's connection here is one from the gateway to the board's WoT port (board-web.ts).
     web = await boardWeb(host, WOT_PORT);
-    await until(() => lines().some((l) => /wot listening/.test(l)), 60_000, 'the WoT server');
   }, 90_000);
   afterAll(async () => {
     if (typeof env === 'string') return;
