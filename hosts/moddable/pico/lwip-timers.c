@@ -251,10 +251,16 @@ static u32_t takeOwed(Periodic *t, u32_t now)
 	return n;
 }
 
+/* `t` (TCP's or DHCP's timer, NULL where it may not batch) runs in a batch now, so it may owe ticks. */
+static bool batching(const Periodic *t)
+{
+	return t != NULL && t->running && t->batched;
+}
+
 /* A batching timer's owed intervals paid now: its handler once for each (none unless `t` batches). Returns how many. */
 static u32_t payOwed(Periodic *t, u32_t now)
 {
-	if (t == NULL || !t->running || !t->batched || catchingUp)
+	if (!batching(t) || catchingUp)
 		return 0;
 	u32_t n = takeOwed(t, now);
 	catchingUp = true;
@@ -446,11 +452,8 @@ void __wrap_igmp_report_groups(struct netif *netif)
  */
 void lwip_timers_catch_up(void)
 {
-	if (dispatching || catchingUp)
-		return;
-	bool tcpOwes = tcpTimer != NULL && tcpTimer->running && tcpTimer->batched;
-	bool dhcpOwes = dhcpTimer != NULL && dhcpTimer->running && dhcpTimer->batched;
-	if (!tcpOwes && !dhcpOwes)
+	/* Nothing owed: no sys_now() either (a division on this core), on every lwIP call of the main loop. */
+	if (dispatching || catchingUp || !(batching(tcpTimer) || batching(dhcpTimer)))
 		return;
 	u32_t now = sys_now();
 	payOwed(tcpTimer, now);
