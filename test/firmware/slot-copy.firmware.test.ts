@@ -23,17 +23,17 @@ const SRAM = 0x2000_0000;
 /** Bytes either side of a destination that must stay as they were. */
 const GUARD = 16;
 
-interface Symbol { address: number; size: number }
+interface ElfSymbol { address: number; size: number }
 
 firmware('XS slot copies and clears on the emulated Pico (slot-copy.c)', () => {
   let host: Rp2040Host;
-  let slotMemcpy: Symbol;
-  let slotMemset: Symbol;
-  let newlibMemcpy: Symbol;
-  let newlibMemset: Symbol;
+  let slotMemcpy: ElfSymbol;
+  let slotMemset: ElfSymbol;
+  let newlibMemcpy: ElfSymbol;
+  let newlibMemset: ElfSymbol;
   const calls = { memcpy: 0, memset: 0 };
 
-  const symbol = (name: string): Symbol => {
+  const symbol = (name: string): ElfSymbol => {
     const s = elfSymbolEntry((env as { elf: string }).elf, name);
     if (s === undefined) throw new Error(`${(env as { elf: string }).elf}: no ${name}`);
     return s;
@@ -78,7 +78,7 @@ firmware('XS slot copies and clears on the emulated Pico (slot-copy.c)', () => {
     return { r0, ran };
   }
 
-  const ranIn = (ran: Set<number>, f: Symbol) => [...ran].some((pc) => pc >= f.address && pc < f.address + f.size);
+  const ranIn = (ran: Set<number>, f: ElfSymbol) => [...ran].some((pc) => pc >= f.address && pc < f.address + f.size);
 
   test('both are linked in SRAM, the image\'s memcpy and memset calls go to them, and the app calls them (every slot copy and clear of the interpreter)', () => {
     expect(symbol('__wrap_memcpy').address).toBe(slotMemcpy.address); // not the pico-sdk's, which the image links unused

@@ -9,9 +9,9 @@
  * (a push, its size and alignment tests, a loop of one turn, its tail, a
  * pop); the JavaScript of a lux demo wake made ~170 of them. The
  * interpreter's clears are memsets of whole slots to zero (a frame's
- * locals, a new chunk's slots): ~89 cycles for one.
+ * locals, a new chunk's slots): 64 cycles for one.
  *
- * Measured in the emulator over the lux demo's run (docs/performance.md):
+ * Measured in the emulator over the lux demo's run (docs/moddable.md):
  * every memcpy was 16 bytes between 4-aligned addresses, every memset a zero
  * fill of 16 to 400 bytes, a multiple of 16. So both are wrapped, in every
  * image, newlib's own calls included: memcpy of exactly 16 bytes between
