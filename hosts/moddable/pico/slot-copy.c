@@ -37,7 +37,7 @@ void *thingflow_memcpy(void *dst, const void *src, size_t n)
 {
 	(void)dst; (void)src; (void)n;
 	__asm volatile (
-		"	.syntax unified\n"	/* GCC hands Thumb-1 inline assembly over in divided syntax */
+		"	.syntax unified\n"	/* GCC hands Thumb-1 inline assembly over in divided syntax, and sets unified again after it */
 		"	cmp	r2, #16\n"
 		"	bne	1f\n"
 		"	mov	r3, r0\n"
@@ -56,7 +56,6 @@ void *thingflow_memcpy(void *dst, const void *src, size_t n)
 		"1:	ldr	r3, =__real_memcpy\n"
 		"	bx	r3\n"
 		"	.ltorg\n"
-		"	.syntax divided\n"
 	);
 }
 
@@ -87,6 +86,5 @@ void *thingflow_memset(void *dst, int c, size_t n)
 		"1:	ldr	r3, =__real_memset\n"
 		"	bx	r3\n"
 		"	.ltorg\n"
-		"	.syntax divided\n"
 	);
 }
