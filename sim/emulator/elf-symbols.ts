@@ -9,8 +9,14 @@ export function elfSymbol(path: string, name: string): number | undefined {
   return elfSymbolEntry(path, name)?.address;
 }
 
-/** A symbol's address (without the Thumb bit) and size, from the ELF's symbol table. */
-export function elfSymbolEntry(path: string, name: string): { address: number; size: number } | undefined {
+/** A symbol's address (without the Thumb bit) and size, as the ELF's symbol table gives them. */
+export interface ElfSymbol {
+  address: number;
+  size: number;
+}
+
+/** A symbol of the ELF's symbol table, by name. */
+export function elfSymbolEntry(path: string, name: string): ElfSymbol | undefined {
   const { b, shnum, section } = elfSections(path);
   for (let i = 0; i < shnum; i++) {
     const s = section(i);

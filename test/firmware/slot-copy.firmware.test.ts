@@ -7,7 +7,7 @@
  *
  * Needs lux-demo.pico.uf2 and the bootrom; skipped in one line otherwise.
  */
-import { elfSymbolEntry } from '../../sim/emulator/elf-symbols';
+import { elfSymbolEntry, type ElfSymbol } from '../../sim/emulator/elf-symbols';
 import type { Rp2040Host } from '../../sim/emulator/rp2040-host';
 import { firmwareTestEnv } from './firmware-test-env';
 import { nightHost } from './night-host';
@@ -22,8 +22,6 @@ const RETURN_TO = SCRATCH + 0x2000;
 const SRAM = 0x2000_0000;
 /** Bytes either side of a destination that must stay as they were. */
 const GUARD = 16;
-
-interface ElfSymbol { address: number; size: number }
 
 firmware('XS slot copies and clears on the emulated Pico (slot-copy.c)', () => {
   let host: Rp2040Host;
